@@ -1,0 +1,72 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { Role, ScopeKind } from '../permissions/access';
+import { idColumn, timestampColumn } from './columns';
+import { Domain } from './domain.entity';
+import { Organization } from './organization.entity';
+import { User } from './user.entity';
+import { Workspace } from './workspace.entity';
+
+/**
+ * One person's role in one scope (the GraphQL `Member`). Every membership carries the ids of
+ * all the scopes above it, and `scopeId`, the id of its own scope: the unique key
+ * (user, scope) holds on both databases without relying on NULLs in unique indexes.
+ */
+@ObjectType('Member', { description: "One person's membership in one scope." })
+@Entity({ name: 'memberships' })
+@Index('UQ_memberships_user_scope', ['userId', 'scopeId'], { unique: true })
+@Index('IDX_memberships_scope_created', ['scopeId', 'createdAt', 'id'])
+@Index('IDX_memberships_organization_user', ['organizationId', 'userId'])
+@Index('IDX_memberships_workspace', ['workspaceId'])
+@Index('IDX_memberships_domain', ['domainId'])
+export class Membership {
+  @Field(() => ID)
+  @PrimaryColumn(idColumn)
+  id!: string;
+
+  @Column({ name: 'user_id', type: 'varchar', length: 255 })
+  userId!: string;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE', onUpdate: 'NO ACTION' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'FK_memberships_user' })
+  userRelation?: Relation<User>;
+
+  @Field(() => ScopeKind)
+  @Column({ type: 'varchar', length: 16 })
+  scope!: ScopeKind;
+
+  @Column({ ...idColumn, name: 'scope_id' })
+  scopeId!: string;
+
+  @Field(() => Role, { description: 'The role granted at this scope itself.' })
+  @Column({ type: 'varchar', length: 16 })
+  role!: Role;
+
+  @Column({ ...idColumn, name: 'organization_id' })
+  organizationId!: string;
+
+  @ManyToOne(() => Organization, { onDelete: 'CASCADE', onUpdate: 'NO ACTION' })
+  @JoinColumn({ name: 'organization_id', foreignKeyConstraintName: 'FK_memberships_organization' })
+  organizationRelation?: Relation<Organization>;
+
+  @Column({ ...idColumn, name: 'workspace_id', nullable: true })
+  workspaceId!: string | null;
+
+  @ManyToOne(() => Workspace, { onDelete: 'CASCADE', onUpdate: 'NO ACTION', nullable: true })
+  @JoinColumn({ name: 'workspace_id', foreignKeyConstraintName: 'FK_memberships_workspace' })
+  workspaceRelation?: Relation<Workspace> | null;
+
+  @Column({ ...idColumn, name: 'domain_id', nullable: true })
+  domainId!: string | null;
+
+  @ManyToOne(() => Domain, { onDelete: 'CASCADE', onUpdate: 'NO ACTION', nullable: true })
+  @JoinColumn({ name: 'domain_id', foreignKeyConstraintName: 'FK_memberships_domain' })
+  domainRelation?: Relation<Domain> | null;
+
+  @Field(() => Date)
+  @Column(timestampColumn('created_at'))
+  createdAt!: Date;
+
+  @Column(timestampColumn('updated_at'))
+  updatedAt!: Date;
+}

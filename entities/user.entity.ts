@@ -1,0 +1,33 @@
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { timestampColumn } from './columns';
+
+/** A person, as the identity provider knows them. `id` is the token's `sub`. */
+@ObjectType({ description: 'A person, identified by the identity provider.' })
+@Directive('@key(fields: "id")')
+@Entity({ name: 'users' })
+@Index('IDX_users_email', ['email'])
+export class User {
+  @Field(() => ID, { description: "The identity provider's subject (the token's `sub`), the same in every subgraph." })
+  @PrimaryColumn({ type: 'varchar', length: 255 })
+  id!: string;
+
+  @Field(() => String)
+  @Directive('@shareable')
+  @Column({ type: 'varchar', length: 254 })
+  email!: string;
+
+  @Column({ name: 'email_verified', type: 'boolean', default: false })
+  emailVerified!: boolean;
+
+  @Field(() => String, { nullable: true })
+  @Directive('@shareable')
+  @Column({ name: 'display_name', type: 'varchar', length: 255, nullable: true })
+  displayName!: string | null;
+
+  @Column(timestampColumn('created_at'))
+  createdAt!: Date;
+
+  @Column(timestampColumn('updated_at'))
+  updatedAt!: Date;
+}

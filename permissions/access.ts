@@ -1,0 +1,212 @@
+/**
+ * The permission table of SPEC §2 and the role inheritance that feeds it, as pure functions.
+ *
+ * Every permission decision in the service comes from here: the shield rules, the visibility
+ * filters of the services and the `viewerRole` / `viewerPermissions` fields all call
+ * {@link accessAt}. Nothing here touches the database; callers hand in the viewer's
+ * memberships.
+ *
+ * ACCOUNTING is not a rank between ADMIN and MEMBER. A caller's standing in a scope is a set of
+ * *grants* (where each grant comes from), and the permissions are the union of what the table
+ * gives each grant.
+ */
+
+export enum Role {
+  ADMIN = 'ADMIN',
+  ACCOUNTING = 'ACCOUNTING',
+  MEMBER = 'MEMBER',
+}
+
+export enum ScopeKind {
+  ORGANIZATION = 'ORGANIZATION',
+  WORKSPACE = 'WORKSPACE',
+  DOMAIN = 'DOMAIN',
+}
+
+export enum Permission {
+  READ = 'READ',
+  UPDATE = 'UPDATE',
+  DELETE = 'DELETE',
+  READ_MEMBERS = 'READ_MEMBERS',
+  INVITE_MEMBERS = 'INVITE_MEMBERS',
+  MANAGE_MEMBERS = 'MANAGE_MEMBERS',
+  CREATE_WORKSPACE = 'CREATE_WORKSPACE',
+  CREATE_DOMAIN = 'CREATE_DOMAIN',
+  READ_BILLING = 'READ_BILLING',
+  UPDATE_BILLING = 'UPDATE_BILLING',
+}
+
+/** Roles each scope accepts (SPEC §1). */
+export const ROLES_BY_SCOPE: Readonly<Record<ScopeKind, readonly Role[]>> = {
+  [ScopeKind.ORGANIZATION]: [Role.ADMIN, Role.ACCOUNTING, Role.MEMBER],
+  [ScopeKind.WORKSPACE]: [Role.ADMIN, Role.MEMBER],
+  [ScopeKind.DOMAIN]: [Role.ADMIN, Role.MEMBER],
+};
+
+/**
+ * Where a caller's standing in a scope comes from. A role held at the scope itself and an
+ * inherited one both count; a few grants exist only through inheritance.
+ */
+export enum Grant {
+  ADMIN = 'ADMIN',
+  ACCOUNTING = 'ACCOUNTING',
+  MEMBER = 'MEMBER',
+  /** Workspace only: what organization ADMIN adds on top of workspace ADMIN. */
+  ORGANIZATION_ADMIN = 'ORGANIZATION_ADMIN',
+  /** Workspace only: a member of one of its domains may see the workspace itself. */
+  DOMAIN_MEMBER = 'DOMAIN_MEMBER',
+}
+
+const P = Permission;
+
+/** SPEC §2, cell by cell. */
+export const PERMISSION_TABLE: Readonly<Record<ScopeKind, Partial<Record<Grant, readonly Permission[]>>>> = {
+  [ScopeKind.ORGANIZATION]: {
+    [Grant.ADMIN]: [
+      P.READ,
+      P.UPDATE,
+      P.DELETE,
+      P.READ_MEMBERS,
+      P.INVITE_MEMBERS,
+      P.MANAGE_MEMBERS,
+      P.CREATE_WORKSPACE,
+      P.READ_BILLING,
+      P.UPDATE_BILLING,
+    ],
+    [Grant.ACCOUNTING]: [P.READ, P.READ_MEMBERS, P.READ_BILLING, P.UPDATE_BILLING],
+    [Grant.MEMBER]: [P.READ, P.READ_MEMBERS],
+  },
+  [ScopeKind.WORKSPACE]: {
+    [Grant.ADMIN]: [P.READ, P.UPDATE, P.READ_MEMBERS, P.INVITE_MEMBERS, P.MANAGE_MEMBERS, P.CREATE_DOMAIN],
+    [Grant.ORGANIZATION_ADMIN]: [P.DELETE, P.READ_BILLING, P.UPDATE_BILLING],
+    [Grant.ACCOUNTING]: [P.READ, P.READ_BILLING, P.UPDATE_BILLING],
+    [Grant.MEMBER]: [P.READ, P.READ_MEMBERS],
+    [Grant.DOMAIN_MEMBER]: [P.READ],
+  },
+  [ScopeKind.DOMAIN]: {
+    [Grant.ADMIN]: [P.READ, P.UPDATE, P.DELETE, P.READ_MEMBERS, P.INVITE_MEMBERS, P.MANAGE_MEMBERS],
+    [Grant.MEMBER]: [P.READ, P.READ_MEMBERS],
+  },
+};
+
+/** One membership of the caller, as far as inheritance needs it. */
+export interface MembershipFact {
+  scope: ScopeKind;
+  role: Role;
+  organizationId: string;
+  workspaceId: string | null;
+  domainId: string | null;
+}
+
+/** A scope, with the ids of the scopes above it. */
+export type ScopeRef =
+  | { kind: ScopeKind.ORGANIZATION; organizationId: string }
+  | { kind: ScopeKind.WORKSPACE; organizationId: string; workspaceId: string }
+  | { kind: ScopeKind.DOMAIN; organizationId: string; workspaceId: string; domainId: string };
+
+export interface Access {
+  /** The effective role shown as `viewerRole`, or null. */
+  role: Role | null;
+  grants: readonly Grant[];
+  permissions: ReadonlySet<Permission>;
+}
+
+/** The id of the scope itself (memberships are unique per person and scope id). */
+export function scopeId(scope: ScopeRef): string {
+  switch (scope.kind) {
+    case ScopeKind.ORGANIZATION:
+      return scope.organizationId;
+    case ScopeKind.WORKSPACE:
+      return scope.workspaceId;
+    case ScopeKind.DOMAIN:
+      return scope.domainId;
+  }
+}
+
+function roleGrant(role: Role): Grant {
+  return role === Role.ADMIN ? Grant.ADMIN : role === Role.ACCOUNTING ? Grant.ACCOUNTING : Grant.MEMBER;
+}
+
+/** Grants that the memberships give at a scope: the role held there plus what is passed down. */
+export function grantsAt(scope: ScopeRef, memberships: readonly MembershipFact[]): Grant[] {
+  const grants = new Set<Grant>();
+  const organizationRole = memberships.find(
+    (m) => m.scope === ScopeKind.ORGANIZATION && m.organizationId === scope.organizationId,
+  )?.role;
+
+  if (scope.kind === ScopeKind.ORGANIZATION) {
+    if (organizationRole) grants.add(roleGrant(organizationRole));
+    return [...grants];
+  }
+
+  const workspaceRole = memberships.find(
+    (m) => m.scope === ScopeKind.WORKSPACE && m.workspaceId === scope.workspaceId,
+  )?.role;
+
+  if (scope.kind === ScopeKind.WORKSPACE) {
+    if (organizationRole === Role.ADMIN) {
+      grants.add(Grant.ADMIN);
+      grants.add(Grant.ORGANIZATION_ADMIN);
+    }
+    if (organizationRole === Role.ACCOUNTING) grants.add(Grant.ACCOUNTING);
+    if (workspaceRole) grants.add(roleGrant(workspaceRole));
+    if (memberships.some((m) => m.scope === ScopeKind.DOMAIN && m.workspaceId === scope.workspaceId)) {
+      grants.add(Grant.DOMAIN_MEMBER);
+    }
+    return [...grants];
+  }
+
+  // Domain: organization ADMIN and workspace ADMIN cascade as ADMIN, workspace MEMBER as MEMBER;
+  // organization ACCOUNTING and MEMBER pass nothing down to domains.
+  const domainRole = memberships.find((m) => m.scope === ScopeKind.DOMAIN && m.domainId === scope.domainId)?.role;
+  if (organizationRole === Role.ADMIN || workspaceRole === Role.ADMIN) grants.add(Grant.ADMIN);
+  if (workspaceRole === Role.MEMBER) grants.add(Grant.MEMBER);
+  if (domainRole) grants.add(roleGrant(domainRole));
+  return [...grants];
+}
+
+/** Union of the table's cells for the grants. */
+export function permissionsFor(kind: ScopeKind, grants: readonly Grant[]): Set<Permission> {
+  const permissions = new Set<Permission>();
+  for (const grant of grants) {
+    for (const permission of PERMISSION_TABLE[kind][grant] ?? []) permissions.add(permission);
+  }
+  return permissions;
+}
+
+/** The role shown for a set of grants: ADMIN first, then ACCOUNTING, then MEMBER; none for a bare domain member. */
+function displayedRole(grants: readonly Grant[]): Role | null {
+  if (grants.includes(Grant.ADMIN)) return Role.ADMIN;
+  if (grants.includes(Grant.ACCOUNTING)) return Role.ACCOUNTING;
+  if (grants.includes(Grant.MEMBER)) return Role.MEMBER;
+  return null;
+}
+
+/** The caller's effective role and permissions at a scope. Fails closed: no membership, no permission. */
+export function accessAt(scope: ScopeRef, memberships: readonly MembershipFact[]): Access {
+  const grants = grantsAt(scope, memberships);
+  return { role: displayedRole(grants), grants, permissions: permissionsFor(scope.kind, grants) };
+}
+
+/** Permissions a role confers when held at a scope (used to decide who may grant it). */
+export function permissionsOfRole(kind: ScopeKind, role: Role): Set<Permission> {
+  return permissionsFor(kind, [roleGrant(role)]);
+}
+
+/**
+ * Whether a caller with `access` may grant `role` at a scope of `kind`: the scope must accept the
+ * role and the role must confer nothing the caller lacks there ("nobody grants a role above
+ * their own effective role").
+ */
+export function mayGrantRole(kind: ScopeKind, role: Role, access: Access): boolean {
+  if (!ROLES_BY_SCOPE[kind].includes(role)) return false;
+  for (const permission of permissionsOfRole(kind, role)) {
+    if (!access.permissions.has(permission)) return false;
+  }
+  return true;
+}
+
+/** Stable order for `viewerPermissions`: the enum's declaration order. */
+export function sortedPermissions(permissions: ReadonlySet<Permission>): Permission[] {
+  return Object.values(Permission).filter((p) => permissions.has(p));
+}

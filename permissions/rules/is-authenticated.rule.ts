@@ -1,0 +1,8 @@
+import { rule } from 'graphql-shield';
+import type { Context } from '../../src/context';
+import { UnauthenticatedError } from '../../src/errors';
+
+/** A verified bearer token is present. Depends on the context only, so it may be cached per request. */
+export const isAuthenticated = rule('isAuthenticated', { cache: 'contextual' })((_parent, _args, ctx: Context) =>
+  ctx.viewer ? true : new UnauthenticatedError(),
+);

@@ -1,0 +1,45 @@
+import type { Domain } from '../entities/domain.entity';
+import type { Organization } from '../entities/organization.entity';
+import type { User } from '../entities/user.entity';
+import type { Workspace } from '../entities/workspace.entity';
+import { Permission } from '../permissions/access';
+import { sharesOrganization } from '../permissions/rules/user-visibility.rule';
+import type { Context } from '../src/context';
+import { findDomain, findOrganization, findWorkspace } from '../src/services/scope.service';
+import { domainScope, organizationScope, workspaceScope } from '../src/viewer-access';
+
+/**
+ * `__resolveReference` for the four entities. Each goes through the request's loader, so a whole
+ * `_entities` list is one statement per type; an id that is missing or not visible to the
+ * caller resolves to null, the same answer for both. Field rules still run on what comes back.
+ */
+type Ref = { id: string };
+
+async function visible<T>(entity: T | null, readable: (entity: T) => Promise<boolean>): Promise<T | null> {
+  return entity && (await readable(entity)) ? entity : null;
+}
+
+export const referenceResolvers = {
+  User: {
+    __resolveReference: async (ref: Ref, ctx: Context): Promise<User | null> =>
+      typeof ref.id === 'string' && (await sharesOrganization(ctx, ref.id)) ? ctx.loaders.user.load(ref.id) : null,
+  },
+  Organization: {
+    __resolveReference: async (ref: Ref, ctx: Context): Promise<Organization | null> =>
+      visible(await findOrganization(ctx, String(ref.id)), async (o) =>
+        (await ctx.access.at(organizationScope(o))).permissions.has(Permission.READ),
+      ),
+  },
+  Workspace: {
+    __resolveReference: async (ref: Ref, ctx: Context): Promise<Workspace | null> =>
+      visible(await findWorkspace(ctx, String(ref.id)), async (w) =>
+        (await ctx.access.at(workspaceScope(w))).permissions.has(Permission.READ),
+      ),
+  },
+  Domain: {
+    __resolveReference: async (ref: Ref, ctx: Context): Promise<Domain | null> =>
+      visible(await findDomain(ctx, String(ref.id)), async (d) =>
+        (await ctx.access.at(domainScope(d))).permissions.has(Permission.READ),
+      ),
+  },
+};

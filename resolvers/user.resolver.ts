@@ -1,0 +1,30 @@
+import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { User } from '../entities/user.entity';
+import type { Context } from '../src/context';
+import { organizationsOfViewer } from '../src/services/membership.service';
+import { OrganizationConnection } from './types/connections';
+
+@Resolver(() => User)
+export class UserResolver {
+  @Query(() => User, {
+    nullable: true,
+    description: 'The signed-in user, or null when the request carries no valid credentials.',
+  })
+  me(@Ctx() ctx: Context) {
+    return ctx.viewer ? ctx.loaders.user.load(ctx.viewer.id) : null;
+  }
+
+  /** Guarded to the user themself by the shield rule, so the viewer's own memberships answer it. */
+  @FieldResolver(() => OrganizationConnection, {
+    nullable: true,
+    description: "Organizations this user belongs to, directly or through a workspace or domain. The user's own only.",
+  })
+  organizations(
+    @Root() _user: User,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    return organizationsOfViewer(ctx, { first, after });
+  }
+}

@@ -1,0 +1,68 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Domain } from '../entities/domain.entity';
+import { Organization } from '../entities/organization.entity';
+import { Workspace } from '../entities/workspace.entity';
+import type { Context } from '../src/context';
+import { memberConnection } from '../src/services/membership.service';
+import * as scopes from '../src/services/scope.service';
+import { workspaceScope } from '../src/viewer-access';
+import { MemberListArgs } from './member-list-args';
+import { MemberConnection } from './types/connections';
+import { Permission, Role } from './types/enums';
+import { CreateWorkspaceInput, UpdateWorkspaceInput } from './types/inputs';
+import { viewerPermissions, viewerRole } from './viewer-fields';
+
+@Resolver(() => Workspace)
+export class WorkspaceResolver {
+  @Query(() => Workspace, { nullable: true })
+  workspace(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return scopes.findWorkspace(ctx, id);
+  }
+
+  @FieldResolver(() => Organization)
+  organization(@Root() workspace: Workspace, @Ctx() ctx: Context) {
+    return ctx.loaders.organization.load(workspace.organizationId);
+  }
+
+  @FieldResolver(() => Role, {
+    nullable: true,
+    description: "The caller's effective role here, inheritance included, or null.",
+  })
+  viewerRole(@Root() workspace: Workspace, @Ctx() ctx: Context) {
+    return viewerRole(ctx, workspaceScope(workspace));
+  }
+
+  @FieldResolver(() => [Permission])
+  viewerPermissions(@Root() workspace: Workspace, @Ctx() ctx: Context) {
+    return viewerPermissions(ctx, workspaceScope(workspace));
+  }
+
+  @FieldResolver(() => MemberConnection, { nullable: true })
+  members(@Root() workspace: Workspace, @Args(() => MemberListArgs) args: MemberListArgs, @Ctx() ctx: Context) {
+    return memberConnection(ctx, workspace.id, args);
+  }
+
+  @FieldResolver(() => [Domain], { description: 'The domains the caller may see.' })
+  domains(@Root() workspace: Workspace, @Ctx() ctx: Context) {
+    return scopes.visibleDomains(ctx, workspace);
+  }
+
+  @Mutation(() => Workspace)
+  createWorkspace(@Arg('input', () => CreateWorkspaceInput) input: CreateWorkspaceInput, @Ctx() ctx: Context) {
+    return scopes.createWorkspace(ctx, input);
+  }
+
+  @Mutation(() => Workspace)
+  updateWorkspace(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateWorkspaceInput) input: UpdateWorkspaceInput,
+    @Ctx() ctx: Context,
+  ) {
+    return scopes.updateWorkspace(ctx, id, input);
+  }
+
+  @Mutation(() => ID)
+  deleteWorkspace(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return scopes.deleteWorkspace(ctx, id);
+  }
+}

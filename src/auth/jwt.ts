@@ -1,0 +1,89 @@
+import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { AuthConfig } from '../config';
+
+/** The claims the service uses (SPEC §6). */
+export interface Identity {
+  sub: string;
+  email: string;
+  emailVerified: boolean;
+  name: string | null;
+}
+
+export type TokenVerifier = (token: string) => Promise<Identity | null>;
+
+function identityFrom(payload: JWTPayload): Identity | null {
+  if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 255) return null;
+  const email = typeof payload.email === 'string' ? payload.email.trim().toLowerCase() : '';
+  const name =
+    typeof payload.name === 'string' && payload.name.trim() !== '' ? payload.name.trim().slice(0, 255) : null;
+  return {
+    sub: payload.sub,
+    email: email.length <= 254 ? email : '',
+    emailVerified: payload.email_verified === true,
+    name,
+  };
+}
+
+/**
+ * A verifier for bearer tokens: HS256 with the shared secret, or RS256/ES256 with keys from
+ * the JWKS endpoint. Issuer and audience are checked when configured; `alg: none`, a wrong
+ * signature, an expired or not-yet-valid token all yield null — never an exception, and never a
+ * hint of which check failed.
+ */
+export function createTokenVerifier(auth: AuthConfig): TokenVerifier {
+  const options = {
+    issuer: auth.issuer,
+    audience: auth.audience,
+    clockTolerance: 5,
+  };
+  let verify: (token: string) => Promise<JWTPayload>;
+  if (auth.jwksUrl) {
+    const jwks: JWTVerifyGetKey = createRemoteJWKSet(new URL(auth.jwksUrl));
+    verify = async (token) => (await jwtVerify(token, jwks, { ...options, algorithms: ['RS256', 'ES256'] })).payload;
+  } else if (auth.jwtSecret) {
+    const key = new TextEncoder().encode(auth.jwtSecret);
+    verify = async (token) => (await jwtVerify(token, key, { ...options, algorithms: ['HS256'] })).payload;
+  } else {
+    throw new Error('No token verification configured');
+  }
+  return async (token) => {
+    try {
+      return identityFrom(await verify(token));
+    } catch {
+      return null;
+    }
+  };
+}
+
+/** Reads `Authorization: Bearer <token>`; anything else is no token. */
+export function bearerToken(header: string | undefined): string | null {
+  if (!header) return null;
+  const match = /^Bearer\s+([A-Za-z0-9\-_.]+)\s*$/i.exec(header);
+  return match ? match[1] : null;
+}
+
+export interface TokenClaims {
+  sub: string;
+  email: string;
+  name?: string;
+  emailVerified?: boolean;
+  ttlSeconds?: number;
+  issuer?: string;
+  audience?: string;
+}
+
+/** Signs an HS256 token: development tokens (`npm run token`) and tests. */
+export async function signDevelopmentToken(secret: string, claims: TokenClaims): Promise<string> {
+  let jwt = new SignJWT({
+    email: claims.email,
+    email_verified: claims.emailVerified ?? true,
+    ...(claims.name ? { name: claims.name } : {}),
+  })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(claims.sub)
+    .setIssuedAt()
+    .setExpirationTime(`${claims.ttlSeconds ?? 12 * 3600}s`);
+  if (claims.issuer) jwt = jwt.setIssuer(claims.issuer);
+  if (claims.audience) jwt = jwt.setAudience(claims.audience);
+  return jwt.sign(new TextEncoder().encode(secret));
+}

@@ -1,0 +1,86 @@
+/**
+ * Configuration from the environment (SPEC §8). Read once at start-up; every setting has a
+ * default that works on a developer's machine, and production refuses to start on the
+ * development secret.
+ */
+
+export interface AuthConfig {
+  /** HS256 shared secret; set when tokens are verified with a secret. */
+  jwtSecret?: string;
+  /** JWKS endpoint for RS256/ES256 keys. */
+  jwksUrl?: string;
+  issuer?: string;
+  audience?: string;
+  /** True when `jwtSecret` is the built-in development secret. */
+  usingDevelopmentSecret: boolean;
+}
+
+export interface Config {
+  production: boolean;
+  port: number;
+  databaseUrl: string;
+  auth: AuthConfig;
+  smtpUrl?: string;
+  mailFrom: string;
+  appUrl: string;
+  invitationTtlHours: number;
+  invitationsPerHour: number;
+  routerSecret?: string;
+}
+
+/** Used outside production when neither AUTH_JWT_SECRET nor AUTH_JWKS_URL is set. */
+export const DEVELOPMENT_JWT_SECRET = 'membership-subgraph-development-secret-do-not-use-in-production';
+
+export const DEFAULT_DATABASE_URL = 'sqlite:data/dev.sqlite';
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  }
+  return value;
+}
+
+function optional(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name];
+  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+}
+
+/** Builds the configuration from an environment (process.env by default). Throws on nonsense. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const production = env.NODE_ENV === 'production';
+  let jwtSecret = optional(env, 'AUTH_JWT_SECRET');
+  const jwksUrl = optional(env, 'AUTH_JWKS_URL');
+  let usingDevelopmentSecret = false;
+  if (!jwtSecret && !jwksUrl) {
+    if (production) {
+      throw new Error('AUTH_JWT_SECRET or AUTH_JWKS_URL must be set in production');
+    }
+    jwtSecret = DEVELOPMENT_JWT_SECRET;
+    usingDevelopmentSecret = true;
+  }
+  if (jwtSecret && !usingDevelopmentSecret && Buffer.byteLength(jwtSecret) < 32) {
+    throw new Error('AUTH_JWT_SECRET must be at least 32 bytes long');
+  }
+
+  return {
+    production,
+    port: positiveInt(env, 'PORT', 4001),
+    databaseUrl: optional(env, 'DATABASE_URL') ?? DEFAULT_DATABASE_URL,
+    auth: {
+      jwtSecret,
+      jwksUrl,
+      issuer: optional(env, 'AUTH_ISSUER'),
+      audience: optional(env, 'AUTH_AUDIENCE'),
+      usingDevelopmentSecret,
+    },
+    smtpUrl: optional(env, 'SMTP_URL'),
+    mailFrom: optional(env, 'MAIL_FROM') ?? 'Membership <no-reply@localhost>',
+    appUrl: (optional(env, 'APP_URL') ?? 'http://localhost:3000').replace(/\/+$/, ''),
+    invitationTtlHours: positiveInt(env, 'INVITATION_TTL_HOURS', 168),
+    invitationsPerHour: positiveInt(env, 'INVITATIONS_PER_HOUR', 100),
+    routerSecret: optional(env, 'ROUTER_SECRET'),
+  };
+}

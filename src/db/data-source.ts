@@ -1,0 +1,74 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DataSource, type DataSourceOptions, type Logger } from 'typeorm';
+import { entities } from './entities';
+import { migrations } from './migrations';
+
+export type DatabaseKind = 'sqlite' | 'mysql' | 'mariadb';
+
+export interface DatabaseOptions {
+  /** Pool size for MySQL/MariaDB. */
+  poolSize?: number;
+  logger?: Logger;
+}
+
+/** Which engine a DATABASE_URL names (SPEC §8). Throws on anything else. */
+export function databaseKind(url: string): DatabaseKind {
+  if (url.startsWith('sqlite:')) return 'sqlite';
+  if (url.startsWith('mysql://')) return 'mysql';
+  if (url.startsWith('mariadb://')) return 'mariadb';
+  throw new Error('DATABASE_URL must start with sqlite:, mysql:// or mariadb://');
+}
+
+/**
+ * TypeORM options for a DATABASE_URL. MySQL and MariaDB go through mysql2 with a bounded pool
+ * and a bounded wait queue, so that a dead database fails requests quickly instead of piling
+ * them up; SQLite through better-sqlite3 with WAL and foreign keys on.
+ */
+export function dataSourceOptions(url: string, options: DatabaseOptions = {}): DataSourceOptions {
+  const kind = databaseKind(url);
+  const common = {
+    entities,
+    migrations,
+    migrationsRun: false,
+    synchronize: false,
+    logging: options.logger ? (['query', 'error'] as const) : false,
+    logger: options.logger,
+  };
+  if (kind === 'sqlite') {
+    const path = url.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: path,
+      enableWAL: path !== ':memory:',
+      prepareDatabase: (db: { pragma(source: string): unknown }) => {
+        db.pragma('busy_timeout = 5000');
+      },
+    } as DataSourceOptions;
+  }
+  const parsed = new URL(url);
+  return {
+    ...common,
+    type: kind,
+    host: parsed.hostname,
+    port: parsed.port ? Number(parsed.port) : 3306,
+    username: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+    database: decodeURIComponent(parsed.pathname.replace(/^\//, '')),
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+    connectTimeout: 5000,
+    poolSize: options.poolSize ?? 10,
+    extra: { waitForConnections: true, queueLimit: 200, enableKeepAlive: true },
+  } as DataSourceOptions;
+}
+
+/** Opens the database and brings its schema up to date. */
+export async function openDatabase(url: string, options: DatabaseOptions = {}): Promise<DataSource> {
+  const dataSource = new DataSource(dataSourceOptions(url, options));
+  await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
+  return dataSource;
+}

@@ -1,0 +1,30 @@
+/**
+ * Small helpers for the few hand-written SQL statements that must read the same on MySQL,
+ * MariaDB and SQLite.
+ */
+
+/** The form both databases store a `datetime(3)` in, in UTC: `2026-11-28 09:30:00.123`. */
+export function toSqlDateTime(date: Date): string {
+  return date.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** mysql2 hands back Date objects, better-sqlite3 the stored string. */
+export function fromSqlDateTime(value: Date | string): Date {
+  if (value instanceof Date) return value;
+  return new Date(`${value.replace(' ', 'T')}Z`);
+}
+
+/** `?, ?, ?` for an IN list. */
+export function placeholders(count: number): string {
+  return new Array(count).fill('?').join(', ');
+}
+
+/** A LIKE pattern for "contains", escaped with `!` (a backslash means different things to the two engines). */
+export function containsPattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
+}
+
+/** COUNT(*) is a string on mysql2 and a number on SQLite. */
+export function toCount(value: unknown): number {
+  return typeof value === 'number' ? value : Number(value ?? 0);
+}

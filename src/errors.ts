@@ -1,0 +1,71 @@
+import { GraphQLError } from 'graphql';
+
+/** Every code a client may see (SPEC §5). Anything else is masked as INTERNAL_SERVER_ERROR. */
+export const PUBLIC_ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'ALREADY_MEMBER',
+  'INVITATION_PENDING',
+  'INVITATION_EXPIRED',
+  'INVITATION_NOT_PENDING',
+  'EMAIL_MISMATCH',
+  'LAST_ADMIN',
+  'RATE_LIMITED',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'INTERNAL_SERVER_ERROR',
+] as const;
+
+export type ErrorCode = (typeof PUBLIC_ERROR_CODES)[number];
+
+/** Base of the service's own errors: a message meant for the client and a literal code. */
+export abstract class AppError extends GraphQLError {
+  abstract readonly code: ErrorCode;
+  protected constructor(message: string, code: ErrorCode, extensions: Record<string, unknown> = {}) {
+    super(message, { extensions: { code, ...extensions } });
+  }
+}
+
+/** No valid credentials. */
+export class UnauthenticatedError extends AppError {
+  readonly code = 'UNAUTHENTICATED' as const;
+  constructor() {
+    super('Sign in to do this.', 'UNAUTHENTICATED');
+  }
+}
+
+/** A visible thing the caller may not read or change. */
+export class ForbiddenError extends AppError {
+  readonly code = 'FORBIDDEN' as const;
+  constructor(message = 'You do not have permission to do this.') {
+    super(message, 'FORBIDDEN');
+  }
+}
+
+/** Missing, or not visible to the caller: the two are deliberately indistinguishable. */
+export class NotFoundError extends AppError {
+  readonly code = 'NOT_FOUND' as const;
+  constructor(what = 'Resource') {
+    super(`${what} not found.`, 'NOT_FOUND');
+  }
+}
+
+/** Input that breaks a rule of SPEC §5; `field` names the offending input field. */
+export class BadUserInputError extends AppError {
+  readonly code = 'BAD_USER_INPUT' as const;
+  constructor(message: string, field?: string) {
+    super(message, 'BAD_USER_INPUT', field ? { field } : {});
+  }
+}
+
+/** Errors whose code comes from this service's own rules (SPEC §3–§4). */
+export class DomainRuleError extends AppError {
+  constructor(
+    readonly code: Exclude<ErrorCode, 'INTERNAL_SERVER_ERROR' | 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_VALIDATION_FAILED'>,
+    message: string,
+  ) {
+    super(message, code);
+  }
+}

@@ -1,0 +1,40 @@
+import 'reflect-metadata';
+import { createApp } from './app';
+import { loadConfig } from './config';
+import { openDatabase } from './db/data-source';
+import { createLogger } from './logger';
+
+/** Starts the subgraph: configuration, database (migrations run first), HTTP server, graceful stop. */
+async function main(): Promise<void> {
+  const logger = createLogger();
+  const config = loadConfig();
+  if (config.auth.usingDevelopmentSecret) {
+    logger.warn({}, 'AUTH_JWT_SECRET is not set: using the development secret. Never do this in production.');
+  }
+  const db = await openDatabase(config.databaseUrl);
+  const app = await createApp(config, db, logger);
+  await new Promise<void>((resolve) => app.httpServer.listen(config.port, resolve));
+  logger.info(
+    { port: config.port, database: db.options.type },
+    `membership subgraph ready at http://localhost:${config.port}/graphql`,
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: finishing requests in flight');
+    // ApolloServer.stop drains the HTTP server (the drain plugin) before returning.
+    await app.apollo.stop();
+    await db.destroy();
+    logger.info({}, 'stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

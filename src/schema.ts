@@ -1,0 +1,60 @@
+import 'reflect-metadata';
+import '../resolvers/types/enums';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { type GraphQLSchema, parse } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import { buildSchema, createResolversMap } from 'type-graphql';
+import { Domain } from '../entities/domain.entity';
+import { Organization } from '../entities/organization.entity';
+import { User } from '../entities/user.entity';
+import { Workspace } from '../entities/workspace.entity';
+import { permissions } from '../permissions';
+import { DomainResolver } from '../resolvers/domain.resolver';
+import { MemberConnectionResolver, MemberResolver } from '../resolvers/member.resolver';
+import { OrganizationResolver } from '../resolvers/organization.resolver';
+import { referenceResolvers } from '../resolvers/reference.resolvers';
+import { DateTimeScalar } from '../resolvers/types/date-time.scalar';
+import { UserResolver } from '../resolvers/user.resolver';
+import { WorkspaceResolver } from '../resolvers/workspace.resolver';
+
+export const FEDERATION_LINK =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])';
+
+let built: Promise<GraphQLSchema> | null = null;
+
+async function build(): Promise<GraphQLSchema> {
+  const typeGraphqlSchema = await buildSchema({
+    resolvers: [
+      UserResolver,
+      OrganizationResolver,
+      WorkspaceResolver,
+      DomainResolver,
+      MemberResolver,
+      MemberConnectionResolver,
+    ],
+    orphanedTypes: [User, Organization, Workspace, Domain],
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    validate: false,
+    skipCheck: true,
+  });
+  const resolvers = createResolversMap(typeGraphqlSchema) as Record<string, Record<string, unknown>>;
+  for (const [typeName, resolver] of Object.entries(referenceResolvers)) {
+    resolvers[typeName] = { ...resolvers[typeName], ...resolver };
+  }
+  const subgraph = buildSubgraphSchema({
+    typeDefs: parse(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(typeGraphqlSchema)}`),
+    resolvers: resolvers as never,
+  });
+  return applyMiddleware(subgraph, permissions);
+}
+
+/**
+ * The subgraph schema: type-graphql's classes printed with their directives, turned into a
+ * Federation 2 subgraph with reference resolvers, then wrapped in the permission shield.
+ * Built once per process (type-graphql's metadata is global anyway).
+ */
+export function buildMembershipSchema(): Promise<GraphQLSchema> {
+  built ??= build();
+  return built;
+}

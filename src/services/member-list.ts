@@ -1,0 +1,148 @@
+import type { DataSource } from 'typeorm';
+import { Membership } from '../../entities/membership.entity';
+import type { Role, ScopeKind } from '../../permissions/access';
+import { containsPattern, fromSqlDateTime, placeholders, toCount, toSqlDateTime } from '../db/sql';
+import { BadUserInputError } from '../errors';
+
+/**
+ * Keyset pagination of memberships, batched: one statement returns a page for each of many
+ * scopes (one UNION ALL branch a scope, each walking the (scope_id, created_at, id) index), and
+ * one statement counts them all.
+ */
+
+export interface MemberFilter {
+  first: number;
+  after: string | null;
+  role: Role | null;
+  query: string | null;
+}
+
+export interface MemberPageKey extends MemberFilter {
+  scopeId: string;
+}
+
+export interface MemberPage {
+  rows: Membership[];
+  hasNextPage: boolean;
+}
+
+interface Cursor {
+  createdAt: string;
+  id: string;
+}
+
+/** Opaque to clients: the position of the last row, by (created_at, id). */
+export function encodeCursor(membership: Membership): string {
+  return Buffer.from(`${toSqlDateTime(membership.createdAt)}|${membership.id}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): Cursor {
+  const [createdAt, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (
+    rest.length > 0 ||
+    !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/.test(createdAt ?? '') ||
+    !id ||
+    id.length > 36
+  ) {
+    throw new BadUserInputError('after is not a valid cursor.', 'after');
+  }
+  return { createdAt, id };
+}
+
+/** The cursor is checked when the field runs, so that a bad one is BAD_USER_INPUT at that path. */
+export function checkCursor(after: string | null): void {
+  if (after !== null) decodeCursor(after);
+}
+
+/** Whether a membership comes after the cursor's position in (created_at, id) order. */
+export function isAfterCursor(membership: Membership, cursor: Cursor): boolean {
+  const createdAt = toSqlDateTime(membership.createdAt);
+  return createdAt > cursor.createdAt || (createdAt === cursor.createdAt && membership.id > cursor.id);
+}
+
+function filterSql(filter: MemberFilter): { joins: string; where: string; params: unknown[] } {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  let joins = '';
+  if (filter.role) {
+    clauses.push('m.role = ?');
+    params.push(filter.role);
+  }
+  if (filter.query) {
+    joins = ' JOIN users u ON u.id = m.user_id';
+    clauses.push("(LOWER(u.email) LIKE ? ESCAPE '!' OR LOWER(COALESCE(u.display_name, '')) LIKE ? ESCAPE '!')");
+    const pattern = containsPattern(filter.query);
+    params.push(pattern, pattern);
+  }
+  return { joins, where: clauses.map((c) => ` AND ${c}`).join(''), params };
+}
+
+const COLUMNS =
+  'm.id, m.user_id, m.scope, m.scope_id, m.role, m.organization_id, m.workspace_id, m.domain_id, m.created_at, m.updated_at';
+
+/** Turns a raw row into the entity (raw SQL skips TypeORM's hydration on purpose: it is the hot path). */
+export function membershipFromRow(row: Record<string, unknown>): Membership {
+  return Object.assign(new Membership(), {
+    id: row.id as string,
+    userId: row.user_id as string,
+    scope: row.scope as ScopeKind,
+    scopeId: row.scope_id as string,
+    role: row.role as Role,
+    organizationId: row.organization_id as string,
+    workspaceId: (row.workspace_id as string | null) ?? null,
+    domainId: (row.domain_id as string | null) ?? null,
+    createdAt: fromSqlDateTime(row.created_at as Date | string),
+    updatedAt: fromSqlDateTime(row.updated_at as Date | string),
+  });
+}
+
+/** Pages for many scopes that share one filter. Returns them in the order of `scopeIds`. */
+export async function loadMemberPages(
+  db: DataSource,
+  scopeIds: readonly string[],
+  filter: MemberFilter,
+): Promise<MemberPage[]> {
+  const { joins, where, params } = filterSql(filter);
+  const cursor = filter.after === null ? null : decodeCursor(filter.after);
+  const cursorSql = cursor ? ' AND (m.created_at > ? OR (m.created_at = ? AND m.id > ?))' : '';
+  const cursorParams = cursor ? [cursor.createdAt, cursor.createdAt, cursor.id] : [];
+  const branches: string[] = [];
+  const allParams: unknown[] = [];
+  scopeIds.forEach((scopeId, i) => {
+    branches.push(
+      `SELECT * FROM (SELECT ${COLUMNS} FROM memberships m${joins} WHERE m.scope_id = ?${where}${cursorSql}` +
+        ` ORDER BY m.created_at, m.id LIMIT ${filter.first + 1}) AS p${i}`,
+    );
+    allParams.push(scopeId, ...params, ...cursorParams);
+  });
+  const rows: Record<string, unknown>[] = await db.query(branches.join(' UNION ALL '), allParams);
+  const byScope = new Map<string, Membership[]>();
+  for (const row of rows) {
+    const membership = membershipFromRow(row);
+    const list = byScope.get(membership.scopeId) ?? [];
+    list.push(membership);
+    byScope.set(membership.scopeId, list);
+  }
+  return scopeIds.map((scopeId) => {
+    const list = (byScope.get(scopeId) ?? []).sort(
+      (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
+    return { rows: list.slice(0, filter.first), hasNextPage: list.length > filter.first };
+  });
+}
+
+/** `totalCount` of the filtered set (the cursor does not narrow it), for many scopes at once. */
+export async function countMembers(
+  db: DataSource,
+  scopeIds: readonly string[],
+  filter: Pick<MemberFilter, 'role' | 'query'>,
+): Promise<number[]> {
+  const { joins, where, params } = filterSql({ first: 0, after: null, ...filter });
+  const rows: { scope_id: string; n: unknown }[] = await db.query(
+    `SELECT m.scope_id AS scope_id, COUNT(*) AS n FROM memberships m${joins}` +
+      ` WHERE m.scope_id IN (${placeholders(scopeIds.length)})${where} GROUP BY m.scope_id`,
+    [...scopeIds, ...params],
+  );
+  const counts = new Map(rows.map((row) => [row.scope_id, toCount(row.n)]));
+  return scopeIds.map((id) => counts.get(id) ?? 0);
+}

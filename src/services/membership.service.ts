@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { Membership } from '../../entities/membership.entity';
+import { Role, ROLES_BY_SCOPE, ScopeKind, scopeId, type ScopeRef } from '../../permissions/access';
+import { MemberConnection, OrganizationConnection } from '../../resolvers/types/connections';
+import type { Context } from '../context';
+import { BadUserInputError, DomainRuleError } from '../errors';
+import { validPageSize } from '../validation';
+import { checkCursor, decodeCursor, encodeCursor, isAfterCursor, type MemberPageKey } from './member-list';
+
+export interface MemberListArgs {
+  first?: number | null;
+  after?: string | null;
+  role?: Role | null;
+  query?: string | null;
+}
+
+/** Checks the list arguments of SPEC §3 and turns them into a loader key. */
+export function memberPageKey(scopeId: string, args: MemberListArgs): MemberPageKey {
+  const first = validPageSize(args.first);
+  const after = args.after ?? null;
+  checkCursor(after);
+  const query = args.query?.trim() ? args.query.trim() : null;
+  if (query !== null && query.length > 254)
+    throw new BadUserInputError('query must be at most 254 characters.', 'query');
+  return { scopeId, first, after, role: args.role ?? null, query };
+}
+
+/** One page of a scope's members; many scopes in one request share one statement. */
+export async function memberConnection(ctx: Context, scopeId: string, args: MemberListArgs): Promise<MemberConnection> {
+  const key = memberPageKey(scopeId, args);
+  const page = await ctx.loaders.memberPage.load(key);
+  return Object.assign(new MemberConnection(), {
+    key,
+    edges: page.rows.map((node) => ({ cursor: encodeCursor(node), node })),
+    nodes: page.rows,
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      endCursor: page.rows.length > 0 ? encodeCursor(page.rows[page.rows.length - 1]) : null,
+    },
+  });
+}
+
+export function memberTotalCount(ctx: Context, connection: MemberConnection): Promise<number> {
+  return ctx.loaders.memberCount.load(connection.key);
+}
+
+function byCreation(a: Membership, b: Membership): number {
+  return a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/**
+ * The viewer's organizations (`User.organizations`), paged by the date they joined. Uses the
+ * memberships already loaded for permission checks: only the organizations themselves are read.
+ */
+export async function organizationsOfViewer(
+  ctx: Context,
+  args: { first?: number | null; after?: string | null },
+): Promise<OrganizationConnection> {
+  const first = validPageSize(args.first);
+  const cursor = args.after ? decodeCursor(args.after) : null;
+  const all = (await ctx.access.memberships()).filter((m) => m.scope === ScopeKind.ORGANIZATION).sort(byCreation);
+  const rest = cursor ? all.filter((m) => isAfterCursor(m, cursor)) : all;
+  const slice = rest.slice(0, first);
+  const organizations = await Promise.all(slice.map((m) => ctx.loaders.organization.load(m.organizationId)));
+  const edges = slice.flatMap((m, i) => {
+    const node = organizations[i];
+    return node ? [{ cursor: encodeCursor(m), node }] : [];
+  });
+  return Object.assign(new OrganizationConnection(), {
+    edges,
+    nodes: edges.map((e) => e.node),
+    pageInfo: {
+      hasNextPage: rest.length > first,
+      endCursor: slice.length > 0 ? encodeCursor(slice[slice.length - 1]) : null,
+    },
+    totalCount: all.length,
+  });
+}
+
+function newMembership(userId: string, scope: ScopeRef, role: Role, now: Date): Membership {
+  return Object.assign(new Membership(), {
+    id: randomUUID(),
+    userId,
+    scope: scope.kind,
+    scopeId: scopeId(scope),
+    role,
+    organizationId: scope.organizationId,
+    workspaceId: scope.kind === ScopeKind.ORGANIZATION ? null : scope.workspaceId,
+    domainId: scope.kind === ScopeKind.DOMAIN ? scope.domainId : null,
+    createdAt: now,
+    updatedAt: now,
+  });
+}
+
+/**
+ * Gives a person a role in a scope, inside the caller's transaction. A workspace or domain
+ * membership brings the organization membership (MEMBER) with it when the person has none
+ * (SPEC §1). The scope must accept the role; a person holds one role per scope.
+ */
+export async function grantMembership(em: EntityManager, userId: string, scope: ScopeRef, role: Role): Promise<Membership> {
+  if (!ROLES_BY_SCOPE[scope.kind].includes(role)) {
+    throw new BadUserInputError(`role ${role} is not accepted at ${scope.kind.toLowerCase()} scope.`, 'role');
+  }
+  const repo = em.getRepository(Membership);
+  if (await repo.existsBy({ userId, scopeId: scopeId(scope) })) {
+    throw new DomainRuleError('ALREADY_MEMBER', 'This person is already a member here.');
+  }
+  const now = new Date();
+  if (scope.kind !== ScopeKind.ORGANIZATION && !(await repo.existsBy({ userId, scopeId: scope.organizationId }))) {
+    await repo.insert(newMembership(userId, { kind: ScopeKind.ORGANIZATION, organizationId: scope.organizationId }, Role.MEMBER, now));
+  }
+  const membership = newMembership(userId, scope, role, now);
+  await repo.insert(membership);
+  return membership;
+}

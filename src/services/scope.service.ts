@@ -1,0 +1,230 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { Domain } from '../../entities/domain.entity';
+import { Membership } from '../../entities/membership.entity';
+import { Organization } from '../../entities/organization.entity';
+import { Workspace } from '../../entities/workspace.entity';
+import { Permission, Role, ScopeKind } from '../../permissions/access';
+import type { Context } from '../context';
+import { BadUserInputError, NotFoundError, UnauthenticatedError } from '../errors';
+import { isUuid, validHostname, validName } from '../validation';
+import { domainScope, workspaceScope } from '../viewer-access';
+
+/**
+ * Organizations, workspaces and domains: reads filtered by visibility, and writes with their
+ * transactions. Permission to call a write is checked by the shield rule on the mutation field;
+ * these functions validate input and own the work.
+ */
+
+export function requireViewer(ctx: Context) {
+  if (!ctx.viewer) throw new UnauthenticatedError();
+  return ctx.viewer;
+}
+
+/** A loader read that treats a malformed id as absent, without asking the database. */
+export async function findOrganization(ctx: Context, id: string): Promise<Organization | null> {
+  return isUuid(id) ? ctx.loaders.organization.load(id) : null;
+}
+
+export async function findWorkspace(ctx: Context, id: string): Promise<Workspace | null> {
+  return isUuid(id) ? ctx.loaders.workspace.load(id) : null;
+}
+
+export async function findDomain(ctx: Context, id: string): Promise<Domain | null> {
+  return isUuid(id) ? ctx.loaders.domain.load(id) : null;
+}
+
+async function mustFind<T>(found: Promise<T | null>, what: string): Promise<T> {
+  const value = await found;
+  if (!value) throw new NotFoundError(what);
+  return value;
+}
+
+/** Workspaces of an organization that the caller may READ (all of them for ADMIN and ACCOUNTING). */
+export async function visibleWorkspaces(ctx: Context, organization: Organization): Promise<Workspace[]> {
+  const workspaces = await ctx.loaders.workspacesByOrganization.load(organization.id);
+  const readable = await Promise.all(
+    workspaces.map(async (w) => (await ctx.access.at(workspaceScope(w))).permissions.has(Permission.READ)),
+  );
+  return workspaces.filter((_, i) => readable[i]);
+}
+
+/** Domains of a workspace that the caller may READ (a bare domain member sees only their own). */
+export async function visibleDomains(ctx: Context, workspace: Workspace): Promise<Domain[]> {
+  const domains = await ctx.loaders.domainsByWorkspace.load(workspace.id);
+  const readable = await Promise.all(
+    domains.map(async (d) => (await ctx.access.at(domainScope(d))).permissions.has(Permission.READ)),
+  );
+  return domains.filter((_, i) => readable[i]);
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const driverError = (error as { driverError?: { code?: string; errno?: number } }).driverError;
+  return driverError?.errno === 1062 || driverError?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+/** The caller creates an organization and becomes its first ADMIN, in one transaction. */
+export async function createOrganization(ctx: Context, input: { name: string }): Promise<Organization> {
+  const viewer = requireViewer(ctx);
+  const name = validName(input.name);
+  const now = new Date();
+  const organization = Object.assign(new Organization(), { id: randomUUID(), name, createdAt: now, updatedAt: now });
+  await ctx.db.transaction(async (em) => {
+    await em.insert(Organization, organization);
+    await em.insert(Membership, {
+      id: randomUUID(),
+      userId: viewer.id,
+      scope: ScopeKind.ORGANIZATION,
+      scopeId: organization.id,
+      role: Role.ADMIN,
+      organizationId: organization.id,
+      workspaceId: null,
+      domainId: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+  });
+  ctx.access.invalidate();
+  return organization;
+}
+
+/** A name that is present must be valid; null cannot clear a required name. */
+function optionalName(value: string | null | undefined, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (value === null) throw new BadUserInputError(`${field} cannot be null.`, field);
+  return validName(value, field);
+}
+
+export async function updateOrganization(
+  ctx: Context,
+  id: string,
+  input: { name?: string | null },
+): Promise<Organization> {
+  const organization = await mustFind(findOrganization(ctx, id), 'Organization');
+  const name = optionalName(input.name, 'name');
+  if (name !== undefined && name !== organization.name) {
+    organization.name = name;
+    organization.updatedAt = new Date();
+    await ctx.db.getRepository(Organization).update({ id }, { name, updatedAt: organization.updatedAt });
+  }
+  return organization;
+}
+
+/** Deletes the organization and everything in it, in one transaction. */
+export async function deleteOrganization(ctx: Context, id: string): Promise<string> {
+  await mustFind(findOrganization(ctx, id), 'Organization');
+  await ctx.db.transaction(async (em) => {
+    await deleteScopeContents(em, { organizationId: id });
+    await em.delete(Workspace, { organizationId: id });
+    await em.delete(Organization, { id });
+  });
+  ctx.access.invalidate();
+  return id;
+}
+
+/**
+ * What hangs off a scope and must go with it: memberships and domains. Foreign keys cascade
+ * too, but the service does not rely on them, so the order of deletion is explicit.
+ */
+async function deleteScopeContents(
+  em: EntityManager,
+  where: { organizationId: string } | { workspaceId: string } | { domainId: string },
+): Promise<void> {
+  await em.delete(Membership, where);
+  if (!('domainId' in where)) await em.delete(Domain, where);
+}
+
+export async function createWorkspace(
+  ctx: Context,
+  input: { organizationId: string; name: string },
+): Promise<Workspace> {
+  const organization = await mustFind(findOrganization(ctx, input.organizationId), 'Organization');
+  const name = validName(input.name);
+  const now = new Date();
+  const workspace = Object.assign(new Workspace(), {
+    id: randomUUID(),
+    organizationId: organization.id,
+    name,
+    createdAt: now,
+    updatedAt: now,
+  });
+  await ctx.db.getRepository(Workspace).insert(workspace);
+  return workspace;
+}
+
+export async function updateWorkspace(ctx: Context, id: string, input: { name?: string | null }): Promise<Workspace> {
+  const workspace = await mustFind(findWorkspace(ctx, id), 'Workspace');
+  const name = optionalName(input.name, 'name');
+  if (name !== undefined && name !== workspace.name) {
+    workspace.name = name;
+    workspace.updatedAt = new Date();
+    await ctx.db.getRepository(Workspace).update({ id }, { name, updatedAt: workspace.updatedAt });
+  }
+  return workspace;
+}
+
+export async function deleteWorkspace(ctx: Context, id: string): Promise<string> {
+  await mustFind(findWorkspace(ctx, id), 'Workspace');
+  await ctx.db.transaction(async (em) => {
+    await deleteScopeContents(em, { workspaceId: id });
+    await em.delete(Workspace, { id });
+  });
+  ctx.access.invalidate();
+  return id;
+}
+
+async function hostnameTaken(ctx: Context, workspaceId: string, hostname: string, exceptId?: string): Promise<boolean> {
+  const existing = await ctx.db.getRepository(Domain).findOneBy({ workspaceId, hostname });
+  return existing !== null && existing.id !== exceptId;
+}
+
+const hostnameInUse = () => new BadUserInputError('hostname is already used in this workspace.', 'hostname');
+
+export async function createDomain(ctx: Context, input: { workspaceId: string; hostname: string }): Promise<Domain> {
+  const workspace = await mustFind(findWorkspace(ctx, input.workspaceId), 'Workspace');
+  const hostname = validHostname(input.hostname);
+  if (await hostnameTaken(ctx, workspace.id, hostname)) throw hostnameInUse();
+  const now = new Date();
+  const domain = Object.assign(new Domain(), {
+    id: randomUUID(),
+    organizationId: workspace.organizationId,
+    workspaceId: workspace.id,
+    hostname,
+    createdAt: now,
+    updatedAt: now,
+  });
+  try {
+    await ctx.db.getRepository(Domain).insert(domain);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw hostnameInUse();
+    throw error;
+  }
+  return domain;
+}
+
+export async function updateDomain(ctx: Context, id: string, input: { hostname?: string | null }): Promise<Domain> {
+  const domain = await mustFind(findDomain(ctx, id), 'Domain');
+  if (input.hostname === undefined) return domain;
+  if (input.hostname === null) throw new BadUserInputError('hostname cannot be null.', 'hostname');
+  const hostname = validHostname(input.hostname);
+  if (hostname === domain.hostname) return domain;
+  if (await hostnameTaken(ctx, domain.workspaceId, hostname, domain.id)) throw hostnameInUse();
+  const updatedAt = new Date();
+  try {
+    await ctx.db.getRepository(Domain).update({ id }, { hostname, updatedAt });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw hostnameInUse();
+    throw error;
+  }
+  return Object.assign(domain, { hostname, updatedAt });
+}
+
+export async function deleteDomain(ctx: Context, id: string): Promise<string> {
+  await mustFind(findDomain(ctx, id), 'Domain');
+  await ctx.db.transaction(async (em) => {
+    await deleteScopeContents(em, { domainId: id });
+    await em.delete(Domain, { id });
+  });
+  ctx.access.invalidate();
+  return id;
+}

@@ -1,0 +1,53 @@
+import type { DataSource } from 'typeorm';
+import { User } from '../../entities/user.entity';
+import type { Identity } from '../auth/jwt';
+
+/**
+ * Creates or refreshes the user record from the token's claims (SPEC §6). A small per-process
+ * memory of what was last written spares the database a write on every request; it only ever
+ * skips a write that would change nothing.
+ */
+export class UserDirectory {
+  private readonly lastWritten = new Map<string, string>();
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly maxRemembered = 10_000,
+  ) {}
+
+  async ensure(identity: Identity): Promise<void> {
+    const fingerprint = JSON.stringify([identity.email, identity.emailVerified, identity.name]);
+    if (this.lastWritten.get(identity.sub) === fingerprint) return;
+
+    const repo = this.db.getRepository(User);
+    const existing = await repo.findOneBy({ id: identity.sub });
+    const now = new Date();
+    if (!existing) {
+      // Two first requests of one person may race: the loser's insert is a no-op.
+      await repo
+        .createQueryBuilder()
+        .insert()
+        .values({
+          id: identity.sub,
+          email: identity.email,
+          emailVerified: identity.emailVerified,
+          displayName: identity.name,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .orIgnore()
+        .execute();
+    } else if (
+      existing.email !== identity.email ||
+      existing.emailVerified !== identity.emailVerified ||
+      existing.displayName !== identity.name
+    ) {
+      await repo.update(
+        { id: identity.sub },
+        { email: identity.email, emailVerified: identity.emailVerified, displayName: identity.name, updatedAt: now },
+      );
+    }
+    if (this.lastWritten.size >= this.maxRemembered) this.lastWritten.clear();
+    this.lastWritten.set(identity.sub, fingerprint);
+  }
+}

@@ -1,0 +1,61 @@
+import type { Domain } from '../entities/domain.entity';
+import type { Membership } from '../entities/membership.entity';
+import type { Organization } from '../entities/organization.entity';
+import type { Workspace } from '../entities/workspace.entity';
+import { accessAt, type Access, ScopeKind, type ScopeRef } from '../permissions/access';
+import type { Loaders } from './loaders';
+
+const NO_ACCESS: Access = Object.freeze({ role: null, grants: [], permissions: new Set() }) as Access;
+
+export function organizationScope(organization: Pick<Organization, 'id'>): ScopeRef {
+  return { kind: ScopeKind.ORGANIZATION, organizationId: organization.id };
+}
+
+export function workspaceScope(workspace: Pick<Workspace, 'id' | 'organizationId'>): ScopeRef {
+  return { kind: ScopeKind.WORKSPACE, organizationId: workspace.organizationId, workspaceId: workspace.id };
+}
+
+export function domainScope(domain: Pick<Domain, 'id' | 'workspaceId' | 'organizationId'>): ScopeRef {
+  return {
+    kind: ScopeKind.DOMAIN,
+    organizationId: domain.organizationId,
+    workspaceId: domain.workspaceId,
+    domainId: domain.id,
+  };
+}
+
+/**
+ * The caller's access, computed from their memberships (loaded once per request through the
+ * loader) with the pure table of `permissions/access.ts`, and memoised per scope for the request.
+ */
+export class ViewerAccess {
+  private readonly memo = new Map<string, Promise<Access>>();
+
+  constructor(
+    private readonly viewerId: string | null,
+    private readonly loaders: Loaders,
+  ) {}
+
+  /** The viewer's memberships, or none for an anonymous caller. */
+  async memberships(): Promise<Membership[]> {
+    if (!this.viewerId) return [];
+    return this.loaders.membershipsByUser.load(this.viewerId);
+  }
+
+  at(scope: ScopeRef): Promise<Access> {
+    if (!this.viewerId) return Promise.resolve(NO_ACCESS);
+    const key = `${scope.kind}:${scope.kind === ScopeKind.ORGANIZATION ? scope.organizationId : scope.kind === ScopeKind.WORKSPACE ? scope.workspaceId : scope.domainId}`;
+    let access = this.memo.get(key);
+    if (!access) {
+      access = this.memberships().then((memberships) => accessAt(scope, memberships));
+      this.memo.set(key, access);
+    }
+    return access;
+  }
+
+  /** After a write that changes the viewer's memberships, later reads must see it. */
+  invalidate(): void {
+    this.memo.clear();
+    if (this.viewerId) this.loaders.membershipsByUser.clear(this.viewerId);
+  }
+}

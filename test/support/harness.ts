@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import type { GraphQLFormattedError } from 'graphql';
+import { type App, createApp } from '../../src/app';
+import { signDevelopmentToken } from '../../src/auth/jwt';
+import { type Config, loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { openTestDatabase, type OpenedDatabase, type TestDatabase } from './databases';
+
+export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
+
+/** A person of the tests: a subject, an email and a signed token. */
+export interface Person {
+  sub: string;
+  email: string;
+  name: string;
+  token: string;
+}
+
+export interface OperationResult<TData> {
+  data: TData | null | undefined;
+  errors: readonly GraphQLFormattedError[] | undefined;
+}
+
+export interface Harness {
+  database: OpenedDatabase;
+  app: App;
+  config: Config;
+  /** A new person with a valid token (verified email by default). */
+  person(label?: string, options?: { emailVerified?: boolean }): Promise<Person>;
+  /** Runs an operation through the whole server (context, shield, resolvers), as `who`. */
+  run<TData, TVariables extends Record<string, unknown>>(
+    document: TypedDocumentNode<TData, TVariables> | string,
+    variables: TVariables,
+    who: Person | null,
+  ): Promise<OperationResult<TData>>;
+  close(): Promise<void>;
+}
+
+export async function createHarness(kind: TestDatabase, env: Record<string, string> = {}): Promise<Harness> {
+  const database = await openTestDatabase(kind);
+  const config = loadConfig({ NODE_ENV: 'test', AUTH_JWT_SECRET: TEST_JWT_SECRET, ...env });
+  const app = await createApp(config, database.db, createLogger({ silent: true }));
+  return {
+    database,
+    app,
+    config,
+    async person(label = 'person', options = {}) {
+      const suffix = randomUUID().slice(0, 8);
+      const sub = `test|${label}-${suffix}`;
+      const email = `${label}-${suffix}@example.test`;
+      const name = `${label[0].toUpperCase()}${label.slice(1)} ${suffix}`;
+      const token = await signDevelopmentToken(TEST_JWT_SECRET, { sub, email, name, emailVerified: options.emailVerified ?? true });
+      return { sub, email, name, token };
+    },
+    async run(document, variables, who) {
+      const contextValue = await app.contextFor(who ? `Bearer ${who.token}` : undefined);
+      const response = await app.apollo.executeOperation(
+        { query: document as never, variables },
+        { contextValue },
+      );
+      if (response.body.kind !== 'single') throw new Error('expected a single result');
+      const { data, errors } = response.body.singleResult;
+      return { data: data as never, errors };
+    },
+    async close() {
+      await app.apollo.stop();
+      await database.close();
+    },
+  };
+}
+
+/** The codes of a result's errors, in order. */
+export function errorCodes(result: { errors?: readonly GraphQLFormattedError[] }): string[] {
+  return (result.errors ?? []).map((e) => String(e.extensions?.code));
+}
