@@ -17,7 +17,7 @@ export class User {
   @Column({ type: 'varchar', length: 254 })
   email!: string;
 
-  @Column({ name: 'email_verified', type: 'boolean', default: false })
+  @Column({ name: 'email_verified', type: 'boolean' })
   emailVerified!: boolean;
 
   @Field(() => String, { nullable: true })

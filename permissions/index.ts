@@ -67,6 +67,9 @@ export const permissions = shield(
   },
   {
     fallbackRule: deny,
+    // A rule that throws (the database is down) must not read as a denial: `debug` makes shield
+    // rethrow, and the error formatter masks it as INTERNAL_SERVER_ERROR.
+    debug: true,
     allowExternalErrors: true,
     fallbackError: () => new ForbiddenError(),
   },

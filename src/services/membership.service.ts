@@ -98,7 +98,12 @@ function newMembership(userId: string, scope: ScopeRef, role: Role, now: Date): 
  * membership brings the organization membership (MEMBER) with it when the person has none
  * (SPEC §1). The scope must accept the role; a person holds one role per scope.
  */
-export async function grantMembership(em: EntityManager, userId: string, scope: ScopeRef, role: Role): Promise<Membership> {
+export async function grantMembership(
+  em: EntityManager,
+  userId: string,
+  scope: ScopeRef,
+  role: Role,
+): Promise<Membership> {
   if (!ROLES_BY_SCOPE[scope.kind].includes(role)) {
     throw new BadUserInputError(`role ${role} is not accepted at ${scope.kind.toLowerCase()} scope.`, 'role');
   }
@@ -108,7 +113,9 @@ export async function grantMembership(em: EntityManager, userId: string, scope: 
   }
   const now = new Date();
   if (scope.kind !== ScopeKind.ORGANIZATION && !(await repo.existsBy({ userId, scopeId: scope.organizationId }))) {
-    await repo.insert(newMembership(userId, { kind: ScopeKind.ORGANIZATION, organizationId: scope.organizationId }, Role.MEMBER, now));
+    await repo.insert(
+      newMembership(userId, { kind: ScopeKind.ORGANIZATION, organizationId: scope.organizationId }, Role.MEMBER, now),
+    );
   }
   const membership = newMembership(userId, scope, role, now);
   await repo.insert(membership);

@@ -82,8 +82,10 @@ function outcome(result: OperationResult<unknown>, pick?: (data: any) => unknown
   return 'ok';
 }
 
-const entity = (typename: string, id: (w: World) => string): Run => (h, w, p) =>
-  h.run(EntitiesDocument, { representations: [{ __typename: typename, id: id(w) }] }, w.as(p));
+const entity =
+  (typename: string, id: (w: World) => string): Run =>
+  (h, w, p) =>
+    h.run(EntitiesDocument, { representations: [{ __typename: typename, id: id(w) }] }, w.as(p));
 
 const readOps: Record<string, { run: Run; pick?: (data: any) => unknown }> = {
   me: { run: (h, w, p) => h.run(MeDocument, {}, w.as(p)) },
@@ -124,7 +126,8 @@ const writeOps: Record<string, { run: Run; happened: (h: Harness, w: World) => P
       (await h.run(OrganizationDocument, { id: w.organization.id }, w.people.orgAdmin)).data?.organization === null,
   },
   createWorkspace: {
-    run: (h, w, p) => h.run(CreateWorkspaceDocument, { input: { organizationId: w.organization.id, name: 'New' } }, w.as(p)),
+    run: (h, w, p) =>
+      h.run(CreateWorkspaceDocument, { input: { organizationId: w.organization.id, name: 'New' } }, w.as(p)),
     happened: async (h, w) =>
       (await h.run(OrganizationWorkspacesDocument, { id: w.organization.id }, w.people.orgAdmin)).data?.organization
         ?.workspaces.length === 3,
@@ -136,17 +139,20 @@ const writeOps: Record<string, { run: Run; happened: (h: Harness, w: World) => P
   },
   deleteWorkspace: {
     run: (h, w, p) => h.run(DeleteWorkspaceDocument, { id: w.w1.id }, w.as(p)),
-    happened: async (h, w) => (await h.run(WorkspaceDocument, { id: w.w1.id }, w.people.orgAdmin)).data?.workspace === null,
+    happened: async (h, w) =>
+      (await h.run(WorkspaceDocument, { id: w.w1.id }, w.people.orgAdmin)).data?.workspace === null,
   },
   createDomain: {
-    run: (h, w, p) => h.run(CreateDomainDocument, { input: { workspaceId: w.w1.id, hostname: 'new.example.com' } }, w.as(p)),
+    run: (h, w, p) =>
+      h.run(CreateDomainDocument, { input: { workspaceId: w.w1.id, hostname: 'new.example.com' } }, w.as(p)),
     happened: async (h, w) =>
       (await h.run(WorkspaceDomainsDocument, { id: w.w1.id }, w.people.orgAdmin)).data?.workspace?.domains.length === 3,
   },
   updateDomain: {
     run: (h, w, p) => h.run(UpdateDomainDocument, { id: w.d1.id, input: { hostname: 'renamed.example.com' } }, w.as(p)),
     happened: async (h, w) =>
-      (await h.run(DomainDocument, { id: w.d1.id }, w.people.orgAdmin)).data?.domain?.hostname === 'renamed.example.com',
+      (await h.run(DomainDocument, { id: w.d1.id }, w.people.orgAdmin)).data?.domain?.hostname ===
+      'renamed.example.com',
   },
   deleteDomain: {
     run: (h, w, p) => h.run(DeleteDomainDocument, { id: w.d1.id }, w.as(p)),
@@ -182,7 +188,9 @@ describe.each(TEST_DATABASES)('permission matrix on %s', (kind) => {
       expect(outcome(result, pick)).toBe(expected);
       if (op === 'me') {
         const me = (result.data as { me: { id: string } | null }).me;
-        expect(me?.id ?? null).toBe(persona === 'anonymous' ? null : world.people[persona as Exclude<Persona, 'anonymous'>].sub);
+        expect(me?.id ?? null).toBe(
+          persona === 'anonymous' ? null : world.people[persona as Exclude<Persona, 'anonymous'>].sub,
+        );
       }
     });
   });

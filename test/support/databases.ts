@@ -24,7 +24,10 @@ export interface OpenedDatabase {
  * test database (migrated once by the global setup); tests make their own rows with fresh ids,
  * so they never see each other's data.
  */
-export async function openTestDatabase(kind: TestDatabase, options: { poolSize?: number } = {}): Promise<OpenedDatabase> {
+export async function openTestDatabase(
+  kind: TestDatabase,
+  options: { poolSize?: number } = {},
+): Promise<OpenedDatabase> {
   if (kind === 'sqlite') {
     const path = join(tmpdir(), `membership-test-${process.pid}-${randomUUID()}.sqlite`);
     const url = `sqlite:${path}`;

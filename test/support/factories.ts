@@ -73,7 +73,12 @@ export async function createWorld(h: Harness) {
 
   const org: ScopeRef = { kind: ScopeKind.ORGANIZATION, organizationId: organization.id };
   const ws: ScopeRef = { kind: ScopeKind.WORKSPACE, organizationId: organization.id, workspaceId: w1.id };
-  const dom: ScopeRef = { kind: ScopeKind.DOMAIN, organizationId: organization.id, workspaceId: w1.id, domainId: d1.id };
+  const dom: ScopeRef = {
+    kind: ScopeKind.DOMAIN,
+    organizationId: organization.id,
+    workspaceId: w1.id,
+    domainId: d1.id,
+  };
   await addMember(h, people.orgAccounting, org, Role.ACCOUNTING);
   await addMember(h, people.orgMember, org, Role.MEMBER);
   await addMember(h, people.wsAdmin, ws, Role.ADMIN);

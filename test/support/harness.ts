@@ -50,15 +50,17 @@ export async function createHarness(kind: TestDatabase, env: Record<string, stri
       const sub = `test|${label}-${suffix}`;
       const email = `${label}-${suffix}@example.test`;
       const name = `${label[0].toUpperCase()}${label.slice(1)} ${suffix}`;
-      const token = await signDevelopmentToken(TEST_JWT_SECRET, { sub, email, name, emailVerified: options.emailVerified ?? true });
+      const token = await signDevelopmentToken(TEST_JWT_SECRET, {
+        sub,
+        email,
+        name,
+        emailVerified: options.emailVerified ?? true,
+      });
       return { sub, email, name, token };
     },
     async run(document, variables, who) {
       const contextValue = await app.contextFor(who ? `Bearer ${who.token}` : undefined);
-      const response = await app.apollo.executeOperation(
-        { query: document as never, variables },
-        { contextValue },
-      );
+      const response = await app.apollo.executeOperation({ query: document as never, variables }, { contextValue });
       if (response.body.kind !== 'single') throw new Error('expected a single result');
       const { data, errors } = response.body.singleResult;
       return { data: data as never, errors };

@@ -31,7 +31,7 @@ export class InitialSchema1764300000000 implements MigrationInterface {
         columns: [
           { name: 'id', type: 'varchar', length: '255', isPrimary: true },
           { name: 'email', type: 'varchar', length: '254' },
-          { name: 'email_verified', type: 'boolean', default: false },
+          { name: 'email_verified', type: 'boolean' },
           { name: 'display_name', type: 'varchar', length: '255', isNullable: true },
           ...timestamps,
         ],

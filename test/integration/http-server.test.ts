@@ -1,0 +1,81 @@
+import type { AddressInfo } from 'node:net';
+import { createApp, type App } from '../../src/app';
+import { signDevelopmentToken } from '../../src/auth/jwt';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { openTestDatabase, type OpenedDatabase } from '../support/databases';
+import { TEST_JWT_SECRET } from '../support/harness';
+
+/** The server as a client meets it: over HTTP, with a real bearer token. */
+describe.each([false, true])('HTTP server (production: %s)', (production) => {
+  let database: OpenedDatabase;
+  let app: App;
+  let base: string;
+
+  beforeAll(async () => {
+    database = await openTestDatabase('sqlite');
+    const config = loadConfig({
+      NODE_ENV: production ? 'production' : 'development',
+      AUTH_JWT_SECRET: TEST_JWT_SECRET,
+    });
+    app = await createApp(config, database.db, createLogger({ silent: true }));
+    await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await app.apollo.stop();
+    await database.close();
+  });
+
+  const post = async (body: unknown, token?: string) => {
+    const response = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as any };
+  };
+
+  it('answers /health and /ready', async () => {
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    const ready = await fetch(`${base}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+
+  it('serves GraphQL at /graphql with bearer tokens', async () => {
+    const token = await signDevelopmentToken(TEST_JWT_SECRET, {
+      sub: 'http|ada',
+      email: 'ada@example.test',
+      name: 'Ada',
+    });
+    const created = await post(
+      { query: 'mutation { createOrganization(input: { name: "Over HTTP" }) { id name viewerRole } }' },
+      token,
+    );
+    expect(created.status).toBe(200);
+    expect(created.body.data.createOrganization).toMatchObject({ name: 'Over HTTP', viewerRole: 'ADMIN' });
+    const anonymous = await post({ query: '{ me { id } }' });
+    expect(anonymous.body).toEqual({ data: { me: null } });
+  });
+
+  it('serves the federation SDL through _service without credentials', async () => {
+    const result = await post({ query: '{ _service { sdl } }' });
+    expect(result.body.data._service.sdl).toContain('@key(fields: "id")');
+  });
+
+  it(production ? 'shows no Sandbox and refuses introspection' : 'opens Apollo Sandbox for a browser', async () => {
+    const page = await fetch(`${base}/graphql`, { headers: { accept: 'text/html' } });
+    const html = await page.text();
+    if (production) {
+      expect(html).not.toContain('new window.EmbeddedSandbox');
+      const introspection = await post({ query: '{ __schema { types { name } } }' });
+      expect(introspection.body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    } else {
+      expect(page.status).toBe(200);
+      expect(html).toContain('new window.EmbeddedSandbox');
+      const introspection = await post({ query: '{ __schema { queryType { name } } }' });
+      expect(introspection.body.data.__schema.queryType.name).toBe('Query');
+    }
+  });
+});
