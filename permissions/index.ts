@@ -1,60 +1,91 @@
 import { allow, chain, deny, shield } from 'graphql-shield';
 import { ForbiddenError } from '../src/errors';
-import { Permission as P, ScopeKind } from './access';
+import { Permission as P } from './access';
 import { canOnArgument } from './rules/can-on-argument.rule';
 import { canOnParent } from './rules/can-on-parent.rule';
+import { canReadOrIsInvited } from './rules/can-read-or-is-invited.rule';
 import { isAuthenticated } from './rules/is-authenticated.rule';
 import { isSelf, isSelfOrSharesOrganization } from './rules/user-visibility.rule';
+import type { Target } from './scopes';
 
-const { ORGANIZATION, WORKSPACE, DOMAIN } = ScopeKind;
-const on = (kind: ScopeKind, argPath: string, permission: P) =>
-  chain(isAuthenticated, canOnArgument(kind, argPath, permission));
-const byId = 'id';
+const on = (target: Target, argPath: string, permission: P, visibleWith?: P) =>
+  chain(isAuthenticated, canOnArgument(target, argPath, permission, visibleWith));
 
 /**
  * The permission map: one rule for every root field and every field of every entity type.
- * Anything not listed is denied: shield's own fallback is `allow`, so `deny` is set here. Entity fields carry their own rules so that data
- * reached through `_entities` is checked exactly like data reached through `Query`.
+ * Anything not listed is denied: shield's own fallback is `allow`, so `deny` is set here. Entity
+ * fields carry their own rules so that data reached through `_entities` is checked exactly like
+ * data reached through `Query`. Every decision comes from `permissions/access.ts`.
  */
 export const permissions = shield(
   {
     Query: {
       me: allow,
-      organization: on(ORGANIZATION, byId, P.READ),
-      workspace: on(WORKSPACE, byId, P.READ),
-      domain: on(DOMAIN, byId, P.READ),
+      organization: on('Organization', 'id', P.READ),
+      workspace: on('Workspace', 'id', P.READ),
+      domain: on('Domain', 'id', P.READ),
+      // The link alone opens the preview (SPEC §4); unknown and wrong tokens look alike.
+      invitationByToken: allow,
       // Federation: the SDL is public; `_entities` needs a caller and hands each object to the type rules below.
       _service: allow,
       _entities: isAuthenticated,
     },
     Mutation: {
       createOrganization: isAuthenticated,
-      updateOrganization: on(ORGANIZATION, byId, P.UPDATE),
-      deleteOrganization: on(ORGANIZATION, byId, P.DELETE),
-      createWorkspace: on(ORGANIZATION, 'input.organizationId', P.CREATE_WORKSPACE),
-      updateWorkspace: on(WORKSPACE, byId, P.UPDATE),
-      deleteWorkspace: on(WORKSPACE, byId, P.DELETE),
-      createDomain: on(WORKSPACE, 'input.workspaceId', P.CREATE_DOMAIN),
-      updateDomain: on(DOMAIN, byId, P.UPDATE),
-      deleteDomain: on(DOMAIN, byId, P.DELETE),
+      updateOrganization: on('Organization', 'id', P.UPDATE),
+      deleteOrganization: on('Organization', 'id', P.DELETE),
+      createWorkspace: on('Organization', 'input.organizationId', P.CREATE_WORKSPACE),
+      updateWorkspace: on('Workspace', 'id', P.UPDATE),
+      deleteWorkspace: on('Workspace', 'id', P.DELETE),
+      createDomain: on('Workspace', 'input.workspaceId', P.CREATE_DOMAIN),
+      updateDomain: on('Domain', 'id', P.UPDATE),
+      deleteDomain: on('Domain', 'id', P.DELETE),
+
+      inviteMember: on('ScopeInput', 'input.scope', P.INVITE_MEMBERS),
+      // An invitation is seen only by those who may invite in its scope.
+      resendInvitation: on('Invitation', 'id', P.INVITE_MEMBERS, P.INVITE_MEMBERS),
+      revokeInvitation: on('Invitation', 'id', P.INVITE_MEMBERS, P.INVITE_MEMBERS),
+      // Answering is the invitee's: the service checks the token or id against their verified email.
+      acceptInvitation: isAuthenticated,
+      declineInvitation: isAuthenticated,
+
+      // A membership is seen by those who may read the scope's members.
+      changeMemberRole: on('Member', 'input.memberId', P.MANAGE_MEMBERS, P.READ_MEMBERS),
+      removeMember: on('Member', 'memberId', P.MANAGE_MEMBERS, P.READ_MEMBERS),
+      leaveOrganization: on('Organization', 'organizationId', P.READ),
+
+      updateBillingProfile: on('Organization', 'organizationId', P.UPDATE_BILLING),
+      updateWorkspaceBilling: on('Workspace', 'workspaceId', P.UPDATE_BILLING),
     },
     User: {
       id: isSelfOrSharesOrganization,
       email: isSelfOrSharesOrganization,
       displayName: isSelfOrSharesOrganization,
       organizations: isSelf,
+      pendingInvitations: isSelf,
     },
     Organization: {
       '*': canOnParent(P.READ),
+      id: canReadOrIsInvited,
+      name: canReadOrIsInvited,
       members: canOnParent(P.READ_MEMBERS),
+      invitations: canOnParent(P.INVITE_MEMBERS),
+      billingProfile: canOnParent(P.READ_BILLING),
     },
     Workspace: {
       '*': canOnParent(P.READ),
+      id: canReadOrIsInvited,
+      name: canReadOrIsInvited,
       members: canOnParent(P.READ_MEMBERS),
+      invitations: canOnParent(P.INVITE_MEMBERS),
+      billing: canOnParent(P.READ_BILLING),
     },
     Domain: {
       '*': canOnParent(P.READ),
+      id: canReadOrIsInvited,
+      hostname: canReadOrIsInvited,
       members: canOnParent(P.READ_MEMBERS),
+      invitations: canOnParent(P.INVITE_MEMBERS),
     },
     // Reached only through fields guarded above; what they point at has rules of its own.
     Member: allow,
@@ -63,6 +94,10 @@ export const permissions = shield(
     OrganizationConnection: allow,
     OrganizationEdge: allow,
     PageInfo: allow,
+    Invitation: allow,
+    InvitationPreview: allow,
+    BillingProfile: allow,
+    WorkspaceBilling: allow,
     _Service: allow,
   },
   {

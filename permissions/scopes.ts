@@ -2,12 +2,19 @@ import { Domain } from '../entities/domain.entity';
 import { Organization } from '../entities/organization.entity';
 import { Workspace } from '../entities/workspace.entity';
 import type { Context } from '../src/context';
+import { scopeInputTarget } from '../src/services/invitation.service';
 import { findDomain, findOrganization, findWorkspace } from '../src/services/scope.service';
-import { domainScope, organizationScope, workspaceScope } from '../src/viewer-access';
+import { isUuid } from '../src/validation';
+import { domainScope, organizationScope, scopeOfRow, workspaceScope } from '../src/viewer-access';
 import { ScopeKind, type ScopeRef } from './access';
 
-/** The scope an id names, with the ids above it, or null where there is no such thing. */
-export async function loadScope(ctx: Context, kind: ScopeKind, id: string): Promise<ScopeRef | null> {
+/**
+ * What a root field's argument names: a scope by id, a `ScopeInput`, or a row that lives in a
+ * scope (an invitation, a membership). Rules decide on the scope it belongs to.
+ */
+export type Target = 'Organization' | 'Workspace' | 'Domain' | 'ScopeInput' | 'Invitation' | 'Member';
+
+async function scopeById(ctx: Context, kind: ScopeKind, id: string): Promise<ScopeRef | null> {
   switch (kind) {
     case ScopeKind.ORGANIZATION: {
       const organization = await findOrganization(ctx, id);
@@ -24,6 +31,31 @@ export async function loadScope(ctx: Context, kind: ScopeKind, id: string): Prom
   }
 }
 
+/** The scope an argument value points at, or null where there is no such thing. */
+export async function loadScope(ctx: Context, target: Target, value: unknown): Promise<ScopeRef | null> {
+  if (target === 'ScopeInput') {
+    const { kind, id } = scopeInputTarget(value as Parameters<typeof scopeInputTarget>[0]);
+    return scopeById(ctx, kind, id);
+  }
+  if (typeof value !== 'string') return null;
+  switch (target) {
+    case 'Organization':
+      return scopeById(ctx, ScopeKind.ORGANIZATION, value);
+    case 'Workspace':
+      return scopeById(ctx, ScopeKind.WORKSPACE, value);
+    case 'Domain':
+      return scopeById(ctx, ScopeKind.DOMAIN, value);
+    case 'Invitation': {
+      const invitation = isUuid(value) ? await ctx.loaders.invitation.load(value) : null;
+      return invitation && scopeOfRow(invitation);
+    }
+    case 'Member': {
+      const membership = isUuid(value) ? await ctx.loaders.membership.load(value) : null;
+      return membership && scopeOfRow(membership);
+    }
+  }
+}
+
 /** The scope of an entity object reached as a parent (query, mutation result or `_entities`). */
 export function scopeOfEntity(entity: unknown): ScopeRef | null {
   if (entity instanceof Organization) return organizationScope(entity);
@@ -32,8 +64,12 @@ export function scopeOfEntity(entity: unknown): ScopeRef | null {
   return null;
 }
 
-export const SCOPE_LABEL: Record<ScopeKind, string> = {
-  [ScopeKind.ORGANIZATION]: 'Organization',
-  [ScopeKind.WORKSPACE]: 'Workspace',
-  [ScopeKind.DOMAIN]: 'Domain',
+/** What NOT_FOUND names for each target. */
+export const TARGET_LABEL: Record<Target, string> = {
+  Organization: 'Organization',
+  Workspace: 'Workspace',
+  Domain: 'Domain',
+  ScopeInput: 'Scope',
+  Invitation: 'Invitation',
+  Member: 'Member',
 };

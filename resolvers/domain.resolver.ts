@@ -1,3 +1,5 @@
+import { Invitation } from '../entities/invitation.entity';
+import { invitationsAt } from '../src/services/invitation.service';
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Domain } from '../entities/domain.entity';
 import { Workspace } from '../entities/workspace.entity';
@@ -7,7 +9,7 @@ import * as scopes from '../src/services/scope.service';
 import { domainScope } from '../src/viewer-access';
 import { MemberListArgs } from './member-list-args';
 import { MemberConnection } from './types/connections';
-import { Permission, Role } from './types/enums';
+import { InvitationStatus, Permission, Role } from './types/enums';
 import { CreateDomainInput, UpdateDomainInput } from './types/inputs';
 import { viewerPermissions, viewerRole } from './viewer-fields';
 
@@ -39,6 +41,16 @@ export class DomainResolver {
   @FieldResolver(() => MemberConnection, { nullable: true })
   members(@Root() domain: Domain, @Args(() => MemberListArgs) args: MemberListArgs, @Ctx() ctx: Context) {
     return memberConnection(ctx, domain.id, args);
+  }
+
+  @FieldResolver(() => [Invitation], { nullable: true })
+  invitations(
+    @Root() domain: Domain,
+    @Arg('status', () => InvitationStatus, { nullable: true, defaultValue: InvitationStatus.PENDING })
+    status: InvitationStatus,
+    @Ctx() ctx: Context,
+  ) {
+    return invitationsAt(ctx, domainScope(domain), status);
   }
 
   @Mutation(() => Domain)

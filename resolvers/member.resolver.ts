@@ -1,11 +1,13 @@
-import { Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { Domain } from '../entities/domain.entity';
 import { Membership } from '../entities/membership.entity';
 import { Organization } from '../entities/organization.entity';
 import { User } from '../entities/user.entity';
 import { Workspace } from '../entities/workspace.entity';
 import type { Context } from '../src/context';
+import * as memberships from '../src/services/membership.service';
 import { memberTotalCount } from '../src/services/membership.service';
+import { ChangeMemberRoleInput } from './types/inputs';
 import { MemberConnection } from './types/connections';
 
 @Resolver(() => Membership)
@@ -28,6 +30,29 @@ export class MemberResolver {
   @FieldResolver(() => Domain, { nullable: true })
   domain(@Root() member: Membership, @Ctx() ctx: Context) {
     return member.domainId ? ctx.loaders.domain.load(member.domainId) : null;
+  }
+}
+
+@Resolver()
+export class MemberMutationResolver {
+  @Mutation(() => Membership)
+  changeMemberRole(@Arg('input', () => ChangeMemberRoleInput) input: ChangeMemberRoleInput, @Ctx() ctx: Context) {
+    return memberships.changeMemberRole(ctx, input);
+  }
+
+  @Mutation(() => ID, {
+    description:
+      'Removes a membership; at organization scope also every workspace and domain membership of that person in it. Returns the id.',
+  })
+  removeMember(@Arg('memberId', () => ID) memberId: string, @Ctx() ctx: Context) {
+    return memberships.removeMember(ctx, memberId);
+  }
+
+  @Mutation(() => ID, {
+    description: "The caller leaves the organization and everything in it. Returns the organization's id.",
+  })
+  leaveOrganization(@Arg('organizationId', () => ID) organizationId: string, @Ctx() ctx: Context) {
+    return memberships.leaveOrganization(ctx, organizationId);
   }
 }
 

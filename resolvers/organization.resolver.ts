@@ -1,3 +1,7 @@
+import { Invitation } from '../entities/invitation.entity';
+import { invitationsAt } from '../src/services/invitation.service';
+import { BillingProfile } from '../entities/billing.entity';
+import { billingProfileOf } from '../src/services/billing.service';
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Organization } from '../entities/organization.entity';
 import { Workspace } from '../entities/workspace.entity';
@@ -7,7 +11,7 @@ import * as scopes from '../src/services/scope.service';
 import { organizationScope } from '../src/viewer-access';
 import { MemberListArgs } from './member-list-args';
 import { MemberConnection } from './types/connections';
-import { Permission, Role } from './types/enums';
+import { InvitationStatus, Permission, Role } from './types/enums';
 import { CreateOrganizationInput, UpdateOrganizationInput } from './types/inputs';
 import { viewerPermissions, viewerRole } from './viewer-fields';
 
@@ -41,6 +45,24 @@ export class OrganizationResolver {
   })
   workspaces(@Root() organization: Organization, @Ctx() ctx: Context) {
     return scopes.visibleWorkspaces(ctx, organization);
+  }
+
+  @FieldResolver(() => [Invitation], { nullable: true })
+  invitations(
+    @Root() organization: Organization,
+    @Arg('status', () => InvitationStatus, { nullable: true, defaultValue: InvitationStatus.PENDING })
+    status: InvitationStatus,
+    @Ctx() ctx: Context,
+  ) {
+    return invitationsAt(ctx, organizationScope(organization), status);
+  }
+
+  @FieldResolver(() => BillingProfile, {
+    nullable: true,
+    description: 'ADMIN and ACCOUNTING only: null with a FORBIDDEN error for others.',
+  })
+  billingProfile(@Root() organization: Organization, @Ctx() ctx: Context) {
+    return billingProfileOf(ctx, organization.id);
   }
 
   @Mutation(() => Organization, { description: 'The caller becomes its first ADMIN.' })

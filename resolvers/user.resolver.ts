@@ -1,3 +1,5 @@
+import { Invitation } from '../entities/invitation.entity';
+import { pendingInvitationsOfViewer } from '../src/services/invitation.service';
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { User } from '../entities/user.entity';
 import type { Context } from '../src/context';
@@ -26,5 +28,13 @@ export class UserResolver {
     @Ctx() ctx: Context,
   ) {
     return organizationsOfViewer(ctx, { first, after });
+  }
+
+  @FieldResolver(() => [Invitation], {
+    nullable: true,
+    description: "PENDING invitations addressed to this user's verified email. The user's own only.",
+  })
+  pendingInvitations(@Ctx() ctx: Context) {
+    return pendingInvitationsOfViewer(ctx);
   }
 }

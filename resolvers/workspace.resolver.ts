@@ -1,3 +1,7 @@
+import { Invitation } from '../entities/invitation.entity';
+import { invitationsAt } from '../src/services/invitation.service';
+import { WorkspaceBilling } from '../entities/billing.entity';
+import { workspaceBillingOf } from '../src/services/billing.service';
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Domain } from '../entities/domain.entity';
 import { Organization } from '../entities/organization.entity';
@@ -8,7 +12,7 @@ import * as scopes from '../src/services/scope.service';
 import { workspaceScope } from '../src/viewer-access';
 import { MemberListArgs } from './member-list-args';
 import { MemberConnection } from './types/connections';
-import { Permission, Role } from './types/enums';
+import { InvitationStatus, Permission, Role } from './types/enums';
 import { CreateWorkspaceInput, UpdateWorkspaceInput } from './types/inputs';
 import { viewerPermissions, viewerRole } from './viewer-fields';
 
@@ -45,6 +49,24 @@ export class WorkspaceResolver {
   @FieldResolver(() => [Domain], { description: 'The domains the caller may see.' })
   domains(@Root() workspace: Workspace, @Ctx() ctx: Context) {
     return scopes.visibleDomains(ctx, workspace);
+  }
+
+  @FieldResolver(() => [Invitation], { nullable: true })
+  invitations(
+    @Root() workspace: Workspace,
+    @Arg('status', () => InvitationStatus, { nullable: true, defaultValue: InvitationStatus.PENDING })
+    status: InvitationStatus,
+    @Ctx() ctx: Context,
+  ) {
+    return invitationsAt(ctx, workspaceScope(workspace), status);
+  }
+
+  @FieldResolver(() => WorkspaceBilling, {
+    nullable: true,
+    description: 'Organization ADMIN and ACCOUNTING only: null with a FORBIDDEN error for others.',
+  })
+  billing(@Root() workspace: Workspace, @Ctx() ctx: Context) {
+    return workspaceBillingOf(ctx, workspace.id);
   }
 
   @Mutation(() => Workspace)

@@ -14,24 +14,40 @@ import type { Config } from './config';
 import { type Context, createContext, type ContextDependencies } from './context';
 import { createErrorFormatter } from './format-error';
 import type { Logger } from './logger';
+import { createMailTransport, type MailTransport, OutboxDispatcher } from './mail/outbox-dispatcher';
 import { buildMembershipSchema } from './schema';
 import { UserDirectory } from './services/user.service';
 
 export interface App {
   apollo: ApolloServer<Context>;
   httpServer: http.Server;
+  /** The email dispatcher; `main` starts it, tests drive it. */
+  outbox: OutboxDispatcher;
   /** Builds the context for a request with this Authorization header (tests use it with executeOperation). */
   contextFor(authorization?: string): Promise<Context>;
 }
 
-/** The Apollo Server for the subgraph, not yet listening. */
-export async function createApp(config: Config, db: DataSource, logger: Logger): Promise<App> {
+export interface AppOptions {
+  /** Wake the dispatcher right after a transaction queues mail (default true). */
+  nudgeOutbox?: boolean;
+  transport?: MailTransport;
+}
+
+/** The Apollo Server for the subgraph, not yet listening, and its (stopped) email dispatcher. */
+export async function createApp(
+  config: Config,
+  db: DataSource,
+  logger: Logger,
+  options: AppOptions = {},
+): Promise<App> {
   const schema = await buildMembershipSchema();
+  const outbox = new OutboxDispatcher(db, options.transport ?? createMailTransport(config, logger), config, logger);
   const deps: ContextDependencies = {
     config,
     db,
     verifyToken: createTokenVerifier(config.auth),
     users: new UserDirectory(db),
+    outbox: options.nudgeOutbox === false ? null : outbox,
   };
   const app = express();
   const httpServer = http.createServer(app);
@@ -75,6 +91,7 @@ export async function createApp(config: Config, db: DataSource, logger: Logger):
   return {
     apollo,
     httpServer,
+    outbox,
     contextFor: (authorization) => createContext(deps, authorization),
   };
 }

@@ -26,6 +26,12 @@ export interface Config {
   invitationTtlHours: number;
   invitationsPerHour: number;
   routerSecret?: string;
+  /** Outbox: first retry delay (doubles each attempt, capped at an hour). */
+  mailRetryBaseMs: number;
+  /** Outbox: attempts before an email is marked FAILED. */
+  mailMaxAttempts: number;
+  /** Outbox: how often the dispatcher looks for due emails. */
+  outboxPollMs: number;
 }
 
 /** Used outside production when neither AUTH_JWT_SECRET nor AUTH_JWKS_URL is set. */
@@ -82,5 +88,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     invitationTtlHours: positiveInt(env, 'INVITATION_TTL_HOURS', 168),
     invitationsPerHour: positiveInt(env, 'INVITATIONS_PER_HOUR', 100),
     routerSecret: optional(env, 'ROUTER_SECRET'),
+    mailRetryBaseMs: positiveInt(env, 'MAIL_RETRY_BASE_MS', 5000),
+    mailMaxAttempts: positiveInt(env, 'MAIL_MAX_ATTEMPTS', 8),
+    outboxPollMs: positiveInt(env, 'OUTBOX_POLL_MS', 2000),
   };
 }

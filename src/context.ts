@@ -20,6 +20,8 @@ export interface Context {
   viewer: Viewer | null;
   loaders: Loaders;
   access: ViewerAccess;
+  /** Wakes the email dispatcher after a transaction that queued mail (null where none runs). */
+  outbox: { nudge(): void } | null;
 }
 
 export interface ContextDependencies {
@@ -27,6 +29,7 @@ export interface ContextDependencies {
   db: DataSource;
   verifyToken: TokenVerifier;
   users: UserDirectory;
+  outbox?: { nudge(): void } | null;
 }
 
 /**
@@ -47,5 +50,6 @@ export async function createContext(deps: ContextDependencies, authorization: st
     viewer,
     loaders,
     access: new ViewerAccess(viewer?.id ?? null, loaders),
+    outbox: deps.outbox ?? null,
   };
 }

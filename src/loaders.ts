@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
 import { In, type DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { BillingProfile, WorkspaceBilling } from '../entities/billing.entity';
 import { Domain } from '../entities/domain.entity';
+import { Invitation, InvitationStatus } from '../entities/invitation.entity';
 import { Membership } from '../entities/membership.entity';
 import { Organization } from '../entities/organization.entity';
 import { User } from '../entities/user.entity';
@@ -26,8 +28,56 @@ export interface Loaders {
   domainsByWorkspace: DataLoader<string, Domain[]>;
   /** All memberships of a person, in every scope. */
   membershipsByUser: DataLoader<string, Membership[]>;
+  membership: DataLoader<string, Membership | null>;
   memberPage: DataLoader<MemberPageKey, MemberPage, string>;
   memberCount: DataLoader<MemberPageKey, number, string>;
+  invitation: DataLoader<string, Invitation | null>;
+  /** A scope's invitations with one (effective) status, oldest first. */
+  invitationsByScope: DataLoader<{ scopeId: string; status: InvitationStatus }, Invitation[], string>;
+  /** PENDING, unexpired invitations addressed to an email. */
+  pendingInvitationsByEmail: DataLoader<string, Invitation[]>;
+  billingProfile: DataLoader<string, BillingProfile | null>;
+  workspaceBilling: DataLoader<string, WorkspaceBilling | null>;
+}
+
+function byKey<T extends ObjectLiteral, K extends keyof T & string>(
+  db: DataSource,
+  entity: EntityTarget<T>,
+  column: K,
+) {
+  return new DataLoader<string, T | null>(async (keys) => {
+    const rows = await db.getRepository(entity).findBy({ [column]: In([...keys]) } as never);
+    const found = new Map(rows.map((row) => [row[column] as string, row]));
+    return keys.map((key) => found.get(key) ?? null);
+  });
+}
+
+/** Invitations of many scopes with one status each, in one statement per status asked for. */
+function invitationsByScope(db: DataSource) {
+  return new DataLoader<{ scopeId: string; status: InvitationStatus }, Invitation[], string>(
+    async (keys) => {
+      const statuses = [...new Set(keys.map((k) => k.status))];
+      const now = new Date();
+      const results = new Map<string, Invitation[]>(keys.map((k) => [`${k.scopeId}:${k.status}`, []]));
+      await Promise.all(
+        statuses.map(async (status) => {
+          const scopeIds = keys.filter((k) => k.status === status).map((k) => k.scopeId);
+          // EXPIRED is stored for superseded invitations and derived for PENDING ones past their date.
+          const stored =
+            status === InvitationStatus.EXPIRED ? [InvitationStatus.PENDING, InvitationStatus.EXPIRED] : [status];
+          const rows = await db.getRepository(Invitation).find({
+            where: { scopeId: In(scopeIds), status: In(stored) },
+            order: { createdAt: 'ASC', id: 'ASC' },
+          });
+          for (const row of rows) {
+            if (row.effectiveStatus(now) === status) results.get(`${row.scopeId}:${status}`)?.push(row);
+          }
+        }),
+      );
+      return keys.map((k) => results.get(`${k.scopeId}:${k.status}`) ?? []);
+    },
+    { cacheKeyFn: (k) => `${k.scopeId}:${k.status}` },
+  );
 }
 
 function byId<T extends ObjectLiteral & { id: string }>(db: DataSource, entity: EntityTarget<T>) {
@@ -91,6 +141,7 @@ export function createLoaders(db: DataSource): Loaders {
     workspacesByOrganization: groupedBy(db, Workspace, 'organizationId'),
     domainsByWorkspace: groupedBy(db, Domain, 'workspaceId'),
     membershipsByUser: groupedBy(db, Membership, 'userId'),
+    membership: byId(db, Membership),
     memberPage: new DataLoader(
       pageBatches((scopeIds, filter) => loadMemberPages(db, scopeIds, filter)),
       { cacheKeyFn: pageKey },
@@ -99,5 +150,17 @@ export function createLoaders(db: DataSource): Loaders {
       pageBatches((scopeIds, filter) => countMembers(db, scopeIds, { role: filter.role, query: filter.query })),
       { cacheKeyFn: countKey },
     ),
+    invitation: byId(db, Invitation),
+    invitationsByScope: invitationsByScope(db),
+    pendingInvitationsByEmail: new DataLoader(async (emails) => {
+      const now = Date.now();
+      const rows = await db.getRepository(Invitation).find({
+        where: { email: In([...emails]), status: InvitationStatus.PENDING },
+        order: { createdAt: 'ASC', id: 'ASC' },
+      });
+      return emails.map((email) => rows.filter((r) => r.email === email && r.expiresAt.getTime() > now));
+    }),
+    billingProfile: byKey(db, BillingProfile, 'organizationId'),
+    workspaceBilling: byKey(db, WorkspaceBilling, 'workspaceId'),
   };
 }

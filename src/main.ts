@@ -14,6 +14,7 @@ async function main(): Promise<void> {
   const db = await openDatabase(config.databaseUrl);
   const app = await createApp(config, db, logger);
   await new Promise<void>((resolve) => app.httpServer.listen(config.port, resolve));
+  app.outbox.start();
   logger.info(
     { port: config.port, database: db.options.type },
     `membership subgraph ready at http://localhost:${config.port}/graphql`,
@@ -23,9 +24,11 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'stopping: finishing requests in flight');
+    logger.info({ signal }, 'stopping: finishing requests in flight and the email batch in hand');
     // ApolloServer.stop drains the HTTP server (the drain plugin) before returning.
     await app.apollo.stop();
+    // The batch of emails in hand is finished before the pool closes.
+    await app.outbox.stop();
     await db.destroy();
     logger.info({}, 'stopped');
     process.exit(0);

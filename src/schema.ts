@@ -11,7 +11,9 @@ import { User } from '../entities/user.entity';
 import { Workspace } from '../entities/workspace.entity';
 import { permissions } from '../permissions';
 import { DomainResolver } from '../resolvers/domain.resolver';
-import { MemberConnectionResolver, MemberResolver } from '../resolvers/member.resolver';
+import { BillingResolver } from '../resolvers/billing.resolver';
+import { InvitationResolver } from '../resolvers/invitation.resolver';
+import { MemberConnectionResolver, MemberMutationResolver, MemberResolver } from '../resolvers/member.resolver';
 import { OrganizationResolver } from '../resolvers/organization.resolver';
 import { referenceResolvers } from '../resolvers/reference.resolvers';
 import { DateTimeScalar } from '../resolvers/types/date-time.scalar';
@@ -32,6 +34,9 @@ async function build(): Promise<GraphQLSchema> {
       DomainResolver,
       MemberResolver,
       MemberConnectionResolver,
+      MemberMutationResolver,
+      InvitationResolver,
+      BillingResolver,
     ],
     orphanedTypes: [User, Organization, Workspace, Domain],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],

@@ -1,4 +1,5 @@
 import type { Domain } from '../entities/domain.entity';
+import type { Invitation } from '../entities/invitation.entity';
 import type { Membership } from '../entities/membership.entity';
 import type { Organization } from '../entities/organization.entity';
 import type { Workspace } from '../entities/workspace.entity';
@@ -21,6 +22,22 @@ export function domainScope(domain: Pick<Domain, 'id' | 'workspaceId' | 'organiz
     organizationId: domain.organizationId,
     workspaceId: domain.workspaceId,
     domainId: domain.id,
+  };
+}
+
+/** The scope an invitation or membership row belongs to. */
+export function scopeOfRow(
+  row: Pick<Invitation | Membership, 'scope' | 'organizationId' | 'workspaceId' | 'domainId'>,
+): ScopeRef {
+  if (row.scope === ScopeKind.ORGANIZATION) return { kind: ScopeKind.ORGANIZATION, organizationId: row.organizationId };
+  if (row.scope === ScopeKind.WORKSPACE) {
+    return { kind: ScopeKind.WORKSPACE, organizationId: row.organizationId, workspaceId: row.workspaceId as string };
+  }
+  return {
+    kind: ScopeKind.DOMAIN,
+    organizationId: row.organizationId,
+    workspaceId: row.workspaceId as string,
+    domainId: row.domainId as string,
   };
 }
 

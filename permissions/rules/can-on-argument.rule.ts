@@ -2,8 +2,8 @@ import { rule } from 'graphql-shield';
 import type { Rule } from 'graphql-shield/typings/rules';
 import type { Context } from '../../src/context';
 import { ForbiddenError, NotFoundError } from '../../src/errors';
-import { Permission, type ScopeKind } from '../access';
-import { loadScope, SCOPE_LABEL } from '../scopes';
+import { Permission } from '../access';
+import { loadScope, TARGET_LABEL, type Target } from '../scopes';
 
 const rules = new Map<string, Rule>();
 
@@ -14,19 +14,25 @@ function argumentAt(args: Record<string, unknown>, path: string): unknown {
 }
 
 /**
- * A root field that names a scope by id (at `argPath`, e.g. `id` or `input.workspaceId`) needs
- * `permission` there. A scope the caller may not READ answers exactly like one that does not
- * exist (NOT_FOUND); a visible one without the permission is FORBIDDEN.
+ * A root field that names something by an argument (at `argPath`, e.g. `id` or
+ * `input.workspaceId`) needs `permission` in its scope. What the caller may not see there —
+ * without `visibleWith` (READ for a scope, READ_MEMBERS for a membership, INVITE_MEMBERS for an
+ * invitation) — answers exactly like what does not exist: NOT_FOUND. Seen but not permitted is
+ * FORBIDDEN.
  */
-export function canOnArgument(kind: ScopeKind, argPath: string, permission: Permission): Rule {
-  const name = `canOnArgument_${kind}_${argPath}_${permission}`;
+export function canOnArgument(
+  target: Target,
+  argPath: string,
+  permission: Permission,
+  visibleWith: Permission = Permission.READ,
+): Rule {
+  const name = `canOnArgument_${target}_${argPath}_${permission}_${visibleWith}`;
   let found = rules.get(name);
   if (!found) {
     found = rule(name, { cache: 'no_cache' })(async (_parent, args, ctx: Context) => {
-      const id = argumentAt(args, argPath);
-      const scope = typeof id === 'string' ? await loadScope(ctx, kind, id) : null;
+      const scope = await loadScope(ctx, target, argumentAt(args, argPath));
       const access = scope ? await ctx.access.at(scope) : null;
-      if (!access || !access.permissions.has(Permission.READ)) return new NotFoundError(SCOPE_LABEL[kind]);
+      if (!access || !access.permissions.has(visibleWith)) return new NotFoundError(TARGET_LABEL[target]);
       return access.permissions.has(permission) ? true : new ForbiddenError();
     });
     rules.set(name, found);

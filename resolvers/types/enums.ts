@@ -1,4 +1,5 @@
 import { registerEnumType } from 'type-graphql';
+import { InvitationStatus } from '../../entities/invitation.entity';
 import { Permission, Role, ScopeKind } from '../../permissions/access';
 
 registerEnumType(Role, {
@@ -22,3 +23,7 @@ registerEnumType(Permission, {
 });
 
 export { Permission, Role, ScopeKind };
+
+registerEnumType(InvitationStatus, { name: 'InvitationStatus' });
+
+export { InvitationStatus };

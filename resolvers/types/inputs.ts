@@ -1,4 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
+import { Role } from './enums';
 
 @InputType()
 export class CreateOrganizationInput {
@@ -40,4 +41,88 @@ export class CreateDomainInput {
 export class UpdateDomainInput {
   @Field(() => String, { nullable: true })
   hostname?: string | null;
+}
+
+@InputType({ description: 'Exactly one of the three ids.' })
+export class ScopeInput {
+  @Field(() => ID, { nullable: true })
+  organizationId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  workspaceId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  domainId?: string | null;
+}
+
+@InputType()
+export class InviteMemberInput {
+  @Field(() => ScopeInput)
+  scope!: ScopeInput;
+
+  @Field(() => String)
+  email!: string;
+
+  @Field(() => Role, { defaultValue: Role.MEMBER })
+  role!: Role;
+}
+
+@InputType({
+  description:
+    'Exactly one of the two: the token from the email link, or the id of one of the caller’s pendingInvitations.',
+})
+export class RespondToInvitationInput {
+  @Field(() => String, { nullable: true })
+  token?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  invitationId?: string | null;
+}
+
+@InputType()
+export class ChangeMemberRoleInput {
+  @Field(() => ID)
+  memberId!: string;
+
+  @Field(() => Role)
+  role!: Role;
+}
+
+@InputType({ description: 'A field left out stays as it is; a field set to null is cleared.' })
+export class BillingProfileInput {
+  @Field(() => String, { nullable: true })
+  legalName?: string | null;
+
+  @Field(() => String, { nullable: true })
+  billingEmail?: string | null;
+
+  @Field(() => String, { nullable: true })
+  addressLine1?: string | null;
+
+  @Field(() => String, { nullable: true })
+  addressLine2?: string | null;
+
+  @Field(() => String, { nullable: true })
+  postalCode?: string | null;
+
+  @Field(() => String, { nullable: true })
+  city?: string | null;
+
+  @Field(() => String, { nullable: true })
+  country?: string | null;
+
+  @Field(() => String, { nullable: true })
+  vatNumber?: string | null;
+}
+
+@InputType({ description: 'A field left out stays as it is; a field set to null is cleared.' })
+export class WorkspaceBillingInput {
+  @Field(() => String, { nullable: true })
+  billingEmail?: string | null;
+
+  @Field(() => String, { nullable: true })
+  purchaseOrderNumber?: string | null;
+
+  @Field(() => String, { nullable: true })
+  costCenter?: string | null;
 }

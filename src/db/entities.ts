@@ -1,7 +1,20 @@
+import { BillingProfile, WorkspaceBilling } from '../../entities/billing.entity';
 import { Domain } from '../../entities/domain.entity';
+import { Invitation } from '../../entities/invitation.entity';
+import { OutboxEmail } from '../../entities/outbox-email.entity';
 import { Membership } from '../../entities/membership.entity';
 import { Organization } from '../../entities/organization.entity';
 import { User } from '../../entities/user.entity';
 import { Workspace } from '../../entities/workspace.entity';
 
-export const entities = [User, Organization, Workspace, Domain, Membership];
+export const entities = [
+  User,
+  Organization,
+  Workspace,
+  Domain,
+  Membership,
+  Invitation,
+  OutboxEmail,
+  BillingProfile,
+  WorkspaceBilling,
+];

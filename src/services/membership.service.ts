@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Membership } from '../../entities/membership.entity';
-import { Role, ROLES_BY_SCOPE, ScopeKind, scopeId, type ScopeRef } from '../../permissions/access';
+import { mayGrantRole, Role, ROLES_BY_SCOPE, ScopeKind, scopeId, type ScopeRef } from '../../permissions/access';
 import { MemberConnection, OrganizationConnection } from '../../resolvers/types/connections';
 import type { Context } from '../context';
-import { BadUserInputError, DomainRuleError } from '../errors';
+import { inTransaction, lockForUpdate } from '../db/transaction';
+import { BadUserInputError, DomainRuleError, ForbiddenError, NotFoundError } from '../errors';
+import { requireViewer } from './scope.service';
 import { validPageSize } from '../validation';
+import { scopeOfRow } from '../viewer-access';
 import { checkCursor, decodeCursor, encodeCursor, isAfterCursor, type MemberPageKey } from './member-list';
 
 export interface MemberListArgs {
@@ -120,4 +123,86 @@ export async function grantMembership(
   const membership = newMembership(userId, scope, role, now);
   await repo.insert(membership);
   return membership;
+}
+
+const lastAdmin = () =>
+  new DomainRuleError('LAST_ADMIN', 'An organization keeps at least one ADMIN: make someone else ADMIN first.');
+
+/**
+ * Inside a transaction, before a write that may take away an organization ADMIN: locks the
+ * organization row (so that such writes on one organization run one after another on
+ * MySQL/MariaDB; SQLite's transactions already do), then reads the ADMINs with a locking read,
+ * which sees the latest committed rows. Throws LAST_ADMIN when `leaving` is the only one.
+ */
+async function assertAnotherAdmin(em: EntityManager, organizationId: string, leavingUserId: string): Promise<void> {
+  await lockForUpdate(em, 'SELECT id FROM organizations WHERE id = ?', [organizationId]);
+  const admins = await lockForUpdate(em, 'SELECT user_id FROM memberships WHERE scope_id = ? AND role = ?', [
+    organizationId,
+    Role.ADMIN,
+  ]);
+  if (!admins.some((row) => row.user_id !== leavingUserId)) throw lastAdmin();
+}
+
+/** Re-reads a membership inside the transaction (it may have changed since the rule looked). */
+async function freshMembership(em: EntityManager, id: string): Promise<Membership> {
+  const membership = await em.findOneBy(Membership, { id });
+  if (!membership) throw new NotFoundError('Member');
+  return membership;
+}
+
+/** SPEC §3: a new role at the membership's scope, never above the caller's own, never the last ADMIN's. */
+export async function changeMemberRole(ctx: Context, input: { memberId: string; role: Role }): Promise<Membership> {
+  const current = await ctx.loaders.membership.load(input.memberId);
+  if (!current) throw new NotFoundError('Member');
+  const scope = scopeOfRow(current);
+  if (!ROLES_BY_SCOPE[scope.kind].includes(input.role)) {
+    throw new BadUserInputError(`role ${input.role} is not accepted at ${scope.kind.toLowerCase()} scope.`, 'role');
+  }
+  if (!mayGrantRole(scope.kind, input.role, await ctx.access.at(scope))) {
+    throw new ForbiddenError('You cannot grant a role above your own.');
+  }
+  const updated = await inTransaction(ctx.db, async (em) => {
+    const membership = await freshMembership(em, input.memberId);
+    if (membership.role === input.role) return membership;
+    if (membership.scope === ScopeKind.ORGANIZATION && membership.role === Role.ADMIN) {
+      await assertAnotherAdmin(em, membership.organizationId, membership.userId);
+    }
+    const now = new Date();
+    await em.update(Membership, { id: membership.id }, { role: input.role, updatedAt: now });
+    return Object.assign(membership, { role: input.role, updatedAt: now });
+  });
+  ctx.access.invalidate();
+  ctx.loaders.membership.clear(updated.id);
+  return updated;
+}
+
+/**
+ * Removes a membership. At organization scope the person's workspace and domain memberships in
+ * that organization go with it, in the same transaction (SPEC §3).
+ */
+async function removeWithin(em: EntityManager, membership: Membership): Promise<void> {
+  if (membership.scope === ScopeKind.ORGANIZATION) {
+    if (membership.role === Role.ADMIN) await assertAnotherAdmin(em, membership.organizationId, membership.userId);
+    await em.delete(Membership, { organizationId: membership.organizationId, userId: membership.userId });
+  } else {
+    await em.delete(Membership, { id: membership.id });
+  }
+}
+
+export async function removeMember(ctx: Context, memberId: string): Promise<string> {
+  await inTransaction(ctx.db, async (em) => removeWithin(em, await freshMembership(em, memberId)));
+  ctx.access.invalidate();
+  return memberId;
+}
+
+/** The caller leaves the organization and everything in it; only membership is needed. */
+export async function leaveOrganization(ctx: Context, organizationId: string): Promise<string> {
+  const viewer = requireViewer(ctx);
+  await inTransaction(ctx.db, async (em) => {
+    const membership = await em.findOneBy(Membership, { userId: viewer.id, scopeId: organizationId });
+    if (!membership) throw new NotFoundError('Organization');
+    await removeWithin(em, membership);
+  });
+  ctx.access.invalidate();
+  return organizationId;
 }

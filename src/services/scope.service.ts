@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import { type EntityManager, In } from 'typeorm';
+import { BillingProfile, WorkspaceBilling } from '../../entities/billing.entity';
 import { Domain } from '../../entities/domain.entity';
+import { Invitation } from '../../entities/invitation.entity';
 import { Membership } from '../../entities/membership.entity';
 import { Organization } from '../../entities/organization.entity';
+import { OutboxEmail } from '../../entities/outbox-email.entity';
 import { Workspace } from '../../entities/workspace.entity';
 import { Permission, Role, ScopeKind } from '../../permissions/access';
 import type { Context } from '../context';
+import { inTransaction } from '../db/transaction';
 import { BadUserInputError, NotFoundError, UnauthenticatedError } from '../errors';
 import { isUuid, validHostname, validName } from '../validation';
 import { domainScope, workspaceScope } from '../viewer-access';
@@ -69,7 +73,7 @@ export async function createOrganization(ctx: Context, input: { name: string }):
   const name = validName(input.name);
   const now = new Date();
   const organization = Object.assign(new Organization(), { id: randomUUID(), name, createdAt: now, updatedAt: now });
-  await ctx.db.transaction(async (em) => {
+  await inTransaction(ctx.db, async (em) => {
     await em.insert(Organization, organization);
     await em.insert(Membership, {
       id: randomUUID(),
@@ -105,7 +109,7 @@ export async function updateOrganization(
   if (name !== undefined && name !== organization.name) {
     organization.name = name;
     organization.updatedAt = new Date();
-    await ctx.db.getRepository(Organization).update({ id }, { name, updatedAt: organization.updatedAt });
+    await inTransaction(ctx.db, (em) => em.update(Organization, { id }, { name, updatedAt: organization.updatedAt }));
   }
   return organization;
 }
@@ -113,7 +117,7 @@ export async function updateOrganization(
 /** Deletes the organization and everything in it, in one transaction. */
 export async function deleteOrganization(ctx: Context, id: string): Promise<string> {
   await mustFind(findOrganization(ctx, id), 'Organization');
-  await ctx.db.transaction(async (em) => {
+  await inTransaction(ctx.db, async (em) => {
     await deleteScopeContents(em, { organizationId: id });
     await em.delete(Workspace, { organizationId: id });
     await em.delete(Organization, { id });
@@ -123,15 +127,32 @@ export async function deleteOrganization(ctx: Context, id: string): Promise<stri
 }
 
 /**
- * What hangs off a scope and must go with it: memberships and domains. Foreign keys cascade
- * too, but the service does not rely on them, so the order of deletion is explicit.
+ * What hangs off a scope and must go with it: memberships, invitations with their queued
+ * emails, domains and billing. Foreign keys cascade too, but the service does not rely on them,
+ * so the order of deletion is explicit and the same on both databases.
  */
 async function deleteScopeContents(
   em: EntityManager,
   where: { organizationId: string } | { workspaceId: string } | { domainId: string },
 ): Promise<void> {
   await em.delete(Membership, where);
-  if (!('domainId' in where)) await em.delete(Domain, where);
+  const invitations = await em.find(Invitation, { where, select: { id: true } });
+  if (invitations.length > 0) {
+    await em.delete(OutboxEmail, { invitationId: In(invitations.map((i) => i.id)) });
+    await em.delete(Invitation, { id: In(invitations.map((i) => i.id)) });
+  }
+  if ('organizationId' in where) {
+    await em.delete(OutboxEmail, where);
+    await em.delete(BillingProfile, where);
+  }
+  if (!('domainId' in where)) {
+    await em.delete(Domain, where);
+    const workspaces =
+      'workspaceId' in where
+        ? [where.workspaceId]
+        : (await em.find(Workspace, { where, select: { id: true } })).map((w) => w.id);
+    if (workspaces.length > 0) await em.delete(WorkspaceBilling, { workspaceId: In(workspaces) });
+  }
 }
 
 export async function createWorkspace(
@@ -148,7 +169,7 @@ export async function createWorkspace(
     createdAt: now,
     updatedAt: now,
   });
-  await ctx.db.getRepository(Workspace).insert(workspace);
+  await inTransaction(ctx.db, (em) => em.insert(Workspace, workspace));
   return workspace;
 }
 
@@ -158,14 +179,14 @@ export async function updateWorkspace(ctx: Context, id: string, input: { name?: 
   if (name !== undefined && name !== workspace.name) {
     workspace.name = name;
     workspace.updatedAt = new Date();
-    await ctx.db.getRepository(Workspace).update({ id }, { name, updatedAt: workspace.updatedAt });
+    await inTransaction(ctx.db, (em) => em.update(Workspace, { id }, { name, updatedAt: workspace.updatedAt }));
   }
   return workspace;
 }
 
 export async function deleteWorkspace(ctx: Context, id: string): Promise<string> {
   await mustFind(findWorkspace(ctx, id), 'Workspace');
-  await ctx.db.transaction(async (em) => {
+  await inTransaction(ctx.db, async (em) => {
     await deleteScopeContents(em, { workspaceId: id });
     await em.delete(Workspace, { id });
   });
@@ -194,7 +215,7 @@ export async function createDomain(ctx: Context, input: { workspaceId: string; h
     updatedAt: now,
   });
   try {
-    await ctx.db.getRepository(Domain).insert(domain);
+    await inTransaction(ctx.db, (em) => em.insert(Domain, domain));
   } catch (error) {
     if (isUniqueViolation(error)) throw hostnameInUse();
     throw error;
@@ -211,7 +232,7 @@ export async function updateDomain(ctx: Context, id: string, input: { hostname?:
   if (await hostnameTaken(ctx, domain.workspaceId, hostname, domain.id)) throw hostnameInUse();
   const updatedAt = new Date();
   try {
-    await ctx.db.getRepository(Domain).update({ id }, { hostname, updatedAt });
+    await inTransaction(ctx.db, (em) => em.update(Domain, { id }, { hostname, updatedAt }));
   } catch (error) {
     if (isUniqueViolation(error)) throw hostnameInUse();
     throw error;
@@ -221,7 +242,7 @@ export async function updateDomain(ctx: Context, id: string, input: { hostname?:
 
 export async function deleteDomain(ctx: Context, id: string): Promise<string> {
   await mustFind(findDomain(ctx, id), 'Domain');
-  await ctx.db.transaction(async (em) => {
+  await inTransaction(ctx.db, async (em) => {
     await deleteScopeContents(em, { domainId: id });
     await em.delete(Domain, { id });
   });

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { User } from '../../entities/user.entity';
 import type { Identity } from '../auth/jwt';
+import { inTransaction } from '../db/transaction';
 
 /**
  * Creates or refreshes the user record from the token's claims (SPEC §6). A small per-process
@@ -24,27 +25,33 @@ export class UserDirectory {
     const now = new Date();
     if (!existing) {
       // Two first requests of one person may race: the loser's insert is a no-op.
-      await repo
-        .createQueryBuilder()
-        .insert()
-        .values({
-          id: identity.sub,
-          email: identity.email,
-          emailVerified: identity.emailVerified,
-          displayName: identity.name,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .orIgnore()
-        .execute();
+      await inTransaction(this.db, (em) =>
+        em
+          .createQueryBuilder()
+          .insert()
+          .into(User)
+          .values({
+            id: identity.sub,
+            email: identity.email,
+            emailVerified: identity.emailVerified,
+            displayName: identity.name,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .orIgnore()
+          .execute(),
+      );
     } else if (
       existing.email !== identity.email ||
       existing.emailVerified !== identity.emailVerified ||
       existing.displayName !== identity.name
     ) {
-      await repo.update(
-        { id: identity.sub },
-        { email: identity.email, emailVerified: identity.emailVerified, displayName: identity.name, updatedAt: now },
+      await inTransaction(this.db, (em) =>
+        em.update(
+          User,
+          { id: identity.sub },
+          { email: identity.email, emailVerified: identity.emailVerified, displayName: identity.name, updatedAt: now },
+        ),
       );
     }
     if (this.lastWritten.size >= this.maxRemembered) this.lastWritten.clear();

@@ -1,6 +1,12 @@
 import { Role, ScopeKind, type ScopeRef } from '../../permissions/access';
+import { inTransaction } from '../../src/db/transaction';
 import { grantMembership } from '../../src/services/membership.service';
-import { CreateDomainDocument, CreateOrganizationDocument, CreateWorkspaceDocument } from '../generated/graphql';
+import {
+  CreateDomainDocument,
+  CreateOrganizationDocument,
+  CreateWorkspaceDocument,
+  InviteMemberDocument,
+} from '../generated/graphql';
 import type { Harness, Person } from './harness';
 
 /** Makes sure the person's user record exists, the way the server does it: from a verified token. */
@@ -31,7 +37,7 @@ export async function createDomain(h: Harness, admin: Person, workspaceId: strin
 /** Gives a person a role directly (the invitation flow is tested on its own). */
 export async function addMember(h: Harness, person: Person, scope: ScopeRef, role: Role): Promise<void> {
   await signIn(h, person);
-  await h.database.db.transaction((em) => grantMembership(em, person.sub, scope, role));
+  await inTransaction(h.database.db, (em) => grantMembership(em, person.sub, scope, role));
 }
 
 export const PERSONAS = [
@@ -100,3 +106,37 @@ export async function createWorld(h: Harness) {
 }
 
 export type World = Awaited<ReturnType<typeof createWorld>>;
+
+/** The ScopeInput for a world's scope. */
+export const scopeInput = {
+  organization: (w: World) => ({ organizationId: w.organization.id }),
+  workspace: (w: World) => ({ workspaceId: w.w1.id }),
+  domain: (w: World) => ({ domainId: w.d1.id }),
+};
+
+/**
+ * The token of the newest email queued for an invitation, read from the outbox (the only place
+ * it exists before the email goes out). The SMTP tests read it from the delivered email instead.
+ */
+export async function queuedToken(h: Harness, invitationId: string): Promise<string> {
+  const [row] = await h.database.db.query(
+    "SELECT text_body FROM outbox_emails WHERE invitation_id = ? AND status = 'PENDING' ORDER BY created_at DESC",
+    [invitationId],
+  );
+  const match = /token=([A-Za-z0-9_-]+)/.exec(row?.text_body ?? '');
+  if (!match) throw new Error(`no queued email for invitation ${invitationId}`);
+  return match[1];
+}
+
+/** Invites `email` as `admin` and returns the invitation with its link's token. */
+export async function invite(
+  h: Harness,
+  admin: Person,
+  scope: { organizationId?: string; workspaceId?: string; domainId?: string },
+  email: string,
+  role: 'ADMIN' | 'ACCOUNTING' | 'MEMBER' = 'MEMBER',
+) {
+  const result = await h.run(InviteMemberDocument, { input: { scope, email, role } }, admin);
+  const invitation = must(result.data?.inviteMember, `invitation (${JSON.stringify(result.errors)})`);
+  return { invitation, token: await queuedToken(h, invitation.id) };
+}

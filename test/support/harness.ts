@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { GraphQLFormattedError } from 'graphql';
-import { type App, createApp } from '../../src/app';
+import { type App, type AppOptions, createApp } from '../../src/app';
 import { signDevelopmentToken } from '../../src/auth/jwt';
 import { type Config, loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
@@ -37,10 +37,18 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(kind: TestDatabase, env: Record<string, string> = {}): Promise<Harness> {
+/**
+ * The whole server on a test database. The email dispatcher does not run by itself (tests drive
+ * it with `app.outbox.runOnce()` or start it), so queued emails stay readable in the outbox.
+ */
+export async function createHarness(
+  kind: TestDatabase,
+  env: Record<string, string> = {},
+  options: AppOptions = { nudgeOutbox: false },
+): Promise<Harness> {
   const database = await openTestDatabase(kind);
   const config = loadConfig({ NODE_ENV: 'test', AUTH_JWT_SECRET: TEST_JWT_SECRET, ...env });
-  const app = await createApp(config, database.db, createLogger({ silent: true }));
+  const app = await createApp(config, database.db, createLogger({ silent: true }), options);
   return {
     database,
     app,
@@ -66,6 +74,7 @@ export async function createHarness(kind: TestDatabase, env: Record<string, stri
       return { data: data as never, errors };
     },
     async close() {
+      await app.outbox.stop();
       await app.apollo.stop();
       await database.close();
     },

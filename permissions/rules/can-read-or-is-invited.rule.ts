@@ -1,0 +1,31 @@
+import { rule } from 'graphql-shield';
+import type { Context } from '../../src/context';
+import { ForbiddenError } from '../../src/errors';
+import { pendingInvitationsOfViewer } from '../../src/services/invitation.service';
+import { Permission, ScopeKind } from '../access';
+import { scopeOfEntity } from '../scopes';
+
+/**
+ * The identifying fields of a scope (`id`, and `name` or `hostname`) for READers — and for
+ * someone holding a PENDING invitation into it, so that `me.pendingInvitations { organization {
+ * name } }` tells the invitee where they are invited. Nothing else of the scope opens to them.
+ */
+export const canReadOrIsInvited = rule('canReadOrIsInvited', { cache: 'no_cache' })(async (
+  parent,
+  _args,
+  ctx: Context,
+) => {
+  const scope = scopeOfEntity(parent);
+  if (!scope) return new ForbiddenError();
+  if ((await ctx.access.at(scope)).permissions.has(Permission.READ)) return true;
+  if (!ctx.viewer) return new ForbiddenError();
+  const invitations = await pendingInvitationsOfViewer(ctx);
+  const invited = invitations.some((i) =>
+    scope.kind === ScopeKind.ORGANIZATION
+      ? i.organizationId === scope.organizationId
+      : scope.kind === ScopeKind.WORKSPACE
+        ? i.workspaceId === scope.workspaceId
+        : i.domainId === scope.domainId,
+  );
+  return invited ? true : new ForbiddenError();
+});

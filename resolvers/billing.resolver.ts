@@ -1,0 +1,26 @@
+import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { BillingProfile, WorkspaceBilling } from '../entities/billing.entity';
+import type { Context } from '../src/context';
+import * as billing from '../src/services/billing.service';
+import { BillingProfileInput, WorkspaceBillingInput } from './types/inputs';
+
+@Resolver()
+export class BillingResolver {
+  @Mutation(() => BillingProfile)
+  updateBillingProfile(
+    @Arg('organizationId', () => ID) organizationId: string,
+    @Arg('input', () => BillingProfileInput) input: BillingProfileInput,
+    @Ctx() ctx: Context,
+  ) {
+    return billing.updateBillingProfile(ctx, organizationId, input);
+  }
+
+  @Mutation(() => WorkspaceBilling)
+  updateWorkspaceBilling(
+    @Arg('workspaceId', () => ID) workspaceId: string,
+    @Arg('input', () => WorkspaceBillingInput) input: WorkspaceBillingInput,
+    @Ctx() ctx: Context,
+  ) {
+    return billing.updateWorkspaceBilling(ctx, workspaceId, input);
+  }
+}

@@ -1,0 +1,80 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Domain } from '../entities/domain.entity';
+import { Invitation } from '../entities/invitation.entity';
+import { Membership } from '../entities/membership.entity';
+import { Organization } from '../entities/organization.entity';
+import { User } from '../entities/user.entity';
+import { Workspace } from '../entities/workspace.entity';
+import type { Context } from '../src/context';
+import * as invitations from '../src/services/invitation.service';
+import { InvitationStatus } from './types/enums';
+import { InviteMemberInput, RespondToInvitationInput } from './types/inputs';
+import { InvitationPreview } from './types/invitation-preview';
+
+@Resolver(() => Invitation)
+export class InvitationResolver {
+  @Query(() => InvitationPreview, {
+    nullable: true,
+    description: 'What an invitation link shows before it is answered. Needs the token only, no sign-in.',
+  })
+  invitationByToken(@Arg('token', () => String) token: string, @Ctx() ctx: Context) {
+    return invitations.invitationByToken(ctx, token);
+  }
+
+  @FieldResolver(() => InvitationStatus)
+  status(@Root() invitation: Invitation) {
+    return invitation.effectiveStatus();
+  }
+
+  @FieldResolver(() => Organization)
+  organization(@Root() invitation: Invitation, @Ctx() ctx: Context) {
+    return ctx.loaders.organization.load(invitation.organizationId);
+  }
+
+  @FieldResolver(() => Workspace, { nullable: true })
+  workspace(@Root() invitation: Invitation, @Ctx() ctx: Context) {
+    return invitation.workspaceId ? ctx.loaders.workspace.load(invitation.workspaceId) : null;
+  }
+
+  @FieldResolver(() => Domain, { nullable: true })
+  domain(@Root() invitation: Invitation, @Ctx() ctx: Context) {
+    return invitation.domainId ? ctx.loaders.domain.load(invitation.domainId) : null;
+  }
+
+  @FieldResolver(() => User, { nullable: true })
+  invitedBy(@Root() invitation: Invitation, @Ctx() ctx: Context) {
+    return invitation.invitedById ? ctx.loaders.user.load(invitation.invitedById) : null;
+  }
+
+  @Mutation(() => Invitation, { description: 'Creates a PENDING invitation and emails its link to the address.' })
+  inviteMember(@Arg('input', () => InviteMemberInput) input: InviteMemberInput, @Ctx() ctx: Context) {
+    return invitations.inviteMember(ctx, input);
+  }
+
+  @Mutation(() => Invitation, {
+    description: 'A new link (the old one stops working) and a fresh expiry, emailed again.',
+  })
+  resendInvitation(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return invitations.resendInvitation(ctx, id);
+  }
+
+  @Mutation(() => Invitation)
+  revokeInvitation(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return invitations.revokeInvitation(ctx, id);
+  }
+
+  @Mutation(() => Membership, {
+    description: 'The signed-in caller, whose verified email is the invited one, joins with the invited role.',
+  })
+  acceptInvitation(@Arg('input', () => RespondToInvitationInput) input: RespondToInvitationInput, @Ctx() ctx: Context) {
+    return invitations.acceptInvitation(ctx, input);
+  }
+
+  @Mutation(() => Invitation)
+  declineInvitation(
+    @Arg('input', () => RespondToInvitationInput) input: RespondToInvitationInput,
+    @Ctx() ctx: Context,
+  ) {
+    return invitations.declineInvitation(ctx, input);
+  }
+}

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import type { Invitation } from '../../entities/invitation.entity';
+import { OutboxEmail, OutboxStatus } from '../../entities/outbox-email.entity';
+import type { Config } from '../config';
+
+export interface InvitationEmailFacts {
+  organizationName: string;
+  /** "the Web workspace of Acme", "shop.example.com in Acme", or "Acme". */
+  scopeLabel: string;
+  inviterName: string;
+  role: string;
+  expiresAt: Date;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
+}
+
+/** Keeps names from breaking the subject line (header injection) or running on forever. */
+function oneLine(text: string, max = 80): string {
+  const flat = text.replace(/[\r\n\t]+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+export function invitationLink(config: Config, token: string): string {
+  return `${config.appUrl}/invitations/accept?token=${token}`;
+}
+
+/** Subject, plain text and HTML of an invitation email. */
+export function composeInvitationEmail(config: Config, facts: InvitationEmailFacts, token: string) {
+  const link = invitationLink(config, token);
+  const inviter = oneLine(facts.inviterName);
+  const organization = oneLine(facts.organizationName);
+  const subject = `${inviter} invited you to join ${organization}`;
+  const expires = facts.expiresAt.toUTCString();
+  const text = [
+    `${inviter} invited you to join ${facts.scopeLabel} as ${facts.role}.`,
+    '',
+    `Accept the invitation: ${link}`,
+    '',
+    `The link works once and expires on ${expires}. If you did not expect this email, ignore it.`,
+  ].join('\n');
+  const html = [
+    `<p>${escapeHtml(inviter)} invited you to join <strong>${escapeHtml(facts.scopeLabel)}</strong> as ${escapeHtml(facts.role)}.</p>`,
+    `<p><a href="${escapeHtml(link)}">Accept the invitation</a></p>`,
+    `<p>The link works once and expires on ${escapeHtml(expires)}. If you did not expect this email, ignore it.</p>`,
+  ].join('\n');
+  return { subject, text, html };
+}
+
+/** Writes the invitation email to the outbox, in the caller's transaction (SPEC §4). */
+export async function queueInvitationEmail(
+  em: EntityManager,
+  config: Config,
+  invitation: Invitation,
+  facts: InvitationEmailFacts,
+  token: string,
+): Promise<void> {
+  const { subject, text, html } = composeInvitationEmail(config, facts, token);
+  const now = new Date();
+  await em.insert(OutboxEmail, {
+    id: randomUUID(),
+    organizationId: invitation.organizationId,
+    invitationId: invitation.id,
+    recipient: invitation.email,
+    subject,
+    textBody: text,
+    htmlBody: html,
+    status: OutboxStatus.PENDING,
+    attempts: 0,
+    nextAttemptAt: now,
+    claimToken: null,
+    claimedUntil: null,
+    lastError: null,
+    sentAt: null,
+    createdAt: now,
+    updatedAt: now,
+  });
+}
+
+/** The stored copy of a sent (or cancelled) email keeps no usable token. */
+export function redactTokens(body: string): string {
+  return body.replace(/token=[A-Za-z0-9_-]+/g, 'token=[redacted]');
+}

@@ -1,0 +1,133 @@
+import { BillingProfile, WorkspaceBilling } from '../../entities/billing.entity';
+import type { Context } from '../context';
+import { ISO_COUNTRY_CODES } from '../countries';
+import { inTransaction } from '../db/transaction';
+import { BadUserInputError } from '../errors';
+import { validEmail } from '../validation';
+
+/**
+ * Invoicing information of organizations and workspaces (SPEC §2: organization ADMIN and
+ * ACCOUNTING). Updates are partial: a field left out stays as it is, a field set to null (or to
+ * an empty string) is cleared.
+ */
+
+type Rule = (value: string, field: string) => string;
+
+const text =
+  (max: number, pattern?: RegExp, hint?: string): Rule =>
+  (value, field) => {
+    if (value.length > max) throw new BadUserInputError(`${field} must be at most ${max} characters.`, field);
+    if (/[\u0000-\u001f\u007f]/.test(value))
+      throw new BadUserInputError(`${field} must not contain control characters.`, field);
+    if (pattern && !pattern.test(value)) throw new BadUserInputError(`${field} ${hint}.`, field);
+    return value;
+  };
+
+const country: Rule = (value, field) => {
+  const code = value.toUpperCase();
+  if (!ISO_COUNTRY_CODES.has(code)) {
+    throw new BadUserInputError(`${field} must be an ISO 3166-1 alpha-2 country code, e.g. FR.`, field);
+  }
+  return code;
+};
+
+const email: Rule = (value, field) => validEmail(value, field);
+
+const PROFILE_RULES: Record<string, Rule> = {
+  legalName: text(200),
+  billingEmail: email,
+  addressLine1: text(200),
+  addressLine2: text(200),
+  postalCode: text(20, /^[A-Za-z0-9][A-Za-z0-9 -]*$/, 'may hold letters, digits, spaces and hyphens only'),
+  city: text(100),
+  country,
+  vatNumber: (value, field) =>
+    text(20, /^[A-Z0-9]+$/, 'may hold letters and digits only')(value.replace(/[\s.-]/g, '').toUpperCase(), field),
+};
+
+const WORKSPACE_RULES: Record<string, Rule> = {
+  billingEmail: email,
+  purchaseOrderNumber: text(64),
+  costCenter: text(64),
+};
+
+/** The changes an input asks for, validated: undefined keys are left out, null and '' clear. */
+function changes(input: object, rules: Record<string, Rule>): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const [field, rule] of Object.entries(rules)) {
+    const value = (input as Record<string, unknown>)[field];
+    if (value === undefined) continue;
+    if (value === null) {
+      out[field] = null;
+      continue;
+    }
+    const trimmed = String(value).trim();
+    out[field] = trimmed === '' ? null : rule(trimmed, field);
+  }
+  return out;
+}
+
+function emptyProfile(organizationId: string): BillingProfile {
+  return Object.assign(new BillingProfile(), {
+    organizationId,
+    legalName: null,
+    billingEmail: null,
+    addressLine1: null,
+    addressLine2: null,
+    postalCode: null,
+    city: null,
+    country: null,
+    vatNumber: null,
+    updatedAt: null,
+  });
+}
+
+function emptyWorkspaceBilling(workspaceId: string): WorkspaceBilling {
+  return Object.assign(new WorkspaceBilling(), {
+    workspaceId,
+    billingEmail: null,
+    purchaseOrderNumber: null,
+    costCenter: null,
+    updatedAt: null,
+  });
+}
+
+export async function billingProfileOf(ctx: Context, organizationId: string): Promise<BillingProfile> {
+  return (await ctx.loaders.billingProfile.load(organizationId)) ?? emptyProfile(organizationId);
+}
+
+export async function workspaceBillingOf(ctx: Context, workspaceId: string): Promise<WorkspaceBilling> {
+  return (await ctx.loaders.workspaceBilling.load(workspaceId)) ?? emptyWorkspaceBilling(workspaceId);
+}
+
+export async function updateBillingProfile(
+  ctx: Context,
+  organizationId: string,
+  input: object,
+): Promise<BillingProfile> {
+  const patch = changes(input, PROFILE_RULES);
+  const saved = await inTransaction(ctx.db, async (em) => {
+    const current = (await em.findOneBy(BillingProfile, { organizationId })) ?? emptyProfile(organizationId);
+    const next = Object.assign(current, patch, { organizationId, updatedAt: new Date() });
+    await em.save(BillingProfile, next);
+    return next;
+  });
+  ctx.loaders.billingProfile.clear(organizationId);
+  return saved;
+}
+
+export async function updateWorkspaceBilling(
+  ctx: Context,
+  workspaceId: string,
+  input: object,
+): Promise<WorkspaceBilling> {
+  const patch = changes(input, WORKSPACE_RULES);
+  const saved = await inTransaction(ctx.db, async (em) => {
+    const current = (await em.findOneBy(WorkspaceBilling, { workspaceId })) ?? emptyWorkspaceBilling(workspaceId);
+    const next = Object.assign(current, patch, { workspaceId, updatedAt: new Date() });
+    await em.save(WorkspaceBilling, next);
+    return next;
+  });
+  ctx.loaders.workspaceBilling.clear(workspaceId);
+  return saved;
+}

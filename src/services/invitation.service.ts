@@ -1,0 +1,397 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { Invitation, InvitationStatus } from '../../entities/invitation.entity';
+import type { Membership } from '../../entities/membership.entity';
+import { OutboxEmail, OutboxStatus } from '../../entities/outbox-email.entity';
+import { mayGrantRole, Role, ROLES_BY_SCOPE, ScopeKind, scopeId, type ScopeRef } from '../../permissions/access';
+import { InvitationPreview } from '../../resolvers/types/invitation-preview';
+import type { Context } from '../context';
+import { toCount, toSqlDateTime } from '../db/sql';
+import { inTransaction, lockForUpdate } from '../db/transaction';
+import { BadUserInputError, DomainRuleError, ForbiddenError, NotFoundError } from '../errors';
+import { type InvitationEmailFacts, queueInvitationEmail, redactTokens } from '../mail/invitation-email';
+import { validEmail } from '../validation';
+import { domainScope, organizationScope, scopeOfRow, workspaceScope } from '../viewer-access';
+import { grantMembership } from './membership.service';
+import { findDomain, findOrganization, findWorkspace, requireViewer } from './scope.service';
+
+/**
+ * Invitations (SPEC §4): creating, resending, revoking, answering and listing them. The link's
+ * token is 256 random bits, URL-safe; only its SHA-256 is stored, so a database leak yields no
+ * usable link. Permission to act on a scope is checked by the shield rule of each mutation;
+ * this service checks what depends on the invitation itself.
+ */
+
+const HOUR = 3600_000;
+
+export function newInvitationToken(): { token: string; hash: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, hash: hashToken(token) };
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** The one scope a ScopeInput names. Anything but exactly one id is BAD_USER_INPUT. */
+export function scopeInputTarget(
+  input: { organizationId?: string | null; workspaceId?: string | null; domainId?: string | null } | null | undefined,
+) {
+  const named = [
+    ['ORGANIZATION', input?.organizationId],
+    ['WORKSPACE', input?.workspaceId],
+    ['DOMAIN', input?.domainId],
+  ].filter(([, id]) => id !== null && id !== undefined) as [ScopeKind, string][];
+  if (named.length !== 1) {
+    throw new BadUserInputError('scope must name exactly one of organizationId, workspaceId and domainId.', 'scope');
+  }
+  return { kind: named[0][0], id: named[0][1] };
+}
+
+async function loadScopeRef(ctx: Context, kind: ScopeKind, id: string): Promise<ScopeRef> {
+  if (kind === ScopeKind.ORGANIZATION) {
+    const organization = await findOrganization(ctx, id);
+    if (organization) return organizationScope(organization);
+  } else if (kind === ScopeKind.WORKSPACE) {
+    const workspace = await findWorkspace(ctx, id);
+    if (workspace) return workspaceScope(workspace);
+  } else {
+    const domain = await findDomain(ctx, id);
+    if (domain) return domainScope(domain);
+  }
+  throw new NotFoundError(
+    kind === ScopeKind.ORGANIZATION ? 'Organization' : kind === ScopeKind.WORKSPACE ? 'Workspace' : 'Domain',
+  );
+}
+
+/** Names that go into the email and the preview. */
+async function describe(ctx: Context, invitation: Pick<Invitation, 'organizationId' | 'workspaceId' | 'domainId'>) {
+  const [organization, workspace, domain] = await Promise.all([
+    ctx.loaders.organization.load(invitation.organizationId),
+    invitation.workspaceId ? ctx.loaders.workspace.load(invitation.workspaceId) : null,
+    invitation.domainId ? ctx.loaders.domain.load(invitation.domainId) : null,
+  ]);
+  const organizationName = organization?.name ?? '';
+  const scopeLabel = domain
+    ? `${domain.hostname} (${organizationName})`
+    : workspace
+      ? `the ${workspace.name} workspace of ${organizationName}`
+      : organizationName;
+  return {
+    organizationName,
+    workspaceName: workspace?.name ?? null,
+    domainHostname: domain?.hostname ?? null,
+    scopeLabel,
+  };
+}
+
+async function emailFacts(ctx: Context, invitation: Invitation): Promise<InvitationEmailFacts> {
+  const viewer = requireViewer(ctx);
+  const names = await describe(ctx, invitation);
+  return {
+    organizationName: names.organizationName,
+    scopeLabel: names.scopeLabel,
+    inviterName: viewer.identity.name ?? viewer.identity.email,
+    role: invitation.role,
+    expiresAt: invitation.expiresAt,
+  };
+}
+
+/**
+ * The abuse limit: invitation emails (new invitations and resends) queued for one organization
+ * in the last hour, counted in the database so that it holds across instances. The caller holds
+ * the organization row's lock, so concurrent invitations are counted one after the other.
+ */
+async function checkRateLimit(ctx: Context, em: EntityManager, organizationId: string): Promise<void> {
+  const since = toSqlDateTime(new Date(Date.now() - HOUR));
+  const [row] = await em.query('SELECT COUNT(*) AS n FROM outbox_emails WHERE organization_id = ? AND created_at > ?', [
+    organizationId,
+    since,
+  ]);
+  if (toCount(row?.n) >= ctx.config.invitationsPerHour) {
+    throw new DomainRuleError(
+      'RATE_LIMITED',
+      'Too many invitations for this organization in the last hour. Try again later.',
+    );
+  }
+}
+
+/** Outbox rows of an invitation that have not gone out: withdrawn, with their dead link redacted. */
+async function cancelQueuedEmails(em: EntityManager, invitationId: string): Promise<void> {
+  const queued = await em.findBy(OutboxEmail, { invitationId, status: OutboxStatus.PENDING });
+  for (const email of queued) {
+    await em.update(
+      OutboxEmail,
+      { id: email.id, status: OutboxStatus.PENDING },
+      {
+        status: OutboxStatus.CANCELLED,
+        textBody: redactTokens(email.textBody),
+        htmlBody: redactTokens(email.htmlBody),
+        updatedAt: new Date(),
+      },
+    );
+  }
+}
+
+const pendingKeyOf = (scope: ScopeRef, email: string) => `${scopeId(scope)}:${email}`;
+
+/** SPEC §4: creates a PENDING invitation and queues its email in the same transaction. */
+export async function inviteMember(
+  ctx: Context,
+  input: { scope: Parameters<typeof scopeInputTarget>[0]; email: string; role?: Role | null },
+): Promise<Invitation> {
+  const viewer = requireViewer(ctx);
+  const target = scopeInputTarget(input.scope);
+  const scope = await loadScopeRef(ctx, target.kind, target.id);
+  const email = validEmail(input.email);
+  const role = input.role ?? Role.MEMBER;
+  if (!ROLES_BY_SCOPE[scope.kind].includes(role)) {
+    throw new BadUserInputError(`role ${role} is not accepted at ${scope.kind.toLowerCase()} scope.`, 'role');
+  }
+  if (!mayGrantRole(scope.kind, role, await ctx.access.at(scope))) {
+    throw new ForbiddenError('You cannot grant a role above your own.');
+  }
+  const { token, hash } = newInvitationToken();
+  const now = new Date();
+  const invitation = Object.assign(new Invitation(), {
+    id: randomUUID(),
+    scope: scope.kind,
+    scopeId: scopeId(scope),
+    organizationId: scope.organizationId,
+    workspaceId: scope.kind === ScopeKind.ORGANIZATION ? null : scope.workspaceId,
+    domainId: scope.kind === ScopeKind.DOMAIN ? scope.domainId : null,
+    email,
+    role,
+    status: InvitationStatus.PENDING,
+    tokenHash: hash,
+    pendingKey: pendingKeyOf(scope, email),
+    invitedById: viewer.id,
+    expiresAt: new Date(now.getTime() + ctx.config.invitationTtlHours * HOUR),
+    answeredAt: null,
+    createdAt: now,
+    updatedAt: now,
+  });
+  const facts = await emailFacts(ctx, invitation);
+
+  await inTransaction(ctx.db, async (em) => {
+    await lockForUpdate(em, 'SELECT id FROM organizations WHERE id = ?', [scope.organizationId]);
+    const member = await em.query(
+      'SELECT m.id FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.scope_id = ? AND u.email = ?',
+      [invitation.scopeId, email],
+    );
+    if (member.length > 0)
+      throw new DomainRuleError('ALREADY_MEMBER', 'This address already belongs to a member here.');
+    const existing = await em.findOneBy(Invitation, { pendingKey: invitation.pendingKey as string });
+    if (existing) {
+      if (existing.effectiveStatus(now) === InvitationStatus.PENDING) {
+        throw new DomainRuleError(
+          'INVITATION_PENDING',
+          'An invitation to this address is already pending here; resend it instead.',
+        );
+      }
+      // An expired invitation no longer blocks a new one: it is settled as EXPIRED.
+      await em.update(
+        Invitation,
+        { id: existing.id },
+        { status: InvitationStatus.EXPIRED, pendingKey: null, updatedAt: now },
+      );
+      await cancelQueuedEmails(em, existing.id);
+    }
+    await checkRateLimit(ctx, em, scope.organizationId);
+    await em.insert(Invitation, invitation);
+    await queueInvitationEmail(em, ctx.config, invitation, facts, token);
+  });
+  ctx.outbox?.nudge();
+  return invitation;
+}
+
+async function mustFindInvitation(ctx: Context, id: string): Promise<Invitation> {
+  const invitation = await ctx.loaders.invitation.load(id);
+  if (!invitation) throw new NotFoundError('Invitation');
+  return invitation;
+}
+
+const notPending = () =>
+  new DomainRuleError('INVITATION_NOT_PENDING', 'This invitation has already been answered or withdrawn.');
+const expired = () => new DomainRuleError('INVITATION_EXPIRED', 'This invitation has expired. Ask for a new one.');
+
+/** A new token (the old link stops working), a fresh expiry, and the email again. PENDING only. */
+export async function resendInvitation(ctx: Context, id: string): Promise<Invitation> {
+  const invitation = await mustFindInvitation(ctx, id);
+  if (invitation.effectiveStatus() !== InvitationStatus.PENDING) throw notPending();
+  const { token, hash } = newInvitationToken();
+  const now = new Date();
+  const expiresAt = new Date(now.getTime() + ctx.config.invitationTtlHours * HOUR);
+  const facts = await emailFacts(ctx, Object.assign(new Invitation(), invitation, { expiresAt }));
+  await inTransaction(ctx.db, async (em) => {
+    await lockForUpdate(em, 'SELECT id FROM organizations WHERE id = ?', [invitation.organizationId]);
+    await checkRateLimit(ctx, em, invitation.organizationId);
+    const result = await em
+      .createQueryBuilder()
+      .update(Invitation)
+      .set({ tokenHash: hash, expiresAt, updatedAt: now })
+      .where('id = :id AND status = :pending AND expires_at > :now', {
+        id,
+        pending: InvitationStatus.PENDING,
+        now: toSqlDateTime(now),
+      })
+      .execute();
+    if (result.affected !== 1) throw notPending();
+    await cancelQueuedEmails(em, id);
+    await queueInvitationEmail(em, ctx.config, invitation, facts, token);
+  });
+  ctx.outbox?.nudge();
+  return Object.assign(invitation, { tokenHash: hash, expiresAt, updatedAt: now });
+}
+
+/** Withdraws a PENDING invitation; its link stops working and an unsent email is not sent. */
+export async function revokeInvitation(ctx: Context, id: string): Promise<Invitation> {
+  const invitation = await mustFindInvitation(ctx, id);
+  if (invitation.effectiveStatus() !== InvitationStatus.PENDING) throw notPending();
+  const now = new Date();
+  await inTransaction(ctx.db, async (em) => {
+    if (!(await settle(em, id, InvitationStatus.REVOKED, now))) throw notPending();
+    await cancelQueuedEmails(em, id);
+  });
+  return Object.assign(invitation, {
+    status: InvitationStatus.REVOKED,
+    pendingKey: null,
+    answeredAt: now,
+    updatedAt: now,
+  });
+}
+
+/**
+ * Moves a PENDING, unexpired invitation to its final status. A conditional update: of two racing
+ * answers only one changes the row, and the affected-row count says which.
+ */
+async function settle(em: EntityManager, id: string, status: InvitationStatus, now: Date): Promise<boolean> {
+  const result = await em
+    .createQueryBuilder()
+    .update(Invitation)
+    .set({ status, pendingKey: null, answeredAt: now, updatedAt: now })
+    .where('id = :id AND status = :pending AND expires_at > :now', {
+      id,
+      pending: InvitationStatus.PENDING,
+      now: toSqlDateTime(now),
+    })
+    .execute();
+  return result.affected === 1;
+}
+
+/**
+ * The invitation a signed-in caller answers: by the token of the link, or by the id of one of
+ * their own pending invitations. Then the checks of SPEC §4, in order: answered or withdrawn,
+ * expired, and whether the caller's verified email is the invited one.
+ */
+async function invitationToAnswer(
+  ctx: Context,
+  input: { token?: string | null; invitationId?: string | null },
+): Promise<Invitation> {
+  const viewer = requireViewer(ctx);
+  const hasToken = typeof input.token === 'string';
+  const hasId = typeof input.invitationId === 'string';
+  if (hasToken === hasId) throw new BadUserInputError('Give exactly one of token and invitationId.', 'input');
+  const invitation = hasToken
+    ? await ctx.db.getRepository(Invitation).findOneBy({ tokenHash: hashToken(input.token as string) })
+    : await ctx.loaders.invitation.load(input.invitationId as string);
+  // By id, only the caller's own invitations exist for them.
+  if (!invitation || (hasId && !(viewer.identity.emailVerified && invitation.email === viewer.identity.email))) {
+    throw new NotFoundError('Invitation');
+  }
+  const status = invitation.effectiveStatus();
+  if (status === InvitationStatus.EXPIRED) throw expired();
+  if (status !== InvitationStatus.PENDING) throw notPending();
+  if (!viewer.identity.emailVerified || viewer.identity.email !== invitation.email) {
+    throw new DomainRuleError(
+      'EMAIL_MISMATCH',
+      'This invitation was sent to another address. Sign in with that address (verified) to answer it.',
+    );
+  }
+  return invitation;
+}
+
+/** Why a conditional update found nothing to change: expired, or answered in the meantime. */
+async function lostRace(ctx: Context, id: string): Promise<DomainRuleError> {
+  const fresh = await ctx.db.getRepository(Invitation).findOneBy({ id });
+  return fresh?.effectiveStatus() === InvitationStatus.EXPIRED ? expired() : notPending();
+}
+
+/** Joins with the invited role (and the implied organization membership), in one transaction. */
+export async function acceptInvitation(
+  ctx: Context,
+  input: { token?: string | null; invitationId?: string | null },
+): Promise<Membership> {
+  const viewer = requireViewer(ctx);
+  const invitation = await invitationToAnswer(ctx, input);
+  let raceLost = false;
+  const membership = await inTransaction(ctx.db, async (em) => {
+    if (!(await settle(em, invitation.id, InvitationStatus.ACCEPTED, new Date()))) {
+      raceLost = true;
+      return null;
+    }
+    return grantMembership(em, viewer.id, scopeOfRow(invitation), invitation.role);
+  });
+  if (raceLost || !membership) throw await lostRace(ctx, invitation.id);
+  ctx.access.invalidate();
+  return membership;
+}
+
+export async function declineInvitation(
+  ctx: Context,
+  input: { token?: string | null; invitationId?: string | null },
+): Promise<Invitation> {
+  const invitation = await invitationToAnswer(ctx, input);
+  const now = new Date();
+  const changed = await inTransaction(ctx.db, async (em) => {
+    if (!(await settle(em, invitation.id, InvitationStatus.DECLINED, now))) return false;
+    await cancelQueuedEmails(em, invitation.id);
+    return true;
+  });
+  if (!changed) throw await lostRace(ctx, invitation.id);
+  return Object.assign(invitation, {
+    status: InvitationStatus.DECLINED,
+    pendingKey: null,
+    answeredAt: now,
+    updatedAt: now,
+  });
+}
+
+/** What a link shows before sign-in. Unknown, wrong and rotated tokens are all just NOT_FOUND. */
+export async function invitationByToken(ctx: Context, token: string): Promise<InvitationPreview> {
+  const invitation =
+    token.length > 0 && token.length <= 128
+      ? await ctx.db.getRepository(Invitation).findOneBy({ tokenHash: hashToken(token) })
+      : null;
+  if (!invitation) throw new NotFoundError('Invitation');
+  const [names, inviter] = await Promise.all([
+    describe(ctx, invitation),
+    invitation.invitedById ? ctx.loaders.user.load(invitation.invitedById) : null,
+  ]);
+  return Object.assign(new InvitationPreview(), {
+    email: invitation.email,
+    organizationName: names.organizationName,
+    workspaceName: names.workspaceName,
+    domainHostname: names.domainHostname,
+    role: invitation.role,
+    inviterName: inviter ? (inviter.displayName ?? inviter.email) : null,
+    status: invitation.effectiveStatus(),
+    expiresAt: invitation.expiresAt,
+  });
+}
+
+/** `me.pendingInvitations`: PENDING invitations to the caller's verified email. */
+export async function pendingInvitationsOfViewer(ctx: Context): Promise<Invitation[]> {
+  const viewer = requireViewer(ctx);
+  if (!viewer.identity.emailVerified || !viewer.identity.email) return [];
+  return ctx.loaders.pendingInvitationsByEmail.load(viewer.identity.email);
+}
+
+/** A scope's invitations with one status (PENDING by default). */
+export function invitationsAt(
+  ctx: Context,
+  scope: ScopeRef,
+  status: InvitationStatus | null | undefined,
+): Promise<Invitation[]> {
+  return ctx.loaders.invitationsByScope.load({ scopeId: scopeId(scope), status: status ?? InvitationStatus.PENDING });
+}
