@@ -130,20 +130,30 @@ export class OutboxDispatcher {
     const now = new Date();
     const nowSql = toSqlDateTime(now);
     const until = toSqlDateTime(new Date(now.getTime() + this.leaseMs));
+    const due = `status = ? AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)`;
+    const dueParams = [OutboxStatus.PENDING, nowSql, nowSql];
     return inTransaction(this.db, async (em) => {
-      const candidates: { id: string }[] = await em.query(
-        `SELECT id FROM outbox_emails WHERE status = ? AND next_attempt_at <= ?` +
-          ` AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY next_attempt_at LIMIT ${this.batchSize}` +
-          (isSqlite(this.db) ? '' : ' FOR UPDATE SKIP LOCKED'),
-        [OutboxStatus.PENDING, nowSql, nowSql],
-      );
-      if (candidates.length === 0) return [];
-      const ids = candidates.map((c) => c.id);
-      await em.query(
-        `UPDATE outbox_emails SET claim_token = ?, claimed_until = ? WHERE id IN (${placeholders(ids.length)})` +
-          ` AND status = ? AND (claimed_until IS NULL OR claimed_until < ?)`,
-        [claimToken, until, ...ids, OutboxStatus.PENDING, nowSql],
-      );
+      if (isSqlite(this.db)) {
+        // One statement, so the claim is atomic even between two processes on one file (a
+        // read-then-write transaction would fail with SQLITE_BUSY under WAL instead of waiting).
+        await em.query(
+          `UPDATE outbox_emails SET claim_token = ?, claimed_until = ? WHERE id IN` +
+            ` (SELECT id FROM outbox_emails WHERE ${due} ORDER BY next_attempt_at LIMIT ${this.batchSize})`,
+          [claimToken, until, ...dueParams],
+        );
+      } else {
+        const candidates: { id: string }[] = await em.query(
+          `SELECT id FROM outbox_emails WHERE ${due} ORDER BY next_attempt_at LIMIT ${this.batchSize} FOR UPDATE SKIP LOCKED`,
+          dueParams,
+        );
+        if (candidates.length === 0) return [];
+        const ids = candidates.map((c) => c.id);
+        // The affected rows decide: a row claimed elsewhere meanwhile no longer matches.
+        await em.query(
+          `UPDATE outbox_emails SET claim_token = ?, claimed_until = ? WHERE id IN (${placeholders(ids.length)}) AND ${due}`,
+          [claimToken, until, ...ids, ...dueParams],
+        );
+      }
       return em.getRepository(OutboxEmail).findBy({ claimToken });
     });
   }

@@ -1,0 +1,219 @@
+import { DataSource } from 'typeorm';
+import { Membership } from '../../entities/membership.entity';
+import { OutboxEmail } from '../../entities/outbox-email.entity';
+import { dataSourceOptions } from '../../src/db/data-source';
+import { createLogger } from '../../src/logger';
+import { createMailTransport, OutboxDispatcher } from '../../src/mail/outbox-dispatcher';
+import { AcceptInvitationDocument, InviteMemberDocument } from '../generated/graphql';
+import { TEST_DATABASES } from '../support/databases';
+import { createWorld, scopeInput, type World } from '../support/factories';
+import { createHarness, type Harness, type Person } from '../support/harness';
+import { freePort, TestSmtpServer, tokenFromEmail } from '../support/smtp';
+
+const APP_URL = 'https://app.example.test';
+const settings = (smtpUrl: string) => ({
+  SMTP_URL: smtpUrl,
+  APP_URL,
+  MAIL_FROM: 'Acme Membership <members@example.test>',
+  MAIL_RETRY_BASE_MS: '30',
+});
+
+async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe.each(TEST_DATABASES)('invitation emails over SMTP on %s', (kind) => {
+  describe('delivery and joining, for each scope and role', () => {
+    let smtp: TestSmtpServer;
+    let h: Harness;
+    let world: World;
+    beforeAll(async () => {
+      smtp = await new TestSmtpServer().start();
+      h = await createHarness(kind, settings(smtp.url), {});
+      h.app.outbox.start();
+      world = await createWorld(h);
+    });
+    afterAll(async () => {
+      await h.close();
+      await smtp.stop();
+    });
+
+    const cases = [
+      ['organization', 'ADMIN'],
+      ['organization', 'ACCOUNTING'],
+      ['organization', 'MEMBER'],
+      ['workspace', 'ADMIN'],
+      ['workspace', 'MEMBER'],
+      ['domain', 'ADMIN'],
+      ['domain', 'MEMBER'],
+    ] as const;
+
+    it.each(cases)('%s %s: the email arrives, its link joins', async (scope, role) => {
+      const invitee: Person = await h.person(`${scope}-${role.toLowerCase()}`);
+      const invited = await h.run(
+        InviteMemberDocument,
+        { input: { scope: scopeInput[scope](world), email: invitee.email, role } },
+        world.people.orgAdmin,
+      );
+      expect(invited.errors).toBeUndefined();
+
+      const [mail] = await until('the email', async () =>
+        smtp.to(invitee.email).length ? smtp.to(invitee.email) : null,
+      );
+      expect(mail.subject).toBe(`${world.people.orgAdmin.name} invited you to join Acme`);
+      expect(mail.from?.text).toContain('members@example.test');
+      const token = tokenFromEmail(mail, APP_URL);
+      expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(mail.html).toContain(`${APP_URL}/invitations/accept?token=${token}`);
+      expect(mail.text).toContain(role);
+
+      const accepted = await h.run(AcceptInvitationDocument, { input: { token } }, invitee);
+      expect(accepted.errors).toBeUndefined();
+      expect(accepted.data?.acceptInvitation).toMatchObject({
+        role,
+        scope: scope.toUpperCase(),
+        user: { id: invitee.sub },
+      });
+      const held = await h.database.db.getRepository(Membership).findBy({ userId: invitee.sub });
+      expect(held.map((m) => `${m.scope}:${m.role}`).sort()).toEqual(
+        scope === 'organization'
+          ? [`ORGANIZATION:${role}`]
+          : [`${scope.toUpperCase()}:${role}`, 'ORGANIZATION:MEMBER'].sort(),
+      );
+
+      // Once sent, the stored copy holds no usable token.
+      const stored = await until('the outbox row marked SENT', async () => {
+        const row = await h.database.db
+          .getRepository(OutboxEmail)
+          .findOneBy({ invitationId: invited.data!.inviteMember.id });
+        return row?.status === 'SENT' ? row : null;
+      });
+      expect(stored.textBody).not.toContain(token);
+      expect(stored.htmlBody).not.toContain(token);
+      expect(smtp.to(invitee.email)).toHaveLength(1);
+    });
+  });
+
+  it('an SMTP outage loses nothing: the invitation exists, and the email arrives once SMTP is back', async () => {
+    const port = await freePort();
+    const h = await createHarness(kind, settings(`smtp://127.0.0.1:${port}`));
+    let smtp: TestSmtpServer | null = null;
+    try {
+      const world = await createWorld(h);
+      const invitee = await h.person('patient');
+      const invited = await h.run(
+        InviteMemberDocument,
+        { input: { scope: scopeInput.workspace(world), email: invitee.email } },
+        world.people.orgAdmin,
+      );
+      expect(invited.data?.inviteMember.status).toBe('PENDING');
+
+      expect(await h.app.outbox.runOnce()).toBe(0);
+      const row = await h.database.db
+        .getRepository(OutboxEmail)
+        .findOneByOrFail({ invitationId: invited.data!.inviteMember.id });
+      expect(row).toMatchObject({ status: 'PENDING', attempts: 1 });
+      expect(row.lastError).toBeTruthy();
+      expect(row.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() - 1000);
+
+      smtp = await new TestSmtpServer().start(port);
+      smtp.refusing = true; // back, but refusing for a while: another retry
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      expect(await h.app.outbox.runOnce()).toBe(0);
+      expect((await h.database.db.getRepository(OutboxEmail).findOneByOrFail({ id: row.id })).attempts).toBe(2);
+
+      smtp.refusing = false;
+      await until('delivery', async () => (await h.app.outbox.runOnce()) === 1);
+      const [mail] = smtp.to(invitee.email);
+      const accepted = await h.run(
+        AcceptInvitationDocument,
+        { input: { token: tokenFromEmail(mail, APP_URL) } },
+        invitee,
+      );
+      expect(accepted.errors).toBeUndefined();
+      expect(await h.app.outbox.runOnce()).toBe(0);
+      expect(smtp.to(invitee.email)).toHaveLength(1);
+    } finally {
+      await h.close();
+      await smtp?.stop();
+    }
+  });
+
+  it('gives up after MAIL_MAX_ATTEMPTS, keeping no token', async () => {
+    const port = await freePort();
+    const h = await createHarness(kind, {
+      ...settings(`smtp://127.0.0.1:${port}`),
+      MAIL_RETRY_BASE_MS: '1',
+      MAIL_MAX_ATTEMPTS: '3',
+    });
+    try {
+      const world = await createWorld(h);
+      const invited = await h.run(
+        InviteMemberDocument,
+        { input: { scope: scopeInput.organization(world), email: 'nobody@example.test' } },
+        world.people.orgAdmin,
+      );
+      const id = invited.data!.inviteMember.id;
+      const row = await until('three failed attempts', async () => {
+        await h.app.outbox.runOnce();
+        const current = await h.database.db.getRepository(OutboxEmail).findOneByOrFail({ invitationId: id });
+        return current.status === 'FAILED' ? current : null;
+      });
+      expect(row.attempts).toBe(3);
+      expect(row.textBody).not.toMatch(/token=[A-Za-z0-9_-]{20,}/);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('two dispatchers on one outbox deliver each email exactly once', async () => {
+    const smtp = await new TestSmtpServer().start();
+    const h = await createHarness(kind, settings(smtp.url));
+    // A second "server instance": on MySQL/MariaDB its own connection pool on the same database.
+    // The embedded SQLite serves one process (better-sqlite3 is synchronous: a second connection
+    // in the same process would block the event loop on the first one's lock), so there both
+    // dispatchers share the process's connection and race on the claims alone.
+    const second = kind === 'sqlite' ? h.database.db : new DataSource(dataSourceOptions(h.database.url));
+    if (!second.isInitialized) await second.initialize();
+    const logger = createLogger({ silent: true });
+    const dispatchers = [
+      new OutboxDispatcher(h.database.db, createMailTransport(h.config, logger), h.config, logger, { batchSize: 3 }),
+      new OutboxDispatcher(second, createMailTransport(h.config, logger), h.config, logger, { batchSize: 3 }),
+    ];
+    try {
+      const world = await createWorld(h);
+      const emails = Array.from(
+        { length: 24 },
+        (_, i) => `queue-${i}-${world.organization.id.slice(0, 8)}@example.test`,
+      );
+      for (const email of emails) {
+        await h.run(
+          InviteMemberDocument,
+          { input: { scope: scopeInput.organization(world), email } },
+          world.people.orgAdmin,
+        );
+      }
+      await Promise.all(
+        dispatchers.map(async (d) => {
+          for (let round = 0; round < 5; round++) await d.runOnce();
+        }),
+      );
+      for (const email of emails) expect(smtp.to(email)).toHaveLength(1);
+      const sent = await h.database.db
+        .getRepository(OutboxEmail)
+        .countBy({ organizationId: world.organization.id, status: 'SENT' as never });
+      expect(sent).toBe(emails.length);
+    } finally {
+      await Promise.all(dispatchers.map((d) => d.stop()));
+      if (second !== h.database.db) await second.destroy();
+      await h.close();
+      await smtp.stop();
+    }
+  });
+});

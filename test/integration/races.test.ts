@@ -1,0 +1,85 @@
+import { Membership } from '../../entities/membership.entity';
+import { Role, ScopeKind } from '../../permissions/access';
+import {
+  AcceptInvitationDocument,
+  ChangeMemberRoleDocument,
+  LeaveOrganizationDocument,
+  RemoveMemberDocument,
+} from '../generated/graphql';
+import { TEST_DATABASES } from '../support/databases';
+import { addMember, createOrganization, createWorld, invite, scopeInput } from '../support/factories';
+import { createHarness, errorCodes, type Harness, type Person } from '../support/harness';
+
+/** Check-then-write under concurrency: the database, not luck, decides (SPEC §3–§4). */
+describe.each(TEST_DATABASES)('races on %s', (kind) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness(kind);
+  });
+  afterAll(() => h.close());
+
+  it('10 simultaneous accepts of one invitation make one membership; the rest are INVITATION_NOT_PENDING', async () => {
+    for (let round = 0; round < 3; round++) {
+      const world = await createWorld(h);
+      const invitee = await h.person('racer');
+      const { token } = await invite(h, world.people.orgAdmin, scopeInput.workspace(world), invitee.email, 'ADMIN');
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => h.run(AcceptInvitationDocument, { input: { token } }, invitee)),
+      );
+      const outcomes = results.map((r) => errorCodes(r)[0] ?? 'ok');
+      expect(outcomes.filter((o) => o === 'ok')).toHaveLength(1);
+      expect(outcomes.filter((o) => o !== 'ok')).toEqual(Array(9).fill('INVITATION_NOT_PENDING'));
+      const held = await h.database.db.getRepository(Membership).findBy({ userId: invitee.sub });
+      expect(held.map((m) => `${m.scope}:${m.role}`).sort()).toEqual(['ORGANIZATION:MEMBER', 'WORKSPACE:ADMIN']);
+    }
+  });
+
+  type Move = (
+    h: Harness,
+    me: Person,
+    other: Person,
+    organizationId: string,
+  ) => Promise<{ errors?: readonly unknown[] }>;
+  const membershipId = async (person: Person, organizationId: string) =>
+    (await h.database.db.getRepository(Membership).findOneByOrFail({ userId: person.sub, scopeId: organizationId })).id;
+  const demote: Move = async (h, _me, other, org) =>
+    h.run(ChangeMemberRoleDocument, { input: { memberId: await membershipId(other, org), role: 'MEMBER' } }, _me);
+  const remove: Move = async (h, me, other, org) =>
+    h.run(RemoveMemberDocument, { memberId: await membershipId(other, org) }, me);
+  const leave: Move = async (h, me, _other, org) => h.run(LeaveOrganizationDocument, { organizationId: org }, me);
+
+  it('two ADMINs demoting, removing or leaving at the same moment never leave an organization without an ADMIN', async () => {
+    const moves: [string, Move, Move][] = [
+      ['demote/demote', demote, demote],
+      ['remove/remove', remove, remove],
+      ['leave/leave', leave, leave],
+      ['demote/leave', demote, leave],
+      ['remove/demote', remove, demote],
+    ];
+    for (let round = 0; round < 30; round++) {
+      const [, first, second] = moves[round % moves.length];
+      const a = await h.person('admin-a');
+      const b = await h.person('admin-b');
+      const organizationId = (await createOrganization(h, a, `Race ${round}`)).id;
+      await addMember(h, b, { kind: ScopeKind.ORGANIZATION, organizationId }, Role.ADMIN);
+
+      const results = await Promise.all([first(h, a, b, organizationId), second(h, b, a, organizationId)]);
+      const admins = await h.database.db
+        .getRepository(Membership)
+        .countBy({ scopeId: organizationId, role: Role.ADMIN });
+      expect(admins).toBeGreaterThanOrEqual(1);
+      const codes = results.map((r) => errorCodes(r as never)[0] ?? 'ok');
+      // One of the two wins; the other finds it would leave no ADMIN (or that its target is gone).
+      if (first === second) {
+        // The same move both ways: exactly one wins. The other would leave no ADMIN, finds its target
+        // gone, or (when it starts after the first has finished) is no longer an ADMIN itself.
+        expect(codes.filter((c) => c === 'ok')).toHaveLength(1);
+        expect(['LAST_ADMIN', 'NOT_FOUND', 'FORBIDDEN']).toContain(codes.find((c) => c !== 'ok'));
+      } else {
+        // Mixed moves may both succeed in one order (demoted first, then leaving as a MEMBER).
+        expect(codes).toContain('ok');
+        for (const code of codes) expect(['ok', 'LAST_ADMIN', 'NOT_FOUND', 'FORBIDDEN']).toContain(code);
+      }
+    }
+  });
+});

@@ -1,0 +1,77 @@
+import type { AddressInfo } from 'node:net';
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+/**
+ * A real SMTP server on loopback for the tests: it speaks the protocol, parses what it
+ * receives, and can be told to refuse mail (a temporary 451) to exercise retries.
+ */
+export class TestSmtpServer {
+  readonly messages: ParsedMail[] = [];
+  refusing = false;
+  private server: SMTPServer | null = null;
+  port = 0;
+
+  async start(port = 0): Promise<this> {
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onRcptTo: (_address, _session, callback) => {
+        if (this.refusing) {
+          const error = Object.assign(new Error('Mailbox temporarily unavailable'), { responseCode: 451 });
+          return callback(error);
+        }
+        callback();
+      },
+      onData: (stream, _session, callback) => {
+        simpleParser(stream)
+          .then((mail) => {
+            this.messages.push(mail);
+            callback();
+          })
+          .catch(callback);
+      },
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, '127.0.0.1', () => resolve());
+    });
+    this.port = (this.server.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  get url(): string {
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    this.server = null;
+  }
+
+  /** Messages to one address. */
+  to(address: string): ParsedMail[] {
+    return this.messages.filter((m) => {
+      const to = Array.isArray(m.to) ? m.to : m.to ? [m.to] : [];
+      return to.some((t) => t.value.some((v) => v.address?.toLowerCase() === address.toLowerCase()));
+    });
+  }
+}
+
+/** The token in an invitation email's link. */
+export function tokenFromEmail(mail: ParsedMail, appUrl: string): string {
+  const prefix = `${appUrl}/invitations/accept?token=`;
+  const at = (mail.text ?? '').indexOf(prefix);
+  if (at < 0) throw new Error('no invitation link in the email');
+  return (mail.text ?? '').slice(at + prefix.length).split(/\s/)[0];
+}
+
+/** A port that nothing listens on (yet). */
+export async function freePort(): Promise<number> {
+  const probe = await new TestSmtpServer().start();
+  const { port } = probe;
+  await probe.stop();
+  return port;
+}
