@@ -1,4 +1,21 @@
 import {
+  AcceptInvitationDocument,
+  ChangeMemberRoleDocument,
+  DeclineInvitationDocument,
+  DomainInvitationsDocument,
+  InvitationByTokenDocument,
+  InviteMemberDocument,
+  LeaveOrganizationDocument,
+  MyPendingInvitationsDocument,
+  OrganizationBillingDocument,
+  OrganizationInvitationsDocument,
+  RemoveMemberDocument,
+  ResendInvitationDocument,
+  RevokeInvitationDocument,
+  UpdateBillingProfileDocument,
+  UpdateWorkspaceBillingDocument,
+  WorkspaceBillingQueryDocument,
+  WorkspaceInvitationsDocument,
   CreateDomainDocument,
   CreateOrganizationDocument,
   CreateWorkspaceDocument,
@@ -19,12 +36,15 @@ import {
   WorkspaceDomainsDocument,
   WorkspaceMembersDocument,
 } from '../generated/graphql';
+import { Invitation } from '../../entities/invitation.entity';
+import { Membership } from '../../entities/membership.entity';
+import { OutboxEmail } from '../../entities/outbox-email.entity';
 import { TEST_DATABASES } from '../support/databases';
-import { createWorld, PERSONAS, type Persona, type World } from '../support/factories';
-import { createHarness, type Harness, type OperationResult } from '../support/harness';
+import { createWorld, invite, PERSONAS, scopeInput, type Persona, type World } from '../support/factories';
+import { createHarness, type Harness, type OperationResult, type Person } from '../support/harness';
 
 /**
- * Every operation of the foundation × every kind of caller, with the outcome SPEC §2 and §5
+ * Every operation and guarded field of the contract × every kind of caller, with the outcome SPEC §2 and §5
  * give, written out by hand (not computed from the code's own table).
  *
  * Outcomes: `ok` (data, no error), `null` (no error, no object: `_entities` for something the
@@ -33,10 +53,11 @@ import { createHarness, type Harness, type OperationResult } from '../support/ha
  * Columns: anonymous, outsider, org ADMIN, org ACCOUNTING, org MEMBER, workspace ADMIN,
  * workspace MEMBER, domain ADMIN, domain MEMBER (workspace roles held in W1, domain roles in D1).
  */
-type Outcome = 'ok' | 'null' | 'UNAUTHENTICATED' | 'NOT_FOUND' | 'FORBIDDEN';
+type Outcome = 'ok' | 'null' | 'UNAUTHENTICATED' | 'NOT_FOUND' | 'FORBIDDEN' | 'EMAIL_MISMATCH' | 'LAST_ADMIN';
 const U = 'UNAUTHENTICATED';
 const N = 'NOT_FOUND';
 const F = 'FORBIDDEN';
+const M = 'EMAIL_MISMATCH';
 
 // prettier-ignore
 const READS: Record<string, Outcome[]> = {
@@ -57,6 +78,13 @@ const READS: Record<string, Outcome[]> = {
   '_entities Workspace W1': [U,    'null',  'ok',    'ok',   'null',   'ok',   'ok',    'ok',    'ok'],
   '_entities Domain D1':    [U,    'null',  'ok',    'null', 'null',   'ok',   'ok',    'ok',    'ok'],
   '_entities User':         [U,    'null',  'ok',    'ok',   'ok',     'ok',   'ok',    'ok',    'ok'],
+  'invitationByToken':      ['ok', 'ok',    'ok',    'ok',   'ok',     'ok',   'ok',    'ok',    'ok'],
+  'me.pendingInvitations':  ['ok', 'ok',    'ok',    'ok',   'ok',     'ok',   'ok',    'ok',    'ok'],
+  'Organization.invitations':[U,   N,       'ok',    F,      F,        F,      F,       F,       F],
+  'Workspace.invitations':  [U,    N,       'ok',    F,      N,        'ok',   F,       F,       F],
+  'Domain.invitations':     [U,    N,       'ok',    N,      N,        'ok',   F,       'ok',    F],
+  'Organization.billingProfile':[U,N,       'ok',    'ok',   F,        F,      F,       F,       F],
+  'Workspace.billing':      [U,    N,       'ok',    'ok',   N,        F,      F,       F,       F],
 };
 
 // prettier-ignore
@@ -71,9 +99,46 @@ const WRITES: Record<string, Outcome[]> = {
   'createDomain':           [U,    N,       'ok',    F,      N,        'ok',   F,       F,       F],
   'updateDomain':           [U,    N,       'ok',    N,      N,        'ok',   F,       'ok',    F],
   'deleteDomain':           [U,    N,       'ok',    N,      N,        'ok',   F,       'ok',    F],
+  'inviteMember org MEMBER':[U,    N,       'ok',    F,      F,        F,      F,       F,       F],
+  'inviteMember org ADMIN': [U,    N,       'ok',    F,      F,        F,      F,       F,       F],
+  'inviteMember workspace': [U,    N,       'ok',    F,      N,        'ok',   F,       F,       F],
+  'inviteMember domain':    [U,    N,       'ok',    N,      N,        'ok',   F,       'ok',    F],
+  // An invitation is visible only to those who may invite in its scope: to others it does not exist.
+  'resendInvitation':       [U,    N,       'ok',    N,      N,        'ok',   N,       N,       N],
+  'revokeInvitation':       [U,    N,       'ok',    N,      N,        'ok',   N,       'ok',    N],
+  'acceptInvitation':       [U,    M,       M,       M,      M,        M,      M,       M,       M],
+  'declineInvitation':      [U,    M,       M,       M,      M,        M,      M,       M,       M],
+  // A membership is visible to those who may read its scope's members.
+  'changeMemberRole org':   [U,    N,       'ok',    F,      F,        F,      F,       F,       F],
+  'changeMemberRole ws':    [U,    N,       'ok',    N,      N,        'ok',   F,       N,       N],
+  'removeMember org':       [U,    N,       'ok',    F,      F,        F,      F,       F,       F],
+  'removeMember domain':    [U,    N,       'ok',    N,      N,        'ok',   F,       'ok',    F],
+  'leaveOrganization':      [U,    N,       'LAST_ADMIN','ok','ok',    'ok',   'ok',    'ok',    'ok'],
+  'updateBillingProfile':   [U,    N,       'ok',    'ok',   F,        F,      F,       F,       F],
+  'updateWorkspaceBilling': [U,    N,       'ok',    'ok',   N,        F,      F,       F,       F],
 };
 
 type Run = (h: Harness, w: World, persona: Persona) => Promise<OperationResult<unknown>>;
+
+/** Pending invitations into each scope of a world, to someone outside it. */
+async function withInvitations(h: Harness, w: World) {
+  const invitee = await h.person('invitee');
+  const admin = w.people.orgAdmin;
+  return {
+    invitee,
+    organization: await invite(h, admin, scopeInput.organization(w), invitee.email),
+    workspace: await invite(h, admin, scopeInput.workspace(w), invitee.email),
+    domain: await invite(h, admin, scopeInput.domain(w), invitee.email),
+  };
+}
+type Invited = Awaited<ReturnType<typeof withInvitations>>;
+const invitations = new WeakMap<World, Invited>();
+const invitedIn = async (h: Harness, w: World) => {
+  if (!invitations.has(w)) invitations.set(w, await withInvitations(h, w));
+  return invitations.get(w) as Invited;
+};
+const membershipOf = async (h: Harness, person: Person, scopeId: string) =>
+  h.database.db.getRepository(Membership).findOneBy({ userId: person.sub, scopeId });
 
 function outcome(result: OperationResult<unknown>, pick?: (data: any) => unknown): Outcome {
   const code = result.errors?.[0]?.extensions?.code;
@@ -106,10 +171,41 @@ const readOps: Record<string, { run: Run; pick?: (data: any) => unknown }> = {
   '_entities Workspace W1': { run: entity('Workspace', (w) => w.w1.id), pick: (d) => d._entities[0] },
   '_entities Domain D1': { run: entity('Domain', (w) => w.d1.id), pick: (d) => d._entities[0] },
   '_entities User': { run: entity('User', (w) => w.people.orgAdmin.sub), pick: (d) => d._entities[0] },
+  invitationByToken: {
+    run: async (h, w, p) =>
+      h.run(InvitationByTokenDocument, { token: (await invitedIn(h, w)).organization.token }, w.as(p)),
+    pick: (d) => d.invitationByToken,
+  },
+  'me.pendingInvitations': { run: (h, w, p) => h.run(MyPendingInvitationsDocument, {}, w.as(p)) },
+  'Organization.invitations': {
+    run: async (h, w, p) => (
+      await invitedIn(h, w),
+      h.run(OrganizationInvitationsDocument, { id: w.organization.id }, w.as(p))
+    ),
+  },
+  'Workspace.invitations': {
+    run: async (h, w, p) => (await invitedIn(h, w), h.run(WorkspaceInvitationsDocument, { id: w.w1.id }, w.as(p))),
+  },
+  'Domain.invitations': {
+    run: async (h, w, p) => (await invitedIn(h, w), h.run(DomainInvitationsDocument, { id: w.d1.id }, w.as(p))),
+  },
+  'Organization.billingProfile': {
+    run: (h, w, p) => h.run(OrganizationBillingDocument, { id: w.organization.id }, w.as(p)),
+  },
+  'Workspace.billing': { run: (h, w, p) => h.run(WorkspaceBillingQueryDocument, { id: w.w1.id }, w.as(p)) },
 };
 
-/** What each write does, and how to see from the admin's side whether it happened. */
-const writeOps: Record<string, { run: Run; happened: (h: Harness, w: World) => Promise<boolean> }> = {
+/** An address unique to the world, so that one case's invitation never counts in another's. */
+const addressIn = (w: World, label: string) => `${label}-${w.organization.id}@example.test`;
+const invitedCount = (h: Harness, w: World, label: string) =>
+  h.database.db.getRepository(Invitation).countBy({ email: addressIn(w, label) });
+const inviteAs =
+  (scope: (w: World) => object, role: 'ADMIN' | 'MEMBER', label: string): Run =>
+  (h, w, p) =>
+    h.run(InviteMemberDocument, { input: { scope: scope(w), email: addressIn(w, label), role } }, w.as(p));
+
+/** What each write does, and how to see from the database or the admin's side whether it happened. */
+const writeOps: Record<string, { run: Run; happened: (h: Harness, w: World, persona: Persona) => Promise<boolean> }> = {
   createOrganization: {
     run: (h, w, p) => h.run(CreateOrganizationDocument, { input: { name: 'Created' } }, w.as(p)),
     happened: async () => true, // checked through the result itself (a new organization)
@@ -158,6 +254,111 @@ const writeOps: Record<string, { run: Run; happened: (h: Harness, w: World) => P
     run: (h, w, p) => h.run(DeleteDomainDocument, { id: w.d1.id }, w.as(p)),
     happened: async (h, w) => (await h.run(DomainDocument, { id: w.d1.id }, w.people.orgAdmin)).data?.domain === null,
   },
+  'inviteMember org MEMBER': {
+    run: inviteAs(scopeInput.organization, 'MEMBER', 'org-member'),
+    happened: async (h, w) => (await invitedCount(h, w, 'org-member')) > 0,
+  },
+  'inviteMember org ADMIN': {
+    run: inviteAs(scopeInput.organization, 'ADMIN', 'org-admin'),
+    happened: async (h, w) => (await invitedCount(h, w, 'org-admin')) > 0,
+  },
+  'inviteMember workspace': {
+    run: inviteAs(scopeInput.workspace, 'MEMBER', 'ws-invitee'),
+    happened: async (h, w) => (await invitedCount(h, w, 'ws-invitee')) > 0,
+  },
+  'inviteMember domain': {
+    run: inviteAs(scopeInput.domain, 'MEMBER', 'domain-invitee'),
+    happened: async (h, w) => (await invitedCount(h, w, 'domain-invitee')) > 0,
+  },
+  resendInvitation: {
+    run: async (h, w, p) =>
+      h.run(ResendInvitationDocument, { id: (await invitedIn(h, w)).workspace.invitation.id }, w.as(p)),
+    happened: async (h, w) =>
+      (await h.database.db
+        .getRepository(OutboxEmail)
+        .countBy({ invitationId: (await invitedIn(h, w)).workspace.invitation.id })) === 2,
+  },
+  revokeInvitation: {
+    run: async (h, w, p) =>
+      h.run(RevokeInvitationDocument, { id: (await invitedIn(h, w)).domain.invitation.id }, w.as(p)),
+    happened: async (h, w) =>
+      (
+        await h.database.db
+          .getRepository(Invitation)
+          .findOneByOrFail({ id: (await invitedIn(h, w)).domain.invitation.id })
+      ).status === 'REVOKED',
+  },
+  acceptInvitation: {
+    run: async (h, w, p) =>
+      h.run(AcceptInvitationDocument, { input: { token: (await invitedIn(h, w)).organization.token } }, w.as(p)),
+    happened: async (h, w) =>
+      (
+        await h.database.db
+          .getRepository(Invitation)
+          .findOneByOrFail({ id: (await invitedIn(h, w)).organization.invitation.id })
+      ).status !== 'PENDING',
+  },
+  declineInvitation: {
+    run: async (h, w, p) =>
+      h.run(DeclineInvitationDocument, { input: { token: (await invitedIn(h, w)).organization.token } }, w.as(p)),
+    happened: async (h, w) =>
+      (
+        await h.database.db
+          .getRepository(Invitation)
+          .findOneByOrFail({ id: (await invitedIn(h, w)).organization.invitation.id })
+      ).status !== 'PENDING',
+  },
+  'changeMemberRole org': {
+    run: async (h, w, p) =>
+      h.run(
+        ChangeMemberRoleDocument,
+        { input: { memberId: (await membershipOf(h, w.people.orgMember, w.organization.id))!.id, role: 'ACCOUNTING' } },
+        w.as(p),
+      ),
+    happened: async (h, w) => (await membershipOf(h, w.people.orgMember, w.organization.id))?.role === 'ACCOUNTING',
+  },
+  'changeMemberRole ws': {
+    run: async (h, w, p) =>
+      h.run(
+        ChangeMemberRoleDocument,
+        { input: { memberId: (await membershipOf(h, w.people.wsMember, w.w1.id))!.id, role: 'ADMIN' } },
+        w.as(p),
+      ),
+    happened: async (h, w) => (await membershipOf(h, w.people.wsMember, w.w1.id))?.role === 'ADMIN',
+  },
+  'removeMember org': {
+    run: async (h, w, p) =>
+      h.run(
+        RemoveMemberDocument,
+        { memberId: (await membershipOf(h, w.people.orgMember, w.organization.id))!.id },
+        w.as(p),
+      ),
+    happened: async (h, w) => (await membershipOf(h, w.people.orgMember, w.organization.id)) === null,
+  },
+  'removeMember domain': {
+    run: async (h, w, p) =>
+      h.run(RemoveMemberDocument, { memberId: (await membershipOf(h, w.people.domainMember, w.d1.id))!.id }, w.as(p)),
+    happened: async (h, w) => (await membershipOf(h, w.people.domainMember, w.d1.id)) === null,
+  },
+  leaveOrganization: {
+    run: (h, w, p) => h.run(LeaveOrganizationDocument, { organizationId: w.organization.id }, w.as(p)),
+    happened: async (h, w, p) =>
+      p !== 'anonymous' && p !== 'outsider' && (await membershipOf(h, w.people[p], w.organization.id)) === null,
+  },
+  updateBillingProfile: {
+    run: (h, w, p) =>
+      h.run(UpdateBillingProfileDocument, { organizationId: w.organization.id, input: { city: 'Paris' } }, w.as(p)),
+    happened: async (h, w) =>
+      (await h.run(OrganizationBillingDocument, { id: w.organization.id }, w.people.orgAdmin)).data?.organization
+        ?.billingProfile?.city === 'Paris',
+  },
+  updateWorkspaceBilling: {
+    run: (h, w, p) =>
+      h.run(UpdateWorkspaceBillingDocument, { workspaceId: w.w1.id, input: { costCenter: 'CC-9' } }, w.as(p)),
+    happened: async (h, w) =>
+      (await h.run(WorkspaceBillingQueryDocument, { id: w.w1.id }, w.people.orgAdmin)).data?.workspace?.billing
+        ?.costCenter === 'CC-9',
+  },
 };
 
 const cases = (table: Record<string, Outcome[]>) =>
@@ -170,7 +371,7 @@ describe.each(TEST_DATABASES)('permission matrix on %s', (kind) => {
   });
   afterAll(() => h.close());
 
-  it('covers every operation of the foundation and every persona', () => {
+  it('covers every operation of the contract and every persona', () => {
     expect(Object.keys(readOps).sort()).toEqual(Object.keys(READS).sort());
     expect(Object.keys(writeOps).sort()).toEqual(Object.keys(WRITES).sort());
     for (const row of [...Object.values(READS), ...Object.values(WRITES)]) expect(row).toHaveLength(PERSONAS.length);
@@ -198,15 +399,17 @@ describe.each(TEST_DATABASES)('permission matrix on %s', (kind) => {
   describe('writes (a fresh world for each case)', () => {
     it.each(cases(WRITES))('%s as %s → %s', async (op, persona, expected) => {
       const world = await createWorld(h);
+      // Each case starts from the same state: the world's invitations exist before the write.
+      await invitedIn(h, world);
       const { run, happened } = writeOps[op];
       const result = await run(h, world, persona);
       expect(outcome(result)).toBe(expected);
       if (expected === 'ok') {
         expect(result.errors).toBeUndefined();
-        expect(await happened(h, world)).toBe(true);
+        expect(await happened(h, world, persona)).toBe(true);
       } else {
         // A refused write changes nothing.
-        if (op !== 'createOrganization') expect(await happened(h, world)).toBe(false);
+        if (op !== 'createOrganization') expect(await happened(h, world, persona)).toBe(false);
         expect(result.data).toBeNull();
       }
     });
