@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/db/data-source';
-import { TEST_DATABASES, type TestDatabase } from '../support/databases';
+import { TEST_DATABASES, type TestDatabase, withServer } from '../support/databases';
 
 const TABLES = ['domains', 'memberships', 'organizations', 'users', 'workspaces'];
 
@@ -14,24 +14,14 @@ async function emptyDatabase(kind: TestDatabase): Promise<{ url: string; drop():
     const path = join(tmpdir(), `membership-migrations-${randomUUID()}.sqlite`);
     return { url: `sqlite:${path}`, drop: async () => rmSync(path, { force: true }) };
   }
-  const base = new URL(process.env.TEST_DATABASE_URL as string);
-  const name = `membership_migrations_${process.pid}_${Date.now()}`;
-  const admin = new DataSource({
-    ...(dataSourceOptions(base.toString()) as object),
-    migrations: [],
-    entities: [],
-  } as never);
-  await admin.initialize();
-  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  const url = new URL(base.toString());
+  const server = new URL(process.env.TEST_DATABASE_URL as string);
+  const name = `membership_migrations_${process.pid}_${randomUUID().slice(0, 8)}`;
+  await withServer(server, (admin) =>
+    admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`),
+  );
+  const url = new URL(server.toString());
   url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      await admin.query(`DROP DATABASE \`${name}\``);
-      await admin.destroy();
-    },
-  };
+  return { url: url.toString(), drop: () => withServer(server, (admin) => admin.query(`DROP DATABASE \`${name}\``)) };
 }
 
 async function tableNames(db: DataSource): Promise<string[]> {

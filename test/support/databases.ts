@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DataSource } from 'typeorm';
-import { openDatabase } from '../../src/db/data-source';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, openDatabase } from '../../src/db/data-source';
 
 /**
  * The databases the database-touching tiers run on: always the embedded SQLite, and
@@ -20,9 +20,9 @@ export interface OpenedDatabase {
 }
 
 /**
- * A database with the schema migrated. SQLite: a fresh file per call. MySQL/MariaDB: the shared
- * test database (migrated once by the global setup); tests make their own rows with fresh ids,
- * so they never see each other's data.
+ * A fresh, migrated database of its own for each caller, so that no test sees another's rows
+ * (an email dispatcher, for one, takes every due email in its database). SQLite: a new file.
+ * MySQL/MariaDB: a new database on the TEST_DATABASE_URL server, dropped on close.
  */
 export async function openTestDatabase(
   kind: TestDatabase,
@@ -41,7 +41,35 @@ export async function openTestDatabase(
       },
     };
   }
-  const url = process.env.TEST_DATABASE_URL as string;
-  const db = await openDatabase(url, options);
-  return { url, db, close: () => db.destroy() };
+  const server = new URL(process.env.TEST_DATABASE_URL as string);
+  const name = `${server.pathname.replace(/^\//, '') || 'test'}_${process.pid}_${randomUUID().slice(0, 8)}`;
+  await withServer(server, (admin) =>
+    admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`),
+  );
+  const url = new URL(server.toString());
+  url.pathname = `/${name}`;
+  const db = await openDatabase(url.toString(), options);
+  return {
+    url: url.toString(),
+    db,
+    close: async () => {
+      await db.destroy();
+      await withServer(server, (admin) => admin.query(`DROP DATABASE IF EXISTS \`${name}\``));
+    },
+  };
+}
+
+/** A short-lived connection to the test server's own database, for CREATE and DROP DATABASE. */
+export async function withServer<T>(server: URL, work: (admin: DataSource) => Promise<T>): Promise<T> {
+  const admin = new DataSource({
+    ...dataSourceOptions(server.toString(), { poolSize: 1 }),
+    entities: [],
+    migrations: [],
+  });
+  await admin.initialize();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.destroy();
+  }
 }

@@ -1,10 +1,9 @@
 import 'reflect-metadata';
-import { openDatabase } from '../../src/db/data-source';
+import { withServer } from './databases';
 
-/** Migrates the shared MySQL/MariaDB test database once, before the workers start. */
+/** Fails early, with one clear message, when TEST_DATABASE_URL names a server that does not answer. */
 export default async function globalSetup(): Promise<void> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) return;
-  const db = await openDatabase(url);
-  await db.destroy();
+  await withServer(new URL(url), (admin) => admin.query('SELECT 1'));
 }
