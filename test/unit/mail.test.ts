@@ -1,0 +1,45 @@
+import { loadConfig } from '../../src/config';
+import type { Logger } from '../../src/logger';
+import { composeInvitationEmail, redactTokens } from '../../src/mail/invitation-email';
+import { createMailTransport } from '../../src/mail/outbox-dispatcher';
+
+const config = loadConfig({ APP_URL: 'https://app.example.test/' });
+const facts = {
+  organizationName: 'Acme <script>',
+  scopeLabel: 'the Web workspace of Acme <script>',
+  inviterName: 'Ada\r\nBcc: evil@example.test',
+  role: 'ADMIN',
+  expiresAt: new Date('2026-12-05T09:00:00Z'),
+};
+
+describe('invitation email', () => {
+  const token = 'A'.repeat(43);
+  const email = composeInvitationEmail(config, facts, token);
+
+  it('names the organization and the inviter, on one line', () => {
+    expect(email.subject).toBe('Ada Bcc: evil@example.test invited you to join Acme <script>');
+    expect(email.subject).not.toMatch(/[\r\n]/);
+  });
+
+  it('carries the link in both bodies, and escapes names in HTML', () => {
+    const link = `https://app.example.test/invitations/accept?token=${token}`;
+    expect(email.text).toContain(link);
+    expect(email.html).toContain(`href="${link}"`);
+    expect(email.html).toContain('Acme &lt;script&gt;');
+    expect(email.html).not.toContain('<script>');
+  });
+
+  it('redacts the token from a stored copy', () => {
+    expect(redactTokens(email.text)).not.toContain(token);
+    expect(redactTokens(email.html)).not.toContain(token);
+  });
+
+  it('goes to the log, link included, when SMTP_URL is not set', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger: Logger = { info: (fields) => lines.push(fields), warn: () => undefined, error: () => undefined };
+    await createMailTransport(config, logger).send({ from: 'x@example.test', to: 'y@example.test', ...email });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ to: 'y@example.test', subject: email.subject });
+    expect(String(lines[0].text)).toContain(`token=${token}`);
+  });
+});
