@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { bearerToken, type Identity, type TokenVerifier } from './auth/jwt';
 import type { Config } from './config';
 import { createLoaders, type Loaders } from './loaders';
-import type { UserDirectory } from './services/user.service';
+import { type UserDirectory, userFromIdentity } from './services/user.service';
 import { ViewerAccess } from './viewer-access';
 
 /** The signed-in caller. */
@@ -43,6 +43,8 @@ export async function createContext(deps: ContextDependencies, authorization: st
   if (identity) await deps.users.ensure(identity);
   const loaders = createLoaders(deps.db);
   const viewer = identity ? { id: identity.sub, identity } : null;
+  // The user record was just made to match the claims: `me` needs no read of it.
+  if (identity) loaders.user.prime(identity.sub, userFromIdentity(identity));
   return {
     requestId: randomUUID(),
     config: deps.config,

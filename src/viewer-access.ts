@@ -47,6 +47,8 @@ export function scopeOfRow(
  */
 export class ViewerAccess {
   private readonly memo = new Map<string, Promise<Access>>();
+  /** People known to share an organization with the viewer (seen in a members list the viewer may read). */
+  private readonly coMembers = new Set<string>();
 
   constructor(
     private readonly viewerId: string | null,
@@ -70,9 +72,22 @@ export class ViewerAccess {
     return access;
   }
 
+  /**
+   * Records people listed as members of a scope whose members the viewer may read. Every member
+   * of a scope is a member of its organization, and so is the viewer: they share it.
+   */
+  noteCoMembers(userIds: Iterable<string>): void {
+    for (const id of userIds) this.coMembers.add(id);
+  }
+
+  isKnownCoMember(userId: string): boolean {
+    return this.coMembers.has(userId);
+  }
+
   /** After a write that changes the viewer's memberships, later reads must see it. */
   invalidate(): void {
     this.memo.clear();
+    this.coMembers.clear();
     if (this.viewerId) this.loaders.membershipsByUser.clear(this.viewerId);
   }
 }

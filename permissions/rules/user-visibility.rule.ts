@@ -6,7 +6,7 @@ import { ForbiddenError } from '../../src/errors';
 /** Whether the viewer may see a user's email and name: themself, or someone sharing an organization. */
 export async function sharesOrganization(ctx: Context, userId: string): Promise<boolean> {
   if (!ctx.viewer) return false;
-  if (ctx.viewer.id === userId) return true;
+  if (ctx.viewer.id === userId || ctx.access.isKnownCoMember(userId)) return true;
   const [mine, theirs] = await Promise.all([ctx.access.memberships(), ctx.loaders.membershipsByUser.load(userId)]);
   const organizations = new Set(mine.map((m) => m.organizationId));
   return theirs.some((m) => organizations.has(m.organizationId));

@@ -33,6 +33,8 @@ export function memberPageKey(scopeId: string, args: MemberListArgs): MemberPage
 export async function memberConnection(ctx: Context, scopeId: string, args: MemberListArgs): Promise<MemberConnection> {
   const key = memberPageKey(scopeId, args);
   const page = await ctx.loaders.memberPage.load(key);
+  // The shield rule on `members` let the viewer read this scope's members: they share its organization.
+  ctx.access.noteCoMembers(page.rows.map((m) => m.userId));
   return Object.assign(new MemberConnection(), {
     key,
     edges: page.rows.map((node) => ({ cursor: encodeCursor(node), node })),

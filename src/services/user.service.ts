@@ -3,6 +3,16 @@ import { User } from '../../entities/user.entity';
 import type { Identity } from '../auth/jwt';
 import { inTransaction } from '../db/transaction';
 
+/** The user record as the claims describe it (what `UserDirectory.ensure` stores). */
+export function userFromIdentity(identity: Identity): User {
+  return Object.assign(new User(), {
+    id: identity.sub,
+    email: identity.email,
+    emailVerified: identity.emailVerified,
+    displayName: identity.name,
+  });
+}
+
 /**
  * Creates or refreshes the user record from the token's claims (SPEC §6). A small per-process
  * memory of what was last written spares the database a write on every request; it only ever

@@ -4,6 +4,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { findBreakingChanges, parse } from 'graphql';
 import { buildMembershipSchema } from '../../src/schema';
 import { printSubgraphSchemaFile } from '../../src/schema-file';
+import { composeSupergraph } from '../../src/supergraph';
 
 const ROOT = resolve(__dirname, '../..');
 const CONTRACT = resolve(ROOT, '../shared/contract.graphql');
@@ -12,6 +13,13 @@ describe('schema', () => {
   it('schema/schema.graphql is what the code builds (run `npm run schema:emit` after changing the schema)', async () => {
     const committed = readFileSync(resolve(ROOT, 'schema/schema.graphql'), 'utf8');
     expect(committed).toBe(await printSubgraphSchemaFile());
+  });
+
+  it('schema/supergraph.graphql is the current composition with the example subgraph (`npm run supergraph`)', async () => {
+    const committed = readFileSync(resolve(ROOT, 'schema/supergraph.graphql'), 'utf8');
+    expect(committed).toBe(
+      await composeSupergraph({ membership: 'http://localhost:4001/graphql', sites: 'http://localhost:4002/' }),
+    );
   });
 
   it('makes no breaking change against the whole contract', async () => {

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, openDatabase } from '../../src/db/data-source';
+import { type DatabaseOptions, dataSourceOptions, openDatabase } from '../../src/db/data-source';
 
 /**
  * The databases the database-touching tiers run on: always the embedded SQLite, and
@@ -24,14 +24,11 @@ export interface OpenedDatabase {
  * (an email dispatcher, for one, takes every due email in its database). SQLite: a new file.
  * MySQL/MariaDB: a new database on the TEST_DATABASE_URL server, dropped on close.
  */
-export async function openTestDatabase(
-  kind: TestDatabase,
-  options: { poolSize?: number } = {},
-): Promise<OpenedDatabase> {
+export async function openTestDatabase(kind: TestDatabase, options: DatabaseOptions = {}): Promise<OpenedDatabase> {
   if (kind === 'sqlite') {
     const path = join(tmpdir(), `membership-test-${process.pid}-${randomUUID()}.sqlite`);
     const url = `sqlite:${path}`;
-    const db = await openDatabase(url);
+    const db = await openDatabase(url, options);
     return {
       url,
       db,

@@ -4,6 +4,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { type App, type AppOptions, createApp } from '../../src/app';
 import { signDevelopmentToken } from '../../src/auth/jwt';
 import { type Config, loadConfig } from '../../src/config';
+import { StatementCounter } from '../../src/db/statement-counter';
 import { createLogger } from '../../src/logger';
 import { openTestDatabase, type OpenedDatabase, type TestDatabase } from './databases';
 
@@ -24,6 +25,8 @@ export interface OperationResult<TData> {
 
 export interface Harness {
   database: OpenedDatabase;
+  /** Counts every SQL statement the harness's database receives. */
+  statements: StatementCounter;
   app: App;
   config: Config;
   /** A new person with a valid token (verified email by default). */
@@ -46,11 +49,13 @@ export async function createHarness(
   env: Record<string, string> = {},
   options: AppOptions = { nudgeOutbox: false },
 ): Promise<Harness> {
-  const database = await openTestDatabase(kind);
+  const statements = new StatementCounter();
+  const database = await openTestDatabase(kind, { logger: statements });
   const config = loadConfig({ NODE_ENV: 'test', AUTH_JWT_SECRET: TEST_JWT_SECRET, ...env });
   const app = await createApp(config, database.db, createLogger({ silent: true }), options);
   return {
     database,
+    statements,
     app,
     config,
     async person(label = 'person', options = {}) {

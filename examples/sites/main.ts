@@ -1,0 +1,13 @@
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { sitesSchema } from './sites';
+
+/** `node dist/examples/sites/main.js`: the example subgraph on SITES_PORT (4002), with no sites. */
+async function main(): Promise<void> {
+  const server = new ApolloServer({ schema: sitesSchema([]) });
+  const port = Number(process.env.SITES_PORT ?? 4002);
+  const { url } = await startStandaloneServer(server, { listen: { port } });
+  process.stdout.write(`sites subgraph ready at ${url}\n`);
+}
+
+void main();

@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import { Role, ScopeKind } from '../../permissions/access';
+import { EntitiesDocument, MeTreeDocument, OrganizationMembersDocument } from '../generated/graphql';
+import { TEST_DATABASES } from '../support/databases';
+import {
+  addMember,
+  createDomain,
+  createOrganization,
+  createWorkspace,
+  createWorld,
+  type World,
+} from '../support/factories';
+import { createHarness, type Harness, type Person } from '../support/harness';
+
+/**
+ * SQL statements per request must not grow with the data (no N+1). Each figure is measured,
+ * then compared across sizes; the absolute ceilings are the performance issue's goals.
+ */
+describe.each(TEST_DATABASES)('round trips on %s', (kind) => {
+  let h: Harness;
+  let world: World;
+  beforeAll(async () => {
+    h = await createHarness(kind);
+    world = await createWorld(h);
+  });
+  afterAll(() => h.close());
+
+  async function statements(who: Person, run: () => Promise<{ errors?: readonly unknown[] }>) {
+    await run(); // the first request of a person also writes their user record
+    const { result, statements, queries } = await h.statements.during(run);
+    expect(result.errors).toBeUndefined();
+    return { statements, queries };
+  }
+
+  describe('_entities costs one statement per entity type, whatever the list length', () => {
+    const representations = (typename: string, known: string[], length: number) =>
+      Array.from({ length }, (_, i) => ({ __typename: typename, id: i < known.length ? known[i] : randomUUID() }));
+
+    it.each([
+      ['Organization', (w: World) => [w.organization.id, w.otherOrganization.id]],
+      ['Workspace', (w: World) => [w.w1.id, w.w2.id]],
+      ['Domain', (w: World) => [w.d1.id, w.d1b.id, w.d2.id]],
+      ['User', (w: World) => [w.people.orgAdmin.sub, w.people.wsMember.sub, w.people.outsider.sub]],
+    ] as const)('%s', async (typename, known) => {
+      const who = world.people.wsMember;
+      const counts: number[] = [];
+      for (const length of [1, 10, 100]) {
+        const reps = representations(typename, known(world), length);
+        const run = () => h.run(EntitiesDocument, { representations: reps }, who);
+        counts.push((await statements(who, run)).statements);
+        const result = await run();
+        const entities = result.data!._entities as ({ id: string } | null)[];
+        expect(entities).toHaveLength(length);
+        // In the order asked; null where missing or not visible.
+        entities.forEach((entity, i) => expect(entity === null || entity.id === reps[i].id).toBe(true));
+      }
+      expect(counts[1]).toBe(counts[0]);
+      expect(counts[2]).toBe(counts[0]);
+      expect(counts[0]).toBeLessThanOrEqual(3);
+    });
+
+    it('a mixed list costs at most one statement per type, plus the viewer’s memberships', async () => {
+      const reps = [
+        { __typename: 'Organization', id: world.organization.id },
+        { __typename: 'Workspace', id: world.w1.id },
+        { __typename: 'Domain', id: world.d1.id },
+        { __typename: 'Domain', id: world.d1b.id },
+        { __typename: 'User', id: world.people.orgAdmin.sub },
+      ];
+      const { statements: n } = await statements(world.people.orgAdmin, () =>
+        h.run(EntitiesDocument, { representations: reps }, world.people.orgAdmin),
+      );
+      // viewer memberships, organizations, workspaces, domains, the user's memberships, users
+      expect(n).toBeLessThanOrEqual(6);
+    });
+  });
+
+  it('me { organizations { workspaces { domains { members } } } } costs the same for a small and a large tree', async () => {
+    const small = await h.person('small-tree');
+    const large = await h.person('large-tree');
+    const build = async (who: Person, organizations: number, workspaces: number, domains: number) => {
+      for (let o = 0; o < organizations; o++) {
+        const org = await createOrganization(h, who, `Org ${o}`);
+        for (let w = 0; w < workspaces; w++) {
+          const ws = await createWorkspace(h, who, org.id, `WS ${w}`);
+          for (let d = 0; d < domains; d++) {
+            const domain = await createDomain(h, who, ws.id, `d${d}.w${w}.o${o}.example.com`);
+            const member = await h.person('tree-member');
+            const scope = {
+              kind: ScopeKind.DOMAIN,
+              organizationId: org.id,
+              workspaceId: ws.id,
+              domainId: domain.id,
+            } as const;
+            await addMember(h, member, scope, Role.MEMBER);
+          }
+        }
+      }
+    };
+    await build(small, 1, 1, 1);
+    await build(large, 3, 3, 3);
+    const smallCost = await statements(small, () => h.run(MeTreeDocument, {}, small));
+    const largeCost = await statements(large, () => h.run(MeTreeDocument, {}, large));
+    const tree = (await h.run(MeTreeDocument, {}, large)).data!.me!.organizations!.nodes;
+    expect(tree.flatMap((o) => o.workspaces.flatMap((w) => w.domains))).toHaveLength(27);
+    expect(largeCost.statements).toBe(smallCost.statements);
+    expect(largeCost.statements).toBeLessThanOrEqual(8);
+  });
+
+  it('a members page costs the same for 3 members and for 60, and on page 2', async () => {
+    const owner = await h.person('pages');
+    const few = await createOrganization(h, owner, 'Few');
+    const many = await createOrganization(h, owner, 'Many');
+    for (let i = 0; i < 2; i++)
+      await addMember(h, await h.person('few'), { kind: ScopeKind.ORGANIZATION, organizationId: few.id }, Role.MEMBER);
+    for (let i = 0; i < 59; i++)
+      await addMember(
+        h,
+        await h.person('many'),
+        { kind: ScopeKind.ORGANIZATION, organizationId: many.id },
+        Role.MEMBER,
+      );
+    const page = (id: string, after?: string | null) => () =>
+      h.run(OrganizationMembersDocument, { id, first: 20, after }, owner);
+    const fewCost = await statements(owner, page(few.id));
+    const manyCost = await statements(owner, page(many.id));
+    const second = (await page(many.id)()).data!.organization!.members!.pageInfo.endCursor;
+    const secondCost = await statements(owner, page(many.id, second));
+    expect(manyCost.statements).toBe(fewCost.statements);
+    expect(secondCost.statements).toBe(fewCost.statements);
+    expect(manyCost.statements).toBeLessThanOrEqual(6);
+  });
+});
