@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -15,6 +16,7 @@ import { type Context, createContext, type ContextDependencies } from './context
 import { createErrorFormatter } from './format-error';
 import type { Logger } from './logger';
 import { createMailTransport, type MailTransport, OutboxDispatcher } from './mail/outbox-dispatcher';
+import { sandboxDefaults } from './landing-page';
 import { buildMembershipSchema } from './schema';
 import { UserDirectory } from './services/user.service';
 
@@ -31,6 +33,25 @@ export interface AppOptions {
   /** Wake the dispatcher right after a transaction queues mail (default true). */
   nudgeOutbox?: boolean;
   transport?: MailTransport;
+}
+
+/**
+ * With ROUTER_SECRET set, only the router reaches the subgraph: a request without the shared
+ * secret in `router-authorization` is refused before its body is even read (SPEC §8).
+ */
+function routerGate(secret: string | undefined): express.RequestHandler {
+  if (!secret) return (_req, _res, next) => next();
+  const expected = createHash('sha256').update(secret).digest();
+  return (req, res, next) => {
+    const given = req.headers['router-authorization'];
+    const digest = createHash('sha256')
+      .update(typeof given === 'string' ? given : '')
+      .digest();
+    if (typeof given === 'string' && timingSafeEqual(digest, expected)) return next();
+    res.status(401).json({
+      errors: [{ message: 'Requests must come through the router.', extensions: { code: 'UNAUTHENTICATED' } }],
+    });
+  };
 }
 
 /** The Apollo Server for the subgraph, not yet listening, and its (stopped) email dispatcher. */
@@ -63,7 +84,11 @@ export async function createApp(
       ApolloServerPluginInlineTraceDisabled(),
       config.production
         ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-        : ApolloServerPluginLandingPageLocalDefault({ footer: false, includeCookies: false }),
+        : ApolloServerPluginLandingPageLocalDefault({
+            footer: false,
+            includeCookies: false,
+            ...(await sandboxDefaults(config)),
+          }),
     ],
   });
   await apollo.start();
@@ -82,6 +107,7 @@ export async function createApp(
   });
   app.use(
     '/graphql',
+    routerGate(config.routerSecret),
     express.json({ limit: '100kb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) => createContext(deps, req.headers.authorization),

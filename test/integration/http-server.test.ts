@@ -79,3 +79,31 @@ describe.each([false, true])('HTTP server (production: %s)', (production) => {
     }
   });
 });
+
+describe('with ROUTER_SECRET set', () => {
+  it('refuses requests without the router secret before parsing them, and serves those with it', async () => {
+    const database = await openTestDatabase('sqlite');
+    const config = loadConfig({ AUTH_JWT_SECRET: TEST_JWT_SECRET, ROUTER_SECRET: 'router-shared-secret' });
+    const app = await createApp(config, database.db, createLogger({ silent: true }));
+    await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}/graphql`;
+    try {
+      const send = (headers: Record<string, string>, body = JSON.stringify({ query: '{ _service { sdl } }' })) =>
+        fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      const missing = await send({});
+      expect(missing.status).toBe(401);
+      expect(((await missing.json()) as any).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+      expect((await send({ 'router-authorization': 'wrong' })).status).toBe(401);
+      // Refused before parsing: a malformed body gets the same answer, not a parse error.
+      expect((await send({}, '{not json')).status).toBe(401);
+      const allowed = await send({ 'router-authorization': 'router-shared-secret' });
+      expect(allowed.status).toBe(200);
+      expect(((await allowed.json()) as any).data._service.sdl).toContain('type Organization');
+      // Health checks stay open to the orchestrator.
+      expect((await fetch(url.replace('/graphql', '/health'))).status).toBe(200);
+    } finally {
+      await app.apollo.stop();
+      await database.close();
+    }
+  });
+});
