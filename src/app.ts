@@ -13,7 +13,8 @@ import type { DataSource } from 'typeorm';
 import { createTokenVerifier } from './auth/jwt';
 import type { Config } from './config';
 import { type Context, createContext, type ContextDependencies } from './context';
-import { createErrorFormatter } from './format-error';
+import { createErrorFormatter, requestLogPlugin } from './format-error';
+import { costLimitPlugin, limitValidationRules } from './query-limits';
 import type { Logger } from './logger';
 import { createMailTransport, type MailTransport, OutboxDispatcher } from './mail/outbox-dispatcher';
 import { sandboxDefaults } from './landing-page';
@@ -54,6 +55,27 @@ function routerGate(secret: string | undefined): express.RequestHandler {
   };
 }
 
+function refusal(res: express.Response, message: string, code = 'GRAPHQL_VALIDATION_FAILED'): void {
+  res.status(400).json({ errors: [{ message, extensions: { code } }] });
+}
+
+/** One operation per HTTP request (SPEC §9): an array body is refused before anything runs. */
+const refuseBatches: express.RequestHandler = (req, res, next) => {
+  if (Array.isArray(req.body))
+    return refusal(res, 'Batched requests are not accepted: send one operation per request.');
+  next();
+};
+
+/** A body over the limit, or one that is not JSON, gets a GraphQL-shaped answer, not Express's HTML page. */
+function bodyErrors(maxBytes: number): express.ErrorRequestHandler {
+  return (error: { type?: string }, _req, res, next) => {
+    if (error?.type === 'entity.too.large') return refusal(res, `Request body larger than ${maxBytes} bytes.`);
+    if (error?.type === 'entity.parse.failed')
+      return refusal(res, 'The request body is not valid JSON.', 'GRAPHQL_PARSE_FAILED');
+    next(error);
+  };
+}
+
 /** The Apollo Server for the subgraph, not yet listening, and its (stopped) email dispatcher. */
 export async function createApp(
   config: Config,
@@ -75,11 +97,18 @@ export async function createApp(
 
   const apollo = new ApolloServer<Context>({
     schema,
-    formatError: createErrorFormatter(logger),
+    formatError: createErrorFormatter(),
     includeStacktraceInErrorResponses: false,
     introspection: !config.production,
     hideSchemaDetailsFromClientErrors: config.production,
+    allowBatchedHttpRequests: false,
+    // SPEC §9: the token limit is graphql-js's own (it stops the parser); depth, aliases and
+    // directives are GraphQL Armor's validation rules; the cost is graphql-query-complexity's.
+    parseOptions: { maxTokens: config.limits.maxTokens },
+    validationRules: limitValidationRules(config.limits),
     plugins: [
+      requestLogPlugin(logger),
+      costLimitPlugin(config.limits),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
       config.production
@@ -108,10 +137,12 @@ export async function createApp(
   app.use(
     '/graphql',
     routerGate(config.routerSecret),
-    express.json({ limit: '100kb' }),
+    express.json({ limit: config.limits.maxBodyBytes }),
+    refuseBatches,
     expressMiddleware(apollo, {
       context: async ({ req }) => createContext(deps, req.headers.authorization),
     }),
+    bodyErrors(config.limits.maxBodyBytes),
   );
 
   return {

@@ -1,3 +1,5 @@
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './query-limits';
+
 /**
  * Configuration from the environment (SPEC §8). Read once at start-up; every setting has a
  * default that works on a developer's machine, and production refuses to start on the
@@ -32,6 +34,8 @@ export interface Config {
   mailMaxAttempts: number;
   /** Outbox: how often the dispatcher looks for due emails. */
   outboxPollMs: number;
+  /** SPEC §9. */
+  limits: QueryLimits;
 }
 
 /** Used outside production when neither AUTH_JWT_SECRET nor AUTH_JWKS_URL is set. */
@@ -91,5 +95,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailRetryBaseMs: positiveInt(env, 'MAIL_RETRY_BASE_MS', 5000),
     mailMaxAttempts: positiveInt(env, 'MAIL_MAX_ATTEMPTS', 8),
     outboxPollMs: positiveInt(env, 'OUTBOX_POLL_MS', 2000),
+    limits: {
+      maxDepth: positiveInt(env, 'QUERY_MAX_DEPTH', DEFAULT_QUERY_LIMITS.maxDepth),
+      maxAliases: positiveInt(env, 'QUERY_MAX_ALIASES', DEFAULT_QUERY_LIMITS.maxAliases),
+      maxDirectives: positiveInt(env, 'QUERY_MAX_DIRECTIVES', DEFAULT_QUERY_LIMITS.maxDirectives),
+      maxTokens: positiveInt(env, 'QUERY_MAX_TOKENS', DEFAULT_QUERY_LIMITS.maxTokens),
+      maxCost: positiveInt(env, 'QUERY_MAX_COST', DEFAULT_QUERY_LIMITS.maxCost),
+      maxBodyBytes: positiveInt(env, 'REQUEST_MAX_BYTES', DEFAULT_QUERY_LIMITS.maxBodyBytes),
+    },
   };
 }

@@ -1,37 +1,73 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
+import type { Context } from './context';
 import { AppError, PUBLIC_ERROR_CODES } from './errors';
 import type { Logger } from './logger';
+import { isTokenLimitError } from './query-limits';
 
 const PASSED_THROUGH = new Set<string>(PUBLIC_ERROR_CODES);
+
+/** An error that is not the service's own nor one of Apollo's request errors: a bug or an outage. */
+function isUnexpected(formatted: GraphQLFormattedError, error: unknown): boolean {
+  const original = unwrapResolverError(error);
+  if (original instanceof AppError) return false;
+  const code = formatted.extensions?.code;
+  // Apollo's own errors (parse, validation, variables, limits) carry no resolver error inside.
+  return !(
+    original === error &&
+    typeof code === 'string' &&
+    PASSED_THROUGH.has(code) &&
+    code !== 'INTERNAL_SERVER_ERROR'
+  );
+}
 
 /**
  * The last gate before an error leaves the server. The service's own errors and Apollo's parse,
  * validation and variable errors keep their message and code; everything else (a database
- * error, a bug) is logged with its stack and replaced by a bare INTERNAL_SERVER_ERROR, so that
- * no SQL, stack or internal detail ever reaches a client. Stack traces are never sent.
+ * error, a bug) becomes a bare INTERNAL_SERVER_ERROR, so that no SQL, stack or internal detail
+ * ever reaches a client (it is logged, with the request id, by `requestLogPlugin`).
  */
-export function createErrorFormatter(logger: Logger) {
+export function createErrorFormatter() {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
-    const code = formatted.extensions?.code;
-    const ours = original instanceof AppError;
-    const apolloOwn =
-      !ours &&
-      original === error &&
-      typeof code === 'string' &&
-      PASSED_THROUGH.has(code) &&
-      code !== 'INTERNAL_SERVER_ERROR';
-    if (ours || apolloOwn) {
-      const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+    if (isUnexpected(formatted, error)) {
+      return {
+        message: 'Internal server error',
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      };
     }
-    logger.error({ err: original, path: formatted.path }, 'unexpected error while handling a GraphQL request');
-    return {
-      message: 'Internal server error',
-      path: formatted.path,
-      locations: formatted.locations,
-      extensions: { code: 'INTERNAL_SERVER_ERROR' },
-    };
+    const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+    if (extensions.code === 'GRAPHQL_PARSE_FAILED' && isTokenLimitError(formatted.message)) {
+      extensions.code = 'GRAPHQL_VALIDATION_FAILED';
+    }
+    return { ...formatted, extensions };
+  };
+}
+
+/**
+ * Gives every response an `x-request-id` header and logs each unexpected error with that id and
+ * its stack (structured, one JSON line), so that a user's report can be matched to the log.
+ */
+export function requestLogPlugin(logger: Logger): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart({ contextValue }) {
+      return {
+        async didEncounterErrors({ errors, contextValue: ctx, operationName }) {
+          for (const error of errors) {
+            const formatted = { message: error.message, extensions: error.extensions };
+            if (!isUnexpected(formatted, error)) continue;
+            logger.error(
+              { requestId: ctx.requestId, operationName, path: error.path, err: unwrapResolverError(error) },
+              'unexpected error while handling a GraphQL request',
+            );
+          }
+        },
+        async willSendResponse({ response }) {
+          response.http.headers.set('x-request-id', contextValue.requestId);
+        },
+      };
+    },
   };
 }

@@ -1,10 +1,11 @@
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { sitesSchema } from './sites';
 
 /** `node dist/examples/sites/main.js`: the example subgraph on SITES_PORT (4002), with no sites. */
 async function main(): Promise<void> {
-  const server = new ApolloServer({ schema: sitesSchema([]) });
+  const server = new ApolloServer({ schema: sitesSchema([]), plugins: [ApolloServerPluginInlineTraceDisabled()] });
   const port = Number(process.env.SITES_PORT ?? 4002);
   const { url } = await startStandaloneServer(server, { listen: { port } });
   process.stdout.write(`sites subgraph ready at ${url}\n`);

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { type SiteRecord, sitesSchema } from '../../examples/sites/sites';
 import { composeSupergraph } from '../../src/supergraph';
@@ -29,7 +30,7 @@ describe('behind a gateway, with a second subgraph', () => {
       { id: 'site-1', title: 'The shop', domainId: world.d1.id, organizationId: world.organization.id },
       { id: 'site-2', title: 'Elsewhere', domainId: world.d2.id, organizationId: world.organization.id },
     ];
-    sites = new ApolloServer({ schema: sitesSchema(records) });
+    sites = new ApolloServer({ schema: sitesSchema(records), plugins: [ApolloServerPluginInlineTraceDisabled()] });
     const { url: sitesUrl } = await startStandaloneServer(sites, { listen: { port: 0, host: '127.0.0.1' } });
 
     const supergraphSdl = await composeSupergraph({ membership: membershipUrl, sites: sitesUrl });
