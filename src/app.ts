@@ -102,6 +102,8 @@ export async function createApp(
     introspection: !config.production,
     hideSchemaDetailsFromClientErrors: config.production,
     allowBatchedHttpRequests: false,
+    // main.ts owns SIGTERM: Apollo's own handler would re-raise the signal and kill requests in flight.
+    stopOnTerminationSignals: false,
     // SPEC §9: the token limit is graphql-js's own (it stops the parser); depth, aliases and
     // directives are GraphQL Armor's validation rules; the cost is graphql-query-complexity's.
     parseOptions: { maxTokens: config.limits.maxTokens },

@@ -46,7 +46,8 @@ export function isUuid(value: string): boolean {
 }
 
 // Deliberately simple and strict: one @, no spaces, a dotted domain; the length of RFC 5321.
-const EMAIL = /^[^\s\u0000-\u001f\u007f@<>()[\]\\,;:"]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/;
+const EMAIL =
+  /^[^\s\u0000-\u001f\u007f@<>()[\]\\,;:"]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/;
 
 /** Trims and lower-cases an email address and checks it (≤ 254 characters). */
 export function validEmail(value: string, field = 'email'): string {

@@ -2,8 +2,8 @@ import { DataSource } from 'typeorm';
 import { Membership } from '../../entities/membership.entity';
 import { OutboxEmail } from '../../entities/outbox-email.entity';
 import { dataSourceOptions } from '../../src/db/data-source';
+import { createApp } from '../../src/app';
 import { createLogger } from '../../src/logger';
-import { createMailTransport, OutboxDispatcher } from '../../src/mail/outbox-dispatcher';
 import { AcceptInvitationDocument, InviteMemberDocument } from '../generated/graphql';
 import { TEST_DATABASES } from '../support/databases';
 import { createWorld, scopeInput, type World } from '../support/factories';
@@ -172,26 +172,19 @@ describe.each(TEST_DATABASES)('invitation emails over SMTP on %s', (kind) => {
     }
   });
 
-  it('two dispatchers on one outbox deliver each email exactly once', async () => {
+  it('two server instances on one outbox deliver each email exactly once', async () => {
     const smtp = await new TestSmtpServer().start();
     const h = await createHarness(kind, settings(smtp.url));
-    // A second "server instance": on MySQL/MariaDB its own connection pool on the same database.
+    // A second server instance: on MySQL/MariaDB with its own connection pool on the same database.
     // The embedded SQLite serves one process (better-sqlite3 is synchronous: a second connection
     // in the same process would block the event loop on the first one's lock), so there both
-    // dispatchers share the process's connection and race on the claims alone.
-    const second = kind === 'sqlite' ? h.database.db : new DataSource(dataSourceOptions(h.database.url));
-    if (!second.isInitialized) await second.initialize();
-    const logger = createLogger({ silent: true });
-    const dispatchers = [
-      new OutboxDispatcher(h.database.db, createMailTransport(h.config, logger), h.config, logger, { batchSize: 3 }),
-      new OutboxDispatcher(second, createMailTransport(h.config, logger), h.config, logger, { batchSize: 3 }),
-    ];
+    // instances share the process's connection and race on the claims alone.
+    const secondDb = kind === 'sqlite' ? h.database.db : new DataSource(dataSourceOptions(h.database.url));
+    if (!secondDb.isInitialized) await secondDb.initialize();
+    const second = await createApp(h.config, secondDb, createLogger({ silent: true }), { nudgeOutbox: false });
     try {
       const world = await createWorld(h);
-      const emails = Array.from(
-        { length: 24 },
-        (_, i) => `queue-${i}-${world.organization.id.slice(0, 8)}@example.test`,
-      );
+      const emails = Array.from({ length: 24 }, (_, i) => `queue-${i}@example.test`);
       for (const email of emails) {
         await h.run(
           InviteMemberDocument,
@@ -200,18 +193,17 @@ describe.each(TEST_DATABASES)('invitation emails over SMTP on %s', (kind) => {
         );
       }
       await Promise.all(
-        dispatchers.map(async (d) => {
-          for (let round = 0; round < 5; round++) await d.runOnce();
+        [h.app.outbox, second.outbox].map(async (outbox) => {
+          for (let round = 0; round < 5; round++) await outbox.runOnce();
         }),
       );
       for (const email of emails) expect(smtp.to(email)).toHaveLength(1);
-      const sent = await h.database.db
-        .getRepository(OutboxEmail)
-        .countBy({ organizationId: world.organization.id, status: 'SENT' as never });
+      const sent = await h.database.db.getRepository(OutboxEmail).countBy({ status: 'SENT' as never });
       expect(sent).toBe(emails.length);
     } finally {
-      await Promise.all(dispatchers.map((d) => d.stop()));
-      if (second !== h.database.db) await second.destroy();
+      await second.outbox.stop();
+      await second.apollo.stop();
+      if (secondDb !== h.database.db) await secondDb.destroy();
       await h.close();
       await smtp.stop();
     }

@@ -47,10 +47,10 @@ export interface Harness {
 export async function createHarness(
   kind: TestDatabase,
   env: Record<string, string> = {},
-  options: AppOptions = { nudgeOutbox: false },
+  options: AppOptions & { database?: OpenedDatabase } = { nudgeOutbox: false },
 ): Promise<Harness> {
   const statements = new StatementCounter();
-  const database = await openTestDatabase(kind, { logger: statements });
+  const database = options.database ?? (await openTestDatabase(kind, { logger: statements }));
   const config = loadConfig({ NODE_ENV: 'test', AUTH_JWT_SECRET: TEST_JWT_SECRET, ...env });
   const app = await createApp(config, database.db, createLogger({ silent: true }), options);
   return {
