@@ -1,6 +1,7 @@
 import { Invitation } from '../entities/invitation.entity';
 import { invitationsAt } from '../src/services/invitation.service';
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Domain } from '../entities/domain.entity';
 import { Workspace } from '../entities/workspace.entity';
 import type { Context } from '../src/context';
@@ -8,6 +9,7 @@ import { memberConnection } from '../src/services/membership.service';
 import * as scopes from '../src/services/scope.service';
 import { domainScope } from '../src/viewer-access';
 import { MemberListArgs } from './member-list-args';
+import { selects } from './selection';
 import { MemberConnection } from './types/connections';
 import { InvitationStatus, Permission, Role } from './types/enums';
 import { CreateDomainInput, UpdateDomainInput } from './types/inputs';
@@ -39,8 +41,13 @@ export class DomainResolver {
   }
 
   @FieldResolver(() => MemberConnection, { nullable: true })
-  members(@Root() domain: Domain, @Args(() => MemberListArgs) args: MemberListArgs, @Ctx() ctx: Context) {
-    return memberConnection(ctx, domain.id, args);
+  members(
+    @Root() domain: Domain,
+    @Args(() => MemberListArgs) args: MemberListArgs,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    return memberConnection(ctx, domain.id, args, selects(info, 'totalCount'));
   }
 
   @FieldResolver(() => [Invitation], { nullable: true })

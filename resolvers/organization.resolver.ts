@@ -2,7 +2,8 @@ import { Invitation } from '../entities/invitation.entity';
 import { invitationsAt } from '../src/services/invitation.service';
 import { BillingProfile } from '../entities/billing.entity';
 import { billingProfileOf } from '../src/services/billing.service';
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Organization } from '../entities/organization.entity';
 import { Workspace } from '../entities/workspace.entity';
 import type { Context } from '../src/context';
@@ -10,6 +11,7 @@ import { memberConnection } from '../src/services/membership.service';
 import * as scopes from '../src/services/scope.service';
 import { organizationScope } from '../src/viewer-access';
 import { MemberListArgs } from './member-list-args';
+import { selects } from './selection';
 import { MemberConnection } from './types/connections';
 import { InvitationStatus, Permission, Role } from './types/enums';
 import { CreateOrganizationInput, UpdateOrganizationInput } from './types/inputs';
@@ -36,8 +38,13 @@ export class OrganizationResolver {
   }
 
   @FieldResolver(() => MemberConnection, { nullable: true })
-  members(@Root() organization: Organization, @Args(() => MemberListArgs) args: MemberListArgs, @Ctx() ctx: Context) {
-    return memberConnection(ctx, organization.id, args);
+  members(
+    @Root() organization: Organization,
+    @Args(() => MemberListArgs) args: MemberListArgs,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    return memberConnection(ctx, organization.id, args, selects(info, 'totalCount'));
   }
 
   @FieldResolver(() => [Workspace], {

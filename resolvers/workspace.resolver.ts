@@ -2,7 +2,8 @@ import { Invitation } from '../entities/invitation.entity';
 import { invitationsAt } from '../src/services/invitation.service';
 import { WorkspaceBilling } from '../entities/billing.entity';
 import { workspaceBillingOf } from '../src/services/billing.service';
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Domain } from '../entities/domain.entity';
 import { Organization } from '../entities/organization.entity';
 import { Workspace } from '../entities/workspace.entity';
@@ -11,6 +12,7 @@ import { memberConnection } from '../src/services/membership.service';
 import * as scopes from '../src/services/scope.service';
 import { workspaceScope } from '../src/viewer-access';
 import { MemberListArgs } from './member-list-args';
+import { selects } from './selection';
 import { MemberConnection } from './types/connections';
 import { InvitationStatus, Permission, Role } from './types/enums';
 import { CreateWorkspaceInput, UpdateWorkspaceInput } from './types/inputs';
@@ -42,8 +44,13 @@ export class WorkspaceResolver {
   }
 
   @FieldResolver(() => MemberConnection, { nullable: true })
-  members(@Root() workspace: Workspace, @Args(() => MemberListArgs) args: MemberListArgs, @Ctx() ctx: Context) {
-    return memberConnection(ctx, workspace.id, args);
+  members(
+    @Root() workspace: Workspace,
+    @Args(() => MemberListArgs) args: MemberListArgs,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    return memberConnection(ctx, workspace.id, args, selects(info, 'totalCount'));
   }
 
   @FieldResolver(() => [Domain], { description: 'The domains the caller may see.' })

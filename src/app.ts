@@ -2,13 +2,14 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import {
   ApolloServerPluginLandingPageLocalDefault,
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { createTokenVerifier } from './auth/jwt';
 import type { Config } from './config';
@@ -34,6 +35,8 @@ export interface AppOptions {
   /** Wake the dispatcher right after a transaction queues mail (default true). */
   nudgeOutbox?: boolean;
   transport?: MailTransport;
+  /** Benchmark only: serve this schema instead of the guarded one. */
+  schema?: GraphQLSchema;
 }
 
 /**
@@ -83,7 +86,7 @@ export async function createApp(
   logger: Logger,
   options: AppOptions = {},
 ): Promise<App> {
-  const schema = await buildMembershipSchema();
+  const schema = options.schema ?? (await buildMembershipSchema());
   const outbox = new OutboxDispatcher(db, options.transport ?? createMailTransport(config, logger), config, logger);
   const deps: ContextDependencies = {
     config,
@@ -113,6 +116,8 @@ export async function createApp(
       costLimitPlugin(config.limits),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
+      // No cache hints are used: the cache-control plugin would only add work to every field.
+      ApolloServerPluginCacheControlDisabled(),
       config.production
         ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
         : ApolloServerPluginLandingPageLocalDefault({

@@ -109,7 +109,13 @@ function pageBatches<V>(load: (scopeIds: string[], filter: MemberFilter) => Prom
   return async (keys: readonly MemberPageKey[]): Promise<V[]> => {
     const groups = new Map<string, { filter: MemberFilter; indexes: number[] }>();
     keys.forEach((key, index) => {
-      const filter = { first: key.first, after: key.after, role: key.role, query: key.query };
+      const filter: MemberFilter = {
+        first: key.first,
+        after: key.after,
+        role: key.role,
+        query: key.query,
+        withCount: key.withCount,
+      };
       const groupKey = JSON.stringify(filter);
       const group = groups.get(groupKey) ?? { filter, indexes: [] };
       group.indexes.push(index);
@@ -129,11 +135,12 @@ function pageBatches<V>(load: (scopeIds: string[], filter: MemberFilter) => Prom
   };
 }
 
-const pageKey = (key: MemberPageKey) => JSON.stringify([key.scopeId, key.first, key.after, key.role, key.query]);
+const pageKey = (key: MemberPageKey) =>
+  JSON.stringify([key.scopeId, key.first, key.after, key.role, key.query, key.withCount]);
 const countKey = (key: MemberPageKey) => JSON.stringify([key.scopeId, key.role, key.query]);
 
 export function createLoaders(db: DataSource): Loaders {
-  return {
+  const loaders: Loaders = {
     user: byId(db, User),
     organization: byId(db, Organization),
     workspace: byId(db, Workspace),
@@ -143,7 +150,12 @@ export function createLoaders(db: DataSource): Loaders {
     membershipsByUser: groupedBy(db, Membership, 'userId'),
     membership: byId(db, Membership),
     memberPage: new DataLoader(
-      pageBatches((scopeIds, filter) => loadMemberPages(db, scopeIds, filter)),
+      pageBatches(async (scopeIds, filter) => {
+        const pages = await loadMemberPages(db, scopeIds, filter);
+        // The members' users came with the page: `Member.user` reads them from the loader's cache.
+        for (const page of pages) for (const row of page.rows) loaders.user.prime(row.userId, row.user);
+        return pages;
+      }),
       { cacheKeyFn: pageKey },
     ),
     memberCount: new DataLoader(
@@ -163,4 +175,5 @@ export function createLoaders(db: DataSource): Loaders {
     billingProfile: byKey(db, BillingProfile, 'organizationId'),
     workspaceBilling: byKey(db, WorkspaceBilling, 'workspaceId'),
   };
+  return loaders;
 }

@@ -23,9 +23,10 @@ import { WorkspaceResolver } from '../resolvers/workspace.resolver';
 export const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])';
 
-let built: Promise<GraphQLSchema> | null = null;
+let unguarded: Promise<GraphQLSchema> | null = null;
+let guarded: Promise<GraphQLSchema> | null = null;
 
-async function build(): Promise<GraphQLSchema> {
+async function buildUnguarded(): Promise<GraphQLSchema> {
   const typeGraphqlSchema = await buildSchema({
     resolvers: [
       UserResolver,
@@ -47,11 +48,10 @@ async function build(): Promise<GraphQLSchema> {
   for (const [typeName, resolver] of Object.entries(referenceResolvers)) {
     resolvers[typeName] = { ...resolvers[typeName], ...resolver };
   }
-  const subgraph = buildSubgraphSchema({
+  return buildSubgraphSchema({
     typeDefs: parse(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(typeGraphqlSchema)}`),
     resolvers: resolvers as never,
   });
-  return applyMiddleware(subgraph, permissions);
 }
 
 /**
@@ -60,6 +60,15 @@ async function build(): Promise<GraphQLSchema> {
  * Built once per process (type-graphql's metadata is global anyway).
  */
 export function buildMembershipSchema(): Promise<GraphQLSchema> {
-  built ??= build();
-  return built;
+  guarded ??= (unguarded ??= buildUnguarded()).then((schema) => applyMiddleware(schema, permissions));
+  return guarded;
+}
+
+/**
+ * The same schema WITHOUT the permission shield. Only the benchmark uses it, to measure what
+ * the permission layer costs; nothing in the server can reach it.
+ */
+export function buildSchemaWithoutPermissionsForBenchmark(): Promise<GraphQLSchema> {
+  unguarded ??= buildUnguarded();
+  return unguarded;
 }

@@ -35,6 +35,9 @@ export class MemberConnection {
 
   /** What the page was asked with, for `totalCount`. */
   key!: MemberPageKey;
+
+  /** The total read with the page, when `totalCount` was selected. */
+  total!: number | null;
 }
 
 @ObjectType()

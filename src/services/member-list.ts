@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { Membership } from '../../entities/membership.entity';
+import { User } from '../../entities/user.entity';
 import type { Role, ScopeKind } from '../../permissions/access';
 import { containsPattern, fromSqlDateTime, placeholders, toCount, toSqlDateTime } from '../db/sql';
 import { BadUserInputError } from '../errors';
@@ -15,15 +16,22 @@ export interface MemberFilter {
   after: string | null;
   role: Role | null;
   query: string | null;
+  /** Whether `totalCount` was asked for: the page statement then counts too. */
+  withCount: boolean;
 }
 
 export interface MemberPageKey extends MemberFilter {
   scopeId: string;
 }
 
+/** A membership of a page, with its user read in the same statement. */
+export type MemberRow = Membership & { user: User };
+
 export interface MemberPage {
-  rows: Membership[];
+  rows: MemberRow[];
   hasNextPage: boolean;
+  /** The filtered total, when it was asked for and the page is not empty. */
+  total: number | null;
 }
 
 interface Cursor {
@@ -60,25 +68,31 @@ export function isAfterCursor(membership: Membership, cursor: Cursor): boolean {
   return createdAt > cursor.createdAt || (createdAt === cursor.createdAt && membership.id > cursor.id);
 }
 
-function filterSql(filter: MemberFilter): { joins: string; where: string; params: unknown[] } {
+/** The role and search filters, written against a membership alias and a user alias. */
+function filterSql(
+  filter: Pick<MemberFilter, 'role' | 'query'>,
+  m: string,
+  u: string,
+): { where: string; params: unknown[] } {
   const clauses: string[] = [];
   const params: unknown[] = [];
-  let joins = '';
   if (filter.role) {
-    clauses.push('m.role = ?');
+    clauses.push(`${m}.role = ?`);
     params.push(filter.role);
   }
   if (filter.query) {
-    joins = ' JOIN users u ON u.id = m.user_id';
-    clauses.push("(LOWER(u.email) LIKE ? ESCAPE '!' OR LOWER(COALESCE(u.display_name, '')) LIKE ? ESCAPE '!')");
+    clauses.push(`(LOWER(${u}.email) LIKE ? ESCAPE '!' OR LOWER(COALESCE(${u}.display_name, '')) LIKE ? ESCAPE '!')`);
     const pattern = containsPattern(filter.query);
     params.push(pattern, pattern);
   }
-  return { joins, where: clauses.map((c) => ` AND ${c}`).join(''), params };
+  return { where: clauses.map((c) => ` AND ${c}`).join(''), params };
 }
 
 const COLUMNS =
   'm.id, m.user_id, m.scope, m.scope_id, m.role, m.organization_id, m.workspace_id, m.domain_id, m.created_at, m.updated_at';
+const USER_COLUMNS =
+  'u.email AS user_email, u.email_verified AS user_email_verified, u.display_name AS user_display_name, ' +
+  'u.created_at AS user_created_at, u.updated_at AS user_updated_at';
 
 /** Turns a raw row into the entity (raw SQL skips TypeORM's hydration on purpose: it is the hot path). */
 export function membershipFromRow(row: Record<string, unknown>): Membership {
@@ -96,38 +110,64 @@ export function membershipFromRow(row: Record<string, unknown>): Membership {
   });
 }
 
-/** Pages for many scopes that share one filter. Returns them in the order of `scopeIds`. */
+function userFromRow(row: Record<string, unknown>): User {
+  return Object.assign(new User(), {
+    id: row.user_id as string,
+    email: row.user_email as string,
+    emailVerified: Boolean(row.user_email_verified),
+    displayName: (row.user_display_name as string | null) ?? null,
+    createdAt: fromSqlDateTime(row.user_created_at as Date | string),
+    updatedAt: fromSqlDateTime(row.user_updated_at as Date | string),
+  });
+}
+
+/**
+ * Pages for many scopes that share one filter, in one statement: a UNION ALL branch a scope, each
+ * walking the (scope_id, created_at, id) index, with the members' user rows joined in (so that
+ * `user { … }` needs no second statement) and, when asked, the filtered total as an
+ * uncorrelated scalar subquery (computed once per branch). Returned in the order of `scopeIds`.
+ */
 export async function loadMemberPages(
   db: DataSource,
   scopeIds: readonly string[],
   filter: MemberFilter,
 ): Promise<MemberPage[]> {
-  const { joins, where, params } = filterSql(filter);
+  const { where, params } = filterSql(filter, 'm', 'u');
+  const counted = filterSql(filter, 'c', 'cu');
   const cursor = filter.after === null ? null : decodeCursor(filter.after);
   const cursorSql = cursor ? ' AND (m.created_at > ? OR (m.created_at = ? AND m.id > ?))' : '';
   const cursorParams = cursor ? [cursor.createdAt, cursor.createdAt, cursor.id] : [];
+  const countSql = filter.withCount
+    ? `, (SELECT COUNT(*) FROM memberships c JOIN users cu ON cu.id = c.user_id WHERE c.scope_id = ?${counted.where}) AS total_count`
+    : '';
   const branches: string[] = [];
   const allParams: unknown[] = [];
   scopeIds.forEach((scopeId, i) => {
     branches.push(
-      `SELECT * FROM (SELECT ${COLUMNS} FROM memberships m${joins} WHERE m.scope_id = ?${where}${cursorSql}` +
-        ` ORDER BY m.created_at, m.id LIMIT ${filter.first + 1}) AS p${i}`,
+      `SELECT * FROM (SELECT ${COLUMNS}, ${USER_COLUMNS}${countSql} FROM memberships m JOIN users u ON u.id = m.user_id` +
+        ` WHERE m.scope_id = ?${where}${cursorSql} ORDER BY m.created_at, m.id LIMIT ${filter.first + 1}) AS p${i}`,
     );
+    if (filter.withCount) allParams.push(scopeId, ...counted.params);
     allParams.push(scopeId, ...params, ...cursorParams);
   });
   const rows: Record<string, unknown>[] = await db.query(branches.join(' UNION ALL '), allParams);
-  const byScope = new Map<string, Membership[]>();
+  const byScope = new Map<string, { rows: MemberRow[]; total: number | null }>();
   for (const row of rows) {
-    const membership = membershipFromRow(row);
-    const list = byScope.get(membership.scopeId) ?? [];
-    list.push(membership);
-    byScope.set(membership.scopeId, list);
+    const membership: MemberRow = Object.assign(membershipFromRow(row), { user: userFromRow(row) });
+    const entry = byScope.get(membership.scopeId) ?? {
+      rows: [],
+      total: filter.withCount ? toCount(row.total_count) : null,
+    };
+    entry.rows.push(membership);
+    byScope.set(membership.scopeId, entry);
   }
   return scopeIds.map((scopeId) => {
-    const list = (byScope.get(scopeId) ?? []).sort(
+    const entry = byScope.get(scopeId);
+    const list = (entry?.rows ?? []).sort(
       (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
     );
-    return { rows: list.slice(0, filter.first), hasNextPage: list.length > filter.first };
+    // An empty page carries no total: `totalCount` then asks the count loader.
+    return { rows: list.slice(0, filter.first), hasNextPage: list.length > filter.first, total: entry?.total ?? null };
   });
 }
 
@@ -137,9 +177,9 @@ export async function countMembers(
   scopeIds: readonly string[],
   filter: Pick<MemberFilter, 'role' | 'query'>,
 ): Promise<number[]> {
-  const { joins, where, params } = filterSql({ first: 0, after: null, ...filter });
+  const { where, params } = filterSql(filter, 'm', 'u');
   const rows: { scope_id: string; n: unknown }[] = await db.query(
-    `SELECT m.scope_id AS scope_id, COUNT(*) AS n FROM memberships m${joins}` +
+    `SELECT m.scope_id AS scope_id, COUNT(*) AS n FROM memberships m JOIN users u ON u.id = m.user_id` +
       ` WHERE m.scope_id IN (${placeholders(scopeIds.length)})${where} GROUP BY m.scope_id`,
     [...scopeIds, ...params],
   );

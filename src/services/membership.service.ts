@@ -19,24 +19,30 @@ export interface MemberListArgs {
 }
 
 /** Checks the list arguments of SPEC §3 and turns them into a loader key. */
-export function memberPageKey(scopeId: string, args: MemberListArgs): MemberPageKey {
+export function memberPageKey(scopeId: string, args: MemberListArgs, withCount = false): MemberPageKey {
   const first = validPageSize(args.first);
   const after = args.after ?? null;
   checkCursor(after);
   const query = args.query?.trim() ? args.query.trim() : null;
   if (query !== null && query.length > 254)
     throw new BadUserInputError('query must be at most 254 characters.', 'query');
-  return { scopeId, first, after, role: args.role ?? null, query };
+  return { scopeId, first, after, role: args.role ?? null, query, withCount };
 }
 
 /** One page of a scope's members; many scopes in one request share one statement. */
-export async function memberConnection(ctx: Context, scopeId: string, args: MemberListArgs): Promise<MemberConnection> {
-  const key = memberPageKey(scopeId, args);
+export async function memberConnection(
+  ctx: Context,
+  scopeId: string,
+  args: MemberListArgs,
+  withCount = true,
+): Promise<MemberConnection> {
+  const key = memberPageKey(scopeId, args, withCount);
   const page = await ctx.loaders.memberPage.load(key);
   // The shield rule on `members` let the viewer read this scope's members: they share its organization.
   ctx.access.noteCoMembers(page.rows.map((m) => m.userId));
   return Object.assign(new MemberConnection(), {
     key,
+    total: page.total,
     edges: page.rows.map((node) => ({ cursor: encodeCursor(node), node })),
     nodes: page.rows,
     pageInfo: {
@@ -46,8 +52,8 @@ export async function memberConnection(ctx: Context, scopeId: string, args: Memb
   });
 }
 
-export function memberTotalCount(ctx: Context, connection: MemberConnection): Promise<number> {
-  return ctx.loaders.memberCount.load(connection.key);
+export async function memberTotalCount(ctx: Context, connection: MemberConnection): Promise<number> {
+  return connection.total ?? ctx.loaders.memberCount.load(connection.key);
 }
 
 function byCreation(a: Membership, b: Membership): number {

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Role, ScopeKind } from '../../permissions/access';
-import { EntitiesDocument, MeTreeDocument, OrganizationMembersDocument } from '../generated/graphql';
+import {
+  EntitiesDocument,
+  MeTreeDocument,
+  OrganizationMembersDocument,
+  WorkspaceWithMembersDocument,
+} from '../generated/graphql';
 import { TEST_DATABASES } from '../support/databases';
 import {
   addMember,
@@ -10,7 +15,9 @@ import {
   createWorld,
   type World,
 } from '../support/factories';
-import { createHarness, type Harness, type Person } from '../support/harness';
+import { createHarness, TEST_JWT_SECRET, type Harness, type Person } from '../support/harness';
+import { seedOrganization } from '../../bench/dataset';
+import { signDevelopmentToken } from '../../src/auth/jwt';
 
 /**
  * SQL statements per request must not grow with the data (no N+1). Each figure is measured,
@@ -128,6 +135,25 @@ describe.each(TEST_DATABASES)('round trips on %s', (kind) => {
     const secondCost = await statements(owner, page(many.id, second));
     expect(manyCost.statements).toBe(fewCost.statements);
     expect(secondCost.statements).toBe(fewCost.statements);
-    expect(manyCost.statements).toBeLessThanOrEqual(6);
+    // The viewer's memberships, the organization, and the page with its users and total.
+    expect(manyCost.statements).toBeLessThanOrEqual(3);
+  });
+
+  it('a workspace with its domains and members costs the same in an organization of 10 and of 1 000', async () => {
+    const costs: number[] = [];
+    for (const size of [10, 1_000]) {
+      const org = await seedOrganization(h.database.db, size, `rt${size}-${kind}`);
+      const token = await signDevelopmentToken(TEST_JWT_SECRET, {
+        sub: org.adminSub,
+        email: `m0-rt${size}-${kind}@bench.example`,
+        name: 'Admin',
+      });
+      const admin: Person = { sub: org.adminSub, email: `m0-rt${size}-${kind}@bench.example`, name: 'Admin', token };
+      const run = () => h.run(WorkspaceWithMembersDocument, { id: org.workspaceId }, admin);
+      costs.push((await statements(admin, run)).statements);
+      expect((await run()).data?.workspace?.domains).toHaveLength(5);
+    }
+    expect(costs[1]).toBe(costs[0]);
+    expect(costs[0]).toBeLessThanOrEqual(4);
   });
 });

@@ -1,0 +1,396 @@
+import 'reflect-metadata';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem, type as osType, release } from 'node:os';
+import { join, resolve } from 'node:path';
+import autocannon from 'autocannon';
+import { DataSource } from 'typeorm';
+import { signDevelopmentToken } from '../src/auth/jwt';
+import { dataSourceOptions, openDatabase } from '../src/db/data-source';
+import { type BenchOrganization, seedOrganization } from './dataset';
+
+/**
+ * `npm run bench` (MariaDB at 127.0.0.1:3306, or BENCH_DATABASE_URL) or `npm run bench -- --sqlite`.
+ * Seeds organizations of 10, 1 000 and 10 000 members, runs a fixed query mix against the
+ * production server in its own process with autocannon, and prints per query and size:
+ * requests/s, p50/p99 latency, SQL statements per request and peak RSS; then the side-by-side
+ * ratios and the goals. Results go to bench/results/ as JSON. Figures, not a test.
+ */
+
+const SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
+const SIZES = [10, 1_000, 10_000];
+const DURATION = Number(process.env.BENCH_DURATION ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const useSqlite = process.argv.includes('--sqlite');
+
+interface Stats {
+  statements: number;
+  maxRssBytes: number;
+  eventLoopMaxMs: number;
+}
+
+interface Server {
+  url: string;
+  stats(reset?: boolean): Promise<Stats>;
+  stop(): Promise<void>;
+}
+
+async function startProcess(
+  script: string,
+  env: Record<string, string>,
+  port: number,
+  statsPort: number,
+): Promise<Server> {
+  const child: ChildProcess = spawn(process.execPath, [resolve(__dirname, script)], {
+    env: { ...process.env, ...env, PORT: String(port), STATS_PORT: String(statsPort) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((ready, fail) => {
+    child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && ready());
+    child.once('exit', (code) => fail(new Error(`${script} exited with ${code}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    async stats(reset = false) {
+      return (await (await fetch(`http://127.0.0.1:${statsPort}/${reset ? 'reset' : 'stats'}`)).json()) as Stats;
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((done) => child.once('exit', done));
+    },
+  };
+}
+
+interface Operation {
+  name: string;
+  body: string;
+  token: string;
+}
+
+async function post(url: string, op: Operation): Promise<any> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${op.token}` },
+    body: op.body,
+  });
+  const json = (await response.json()) as any;
+  if (json.errors) throw new Error(`${op.name}: ${JSON.stringify(json.errors).slice(0, 300)}`);
+  return json.data;
+}
+
+interface Measurement {
+  query: string;
+  size: number | null;
+  server: string;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  statementsPerRequest: number;
+  peakRssMb: number;
+  errors: number;
+}
+
+async function measure(server: Server, op: Operation, size: number | null, label: string): Promise<Measurement> {
+  await post(server.url, op); // warm up, and fail loudly on a GraphQL error
+  await server.stats(true);
+  await post(server.url, op);
+  const statementsPerRequest = (await server.stats()).statements;
+  const result = await autocannon({
+    url: server.url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${op.token}` },
+    body: op.body,
+    connections: CONNECTIONS,
+    duration: DURATION,
+  });
+  const stats = await server.stats();
+  return {
+    query: op.name,
+    size,
+    server: label,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    statementsPerRequest,
+    peakRssMb: Math.round(stats.maxRssBytes / 1e6),
+    errors: result.errors + result.non2xx + result.timeouts,
+  };
+}
+
+const MEMBERS_PAGE = `query Members($id: ID!, $after: String) { organization(id: $id) { id name members(first: 50, after: $after) {
+  totalCount edges { cursor node { id role createdAt user { id email displayName } } } pageInfo { hasNextPage endCursor } } } }`;
+const ME_TREE = `{ me { id organizations(first: 10) { nodes { id name viewerRole workspaces { id name domains { id hostname
+  members(first: 10) { totalCount nodes { role user { email } } } } } } } } }`;
+const WORKSPACE = `query Workspace($id: ID!) { workspace(id: $id) { id name viewerPermissions domains { id hostname }
+  members(first: 50) { totalCount nodes { role user { email displayName } } } } }`;
+const ENTITIES = `query Entities($r: [_Any!]!) { _entities(representations: $r) { ... on Domain { id hostname workspace { id name } } } }`;
+
+const body = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
+
+async function acceptFlow(server: Server, org: BenchOrganization, adminToken: string, db: DataSource) {
+  const latencies: number[] = [];
+  const deadline = Date.now() + DURATION * 1000;
+  let n = 0;
+  const worker = async () => {
+    while (Date.now() < deadline) {
+      const email = `invitee-${process.pid}-${n++}-${Math.random().toString(36).slice(2)}@bench.example`;
+      const started = performance.now();
+      const invited = await post(server.url, {
+        name: 'invite',
+        token: adminToken,
+        body: body(
+          'mutation($e: String!, $o: ID!) { inviteMember(input: { scope: { organizationId: $o }, email: $e }) { id } }',
+          {
+            e: email,
+            o: org.organizationId,
+          },
+        ),
+      });
+      const [row] = await db.query('SELECT text_body FROM outbox_emails WHERE invitation_id = ?', [
+        invited.inviteMember.id,
+      ]);
+      const token = /token=([A-Za-z0-9_-]+)/.exec(row.text_body)![1];
+      const invitee = await signDevelopmentToken(SECRET, { sub: `bench|${email}`, email, name: 'Invitee' });
+      await post(server.url, {
+        name: 'accept',
+        token: invitee,
+        body: body('mutation($t: String!) { acceptInvitation(input: { token: $t }) { id } }', { t: token }),
+      });
+      latencies.push(performance.now() - started);
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  latencies.sort((a, b) => a - b);
+  const stats = await server.stats();
+  return {
+    query: 'invite + accept flow',
+    size: org.size,
+    server: 'membership',
+    requestsPerSecond: Math.round(latencies.length / DURATION),
+    p50Ms: Math.round(latencies[Math.floor(latencies.length * 0.5)]),
+    p99Ms: Math.round(latencies[Math.floor(latencies.length * 0.99)]),
+    statementsPerRequest: NaN,
+    peakRssMb: Math.round(stats.maxRssBytes / 1e6),
+    errors: 0,
+  } satisfies Measurement;
+}
+
+async function databaseUrl(): Promise<{ url: string; drop(): Promise<void> }> {
+  if (useSqlite) {
+    const path = join(tmpdir(), `membership-bench-${process.pid}.sqlite`);
+    return {
+      url: `sqlite:${path}`,
+      drop: async () => ['', '-wal', '-shm'].forEach((s) => rmSync(`${path}${s}`, { force: true })),
+    };
+  }
+  const server = new URL(process.env.BENCH_DATABASE_URL ?? 'mariadb://root@127.0.0.1:3306/test');
+  const name = `membership_bench_${process.pid}`;
+  const admin = new DataSource({
+    ...dataSourceOptions(server.toString(), { poolSize: 1 }),
+    entities: [],
+    migrations: [],
+  });
+  await admin.initialize();
+  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  const url = new URL(server.toString());
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await admin.destroy();
+    },
+  };
+}
+
+function table(rows: Measurement[]): string {
+  const header = ['query', 'members', 'server', 'req/s', 'p50 ms', 'p99 ms', 'SQL/req', 'peak RSS MB', 'errors'];
+  const lines = rows.map((r) =>
+    [
+      r.query,
+      r.size ?? '-',
+      r.server,
+      r.requestsPerSecond,
+      r.p50Ms,
+      r.p99Ms,
+      Number.isNaN(r.statementsPerRequest) ? '-' : r.statementsPerRequest,
+      r.peakRssMb,
+      r.errors,
+    ].map(String),
+  );
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const format = (cells: string[]) =>
+    cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [format(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(format)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const target = await databaseUrl();
+  const results: Measurement[] = [];
+  const servers: Server[] = [];
+  try {
+    process.stdout.write(`Seeding ${SIZES.join(', ')}-member organizations on ${useSqlite ? 'SQLite' : 'MariaDB'}…\n`);
+    const db = await openDatabase(target.url);
+    const orgs: BenchOrganization[] = [];
+    for (const size of SIZES) orgs.push(await seedOrganization(db, size, `s${size}`));
+    const version = useSqlite ? 'SQLite (better-sqlite3)' : String((await db.query('SELECT VERSION() AS v'))[0].v);
+
+    const env = {
+      NODE_ENV: 'production',
+      DATABASE_URL: target.url,
+      AUTH_JWT_SECRET: SECRET,
+      INVITATIONS_PER_HOUR: '1000000000',
+    };
+    const membership = await startProcess('server.js', env, 4101, 4201);
+    servers.push(membership);
+    await membership.stats(true);
+
+    const tokens = new Map<number, string>();
+    for (const org of orgs)
+      tokens.set(
+        org.size,
+        await signDevelopmentToken(SECRET, {
+          sub: org.adminSub,
+          email: `m0-s${org.size}@bench.example`,
+          name: 'Admin',
+        }),
+      );
+    const ops = (org: BenchOrganization): Operation[] => {
+      const token = tokens.get(org.size)!;
+      return [
+        { name: 'members page', token, body: body(MEMBERS_PAGE, { id: org.organizationId }) },
+        { name: 'me tree', token, body: body(ME_TREE) },
+        { name: 'workspace + domains + members', token, body: body(WORKSPACE, { id: org.workspaceId }) },
+        {
+          name: '_entities ×100',
+          token,
+          body: body(ENTITIES, { r: org.domainIds.slice(0, 100).map((id) => ({ __typename: 'Domain', id })) }),
+        },
+      ];
+    };
+    for (const org of orgs) {
+      for (const op of ops(org)) {
+        results.push(await measure(membership, op, org.size, 'membership'));
+        process.stdout.write(`  ${op.name} @ ${org.size}: ${results.at(-1)!.requestsPerSecond} req/s\n`);
+      }
+      results.push(await acceptFlow(membership, org, tokens.get(org.size)!, db));
+    }
+
+    // Page 1 and page 100 of the 10 000-member organization (keyset pagination).
+    const large = orgs.at(-1)!;
+    const largeToken = tokens.get(large.size)!;
+    let after: string | null = null;
+    for (let page = 1; page < 100; page++) {
+      const data = await post(membership.url, {
+        name: 'walk',
+        token: largeToken,
+        body: body(MEMBERS_PAGE, { id: large.organizationId, after }),
+      });
+      after = data.organization.members.pageInfo.endCursor;
+    }
+    results.push(
+      await measure(
+        membership,
+        { name: 'members page 100', token: largeToken, body: body(MEMBERS_PAGE, { id: large.organizationId, after }) },
+        large.size,
+        'membership',
+      ),
+    );
+    const loopStall = (await membership.stats()).eventLoopMaxMs;
+    await membership.stop();
+    servers.pop();
+
+    // The same queries without the permission layer (bench-only switch).
+    const unguarded = await startProcess('server.js', { ...env, BENCH_NO_SHIELD: '1' }, 4102, 4202);
+    servers.push(unguarded);
+    for (const op of ops(large).slice(0, 2)) results.push(await measure(unguarded, op, large.size, 'no permissions'));
+    await unguarded.stop();
+    servers.pop();
+
+    // The ceiling: bare Apollo Server, plain resolvers, the page from memory.
+    const bare = await startProcess(
+      'bare-server.js',
+      { NODE_ENV: 'production', BARE_MEMBERS: String(large.size) },
+      4103,
+      4203,
+    );
+    servers.push(bare);
+    results.push(
+      await measure(
+        bare,
+        { name: 'members page', token: largeToken, body: body(MEMBERS_PAGE, { id: 'bench' }) },
+        large.size,
+        'bare Apollo',
+      ),
+    );
+    await bare.stop();
+    servers.pop();
+    await db.destroy();
+
+    const find = (query: string, server = 'membership', size = large.size) =>
+      results.find((r) => r.query === query && r.server === server && r.size === size)!;
+    const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+    const goals = [
+      ...SIZES.map((size) => ({
+        goal: `me tree SQL/req ≤ 8 (${size})`,
+        value: find('me tree', 'membership', size).statementsPerRequest,
+        pass: find('me tree', 'membership', size).statementsPerRequest <= 8,
+      })),
+      ...SIZES.map((size) => ({
+        goal: `members page SQL/req ≤ 4 (${size})`,
+        value: find('members page', 'membership', size).statementsPerRequest,
+        pass: find('members page', 'membership', size).statementsPerRequest <= 4,
+      })),
+      ...SIZES.map((size) => ({
+        goal: `_entities ×100 SQL/req ≤ 2 per type (+ viewer) (${size})`,
+        value: find('_entities ×100', 'membership', size).statementsPerRequest,
+        pass: find('_entities ×100', 'membership', size).statementsPerRequest <= 3,
+      })),
+      ...['members page', 'me tree'].map((query) => {
+        const overhead = 1 - find(query).requestsPerSecond / find(query, 'no permissions').requestsPerSecond;
+        return {
+          goal: `permission overhead ≤ 10 % (${query})`,
+          value: `${Math.round(overhead * 100)} %`,
+          pass: overhead <= 0.1,
+        };
+      }),
+      (() => {
+        const r = ratio(find('members page').requestsPerSecond, find('members page', 'bare Apollo').requestsPerSecond);
+        return { goal: 'members page ≥ 0.5× bare ceiling', value: `${r}×`, pass: r >= 0.5 };
+      })(),
+      (() => {
+        const r = ratio(find('members page 100').p50Ms || 1, find('members page').p50Ms || 1);
+        const t = ratio(find('members page').requestsPerSecond, find('members page 100').requestsPerSecond);
+        return { goal: 'page 100 costs ≤ 1.5× page 1', value: `${t}× (throughput), ${r}× (p50)`, pass: t <= 1.5 };
+      })(),
+      { goal: 'no event-loop stall > 50 ms', value: `${Math.round(loopStall)} ms`, pass: loopStall <= 50 },
+    ];
+
+    const machine = {
+      cpu: cpus()[0]?.model,
+      cores: cpus().length,
+      memoryGb: Math.round(totalmem() / 1e9),
+      os: `${osType()} ${release()}`,
+      node: process.version,
+      database: version,
+      durationSeconds: DURATION,
+      connections: CONNECTIONS,
+    };
+    process.stdout.write(`\n${table(results)}\n\nGoals:\n`);
+    for (const g of goals) process.stdout.write(`  ${g.pass ? 'pass ' : 'SHORT'}  ${g.goal}: ${g.value}\n`);
+    process.stdout.write(`\nMachine: ${JSON.stringify(machine)}\n`);
+    const dir = resolve(__dirname, '../../bench/results');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `latest-${useSqlite ? 'sqlite' : 'mariadb'}.json`);
+    writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, results, goals }, null, 2)}\n`);
+    process.stdout.write(`Wrote ${file}\n`);
+  } finally {
+    for (const server of servers) await server.stop().catch(() => undefined);
+    await target.drop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
