@@ -12,9 +12,10 @@ import { MemberConnection } from './types/connections';
 
 @Resolver(() => Membership)
 export class MemberResolver {
+  /** Members of a page carry their user (read with the page): returned as is, without a promise. */
   @FieldResolver(() => User)
-  user(@Root() member: Membership, @Ctx() ctx: Context) {
-    return ctx.loaders.user.load(member.userId);
+  user(@Root() member: Membership & { user?: User }, @Ctx() ctx: Context) {
+    return member.user ?? ctx.loaders.user.load(member.userId);
   }
 
   @FieldResolver(() => Organization)

@@ -43,8 +43,13 @@ export async function createContext(deps: ContextDependencies, authorization: st
   if (identity) await deps.users.ensure(identity);
   const loaders = createLoaders(deps.db);
   const viewer = identity ? { id: identity.sub, identity } : null;
-  // The user record was just made to match the claims: `me` needs no read of it.
-  if (identity) loaders.user.prime(identity.sub, userFromIdentity(identity));
+  if (identity) {
+    // The user record was just made to match the claims: `me` needs no read of it.
+    loaders.user.prime(identity.sub, userFromIdentity(identity));
+    // Nearly every operation checks permissions: the viewer's memberships start loading now, in
+    // parallel with whatever the operation reads first.
+    loaders.membershipsByUser.load(identity.sub).catch(() => undefined);
+  }
   return {
     requestId: randomUUID(),
     config: deps.config,

@@ -2,14 +2,14 @@ import 'reflect-metadata';
 import '../resolvers/types/enums';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { type GraphQLSchema, parse } from 'graphql';
+import { type GraphQLSchema, isObjectType, parse } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { buildSchema, createResolversMap } from 'type-graphql';
 import { Domain } from '../entities/domain.entity';
 import { Organization } from '../entities/organization.entity';
 import { User } from '../entities/user.entity';
 import { Workspace } from '../entities/workspace.entity';
-import { permissions } from '../permissions';
+import { OPEN_TYPES, permissions } from '../permissions';
 import { DomainResolver } from '../resolvers/domain.resolver';
 import { BillingResolver } from '../resolvers/billing.resolver';
 import { InvitationResolver } from '../resolvers/invitation.resolver';
@@ -60,8 +60,29 @@ async function buildUnguarded(): Promise<GraphQLSchema> {
  * Built once per process (type-graphql's metadata is global anyway).
  */
 export function buildMembershipSchema(): Promise<GraphQLSchema> {
-  guarded ??= (unguarded ??= buildUnguarded()).then((schema) => applyMiddleware(schema, permissions));
+  guarded ??= (unguarded ??= buildUnguarded()).then((schema) =>
+    withOpenTypesUnwrapped(applyMiddleware(schema, permissions), schema),
+  );
   return guarded;
+}
+
+/**
+ * Shield wraps every field, `allow` ones included, in an async middleware. On the open types
+ * (`OPEN_TYPES`, all `allow`) the wrapper decides nothing, so their fields get their own
+ * resolvers back: a page of 50 members no longer turns a few hundred property reads into
+ * promises. Every other field keeps its rule.
+ */
+function withOpenTypesUnwrapped(guardedSchema: GraphQLSchema, plain: GraphQLSchema): GraphQLSchema {
+  for (const name of OPEN_TYPES) {
+    const guardedType = guardedSchema.getType(name);
+    const plainType = plain.getType(name);
+    if (!isObjectType(guardedType) || !isObjectType(plainType))
+      throw new Error(`open type ${name} is not in the schema`);
+    const plainFields = plainType.getFields();
+    for (const [fieldName, field] of Object.entries(guardedType.getFields()))
+      field.resolve = plainFields[fieldName].resolve;
+  }
+  return guardedSchema;
 }
 
 /**

@@ -46,9 +46,21 @@ export function createTokenVerifier(auth: AuthConfig): TokenVerifier {
   } else {
     throw new Error('No token verification configured');
   }
+  // A token, once verified, stays valid until it expires (JWTs cannot be revoked), so a bounded
+  // memory of verified tokens spares the signature check on a client's next requests. Only
+  // successes are remembered, each until its own `exp`.
+  const verified = new Map<string, { identity: Identity; expiresAt: number }>();
   return async (token) => {
+    const known = verified.get(token);
+    if (known && known.expiresAt > Date.now()) return known.identity;
     try {
-      return identityFrom(await verify(token));
+      const payload = await verify(token);
+      const identity = identityFrom(payload);
+      if (identity && typeof payload.exp === 'number') {
+        if (verified.size >= 10_000) verified.clear();
+        verified.set(token, { identity, expiresAt: payload.exp * 1000 });
+      }
+      return identity;
     } catch {
       return null;
     }

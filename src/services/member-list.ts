@@ -138,7 +138,8 @@ export async function loadMemberPages(
   const cursorSql = cursor ? ' AND (m.created_at > ? OR (m.created_at = ? AND m.id > ?))' : '';
   const cursorParams = cursor ? [cursor.createdAt, cursor.createdAt, cursor.id] : [];
   const countSql = filter.withCount
-    ? `, (SELECT COUNT(*) FROM memberships c JOIN users cu ON cu.id = c.user_id WHERE c.scope_id = ?${counted.where}) AS total_count`
+    ? `, (SELECT COUNT(*) FROM memberships c${filter.query ? ' JOIN users cu ON cu.id = c.user_id' : ''}` +
+      ` WHERE c.scope_id = ?${counted.where}) AS total_count`
     : '';
   const branches: string[] = [];
   const allParams: unknown[] = [];
@@ -179,7 +180,7 @@ export async function countMembers(
 ): Promise<number[]> {
   const { where, params } = filterSql(filter, 'm', 'u');
   const rows: { scope_id: string; n: unknown }[] = await db.query(
-    `SELECT m.scope_id AS scope_id, COUNT(*) AS n FROM memberships m JOIN users u ON u.id = m.user_id` +
+    `SELECT m.scope_id AS scope_id, COUNT(*) AS n FROM memberships m${filter.query ? ' JOIN users u ON u.id = m.user_id' : ''}` +
       ` WHERE m.scope_id IN (${placeholders(scopeIds.length)})${where} GROUP BY m.scope_id`,
     [...scopeIds, ...params],
   );
