@@ -147,7 +147,22 @@ export function createLoaders(db: DataSource): Loaders {
     domain: byId(db, Domain),
     workspacesByOrganization: groupedBy(db, Workspace, 'organizationId'),
     domainsByWorkspace: groupedBy(db, Domain, 'workspaceId'),
-    membershipsByUser: groupedBy(db, Membership, 'userId'),
+    // With each membership comes its organization (one join): the viewer's organizations are then
+    // in the organization loader's cache before any field asks for them.
+    membershipsByUser: new DataLoader(async (userIds) => {
+      const rows = await db.getRepository(Membership).find({
+        where: { userId: In([...userIds]) },
+        relations: { organizationRelation: true },
+        order: { createdAt: 'ASC', id: 'ASC' },
+      });
+      const groups = new Map<string, Membership[]>(userIds.map((id) => [id, []]));
+      for (const row of rows) {
+        if (row.organizationRelation) loaders.organization.prime(row.organizationId, row.organizationRelation);
+        delete row.organizationRelation;
+        groups.get(row.userId)?.push(row);
+      }
+      return userIds.map((id) => groups.get(id) ?? []);
+    }),
     membership: byId(db, Membership),
     memberPage: new DataLoader(
       pageBatches(async (scopeIds, filter) => {
