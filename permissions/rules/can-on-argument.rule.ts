@@ -30,9 +30,6 @@ export function canOnArgument(
   let found = rules.get(name);
   if (!found) {
     found = rule(name, { cache: 'no_cache' })(async (_parent, args, ctx: Context) => {
-      // The viewer's memberships come first: they bring the viewer's organizations along, so an
-      // organization of theirs needs no statement of its own.
-      await ctx.access.memberships();
       const scope = await loadScope(ctx, target, argumentAt(args, argPath));
       const access = scope ? await ctx.access.at(scope) : null;
       if (!access || !access.permissions.has(visibleWith)) return new NotFoundError(TARGET_LABEL[target]);

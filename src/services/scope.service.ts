@@ -25,9 +25,15 @@ export function requireViewer(ctx: Context) {
   return ctx.viewer;
 }
 
-/** A loader read that treats a malformed id as absent, without asking the database. */
+/**
+ * A loader read that treats a malformed id as absent, without asking the database. It waits for
+ * the viewer's memberships first: they bring the viewer's organizations along (see the loader),
+ * so an organization of theirs costs no statement of its own.
+ */
 export async function findOrganization(ctx: Context, id: string): Promise<Organization | null> {
-  return isUuid(id) ? ctx.loaders.organization.load(id) : null;
+  if (!isUuid(id)) return null;
+  if (ctx.viewer) await ctx.access.memberships();
+  return ctx.loaders.organization.load(id);
 }
 
 export async function findWorkspace(ctx: Context, id: string): Promise<Workspace | null> {

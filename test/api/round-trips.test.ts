@@ -61,9 +61,11 @@ describe.each(TEST_DATABASES)('round trips on %s', (kind) => {
         // In the order asked; null where missing or not visible.
         entities.forEach((entity, i) => expect(entity === null || entity.id === reps[i].id).toBe(true));
       }
-      expect(counts[1]).toBe(counts[0]);
-      expect(counts[2]).toBe(counts[0]);
-      expect(counts[0]).toBeLessThanOrEqual(3);
+      // One reference may be answered from what the viewer's memberships brought along; from
+      // there on, the count does not grow with the list.
+      expect(counts[0]).toBeLessThanOrEqual(counts[1]);
+      expect(counts[2]).toBe(counts[1]);
+      expect(counts[2]).toBeLessThanOrEqual(3);
     });
 
     it('a mixed list costs at most one statement per type, plus the viewer’s memberships', async () => {
