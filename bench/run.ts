@@ -91,18 +91,22 @@ interface Measurement {
 }
 
 async function measure(server: Server, op: Operation, size: number | null, label: string): Promise<Measurement> {
-  await post(server.url, op); // warm up, and fail loudly on a GraphQL error
-  await server.stats(true);
-  await post(server.url, op);
-  const statementsPerRequest = (await server.stats()).statements;
-  const result = await autocannon({
+  await post(server.url, op); // fail loudly on a GraphQL error
+  const load = {
     url: server.url,
-    method: 'POST',
+    method: 'POST' as const,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${op.token}` },
     body: op.body,
     connections: CONNECTIONS,
-    duration: DURATION,
-  });
+  };
+  // One second of the same load first, so that every server is measured warm (JIT, pools); then
+  // a pause, so that none of its requests is still running when one request is counted alone.
+  await autocannon({ ...load, duration: 1 });
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await server.stats(true);
+  await post(server.url, op);
+  const statementsPerRequest = (await server.stats()).statements;
+  const result = await autocannon({ ...load, duration: DURATION });
   const stats = await server.stats();
   return {
     query: op.name,
