@@ -8,7 +8,8 @@ import { AcceptInvitationDocument, InviteMemberDocument } from '../generated/gra
 import { TEST_DATABASES } from '../support/databases';
 import { createWorld, scopeInput, type World } from '../support/factories';
 import { createHarness, type Harness, type Person } from '../support/harness';
-import { freePort, TestSmtpServer, tokenFromEmail } from '../support/smtp';
+import { freeTcpPort } from '../support/processes';
+import { TestSmtpServer, tokenFromEmail } from '../support/smtp';
 
 const APP_URL = 'https://app.example.test';
 const settings = (smtpUrl: string) => ({
@@ -101,7 +102,7 @@ describe.each(TEST_DATABASES)('invitation emails over SMTP on %s', (kind) => {
   });
 
   it('an SMTP outage loses nothing: the invitation exists, and the email arrives once SMTP is back', async () => {
-    const port = await freePort();
+    const port = await freeTcpPort();
     const h = await createHarness(kind, settings(`smtp://127.0.0.1:${port}`));
     let smtp: TestSmtpServer | null = null;
     try {
@@ -146,7 +147,7 @@ describe.each(TEST_DATABASES)('invitation emails over SMTP on %s', (kind) => {
   });
 
   it('gives up after MAIL_MAX_ATTEMPTS, keeping no token', async () => {
-    const port = await freePort();
+    const port = await freeTcpPort();
     const h = await createHarness(kind, {
       ...settings(`smtp://127.0.0.1:${port}`),
       MAIL_RETRY_BASE_MS: '1',

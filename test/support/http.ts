@@ -1,42 +1,11 @@
 import type { AddressInfo } from 'node:net';
-import { type App, createApp } from '../../src/app';
-import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
-import { openTestDatabase, type OpenedDatabase, type TestDatabase } from './databases';
-import { TEST_JWT_SECRET } from './harness';
+import type { App } from '../../src/app';
 
-export interface HttpServer {
-  url: string;
-  app: App;
-  database: OpenedDatabase;
-  post(
-    body: unknown,
-    token?: string,
-    headers?: Record<string, string>,
-  ): Promise<{ status: number; body: any; headers: Headers }>;
-  close(): Promise<void>;
-}
-
-/** The whole server listening on a loopback port, as a client meets it. */
-export async function startHttpServer(kind: TestDatabase, env: Record<string, string> = {}): Promise<HttpServer> {
-  const database = await openTestDatabase(kind);
-  const config = loadConfig({ AUTH_JWT_SECRET: TEST_JWT_SECRET, ...env });
-  const app = await createApp(config, database.db, createLogger({ silent: true }), { nudgeOutbox: false });
-  const { url, post } = await listen(app);
-  return {
-    url,
-    app,
-    database,
-    post,
-    async close() {
-      await app.outbox.stop();
-      await app.apollo.stop();
-      await database.close();
-    },
-  };
-}
-
-export type Post = HttpServer['post'];
+export type Post = (
+  body: unknown,
+  token?: string,
+  headers?: Record<string, string>,
+) => Promise<{ status: number; body: any; headers: Headers }>;
 
 /** Puts a harness's server on a loopback port (for tests that also use the harness's factories). */
 export async function listen(app: App): Promise<{ url: string; post: Post }> {

@@ -67,11 +67,3 @@ export function tokenFromEmail(mail: ParsedMail, appUrl: string): string {
   if (at < 0) throw new Error('no invitation link in the email');
   return (mail.text ?? '').slice(at + prefix.length).split(/\s/)[0];
 }
-
-/** A port that nothing listens on (yet). */
-export async function freePort(): Promise<number> {
-  const probe = await new TestSmtpServer().start();
-  const { port } = probe;
-  await probe.stop();
-  return port;
-}
