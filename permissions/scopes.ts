@@ -3,7 +3,7 @@ import { Organization } from '../entities/organization.entity';
 import { Workspace } from '../entities/workspace.entity';
 import type { Context } from '../src/context';
 import { scopeInputTarget } from '../src/services/invitation.service';
-import { findDomain, findOrganization, findWorkspace } from '../src/services/scope.service';
+import { findScope } from '../src/services/scope.service';
 import { isUuid } from '../src/validation';
 import { domainScope, organizationScope, scopeOfRow, workspaceScope } from '../src/viewer-access';
 import { ScopeKind, type ScopeRef } from './access';
@@ -14,37 +14,20 @@ import { ScopeKind, type ScopeRef } from './access';
  */
 export type Target = 'Organization' | 'Workspace' | 'Domain' | 'ScopeInput' | 'Invitation' | 'Member';
 
-async function scopeById(ctx: Context, kind: ScopeKind, id: string): Promise<ScopeRef | null> {
-  switch (kind) {
-    case ScopeKind.ORGANIZATION: {
-      const organization = await findOrganization(ctx, id);
-      return organization && organizationScope(organization);
-    }
-    case ScopeKind.WORKSPACE: {
-      const workspace = await findWorkspace(ctx, id);
-      return workspace && workspaceScope(workspace);
-    }
-    case ScopeKind.DOMAIN: {
-      const domain = await findDomain(ctx, id);
-      return domain && domainScope(domain);
-    }
-  }
-}
-
 /** The scope an argument value points at, or null where there is no such thing. */
 export async function loadScope(ctx: Context, target: Target, value: unknown): Promise<ScopeRef | null> {
   if (target === 'ScopeInput') {
     const { kind, id } = scopeInputTarget(value as Parameters<typeof scopeInputTarget>[0]);
-    return scopeById(ctx, kind, id);
+    return findScope(ctx, kind, id);
   }
   if (typeof value !== 'string') return null;
   switch (target) {
     case 'Organization':
-      return scopeById(ctx, ScopeKind.ORGANIZATION, value);
+      return findScope(ctx, ScopeKind.ORGANIZATION, value);
     case 'Workspace':
-      return scopeById(ctx, ScopeKind.WORKSPACE, value);
+      return findScope(ctx, ScopeKind.WORKSPACE, value);
     case 'Domain':
-      return scopeById(ctx, ScopeKind.DOMAIN, value);
+      return findScope(ctx, ScopeKind.DOMAIN, value);
     case 'Invitation': {
       const invitation = isUuid(value) ? await ctx.loaders.invitation.load(value) : null;
       return invitation && scopeOfRow(invitation);

@@ -11,9 +11,9 @@ import { inTransaction, lockForUpdate } from '../db/transaction';
 import { BadUserInputError, DomainRuleError, ForbiddenError, NotFoundError } from '../errors';
 import { type InvitationEmailFacts, queueInvitationEmail, redactTokens } from '../mail/invitation-email';
 import { validEmail } from '../validation';
-import { domainScope, organizationScope, scopeOfRow, workspaceScope } from '../viewer-access';
+import { scopeOfRow } from '../viewer-access';
 import { grantMembership } from './membership.service';
-import { findDomain, findOrganization, findWorkspace, requireViewer } from './scope.service';
+import { findScope, requireViewer } from './scope.service';
 
 /**
  * Invitations (SPEC §4): creating, resending, revoking, answering and listing them. The link's
@@ -46,22 +46,6 @@ export function scopeInputTarget(
     throw new BadUserInputError('scope must name exactly one of organizationId, workspaceId and domainId.', 'scope');
   }
   return { kind: named[0][0], id: named[0][1] };
-}
-
-async function loadScopeRef(ctx: Context, kind: ScopeKind, id: string): Promise<ScopeRef> {
-  if (kind === ScopeKind.ORGANIZATION) {
-    const organization = await findOrganization(ctx, id);
-    if (organization) return organizationScope(organization);
-  } else if (kind === ScopeKind.WORKSPACE) {
-    const workspace = await findWorkspace(ctx, id);
-    if (workspace) return workspaceScope(workspace);
-  } else {
-    const domain = await findDomain(ctx, id);
-    if (domain) return domainScope(domain);
-  }
-  throw new NotFoundError(
-    kind === ScopeKind.ORGANIZATION ? 'Organization' : kind === ScopeKind.WORKSPACE ? 'Workspace' : 'Domain',
-  );
 }
 
 /** Names that go into the email and the preview. */
@@ -142,7 +126,9 @@ export async function inviteMember(
 ): Promise<Invitation> {
   const viewer = requireViewer(ctx);
   const target = scopeInputTarget(input.scope);
-  const scope = await loadScopeRef(ctx, target.kind, target.id);
+  // The shield rule has found the scope and checked INVITE_MEMBERS there; it cannot be missing.
+  const scope = await findScope(ctx, target.kind, target.id);
+  if (!scope) throw new NotFoundError('Scope');
   const email = validEmail(input.email);
   const role = input.role ?? Role.MEMBER;
   if (!ROLES_BY_SCOPE[scope.kind].includes(role)) {

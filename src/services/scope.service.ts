@@ -7,12 +7,12 @@ import { Membership } from '../../entities/membership.entity';
 import { Organization } from '../../entities/organization.entity';
 import { OutboxEmail } from '../../entities/outbox-email.entity';
 import { Workspace } from '../../entities/workspace.entity';
-import { Permission, Role, ScopeKind } from '../../permissions/access';
+import { Permission, Role, ScopeKind, type ScopeRef } from '../../permissions/access';
 import type { Context } from '../context';
 import { inTransaction } from '../db/transaction';
 import { BadUserInputError, NotFoundError, UnauthenticatedError } from '../errors';
 import { isUuid, validHostname, validName } from '../validation';
-import { domainScope, workspaceScope } from '../viewer-access';
+import { domainScope, organizationScope, workspaceScope } from '../viewer-access';
 
 /**
  * Organizations, workspaces and domains: reads filtered by visibility, and writes with their
@@ -42,6 +42,24 @@ export async function findWorkspace(ctx: Context, id: string): Promise<Workspace
 
 export async function findDomain(ctx: Context, id: string): Promise<Domain | null> {
   return isUuid(id) ? ctx.loaders.domain.load(id) : null;
+}
+
+/** The scope a kind and an id name, with the ids above it, or null where there is no such thing. */
+export async function findScope(ctx: Context, kind: ScopeKind, id: string): Promise<ScopeRef | null> {
+  switch (kind) {
+    case ScopeKind.ORGANIZATION: {
+      const organization = await findOrganization(ctx, id);
+      return organization && organizationScope(organization);
+    }
+    case ScopeKind.WORKSPACE: {
+      const workspace = await findWorkspace(ctx, id);
+      return workspace && workspaceScope(workspace);
+    }
+    case ScopeKind.DOMAIN: {
+      const domain = await findDomain(ctx, id);
+      return domain && domainScope(domain);
+    }
+  }
 }
 
 async function mustFind<T>(found: Promise<T | null>, what: string): Promise<T> {
