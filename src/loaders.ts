@@ -80,14 +80,6 @@ function invitationsByScope(db: DataSource) {
   );
 }
 
-function byId<T extends ObjectLiteral & { id: string }>(db: DataSource, entity: EntityTarget<T>) {
-  return new DataLoader<string, T | null>(async (ids) => {
-    const rows = await db.getRepository(entity).findBy({ id: In([...ids]) } as never);
-    const found = new Map(rows.map((row) => [row.id, row]));
-    return ids.map((id) => found.get(id) ?? null);
-  });
-}
-
 function groupedBy<T extends ObjectLiteral, K extends keyof T & string>(
   db: DataSource,
   entity: EntityTarget<T>,
@@ -141,10 +133,10 @@ const countKey = (key: MemberPageKey) => JSON.stringify([key.scopeId, key.role, 
 
 export function createLoaders(db: DataSource): Loaders {
   const loaders: Loaders = {
-    user: byId(db, User),
-    organization: byId(db, Organization),
-    workspace: byId(db, Workspace),
-    domain: byId(db, Domain),
+    user: byKey(db, User, 'id'),
+    organization: byKey(db, Organization, 'id'),
+    workspace: byKey(db, Workspace, 'id'),
+    domain: byKey(db, Domain, 'id'),
     workspacesByOrganization: groupedBy(db, Workspace, 'organizationId'),
     domainsByWorkspace: groupedBy(db, Domain, 'workspaceId'),
     // With each membership comes its organization (one join): the viewer's organizations are then
@@ -163,7 +155,7 @@ export function createLoaders(db: DataSource): Loaders {
       }
       return userIds.map((id) => groups.get(id) ?? []);
     }),
-    membership: byId(db, Membership),
+    membership: byKey(db, Membership, 'id'),
     memberPage: new DataLoader(
       pageBatches(async (scopeIds, filter) => {
         const pages = await loadMemberPages(db, scopeIds, filter);
@@ -177,7 +169,7 @@ export function createLoaders(db: DataSource): Loaders {
       pageBatches((scopeIds, filter) => countMembers(db, scopeIds, { role: filter.role, query: filter.query })),
       { cacheKeyFn: countKey },
     ),
-    invitation: byId(db, Invitation),
+    invitation: byKey(db, Invitation, 'id'),
     invitationsByScope: invitationsByScope(db),
     pendingInvitationsByEmail: new DataLoader(async (emails) => {
       const now = Date.now();

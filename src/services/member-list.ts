@@ -39,6 +39,11 @@ interface Cursor {
   id: string;
 }
 
+/** The order of every members list (SPEC §3): creation time, then id. */
+export function byCreationThenId(a: Membership, b: Membership): number {
+  return a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
 /** Opaque to clients: the position of the last row, by (created_at, id). */
 export function encodeCursor(membership: Membership): string {
   return Buffer.from(`${toSqlDateTime(membership.createdAt)}|${membership.id}`).toString('base64url');
@@ -164,9 +169,7 @@ export async function loadMemberPages(
   }
   return scopeIds.map((scopeId) => {
     const entry = byScope.get(scopeId);
-    const list = (entry?.rows ?? []).sort(
-      (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-    );
+    const list = (entry?.rows ?? []).sort(byCreationThenId);
     // An empty page carries no total: `totalCount` then asks the count loader.
     return { rows: list.slice(0, filter.first), hasNextPage: list.length > filter.first, total: entry?.total ?? null };
   });

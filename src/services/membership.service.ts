@@ -9,7 +9,14 @@ import { BadUserInputError, DomainRuleError, ForbiddenError, NotFoundError } fro
 import { requireViewer } from './scope.service';
 import { validPageSize } from '../validation';
 import { scopeOfRow } from '../viewer-access';
-import { checkCursor, decodeCursor, encodeCursor, isAfterCursor, type MemberPageKey } from './member-list';
+import {
+  byCreationThenId,
+  checkCursor,
+  decodeCursor,
+  encodeCursor,
+  isAfterCursor,
+  type MemberPageKey,
+} from './member-list';
 
 export interface MemberListArgs {
   first?: number | null;
@@ -56,10 +63,6 @@ export async function memberTotalCount(ctx: Context, connection: MemberConnectio
   return connection.total ?? ctx.loaders.memberCount.load(connection.key);
 }
 
-function byCreation(a: Membership, b: Membership): number {
-  return a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
-
 /**
  * The viewer's organizations (`User.organizations`), paged by the date they joined. Uses the
  * memberships already loaded for permission checks: only the organizations themselves are read.
@@ -70,7 +73,7 @@ export async function organizationsOfViewer(
 ): Promise<OrganizationConnection> {
   const first = validPageSize(args.first);
   const cursor = args.after ? decodeCursor(args.after) : null;
-  const all = (await ctx.access.memberships()).filter((m) => m.scope === ScopeKind.ORGANIZATION).sort(byCreation);
+  const all = (await ctx.access.memberships()).filter((m) => m.scope === ScopeKind.ORGANIZATION).sort(byCreationThenId);
   const rest = cursor ? all.filter((m) => isAfterCursor(m, cursor)) : all;
   const slice = rest.slice(0, first);
   const organizations = await Promise.all(slice.map((m) => ctx.loaders.organization.load(m.organizationId)));
