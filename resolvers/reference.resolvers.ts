@@ -30,20 +30,16 @@ export const referenceResolvers = {
   },
   Organization: {
     __resolveReference: async (ref: Ref, ctx: Context): Promise<Organization | null> =>
-      visible(await findOrganization(ctx, String(ref.id)), async (o) =>
-        (await ctx.access.at(organizationScope(o))).permissions.has(Permission.READ),
+      visible(await findOrganization(ctx, String(ref.id)), (o) =>
+        ctx.access.allows(organizationScope(o), Permission.READ),
       ),
   },
   Workspace: {
     __resolveReference: async (ref: Ref, ctx: Context): Promise<Workspace | null> =>
-      visible(await findWorkspace(ctx, String(ref.id)), async (w) =>
-        (await ctx.access.at(workspaceScope(w))).permissions.has(Permission.READ),
-      ),
+      visible(await findWorkspace(ctx, String(ref.id)), (w) => ctx.access.allows(workspaceScope(w), Permission.READ)),
   },
   Domain: {
     __resolveReference: async (ref: Ref, ctx: Context): Promise<Domain | null> =>
-      visible(await findDomain(ctx, String(ref.id)), async (d) =>
-        (await ctx.access.at(domainScope(d))).permissions.has(Permission.READ),
-      ),
+      visible(await findDomain(ctx, String(ref.id)), (d) => ctx.access.allows(domainScope(d), Permission.READ)),
   },
 };

@@ -3,7 +3,7 @@ import type { Invitation } from '../entities/invitation.entity';
 import type { Membership } from '../entities/membership.entity';
 import type { Organization } from '../entities/organization.entity';
 import type { Workspace } from '../entities/workspace.entity';
-import { accessAt, type Access, ScopeKind, type ScopeRef } from '../permissions/access';
+import { accessAt, type Access, type Permission, ScopeKind, type ScopeRef } from '../permissions/access';
 import type { Loaders } from './loaders';
 
 const NO_ACCESS: Access = Object.freeze({ role: null, grants: [], permissions: new Set() }) as Access;
@@ -70,6 +70,11 @@ export class ViewerAccess {
       this.memo.set(key, access);
     }
     return access;
+  }
+
+  /** Whether the viewer has `permission` at the scope. */
+  async allows(scope: ScopeRef, permission: Permission): Promise<boolean> {
+    return (await this.at(scope)).permissions.has(permission);
   }
 
   /**

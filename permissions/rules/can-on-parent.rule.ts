@@ -18,8 +18,7 @@ export function canOnParent(permission: Permission): Rule {
     found = rule(`canOnParent_${permission}`, { cache: 'no_cache' })(async (parent, _args, ctx: Context) => {
       const scope = scopeOfEntity(parent);
       if (!scope) return new ForbiddenError();
-      const access = await ctx.access.at(scope);
-      return access.permissions.has(permission) ? true : new ForbiddenError();
+      return (await ctx.access.allows(scope, permission)) ? true : new ForbiddenError();
     });
     rules.set(permission, found);
   }

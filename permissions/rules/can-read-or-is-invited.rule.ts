@@ -17,7 +17,7 @@ export const canReadOrIsInvited = rule('canReadOrIsInvited', { cache: 'no_cache'
 ) => {
   const scope = scopeOfEntity(parent);
   if (!scope) return new ForbiddenError();
-  if ((await ctx.access.at(scope)).permissions.has(Permission.READ)) return true;
+  if (await ctx.access.allows(scope, Permission.READ)) return true;
   if (!ctx.viewer) return new ForbiddenError();
   const invitations = await pendingInvitationsOfViewer(ctx);
   const invited = invitations.some((i) =>

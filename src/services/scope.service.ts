@@ -71,18 +71,14 @@ async function mustFind<T>(found: Promise<T | null>, what: string): Promise<T> {
 /** Workspaces of an organization that the caller may READ (all of them for ADMIN and ACCOUNTING). */
 export async function visibleWorkspaces(ctx: Context, organization: Organization): Promise<Workspace[]> {
   const workspaces = await ctx.loaders.workspacesByOrganization.load(organization.id);
-  const readable = await Promise.all(
-    workspaces.map(async (w) => (await ctx.access.at(workspaceScope(w))).permissions.has(Permission.READ)),
-  );
+  const readable = await Promise.all(workspaces.map((w) => ctx.access.allows(workspaceScope(w), Permission.READ)));
   return workspaces.filter((_, i) => readable[i]);
 }
 
 /** Domains of a workspace that the caller may READ (a bare domain member sees only their own). */
 export async function visibleDomains(ctx: Context, workspace: Workspace): Promise<Domain[]> {
   const domains = await ctx.loaders.domainsByWorkspace.load(workspace.id);
-  const readable = await Promise.all(
-    domains.map(async (d) => (await ctx.access.at(domainScope(d))).permissions.has(Permission.READ)),
-  );
+  const readable = await Promise.all(domains.map((d) => ctx.access.allows(domainScope(d), Permission.READ)));
   return domains.filter((_, i) => readable[i]);
 }
 
