@@ -5,12 +5,14 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { openTestDatabase, type OpenedDatabase } from '../support/databases';
 import { TEST_JWT_SECRET } from '../support/harness';
+import { listen, type Post } from '../support/http';
 
 /** The server as a client meets it: over HTTP, with a real bearer token. */
 describe.each([false, true])('HTTP server (production: %s)', (production) => {
   let database: OpenedDatabase;
   let app: App;
   let base: string;
+  let post: Post;
 
   beforeAll(async () => {
     database = await openTestDatabase('sqlite');
@@ -19,22 +21,14 @@ describe.each([false, true])('HTTP server (production: %s)', (production) => {
       AUTH_JWT_SECRET: TEST_JWT_SECRET,
     });
     app = await createApp(config, database.db, createLogger({ silent: true }));
-    await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}`;
+    const served = await listen(app);
+    post = served.post;
+    base = served.url.replace(/\/graphql$/, '');
   });
   afterAll(async () => {
     await app.apollo.stop();
     await database.close();
   });
-
-  const post = async (body: unknown, token?: string) => {
-    const response = await fetch(`${base}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as any };
-  };
 
   it('answers /health and /ready', async () => {
     expect((await fetch(`${base}/health`)).status).toBe(200);
