@@ -6,11 +6,9 @@ import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
 } from '@apollo/server/plugin/disabled';
-import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
+import cors from 'cors';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
@@ -21,7 +19,7 @@ import { createErrorFormatter, requestLogPlugin } from './format-error';
 import { costLimitPlugin, limitValidationRules } from './query-limits';
 import type { Logger } from './logger';
 import { createMailTransport, type MailTransport, OutboxDispatcher } from './mail/outbox-dispatcher';
-import { sandboxDefaults } from './landing-page';
+import { sandboxLandingPage } from './landing-page';
 import { buildMembershipSchema } from './schema';
 import { UserDirectory } from './services/user.service';
 
@@ -63,6 +61,27 @@ function routerGate(secret: string | undefined): express.RequestHandler {
 
 function refusal(res: express.Response, message: string, code = 'GRAPHQL_VALIDATION_FAILED'): void {
   res.status(400).json({ errors: [{ message, extensions: { code } }] });
+}
+
+/**
+ * CORS for browser apps on other origins (CORS_ORIGINS). Tokens travel in the Authorization
+ * header, never in cookies, so credentials are not allowed; the request id is readable.
+ */
+function corsFor(origins: string[]): express.RequestHandler {
+  if (origins.length === 0) return (_req, _res, next) => next();
+  return cors({
+    origin: origins.includes('*') ? '*' : origins,
+    methods: ['GET', 'POST', 'OPTIONS'],
+    allowedHeaders: [
+      'authorization',
+      'content-type',
+      'apollo-require-preflight',
+      'x-apollo-operation-name',
+      'x-request-id',
+    ],
+    exposedHeaders: ['x-request-id'],
+    maxAge: 600,
+  });
 }
 
 /** One operation per HTTP request (SPEC §9): an array body is refused before anything runs. */
@@ -123,11 +142,7 @@ export async function createApp(
       ApolloServerPluginCacheControlDisabled(),
       config.production
         ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-        : ApolloServerPluginLandingPageLocalDefault({
-            footer: false,
-            includeCookies: false,
-            ...(await sandboxDefaults(config)),
-          }),
+        : sandboxLandingPage(config),
     ],
   });
   await apollo.start();
@@ -146,6 +161,7 @@ export async function createApp(
   });
   app.use(
     '/graphql',
+    corsFor(config.corsOrigins),
     routerGate(config.routerSecret),
     express.json({ limit: config.limits.maxBodyBytes }),
     refuseBatches,

@@ -19,7 +19,11 @@ export interface AuthConfig {
 
 export interface Config {
   production: boolean;
+  /** Interface to listen on: loopback in development, every interface in production. */
+  host: string;
   port: number;
+  /** Browser origins allowed to call /graphql directly (CORS); empty: none. */
+  corsOrigins: string[];
   databaseUrl: string;
   auth: AuthConfig;
   smtpUrl?: string;
@@ -58,6 +62,33 @@ function optional(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
 }
 
+function originOf(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CORS_ORIGINS: a comma-separated list of origins (`*` for any). Unset: none in production;
+ * in development the origin of APP_URL (where the web app that follows invitation links runs).
+ */
+function corsOrigins(env: NodeJS.ProcessEnv, production: boolean, appUrl: string): string[] {
+  const raw = env.CORS_ORIGINS;
+  if (raw === undefined) return production ? [] : [originOf(appUrl) ?? 'http://localhost:3000'];
+  const origins = raw
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    if (origin !== '*' && originOf(origin) !== origin) {
+      throw new Error(`CORS_ORIGINS entries are origins such as https://app.example.com, got "${origin}"`);
+    }
+  }
+  return origins;
+}
+
 /** Builds the configuration from an environment (process.env by default). Throws on nonsense. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = env.NODE_ENV === 'production';
@@ -75,9 +106,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error('AUTH_JWT_SECRET must be at least 32 bytes long');
   }
 
+  const appUrl = (optional(env, 'APP_URL') ?? 'http://localhost:3000').replace(/\/+$/, '');
   return {
     production,
+    host: optional(env, 'HOST') ?? (production ? '0.0.0.0' : '127.0.0.1'),
     port: positiveInt(env, 'PORT', 4001),
+    corsOrigins: corsOrigins(env, production, appUrl),
     databaseUrl: optional(env, 'DATABASE_URL') ?? DEFAULT_DATABASE_URL,
     auth: {
       jwtSecret,
@@ -88,7 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     smtpUrl: optional(env, 'SMTP_URL'),
     mailFrom: optional(env, 'MAIL_FROM') ?? 'Membership <no-reply@localhost>',
-    appUrl: (optional(env, 'APP_URL') ?? 'http://localhost:3000').replace(/\/+$/, ''),
+    appUrl,
     invitationTtlHours: positiveInt(env, 'INVITATION_TTL_HOURS', 168),
     invitationsPerHour: positiveInt(env, 'INVITATIONS_PER_HOUR', 100),
     routerSecret: optional(env, 'ROUTER_SECRET'),

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { bearerToken, type Identity, type TokenVerifier } from './auth/jwt';
+import { bearerToken, type Identity, type TokenCheck, type TokenVerifier } from './auth/jwt';
 import type { Config } from './config';
+import { RejectedTokenError } from './errors';
 import { createLoaders, type Loaders } from './loaders';
 import { type UserDirectory, userFromIdentity } from './services/user.service';
 import { ViewerAccess } from './viewer-access';
@@ -34,12 +35,18 @@ export interface ContextDependencies {
 
 /**
  * Verifies the bearer token (the only identity the subgraph trusts) and makes sure the user
- * record exists. An invalid token makes an anonymous caller, never an error here: `me` is then
- * null and every guarded operation answers UNAUTHENTICATED.
+ * record exists. No Authorization header makes an anonymous caller (`me` is null, guarded
+ * operations answer UNAUTHENTICATED); a header whose token is refused fails the whole request
+ * with UNAUTHENTICATED and a reason, so that an expired session is never mistaken for none.
  */
 export async function createContext(deps: ContextDependencies, authorization: string | undefined): Promise<Context> {
-  const token = bearerToken(authorization);
-  const identity = token ? await deps.verifyToken(token) : null;
+  let identity: Identity | null = null;
+  if (authorization !== undefined && authorization.trim() !== '') {
+    const token = bearerToken(authorization);
+    const check: TokenCheck = token ? await deps.verifyToken(token) : { rejected: 'TOKEN_INVALID' };
+    if ('rejected' in check) throw new RejectedTokenError(check.rejected);
+    identity = check.identity;
+  }
   if (identity) await deps.users.ensure(identity);
   const loaders = createLoaders(deps.db);
   const viewer = identity ? { id: identity.sub, identity } : null;

@@ -36,6 +36,22 @@ export class UnauthenticatedError extends AppError {
   }
 }
 
+/**
+ * A bearer token was sent and refused. Thrown while the request's context is built, so the
+ * whole request answers 401 with `extensions.reason` (TOKEN_EXPIRED or TOKEN_INVALID): a client
+ * can tell "session expired" from "never signed in" (no token at all: an anonymous caller).
+ */
+export class RejectedTokenError extends AppError {
+  readonly code = 'UNAUTHENTICATED' as const;
+  constructor(readonly reason: 'TOKEN_EXPIRED' | 'TOKEN_INVALID') {
+    super(
+      reason === 'TOKEN_EXPIRED' ? 'The bearer token has expired: sign in again.' : 'The bearer token is not valid.',
+      'UNAUTHENTICATED',
+      { reason, http: { status: 401 } },
+    );
+  }
+}
+
 /** A visible thing the caller may not read or change. */
 export class ForbiddenError extends AppError {
   readonly code = 'FORBIDDEN' as const;

@@ -1,9 +1,13 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { signDevelopmentToken } from './auth/jwt';
 import type { Config } from './config';
+import { DEMO_PEOPLE, demoEmail, developmentSubject } from './dev/demo-people';
 
 /** The operation Sandbox opens with in development. */
-export const EXAMPLE_OPERATION = `# The membership subgraph. The Authorization header (Headers tab) signs you in;
-# \`npm run seed\` gives ada@demo.example a demo organization, \`npm run token -- --email you@example.com\`
+export const EXAMPLE_OPERATION = `# The membership subgraph. The Authorization header (Headers tab) signs you in as
+# ada@demo.example (a token signed when this page loaded, valid 12 hours: reload for a new one);
+# \`npm run seed\` gives her a demo organization, \`npm run token -- --email you@example.com\`
 # prints a token for anyone else.
 query MyOrganizations {
   me {
@@ -37,6 +41,9 @@ query MyOrganizations {
 }
 `;
 
+/** How long the token prefilled in Sandbox lasts; a new one is signed each time the page loads. */
+export const SANDBOX_TOKEN_HOURS = 12;
+
 /**
  * What Apollo Sandbox is opened with outside production: the example operation and an
  * Authorization header. With the built-in development secret (which anyone can read here, so it
@@ -44,13 +51,44 @@ query MyOrganizations {
  * holds a placeholder.
  */
 export async function sandboxDefaults(config: Config): Promise<{ document: string; headers: Record<string, string> }> {
+  const email = demoEmail('ada');
   const authorization = config.auth.usingDevelopmentSecret
     ? `Bearer ${await signDevelopmentToken(config.auth.jwtSecret as string, {
-        sub: 'demo|ada@demo.example',
-        email: 'ada@demo.example',
-        name: 'Ada Lovelace',
-        ttlSeconds: 24 * 3600,
+        sub: developmentSubject(email),
+        email,
+        name: DEMO_PEOPLE.ada.name,
+        ttlSeconds: SANDBOX_TOKEN_HOURS * 3600,
+        issuer: config.auth.issuer,
+        audience: config.auth.audience,
       })}`
     : 'Bearer <a token: npm run token -- --email you@example.com>';
   return { document: EXAMPLE_OPERATION, headers: { Authorization: authorization } };
+}
+
+/**
+ * Apollo's local landing page (Sandbox), rendered anew on every page load so that its
+ * prefilled token is always fresh: a server that has run for days still opens Sandbox signed in.
+ */
+export function sandboxLandingPage(config: Config): ApolloServerPlugin {
+  return {
+    async serverWillStart(service) {
+      return {
+        async renderLandingPage() {
+          return {
+            html: async () => {
+              const page = ApolloServerPluginLandingPageLocalDefault({
+                footer: false,
+                includeCookies: false,
+                ...(await sandboxDefaults(config)),
+              });
+              const listener = await page.serverWillStart?.(service);
+              const rendered = await listener?.renderLandingPage?.();
+              if (!rendered) throw new Error('the landing page plugin rendered nothing');
+              return typeof rendered.html === 'string' ? rendered.html : rendered.html();
+            },
+          };
+        },
+      };
+    },
+  };
 }

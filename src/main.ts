@@ -13,11 +13,13 @@ async function main(): Promise<void> {
   }
   const db = await openDatabase(config.databaseUrl);
   const app = await createApp(config, db, logger);
-  await new Promise<void>((resolve) => app.httpServer.listen(config.port, resolve));
+  await new Promise<void>((resolve) => app.httpServer.listen(config.port, config.host, resolve));
   app.outbox.start();
+  // The address shown is the one listened on (a wildcard is shown as localhost, which reaches it).
+  const shownHost = ['0.0.0.0', '::'].includes(config.host) ? 'localhost' : config.host;
   logger.info(
-    { port: config.port, database: db.options.type },
-    `membership subgraph ready at http://localhost:${config.port}/graphql`,
+    { host: config.host, port: config.port, database: db.options.type, corsOrigins: config.corsOrigins },
+    `membership subgraph ready at http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${config.port}/graphql`,
   );
 
   let stopping = false;

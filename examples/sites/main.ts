@@ -3,11 +3,14 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { sitesSchema } from './sites';
 
-/** `node dist/examples/sites/main.js`: the example subgraph on SITES_PORT (4002), with no sites. */
+/**
+ * `npm run sites`: the example subgraph on SITES_PORT (4002; PORT is this service's own), on HOST
+ * (127.0.0.1), with no sites.
+ */
 async function main(): Promise<void> {
   const server = new ApolloServer({ schema: sitesSchema([]), plugins: [ApolloServerPluginInlineTraceDisabled()] });
-  const port = Number(process.env.SITES_PORT ?? 4002);
-  const { url } = await startStandaloneServer(server, { listen: { port } });
+  const port = Number(process.env.SITES_PORT || 4002);
+  const { url } = await startStandaloneServer(server, { listen: { port, host: process.env.HOST || '127.0.0.1' } });
   process.stdout.write(`sites subgraph ready at ${url}\n`);
 }
 

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { AuthConfig } from '../config';
 
 /** The claims the service uses (SPEC §6). */
@@ -9,7 +9,12 @@ export interface Identity {
   name: string | null;
 }
 
-export type TokenVerifier = (token: string) => Promise<Identity | null>;
+/** Why a bearer token was refused: deliberately no finer than this (SPEC §6). */
+export type TokenRejection = 'TOKEN_EXPIRED' | 'TOKEN_INVALID';
+
+export type TokenCheck = { identity: Identity } | { rejected: TokenRejection };
+
+export type TokenVerifier = (token: string) => Promise<TokenCheck>;
 
 function identityFrom(payload: JWTPayload): Identity | null {
   if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 255) return null;
@@ -26,9 +31,11 @@ function identityFrom(payload: JWTPayload): Identity | null {
 
 /**
  * A verifier for bearer tokens: HS256 with the shared secret, or RS256/ES256 with keys from
- * the JWKS endpoint. Issuer and audience are checked when configured; `alg: none`, a wrong
- * signature, an expired or not-yet-valid token all yield null — never an exception, and never a
- * hint of which check failed.
+ * the JWKS endpoint. Issuer and audience are checked when configured. A refused token is never
+ * an exception here: it is TOKEN_EXPIRED when its signature and claims hold but `exp` has
+ * passed (the client should sign in again), and TOKEN_INVALID for everything else (`alg: none`,
+ * a wrong signature, issuer or audience, a token not yet valid, garbage), with no hint of which
+ * check failed.
  */
 export function createTokenVerifier(auth: AuthConfig): TokenVerifier {
   const options = {
@@ -52,17 +59,19 @@ export function createTokenVerifier(auth: AuthConfig): TokenVerifier {
   const verified = new Map<string, { identity: Identity; expiresAt: number }>();
   return async (token) => {
     const known = verified.get(token);
-    if (known && known.expiresAt > Date.now()) return known.identity;
+    if (known && known.expiresAt > Date.now()) return { identity: known.identity };
     try {
       const payload = await verify(token);
       const identity = identityFrom(payload);
-      if (identity && typeof payload.exp === 'number') {
+      if (!identity) return { rejected: 'TOKEN_INVALID' };
+      if (typeof payload.exp === 'number') {
         if (verified.size >= 10_000) verified.clear();
         verified.set(token, { identity, expiresAt: payload.exp * 1000 });
       }
-      return identity;
-    } catch {
-      return null;
+      return { identity };
+    } catch (error) {
+      // jose checks the signature before the time claims: an expired token is a genuine one.
+      return { rejected: error instanceof errors.JWTExpired ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID' };
     }
   };
 }

@@ -7,6 +7,7 @@ import { inTransaction } from '../db/transaction';
 import { createLogger } from '../logger';
 import { grantMembership } from '../services/membership.service';
 import { Role, ScopeKind, type ScopeRef } from '../../permissions/access';
+import { DEMO_ORGANIZATION, DEMO_PEOPLE, type DemoName, demoEmail, developmentSubject } from '../dev/demo-people';
 
 /**
  * `npm run seed`: demo data in the configured database (DATABASE_URL, the embedded SQLite by
@@ -16,20 +17,10 @@ import { Role, ScopeKind, type ScopeRef } from '../../permissions/access';
  * demo organization.
  */
 
-const PEOPLE = {
-  ada: { name: 'Ada Lovelace', role: 'organization ADMIN' },
-  grace: { name: 'Grace Hopper', role: 'organization ACCOUNTING' },
-  linus: { name: 'Linus Torvalds', role: 'organization MEMBER' },
-  margaret: { name: 'Margaret Hamilton', role: 'ADMIN of workspace Marketing' },
-  ken: { name: 'Ken Thompson', role: 'MEMBER of workspace Marketing' },
-  barbara: { name: 'Barbara Liskov', role: 'ADMIN of domain www.demo.example' },
-  dennis: { name: 'Dennis Ritchie', role: 'MEMBER of domain www.demo.example' },
-} as const;
-type Name = keyof typeof PEOPLE;
-
-const DEMO_ORGANIZATION = 'Demo Corp';
-const sub = (name: string) => `demo|${name}@demo.example`;
-const email = (name: string) => `${name}@demo.example`;
+const PEOPLE = DEMO_PEOPLE;
+type Name = DemoName;
+const email = demoEmail;
+const sub = (name: Name) => developmentSubject(demoEmail(name));
 
 async function main(): Promise<void> {
   const config = loadConfig();

@@ -1,38 +1,72 @@
+import { parseArgs } from 'node:util';
 import { signDevelopmentToken } from '../auth/jwt';
 import { loadConfig } from '../config';
+import { demoPersonByEmail, developmentSubject } from '../dev/demo-people';
 
-/**
- * `npm run token -- --email someone@example.com [--name "Ada"] [--sub id] [--hours 12] [--unverified]`
- * Prints a token signed with the configured HS256 secret (the development secret when none
- * is set), for the Authorization header in Apollo Sandbox.
- */
+const USAGE = `usage: npm run token -- --email someone@example.com [options]
+
+Prints a bearer token signed with AUTH_JWT_SECRET (the development secret when none is set),
+and nothing else on stdout: TOKEN=$(npm run -s token -- --email ada@demo.example)
+
+  --email E       the token's email claim (required)
+  --name N        display name (default: the seeded person's name for a demo address)
+  --sub S         the token's subject, which is the User.id (default: dev|<email>)
+  --hours H       lifetime in hours (default 12)
+  --unverified    email_verified: false (such a caller cannot answer invitations)
+  --help          this text
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+/** `npm run token`: a development token for Apollo Sandbox, the sample client or curl. */
 async function main(argv: string[]): Promise<void> {
-  const args = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    if (!flag.startsWith('--')) continue;
-    const next = argv[i + 1];
-    if (next === undefined || next.startsWith('--')) args.set(flag.slice(2), 'true');
-    else args.set(flag.slice(2), argv[++i]);
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        email: { type: 'string' },
+        name: { type: 'string' },
+        sub: { type: 'string' },
+        hours: { type: 'string' },
+        unverified: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+    }));
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
   }
-  const email = args.get('email');
-  if (!email || email === 'true') {
-    process.stderr.write(
-      'usage: npm run token -- --email someone@example.com [--name "Ada"] [--sub id] [--hours 12]\n',
-    );
-    process.exit(2);
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
   }
+  const email = values.email?.trim().toLowerCase();
+  if (!email) fail('--email is required');
+  const hours = Number(values.hours ?? 12);
+  if (!Number.isFinite(hours) || hours <= 0) fail(`--hours must be a positive number, got "${values.hours}"`);
   const config = loadConfig();
   if (!config.auth.jwtSecret) {
-    process.stderr.write('token signing needs AUTH_JWT_SECRET (tokens from a JWKS issuer come from that issuer)\n');
-    process.exit(2);
+    fail('signing needs AUTH_JWT_SECRET (with AUTH_JWKS_URL, tokens come from that issuer)');
+  }
+  const seeded = demoPersonByEmail(email);
+  const sub = values.sub ?? developmentSubject(email);
+  if (seeded) {
+    const same = sub === developmentSubject(email);
+    process.stderr.write(
+      same
+        ? `${email} is the seeded ${seeded.name} (${seeded.role}).\n`
+        : `note: ${email} is the seeded ${seeded.name}, whose sub is ${developmentSubject(email)}; --sub ${sub} signs in as another person.\n`,
+    );
   }
   const token = await signDevelopmentToken(config.auth.jwtSecret, {
-    sub: args.get('sub') ?? `dev|${email.trim().toLowerCase()}`,
-    email: email.trim().toLowerCase(),
-    name: args.get('name'),
-    emailVerified: !args.has('unverified'),
-    ttlSeconds: Number(args.get('hours') ?? 12) * 3600,
+    sub,
+    email,
+    name: values.name ?? seeded?.name,
+    emailVerified: !values.unverified,
+    ttlSeconds: Math.round(hours * 3600),
     issuer: config.auth.issuer,
     audience: config.auth.audience,
   });

@@ -1,3 +1,4 @@
+import type { GraphQLError } from 'graphql';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { User } from '../../entities/user.entity';
 import { signDevelopmentToken } from '../../src/auth/jwt';
@@ -83,12 +84,26 @@ describe.each(TEST_DATABASES)('identity and errors on %s', (kind) => {
     garbage: async () => 'not.a.token',
   };
 
-  it.each(Object.keys(rejected))('%s makes an anonymous caller: me is null, the rest UNAUTHENTICATED', async (name) => {
-    const who = asToken(await rejected[name]());
-    const me = await h.run(MeDocument, {}, who);
+  it.each(Object.keys(rejected))(
+    '%s is refused as a whole: UNAUTHENTICATED with a reason, even for me',
+    async (name) => {
+      const who = asToken(await rejected[name]());
+      const expected = name === 'an expired token' ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID';
+      // The context is built before any field runs: the refusal covers `me` as much as the rest.
+      const refusal = await h.app.contextFor(`Bearer ${who.token}`).then(
+        () => null,
+        (error: GraphQLError) => error,
+      );
+      expect(refusal?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: expected });
+      expect(refusal?.message).not.toMatch(/signature|issuer|audience|nbf|alg/i);
+    },
+  );
+
+  it('no Authorization header at all is an anonymous caller: me is null, the rest UNAUTHENTICATED', async () => {
+    const me = await h.run(MeDocument, {}, null);
     expect(me.errors).toBeUndefined();
     expect(me.data?.me).toBeNull();
-    const org = await h.run(OrganizationDocument, { id: organizationId }, who);
+    const org = await h.run(OrganizationDocument, { id: organizationId }, null);
     expect(errorCodes(org)).toEqual(['UNAUTHENTICATED']);
     expect(org.data?.organization).toBeNull();
   });

@@ -1,7 +1,15 @@
+import { execFile } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
-import { allMemberEmails, join } from '../../examples/client/client';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { SignJWT } from 'jose';
+import { allMemberEmails, GraphQLRequestError, join, request } from '../../examples/client/client';
+import { ClientOrganizationInvitationsDocument } from '../../examples/client/generated';
 import { createWorld, invite, scopeInput } from '../support/factories';
-import { createHarness, type Harness } from '../support/harness';
+import { createHarness, type Harness, TEST_JWT_SECRET } from '../support/harness';
+
+const run = promisify(execFile);
+const ROOT = resolve(__dirname, '../..');
 
 /** The frontend SDK sample works against the real server over HTTP, not only compiles. */
 describe('the typed client sample', () => {
@@ -22,5 +30,40 @@ describe('the typed client sample', () => {
     const emails = await allMemberEmails(endpoint, world.people.orgAdmin.token, world.organization.id);
     expect(emails).toHaveLength(8);
     expect(emails).toContain(newcomer.email);
+  });
+
+  it('keeps each error code, and the data that did resolve', async () => {
+    const world = await createWorld(h);
+    const failure = await request(endpoint, world.people.orgMember.token, ClientOrganizationInvitationsDocument, {
+      id: world.organization.id,
+    }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(GraphQLRequestError);
+    expect((failure as GraphQLRequestError).errors.map((e) => e.code)).toEqual(['FORBIDDEN']);
+    expect((failure as GraphQLRequestError).data).toEqual({
+      organization: { id: world.organization.id, invitations: null },
+    });
+  });
+
+  it("`npm run client` prints a plain member's organizations, and codes on errors", async () => {
+    const world = await createWorld(h);
+    const cli = (token: string) =>
+      run('npx', ['tsx', 'examples/client/main.ts', '--endpoint', endpoint, '--token', token], { cwd: ROOT }).then(
+        ({ stdout }) => ({ code: 0, stdout, stderr: '' }),
+        (error: { code: number; stdout: string; stderr: string }) => error,
+      );
+    const member = await cli(world.people.orgMember.token);
+    expect(member.code).toBe(0);
+    expect(member.stdout).toContain(`signed in as ${world.people.orgMember.email}`);
+    expect(member.stdout).toContain('Acme — your role: MEMBER');
+    expect(member.stdout).toContain(`member ${world.people.orgAdmin.email}`);
+    expect(member.stdout).not.toContain('pending ');
+    const expired = await new SignJWT({ email: 'x@example.test' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('x')
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+    const refused = await cli(expired);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('UNAUTHENTICATED (TOKEN_EXPIRED)');
   });
 });

@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { type SiteRecord, sitesSchema } from '../../examples/sites/sites';
-import { composeSupergraph } from '../../src/supergraph';
+import { createGateway, type GatewayContext } from '../../examples/gateway/gateway';
+import { composeSupergraph } from '../../examples/supergraph/compose';
 import { createWorld, type World } from '../support/factories';
 import { createHarness, type Harness, type Person } from '../support/harness';
 
@@ -17,7 +17,7 @@ describe('behind a gateway, with a second subgraph', () => {
   let h: Harness;
   let world: World;
   let sites: ApolloServer;
-  let gateway: ApolloServer<{ authorization?: string }>;
+  let gateway: ApolloServer<GatewayContext>;
   let gatewayUrl: string;
 
   beforeAll(async () => {
@@ -34,18 +34,8 @@ describe('behind a gateway, with a second subgraph', () => {
     const { url: sitesUrl } = await startStandaloneServer(sites, { listen: { port: 0, host: '127.0.0.1' } });
 
     const supergraphSdl = await composeSupergraph({ membership: membershipUrl, sites: sitesUrl });
-    gateway = new ApolloServer({
-      gateway: new ApolloGateway({
-        supergraphSdl,
-        buildService: ({ url }) =>
-          new RemoteGraphQLDataSource<{ authorization?: string }>({
-            url,
-            willSendRequest({ request, context }) {
-              if (context.authorization) request.http?.headers.set('authorization', context.authorization);
-            },
-          }),
-      }),
-    });
+    // The same gateway `npm run gateway` serves.
+    gateway = createGateway(supergraphSdl);
     ({ url: gatewayUrl } = await startStandaloneServer(gateway, {
       listen: { port: 0, host: '127.0.0.1' },
       context: async ({ req }) => ({ authorization: req.headers.authorization }),

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { decodeJwt, SignJWT } from 'jose';
 import { createApp, type App } from '../../src/app';
 import { signDevelopmentToken } from '../../src/auth/jwt';
 import { loadConfig } from '../../src/config';
@@ -53,6 +54,60 @@ describe.each([false, true])('HTTP server (production: %s)', (production) => {
     expect(anonymous.body).toEqual({ data: { me: null } });
   });
 
+  it('refuses a sent but rejected token with 401, UNAUTHENTICATED and the reason', async () => {
+    const expired = await new SignJWT({ email: 'ada@example.test', email_verified: true })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('http|ada')
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+    for (const [token, reason] of [
+      [expired, 'TOKEN_EXPIRED'],
+      ['not.a.token', 'TOKEN_INVALID'],
+    ]) {
+      const refused = await post({ query: '{ me { id } }' }, token);
+      expect(refused.status).toBe(401);
+      expect(refused.body.errors).toHaveLength(1);
+      expect(refused.body.errors[0].extensions).toEqual({ code: 'UNAUTHENTICATED', reason });
+      expect(refused.body.data).toBeUndefined();
+    }
+    const basic = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Basic YWRhOnNlY3JldA==' },
+      body: JSON.stringify({ query: '{ me { id } }' }),
+    });
+    expect(basic.status).toBe(401);
+    expect(((await basic.json()) as any).errors[0].extensions.reason).toBe('TOKEN_INVALID');
+  });
+
+  it(
+    production
+      ? 'answers no CORS preflight by default in production'
+      : "answers the CORS preflight of APP_URL's origin, and no other",
+    async () => {
+      const preflight = (origin: string) =>
+        fetch(`${base}/graphql`, {
+          method: 'OPTIONS',
+          headers: {
+            origin,
+            'access-control-request-method': 'POST',
+            'access-control-request-headers': 'authorization,content-type',
+          },
+        });
+      const own = await preflight('http://localhost:3000');
+      const other = await preflight('https://evil.example');
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+      if (production) {
+        expect(own.headers.get('access-control-allow-origin')).toBeNull();
+      } else {
+        expect(own.status).toBe(204);
+        expect(own.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
+        expect(own.headers.get('access-control-allow-headers')).toMatch(/authorization/);
+        expect(own.headers.get('access-control-allow-credentials')).toBeNull();
+      }
+    },
+  );
+
   it('serves the federation SDL through _service without credentials', async () => {
     const result = await post({ query: '{ _service { sdl } }' });
     expect(result.body.data._service.sdl).toContain('@key(fields: "id")');
@@ -74,7 +129,63 @@ describe.each([false, true])('HTTP server (production: %s)', (production) => {
   });
 });
 
+describe('Apollo Sandbox with the development secret', () => {
+  it('is prefilled with a token for the demo admin, signed anew on every page load', async () => {
+    const database = await openTestDatabase('sqlite');
+    const app = await createApp(loadConfig({}), database.db, createLogger({ silent: true }));
+    const { url } = await listen(app);
+    const page = () => fetch(url, { headers: { accept: 'text/html' } }).then((r) => r.text());
+    try {
+      const html = await page();
+      // The prefilled token is signed when the page loads (not once at start-up), for 12 hours.
+      const tokenIn = (text: string) => /Bearer(?:%20| )(eyJ[\w-]+\.[\w-]+\.[\w-]+)/.exec(text)?.[1];
+      const first = tokenIn(html) as string;
+      const claims = decodeJwt(first);
+      expect(claims.sub).toBe('dev|ada@demo.example');
+      expect(Math.abs((claims.iat as number) - Date.now() / 1000)).toBeLessThan(5);
+      expect((claims.exp as number) - (claims.iat as number)).toBe(12 * 3600);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const again = tokenIn(await page());
+      expect(again).toBeDefined();
+      expect(again).not.toBe(first);
+    } finally {
+      await app.apollo.stop();
+      await database.close();
+    }
+  });
+});
+
 describe('with ROUTER_SECRET set', () => {
+  it('CORS_ORIGINS opens /graphql to the origins listed, in production too', async () => {
+    const database = await openTestDatabase('sqlite');
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      AUTH_JWT_SECRET: TEST_JWT_SECRET,
+      CORS_ORIGINS: 'https://app.example.com, https://admin.example.com',
+    });
+    const app = await createApp(config, database.db, createLogger({ silent: true }));
+    const { url } = await listen(app);
+    try {
+      const answer = await fetch(url, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://admin.example.com', 'access-control-request-method': 'POST' },
+      });
+      expect(answer.status).toBe(204);
+      expect(answer.headers.get('access-control-allow-origin')).toBe('https://admin.example.com');
+      const post = await fetch(url, {
+        method: 'POST',
+        headers: { origin: 'https://app.example.com', 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      expect(post.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+      expect(post.headers.get('access-control-expose-headers')).toBe('x-request-id');
+    } finally {
+      await app.apollo.stop();
+      await database.close();
+    }
+    expect(() => loadConfig({ CORS_ORIGINS: 'app.example.com' })).toThrow(/CORS_ORIGINS/);
+  });
+
   it('refuses requests without the router secret before parsing them, and serves those with it', async () => {
     const database = await openTestDatabase('sqlite');
     const config = loadConfig({ AUTH_JWT_SECRET: TEST_JWT_SECRET, ROUTER_SECRET: 'router-shared-secret' });

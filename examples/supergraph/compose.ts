@@ -1,7 +1,7 @@
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
-import { sitesTypeDefs } from '../examples/sites/sites';
-import { printSubgraphSchemaFile } from './schema-file';
+import { sitesTypeDefs } from '../sites/sites';
+import { printSubgraphSchemaFile } from '../../src/schema-file';
 
 export interface SubgraphUrls {
   membership: string;
@@ -19,4 +19,18 @@ export async function composeSupergraph(urls: SubgraphUrls): Promise<string> {
   ]);
   if (result.errors) throw new Error(`composition failed:\n${result.errors.map((e) => e.message).join('\n')}`);
   return result.supergraphSdl;
+}
+
+/** Where the local development servers listen: the routing URLs of the tracked supergraph file. */
+export const LOCAL_SUBGRAPH_URLS: SubgraphUrls = {
+  membership: 'http://localhost:4001/graphql',
+  sites: 'http://localhost:4002/',
+};
+
+/** The routing URLs from MEMBERSHIP_URL and SITES_URL, each defaulting to the local server. */
+export function subgraphUrlsFromEnv(env: NodeJS.ProcessEnv = process.env): SubgraphUrls {
+  return {
+    membership: env.MEMBERSHIP_URL || LOCAL_SUBGRAPH_URLS.membership,
+    sites: env.SITES_URL || LOCAL_SUBGRAPH_URLS.sites,
+  };
 }

@@ -1,0 +1,35 @@
+/**
+ * The people `npm run seed` creates, shared by the seed, the token command and the Sandbox
+ * defaults so that a token for a demo address signs in as that very person. Development only.
+ */
+export const DEMO_ORGANIZATION = 'Demo Corp';
+
+export const DEMO_PEOPLE = {
+  ada: { name: 'Ada Lovelace', role: 'organization ADMIN' },
+  grace: { name: 'Grace Hopper', role: 'organization ACCOUNTING' },
+  linus: { name: 'Linus Torvalds', role: 'organization MEMBER' },
+  margaret: { name: 'Margaret Hamilton', role: 'ADMIN of workspace Marketing' },
+  ken: { name: 'Ken Thompson', role: 'MEMBER of workspace Marketing' },
+  barbara: { name: 'Barbara Liskov', role: 'ADMIN of domain www.demo.example' },
+  dennis: { name: 'Dennis Ritchie', role: 'MEMBER of domain www.demo.example' },
+} as const;
+
+export type DemoName = keyof typeof DEMO_PEOPLE;
+
+export const demoEmail = (name: DemoName): string => `${name}@demo.example`;
+
+/**
+ * The `sub` of a development token for an email: the same rule for `npm run token`, the seed
+ * and Sandbox, so one address is one person in development.
+ */
+export const developmentSubject = (email: string): string => `dev|${email.trim().toLowerCase()}`;
+
+/** The seeded person with this email, if any. */
+export function demoPersonByEmail(email: string): { name: string; role: string } | null {
+  const local = email
+    .trim()
+    .toLowerCase()
+    .replace(/@demo\.example$/, '');
+  if (local === email.trim().toLowerCase() || !(local in DEMO_PEOPLE)) return null;
+  return DEMO_PEOPLE[local as DemoName];
+}
