@@ -6,6 +6,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // test/clone installs a whole clone (minutes): `npm run test:clone` runs it on its own.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/clone/'],
   // jose ships ESM only: it goes through the same SWC transform as our own code.
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', swc] },
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],

@@ -1,0 +1,89 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  Grant,
+  Permission,
+  PERMISSION_TABLE,
+  permissionsOfRole,
+  Role,
+  ROLES_BY_SCOPE,
+  ScopeKind,
+  sortedPermissions,
+} from '../../permissions/access';
+
+/**
+ * `npm run docs:permissions`: writes docs/permissions.md from the table in permissions/access.ts,
+ * the one the server enforces. A test fails when the committed page differs from what this makes.
+ */
+
+const GRANT_SOURCES: Record<ScopeKind, Partial<Record<Grant, string>>> = {
+  [ScopeKind.ORGANIZATION]: {
+    [Grant.ADMIN]: 'ADMIN of the organization',
+    [Grant.ACCOUNTING]: 'ACCOUNTING of the organization',
+    [Grant.MEMBER]: 'MEMBER of the organization',
+  },
+  [ScopeKind.WORKSPACE]: {
+    [Grant.ADMIN]: 'ADMIN of the workspace, or ADMIN of its organization',
+    [Grant.ORGANIZATION_ADMIN]: 'in addition, for ADMIN of the organization only',
+    [Grant.ACCOUNTING]: 'ACCOUNTING of the organization',
+    [Grant.MEMBER]: 'MEMBER of the workspace',
+    [Grant.DOMAIN_MEMBER]: 'member of one of its domains, with no role in the workspace',
+  },
+  [ScopeKind.DOMAIN]: {
+    [Grant.ADMIN]: 'ADMIN of the domain, of its workspace, or of its organization',
+    [Grant.MEMBER]: 'MEMBER of the domain, or MEMBER of its workspace',
+  },
+};
+
+const SCOPE_NAMES: Record<ScopeKind, string> = {
+  [ScopeKind.ORGANIZATION]: 'Organization',
+  [ScopeKind.WORKSPACE]: 'Workspace',
+  [ScopeKind.DOMAIN]: 'Domain',
+};
+
+const code = (items: readonly string[]) => items.map((item) => `\`${item}\``).join(', ');
+
+/** The page, as markdown. */
+export function permissionsMarkdown(): string {
+  const lines = [
+    '# Permissions',
+    '',
+    '<!-- Generated from permissions/access.ts by `npm run docs:permissions`; do not edit by hand. -->',
+    '',
+    'What a person may do in a scope is the union of what each of their *grants* there gives. A grant',
+    'comes from a role held at the scope itself or passed down from a scope above; `viewerPermissions`',
+    'answers exactly this set, and every rule of the server checks it. ACCOUNTING is not a rank',
+    'between ADMIN and MEMBER: it is its own set.',
+    '',
+  ];
+  for (const kind of Object.values(ScopeKind)) {
+    lines.push(`## ${SCOPE_NAMES[kind]}`, '', '| grant | who has it | permissions |', '| --- | --- | --- |');
+    for (const [grant, permissions] of Object.entries(PERMISSION_TABLE[kind]) as [Grant, Permission[]][]) {
+      lines.push(
+        `| ${grant} | ${GRANT_SOURCES[kind][grant] ?? ''} | ${code(sortedPermissions(new Set(permissions)))} |`,
+      );
+    }
+    lines.push('', `Roles held here: ${code(ROLES_BY_SCOPE[kind])}.`, '');
+  }
+  lines.push(
+    '## Who may grant a role',
+    '',
+    'Inviting needs `INVITE_MEMBERS` at the scope, changing a role `MANAGE_MEMBERS`; and nobody grants a',
+    'role that confers a permission they lack there. A role confers, when held at the scope:',
+    '',
+    '| scope | role | confers |',
+    '| --- | --- | --- |',
+  );
+  for (const kind of Object.values(ScopeKind)) {
+    for (const role of ROLES_BY_SCOPE[kind] as Role[]) {
+      lines.push(`| ${SCOPE_NAMES[kind]} | ${role} | ${code(sortedPermissions(permissionsOfRole(kind, role)))} |`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+if (require.main === module) {
+  const path = resolve(__dirname, '../../docs/permissions.md');
+  writeFileSync(path, permissionsMarkdown());
+  process.stdout.write(`wrote ${path}\n`);
+}

@@ -1,0 +1,72 @@
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { freeTcpPort } from '../support/processes';
+
+/**
+ * A stranger's first hour, for real: the committed tree cloned into an empty temporary folder
+ * (no ../shared beside it), then the README's Quick start commands as written. Slow (the install
+ * compiles better-sqlite3), so it runs on its own: `npm run test:clone`, which CI runs.
+ */
+const run = promisify(execFile);
+const ROOT = resolve(__dirname, '../..');
+const MINUTES = 60_000;
+
+describe('a fresh clone with nothing beside it', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'membership-clone-'));
+  const clone = join(folder, 'membership');
+  // The parent's database settings must not leak into the stranger's run.
+  const env = { ...process.env, TEST_DATABASE_URL: '', DATABASE_URL: '', PORT: '', HOST: '', NODE_ENV: '' };
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  it(
+    'installs without engine warnings, serves on loopback, signs tokens quietly, and passes npm test',
+    async () => {
+      await run('git', ['clone', '-q', ROOT, clone]);
+      expect(existsSync(join(folder, 'shared'))).toBe(false);
+
+      const install = await run('npm', ['install', '--no-audit', '--no-fund'], { cwd: clone, env, maxBuffer: 1 << 26 });
+      expect(`${install.stdout}${install.stderr}`).not.toMatch(/EBADENGINE/);
+
+      // `npm start`: builds, migrates the embedded database, listens on 127.0.0.1.
+      const port = await freeTcpPort();
+      const server = spawn('npm', ['start'], { cwd: clone, env: { ...env, PORT: String(port) }, detached: true });
+      let log = '';
+      server.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
+      server.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
+      try {
+        const deadline = Date.now() + 3 * MINUTES;
+        while (!log.includes('membership subgraph ready') && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        expect(log).toContain(`membership subgraph ready at http://127.0.0.1:${port}/graphql`);
+
+        // `npm run -s token` prints the token and nothing else on stdout.
+        const token = (
+          await run('npm', ['run', '-s', 'token', '--', '--email', 'ada@demo.example'], { cwd: clone, env })
+        ).stdout;
+        expect(token).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/);
+        const answer = await fetch(`http://127.0.0.1:${port}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token.trim()}` },
+          body: JSON.stringify({ query: '{ me { id email } }' }),
+        });
+        expect(await answer.json()).toEqual({
+          data: { me: { id: 'dev|ada@demo.example', email: 'ada@demo.example' } },
+        });
+      } finally {
+        process.kill(-(server.pid as number), 'SIGTERM');
+      }
+
+      const tests = await run('npm', ['test'], { cwd: clone, env, maxBuffer: 1 << 26 }).then(
+        (done) => ({ code: 0, ...done }),
+        (error: { code: number; stdout: string; stderr: string }) => error,
+      );
+      expect(tests.stderr).toMatch(/Tests:\s+\d+ passed, \d+ total/);
+      expect(tests.code).toBe(0);
+    },
+    20 * MINUTES,
+  );
+});
