@@ -21,4 +21,8 @@ export class Organization {
 
   @Column(timestampColumn('updated_at'))
   updatedAt!: Date;
+
+  /** Written by every membership change of the organization: its serialization point. */
+  @Column({ type: 'integer', default: 0 })
+  version!: number;
 }

@@ -3,7 +3,7 @@ import { createApp } from '../app';
 import { signDevelopmentToken } from '../auth/jwt';
 import { loadConfig } from '../config';
 import { openDatabase } from '../db/data-source';
-import { inTransaction } from '../db/transaction';
+import { withOrganizationLock } from '../db/transaction';
 import { createLogger } from '../logger';
 import { grantMembership } from '../services/membership.service';
 import { Role, ScopeKind, type ScopeRef } from '../../permissions/access';
@@ -101,9 +101,14 @@ async function main(): Promise<void> {
     ['dennis', wwwScope, Role.MEMBER],
   ];
   // Joining goes through invitations in real life; the demo grants the roles directly.
-  await inTransaction(db, async (em) => {
-    for (const [name, scope, role] of grants) await grantMembership(em, sub(name), scope, role);
-  });
+  await withOrganizationLock(
+    db,
+    org.id,
+    async (em) => {
+      for (const [name, scope, role] of grants) await grantMembership(em, sub(name), scope, role);
+    },
+    () => new Error('the demo organization vanished'),
+  );
 
   const invite = 'mutation($i: InviteMemberInput!) { inviteMember(input: $i) { id } }';
   await ada(invite, { i: { scope: { organizationId: org.id }, email: 'alan@demo.example', role: 'MEMBER' } });

@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, EntityTarget, FindOptionsWhere, ObjectLiteral } from 'typeorm';
 
 /**
  * Runs `work` in a transaction and returns its result.
@@ -8,8 +8,9 @@ import type { DataSource, EntityManager } from 'typeorm';
  * other. On SQLite, transactions therefore take turns through an in-process queue (the embedded
  * database serves one process anyway). MySQL/MariaDB transactions each get a pooled connection
  * and run concurrently; their check-then-write sequences lock rows (`lockForUpdate`), and a
- * transaction that InnoDB rolls back as a deadlock victim is run again (a few times at most):
- * `work` must therefore only touch the database through `em`.
+ * transaction that the server rolls back whole (deadlock victim, lock wait timeout, Galera
+ * certification failure) is run again, a few times at most, with jitter: `work` must therefore
+ * only touch the database through `em`, and have no effect outside it before it returns.
  *
  * Every write of the service goes through here, so that no write lands inside another
  * request's SQLite transaction.
@@ -20,26 +21,32 @@ export function isSqlite(db: DataSource): boolean {
   return db.options.type === 'better-sqlite3';
 }
 
-/** InnoDB chose this transaction as a deadlock victim and rolled it back whole: safe to run again. */
-function isDeadlock(error: unknown): boolean {
-  return (error as { driverError?: { errno?: number } }).driverError?.errno === 1213;
+/**
+ * The server gave up on this transaction as a whole and rolled it back, so running the whole
+ * unit of work again is safe: 1213 is InnoDB's deadlock victim — and, on a Galera cluster, the
+ * loser of certification (two nodes wrote the same row) —, 1205 a lock wait that timed out.
+ */
+function isRetryable(error: unknown): boolean {
+  const errno = (error as { driverError?: { errno?: number } }).driverError?.errno;
+  return errno === 1213 || errno === 1205;
 }
 
-const DEADLOCK_ATTEMPTS = 4;
+const ATTEMPTS = 6;
 
-async function withDeadlockRetry<T>(db: DataSource, work: (em: EntityManager) => Promise<T>): Promise<T> {
+async function withRetry<T>(db: DataSource, work: (em: EntityManager) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction(work);
     } catch (error) {
-      if (!isDeadlock(error) || attempt >= DEADLOCK_ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+      if (!isRetryable(error) || attempt >= ATTEMPTS) throw error;
+      // Full jitter on a doubling window, so that the losers of one conflict do not meet again.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
     }
   }
 }
 
 export function inTransaction<T>(db: DataSource, work: (em: EntityManager) => Promise<T>): Promise<T> {
-  if (!isSqlite(db)) return withDeadlockRetry(db, work);
+  if (!isSqlite(db)) return withRetry(db, work);
   const previous = queues.get(db) ?? Promise.resolve();
   const run = previous.then(
     () => db.transaction(work),
@@ -53,6 +60,19 @@ export function inTransaction<T>(db: DataSource, work: (em: EntityManager) => Pr
 }
 
 /**
+ * One row by its conditions, read with a lock on MySQL/MariaDB (so that it is the latest
+ * committed version, whatever the transaction read before); a plain read on SQLite.
+ */
+export async function findLocked<T extends ObjectLiteral>(
+  em: EntityManager,
+  entity: EntityTarget<T>,
+  where: FindOptionsWhere<T>,
+): Promise<T | null> {
+  const sqlite = em.connection.options.type === 'better-sqlite3';
+  return em.findOne(entity, { where, ...(sqlite ? {} : { lock: { mode: 'pessimistic_write' as const } }) });
+}
+
+/**
  * `SELECT … FOR UPDATE` on MySQL/MariaDB: a locking read that sees the latest committed rows
  * and holds them until the transaction ends. SQLite's transactions are already serialised.
  */
@@ -63,4 +83,38 @@ export async function lockForUpdate(
 ): Promise<Record<string, unknown>[]> {
   const sqlite = em.connection.options.type === 'better-sqlite3';
   return em.query(sqlite ? sql : `${sql} FOR UPDATE`, params);
+}
+
+/**
+ * The one way to change who belongs to an organization: memberships, invitations, answers,
+ * removals, billing — anything whose checks read what other such changes write.
+ *
+ * The transaction begins by *writing* the organization's row (its `version`), and only then
+ * reads what it decides on, with locking reads. On one MySQL/MariaDB server the row lock makes
+ * such transactions of one organization run one after another (other organizations are not
+ * held up), so a check (the last ADMIN, the person's organization membership, a pending
+ * invitation) cannot be made stale by a concurrent change before the write it guards. On a
+ * Galera cluster row locks stay on their node, and only two transactions that write the same
+ * row conflict: writing the organization row makes every pair of them conflict, and the loser
+ * fails certification at commit and is run again whole by `inTransaction`. SQLite's
+ * transactions already take turns.
+ *
+ * Throws `notFound` when the organization does not exist (any more).
+ */
+export function withOrganizationLock<T>(
+  db: DataSource,
+  organizationId: string,
+  work: (em: EntityManager) => Promise<T>,
+  notFound: () => Error,
+): Promise<T> {
+  return inTransaction(db, async (em) => {
+    const written = await em
+      .createQueryBuilder()
+      .update('organizations')
+      .set({ version: () => 'version + 1' })
+      .where('id = :id', { id: organizationId })
+      .execute();
+    if (written.affected !== 1) throw notFound();
+    return work(em);
+  });
 }

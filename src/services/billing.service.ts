@@ -1,8 +1,8 @@
 import { BillingProfile, WorkspaceBilling } from '../../entities/billing.entity';
 import type { Context } from '../context';
 import { ISO_COUNTRY_CODES } from '../countries';
-import { inTransaction } from '../db/transaction';
-import { BadUserInputError } from '../errors';
+import { findLocked, withOrganizationLock } from '../db/transaction';
+import { BadUserInputError, NotFoundError } from '../errors';
 import { validEmail } from '../validation';
 
 /**
@@ -106,12 +106,19 @@ export async function updateBillingProfile(
   input: object,
 ): Promise<BillingProfile> {
   const patch = changes(input, PROFILE_RULES);
-  const saved = await inTransaction(ctx.db, async (em) => {
-    const current = (await em.findOneBy(BillingProfile, { organizationId })) ?? emptyProfile(organizationId);
-    const next = Object.assign(current, patch, { organizationId, updatedAt: new Date() });
-    await em.save(BillingProfile, next);
-    return next;
-  });
+  // The organization's lock makes concurrent first updates take turns: the second finds the
+  // row the first inserted and updates it, instead of failing on the duplicate key.
+  const saved = await withOrganizationLock(
+    ctx.db,
+    organizationId,
+    async (em) => {
+      const current = (await findLocked(em, BillingProfile, { organizationId })) ?? emptyProfile(organizationId);
+      const next = Object.assign(current, patch, { organizationId, updatedAt: new Date() });
+      await em.save(BillingProfile, next);
+      return next;
+    },
+    () => new NotFoundError('Organization'),
+  );
   ctx.loaders.billingProfile.clear(organizationId);
   return saved;
 }
@@ -122,12 +129,23 @@ export async function updateWorkspaceBilling(
   input: object,
 ): Promise<WorkspaceBilling> {
   const patch = changes(input, WORKSPACE_RULES);
-  const saved = await inTransaction(ctx.db, async (em) => {
-    const current = (await em.findOneBy(WorkspaceBilling, { workspaceId })) ?? emptyWorkspaceBilling(workspaceId);
-    const next = Object.assign(current, patch, { workspaceId, updatedAt: new Date() });
-    await em.save(WorkspaceBilling, next);
-    return next;
-  });
+  const workspace = await ctx.loaders.workspace.load(workspaceId);
+  const workspaceNotFound = () => new NotFoundError('Workspace');
+  if (!workspace) throw workspaceNotFound();
+  const saved = await withOrganizationLock(
+    ctx.db,
+    workspace.organizationId,
+    async (em) => {
+      if ((await em.query('SELECT id FROM workspaces WHERE id = ?', [workspaceId])).length === 0) {
+        throw workspaceNotFound();
+      }
+      const current = (await findLocked(em, WorkspaceBilling, { workspaceId })) ?? emptyWorkspaceBilling(workspaceId);
+      const next = Object.assign(current, patch, { workspaceId, updatedAt: new Date() });
+      await em.save(WorkspaceBilling, next);
+      return next;
+    },
+    workspaceNotFound,
+  );
   ctx.loaders.workspaceBilling.clear(workspaceId);
   return saved;
 }

@@ -2,17 +2,17 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Invitation, InvitationStatus } from '../../entities/invitation.entity';
 import type { Membership } from '../../entities/membership.entity';
-import { OutboxEmail, OutboxStatus } from '../../entities/outbox-email.entity';
 import { mayGrantRole, Role, ROLES_BY_SCOPE, ScopeKind, scopeId, type ScopeRef } from '../../permissions/access';
 import { InvitationPreview } from '../../resolvers/types/invitation-preview';
 import type { Context } from '../context';
 import { toCount, toSqlDateTime } from '../db/sql';
-import { inTransaction, lockForUpdate } from '../db/transaction';
+import { findLocked, withOrganizationLock } from '../db/transaction';
 import { BadUserInputError, DomainRuleError, ForbiddenError, NotFoundError } from '../errors';
-import { type InvitationEmailFacts, queueInvitationEmail, redactTokens } from '../mail/invitation-email';
+import { type InvitationEmailFacts, queueInvitationEmail } from '../mail/invitation-email';
+import { cancelQueuedEmails, settle } from './invitation-settlement';
 import { validEmail } from '../validation';
 import { scopeOfRow } from '../viewer-access';
-import { grantMembership } from './membership.service';
+import { assertScopeExists, grantMembership } from './membership.service';
 import { findScope, requireViewer } from './scope.service';
 
 /**
@@ -100,23 +100,6 @@ async function checkRateLimit(ctx: Context, em: EntityManager, organizationId: s
   }
 }
 
-/** Outbox rows of an invitation that have not gone out: withdrawn, with their dead link redacted. */
-async function cancelQueuedEmails(em: EntityManager, invitationId: string): Promise<void> {
-  const queued = await em.findBy(OutboxEmail, { invitationId, status: OutboxStatus.PENDING });
-  for (const email of queued) {
-    await em.update(
-      OutboxEmail,
-      { id: email.id, status: OutboxStatus.PENDING },
-      {
-        status: OutboxStatus.CANCELLED,
-        textBody: redactTokens(email.textBody),
-        htmlBody: redactTokens(email.htmlBody),
-        updatedAt: new Date(),
-      },
-    );
-  }
-}
-
 const pendingKeyOf = (scope: ScopeRef, email: string) => `${scopeId(scope)}:${email}`;
 
 /** SPEC §4: creates a PENDING invitation and queues its email in the same transaction. */
@@ -159,41 +142,50 @@ export async function inviteMember(
   });
   const facts = await emailFacts(ctx, invitation);
 
-  await inTransaction(ctx.db, async (em) => {
-    await lockForUpdate(em, 'SELECT id FROM organizations WHERE id = ?', [scope.organizationId]);
-    const member = await em.query(
-      'SELECT m.id FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.scope_id = ? AND u.email = ?',
-      [invitation.scopeId, email],
-    );
-    if (member.length > 0)
-      throw new DomainRuleError('ALREADY_MEMBER', 'This address already belongs to a member here.');
-    const existing = await em.findOneBy(Invitation, { pendingKey: invitation.pendingKey as string });
-    if (existing) {
-      if (existing.effectiveStatus(now) === InvitationStatus.PENDING) {
-        throw new DomainRuleError(
-          'INVITATION_PENDING',
-          'An invitation to this address is already pending here; resend it instead.',
-        );
-      }
-      // An expired invitation no longer blocks a new one: it is settled as EXPIRED.
-      await em.update(
-        Invitation,
-        { id: existing.id },
-        { status: InvitationStatus.EXPIRED, pendingKey: null, updatedAt: now },
+  const scopeNotFound = () => new NotFoundError('Scope');
+  await withOrganizationLock(
+    ctx.db,
+    scope.organizationId,
+    async (em) => {
+      // The scope may have gone since the rule looked (even earlier in this same request).
+      await assertScopeExists(em, scope);
+      const member = await em.query(
+        'SELECT m.id FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.scope_id = ? AND u.email = ?',
+        [invitation.scopeId, email],
       );
-      await cancelQueuedEmails(em, existing.id);
-    }
-    await checkRateLimit(ctx, em, scope.organizationId);
-    await em.insert(Invitation, invitation);
-    await queueInvitationEmail(em, ctx.config, invitation, facts, token);
-  });
+      if (member.length > 0)
+        throw new DomainRuleError('ALREADY_MEMBER', 'This address already belongs to a member here.');
+      const existing = await findLocked(em, Invitation, { pendingKey: invitation.pendingKey as string });
+      if (existing) {
+        if (existing.effectiveStatus(now) === InvitationStatus.PENDING) {
+          throw new DomainRuleError(
+            'INVITATION_PENDING',
+            'An invitation to this address is already pending here; resend it instead.',
+          );
+        }
+        // An expired invitation no longer blocks a new one: it is settled as EXPIRED.
+        await em.update(
+          Invitation,
+          { id: existing.id },
+          { status: InvitationStatus.EXPIRED, pendingKey: null, updatedAt: now },
+        );
+        await cancelQueuedEmails(em, existing.id);
+      }
+      await checkRateLimit(ctx, em, scope.organizationId);
+      await em.insert(Invitation, invitation);
+      await queueInvitationEmail(em, ctx.config, invitation, facts, token);
+    },
+    scopeNotFound,
+  );
   ctx.outbox?.nudge();
   return invitation;
 }
 
+const invitationNotFound = () => new NotFoundError('Invitation');
+
 async function mustFindInvitation(ctx: Context, id: string): Promise<Invitation> {
   const invitation = await ctx.loaders.invitation.load(id);
-  if (!invitation) throw new NotFoundError('Invitation');
+  if (!invitation) throw invitationNotFound();
   return invitation;
 }
 
@@ -209,23 +201,27 @@ export async function resendInvitation(ctx: Context, id: string): Promise<Invita
   const now = new Date();
   const expiresAt = new Date(now.getTime() + ctx.config.invitationTtlHours * HOUR);
   const facts = await emailFacts(ctx, Object.assign(new Invitation(), invitation, { expiresAt }));
-  await inTransaction(ctx.db, async (em) => {
-    await lockForUpdate(em, 'SELECT id FROM organizations WHERE id = ?', [invitation.organizationId]);
-    await checkRateLimit(ctx, em, invitation.organizationId);
-    const result = await em
-      .createQueryBuilder()
-      .update(Invitation)
-      .set({ tokenHash: hash, expiresAt, updatedAt: now })
-      .where('id = :id AND status = :pending AND expires_at > :now', {
-        id,
-        pending: InvitationStatus.PENDING,
-        now: toSqlDateTime(now),
-      })
-      .execute();
-    if (result.affected !== 1) throw notPending();
-    await cancelQueuedEmails(em, id);
-    await queueInvitationEmail(em, ctx.config, invitation, facts, token);
-  });
+  await withOrganizationLock(
+    ctx.db,
+    invitation.organizationId,
+    async (em) => {
+      await checkRateLimit(ctx, em, invitation.organizationId);
+      const result = await em
+        .createQueryBuilder()
+        .update(Invitation)
+        .set({ tokenHash: hash, expiresAt, updatedAt: now })
+        .where('id = :id AND status = :pending AND expires_at > :now', {
+          id,
+          pending: InvitationStatus.PENDING,
+          now: toSqlDateTime(now),
+        })
+        .execute();
+      if (result.affected !== 1) throw notPending();
+      await cancelQueuedEmails(em, id);
+      await queueInvitationEmail(em, ctx.config, invitation, facts, token);
+    },
+    invitationNotFound,
+  );
   ctx.outbox?.nudge();
   return Object.assign(invitation, { tokenHash: hash, expiresAt, updatedAt: now });
 }
@@ -235,34 +231,21 @@ export async function revokeInvitation(ctx: Context, id: string): Promise<Invita
   const invitation = await mustFindInvitation(ctx, id);
   if (invitation.effectiveStatus() !== InvitationStatus.PENDING) throw notPending();
   const now = new Date();
-  await inTransaction(ctx.db, async (em) => {
-    if (!(await settle(em, id, InvitationStatus.REVOKED, now))) throw notPending();
-    await cancelQueuedEmails(em, id);
-  });
+  await withOrganizationLock(
+    ctx.db,
+    invitation.organizationId,
+    async (em) => {
+      if (!(await settle(em, id, InvitationStatus.REVOKED, now))) throw notPending();
+      await cancelQueuedEmails(em, id);
+    },
+    invitationNotFound,
+  );
   return Object.assign(invitation, {
     status: InvitationStatus.REVOKED,
     pendingKey: null,
     answeredAt: now,
     updatedAt: now,
   });
-}
-
-/**
- * Moves a PENDING, unexpired invitation to its final status. A conditional update: of two racing
- * answers only one changes the row, and the affected-row count says which.
- */
-async function settle(em: EntityManager, id: string, status: InvitationStatus, now: Date): Promise<boolean> {
-  const result = await em
-    .createQueryBuilder()
-    .update(Invitation)
-    .set({ status, pendingKey: null, answeredAt: now, updatedAt: now })
-    .where('id = :id AND status = :pending AND expires_at > :now', {
-      id,
-      pending: InvitationStatus.PENDING,
-      now: toSqlDateTime(now),
-    })
-    .execute();
-  return result.affected === 1;
 }
 
 /**
@@ -311,13 +294,20 @@ export async function acceptInvitation(
   const viewer = requireViewer(ctx);
   const invitation = await invitationToAnswer(ctx, input);
   let raceLost = false;
-  const membership = await inTransaction(ctx.db, async (em) => {
-    if (!(await settle(em, invitation.id, InvitationStatus.ACCEPTED, new Date()))) {
-      raceLost = true;
-      return null;
-    }
-    return grantMembership(em, viewer.id, scopeOfRow(invitation), invitation.role);
-  });
+  const membership = await withOrganizationLock(
+    ctx.db,
+    invitation.organizationId,
+    async (em) => {
+      if (!(await settle(em, invitation.id, InvitationStatus.ACCEPTED, new Date()))) {
+        raceLost = true;
+        return null;
+      }
+      // Already holding a role there (say the organization MEMBER a workspace invitation brought):
+      // the invited role if it confers more, and the invitation ends ACCEPTED either way.
+      return grantMembership(em, viewer.id, scopeOfRow(invitation), invitation.role, 'upgrade');
+    },
+    invitationNotFound,
+  );
   if (raceLost || !membership) throw await lostRace(ctx, invitation.id);
   ctx.access.invalidate();
   return membership;
@@ -329,11 +319,16 @@ export async function declineInvitation(
 ): Promise<Invitation> {
   const invitation = await invitationToAnswer(ctx, input);
   const now = new Date();
-  const changed = await inTransaction(ctx.db, async (em) => {
-    if (!(await settle(em, invitation.id, InvitationStatus.DECLINED, now))) return false;
-    await cancelQueuedEmails(em, invitation.id);
-    return true;
-  });
+  const changed = await withOrganizationLock(
+    ctx.db,
+    invitation.organizationId,
+    async (em) => {
+      if (!(await settle(em, invitation.id, InvitationStatus.DECLINED, now))) return false;
+      await cancelQueuedEmails(em, invitation.id);
+      return true;
+    },
+    invitationNotFound,
+  );
   if (!changed) throw await lostRace(ctx, invitation.id);
   return Object.assign(invitation, {
     status: InvitationStatus.DECLINED,

@@ -1,11 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Membership } from '../../entities/membership.entity';
-import { mayGrantRole, Role, ROLES_BY_SCOPE, ScopeKind, scopeId, type ScopeRef } from '../../permissions/access';
+import {
+  mayGrantRole,
+  permissionsOfRole,
+  Role,
+  ROLES_BY_SCOPE,
+  ScopeKind,
+  scopeId,
+  type ScopeRef,
+} from '../../permissions/access';
 import { MemberConnection, OrganizationConnection } from '../../resolvers/types/connections';
 import type { Context } from '../context';
-import { inTransaction, lockForUpdate } from '../db/transaction';
+import { findLocked, lockForUpdate, withOrganizationLock } from '../db/transaction';
 import { BadUserInputError, DomainRuleError, ForbiddenError, NotFoundError } from '../errors';
+import { revokePendingInvitations } from './invitation-settlement';
 import { requireViewer } from './scope.service';
 import { validPageSize } from '../validation';
 import { scopeOfRow } from '../viewer-access';
@@ -107,26 +116,55 @@ function newMembership(userId: string, scope: ScopeRef, role: Role, now: Date): 
   });
 }
 
+/** Whether `next` confers strictly more than `held` at a scope of `kind` (ADMIN ⊇ ACCOUNTING ⊇ MEMBER). */
+function grantsMore(kind: ScopeKind, next: Role, held: Role): boolean {
+  const nextPermissions = permissionsOfRole(kind, next);
+  const heldPermissions = permissionsOfRole(kind, held);
+  return nextPermissions.size > heldPermissions.size && [...heldPermissions].every((p) => nextPermissions.has(p));
+}
+
+/** The scope's own row, read inside the transaction: a per-request cache may be stale. */
+export async function assertScopeExists(em: EntityManager, scope: ScopeRef): Promise<void> {
+  if (scope.kind === ScopeKind.ORGANIZATION) return; // withOrganizationLock has written its row
+  const table = scope.kind === ScopeKind.WORKSPACE ? 'workspaces' : 'domains';
+  const rows = await em.query(`SELECT id FROM ${table} WHERE id = ?`, [scopeId(scope)]);
+  if (rows.length === 0) throw new NotFoundError(scope.kind === ScopeKind.WORKSPACE ? 'Workspace' : 'Domain');
+}
+
 /**
- * Gives a person a role in a scope, inside the caller's transaction. A workspace or domain
+ * Gives a person a role in a scope. Runs inside `withOrganizationLock` of the scope's
+ * organization, so what it reads cannot change before it writes. A workspace or domain
  * membership brings the organization membership (MEMBER) with it when the person has none
  * (SPEC §1). The scope must accept the role; a person holds one role per scope.
+ *
+ * When the person already holds a role at the scope: `ifHeld: 'refuse'` is ALREADY_MEMBER;
+ * `ifHeld: 'upgrade'` (accepting an invitation) gives the new role when it confers more than the
+ * one held and keeps the held one otherwise, so that an invitation never becomes unanswerable.
  */
 export async function grantMembership(
   em: EntityManager,
   userId: string,
   scope: ScopeRef,
   role: Role,
+  ifHeld: 'refuse' | 'upgrade' = 'refuse',
 ): Promise<Membership> {
   if (!ROLES_BY_SCOPE[scope.kind].includes(role)) {
     throw new BadUserInputError(`role ${role} is not accepted at ${scope.kind.toLowerCase()} scope.`, 'role');
   }
-  const repo = em.getRepository(Membership);
-  if (await repo.existsBy({ userId, scopeId: scopeId(scope) })) {
-    throw new DomainRuleError('ALREADY_MEMBER', 'This person is already a member here.');
-  }
+  await assertScopeExists(em, scope);
   const now = new Date();
-  if (scope.kind !== ScopeKind.ORGANIZATION && !(await repo.existsBy({ userId, scopeId: scope.organizationId }))) {
+  const held = await findLocked(em, Membership, { userId, scopeId: scopeId(scope) });
+  if (held) {
+    if (ifHeld === 'refuse') throw new DomainRuleError('ALREADY_MEMBER', 'This person is already a member here.');
+    if (!grantsMore(scope.kind, role, held.role)) return held;
+    await em.update(Membership, { id: held.id }, { role, updatedAt: now });
+    return Object.assign(held, { role, updatedAt: now });
+  }
+  const repo = em.getRepository(Membership);
+  if (
+    scope.kind !== ScopeKind.ORGANIZATION &&
+    !(await findLocked(em, Membership, { userId, scopeId: scope.organizationId }))
+  ) {
     await repo.insert(
       newMembership(userId, { kind: ScopeKind.ORGANIZATION, organizationId: scope.organizationId }, Role.MEMBER, now),
     );
@@ -139,14 +177,14 @@ export async function grantMembership(
 const lastAdmin = () =>
   new DomainRuleError('LAST_ADMIN', 'An organization keeps at least one ADMIN: make someone else ADMIN first.');
 
+const memberNotFound = () => new NotFoundError('Member');
+
 /**
- * Inside a transaction, before a write that may take away an organization ADMIN: locks the
- * organization row (so that such writes on one organization run one after another on
- * MySQL/MariaDB; SQLite's transactions already do), then reads the ADMINs with a locking read,
- * which sees the latest committed rows. Throws LAST_ADMIN when `leaving` is the only one.
+ * Inside `withOrganizationLock`, before a write that may take away an organization ADMIN: reads
+ * the ADMINs with a locking read, which sees the latest committed rows. Throws LAST_ADMIN when
+ * `leaving` is the only one.
  */
 async function assertAnotherAdmin(em: EntityManager, organizationId: string, leavingUserId: string): Promise<void> {
-  await lockForUpdate(em, 'SELECT id FROM organizations WHERE id = ?', [organizationId]);
   const admins = await lockForUpdate(em, 'SELECT user_id FROM memberships WHERE scope_id = ? AND role = ?', [
     organizationId,
     Role.ADMIN,
@@ -156,15 +194,15 @@ async function assertAnotherAdmin(em: EntityManager, organizationId: string, lea
 
 /** Re-reads a membership inside the transaction (it may have changed since the rule looked). */
 async function freshMembership(em: EntityManager, id: string): Promise<Membership> {
-  const membership = await em.findOneBy(Membership, { id });
-  if (!membership) throw new NotFoundError('Member');
+  const membership = await findLocked(em, Membership, { id });
+  if (!membership) throw memberNotFound();
   return membership;
 }
 
 /** SPEC §3: a new role at the membership's scope, never above the caller's own, never the last ADMIN's. */
 export async function changeMemberRole(ctx: Context, input: { memberId: string; role: Role }): Promise<Membership> {
   const current = await ctx.loaders.membership.load(input.memberId);
-  if (!current) throw new NotFoundError('Member');
+  if (!current) throw memberNotFound();
   const scope = scopeOfRow(current);
   if (!ROLES_BY_SCOPE[scope.kind].includes(input.role)) {
     throw new BadUserInputError(`role ${input.role} is not accepted at ${scope.kind.toLowerCase()} scope.`, 'role');
@@ -172,36 +210,55 @@ export async function changeMemberRole(ctx: Context, input: { memberId: string; 
   if (!mayGrantRole(scope.kind, input.role, await ctx.access.at(scope))) {
     throw new ForbiddenError('You cannot grant a role above your own.');
   }
-  const updated = await inTransaction(ctx.db, async (em) => {
-    const membership = await freshMembership(em, input.memberId);
-    if (membership.role === input.role) return membership;
-    if (membership.scope === ScopeKind.ORGANIZATION && membership.role === Role.ADMIN) {
-      await assertAnotherAdmin(em, membership.organizationId, membership.userId);
-    }
-    const now = new Date();
-    await em.update(Membership, { id: membership.id }, { role: input.role, updatedAt: now });
-    return Object.assign(membership, { role: input.role, updatedAt: now });
-  });
+  const updated = await withOrganizationLock(
+    ctx.db,
+    current.organizationId,
+    async (em) => {
+      const membership = await freshMembership(em, input.memberId);
+      if (membership.role === input.role) return membership;
+      if (membership.scope === ScopeKind.ORGANIZATION && membership.role === Role.ADMIN) {
+        await assertAnotherAdmin(em, membership.organizationId, membership.userId);
+      }
+      const now = new Date();
+      await em.update(Membership, { id: membership.id }, { role: input.role, updatedAt: now });
+      return Object.assign(membership, { role: input.role, updatedAt: now });
+    },
+    memberNotFound,
+  );
   ctx.access.invalidate();
   ctx.loaders.membership.clear(updated.id);
   return updated;
 }
 
 /**
- * Removes a membership. At organization scope the person's workspace and domain memberships in
- * that organization go with it, in the same transaction (SPEC §3).
+ * Removes a membership, inside `withOrganizationLock`. At organization scope the person's
+ * workspace and domain memberships in that organization go with it (SPEC §3), and so do the
+ * PENDING invitations in it addressed to the person's email and those the person sent: someone
+ * removed cannot come back through an older invitation, nor through one they sent themselves.
  */
 async function removeWithin(em: EntityManager, membership: Membership): Promise<void> {
-  if (membership.scope === ScopeKind.ORGANIZATION) {
-    if (membership.role === Role.ADMIN) await assertAnotherAdmin(em, membership.organizationId, membership.userId);
-    await em.delete(Membership, { organizationId: membership.organizationId, userId: membership.userId });
-  } else {
+  if (membership.scope !== ScopeKind.ORGANIZATION) {
     await em.delete(Membership, { id: membership.id });
+    return;
   }
+  if (membership.role === Role.ADMIN) await assertAnotherAdmin(em, membership.organizationId, membership.userId);
+  await em.delete(Membership, { organizationId: membership.organizationId, userId: membership.userId });
+  const [user] = await em.query('SELECT email FROM users WHERE id = ?', [membership.userId]);
+  await revokePendingInvitations(em, membership.organizationId, {
+    email: typeof user?.email === 'string' && user.email !== '' ? user.email : null,
+    invitedById: membership.userId,
+  });
 }
 
 export async function removeMember(ctx: Context, memberId: string): Promise<string> {
-  await inTransaction(ctx.db, async (em) => removeWithin(em, await freshMembership(em, memberId)));
+  const current = await ctx.loaders.membership.load(memberId);
+  if (!current) throw memberNotFound();
+  await withOrganizationLock(
+    ctx.db,
+    current.organizationId,
+    async (em) => removeWithin(em, await freshMembership(em, memberId)),
+    memberNotFound,
+  );
   ctx.access.invalidate();
   return memberId;
 }
@@ -209,11 +266,17 @@ export async function removeMember(ctx: Context, memberId: string): Promise<stri
 /** The caller leaves the organization and everything in it; only membership is needed. */
 export async function leaveOrganization(ctx: Context, organizationId: string): Promise<string> {
   const viewer = requireViewer(ctx);
-  await inTransaction(ctx.db, async (em) => {
-    const membership = await em.findOneBy(Membership, { userId: viewer.id, scopeId: organizationId });
-    if (!membership) throw new NotFoundError('Organization');
-    await removeWithin(em, membership);
-  });
+  const notFound = () => new NotFoundError('Organization');
+  await withOrganizationLock(
+    ctx.db,
+    organizationId,
+    async (em) => {
+      const membership = await findLocked(em, Membership, { userId: viewer.id, scopeId: organizationId });
+      if (!membership) throw notFound();
+      await removeWithin(em, membership);
+    },
+    notFound,
+  );
   ctx.access.invalidate();
   return organizationId;
 }

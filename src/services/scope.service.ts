@@ -9,7 +9,7 @@ import { OutboxEmail } from '../../entities/outbox-email.entity';
 import { Workspace } from '../../entities/workspace.entity';
 import { Permission, Role, ScopeKind, type ScopeRef } from '../../permissions/access';
 import type { Context } from '../context';
-import { inTransaction } from '../db/transaction';
+import { inTransaction, withOrganizationLock } from '../db/transaction';
 import { BadUserInputError, NotFoundError, UnauthenticatedError } from '../errors';
 import { isUuid, validHostname, validName } from '../validation';
 import { domainScope, organizationScope, workspaceScope } from '../viewer-access';
@@ -137,11 +137,17 @@ export async function updateOrganization(
 /** Deletes the organization and everything in it, in one transaction. */
 export async function deleteOrganization(ctx: Context, id: string): Promise<string> {
   await mustFind(findOrganization(ctx, id), 'Organization');
-  await inTransaction(ctx.db, async (em) => {
-    await deleteScopeContents(em, { organizationId: id });
-    await em.delete(Workspace, { organizationId: id });
-    await em.delete(Organization, { id });
-  });
+  await withOrganizationLock(
+    ctx.db,
+    id,
+    async (em) => {
+      await deleteScopeContents(em, { organizationId: id });
+      await em.delete(Workspace, { organizationId: id });
+      await em.delete(Organization, { id });
+    },
+    () => new NotFoundError('Organization'),
+  );
+  ctx.loaders.organization.clear(id);
   ctx.access.invalidate();
   return id;
 }
@@ -205,11 +211,17 @@ export async function updateWorkspace(ctx: Context, id: string, input: { name?: 
 }
 
 export async function deleteWorkspace(ctx: Context, id: string): Promise<string> {
-  await mustFind(findWorkspace(ctx, id), 'Workspace');
-  await inTransaction(ctx.db, async (em) => {
-    await deleteScopeContents(em, { workspaceId: id });
-    await em.delete(Workspace, { id });
-  });
+  const workspace = await mustFind(findWorkspace(ctx, id), 'Workspace');
+  await withOrganizationLock(
+    ctx.db,
+    workspace.organizationId,
+    async (em) => {
+      await deleteScopeContents(em, { workspaceId: id });
+      await em.delete(Workspace, { id });
+    },
+    () => new NotFoundError('Workspace'),
+  );
+  ctx.loaders.workspace.clear(id);
   ctx.access.invalidate();
   return id;
 }
@@ -261,11 +273,17 @@ export async function updateDomain(ctx: Context, id: string, input: { hostname?:
 }
 
 export async function deleteDomain(ctx: Context, id: string): Promise<string> {
-  await mustFind(findDomain(ctx, id), 'Domain');
-  await inTransaction(ctx.db, async (em) => {
-    await deleteScopeContents(em, { domainId: id });
-    await em.delete(Domain, { id });
-  });
+  const domain = await mustFind(findDomain(ctx, id), 'Domain');
+  await withOrganizationLock(
+    ctx.db,
+    domain.organizationId,
+    async (em) => {
+      await deleteScopeContents(em, { domainId: id });
+      await em.delete(Domain, { id });
+    },
+    () => new NotFoundError('Domain'),
+  );
+  ctx.loaders.domain.clear(id);
   ctx.access.invalidate();
   return id;
 }

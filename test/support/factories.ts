@@ -1,5 +1,5 @@
 import { Role, ScopeKind, type ScopeRef } from '../../permissions/access';
-import { inTransaction } from '../../src/db/transaction';
+import { withOrganizationLock } from '../../src/db/transaction';
 import { grantMembership } from '../../src/services/membership.service';
 import {
   CreateDomainDocument,
@@ -37,7 +37,12 @@ export async function createDomain(h: Harness, admin: Person, workspaceId: strin
 /** Gives a person a role directly (the invitation flow is tested on its own). */
 export async function addMember(h: Harness, person: Person, scope: ScopeRef, role: Role): Promise<void> {
   await signIn(h, person);
-  await inTransaction(h.database.db, (em) => grantMembership(em, person.sub, scope, role));
+  await withOrganizationLock(
+    h.database.db,
+    scope.organizationId,
+    (em) => grantMembership(em, person.sub, scope, role),
+    () => new Error('no such organization'),
+  );
 }
 
 export const PERSONAS = [

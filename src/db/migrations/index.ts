@@ -1,5 +1,10 @@
 import { InitialSchema1764300000000 } from './1764300000000-initial-schema';
 import { InvitationsOutboxBilling1764310000000 } from './1764310000000-invitations-outbox-billing';
+import { OrganizationVersion1764320000000 } from './1764320000000-organization-version';
 
 /** Every migration, oldest first. Listed by hand so that the compiled server needs no glob. */
-export const migrations = [InitialSchema1764300000000, InvitationsOutboxBilling1764310000000];
+export const migrations = [
+  InitialSchema1764300000000,
+  InvitationsOutboxBilling1764310000000,
+  OrganizationVersion1764320000000,
+];
