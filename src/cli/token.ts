@@ -45,6 +45,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const email = values.email?.trim().toLowerCase();
   if (!email) fail('--email is required');
+  if (!/^[^@\s]+@[^@\s]+$/.test(email)) fail(`--email must be an email address, got "${email}"`);
   const hours = Number(values.hours ?? 12);
   if (!Number.isFinite(hours) || hours <= 0) fail(`--hours must be a positive number, got "${values.hours}"`);
   const config = loadConfig();
