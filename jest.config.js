@@ -6,8 +6,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // test/clone installs a whole clone (minutes): `npm run test:clone` runs it on its own.
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/clone/'],
+  // test/clone installs a whole clone (minutes) and test/cluster starts a Galera cluster: they run
+  // on their own (`npm run test:clone`, `npm run test:cluster`), and CI runs both.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/clone/', '<rootDir>/test/cluster/'],
   // jose ships ESM only: it goes through the same SWC transform as our own code.
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', swc] },
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],

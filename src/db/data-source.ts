@@ -10,6 +10,32 @@ export interface DatabaseOptions {
   /** Pool size for MySQL/MariaDB. */
   poolSize?: number;
   logger?: Logger;
+  /**
+   * Causal reads on a Galera cluster: every pooled connection starts with
+   * `SET SESSION wsrep_sync_wait = 1`, so that a read through one node sees what was committed
+   * through another before it (read-your-writes across instances). `openDatabase` sets it when
+   * the server reports `wsrep_on`.
+   */
+  causalReads?: boolean;
+}
+
+/**
+ * mysql2, with every new pooled connection first told to wait for the cluster's writes before
+ * reading. The SET is queued on the connection before anything the pool's user sends.
+ */
+function causalReadsDriver(): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mysql2 = require('mysql2') as typeof import('mysql2');
+  return {
+    ...mysql2,
+    createPool(config: import('mysql2').PoolOptions) {
+      const pool = mysql2.createPool(config);
+      pool.on('connection', (connection) => {
+        connection.query('SET SESSION wsrep_sync_wait = 1', () => undefined);
+      });
+      return pool;
+    },
+  };
 }
 
 /** Which engine a DATABASE_URL names (SPEC §8). Throws on anything else. */
@@ -62,13 +88,34 @@ export function dataSourceOptions(url: string, options: DatabaseOptions = {}): D
     connectTimeout: 5000,
     poolSize: options.poolSize ?? 10,
     extra: { waitForConnections: true, queueLimit: 200, enableKeepAlive: true },
+    ...(options.causalReads ? { driver: causalReadsDriver() } : {}),
   } as DataSourceOptions;
 }
 
-/** Opens the database and brings its schema up to date. */
+/** Whether the server is a Galera cluster node (`@@wsrep_on`); false for SQLite and MySQL. */
+export async function isGaleraNode(db: DataSource): Promise<boolean> {
+  if (db.options.type !== 'mariadb' && db.options.type !== 'mysql') return false;
+  try {
+    const [row] = await db.query('SELECT @@wsrep_on AS wsrep');
+    return Number(row?.wsrep) === 1;
+  } catch {
+    return false; // MySQL has no such variable
+  }
+}
+
+/**
+ * Opens the database and brings its schema up to date. On a Galera cluster node the pool is
+ * opened again with causal reads, so that no session reads before it has seen the cluster's
+ * earlier commits.
+ */
 export async function openDatabase(url: string, options: DatabaseOptions = {}): Promise<DataSource> {
-  const dataSource = new DataSource(dataSourceOptions(url, options));
+  let dataSource = new DataSource(dataSourceOptions(url, options));
   await dataSource.initialize();
+  if (options.causalReads === undefined && (await isGaleraNode(dataSource))) {
+    await dataSource.destroy();
+    dataSource = new DataSource(dataSourceOptions(url, { ...options, causalReads: true }));
+    await dataSource.initialize();
+  }
   await dataSource.runMigrations({ transaction: 'each' });
   return dataSource;
 }

@@ -85,8 +85,8 @@ describe.each(TEST_DATABASES)('integrity under concurrency on %s', (kind) => {
     }
   });
 
-  it('an organization-ADMIN invitation stays answerable after a workspace invitation made the person a MEMBER (10 rounds, in order and at once)', async () => {
-    for (let round = 0; round < 10; round++) {
+  it('an organization-ADMIN invitation stays answerable after a workspace invitation made the person a MEMBER (20 rounds, in order and at once)', async () => {
+    for (let round = 0; round < 20; round++) {
       const admin = await h.person('admin');
       const u = await h.person('u');
       const org = await createOrganization(h, admin, `Two invitations ${round}`);
@@ -119,8 +119,8 @@ describe.each(TEST_DATABASES)('integrity under concurrency on %s', (kind) => {
     expect(invitation.status).toBe(InvitationStatus.ACCEPTED);
   });
 
-  it('six concurrent first updates of a billing profile all succeed, and one profile remains (10 rounds)', async () => {
-    for (let round = 0; round < 10; round++) {
+  it('six concurrent first updates of a billing profile all succeed, and one profile remains (20 rounds)', async () => {
+    for (let round = 0; round < 20; round++) {
       const admin = await h.person('admin');
       const org = await createOrganization(h, admin, `Billing ${round}`);
       const results = await Promise.all(
