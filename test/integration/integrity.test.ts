@@ -201,7 +201,8 @@ describe.each(TEST_DATABASES)('integrity under concurrency on %s', (kind) => {
   };
   const command = fc.record<Command>({
     op: fc.constantFrom('invite', 'accept', 'remove', 'leave', 'role'),
-    who: fc.integer({ min: 0, max: 3 }),
+    // Two people only, so that commands often meet on the same person.
+    who: fc.integer({ min: 0, max: 1 }),
     by: fc.integer({ min: 0, max: 1 }),
     ws: fc.boolean(),
     role: fc.constantFrom(Role.ADMIN, Role.ACCOUNTING, Role.MEMBER),
@@ -210,7 +211,7 @@ describe.each(TEST_DATABASES)('integrity under concurrency on %s', (kind) => {
   it('random interleavings of invite, accept, remove, leave and change-role keep every invariant', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.array(command, { minLength: 2, maxLength: 6 }), { minLength: 3, maxLength: 5 }),
+        fc.array(fc.array(command, { minLength: 3, maxLength: 8 }), { minLength: 3, maxLength: 6 }),
         async (batches) => {
           const admins = [await h.person('admin-a'), await h.person('admin-b')];
           const people = [await h.person('p0'), await h.person('p1'), await h.person('p2'), await h.person('p3')];
@@ -265,7 +266,7 @@ describe.each(TEST_DATABASES)('integrity under concurrency on %s', (kind) => {
           }
         },
       ),
-      { numRuns: 12 },
+      { numRuns: 25 },
     );
   });
 });
