@@ -12,6 +12,7 @@ export class User {
   @PrimaryColumn({ type: 'varchar', length: 255 })
   id!: string;
 
+  /** Compared bytewise on both databases (utf8mb4_bin on MariaDB): émile@ is not emile@. */
   @Field(() => String)
   @Directive('@shareable')
   @Column({ type: 'varchar', length: 254 })
@@ -24,6 +25,13 @@ export class User {
   @Directive('@shareable')
   @Column({ name: 'display_name', type: 'varchar', length: 255, nullable: true })
   displayName!: string | null;
+
+  /**
+   * Email and display name folded for search (NFC, lower case), written with the record; on
+   * MariaDB it compares bytewise (utf8mb4_bin), as SQLite does.
+   */
+  @Column({ name: 'search_key', type: 'varchar', length: 520, default: '' })
+  searchKey!: string;
 
   @Column(timestampColumn('created_at'))
   createdAt!: Date;

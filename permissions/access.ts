@@ -188,6 +188,15 @@ export function accessAt(scope: ScopeRef, memberships: readonly MembershipFact[]
   return { role: displayedRole(grants), grants, permissions: permissionsFor(scope.kind, grants) };
 }
 
+/**
+ * Whether a caller who may READ a scope sees all of it. A member of a domain with no role in
+ * its workspace holds the workspace's READ only to see its id, name and organization (and their
+ * own domains in it): nothing else of it, such as when it was created.
+ */
+export function seesWholeScope(access: Access): boolean {
+  return access.permissions.has(Permission.READ) && access.grants.some((grant) => grant !== Grant.DOMAIN_MEMBER);
+}
+
 /** Permissions a role confers when held at a scope (used to decide who may grant it). */
 export function permissionsOfRole(kind: ScopeKind, role: Role): Set<Permission> {
   return permissionsFor(kind, [roleGrant(role)]);

@@ -6,6 +6,7 @@ import { canOnParent } from './rules/can-on-parent.rule';
 import { canReadOrIsInvited } from './rules/can-read-or-is-invited.rule';
 import { isAuthenticated } from './rules/is-authenticated.rule';
 import { isSelf, isSelfOrSharesOrganization } from './rules/user-visibility.rule';
+import { seesWholeScopeOfParent } from './rules/sees-whole-scope.rule';
 import type { Target } from './scopes';
 
 /**
@@ -96,6 +97,7 @@ export const permissions = shield(
       '*': canOnParent(P.READ),
       id: canReadOrIsInvited,
       name: canReadOrIsInvited,
+      createdAt: seesWholeScopeOfParent,
       members: canOnParent(P.READ_MEMBERS),
       invitations: canOnParent(P.INVITE_MEMBERS),
       billing: canOnParent(P.READ_BILLING),

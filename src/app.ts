@@ -122,7 +122,7 @@ export async function createApp(
 
   const apollo = new ApolloServer<Context>({
     schema,
-    formatError: createErrorFormatter(),
+    formatError: createErrorFormatter(config.production),
     includeStacktraceInErrorResponses: false,
     introspection: !config.production,
     hideSchemaDetailsFromClientErrors: config.production,

@@ -15,6 +15,8 @@ export interface AuthConfig {
   audience?: string;
   /** True when `jwtSecret` is the built-in development secret. */
   usingDevelopmentSecret: boolean;
+  /** Longest lifetime (`exp` − `iat`) a token may have; one without `exp` is refused. */
+  maxTokenHours?: number;
 }
 
 export interface Config {
@@ -32,10 +34,10 @@ export interface Config {
   invitationTtlHours: number;
   invitationsPerHour: number;
   routerSecret?: string;
-  /** Outbox: first retry delay (doubles each attempt, capped at an hour). */
+  /** Outbox: first retry delay (doubles each attempt, up to `mailRetryMaxMs`). */
   mailRetryBaseMs: number;
-  /** Outbox: attempts before an email is marked FAILED. */
-  mailMaxAttempts: number;
+  /** Outbox: the longest delay between two attempts. */
+  mailRetryMaxMs: number;
   /** Outbox: how often the dispatcher looks for due emails. */
   outboxPollMs: number;
   /** SPEC §9. */
@@ -46,6 +48,8 @@ export interface Config {
 export const DEVELOPMENT_JWT_SECRET = 'membership-subgraph-development-secret-do-not-use-in-production';
 
 export const DEFAULT_DATABASE_URL = 'sqlite:data/dev.sqlite';
+
+export const DEFAULT_MAX_TOKEN_HOURS = 24;
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -119,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       issuer: optional(env, 'AUTH_ISSUER'),
       audience: optional(env, 'AUTH_AUDIENCE'),
       usingDevelopmentSecret,
+      maxTokenHours: positiveInt(env, 'AUTH_MAX_TOKEN_HOURS', DEFAULT_MAX_TOKEN_HOURS),
     },
     smtpUrl: optional(env, 'SMTP_URL'),
     mailFrom: optional(env, 'MAIL_FROM') ?? 'Membership <no-reply@localhost>',
@@ -127,7 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     invitationsPerHour: positiveInt(env, 'INVITATIONS_PER_HOUR', 100),
     routerSecret: optional(env, 'ROUTER_SECRET'),
     mailRetryBaseMs: positiveInt(env, 'MAIL_RETRY_BASE_MS', 5000),
-    mailMaxAttempts: positiveInt(env, 'MAIL_MAX_ATTEMPTS', 8),
+    mailRetryMaxMs: positiveInt(env, 'MAIL_RETRY_MAX_MS', 15 * 60_000),
     outboxPollMs: positiveInt(env, 'OUTBOX_POLL_MS', 2000),
     limits: {
       maxDepth: positiveInt(env, 'QUERY_MAX_DEPTH', DEFAULT_QUERY_LIMITS.maxDepth),
@@ -136,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxTokens: positiveInt(env, 'QUERY_MAX_TOKENS', DEFAULT_QUERY_LIMITS.maxTokens),
       maxCost: positiveInt(env, 'QUERY_MAX_COST', DEFAULT_QUERY_LIMITS.maxCost),
       maxBodyBytes: positiveInt(env, 'REQUEST_MAX_BYTES', DEFAULT_QUERY_LIMITS.maxBodyBytes),
+      maxRepresentations: positiveInt(env, 'QUERY_MAX_REPRESENTATIONS', DEFAULT_QUERY_LIMITS.maxRepresentations),
     },
   };
 }

@@ -15,6 +15,11 @@ export const PUBLIC_ERROR_CODES = [
   'RATE_LIMITED',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
+  // Apollo Server's own answers to malformed requests: client mistakes, never our errors.
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 
@@ -79,9 +84,19 @@ export class BadUserInputError extends AppError {
 /** Errors whose code comes from this service's own rules (SPEC §3–§4). */
 export class DomainRuleError extends AppError {
   constructor(
-    readonly code: Exclude<ErrorCode, 'INTERNAL_SERVER_ERROR' | 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_VALIDATION_FAILED'>,
+    readonly code: Exclude<
+      ErrorCode,
+      | 'INTERNAL_SERVER_ERROR'
+      | 'GRAPHQL_PARSE_FAILED'
+      | 'GRAPHQL_VALIDATION_FAILED'
+      | 'BAD_REQUEST'
+      | 'PERSISTED_QUERY_NOT_FOUND'
+      | 'PERSISTED_QUERY_NOT_SUPPORTED'
+      | 'OPERATION_RESOLUTION_FAILURE'
+    >,
     message: string,
+    extensions: Record<string, unknown> = {},
   ) {
-    super(message, code);
+    super(message, code, extensions);
   }
 }

@@ -23,13 +23,23 @@ function isUnexpected(formatted: GraphQLFormattedError, error: unknown): boolean
 }
 
 /**
+ * graphql-js suggests names ("Did you mean the enum value "ADMIN"?") in validation and in variable
+ * coercion messages; Apollo's `hideSchemaDetailsFromClientErrors` covers the first only. In
+ * production none may reach a client: they reveal the schema that introspection hides.
+ */
+export function withoutSuggestions(message: string): string {
+  return message.replace(/\s*Did you mean [^?]*\?/g, '');
+}
+
+/**
  * The last gate before an error leaves the server. The service's own errors and Apollo's parse,
  * validation and variable errors keep their message and code; everything else (a database
  * error, a bug) becomes a bare INTERNAL_SERVER_ERROR, so that no SQL, stack or internal detail
  * ever reaches a client (it is logged, with the request id, by `requestLogPlugin`).
  */
-export function createErrorFormatter() {
+export function createErrorFormatter(production = false) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    if (production) formatted = { ...formatted, message: withoutSuggestions(formatted.message) };
     if (isUnexpected(formatted, error)) {
       return {
         message: 'Internal server error',

@@ -20,6 +20,8 @@ export interface QueryLimits {
   maxTokens: number;
   maxCost: number;
   maxBodyBytes: number;
+  /** `_entities` representations in one request. */
+  maxRepresentations: number;
 }
 
 export const DEFAULT_QUERY_LIMITS: QueryLimits = {
@@ -29,6 +31,7 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   maxTokens: 1000,
   maxCost: 5000,
   maxBodyBytes: 100_000,
+  maxRepresentations: 100,
 };
 
 /** A refusal of SPEC §9: a validation error, HTTP 400, before execution. */
@@ -48,20 +51,28 @@ export function limitValidationRules(limits: QueryLimits): ValidationRule[] {
   };
   return [
     maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true, ...report }),
-    maxAliasesRule({ n: limits.maxAliases, ...report }),
+    // Every alias counts, `__typename` ones too (GraphQL Armor lets those through by default).
+    maxAliasesRule({ n: limits.maxAliases, allowList: [], ...report }),
     maxDirectivesRule({ n: limits.maxDirectives, ...report }),
   ] as unknown as ValidationRule[];
 }
 
 /**
- * The cost of SPEC §9: an object field costs 2, a scalar 1, and a field with a `first` argument
- * (a connection) costs its children times `first` (its default, 50, when not given).
+ * The cost of SPEC §9: an object field costs 2, a scalar 1, a field with a `first` argument
+ * (a connection) costs its children times `first`, and `_entities` its selection once per
+ * representation. `seen` records the most representations one `_entities` field carries.
  */
-export const costEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
-  const own = isLeafType(getNamedType(field.type)) ? 1 : 2;
-  const first = typeof args.first === 'number' && args.first > 0 ? args.first : 1;
-  return own + childComplexity * first;
-};
+function costEstimator(seen: { representations: number }): ComplexityEstimator {
+  return ({ field, args, childComplexity }) => {
+    const own = isLeafType(getNamedType(field.type)) ? 1 : 2;
+    if (field.name === '_entities' && Array.isArray(args.representations)) {
+      seen.representations = Math.max(seen.representations, args.representations.length);
+      return own + childComplexity * args.representations.length;
+    }
+    const first = typeof args.first === 'number' && args.first > 0 ? args.first : 1;
+    return own + childComplexity * first;
+  };
+}
 
 /**
  * Refuses an operation whose cost exceeds the limit, once its variables are known (so that
@@ -72,19 +83,38 @@ export function costLimitPlugin(limits: QueryLimits): ApolloServerPlugin {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, schema }) {
-          let cost: number;
+          let measured: { cost: number; representations: number };
           try {
-            cost = operationCost(schema, document, request.variables ?? {}, request.operationName ?? undefined);
+            measured = measureOperation(schema, document, request.variables ?? {}, request.operationName ?? undefined);
           } catch {
             // Variables that do not fit the operation: execution refuses them with BAD_USER_INPUT
             // before anything runs, so there is nothing to cost.
             return;
           }
-          if (cost > limits.maxCost) throw limitError(`Query cost ${cost} exceeds the limit of ${limits.maxCost}.`);
+          if (measured.representations > limits.maxRepresentations) {
+            throw limitError(
+              `_entities carries ${measured.representations} representations; the limit is ${limits.maxRepresentations}.`,
+            );
+          }
+          if (measured.cost > limits.maxCost) {
+            throw limitError(`Query cost ${measured.cost} exceeds the limit of ${limits.maxCost}.`);
+          }
         },
       };
     },
   };
+}
+
+/** An operation's cost, and the most `_entities` representations it carries. */
+export function measureOperation(
+  schema: GraphQLSchema,
+  document: Parameters<typeof getComplexity>[0]['query'],
+  variables: Record<string, unknown>,
+  operationName?: string,
+): { cost: number; representations: number } {
+  const seen = { representations: 0 };
+  const cost = getComplexity({ schema, query: document, variables, operationName, estimators: [costEstimator(seen)] });
+  return { cost, representations: seen.representations };
 }
 
 export function operationCost(
@@ -93,7 +123,7 @@ export function operationCost(
   variables: Record<string, unknown>,
   operationName?: string,
 ): number {
-  return getComplexity({ schema, query: document, variables, operationName, estimators: [costEstimator] });
+  return measureOperation(schema, document, variables, operationName).cost;
 }
 
 /** graphql-js reports its own token limit as a syntax error; SPEC §9 calls it a validation error. */

@@ -19,6 +19,7 @@ import { referenceResolvers } from '../resolvers/reference.resolvers';
 import { DateTimeScalar } from '../resolvers/types/date-time.scalar';
 import { UserResolver } from '../resolvers/user.resolver';
 import { WorkspaceResolver } from '../resolvers/workspace.resolver';
+import { BadUserInputError } from './errors';
 
 export const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])';
@@ -48,10 +49,38 @@ async function buildUnguarded(): Promise<GraphQLSchema> {
   for (const [typeName, resolver] of Object.entries(referenceResolvers)) {
     resolvers[typeName] = { ...resolvers[typeName], ...resolver };
   }
-  return buildSubgraphSchema({
-    typeDefs: parse(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(typeGraphqlSchema)}`),
-    resolvers: resolvers as never,
-  });
+  return withCheckedRepresentations(
+    buildSubgraphSchema({
+      typeDefs: parse(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(typeGraphqlSchema)}`),
+      resolvers: resolvers as never,
+    }),
+  );
+}
+
+const ENTITY_TYPES = new Set(['User', 'Organization', 'Workspace', 'Domain']);
+
+/**
+ * `_entities` representations are client input: one naming no entity type of ours, or without a
+ * string `id`, is BAD_USER_INPUT before anything is read (@apollo/subgraph would throw a plain
+ * error, which reads as INTERNAL_SERVER_ERROR and floods the error log).
+ */
+function withCheckedRepresentations(schema: GraphQLSchema): GraphQLSchema {
+  const field = schema.getQueryType()?.getFields()._entities;
+  const resolve = field?.resolve;
+  if (!field || !resolve) throw new Error('the subgraph schema has no _entities resolver');
+  field.resolve = (source, args: { representations: unknown[] }, context, info) => {
+    args.representations.forEach((representation, index) => {
+      const { __typename, id } = (representation ?? {}) as Record<string, unknown>;
+      if (typeof __typename !== 'string' || !ENTITY_TYPES.has(__typename) || typeof id !== 'string') {
+        throw new BadUserInputError(
+          `representations[${index}] must be { __typename: User, Organization, Workspace or Domain, id: a string }.`,
+          'representations',
+        );
+      }
+    });
+    return resolve(source, args, context, info);
+  };
+  return schema;
 }
 
 /**

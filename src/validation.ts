@@ -2,16 +2,35 @@ import { BadUserInputError } from './errors';
 
 /** Input rules of SPEC §5. Each returns the normalised value or throws BAD_USER_INPUT naming the field. */
 
+/**
+ * C0 and C1 control characters, line and paragraph separators, and the bidirectional embeddings,
+ * overrides and isolates: none has a place in a name, and each can break a log line or disguise
+ * text in an email subject ("Trojan Source").
+ */
+const FORBIDDEN_IN_NAMES = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+
+/** A name from a token's claims: what the rules forbid is dropped rather than refused. */
+export function cleanClaimName(value: string): string | null {
+  const name = [...value.normalize('NFC').replace(new RegExp(FORBIDDEN_IN_NAMES.source, 'gu'), '').trim()]
+    .slice(0, 255)
+    .join('');
+  return name === '' ? null : name;
+}
+
+/**
+ * A name: trimmed, normalised to NFC, 1–100 characters counted as Unicode code points (an emoji
+ * is one, as the database's utf8mb4 column counts it; a flag of two regional indicators is two).
+ */
 export function validName(value: string, field = 'name'): string {
-  const trimmed = value.trim();
-  if (trimmed.length < 1 || trimmed.length > 100) {
+  const name = value.normalize('NFC').trim();
+  const length = [...name].length;
+  if (length < 1 || length > 100) {
     throw new BadUserInputError(`${field} must be 1 to 100 characters long.`, field);
   }
-  // Control characters have no business in a display name and break logs and emails.
-  if (/[\u0000-\u001f\u007f]/.test(trimmed)) {
-    throw new BadUserInputError(`${field} must not contain control characters.`, field);
+  if (FORBIDDEN_IN_NAMES.test(name)) {
+    throw new BadUserInputError(`${field} must not contain control characters or bidirectional overrides.`, field);
   }
-  return trimmed;
+  return name;
 }
 
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
@@ -51,7 +70,7 @@ const EMAIL =
 
 /** Trims and lower-cases an email address and checks it (≤ 254 characters). */
 export function validEmail(value: string, field = 'email'): string {
-  const email = value.trim().toLowerCase();
+  const email = value.normalize('NFC').trim().toLowerCase();
   if (email.length > 254 || !EMAIL.test(email)) {
     throw new BadUserInputError(`${field} must be a valid email address.`, field);
   }

@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { AuthConfig } from '../config';
+import { cleanClaimName } from '../validation';
 
 /** The claims the service uses (SPEC §6). */
 export interface Identity {
@@ -18,9 +19,8 @@ export type TokenVerifier = (token: string) => Promise<TokenCheck>;
 
 function identityFrom(payload: JWTPayload): Identity | null {
   if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 255) return null;
-  const email = typeof payload.email === 'string' ? payload.email.trim().toLowerCase() : '';
-  const name =
-    typeof payload.name === 'string' && payload.name.trim() !== '' ? payload.name.trim().slice(0, 255) : null;
+  const email = typeof payload.email === 'string' ? payload.email.normalize('NFC').trim().toLowerCase() : '';
+  const name = typeof payload.name === 'string' ? cleanClaimName(payload.name) : null;
   return {
     sub: payload.sub,
     email: email.length <= 254 ? email : '',
@@ -31,7 +31,8 @@ function identityFrom(payload: JWTPayload): Identity | null {
 
 /**
  * A verifier for bearer tokens: HS256 with the shared secret, or RS256/ES256 with keys from
- * the JWKS endpoint. Issuer and audience are checked when configured. A refused token is never
+ * the JWKS endpoint. Issuer and audience are checked when configured, and the token must carry
+ * `exp` within `maxTokenHours` of its issue. A refused token is never
  * an exception here: it is TOKEN_EXPIRED when its signature and claims hold but `exp` has
  * passed (the client should sign in again), and TOKEN_INVALID for everything else (`alg: none`,
  * a wrong signature, issuer or audience, a token not yet valid, garbage), with no hint of which
@@ -57,23 +58,32 @@ export function createTokenVerifier(auth: AuthConfig): TokenVerifier {
   // memory of verified tokens spares the signature check on a client's next requests. Only
   // successes are remembered, each until its own `exp`.
   const verified = new Map<string, { identity: Identity; expiresAt: number }>();
+  const maxLifetimeSeconds = (auth.maxTokenHours ?? 24) * 3600;
   return async (token) => {
     const known = verified.get(token);
     if (known && known.expiresAt > Date.now()) return { identity: known.identity };
     try {
       const payload = await verify(token);
       const identity = identityFrom(payload);
-      if (!identity) return { rejected: 'TOKEN_INVALID' };
-      if (typeof payload.exp === 'number') {
-        if (verified.size >= 10_000) verified.clear();
-        verified.set(token, { identity, expiresAt: payload.exp * 1000 });
-      }
+      if (!identity || !lifetimeAllowed(payload, maxLifetimeSeconds)) return { rejected: 'TOKEN_INVALID' };
+      if (verified.size >= 10_000) verified.clear();
+      verified.set(token, { identity, expiresAt: (payload.exp as number) * 1000 });
       return { identity };
     } catch (error) {
       // jose checks the signature before the time claims: an expired token is a genuine one.
       return { rejected: error instanceof errors.JWTExpired ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID' };
     }
   };
+}
+
+/**
+ * A token must expire, and not too far ahead: a leaked token without `exp` would be valid
+ * forever, since JWTs cannot be revoked. The lifetime is `exp` − `iat` (from now without `iat`).
+ */
+function lifetimeAllowed(payload: JWTPayload, maxSeconds: number): boolean {
+  if (typeof payload.exp !== 'number') return false;
+  const issuedAt = typeof payload.iat === 'number' ? payload.iat : Date.now() / 1000;
+  return payload.exp - issuedAt <= maxSeconds;
 }
 
 /** Reads `Authorization: Bearer <token>`; anything else is no token. */

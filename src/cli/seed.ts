@@ -35,7 +35,7 @@ async function main(): Promise<void> {
       sub: sub(name),
       email: email(name),
       name: PEOPLE[name].name,
-      ttlSeconds: 7 * 24 * 3600,
+      ttlSeconds: (config.auth.maxTokenHours ?? 24) * 3600,
       issuer: config.auth.issuer,
       audience: config.auth.audience,
     });
@@ -117,16 +117,16 @@ async function main(): Promise<void> {
 
   await app.apollo.stop();
   await db.destroy();
-  printSummary(org.id, tokens);
+  printSummary(org.id, tokens, config.auth.maxTokenHours ?? 24);
 }
 
-function printSummary(organizationId: string, tokens: Record<Name, string>): void {
+function printSummary(organizationId: string, tokens: Record<Name, string>, hours: number): void {
   const lines = [
     `Seeded "${DEMO_ORGANIZATION}" (${organizationId}): workspaces Marketing (www.demo.example, blog.demo.example)`,
     'and Shop (shop.demo.example); pending invitations for alan@, edsger@ and frances@demo.example.',
     '(The invitation emails go out when the server runs: without SMTP_URL their links appear in its log.)',
     '',
-    'Tokens (valid 7 days). In Apollo Sandbox, add the header  Authorization: Bearer <token>',
+    `Tokens (valid ${hours} hours, the longest AUTH_MAX_TOKEN_HOURS accepts). In Apollo Sandbox, add the header  Authorization: Bearer <token>`,
     '',
   ];
   for (const name of Object.keys(PEOPLE) as Name[]) {

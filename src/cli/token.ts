@@ -11,7 +11,7 @@ and nothing else on stdout: TOKEN=$(npm run -s token -- --email ada@demo.example
   --email E       the token's email claim (required)
   --name N        display name (default: the seeded person's name for a demo address)
   --sub S         the token's subject, which is the User.id (default: dev|<email>)
-  --hours H       lifetime in hours (default 12)
+  --hours H       lifetime in hours (default 12, at most AUTH_MAX_TOKEN_HOURS, 24)
   --unverified    email_verified: false (such a caller cannot answer invitations)
   --help          this text
 `;
@@ -49,6 +49,9 @@ async function main(argv: string[]): Promise<void> {
   const hours = Number(values.hours ?? 12);
   if (!Number.isFinite(hours) || hours <= 0) fail(`--hours must be a positive number, got "${values.hours}"`);
   const config = loadConfig();
+  const longest = config.auth.maxTokenHours ?? 24;
+  if (hours > longest)
+    fail(`--hours may be at most ${longest} (AUTH_MAX_TOKEN_HOURS): the server refuses longer tokens`);
   if (!config.auth.jwtSecret) {
     fail('signing needs AUTH_JWT_SECRET (with AUTH_JWKS_URL, tokens come from that issuer)');
   }

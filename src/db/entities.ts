@@ -1,6 +1,7 @@
 import { BillingProfile, WorkspaceBilling } from '../../entities/billing.entity';
 import { Domain } from '../../entities/domain.entity';
 import { Invitation } from '../../entities/invitation.entity';
+import { InvitationCounter } from '../../entities/invitation-counter.entity';
 import { OutboxEmail } from '../../entities/outbox-email.entity';
 import { Membership } from '../../entities/membership.entity';
 import { Organization } from '../../entities/organization.entity';
@@ -14,6 +15,7 @@ export const entities = [
   Domain,
   Membership,
   Invitation,
+  InvitationCounter,
   OutboxEmail,
   BillingProfile,
   WorkspaceBilling,

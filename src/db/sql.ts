@@ -19,9 +19,23 @@ export function placeholders(count: number): string {
   return new Array(count).fill('?').join(', ');
 }
 
+/**
+ * Text as search compares it: NFC, then Unicode lower case. Done here rather than by the
+ * database, whose case folding differs (SQLite's LOWER and LIKE fold ASCII only; MariaDB's
+ * collations also fold accents): stored keys and patterns are folded alike, and compared bytewise.
+ */
+export function foldForSearch(text: string): string {
+  return text.normalize('NFC').toLowerCase();
+}
+
+/** What a person is found by in member searches: their email and display name, folded. */
+export function userSearchKey(email: string, displayName: string | null): string {
+  return foldForSearch(`${email}\n${displayName ?? ''}`);
+}
+
 /** A LIKE pattern for "contains", escaped with `!` (a backslash means different things to the two engines). */
 export function containsPattern(text: string): string {
-  return `%${text.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
+  return `%${foldForSearch(text).replace(/[!%_]/g, (c) => `!${c}`)}%`;
 }
 
 /** COUNT(*) is a string on mysql2 and a number on SQLite. */

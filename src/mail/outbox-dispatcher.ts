@@ -3,7 +3,7 @@ import nodemailer from 'nodemailer';
 import type { DataSource } from 'typeorm';
 import { OutboxEmail, OutboxStatus } from '../../entities/outbox-email.entity';
 import type { Config } from '../config';
-import { placeholders, toSqlDateTime } from '../db/sql';
+import { fromSqlDateTime, placeholders, toSqlDateTime } from '../db/sql';
 import { inTransaction, isSqlite } from '../db/transaction';
 import type { Logger } from '../logger';
 import { redactTokens } from './invitation-email';
@@ -14,7 +14,11 @@ export interface OutgoingEmail {
   subject: string;
   text: string;
   html: string;
+  /** The same on every attempt of one outbox row, so that mail systems can drop a duplicate. */
+  messageId: string;
 }
+
+const SMTP_TIMEOUT_MS = 20_000;
 
 export interface MailTransport {
   send(email: OutgoingEmail): Promise<void>;
@@ -30,7 +34,13 @@ export function createMailTransport(config: Config, logger: Logger): MailTranspo
       },
     };
   }
-  const transporter = nodemailer.createTransport(config.smtpUrl, {});
+  // Every SMTP wait is bounded, and well below the dispatcher's lease (60 s, renewed while a send
+  // is in flight): a stalled server fails the attempt, it does not outlive the claim.
+  const transporter = nodemailer.createTransport(config.smtpUrl, {
+    connectionTimeout: SMTP_TIMEOUT_MS,
+    greetingTimeout: SMTP_TIMEOUT_MS,
+    socketTimeout: SMTP_TIMEOUT_MS,
+  } as never);
   return {
     async send(email) {
       await transporter.sendMail(email);
@@ -38,8 +48,6 @@ export function createMailTransport(config: Config, logger: Logger): MailTranspo
     close: () => transporter.close(),
   };
 }
-
-const HOUR = 3600_000;
 
 export interface DispatcherOptions {
   batchSize?: number;
@@ -50,9 +58,15 @@ export interface DispatcherOptions {
 /**
  * Delivers the outbox. Several server instances can run one each on the same database: a row is
  * claimed with a lease (on MySQL/MariaDB the candidates are picked `FOR UPDATE SKIP LOCKED`, and
- * the claim itself is a conditional update whose affected rows decide), so that no two
- * dispatchers send the same email. A failed send is retried with exponential backoff, up to
- * `mailMaxAttempts`; a sent email's stored copy no longer holds the token.
+ * the claim itself is a conditional update whose affected rows decide), renewed while the send is
+ * in flight, so that no two dispatchers send the same email at once. A failed send is retried with
+ * exponential backoff capped at `mailRetryMaxMs`, for as long as its invitation is PENDING and
+ * unexpired: an SMTP outage of any length loses no invitation email. An email whose invitation
+ * has expired is given up (FAILED). A sent email's stored copy no longer holds the token.
+ *
+ * Delivery is at least once: a process killed after the SMTP server took the message but before
+ * the row was marked SENT leaves it to be sent again when the lease runs out. Every attempt of a
+ * row carries the same Message-ID, so receiving systems can recognise such a copy.
  */
 export class OutboxDispatcher {
   private timer: NodeJS.Timeout | null = null;
@@ -158,8 +172,49 @@ export class OutboxDispatcher {
     });
   }
 
+  private async giveUp(mine: { id: string; claimToken: string }, email: OutboxEmail, reason: string): Promise<void> {
+    await inTransaction(this.db, (em) =>
+      em.update(OutboxEmail, mine, {
+        status: OutboxStatus.FAILED,
+        lastError: reason,
+        textBody: redactTokens(email.textBody),
+        htmlBody: redactTokens(email.htmlBody),
+        claimToken: null,
+        claimedUntil: null,
+        updatedAt: new Date(),
+      }),
+    );
+  }
+
+  /** Whether the email's invitation can still be answered (emails without one always can). */
+  private async stillWanted(email: OutboxEmail): Promise<boolean> {
+    if (!email.invitationId) return true;
+    const [row] = await this.db.query('SELECT status, expires_at FROM invitations WHERE id = ?', [email.invitationId]);
+    return !!row && row.status === 'PENDING' && fromSqlDateTime(row.expires_at).getTime() > Date.now();
+  }
+
+  /** Keeps the claim alive while a send is in flight, so that a slow server does not let a second dispatcher in. */
+  private renewLease(mine: { id: string; claimToken: string }): () => void {
+    const timer = setInterval(
+      () => {
+        inTransaction(this.db, (em) =>
+          em.update(OutboxEmail, mine, { claimedUntil: new Date(Date.now() + this.leaseMs) }),
+        ).catch((error: unknown) => this.logger.warn({ outboxId: mine.id, err: error }, 'outbox lease not renewed'));
+      },
+      Math.max(50, Math.floor(this.leaseMs / 3)),
+    );
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   private async deliver(email: OutboxEmail, claimToken: string): Promise<boolean> {
     const mine = { id: email.id, claimToken };
+    if (!(await this.stillWanted(email))) {
+      // Its invitation expired while the email waited: a dead link is not worth sending.
+      await this.giveUp(mine, email, 'the invitation is no longer pending');
+      return false;
+    }
+    const stopRenewing = this.renewLease(mine);
     try {
       await this.transport.send({
         from: this.config.mailFrom,
@@ -167,11 +222,13 @@ export class OutboxDispatcher {
         subject: email.subject,
         text: email.textBody,
         html: email.htmlBody,
+        messageId: `<${email.id}@${messageIdDomain(this.config.mailFrom)}>`,
       });
     } catch (error) {
+      stopRenewing();
       const attempts = email.attempts + 1;
-      const giveUp = attempts >= this.config.mailMaxAttempts;
-      const delay = Math.min(this.config.mailRetryBaseMs * 2 ** (attempts - 1), HOUR);
+      const giveUp = !(await this.stillWanted(email));
+      const delay = Math.min(this.config.mailRetryBaseMs * 2 ** Math.min(attempts - 1, 30), this.config.mailRetryMaxMs);
       const message = error instanceof Error ? error.message : String(error);
       this.logger.warn({ outboxId: email.id, attempts, giveUp, error: message }, 'email not delivered');
       await inTransaction(this.db, (em) =>
@@ -188,6 +245,7 @@ export class OutboxDispatcher {
       );
       return false;
     }
+    stopRenewing();
     const now = new Date();
     await inTransaction(this.db, (em) =>
       em.update(OutboxEmail, mine, {
@@ -204,4 +262,10 @@ export class OutboxDispatcher {
     );
     return true;
   }
+}
+
+/** The domain of the From address, for Message-IDs (`membership.invalid` when it has none). */
+function messageIdDomain(from: string): string {
+  const match = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from);
+  return match ? match[1] : 'membership.invalid';
 }

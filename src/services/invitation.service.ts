@@ -1,11 +1,12 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Invitation, InvitationStatus } from '../../entities/invitation.entity';
+import { InvitationCounter } from '../../entities/invitation-counter.entity';
 import type { Membership } from '../../entities/membership.entity';
 import { mayGrantRole, Role, ROLES_BY_SCOPE, ScopeKind, scopeId, type ScopeRef } from '../../permissions/access';
 import { InvitationPreview } from '../../resolvers/types/invitation-preview';
 import type { Context } from '../context';
-import { toCount, toSqlDateTime } from '../db/sql';
+import { toSqlDateTime } from '../db/sql';
 import { findLocked, withOrganizationLock } from '../db/transaction';
 import { BadUserInputError, DomainRuleError, ForbiddenError, NotFoundError } from '../errors';
 import { type InvitationEmailFacts, queueInvitationEmail } from '../mail/invitation-email';
@@ -83,20 +84,26 @@ async function emailFacts(ctx: Context, invitation: Invitation): Promise<Invitat
 
 /**
  * The abuse limit: invitation emails (new invitations and resends) queued for one organization
- * in the last hour, counted in the database so that it holds across instances. The caller holds
- * the organization row's lock, so concurrent invitations are counted one after the other.
+ * in the current clock hour, counted in `invitation_counters` inside the invitation's
+ * transaction — under the organization's lock, so concurrent invitations count one after the
+ * other, on every instance. Deleting what was invited into does not touch the count. A refusal
+ * says in `retryAfter` how many seconds remain until the next hour's count starts.
  */
-async function checkRateLimit(ctx: Context, em: EntityManager, organizationId: string): Promise<void> {
-  const since = toSqlDateTime(new Date(Date.now() - HOUR));
-  const [row] = await em.query('SELECT COUNT(*) AS n FROM outbox_emails WHERE organization_id = ? AND created_at > ?', [
-    organizationId,
-    since,
-  ]);
-  if (toCount(row?.n) >= ctx.config.invitationsPerHour) {
+async function countAgainstRateLimit(ctx: Context, em: EntityManager, organizationId: string): Promise<void> {
+  const now = Date.now();
+  const windowStart = new Date(Math.floor(now / HOUR) * HOUR);
+  const counter = await findLocked(em, InvitationCounter, { organizationId, windowStart });
+  if ((counter?.count ?? 0) >= ctx.config.invitationsPerHour) {
     throw new DomainRuleError(
       'RATE_LIMITED',
-      'Too many invitations for this organization in the last hour. Try again later.',
+      'Too many invitations for this organization in this hour. Try again later.',
+      { retryAfter: Math.ceil((windowStart.getTime() + HOUR - now) / 1000) },
     );
+  }
+  if (counter) {
+    await em.update(InvitationCounter, { organizationId, windowStart }, { count: counter.count + 1 });
+  } else {
+    await em.insert(InvitationCounter, { organizationId, windowStart, count: 1 });
   }
 }
 
@@ -171,7 +178,7 @@ export async function inviteMember(
         );
         await cancelQueuedEmails(em, existing.id);
       }
-      await checkRateLimit(ctx, em, scope.organizationId);
+      await countAgainstRateLimit(ctx, em, scope.organizationId);
       await em.insert(Invitation, invitation);
       await queueInvitationEmail(em, ctx.config, invitation, facts, token);
     },
@@ -205,7 +212,7 @@ export async function resendInvitation(ctx: Context, id: string): Promise<Invita
     ctx.db,
     invitation.organizationId,
     async (em) => {
-      await checkRateLimit(ctx, em, invitation.organizationId);
+      await countAgainstRateLimit(ctx, em, invitation.organizationId);
       const result = await em
         .createQueryBuilder()
         .update(Invitation)

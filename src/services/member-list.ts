@@ -86,9 +86,10 @@ function filterSql(
     params.push(filter.role);
   }
   if (filter.query) {
-    clauses.push(`(LOWER(${u}.email) LIKE ? ESCAPE '!' OR LOWER(COALESCE(${u}.display_name, '')) LIKE ? ESCAPE '!')`);
-    const pattern = containsPattern(filter.query);
-    params.push(pattern, pattern);
+    // users.search_key holds the email and name folded by the service, compared bytewise on both
+    // databases (see foldForSearch), so a search finds the same people on SQLite and MariaDB.
+    clauses.push(`${u}.search_key LIKE ? ESCAPE '!'`);
+    params.push(containsPattern(filter.query));
   }
   return { where: clauses.map((c) => ` AND ${c}`).join(''), params };
 }

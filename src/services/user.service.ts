@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { User } from '../../entities/user.entity';
 import type { Identity } from '../auth/jwt';
+import { userSearchKey } from '../db/sql';
 import { inTransaction } from '../db/transaction';
 
 /** The user record as the claims describe it (what `UserDirectory.ensure` stores). */
@@ -10,6 +11,7 @@ export function userFromIdentity(identity: Identity): User {
     email: identity.email,
     emailVerified: identity.emailVerified,
     displayName: identity.name,
+    searchKey: userSearchKey(identity.email, identity.name),
   });
 }
 
@@ -45,6 +47,7 @@ export class UserDirectory {
             email: identity.email,
             emailVerified: identity.emailVerified,
             displayName: identity.name,
+            searchKey: userSearchKey(identity.email, identity.name),
             createdAt: now,
             updatedAt: now,
           })
@@ -60,7 +63,13 @@ export class UserDirectory {
         em.update(
           User,
           { id: identity.sub },
-          { email: identity.email, emailVerified: identity.emailVerified, displayName: identity.name, updatedAt: now },
+          {
+            email: identity.email,
+            emailVerified: identity.emailVerified,
+            displayName: identity.name,
+            searchKey: userSearchKey(identity.email, identity.name),
+            updatedAt: now,
+          },
         ),
       );
     }

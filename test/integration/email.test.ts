@@ -4,6 +4,7 @@ import { OutboxEmail } from '../../entities/outbox-email.entity';
 import { dataSourceOptions } from '../../src/db/data-source';
 import { createApp } from '../../src/app';
 import { createLogger } from '../../src/logger';
+import { createMailTransport, OutboxDispatcher } from '../../src/mail/outbox-dispatcher';
 import { AcceptInvitationDocument, InviteMemberDocument } from '../generated/graphql';
 import { TEST_DATABASES } from '../support/databases';
 import { createWorld, scopeInput, type World } from '../support/factories';
@@ -146,30 +147,118 @@ describe.each(TEST_DATABASES)('invitation emails over SMTP on %s', (kind) => {
     }
   });
 
-  it('gives up after MAIL_MAX_ATTEMPTS, keeping no token', async () => {
-    const port = await freeTcpPort();
-    const h = await createHarness(kind, {
-      ...settings(`smtp://127.0.0.1:${port}`),
-      MAIL_RETRY_BASE_MS: '1',
-      MAIL_MAX_ATTEMPTS: '3',
-    });
+  it('keeps retrying past the old give-up point while the invitation is pending, then delivers once', async () => {
+    const smtp = await new TestSmtpServer().start();
+    smtp.refusing = true;
+    const h = await createHarness(kind, { ...settings(smtp.url), MAIL_RETRY_BASE_MS: '1', MAIL_RETRY_MAX_MS: '5' });
+    try {
+      const world = await createWorld(h);
+      const invitee = await h.person('outage');
+      const invited = await h.run(
+        InviteMemberDocument,
+        { input: { scope: scopeInput.organization(world), email: invitee.email } },
+        world.people.orgAdmin,
+      );
+      const id = invited.data!.inviteMember.id;
+      // The old rule gave up after 8 attempts (MAIL_MAX_ATTEMPTS) and redacted the link.
+      const refused = await until(
+        'twelve refused attempts',
+        async () => {
+          await h.app.outbox.runOnce();
+          const row = await h.database.db.getRepository(OutboxEmail).findOneByOrFail({ invitationId: id });
+          return row.attempts >= 12 ? row : null;
+        },
+        30_000,
+      );
+      expect(refused.status).toBe('PENDING');
+      expect(refused.textBody).toMatch(/token=[A-Za-z0-9_-]{20,}/);
+      expect(smtp.messages).toHaveLength(0);
+
+      smtp.refusing = false;
+      await until('delivery', async () => (await h.app.outbox.runOnce()) === 1);
+      for (let i = 0; i < 3; i++) await h.app.outbox.runOnce();
+      const [mail, ...more] = smtp.to(invitee.email);
+      expect(more).toHaveLength(0);
+      const sent = await h.database.db.getRepository(OutboxEmail).findOneByOrFail({ invitationId: id });
+      expect(sent.status).toBe('SENT');
+      expect(mail.messageId).toBe(`<${sent.id}@example.test>`);
+      const accepted = await h.run(
+        AcceptInvitationDocument,
+        { input: { token: tokenFromEmail(mail, APP_URL) } },
+        invitee,
+      );
+      expect(accepted.errors).toBeUndefined();
+    } finally {
+      await h.close();
+      await smtp.stop();
+    }
+  });
+
+  it('gives up the email of an invitation that has expired, keeping no token and sending nothing', async () => {
+    const smtp = await new TestSmtpServer().start();
+    smtp.refusing = true;
+    const h = await createHarness(kind, { ...settings(smtp.url), MAIL_RETRY_BASE_MS: '1', MAIL_RETRY_MAX_MS: '5' });
     try {
       const world = await createWorld(h);
       const invited = await h.run(
         InviteMemberDocument,
-        { input: { scope: scopeInput.organization(world), email: 'nobody@example.test' } },
+        { input: { scope: scopeInput.organization(world), email: 'late@example.test' } },
         world.people.orgAdmin,
       );
       const id = invited.data!.inviteMember.id;
-      const row = await until('three failed attempts', async () => {
+      await h.app.outbox.runOnce();
+      await h.database.db.query('UPDATE invitations SET expires_at = ? WHERE id = ?', ['2020-01-01 00:00:00.000', id]);
+      smtp.refusing = false;
+      const row = await until('the email given up', async () => {
         await h.app.outbox.runOnce();
         const current = await h.database.db.getRepository(OutboxEmail).findOneByOrFail({ invitationId: id });
         return current.status === 'FAILED' ? current : null;
       });
-      expect(row.attempts).toBe(3);
       expect(row.textBody).not.toMatch(/token=[A-Za-z0-9_-]{20,}/);
+      expect(smtp.messages).toHaveLength(0);
     } finally {
       await h.close();
+      await smtp.stop();
+    }
+  });
+
+  it('a send slower than the lease keeps its claim: a second dispatcher does not send the email again', async () => {
+    const smtp = await new TestSmtpServer().start();
+    smtp.delayMs = 1200;
+    const h = await createHarness(kind, settings(smtp.url));
+    const dispatcher = () =>
+      new OutboxDispatcher(
+        h.database.db,
+        createMailTransport(h.config, createLogger({ silent: true })),
+        h.config,
+        createLogger({ silent: true }),
+        { leaseMs: 300 },
+      );
+    const [first, second] = [dispatcher(), dispatcher()];
+    try {
+      const world = await createWorld(h);
+      const invitee = await h.person('slow');
+      await h.run(
+        InviteMemberDocument,
+        { input: { scope: scopeInput.organization(world), email: invitee.email } },
+        world.people.orgAdmin,
+      );
+      const sending = first.runOnce();
+      // While the first send sits on the slow server (four leases long), the second keeps looking.
+      let takenBySecond = 0;
+      const deadline = Date.now() + 1500;
+      while (Date.now() < deadline) {
+        takenBySecond += await second.runOnce();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(await sending).toBe(1);
+      expect(takenBySecond).toBe(0);
+      expect(smtp.to(invitee.email)).toHaveLength(1);
+    } finally {
+      await first.stop();
+      await second.stop();
+      await h.close();
+      await smtp.stop();
     }
   });
 

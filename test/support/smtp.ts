@@ -9,6 +9,10 @@ import { SMTPServer } from 'smtp-server';
 export class TestSmtpServer {
   readonly messages: ParsedMail[] = [];
   refusing = false;
+  /** Milliseconds to sit on a message's DATA before accepting it (a slow server). */
+  delayMs = 0;
+  /** Every RCPT TO seen, refused ones included: how many attempts reached the server. */
+  attempts = 0;
   private server: SMTPServer | null = null;
   port = 0;
 
@@ -18,6 +22,7 @@ export class TestSmtpServer {
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
       onRcptTo: (_address, _session, callback) => {
+        this.attempts++;
         if (this.refusing) {
           const error = Object.assign(new Error('Mailbox temporarily unavailable'), { responseCode: 451 });
           return callback(error);
@@ -26,7 +31,8 @@ export class TestSmtpServer {
       },
       onData: (stream, _session, callback) => {
         simpleParser(stream)
-          .then((mail) => {
+          .then(async (mail) => {
+            if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
             this.messages.push(mail);
             callback();
           })

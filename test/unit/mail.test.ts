@@ -37,7 +37,12 @@ describe('invitation email', () => {
   it('goes to the log, link included, when SMTP_URL is not set', async () => {
     const lines: Record<string, unknown>[] = [];
     const logger: Logger = { info: (fields) => lines.push(fields), warn: () => undefined, error: () => undefined };
-    await createMailTransport(config, logger).send({ from: 'x@example.test', to: 'y@example.test', ...email });
+    await createMailTransport(config, logger).send({
+      from: 'x@example.test',
+      to: 'y@example.test',
+      messageId: '<1@example.test>',
+      ...email,
+    });
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ to: 'y@example.test', subject: email.subject });
     expect(String(lines[0].text)).toContain(`token=${token}`);

@@ -1,10 +1,14 @@
 import { InitialSchema1764300000000 } from './1764300000000-initial-schema';
 import { InvitationsOutboxBilling1764310000000 } from './1764310000000-invitations-outbox-billing';
 import { OrganizationVersion1764320000000 } from './1764320000000-organization-version';
+import { BytewiseEmailsAndSearchKey1764330000000 } from './1764330000000-bytewise-emails-and-search-key';
+import { InvitationCounters1764340000000 } from './1764340000000-invitation-counters';
 
 /** Every migration, oldest first. Listed by hand so that the compiled server needs no glob. */
 export const migrations = [
   InitialSchema1764300000000,
   InvitationsOutboxBilling1764310000000,
   OrganizationVersion1764320000000,
+  BytewiseEmailsAndSearchKey1764330000000,
+  InvitationCounters1764340000000,
 ];
