@@ -1,6 +1,8 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
-import { Role, ScopeKind } from '../permissions/access';
+import { InvitationStatus, Role, ScopeKind } from '../src/domain/enums';
+
+export { InvitationStatus };
 import { idColumn, timestampColumn } from './columns';
 import { Domain } from './domain.entity';
 import { Organization } from './organization.entity';
@@ -8,13 +10,6 @@ import { User } from './user.entity';
 import { Workspace } from './workspace.entity';
 
 /** What is stored. EXPIRED is also derived: a PENDING invitation past `expiresAt` reads as EXPIRED. */
-export enum InvitationStatus {
-  PENDING = 'PENDING',
-  ACCEPTED = 'ACCEPTED',
-  DECLINED = 'DECLINED',
-  REVOKED = 'REVOKED',
-  EXPIRED = 'EXPIRED',
-}
 
 /**
  * An invitation to join a scope with a role. Only the SHA-256 of the link's token is stored.

@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
-import { Role, ScopeKind } from '../permissions/access';
+import { Role, ScopeKind } from '../src/domain/enums';
 import { idColumn, timestampColumn } from './columns';
 import { Domain } from './domain.entity';
 import { Organization } from './organization.entity';

@@ -1,3 +1,9 @@
+import { Permission, Role, ScopeKind } from '../src/domain/enums';
+import { BadUserInputError } from '../src/errors';
+import { type ScopeRef, scopeId } from '../src/domain/scope';
+
+export { Permission, Role, ScopeKind, type ScopeRef, scopeId };
+
 /**
  * The permission table of SPEC §2 and the role inheritance that feeds it, as pure functions.
  *
@@ -11,37 +17,19 @@
  * gives each grant.
  */
 
-export enum Role {
-  ADMIN = 'ADMIN',
-  ACCOUNTING = 'ACCOUNTING',
-  MEMBER = 'MEMBER',
-}
-
-export enum ScopeKind {
-  ORGANIZATION = 'ORGANIZATION',
-  WORKSPACE = 'WORKSPACE',
-  DOMAIN = 'DOMAIN',
-}
-
-export enum Permission {
-  READ = 'READ',
-  UPDATE = 'UPDATE',
-  DELETE = 'DELETE',
-  READ_MEMBERS = 'READ_MEMBERS',
-  INVITE_MEMBERS = 'INVITE_MEMBERS',
-  MANAGE_MEMBERS = 'MANAGE_MEMBERS',
-  CREATE_WORKSPACE = 'CREATE_WORKSPACE',
-  CREATE_DOMAIN = 'CREATE_DOMAIN',
-  READ_BILLING = 'READ_BILLING',
-  UPDATE_BILLING = 'UPDATE_BILLING',
-}
-
-/** Roles each scope accepts (SPEC §1). */
+/** Roles each scope accepts (SPEC §1). See {@link assertRoleAccepted}. */
 export const ROLES_BY_SCOPE: Readonly<Record<ScopeKind, readonly Role[]>> = {
   [ScopeKind.ORGANIZATION]: [Role.ADMIN, Role.ACCOUNTING, Role.MEMBER],
   [ScopeKind.WORKSPACE]: [Role.ADMIN, Role.MEMBER],
   [ScopeKind.DOMAIN]: [Role.ADMIN, Role.MEMBER],
 };
+
+/** BAD_USER_INPUT on `role` unless a scope of `kind` accepts it (ACCOUNTING is organization-only). */
+export function assertRoleAccepted(kind: ScopeKind, role: Role): void {
+  if (!ROLES_BY_SCOPE[kind].includes(role)) {
+    throw new BadUserInputError(`role ${role} is not accepted at ${kind.toLowerCase()} scope.`, 'role');
+  }
+}
 
 /**
  * Where a caller's standing in a scope comes from. A role held at the scope itself and an
@@ -98,29 +86,11 @@ export interface MembershipFact {
   domainId: string | null;
 }
 
-/** A scope, with the ids of the scopes above it. */
-export type ScopeRef =
-  | { kind: ScopeKind.ORGANIZATION; organizationId: string }
-  | { kind: ScopeKind.WORKSPACE; organizationId: string; workspaceId: string }
-  | { kind: ScopeKind.DOMAIN; organizationId: string; workspaceId: string; domainId: string };
-
 export interface Access {
   /** The effective role shown as `viewerRole`, or null. */
   role: Role | null;
   grants: readonly Grant[];
   permissions: ReadonlySet<Permission>;
-}
-
-/** The id of the scope itself (memberships are unique per person and scope id). */
-export function scopeId(scope: ScopeRef): string {
-  switch (scope.kind) {
-    case ScopeKind.ORGANIZATION:
-      return scope.organizationId;
-    case ScopeKind.WORKSPACE:
-      return scope.workspaceId;
-    case ScopeKind.DOMAIN:
-      return scope.domainId;
-  }
 }
 
 function roleGrant(role: Role): Grant {

@@ -2,10 +2,9 @@ import { Domain } from '../entities/domain.entity';
 import { Organization } from '../entities/organization.entity';
 import { Workspace } from '../entities/workspace.entity';
 import type { Context } from '../src/context';
-import { scopeInputTarget } from '../src/services/invitation.service';
-import { findScope } from '../src/services/scope.service';
+import { findScope } from '../src/loaders/find-scope';
 import { isUuid } from '../src/validation';
-import { domainScope, organizationScope, scopeOfRow, workspaceScope } from '../src/viewer-access';
+import { domainScope, organizationScope, scopeInputTarget, scopeOfRow, workspaceScope } from '../src/domain/scope';
 import { ScopeKind, type ScopeRef } from './access';
 
 /**

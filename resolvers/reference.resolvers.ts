@@ -3,10 +3,9 @@ import type { Organization } from '../entities/organization.entity';
 import type { User } from '../entities/user.entity';
 import type { Workspace } from '../entities/workspace.entity';
 import { Permission } from '../permissions/access';
-import { sharesOrganization } from '../permissions/rules/user-visibility.rule';
 import type { Context } from '../src/context';
 import { findDomain, findOrganization, findWorkspace } from '../src/services/scope.service';
-import { domainScope, organizationScope, workspaceScope } from '../src/viewer-access';
+import { domainScope, organizationScope, workspaceScope } from '../src/domain/scope';
 
 /**
  * `__resolveReference` for the four entities. Each goes through the request's loader, so a whole
@@ -24,7 +23,10 @@ export const referenceResolvers = {
     // Both loads start at once, so every reference of the list lands in the same two batches.
     __resolveReference: async (ref: Ref, ctx: Context): Promise<User | null> => {
       if (typeof ref.id !== 'string') return null;
-      const [user, visible] = await Promise.all([ctx.loaders.user.load(ref.id), sharesOrganization(ctx, ref.id)]);
+      const [user, visible] = await Promise.all([
+        ctx.loaders.user.load(ref.id),
+        ctx.access.sharesOrganizationWith(ref.id),
+      ]);
       return visible ? user : null;
     },
   },

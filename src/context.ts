@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { bearerToken, type Identity, type TokenCheck, type TokenVerifier } from './auth/jwt';
 import type { Config } from './config';
-import { RejectedTokenError } from './errors';
+import { RejectedTokenError, UnauthenticatedError } from './errors';
 import { createLoaders, type Loaders } from './loaders';
 import { type UserDirectory, userFromIdentity } from './services/user.service';
-import { ViewerAccess } from './viewer-access';
+import { ViewerAccess } from '../permissions/viewer-access';
 
 /** The signed-in caller. */
 export interface Viewer {
@@ -31,6 +31,12 @@ export interface ContextDependencies {
   verifyToken: TokenVerifier;
   users: UserDirectory;
   outbox?: { nudge(): void } | null;
+}
+
+/** The signed-in caller, or UNAUTHENTICATED. */
+export function requireViewer(ctx: Pick<Context, 'viewer'>): Viewer {
+  if (!ctx.viewer) throw new UnauthenticatedError();
+  return ctx.viewer;
 }
 
 /**
@@ -63,7 +69,13 @@ export async function createContext(deps: ContextDependencies, authorization: st
     db: deps.db,
     viewer,
     loaders,
-    access: new ViewerAccess(viewer?.id ?? null, loaders),
+    access: new ViewerAccess(
+      viewer && {
+        id: viewer.id,
+        verifiedEmail: viewer.identity.emailVerified && viewer.identity.email ? viewer.identity.email : null,
+      },
+      loaders,
+    ),
     outbox: deps.outbox ?? null,
   };
 }

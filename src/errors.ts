@@ -81,8 +81,8 @@ export class BadUserInputError extends AppError {
   }
 }
 
-/** Errors whose code comes from this service's own rules (SPEC §3–§4). */
-export class DomainRuleError extends AppError {
+/** Errors whose code comes from this service's own rules (SPEC §3–§4): one named class per code below. */
+export abstract class DomainRuleError extends AppError {
   constructor(
     readonly code: Exclude<
       ErrorCode,
@@ -98,5 +98,59 @@ export class DomainRuleError extends AppError {
     extensions: Record<string, unknown> = {},
   ) {
     super(message, code, extensions);
+  }
+}
+
+/** Inviting or granting where the person already holds a role in that scope. */
+export class AlreadyMemberError extends DomainRuleError {
+  constructor(message = 'This person is already a member here.') {
+    super('ALREADY_MEMBER', message);
+  }
+}
+
+/** Inviting an address that already has a PENDING invitation to the scope: resend that one. */
+export class InvitationPendingError extends DomainRuleError {
+  constructor() {
+    super('INVITATION_PENDING', 'An invitation to this address is already pending here; resend it instead.');
+  }
+}
+
+/** Answering or resending an invitation past its expiry. */
+export class InvitationExpiredError extends DomainRuleError {
+  constructor() {
+    super('INVITATION_EXPIRED', 'This invitation has expired. Ask for a new one.');
+  }
+}
+
+/** Answering, resending or revoking an invitation that was already answered or withdrawn. */
+export class InvitationNotPendingError extends DomainRuleError {
+  constructor() {
+    super('INVITATION_NOT_PENDING', 'This invitation has already been answered or withdrawn.');
+  }
+}
+
+/** Answering an invitation signed in with another, or an unverified, address. */
+export class EmailMismatchError extends DomainRuleError {
+  constructor() {
+    super(
+      'EMAIL_MISMATCH',
+      'This invitation was sent to another address. Sign in with that address (verified) to answer it.',
+    );
+  }
+}
+
+/** A change that would leave an organization without an ADMIN. */
+export class LastAdminError extends DomainRuleError {
+  constructor() {
+    super('LAST_ADMIN', 'An organization keeps at least one ADMIN: make someone else ADMIN first.');
+  }
+}
+
+/** More invitation emails for an organization in this clock hour than the limit; `retryAfter` in seconds. */
+export class RateLimitedError extends DomainRuleError {
+  constructor(readonly retryAfter: number) {
+    super('RATE_LIMITED', 'Too many invitations for this organization in this hour. Try again later.', {
+      retryAfter,
+    });
   }
 }

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import '../resolvers/types/enums';
+import './domain/enums';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { type GraphQLSchema, isObjectType, parse } from 'graphql';

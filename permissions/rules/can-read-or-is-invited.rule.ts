@@ -1,8 +1,7 @@
 import { rule } from 'graphql-shield';
 import type { Context } from '../../src/context';
 import { ForbiddenError } from '../../src/errors';
-import { pendingInvitationsOfViewer } from '../../src/services/invitation.service';
-import { Permission, ScopeKind } from '../access';
+import { Permission } from '../access';
 import { scopeOfEntity } from '../scopes';
 
 /**
@@ -18,14 +17,5 @@ export const canReadOrIsInvited = rule('canReadOrIsInvited', { cache: 'no_cache'
   const scope = scopeOfEntity(parent);
   if (!scope) return new ForbiddenError();
   if (await ctx.access.allows(scope, Permission.READ)) return true;
-  if (!ctx.viewer) return new ForbiddenError();
-  const invitations = await pendingInvitationsOfViewer(ctx);
-  const invited = invitations.some((i) =>
-    scope.kind === ScopeKind.ORGANIZATION
-      ? i.organizationId === scope.organizationId
-      : scope.kind === ScopeKind.WORKSPACE
-        ? i.workspaceId === scope.workspaceId
-        : i.domainId === scope.domainId,
-  );
-  return invited ? true : new ForbiddenError();
+  return (await ctx.access.isInvitedTo(scope)) ? true : new ForbiddenError();
 });

@@ -1,7 +1,7 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { Membership } from '../../entities/membership.entity';
 import { Organization } from '../../entities/organization.entity';
-import type { MemberPageKey } from '../../src/services/member-list';
+import type { MemberPageKey } from '../../src/loaders/member-page';
 
 @ObjectType()
 export class PageInfo {

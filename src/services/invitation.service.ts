@@ -3,18 +3,29 @@ import type { EntityManager } from 'typeorm';
 import { Invitation, InvitationStatus } from '../../entities/invitation.entity';
 import { InvitationCounter } from '../../entities/invitation-counter.entity';
 import type { Membership } from '../../entities/membership.entity';
-import { mayGrantRole, Role, ROLES_BY_SCOPE, ScopeKind, scopeId, type ScopeRef } from '../../permissions/access';
-import { InvitationPreview } from '../../resolvers/types/invitation-preview';
+import { mayGrantRole, Role, assertRoleAccepted, ScopeKind, scopeId, type ScopeRef } from '../../permissions/access';
 import type { Context } from '../context';
 import { toSqlDateTime } from '../db/sql';
 import { findLocked, withOrganizationLock } from '../db/transaction';
-import { BadUserInputError, DomainRuleError, ForbiddenError, NotFoundError } from '../errors';
+import {
+  AlreadyMemberError,
+  BadUserInputError,
+  EmailMismatchError,
+  ForbiddenError,
+  InvitationExpiredError,
+  InvitationNotPendingError,
+  InvitationPendingError,
+  NotFoundError,
+  RateLimitedError,
+} from '../errors';
 import { type InvitationEmailFacts, queueInvitationEmail } from '../mail/invitation-email';
 import { cancelQueuedEmails, settle } from './invitation-settlement';
 import { validEmail } from '../validation';
-import { scopeOfRow } from '../viewer-access';
+import { scopeOfRow } from '../domain/scope';
 import { assertScopeExists, grantMembership } from './membership.service';
-import { findScope, requireViewer } from './scope.service';
+import { requireViewer } from '../context';
+import { findScope } from '../loaders/find-scope';
+import { scopeInputTarget } from '../domain/scope';
 
 /**
  * Invitations (SPEC §4): creating, resending, revoking, answering and listing them. The link's
@@ -32,21 +43,6 @@ export function newInvitationToken(): { token: string; hash: string } {
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
-}
-
-/** The one scope a ScopeInput names. Anything but exactly one id is BAD_USER_INPUT. */
-export function scopeInputTarget(
-  input: { organizationId?: string | null; workspaceId?: string | null; domainId?: string | null } | null | undefined,
-) {
-  const named = [
-    ['ORGANIZATION', input?.organizationId],
-    ['WORKSPACE', input?.workspaceId],
-    ['DOMAIN', input?.domainId],
-  ].filter(([, id]) => id !== null && id !== undefined) as [ScopeKind, string][];
-  if (named.length !== 1) {
-    throw new BadUserInputError('scope must name exactly one of organizationId, workspaceId and domainId.', 'scope');
-  }
-  return { kind: named[0][0], id: named[0][1] };
 }
 
 /** Names that go into the email and the preview. */
@@ -94,11 +90,7 @@ async function countAgainstRateLimit(ctx: Context, em: EntityManager, organizati
   const windowStart = new Date(Math.floor(now / HOUR) * HOUR);
   const counter = await findLocked(em, InvitationCounter, { organizationId, windowStart });
   if ((counter?.count ?? 0) >= ctx.config.invitationsPerHour) {
-    throw new DomainRuleError(
-      'RATE_LIMITED',
-      'Too many invitations for this organization in this hour. Try again later.',
-      { retryAfter: Math.ceil((windowStart.getTime() + HOUR - now) / 1000) },
-    );
+    throw new RateLimitedError(Math.ceil((windowStart.getTime() + HOUR - now) / 1000));
   }
   if (counter) {
     await em.update(InvitationCounter, { organizationId, windowStart }, { count: counter.count + 1 });
@@ -121,9 +113,7 @@ export async function inviteMember(
   if (!scope) throw new NotFoundError('Scope');
   const email = validEmail(input.email);
   const role = input.role ?? Role.MEMBER;
-  if (!ROLES_BY_SCOPE[scope.kind].includes(role)) {
-    throw new BadUserInputError(`role ${role} is not accepted at ${scope.kind.toLowerCase()} scope.`, 'role');
-  }
+  assertRoleAccepted(scope.kind, role);
   if (!mayGrantRole(scope.kind, role, await ctx.access.at(scope))) {
     throw new ForbiddenError('You cannot grant a role above your own.');
   }
@@ -160,15 +150,11 @@ export async function inviteMember(
         'SELECT m.id FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.scope_id = ? AND u.email = ?',
         [invitation.scopeId, email],
       );
-      if (member.length > 0)
-        throw new DomainRuleError('ALREADY_MEMBER', 'This address already belongs to a member here.');
+      if (member.length > 0) throw new AlreadyMemberError('This address already belongs to a member here.');
       const existing = await findLocked(em, Invitation, { pendingKey: invitation.pendingKey as string });
       if (existing) {
         if (existing.effectiveStatus(now) === InvitationStatus.PENDING) {
-          throw new DomainRuleError(
-            'INVITATION_PENDING',
-            'An invitation to this address is already pending here; resend it instead.',
-          );
+          throw new InvitationPendingError();
         }
         // An expired invitation no longer blocks a new one: it is settled as EXPIRED.
         await em.update(
@@ -196,9 +182,8 @@ async function mustFindInvitation(ctx: Context, id: string): Promise<Invitation>
   return invitation;
 }
 
-const notPending = () =>
-  new DomainRuleError('INVITATION_NOT_PENDING', 'This invitation has already been answered or withdrawn.');
-const expired = () => new DomainRuleError('INVITATION_EXPIRED', 'This invitation has expired. Ask for a new one.');
+const notPending = () => new InvitationNotPendingError();
+const expired = () => new InvitationExpiredError();
 
 /** A new token (the old link stops working), a fresh expiry, and the email again. PENDING only. */
 export async function resendInvitation(ctx: Context, id: string): Promise<Invitation> {
@@ -279,16 +264,13 @@ async function invitationToAnswer(
   if (status === InvitationStatus.EXPIRED) throw expired();
   if (status !== InvitationStatus.PENDING) throw notPending();
   if (!viewer.identity.emailVerified || viewer.identity.email !== invitation.email) {
-    throw new DomainRuleError(
-      'EMAIL_MISMATCH',
-      'This invitation was sent to another address. Sign in with that address (verified) to answer it.',
-    );
+    throw new EmailMismatchError();
   }
   return invitation;
 }
 
 /** Why a conditional update found nothing to change: expired, or answered in the meantime. */
-async function lostRace(ctx: Context, id: string): Promise<DomainRuleError> {
+async function lostRace(ctx: Context, id: string): Promise<InvitationExpiredError | InvitationNotPendingError> {
   const fresh = await ctx.db.getRepository(Invitation).findOneBy({ id });
   return fresh?.effectiveStatus() === InvitationStatus.EXPIRED ? expired() : notPending();
 }
@@ -345,8 +327,20 @@ export async function declineInvitation(
   });
 }
 
+/** What the holder of an invitation link sees before answering it. */
+export interface InvitationPreviewData {
+  email: string;
+  organizationName: string;
+  workspaceName: string | null;
+  domainHostname: string | null;
+  role: Role;
+  inviterName: string | null;
+  status: InvitationStatus;
+  expiresAt: Date;
+}
+
 /** What a link shows before sign-in. Unknown, wrong and rotated tokens are all just NOT_FOUND. */
-export async function invitationByToken(ctx: Context, token: string): Promise<InvitationPreview> {
+export async function invitationByToken(ctx: Context, token: string): Promise<InvitationPreviewData> {
   const invitation =
     token.length > 0 && token.length <= 128
       ? await ctx.db.getRepository(Invitation).findOneBy({ tokenHash: hashToken(token) })
@@ -356,7 +350,7 @@ export async function invitationByToken(ctx: Context, token: string): Promise<In
     describe(ctx, invitation),
     invitation.invitedById ? ctx.loaders.user.load(invitation.invitedById) : null,
   ]);
-  return Object.assign(new InvitationPreview(), {
+  return {
     email: invitation.email,
     organizationName: names.organizationName,
     workspaceName: names.workspaceName,
@@ -365,7 +359,7 @@ export async function invitationByToken(ctx: Context, token: string): Promise<In
     inviterName: inviter ? (inviter.displayName ?? inviter.email) : null,
     status: invitation.effectiveStatus(),
     expiresAt: invitation.expiresAt,
-  });
+  };
 }
 
 /** `me.pendingInvitations`: PENDING invitations to the caller's verified email. */

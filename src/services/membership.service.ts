@@ -1,23 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Membership } from '../../entities/membership.entity';
+import type { Organization } from '../../entities/organization.entity';
 import {
   mayGrantRole,
   permissionsOfRole,
   Role,
-  ROLES_BY_SCOPE,
+  assertRoleAccepted,
   ScopeKind,
   scopeId,
   type ScopeRef,
 } from '../../permissions/access';
-import { MemberConnection, OrganizationConnection } from '../../resolvers/types/connections';
 import type { Context } from '../context';
 import { findLocked, lockForUpdate, withOrganizationLock } from '../db/transaction';
-import { BadUserInputError, DomainRuleError, ForbiddenError, NotFoundError } from '../errors';
+import { AlreadyMemberError, BadUserInputError, ForbiddenError, LastAdminError, NotFoundError } from '../errors';
 import { revokePendingInvitations } from './invitation-settlement';
-import { requireViewer } from './scope.service';
+import { requireViewer } from '../context';
 import { validPageSize } from '../validation';
-import { scopeOfRow } from '../viewer-access';
+import { scopeOfRow } from '../domain/scope';
 import {
   byCreationThenId,
   checkCursor,
@@ -25,7 +25,7 @@ import {
   encodeCursor,
   isAfterCursor,
   type MemberPageKey,
-} from './member-list';
+} from '../loaders/member-page';
 
 export interface MemberListArgs {
   first?: number | null;
@@ -45,18 +45,31 @@ export function memberPageKey(scopeId: string, args: MemberListArgs, withCount =
   return { scopeId, first, after, role: args.role ?? null, query, withCount };
 }
 
+/** A page of a connection, as plain data (resolvers wrap it in the GraphQL connection type). */
+export interface Page<T> {
+  edges: { cursor: string; node: T }[];
+  nodes: T[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+/** A page of members, with what `totalCount` needs: the key it was asked with, and the total when read with it. */
+export interface MemberPageResult extends Page<Membership> {
+  key: MemberPageKey;
+  total: number | null;
+}
+
 /** One page of a scope's members; many scopes in one request share one statement. */
 export async function memberConnection(
   ctx: Context,
   scopeId: string,
   args: MemberListArgs,
   withCount = true,
-): Promise<MemberConnection> {
+): Promise<MemberPageResult> {
   const key = memberPageKey(scopeId, args, withCount);
   const page = await ctx.loaders.memberPage.load(key);
   // The shield rule on `members` let the viewer read this scope's members: they share its organization.
   ctx.access.noteCoMembers(page.rows.map((m) => m.userId));
-  return Object.assign(new MemberConnection(), {
+  return {
     key,
     total: page.total,
     edges: page.rows.map((node) => ({ cursor: encodeCursor(node), node })),
@@ -65,10 +78,14 @@ export async function memberConnection(
       hasNextPage: page.hasNextPage,
       endCursor: page.rows.length > 0 ? encodeCursor(page.rows[page.rows.length - 1]) : null,
     },
-  });
+  };
 }
 
-export async function memberTotalCount(ctx: Context, connection: MemberConnection): Promise<number> {
+/** `totalCount` of a members page: read with the page when selected, else one count statement. */
+export async function memberTotalCount(
+  ctx: Context,
+  connection: Pick<MemberPageResult, 'key' | 'total'>,
+): Promise<number> {
   return connection.total ?? ctx.loaders.memberCount.load(connection.key);
 }
 
@@ -79,7 +96,7 @@ export async function memberTotalCount(ctx: Context, connection: MemberConnectio
 export async function organizationsOfViewer(
   ctx: Context,
   args: { first?: number | null; after?: string | null },
-): Promise<OrganizationConnection> {
+): Promise<Page<Organization> & { totalCount: number }> {
   const first = validPageSize(args.first);
   const cursor = args.after ? decodeCursor(args.after) : null;
   const all = (await ctx.access.memberships()).filter((m) => m.scope === ScopeKind.ORGANIZATION).sort(byCreationThenId);
@@ -90,7 +107,7 @@ export async function organizationsOfViewer(
     const node = organizations[i];
     return node ? [{ cursor: encodeCursor(m), node }] : [];
   });
-  return Object.assign(new OrganizationConnection(), {
+  return {
     edges,
     nodes: edges.map((e) => e.node),
     pageInfo: {
@@ -98,7 +115,7 @@ export async function organizationsOfViewer(
       endCursor: slice.length > 0 ? encodeCursor(slice[slice.length - 1]) : null,
     },
     totalCount: all.length,
-  });
+  };
 }
 
 function newMembership(userId: string, scope: ScopeRef, role: Role, now: Date): Membership {
@@ -148,14 +165,12 @@ export async function grantMembership(
   role: Role,
   ifHeld: 'refuse' | 'upgrade' = 'refuse',
 ): Promise<Membership> {
-  if (!ROLES_BY_SCOPE[scope.kind].includes(role)) {
-    throw new BadUserInputError(`role ${role} is not accepted at ${scope.kind.toLowerCase()} scope.`, 'role');
-  }
+  assertRoleAccepted(scope.kind, role);
   await assertScopeExists(em, scope);
   const now = new Date();
   const held = await findLocked(em, Membership, { userId, scopeId: scopeId(scope) });
   if (held) {
-    if (ifHeld === 'refuse') throw new DomainRuleError('ALREADY_MEMBER', 'This person is already a member here.');
+    if (ifHeld === 'refuse') throw new AlreadyMemberError();
     if (!grantsMore(scope.kind, role, held.role)) return held;
     await em.update(Membership, { id: held.id }, { role, updatedAt: now });
     return Object.assign(held, { role, updatedAt: now });
@@ -174,9 +189,6 @@ export async function grantMembership(
   return membership;
 }
 
-const lastAdmin = () =>
-  new DomainRuleError('LAST_ADMIN', 'An organization keeps at least one ADMIN: make someone else ADMIN first.');
-
 const memberNotFound = () => new NotFoundError('Member');
 
 /**
@@ -189,7 +201,7 @@ async function assertAnotherAdmin(em: EntityManager, organizationId: string, lea
     organizationId,
     Role.ADMIN,
   ]);
-  if (!admins.some((row) => row.user_id !== leavingUserId)) throw lastAdmin();
+  if (!admins.some((row) => row.user_id !== leavingUserId)) throw new LastAdminError();
 }
 
 /** Re-reads a membership inside the transaction (it may have changed since the rule looked). */
@@ -204,9 +216,7 @@ export async function changeMemberRole(ctx: Context, input: { memberId: string; 
   const current = await ctx.loaders.membership.load(input.memberId);
   if (!current) throw memberNotFound();
   const scope = scopeOfRow(current);
-  if (!ROLES_BY_SCOPE[scope.kind].includes(input.role)) {
-    throw new BadUserInputError(`role ${input.role} is not accepted at ${scope.kind.toLowerCase()} scope.`, 'role');
-  }
+  assertRoleAccepted(scope.kind, input.role);
   if (!mayGrantRole(scope.kind, input.role, await ctx.access.at(scope))) {
     throw new ForbiddenError('You cannot grant a role above your own.');
   }

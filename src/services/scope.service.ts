@@ -7,12 +7,14 @@ import { Membership } from '../../entities/membership.entity';
 import { Organization } from '../../entities/organization.entity';
 import { OutboxEmail } from '../../entities/outbox-email.entity';
 import { Workspace } from '../../entities/workspace.entity';
-import { Permission, Role, ScopeKind, type ScopeRef } from '../../permissions/access';
+import { Permission, Role, ScopeKind } from '../../permissions/access';
 import type { Context } from '../context';
 import { inTransaction, withOrganizationLock } from '../db/transaction';
-import { BadUserInputError, NotFoundError, UnauthenticatedError } from '../errors';
-import { isUuid, validHostname, validName } from '../validation';
-import { domainScope, organizationScope, workspaceScope } from '../viewer-access';
+import { requireViewer } from '../context';
+import { BadUserInputError, NotFoundError } from '../errors';
+import { findDomain, findOrganization, findScope, findWorkspace } from '../loaders/find-scope';
+import { validHostname, validName } from '../validation';
+import { domainScope, workspaceScope } from '../domain/scope';
 
 /**
  * Organizations, workspaces and domains: reads filtered by visibility, and writes with their
@@ -20,47 +22,7 @@ import { domainScope, organizationScope, workspaceScope } from '../viewer-access
  * these functions validate input and own the work.
  */
 
-export function requireViewer(ctx: Context) {
-  if (!ctx.viewer) throw new UnauthenticatedError();
-  return ctx.viewer;
-}
-
-/**
- * A loader read that treats a malformed id as absent, without asking the database. It waits for
- * the viewer's memberships first: they bring the viewer's organizations along (see the loader),
- * so an organization of theirs costs no statement of its own.
- */
-export async function findOrganization(ctx: Context, id: string): Promise<Organization | null> {
-  if (!isUuid(id)) return null;
-  if (ctx.viewer) await ctx.access.memberships();
-  return ctx.loaders.organization.load(id);
-}
-
-export async function findWorkspace(ctx: Context, id: string): Promise<Workspace | null> {
-  return isUuid(id) ? ctx.loaders.workspace.load(id) : null;
-}
-
-export async function findDomain(ctx: Context, id: string): Promise<Domain | null> {
-  return isUuid(id) ? ctx.loaders.domain.load(id) : null;
-}
-
-/** The scope a kind and an id name, with the ids above it, or null where there is no such thing. */
-export async function findScope(ctx: Context, kind: ScopeKind, id: string): Promise<ScopeRef | null> {
-  switch (kind) {
-    case ScopeKind.ORGANIZATION: {
-      const organization = await findOrganization(ctx, id);
-      return organization && organizationScope(organization);
-    }
-    case ScopeKind.WORKSPACE: {
-      const workspace = await findWorkspace(ctx, id);
-      return workspace && workspaceScope(workspace);
-    }
-    case ScopeKind.DOMAIN: {
-      const domain = await findDomain(ctx, id);
-      return domain && domainScope(domain);
-    }
-  }
-}
+export { findDomain, findOrganization, findScope, findWorkspace };
 
 async function mustFind<T>(found: Promise<T | null>, what: string): Promise<T> {
   const value = await found;

@@ -7,7 +7,7 @@ import { freeTcpPort } from '../support/processes';
 
 /**
  * A stranger's first hour, for real: the committed tree cloned into an empty temporary folder
- * (no ../shared beside it), then the README's Quick start commands as written. Slow (the install
+ * (nothing of the product team's beside it), then the README's Quick start commands as written. Slow (the install
  * compiles better-sqlite3), so it runs on its own: `npm run test:clone`, which CI runs.
  */
 const run = promisify(execFile);

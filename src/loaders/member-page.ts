@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { Membership } from '../../entities/membership.entity';
 import { User } from '../../entities/user.entity';
-import type { Role, ScopeKind } from '../../permissions/access';
+import type { Role, ScopeKind } from '../domain/enums';
 import { containsPattern, fromSqlDateTime, placeholders, toCount, toSqlDateTime } from '../db/sql';
 import { BadUserInputError } from '../errors';
 

@@ -1,19 +1,13 @@
 import DataLoader from 'dataloader';
 import { In, type DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
-import { BillingProfile, WorkspaceBilling } from '../entities/billing.entity';
-import { Domain } from '../entities/domain.entity';
-import { Invitation, InvitationStatus } from '../entities/invitation.entity';
-import { Membership } from '../entities/membership.entity';
-import { Organization } from '../entities/organization.entity';
-import { User } from '../entities/user.entity';
-import { Workspace } from '../entities/workspace.entity';
-import {
-  countMembers,
-  loadMemberPages,
-  type MemberFilter,
-  type MemberPage,
-  type MemberPageKey,
-} from './services/member-list';
+import { BillingProfile, WorkspaceBilling } from '../../entities/billing.entity';
+import { Domain } from '../../entities/domain.entity';
+import { Invitation, InvitationStatus } from '../../entities/invitation.entity';
+import { Membership } from '../../entities/membership.entity';
+import { Organization } from '../../entities/organization.entity';
+import { User } from '../../entities/user.entity';
+import { Workspace } from '../../entities/workspace.entity';
+import { countMembers, loadMemberPages, type MemberFilter, type MemberPage, type MemberPageKey } from './member-page';
 
 /**
  * Every relation and list the schema walks goes through one of these, created fresh for each

@@ -1,0 +1,89 @@
+import type { Membership } from '../entities/membership.entity';
+import { rowIsIn, type ScopeRef, scopeId } from '../src/domain/scope';
+import type { Loaders } from '../src/loaders';
+import { accessAt, type Access, type Permission } from './access';
+
+const NO_ACCESS: Access = Object.freeze({ role: null, grants: [], permissions: new Set() }) as Access;
+
+/** Who is asking, as far as access needs to know. */
+export interface AccessViewer {
+  id: string;
+  /** The verified email, or null: only a verified address opens its invitations. */
+  verifiedEmail: string | null;
+}
+
+/**
+ * The caller's access, computed from their memberships (loaded once per request through the
+ * loader) with the pure table of `permissions/access.ts`, and memoised per scope for the request.
+ */
+export class ViewerAccess {
+  private readonly memo = new Map<string, Promise<Access>>();
+  /** People known to share an organization with the viewer (seen in a members list the viewer may read). */
+  private readonly coMembers = new Set<string>();
+
+  private readonly viewerId: string | null;
+
+  constructor(
+    private readonly viewer: AccessViewer | null,
+    private readonly loaders: Loaders,
+  ) {
+    this.viewerId = viewer?.id ?? null;
+  }
+
+  /** The viewer's memberships, or none for an anonymous caller. */
+  async memberships(): Promise<Membership[]> {
+    if (!this.viewerId) return [];
+    return this.loaders.membershipsByUser.load(this.viewerId);
+  }
+
+  at(scope: ScopeRef): Promise<Access> {
+    if (!this.viewerId) return Promise.resolve(NO_ACCESS);
+    const key = `${scope.kind}:${scopeId(scope)}`;
+    let access = this.memo.get(key);
+    if (!access) {
+      access = this.memberships().then((memberships) => accessAt(scope, memberships));
+      this.memo.set(key, access);
+    }
+    return access;
+  }
+
+  /** Whether the viewer has `permission` at the scope. */
+  async allows(scope: ScopeRef, permission: Permission): Promise<boolean> {
+    return (await this.at(scope)).permissions.has(permission);
+  }
+
+  /** The PENDING, unexpired invitations addressed to the viewer's verified email. */
+  async pendingInvitations() {
+    if (!this.viewer?.verifiedEmail) return [];
+    return this.loaders.pendingInvitationsByEmail.load(this.viewer.verifiedEmail);
+  }
+
+  /** Whether the viewer holds a PENDING invitation into the scope (or below it, for an organization). */
+  async isInvitedTo(scope: ScopeRef): Promise<boolean> {
+    return (await this.pendingInvitations()).some((invitation) => rowIsIn(invitation, scope));
+  }
+
+  /** Whether the viewer may see a user's email and name: themself, or someone sharing an organization. */
+  async sharesOrganizationWith(userId: string): Promise<boolean> {
+    if (!this.viewerId) return false;
+    if (this.viewerId === userId || this.coMembers.has(userId)) return true;
+    const [mine, theirs] = await Promise.all([this.memberships(), this.loaders.membershipsByUser.load(userId)]);
+    const organizations = new Set(mine.map((m) => m.organizationId));
+    return theirs.some((m) => organizations.has(m.organizationId));
+  }
+
+  /**
+   * Records people listed as members of a scope whose members the viewer may read. Every member
+   * of a scope is a member of its organization, and so is the viewer: they share it.
+   */
+  noteCoMembers(userIds: Iterable<string>): void {
+    for (const id of userIds) this.coMembers.add(id);
+  }
+
+  /** After a write that changes the viewer's memberships, later reads must see it. */
+  invalidate(): void {
+    this.memo.clear();
+    this.coMembers.clear();
+    if (this.viewerId) this.loaders.membershipsByUser.clear(this.viewerId);
+  }
+}

@@ -1,0 +1,60 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, type ClassType, Ctx, FieldResolver, Info, Resolver, Root } from 'type-graphql';
+import { Invitation } from '../entities/invitation.entity';
+import { type Permission as PermissionValue, sortedPermissions } from '../permissions/access';
+import type { Context } from '../src/context';
+import type { ScopeRef } from '../src/domain/scope';
+import { invitationsAt } from '../src/services/invitation.service';
+import { memberConnection } from '../src/services/membership.service';
+import { MemberListArgs } from './member-list-args';
+import { selects } from './selection';
+import { MemberConnection } from './types/connections';
+import { InvitationStatus, Permission, Role } from './types/enums';
+
+/**
+ * The fields every scope type has — `viewerRole`, `viewerPermissions`, `members`, `invitations` —
+ * written once: Organization, Workspace and Domain resolvers extend the class this returns for
+ * their type, with the function that gives an object's scope.
+ */
+export function ScopeFieldsResolver<T extends { id: string }>(
+  scopeType: ClassType<T>,
+  scopeOf: (root: T) => ScopeRef,
+  viewerRoleDescription: string,
+) {
+  @Resolver(() => scopeType)
+  abstract class ScopeFields {
+    @FieldResolver(() => Role, { nullable: true, description: viewerRoleDescription })
+    async viewerRole(@Root() root: T, @Ctx() ctx: Context): Promise<Role | null> {
+      return (await ctx.access.at(scopeOf(root))).role;
+    }
+
+    @FieldResolver(() => [Permission])
+    async viewerPermissions(@Root() root: T, @Ctx() ctx: Context): Promise<PermissionValue[]> {
+      return sortedPermissions((await ctx.access.at(scopeOf(root))).permissions);
+    }
+
+    @FieldResolver(() => MemberConnection, { nullable: true })
+    async members(
+      @Root() root: T,
+      @Args(() => MemberListArgs) args: MemberListArgs,
+      @Ctx() ctx: Context,
+      @Info() info: GraphQLResolveInfo,
+    ): Promise<MemberConnection> {
+      return Object.assign(
+        new MemberConnection(),
+        await memberConnection(ctx, root.id, args, selects(info, 'totalCount')),
+      );
+    }
+
+    @FieldResolver(() => [Invitation], { nullable: true })
+    invitations(
+      @Root() root: T,
+      @Arg('status', () => InvitationStatus, { nullable: true, defaultValue: InvitationStatus.PENDING })
+      status: InvitationStatus,
+      @Ctx() ctx: Context,
+    ) {
+      return invitationsAt(ctx, scopeOf(root), status);
+    }
+  }
+  return ScopeFields;
+}
