@@ -24,9 +24,12 @@ describe.each(TEST_DATABASES)('invitations on %s', (kind) => {
   let world: World;
   beforeAll(async () => {
     h = await createHarness(kind);
-    world = await createWorld(h);
   });
   afterAll(() => h.close());
+  // A world per test: no test shares another's organization or its hourly invitation budget.
+  beforeEach(async () => {
+    world = await createWorld(h);
+  });
 
   const admin = () => world.people.orgAdmin;
   const status = async (id: string) => (await h.database.db.getRepository(Invitation).findOneByOrFail({ id })).status;

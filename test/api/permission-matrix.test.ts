@@ -26,6 +26,7 @@ import {
   DomainMembersDocument,
   EntitiesDocument,
   MeDocument,
+  MyOrganizationsDocument,
   OrganizationDocument,
   OrganizationMembersDocument,
   OrganizationWorkspacesDocument,
@@ -204,11 +205,25 @@ const inviteAs =
   (h, w, p) =>
     h.run(InviteMemberDocument, { input: { scope: scope(w), email: addressIn(w, label), role } }, w.as(p));
 
+/** A name unique to the world, so that one case's new organization is not another's. */
+const createdName = (w: World) => `Created ${w.organization.id.slice(0, 8)}`;
+
 /** What each write does, and how to see from the database or the admin's side whether it happened. */
 const writeOps: Record<string, { run: Run; happened: (h: Harness, w: World, persona: Persona) => Promise<boolean> }> = {
   createOrganization: {
-    run: (h, w, p) => h.run(CreateOrganizationDocument, { input: { name: 'Created' } }, w.as(p)),
-    happened: async () => true, // checked through the result itself (a new organization)
+    run: (h, w, p) => h.run(CreateOrganizationDocument, { input: { name: createdName(w) } }, w.as(p)),
+    // The new organization exists, and the caller sees it among their own as its ADMIN.
+    happened: async (h, w, p) => {
+      const [row] = await h.database.db.query('SELECT COUNT(*) AS n FROM organizations WHERE name = ?', [
+        createdName(w),
+      ]);
+      const who = w.as(p);
+      if (Number(row.n) === 0 || !who) return false;
+      const mine = await h.run(MyOrganizationsDocument, { first: 100 }, who);
+      return (mine.data?.me?.organizations?.edges ?? []).some(
+        (e) => e.node.name === createdName(w) && e.node.viewerRole === 'ADMIN',
+      );
+    },
   },
   updateOrganization: {
     run: (h, w, p) => h.run(UpdateOrganizationDocument, { id: w.organization.id, input: { name: 'Renamed' } }, w.as(p)),
@@ -409,7 +424,7 @@ describe.each(TEST_DATABASES)('permission matrix on %s', (kind) => {
         expect(await happened(h, world, persona)).toBe(true);
       } else {
         // A refused write changes nothing.
-        if (op !== 'createOrganization') expect(await happened(h, world, persona)).toBe(false);
+        expect(await happened(h, world, persona)).toBe(false);
         expect(result.data).toBeNull();
       }
     });

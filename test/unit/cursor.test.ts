@@ -1,0 +1,53 @@
+import { Membership } from '../../entities/membership.entity';
+import {
+  byCreationThenId,
+  checkCursor,
+  decodeCursor,
+  encodeCursor,
+  isAfterCursor,
+} from '../../src/loaders/member-page';
+
+const member = (id: string, at: string) => Object.assign(new Membership(), { id, createdAt: new Date(at) });
+
+describe('the members cursor', () => {
+  it('encodes the position (created_at with milliseconds, id) and decodes it back', () => {
+    const m = member('3f1c2d44-0000-4000-8000-000000000001', '2026-11-28T09:30:00.123Z');
+    const cursor = encodeCursor(m);
+    expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(decodeCursor(cursor)).toEqual({ createdAt: '2026-11-28 09:30:00.123', id: m.id });
+  });
+
+  it('refuses anything it did not make with BAD_USER_INPUT on `after`', () => {
+    const forged = (text: string) => Buffer.from(text).toString('base64url');
+    for (const bad of [
+      '',
+      'not base64 at all',
+      forged('2026-11-28|x'),
+      forged('2026-11-28 09:30:00.123|'),
+      forged(`2026-11-28 09:30:00.123|${'x'.repeat(37)}`),
+      forged('2026-11-28 09:30:00.123|a|b'),
+    ]) {
+      expect(() => checkCursor(bad)).toThrow(
+        expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'after' }) }),
+      );
+    }
+    expect(() => checkCursor(null)).not.toThrow();
+  });
+
+  it('orders by creation time, then id, and the cursor splits that order exactly', () => {
+    const rows = [
+      member('b', '2026-01-01T00:00:00.000Z'),
+      member('a', '2026-01-01T00:00:00.001Z'),
+      member('a', '2026-01-01T00:00:00.000Z'),
+      member('c', '2025-12-31T23:59:59.999Z'),
+    ].sort(byCreationThenId);
+    expect(rows.map((r) => `${r.createdAt.toISOString()}:${r.id}`)).toEqual([
+      '2025-12-31T23:59:59.999Z:c',
+      '2026-01-01T00:00:00.000Z:a',
+      '2026-01-01T00:00:00.000Z:b',
+      '2026-01-01T00:00:00.001Z:a',
+    ]);
+    const cursor = decodeCursor(encodeCursor(rows[1]));
+    expect(rows.map((r) => isAfterCursor(r, cursor))).toEqual([false, false, true, true]);
+  });
+});
