@@ -46,17 +46,15 @@ describe('loaders (embedded SQLite in memory)', () => {
   it('keys users by their subject, which is not a UUID', async () => {
     const now = new Date();
     for (const sub of ['idp|b', 'idp|a']) {
-      await db
-        .getRepository(User)
-        .insert({
-          id: sub,
-          email: `${sub.slice(4)}@x.test`,
-          emailVerified: true,
-          displayName: null,
-          searchKey: '',
-          createdAt: now,
-          updatedAt: now,
-        });
+      await db.getRepository(User).insert({
+        id: sub,
+        email: `${sub.slice(4)}@x.test`,
+        emailVerified: true,
+        displayName: null,
+        searchKey: '',
+        createdAt: now,
+        updatedAt: now,
+      });
     }
     const loaders = createLoaders(db);
     const users = await loaders.user.loadMany(['idp|a', 'idp|zz', 'idp|b']);
