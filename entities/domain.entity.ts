@@ -1,6 +1,7 @@
-import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
-import { idColumn, timestampColumn } from './columns';
+import { BaseRecord } from './base.entity';
+import { Directive, Field, ObjectType } from 'type-graphql';
+import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+import { idColumn } from './columns';
 import { Organization } from './organization.entity';
 import { Workspace } from './workspace.entity';
 
@@ -13,11 +14,7 @@ import { Workspace } from './workspace.entity';
 @Entity({ name: 'domains' })
 @Index('UQ_domains_workspace_hostname', ['workspaceId', 'hostname'], { unique: true })
 @Index('IDX_domains_organization', ['organizationId'])
-export class Domain {
-  @Field(() => ID)
-  @PrimaryColumn(idColumn)
-  id!: string;
-
+export class Domain extends BaseRecord {
   @Column({ ...idColumn, name: 'organization_id' })
   organizationId!: string;
 
@@ -35,11 +32,4 @@ export class Domain {
   @Field(() => String)
   @Column({ type: 'varchar', length: 253 })
   hostname!: string;
-
-  @Field(() => Date)
-  @Column(timestampColumn('created_at'))
-  createdAt!: Date;
-
-  @Column(timestampColumn('updated_at'))
-  updatedAt!: Date;
 }

@@ -1,5 +1,6 @@
-import { Field, ID, ObjectType } from 'type-graphql';
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { BaseRecord } from './base.entity';
+import { Field, ObjectType } from 'type-graphql';
+import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { InvitationStatus, Role, ScopeKind } from '../src/domain/enums';
 
 export { InvitationStatus };
@@ -26,11 +27,7 @@ import { Workspace } from './workspace.entity';
 @Index('IDX_invitations_workspace', ['workspaceId'])
 @Index('IDX_invitations_domain', ['domainId'])
 @Index('IDX_invitations_invited_by', ['invitedById'])
-export class Invitation {
-  @Field(() => ID)
-  @PrimaryColumn(idColumn)
-  id!: string;
-
+export class Invitation extends BaseRecord {
   @Field(() => ScopeKind)
   @Column({ type: 'varchar', length: 16 })
   scope!: ScopeKind;
@@ -89,13 +86,6 @@ export class Invitation {
 
   @Column({ ...timestampColumn('answered_at'), nullable: true })
   answeredAt!: Date | null;
-
-  @Field(() => Date)
-  @Column(timestampColumn('created_at'))
-  createdAt!: Date;
-
-  @Column(timestampColumn('updated_at'))
-  updatedAt!: Date;
 
   /** The status a reader sees: PENDING past its expiry reads as EXPIRED. */
   effectiveStatus(now = new Date()): InvitationStatus {

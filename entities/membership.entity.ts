@@ -1,7 +1,8 @@
-import { Field, ID, ObjectType } from 'type-graphql';
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { BaseRecord } from './base.entity';
+import { Field, ObjectType } from 'type-graphql';
+import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { Role, ScopeKind } from '../src/domain/enums';
-import { idColumn, timestampColumn } from './columns';
+import { idColumn } from './columns';
 import { Domain } from './domain.entity';
 import { Organization } from './organization.entity';
 import { User } from './user.entity';
@@ -19,11 +20,7 @@ import { Workspace } from './workspace.entity';
 @Index('IDX_memberships_organization_user', ['organizationId', 'userId'])
 @Index('IDX_memberships_workspace', ['workspaceId'])
 @Index('IDX_memberships_domain', ['domainId'])
-export class Membership {
-  @Field(() => ID)
-  @PrimaryColumn(idColumn)
-  id!: string;
-
+export class Membership extends BaseRecord {
   @Column({ name: 'user_id', type: 'varchar', length: 255 })
   userId!: string;
 
@@ -62,11 +59,4 @@ export class Membership {
   @ManyToOne(() => Domain, { onDelete: 'CASCADE', onUpdate: 'NO ACTION', nullable: true })
   @JoinColumn({ name: 'domain_id', foreignKeyConstraintName: 'FK_memberships_domain' })
   domainRelation?: Relation<Domain> | null;
-
-  @Field(() => Date)
-  @Column(timestampColumn('created_at'))
-  createdAt!: Date;
-
-  @Column(timestampColumn('updated_at'))
-  updatedAt!: Date;
 }

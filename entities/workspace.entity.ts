@@ -1,6 +1,7 @@
-import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
-import { idColumn, timestampColumn } from './columns';
+import { BaseRecord } from './base.entity';
+import { Directive, Field, ObjectType } from 'type-graphql';
+import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+import { idColumn } from './columns';
 import { Organization } from './organization.entity';
 
 /** A workspace inside an organization; it holds domains. */
@@ -8,11 +9,7 @@ import { Organization } from './organization.entity';
 @Directive('@key(fields: "id")')
 @Entity({ name: 'workspaces' })
 @Index('IDX_workspaces_organization', ['organizationId', 'createdAt'])
-export class Workspace {
-  @Field(() => ID)
-  @PrimaryColumn(idColumn)
-  id!: string;
-
+export class Workspace extends BaseRecord {
   @Column({ ...idColumn, name: 'organization_id' })
   organizationId!: string;
 
@@ -23,11 +20,4 @@ export class Workspace {
   @Field(() => String)
   @Column({ type: 'varchar', length: 100 })
   name!: string;
-
-  @Field(() => Date)
-  @Column(timestampColumn('created_at'))
-  createdAt!: Date;
-
-  @Column(timestampColumn('updated_at'))
-  updatedAt!: Date;
 }

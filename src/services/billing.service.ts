@@ -92,14 +92,20 @@ function emptyWorkspaceBilling(workspaceId: string): WorkspaceBilling {
   });
 }
 
+/** The organization's invoicing profile; an empty one (all fields null) until first written. */
 export async function billingProfileOf(ctx: Context, organizationId: string): Promise<BillingProfile> {
   return (await ctx.loaders.billingProfile.load(organizationId)) ?? emptyProfile(organizationId);
 }
 
+/** A workspace's invoicing details; empty (all fields null) until first written. */
 export async function workspaceBillingOf(ctx: Context, workspaceId: string): Promise<WorkspaceBilling> {
   return (await ctx.loaders.workspaceBilling.load(workspaceId)) ?? emptyWorkspaceBilling(workspaceId);
 }
 
+/**
+ * A partial update of the organization's profile (a field left out is unchanged, null or empty
+ * clears it), under the organization's lock so that concurrent first writes take turns.
+ */
 export async function updateBillingProfile(
   ctx: Context,
   organizationId: string,
@@ -123,6 +129,7 @@ export async function updateBillingProfile(
   return saved;
 }
 
+/** A partial update of a workspace's invoicing details, under its organization's lock. */
 export async function updateWorkspaceBilling(
   ctx: Context,
   workspaceId: string,

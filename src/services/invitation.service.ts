@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { Invitation, InvitationStatus } from '../../entities/invitation.entity';
 import { InvitationCounter } from '../../entities/invitation-counter.entity';
 import type { Membership } from '../../entities/membership.entity';
-import { mayGrantRole, Role, assertRoleAccepted, ScopeKind, scopeId, type ScopeRef } from '../../permissions/access';
+import { mayGrantRole, Role, assertRoleAccepted, scopeId, type ScopeRef } from '../../permissions/access';
 import type { Context } from '../context';
 import { toSqlDateTime } from '../db/sql';
 import { findLocked, withOrganizationLock } from '../db/transaction';
@@ -25,7 +25,7 @@ import { scopeOfRow } from '../domain/scope';
 import { assertScopeExists, grantMembership } from './membership.service';
 import { requireViewer } from '../context';
 import { findScope } from '../loaders/find-scope';
-import { scopeInputTarget } from '../domain/scope';
+import { scopeColumns, scopeInputTarget } from '../domain/scope';
 
 /**
  * Invitations (SPEC §4): creating, resending, revoking, answering and listing them. The link's
@@ -36,11 +36,13 @@ import { scopeInputTarget } from '../domain/scope';
 
 const HOUR = 3600_000;
 
+/** A fresh link token (256 random bits, base64url) and the SHA-256 that is all the database keeps of it. */
 export function newInvitationToken(): { token: string; hash: string } {
   const token = randomBytes(32).toString('base64url');
   return { token, hash: hashToken(token) };
 }
 
+/** What is stored of a link token, and looked up by: its SHA-256, in hex. */
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
@@ -121,11 +123,7 @@ export async function inviteMember(
   const now = new Date();
   const invitation = Object.assign(new Invitation(), {
     id: randomUUID(),
-    scope: scope.kind,
-    scopeId: scopeId(scope),
-    organizationId: scope.organizationId,
-    workspaceId: scope.kind === ScopeKind.ORGANIZATION ? null : scope.workspaceId,
-    domainId: scope.kind === ScopeKind.DOMAIN ? scope.domainId : null,
+    ...scopeColumns(scope),
     email,
     role,
     status: InvitationStatus.PENDING,
@@ -302,6 +300,7 @@ export async function acceptInvitation(
   return membership;
 }
 
+/** The invitee declines: the invitation ends DECLINED and its unsent email is withdrawn. */
 export async function declineInvitation(
   ctx: Context,
   input: { token?: string | null; invitationId?: string | null },

@@ -17,7 +17,7 @@ import { AlreadyMemberError, BadUserInputError, ForbiddenError, LastAdminError, 
 import { revokePendingInvitations } from './invitation-settlement';
 import { requireViewer } from '../context';
 import { validPageSize } from '../validation';
-import { scopeOfRow } from '../domain/scope';
+import { scopeColumns, scopeOfRow } from '../domain/scope';
 import {
   byCreationThenId,
   checkCursor,
@@ -122,12 +122,8 @@ function newMembership(userId: string, scope: ScopeRef, role: Role, now: Date): 
   return Object.assign(new Membership(), {
     id: randomUUID(),
     userId,
-    scope: scope.kind,
-    scopeId: scopeId(scope),
+    ...scopeColumns(scope),
     role,
-    organizationId: scope.organizationId,
-    workspaceId: scope.kind === ScopeKind.ORGANIZATION ? null : scope.workspaceId,
-    domainId: scope.kind === ScopeKind.DOMAIN ? scope.domainId : null,
     createdAt: now,
     updatedAt: now,
   });
@@ -260,6 +256,10 @@ async function removeWithin(em: EntityManager, membership: Membership): Promise<
   });
 }
 
+/**
+ * MANAGE_MEMBERS removes a membership (checked by the rule); at organization scope with the
+ * person's workspace and domain memberships and pending invitations, never the last ADMIN.
+ */
 export async function removeMember(ctx: Context, memberId: string): Promise<string> {
   const current = await ctx.loaders.membership.load(memberId);
   if (!current) throw memberNotFound();

@@ -81,6 +81,7 @@ function optionalName(value: string | null | undefined, field: string): string |
   return validName(value, field);
 }
 
+/** Renames an organization; a name left out is kept, null is refused. */
 export async function updateOrganization(
   ctx: Context,
   id: string,
@@ -143,6 +144,7 @@ async function deleteScopeContents(
   }
 }
 
+/** A new workspace in an organization (CREATE_WORKSPACE there, checked by the rule). */
 export async function createWorkspace(
   ctx: Context,
   input: { organizationId: string; name: string },
@@ -161,6 +163,7 @@ export async function createWorkspace(
   return workspace;
 }
 
+/** Renames a workspace; a name left out is kept, null is refused. */
 export async function updateWorkspace(ctx: Context, id: string, input: { name?: string | null }): Promise<Workspace> {
   const workspace = await mustFind(findWorkspace(ctx, id), 'Workspace');
   const name = optionalName(input.name, 'name');
@@ -172,6 +175,7 @@ export async function updateWorkspace(ctx: Context, id: string, input: { name?: 
   return workspace;
 }
 
+/** Deletes a workspace with its domains, their memberships and invitations, under the organization's lock. */
 export async function deleteWorkspace(ctx: Context, id: string): Promise<string> {
   const workspace = await mustFind(findWorkspace(ctx, id), 'Workspace');
   await withOrganizationLock(
@@ -195,6 +199,7 @@ async function hostnameTaken(ctx: Context, workspaceId: string, hostname: string
 
 const hostnameInUse = () => new BadUserInputError('hostname is already used in this workspace.', 'hostname');
 
+/** A new domain in a workspace; its hostname is unique within the workspace (BAD_USER_INPUT otherwise). */
 export async function createDomain(ctx: Context, input: { workspaceId: string; hostname: string }): Promise<Domain> {
   const workspace = await mustFind(findWorkspace(ctx, input.workspaceId), 'Workspace');
   const hostname = validHostname(input.hostname);
@@ -217,6 +222,7 @@ export async function createDomain(ctx: Context, input: { workspaceId: string; h
   return domain;
 }
 
+/** Changes a domain's hostname, still unique within its workspace. */
 export async function updateDomain(ctx: Context, id: string, input: { hostname?: string | null }): Promise<Domain> {
   const domain = await mustFind(findDomain(ctx, id), 'Domain');
   if (input.hostname === undefined) return domain;
@@ -234,6 +240,7 @@ export async function updateDomain(ctx: Context, id: string, input: { hostname?:
   return Object.assign(domain, { hostname, updatedAt });
 }
 
+/** Deletes a domain with its memberships and invitations, under the organization's lock. */
 export async function deleteDomain(ctx: Context, id: string): Promise<string> {
   const domain = await mustFind(findDomain(ctx, id), 'Domain');
   await withOrganizationLock(

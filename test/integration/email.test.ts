@@ -244,6 +244,13 @@ describe.each(TEST_DATABASES)('invitation emails over SMTP on %s', (kind) => {
         world.people.orgAdmin,
       );
       const sending = first.runOnce();
+      // The first dispatcher holds the claim before the second starts looking.
+      await until('the first claim', async () => {
+        const [row] = await h.database.db.query('SELECT claim_token FROM outbox_emails WHERE recipient = ?', [
+          invitee.email,
+        ]);
+        return row?.claim_token;
+      });
       // While the first send sits on the slow server (four leases long), the second keeps looking.
       let takenBySecond = 0;
       const deadline = Date.now() + 1500;
