@@ -1,4 +1,5 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+import { BaseRecord } from './base.entity';
 import { idColumn, timestampColumn } from './columns';
 import { Invitation } from './invitation.entity';
 import { Organization } from './organization.entity';
@@ -6,7 +7,7 @@ import { Organization } from './organization.entity';
 export enum OutboxStatus {
   PENDING = 'PENDING',
   SENT = 'SENT',
-  /** Gave up after the last attempt. */
+  /** Given up: its invitation expired (or was answered) while the email waited. */
   FAILED = 'FAILED',
   /** Superseded (a resend) or withdrawn (a revoke) before it went out. */
   CANCELLED = 'CANCELLED',
@@ -21,10 +22,7 @@ export enum OutboxStatus {
 @Index('IDX_outbox_emails_due', ['status', 'nextAttemptAt'])
 @Index('IDX_outbox_emails_organization_created', ['organizationId', 'createdAt'])
 @Index('IDX_outbox_emails_invitation', ['invitationId'])
-export class OutboxEmail {
-  @PrimaryColumn(idColumn)
-  id!: string;
-
+export class OutboxEmail extends BaseRecord {
   @Column({ ...idColumn, name: 'organization_id' })
   organizationId!: string;
 
@@ -71,10 +69,4 @@ export class OutboxEmail {
 
   @Column({ ...timestampColumn('sent_at'), nullable: true })
   sentAt!: Date | null;
-
-  @Column(timestampColumn('created_at'))
-  createdAt!: Date;
-
-  @Column(timestampColumn('updated_at'))
-  updatedAt!: Date;
 }

@@ -1,7 +1,9 @@
 import { BillingProfile, WorkspaceBilling } from '../../entities/billing.entity';
 import type { Context } from '../context';
 import { ISO_COUNTRY_CODES } from '../countries';
+import { workspaceScope } from '../domain/scope';
 import { findLocked, withOrganizationLock } from '../db/transaction';
+import { assertScopeExists } from './membership.service';
 import { BadUserInputError, NotFoundError } from '../errors';
 import { validEmail } from '../validation';
 
@@ -143,9 +145,7 @@ export async function updateWorkspaceBilling(
     ctx.db,
     workspace.organizationId,
     async (em) => {
-      if ((await em.query('SELECT id FROM workspaces WHERE id = ?', [workspaceId])).length === 0) {
-        throw workspaceNotFound();
-      }
+      await assertScopeExists(em, workspaceScope(workspace));
       const current = (await findLocked(em, WorkspaceBilling, { workspaceId })) ?? emptyWorkspaceBilling(workspaceId);
       const next = Object.assign(current, patch, { workspaceId, updatedAt: new Date() });
       await em.save(WorkspaceBilling, next);
