@@ -26,6 +26,11 @@ export const OPEN_TYPES = [
   'InvitationPreview',
   'BillingProfile',
   'WorkspaceBilling',
+  // Reached only through `auditLog`, whose rule checks READ_AUDIT_LOG; `actor` and `subject`
+  // are Users, whose own field rules still apply.
+  'AuditEvent',
+  'AuditEventConnection',
+  'AuditEventEdge',
   '_Service',
 ] as const;
 
@@ -87,6 +92,7 @@ export const permissions = shield(
     },
     Organization: {
       '*': canOnParent(P.READ),
+      auditLog: canOnParent(P.READ_AUDIT_LOG),
       id: canReadOrIsInvited,
       name: canReadOrIsInvited,
       members: canOnParent(P.READ_MEMBERS),
@@ -95,6 +101,7 @@ export const permissions = shield(
     },
     Workspace: {
       '*': canOnParent(P.READ),
+      auditLog: canOnParent(P.READ_AUDIT_LOG),
       id: canReadOrIsInvited,
       name: canReadOrIsInvited,
       createdAt: seesWholeScopeOfParent,
@@ -104,6 +111,7 @@ export const permissions = shield(
     },
     Domain: {
       '*': canOnParent(P.READ),
+      auditLog: canOnParent(P.READ_AUDIT_LOG),
       id: canReadOrIsInvited,
       hostname: canReadOrIsInvited,
       members: canOnParent(P.READ_MEMBERS),

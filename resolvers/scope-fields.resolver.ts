@@ -1,13 +1,15 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Args, type ClassType, Ctx, FieldResolver, Info, Resolver, Root } from 'type-graphql';
+import { Arg, Args, type ClassType, Ctx, FieldResolver, Info, Int, Resolver, Root } from 'type-graphql';
 import { Invitation } from '../entities/invitation.entity';
 import { type Permission as PermissionValue, sortedPermissions } from '../permissions/access';
 import type { Context } from '../src/context';
 import type { ScopeRef } from '../src/domain/scope';
+import { auditLog } from '../src/services/audit.service';
 import { invitationsAt } from '../src/services/invitation.service';
 import { memberConnection } from '../src/services/membership.service';
 import { MemberListArgs } from './member-list-args';
 import { selects } from './selection';
+import { AuditEventConnection, AuditLogFilter } from './types/audit';
 import { MemberConnection } from './types/connections';
 import { InvitationStatus, Permission, Role } from './types/enums';
 
@@ -44,6 +46,20 @@ export function ScopeFieldsResolver<T extends { id: string }>(
         new MemberConnection(),
         await memberConnection(ctx, root.id, args, selects(info, 'totalCount')),
       );
+    }
+
+    @FieldResolver(() => AuditEventConnection, {
+      nullable: true,
+      description: 'Needs READ_AUDIT_LOG here. Events of this scope and of every scope below it, newest first.',
+    })
+    async auditLog(
+      @Root() root: T,
+      @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number,
+      @Arg('after', () => String, { nullable: true }) after: string | null,
+      @Arg('filter', () => AuditLogFilter, { nullable: true }) filter: AuditLogFilter | null,
+      @Ctx() ctx: Context,
+    ): Promise<AuditEventConnection> {
+      return Object.assign(new AuditEventConnection(), await auditLog(ctx, scopeOf(root), { first, after, filter }));
     }
 
     @FieldResolver(() => [Invitation], { nullable: true })

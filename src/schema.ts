@@ -11,6 +11,7 @@ import { User } from '../entities/user.entity';
 import { Workspace } from '../entities/workspace.entity';
 import { OPEN_TYPES, permissions } from '../permissions';
 import { DomainResolver } from '../resolvers/domain.resolver';
+import { AuditEventResolver } from '../resolvers/audit-event.resolver';
 import { BillingResolver } from '../resolvers/billing.resolver';
 import { InvitationResolver } from '../resolvers/invitation.resolver';
 import { MemberConnectionResolver, MemberMutationResolver, MemberResolver } from '../resolvers/member.resolver';
@@ -39,6 +40,7 @@ async function buildUnguarded(): Promise<GraphQLSchema> {
       MemberMutationResolver,
       InvitationResolver,
       BillingResolver,
+      AuditEventResolver,
     ],
     orphanedTypes: [User, Organization, Workspace, Domain],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],

@@ -5,6 +5,7 @@ import { loadConfig } from '../config';
 import { openDatabase } from '../db/data-source';
 import { withOrganizationLock } from '../db/transaction';
 import { createLogger } from '../logger';
+import { SYSTEM_ACTOR } from '../services/audit.service';
 import { grantMembership } from '../services/membership.service';
 import { Role, ScopeKind, type ScopeRef } from '../../permissions/access';
 import { DEMO_ORGANIZATION, DEMO_PEOPLE, type DemoName, demoEmail, developmentSubject } from '../dev/demo-people';
@@ -105,7 +106,7 @@ async function main(): Promise<void> {
     db,
     org.id,
     async (em) => {
-      for (const [name, scope, role] of grants) await grantMembership(em, sub(name), scope, role);
+      for (const [name, scope, role] of grants) await grantMembership(em, SYSTEM_ACTOR, sub(name), scope, role);
     },
     () => new Error('the demo organization vanished'),
   );

@@ -1,3 +1,4 @@
+import { AuditEvent } from '../../entities/audit-event.entity';
 import { BillingProfile, WorkspaceBilling } from '../../entities/billing.entity';
 import { Domain } from '../../entities/domain.entity';
 import { Invitation } from '../../entities/invitation.entity';
@@ -19,4 +20,5 @@ export const entities = [
   OutboxEmail,
   BillingProfile,
   WorkspaceBilling,
+  AuditEvent,
 ];

@@ -29,6 +29,7 @@ export enum Permission {
   CREATE_DOMAIN = 'CREATE_DOMAIN',
   READ_BILLING = 'READ_BILLING',
   UPDATE_BILLING = 'UPDATE_BILLING',
+  READ_AUDIT_LOG = 'READ_AUDIT_LOG',
 }
 
 export enum InvitationStatus {
@@ -57,6 +58,46 @@ registerEnumType(ScopeKind, { name: 'ScopeKind', description: 'The three levels 
 registerEnumType(Permission, {
   name: 'Permission',
   description: 'What the caller may do in one scope. The server decides with the same rules it enforces.',
+  valuesConfig: { READ_AUDIT_LOG: { description: "The scope's audit log (AuditEvent)." } },
 });
 
 registerEnumType(InvitationStatus, { name: 'InvitationStatus' });
+
+/** What changed membership, access, settings or billing: one audit event each. */
+export enum AuditAction {
+  ORGANIZATION_CREATED = 'ORGANIZATION_CREATED',
+  ORGANIZATION_UPDATED = 'ORGANIZATION_UPDATED',
+  ORGANIZATION_DELETED = 'ORGANIZATION_DELETED',
+  WORKSPACE_CREATED = 'WORKSPACE_CREATED',
+  WORKSPACE_UPDATED = 'WORKSPACE_UPDATED',
+  WORKSPACE_DELETED = 'WORKSPACE_DELETED',
+  DOMAIN_CREATED = 'DOMAIN_CREATED',
+  DOMAIN_UPDATED = 'DOMAIN_UPDATED',
+  DOMAIN_DELETED = 'DOMAIN_DELETED',
+  INVITATION_CREATED = 'INVITATION_CREATED',
+  INVITATION_RESENT = 'INVITATION_RESENT',
+  INVITATION_REVOKED = 'INVITATION_REVOKED',
+  INVITATION_ACCEPTED = 'INVITATION_ACCEPTED',
+  INVITATION_DECLINED = 'INVITATION_DECLINED',
+  MEMBER_ADDED = 'MEMBER_ADDED',
+  MEMBER_ROLE_CHANGED = 'MEMBER_ROLE_CHANGED',
+  MEMBER_REMOVED = 'MEMBER_REMOVED',
+  MEMBER_LEFT = 'MEMBER_LEFT',
+  MEMBER_EXPIRY_CHANGED = 'MEMBER_EXPIRY_CHANGED',
+  MEMBER_EXPIRED = 'MEMBER_EXPIRED',
+  MEMBER_JOINED_BY_EMAIL_DOMAIN = 'MEMBER_JOINED_BY_EMAIL_DOMAIN',
+  BILLING_UPDATED = 'BILLING_UPDATED',
+  SEAT_LIMIT_CHANGED = 'SEAT_LIMIT_CHANGED',
+  EMAIL_DOMAIN_ADDED = 'EMAIL_DOMAIN_ADDED',
+  EMAIL_DOMAIN_VERIFIED = 'EMAIL_DOMAIN_VERIFIED',
+  EMAIL_DOMAIN_UPDATED = 'EMAIL_DOMAIN_UPDATED',
+  EMAIL_DOMAIN_REMOVED = 'EMAIL_DOMAIN_REMOVED',
+  WEBHOOK_ENDPOINT_CREATED = 'WEBHOOK_ENDPOINT_CREATED',
+  WEBHOOK_ENDPOINT_UPDATED = 'WEBHOOK_ENDPOINT_UPDATED',
+  WEBHOOK_ENDPOINT_DELETED = 'WEBHOOK_ENDPOINT_DELETED',
+}
+
+registerEnumType(AuditAction, {
+  name: 'AuditAction',
+  description: 'What changed membership, access, settings or billing. Written in the same transaction as the change.',
+});

@@ -44,9 +44,9 @@ export function byCreationThenId(a: Membership, b: Membership): number {
   return a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-/** Opaque to clients: the position of the last row, by (created_at, id). */
-export function encodeCursor(membership: Membership): string {
-  return Buffer.from(`${toSqlDateTime(membership.createdAt)}|${membership.id}`).toString('base64url');
+/** Opaque to clients: the position of the last row, by (created_at, id) — or (occurred_at, id) in the audit log. */
+export function encodeCursor(position: { createdAt: Date; id: string }): string {
+  return Buffer.from(`${toSqlDateTime(position.createdAt)}|${position.id}`).toString('base64url');
 }
 
 export function decodeCursor(cursor: string): Cursor {

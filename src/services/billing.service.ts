@@ -1,7 +1,9 @@
 import { BillingProfile, WorkspaceBilling } from '../../entities/billing.entity';
 import type { Context } from '../context';
 import { ISO_COUNTRY_CODES } from '../countries';
-import { workspaceScope } from '../domain/scope';
+import { AuditAction } from '../domain/enums';
+import { organizationScope, workspaceScope } from '../domain/scope';
+import { auditActorOf, recordAudit } from './audit.service';
 import { findLocked, withOrganizationLock } from '../db/transaction';
 import { assertScopeExists } from './membership.service';
 import { BadUserInputError, NotFoundError } from '../errors';
@@ -123,6 +125,10 @@ export async function updateBillingProfile(
       const current = (await findLocked(em, BillingProfile, { organizationId })) ?? emptyProfile(organizationId);
       const next = Object.assign(current, patch, { organizationId, updatedAt: new Date() });
       await em.save(BillingProfile, next);
+      await recordAudit(em, auditActorOf(ctx), {
+        action: AuditAction.BILLING_UPDATED,
+        scope: organizationScope({ id: organizationId }),
+      });
       return next;
     },
     () => new NotFoundError('Organization'),
@@ -149,6 +155,10 @@ export async function updateWorkspaceBilling(
       const current = (await findLocked(em, WorkspaceBilling, { workspaceId })) ?? emptyWorkspaceBilling(workspaceId);
       const next = Object.assign(current, patch, { workspaceId, updatedAt: new Date() });
       await em.save(WorkspaceBilling, next);
+      await recordAudit(em, auditActorOf(ctx), {
+        action: AuditAction.BILLING_UPDATED,
+        scope: workspaceScope(workspace),
+      });
       return next;
     },
     workspaceNotFound,

@@ -3,6 +3,9 @@ import { Invitation, InvitationStatus } from '../../entities/invitation.entity';
 import { OutboxEmail, OutboxStatus } from '../../entities/outbox-email.entity';
 import { toSqlDateTime } from '../db/sql';
 import { redactTokens } from '../mail/invitation-email';
+import { AuditAction } from '../domain/enums';
+import { scopeOfRow } from '../domain/scope';
+import { type AuditActor, recordAudit } from './audit.service';
 
 /**
  * Ending invitations, shared by the invitation and membership services: inside their
@@ -52,6 +55,7 @@ export async function cancelQueuedEmails(em: EntityManager, invitationIds: strin
  */
 export async function revokePendingInvitations(
   em: EntityManager,
+  actor: AuditActor,
   organizationId: string,
   who: { email: string | null; invitedById: string },
 ): Promise<void> {
@@ -64,7 +68,14 @@ export async function revokePendingInvitations(
   const now = new Date();
   const revoked: string[] = [];
   for (const invitation of pending) {
-    if (await settle(em, invitation.id, InvitationStatus.REVOKED, now)) revoked.push(invitation.id);
+    if (!(await settle(em, invitation.id, InvitationStatus.REVOKED, now))) continue;
+    revoked.push(invitation.id);
+    await recordAudit(em, actor, {
+      action: AuditAction.INVITATION_REVOKED,
+      scope: scopeOfRow(invitation),
+      email: invitation.email,
+      toRole: invitation.role,
+    });
   }
   await cancelQueuedEmails(em, revoked);
 }

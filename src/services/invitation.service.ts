@@ -19,12 +19,14 @@ import {
   RateLimitedError,
 } from '../errors';
 import { type InvitationEmailFacts, queueInvitationEmail } from '../mail/invitation-email';
+import { auditActorOf, recordAudit } from './audit.service';
 import { cancelQueuedEmails, settle } from './invitation-settlement';
 import { validEmail } from '../validation';
 import { scopeOfRow } from '../domain/scope';
 import { assertScopeExists, grantMembership } from './membership.service';
 import { requireViewer } from '../context';
 import { findScope } from '../loaders/find-scope';
+import { AuditAction } from '../domain/enums';
 import { scopeColumns, scopeInputTarget } from '../domain/scope';
 
 /**
@@ -164,6 +166,12 @@ export async function inviteMember(
       }
       await countAgainstRateLimit(ctx, em, scope.organizationId);
       await em.insert(Invitation, invitation);
+      await recordAudit(em, auditActorOf(ctx), {
+        action: AuditAction.INVITATION_CREATED,
+        scope: scopeOfRow(invitation),
+        email: invitation.email,
+        toRole: invitation.role,
+      });
       await queueInvitationEmail(em, ctx.config, invitation, facts, token);
     },
     scopeNotFound,
@@ -207,6 +215,12 @@ export async function resendInvitation(ctx: Context, id: string): Promise<Invita
         })
         .execute();
       if (result.affected !== 1) throw notPending();
+      await recordAudit(em, auditActorOf(ctx), {
+        action: AuditAction.INVITATION_RESENT,
+        scope: scopeOfRow(invitation),
+        email: invitation.email,
+        toRole: invitation.role,
+      });
       await cancelQueuedEmails(em, id);
       await queueInvitationEmail(em, ctx.config, invitation, facts, token);
     },
@@ -226,6 +240,12 @@ export async function revokeInvitation(ctx: Context, id: string): Promise<Invita
     invitation.organizationId,
     async (em) => {
       if (!(await settle(em, id, InvitationStatus.REVOKED, now))) throw notPending();
+      await recordAudit(em, auditActorOf(ctx), {
+        action: AuditAction.INVITATION_REVOKED,
+        scope: scopeOfRow(invitation),
+        email: invitation.email,
+        toRole: invitation.role,
+      });
       await cancelQueuedEmails(em, id);
     },
     invitationNotFound,
@@ -291,7 +311,14 @@ export async function acceptInvitation(
       }
       // Already holding a role there (say the organization MEMBER a workspace invitation brought):
       // the invited role if it confers more, and the invitation ends ACCEPTED either way.
-      return grantMembership(em, viewer.id, scopeOfRow(invitation), invitation.role, 'upgrade');
+      const actor = auditActorOf(ctx);
+      await recordAudit(em, actor, {
+        action: AuditAction.INVITATION_ACCEPTED,
+        scope: scopeOfRow(invitation),
+        email: invitation.email,
+        toRole: invitation.role,
+      });
+      return grantMembership(em, actor, viewer.id, scopeOfRow(invitation), invitation.role, 'upgrade');
     },
     invitationNotFound,
   );
@@ -312,6 +339,12 @@ export async function declineInvitation(
     invitation.organizationId,
     async (em) => {
       if (!(await settle(em, invitation.id, InvitationStatus.DECLINED, now))) return false;
+      await recordAudit(em, auditActorOf(ctx), {
+        action: AuditAction.INVITATION_DECLINED,
+        scope: scopeOfRow(invitation),
+        email: invitation.email,
+        toRole: invitation.role,
+      });
       await cancelQueuedEmails(em, invitation.id);
       return true;
     },

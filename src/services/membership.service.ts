@@ -14,9 +14,11 @@ import {
 import type { Context } from '../context';
 import { findLocked, lockForUpdate, withOrganizationLock } from '../db/transaction';
 import { AlreadyMemberError, BadUserInputError, ForbiddenError, LastAdminError, NotFoundError } from '../errors';
+import { type AuditActor, auditActorOf, recordAudit } from './audit.service';
 import { revokePendingInvitations } from './invitation-settlement';
 import { requireViewer } from '../context';
 import { validPageSize } from '../validation';
+import { AuditAction } from '../domain/enums';
 import { scopeColumns, scopeOfRow } from '../domain/scope';
 import {
   byCreationThenId,
@@ -156,6 +158,7 @@ export async function assertScopeExists(em: EntityManager, scope: ScopeRef): Pro
  */
 export async function grantMembership(
   em: EntityManager,
+  actor: AuditActor,
   userId: string,
   scope: ScopeRef,
   role: Role,
@@ -169,6 +172,13 @@ export async function grantMembership(
     if (ifHeld === 'refuse') throw new AlreadyMemberError();
     if (!grantsMore(scope.kind, role, held.role)) return held;
     await em.update(Membership, { id: held.id }, { role, updatedAt: now });
+    await recordAudit(em, actor, {
+      action: AuditAction.MEMBER_ROLE_CHANGED,
+      scope,
+      subjectId: userId,
+      fromRole: held.role,
+      toRole: role,
+    });
     return Object.assign(held, { role, updatedAt: now });
   }
   const repo = em.getRepository(Membership);
@@ -176,12 +186,18 @@ export async function grantMembership(
     scope.kind !== ScopeKind.ORGANIZATION &&
     !(await findLocked(em, Membership, { userId, scopeId: scope.organizationId }))
   ) {
-    await repo.insert(
-      newMembership(userId, { kind: ScopeKind.ORGANIZATION, organizationId: scope.organizationId }, Role.MEMBER, now),
-    );
+    const organization: ScopeRef = { kind: ScopeKind.ORGANIZATION, organizationId: scope.organizationId };
+    await repo.insert(newMembership(userId, organization, Role.MEMBER, now));
+    await recordAudit(em, actor, {
+      action: AuditAction.MEMBER_ADDED,
+      scope: organization,
+      subjectId: userId,
+      toRole: Role.MEMBER,
+    });
   }
   const membership = newMembership(userId, scope, role, now);
   await repo.insert(membership);
+  await recordAudit(em, actor, { action: AuditAction.MEMBER_ADDED, scope, subjectId: userId, toRole: role });
   return membership;
 }
 
@@ -227,6 +243,13 @@ export async function changeMemberRole(ctx: Context, input: { memberId: string; 
       }
       const now = new Date();
       await em.update(Membership, { id: membership.id }, { role: input.role, updatedAt: now });
+      await recordAudit(em, auditActorOf(ctx), {
+        action: AuditAction.MEMBER_ROLE_CHANGED,
+        scope: scopeOfRow(membership),
+        subjectId: membership.userId,
+        fromRole: membership.role,
+        toRole: input.role,
+      });
       return Object.assign(membership, { role: input.role, updatedAt: now });
     },
     memberNotFound,
@@ -242,15 +265,29 @@ export async function changeMemberRole(ctx: Context, input: { memberId: string; 
  * PENDING invitations in it addressed to the person's email and those the person sent: someone
  * removed cannot come back through an older invitation, nor through one they sent themselves.
  */
-async function removeWithin(em: EntityManager, membership: Membership): Promise<void> {
+async function removeWithin(
+  em: EntityManager,
+  actor: AuditActor,
+  membership: Membership,
+  action: AuditAction.MEMBER_REMOVED | AuditAction.MEMBER_LEFT,
+): Promise<void> {
+  const removed = (m: Membership) =>
+    recordAudit(em, actor, { action, scope: scopeOfRow(m), subjectId: m.userId, fromRole: m.role });
   if (membership.scope !== ScopeKind.ORGANIZATION) {
     await em.delete(Membership, { id: membership.id });
+    await removed(membership);
     return;
   }
   if (membership.role === Role.ADMIN) await assertAnotherAdmin(em, membership.organizationId, membership.userId);
+  // Every membership that goes is in the log (narrowest first): the workspace's and domain's own logs show it too.
+  const depth = { [ScopeKind.DOMAIN]: 0, [ScopeKind.WORKSPACE]: 1, [ScopeKind.ORGANIZATION]: 2 };
+  const all = (
+    await em.findBy(Membership, { organizationId: membership.organizationId, userId: membership.userId })
+  ).sort((a, b) => depth[a.scope] - depth[b.scope]);
   await em.delete(Membership, { organizationId: membership.organizationId, userId: membership.userId });
+  for (const m of all) await removed(m);
   const [user] = await em.query('SELECT email FROM users WHERE id = ?', [membership.userId]);
-  await revokePendingInvitations(em, membership.organizationId, {
+  await revokePendingInvitations(em, actor, membership.organizationId, {
     email: typeof user?.email === 'string' && user.email !== '' ? user.email : null,
     invitedById: membership.userId,
   });
@@ -266,7 +303,7 @@ export async function removeMember(ctx: Context, memberId: string): Promise<stri
   await withOrganizationLock(
     ctx.db,
     current.organizationId,
-    async (em) => removeWithin(em, await freshMembership(em, memberId)),
+    async (em) => removeWithin(em, auditActorOf(ctx), await freshMembership(em, memberId), AuditAction.MEMBER_REMOVED),
     memberNotFound,
   );
   ctx.access.invalidate();
@@ -283,7 +320,7 @@ export async function leaveOrganization(ctx: Context, organizationId: string): P
     async (em) => {
       const membership = await findLocked(em, Membership, { userId: viewer.id, scopeId: organizationId });
       if (!membership) throw notFound();
-      await removeWithin(em, membership);
+      await removeWithin(em, auditActorOf(ctx), membership, AuditAction.MEMBER_LEFT);
     },
     notFound,
   );

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type EntityManager, In } from 'typeorm';
+import { AuditEvent } from '../../entities/audit-event.entity';
 import { BillingProfile, WorkspaceBilling } from '../../entities/billing.entity';
+import { InvitationCounter } from '../../entities/invitation-counter.entity';
 import { Domain } from '../../entities/domain.entity';
 import { Invitation } from '../../entities/invitation.entity';
 import { Membership } from '../../entities/membership.entity';
@@ -14,7 +16,9 @@ import { requireViewer } from '../context';
 import { BadUserInputError, NotFoundError } from '../errors';
 import { findDomain, findOrganization, findScope, findWorkspace } from '../loaders/find-scope';
 import { validHostname, validName } from '../validation';
-import { domainScope, workspaceScope } from '../domain/scope';
+import { AuditAction } from '../domain/enums';
+import { domainScope, organizationScope, workspaceScope } from '../domain/scope';
+import { auditActorOf, recordAudit } from './audit.service';
 
 /**
  * Organizations, workspaces and domains: reads filtered by visibility, and writes with their
@@ -69,6 +73,10 @@ export async function createOrganization(ctx: Context, input: { name: string }):
       createdAt: now,
       updatedAt: now,
     });
+    const scope = organizationScope(organization);
+    const actor = auditActorOf(ctx);
+    await recordAudit(em, actor, { action: AuditAction.ORGANIZATION_CREATED, scope });
+    await recordAudit(em, actor, { action: AuditAction.MEMBER_ADDED, scope, subjectId: viewer.id, toRole: Role.ADMIN });
   });
   ctx.access.invalidate();
   return organization;
@@ -92,7 +100,13 @@ export async function updateOrganization(
   if (name !== undefined && name !== organization.name) {
     organization.name = name;
     organization.updatedAt = new Date();
-    await inTransaction(ctx.db, (em) => em.update(Organization, { id }, { name, updatedAt: organization.updatedAt }));
+    await inTransaction(ctx.db, async (em) => {
+      await em.update(Organization, { id }, { name, updatedAt: organization.updatedAt });
+      await recordAudit(em, auditActorOf(ctx), {
+        action: AuditAction.ORGANIZATION_UPDATED,
+        scope: organizationScope(organization),
+      });
+    });
   }
   return organization;
 }
@@ -104,6 +118,11 @@ export async function deleteOrganization(ctx: Context, id: string): Promise<stri
     ctx.db,
     id,
     async (em) => {
+      // Written for those who follow the organization's changes; its log goes with it below.
+      await recordAudit(em, auditActorOf(ctx), {
+        action: AuditAction.ORGANIZATION_DELETED,
+        scope: organizationScope({ id }),
+      });
       await deleteScopeContents(em, { organizationId: id });
       await em.delete(Workspace, { organizationId: id });
       await em.delete(Organization, { id });
@@ -133,6 +152,8 @@ async function deleteScopeContents(
   if ('organizationId' in where) {
     await em.delete(OutboxEmail, where);
     await em.delete(BillingProfile, where);
+    await em.delete(InvitationCounter, where);
+    await em.delete(AuditEvent, where);
   }
   if (!('domainId' in where)) {
     await em.delete(Domain, where);
@@ -159,7 +180,13 @@ export async function createWorkspace(
     createdAt: now,
     updatedAt: now,
   });
-  await inTransaction(ctx.db, (em) => em.insert(Workspace, workspace));
+  await inTransaction(ctx.db, async (em) => {
+    await em.insert(Workspace, workspace);
+    await recordAudit(em, auditActorOf(ctx), {
+      action: AuditAction.WORKSPACE_CREATED,
+      scope: workspaceScope(workspace),
+    });
+  });
   return workspace;
 }
 
@@ -170,7 +197,13 @@ export async function updateWorkspace(ctx: Context, id: string, input: { name?: 
   if (name !== undefined && name !== workspace.name) {
     workspace.name = name;
     workspace.updatedAt = new Date();
-    await inTransaction(ctx.db, (em) => em.update(Workspace, { id }, { name, updatedAt: workspace.updatedAt }));
+    await inTransaction(ctx.db, async (em) => {
+      await em.update(Workspace, { id }, { name, updatedAt: workspace.updatedAt });
+      await recordAudit(em, auditActorOf(ctx), {
+        action: AuditAction.WORKSPACE_UPDATED,
+        scope: workspaceScope(workspace),
+      });
+    });
   }
   return workspace;
 }
@@ -184,6 +217,10 @@ export async function deleteWorkspace(ctx: Context, id: string): Promise<string>
     async (em) => {
       await deleteScopeContents(em, { workspaceId: id });
       await em.delete(Workspace, { id });
+      await recordAudit(em, auditActorOf(ctx), {
+        action: AuditAction.WORKSPACE_DELETED,
+        scope: workspaceScope(workspace),
+      });
     },
     () => new NotFoundError('Workspace'),
   );
@@ -214,7 +251,10 @@ export async function createDomain(ctx: Context, input: { workspaceId: string; h
     updatedAt: now,
   });
   try {
-    await inTransaction(ctx.db, (em) => em.insert(Domain, domain));
+    await inTransaction(ctx.db, async (em) => {
+      await em.insert(Domain, domain);
+      await recordAudit(em, auditActorOf(ctx), { action: AuditAction.DOMAIN_CREATED, scope: domainScope(domain) });
+    });
   } catch (error) {
     if (isUniqueViolation(error)) throw hostnameInUse();
     throw error;
@@ -232,7 +272,10 @@ export async function updateDomain(ctx: Context, id: string, input: { hostname?:
   if (await hostnameTaken(ctx, domain.workspaceId, hostname, domain.id)) throw hostnameInUse();
   const updatedAt = new Date();
   try {
-    await inTransaction(ctx.db, (em) => em.update(Domain, { id }, { hostname, updatedAt }));
+    await inTransaction(ctx.db, async (em) => {
+      await em.update(Domain, { id }, { hostname, updatedAt });
+      await recordAudit(em, auditActorOf(ctx), { action: AuditAction.DOMAIN_UPDATED, scope: domainScope(domain) });
+    });
   } catch (error) {
     if (isUniqueViolation(error)) throw hostnameInUse();
     throw error;
@@ -249,6 +292,7 @@ export async function deleteDomain(ctx: Context, id: string): Promise<string> {
     async (em) => {
       await deleteScopeContents(em, { domainId: id });
       await em.delete(Domain, { id });
+      await recordAudit(em, auditActorOf(ctx), { action: AuditAction.DOMAIN_DELETED, scope: domainScope(domain) });
     },
     () => new NotFoundError('Domain'),
   );

@@ -1,5 +1,6 @@
 import { Role, ScopeKind, type ScopeRef } from '../../permissions/access';
 import { withOrganizationLock } from '../../src/db/transaction';
+import { SYSTEM_ACTOR } from '../../src/services/audit.service';
 import { grantMembership } from '../../src/services/membership.service';
 import {
   CreateDomainDocument,
@@ -40,7 +41,7 @@ export async function addMember(h: Harness, person: Person, scope: ScopeRef, rol
   await withOrganizationLock(
     h.database.db,
     scope.organizationId,
-    (em) => grantMembership(em, person.sub, scope, role),
+    (em) => grantMembership(em, SYSTEM_ACTOR, person.sub, scope, role),
     () => new Error('no such organization'),
   );
 }

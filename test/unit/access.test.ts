@@ -58,10 +58,19 @@ const ORG_ADMIN = [
   'CREATE_WORKSPACE',
   'READ_BILLING',
   'UPDATE_BILLING',
+  'READ_AUDIT_LOG',
 ];
 const ORG_ACCOUNTING = ['READ', 'READ_MEMBERS', 'READ_BILLING', 'UPDATE_BILLING'];
 const READ_AND_MEMBERS = ['READ', 'READ_MEMBERS'];
-const WS_ADMIN = ['READ', 'UPDATE', 'READ_MEMBERS', 'INVITE_MEMBERS', 'MANAGE_MEMBERS', 'CREATE_DOMAIN'];
+const WS_ADMIN = [
+  'READ',
+  'UPDATE',
+  'READ_MEMBERS',
+  'INVITE_MEMBERS',
+  'MANAGE_MEMBERS',
+  'CREATE_DOMAIN',
+  'READ_AUDIT_LOG',
+];
 const WS_ADMIN_VIA_ORG = [
   'READ',
   'UPDATE',
@@ -72,8 +81,9 @@ const WS_ADMIN_VIA_ORG = [
   'CREATE_DOMAIN',
   'READ_BILLING',
   'UPDATE_BILLING',
+  'READ_AUDIT_LOG',
 ];
-const DOMAIN_ADMIN = ['READ', 'UPDATE', 'DELETE', 'READ_MEMBERS', 'INVITE_MEMBERS', 'MANAGE_MEMBERS'];
+const DOMAIN_ADMIN = ['READ', 'UPDATE', 'DELETE', 'READ_MEMBERS', 'INVITE_MEMBERS', 'MANAGE_MEMBERS', 'READ_AUDIT_LOG'];
 
 describe('permission table and inheritance (SPEC §2)', () => {
   it('gives nothing to someone without memberships (fails closed)', () => {

@@ -3,6 +3,7 @@ import { InvitationsOutboxBilling1764310000000 } from './1764310000000-invitatio
 import { OrganizationVersion1764320000000 } from './1764320000000-organization-version';
 import { BytewiseEmailsAndSearchKey1764330000000 } from './1764330000000-bytewise-emails-and-search-key';
 import { InvitationCounters1764340000000 } from './1764340000000-invitation-counters';
+import { AuditEvents1764350000000 } from './1764350000000-audit-events';
 
 /** Every migration, oldest first. Listed by hand so that the compiled server needs no glob. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   OrganizationVersion1764320000000,
   BytewiseEmailsAndSearchKey1764330000000,
   InvitationCounters1764340000000,
+  AuditEvents1764350000000,
 ];

@@ -1,0 +1,43 @@
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { AuditEvent } from '../../entities/audit-event.entity';
+import { PageInfo } from './connections';
+import { AuditAction } from './enums';
+
+@InputType()
+export class AuditLogFilter {
+  @Field(() => [AuditAction], { nullable: true })
+  actions?: AuditAction[] | null;
+
+  @Field(() => ID, { nullable: true })
+  actorId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  subjectId?: string | null;
+
+  @Field(() => Date, { nullable: true })
+  since?: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  until?: Date | null;
+}
+
+@ObjectType()
+export class AuditEventEdge {
+  @Field(() => String)
+  cursor!: string;
+
+  @Field(() => AuditEvent)
+  node!: AuditEvent;
+}
+
+@ObjectType()
+export class AuditEventConnection {
+  @Field(() => [AuditEventEdge])
+  edges!: AuditEventEdge[];
+
+  @Field(() => [AuditEvent])
+  nodes!: AuditEvent[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+}

@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { AuditEvent } from '../../entities/audit-event.entity';
+import type { Context } from '../context';
+import { AuditAction, type Role, ScopeKind } from '../domain/enums';
+import { type ScopeRef, scopeColumns } from '../domain/scope';
+import { toSqlDateTime } from '../db/sql';
+import { checkCursor, decodeCursor, encodeCursor } from '../loaders/member-page';
+import { validPageSize } from '../validation';
+import type { Page } from './membership.service';
+
+/**
+ * The audit log (SPEC §12): every service transaction that changes membership, access, settings
+ * or billing writes its event with `recordAudit`, through the same EntityManager, so the event
+ * commits with the change or not at all. Never from a resolver, never after commit.
+ */
+
+/** Who is acting, for the log: the signed-in caller and the request, or the system. */
+export interface AuditActor {
+  actorId: string | null;
+  requestId: string | null;
+}
+
+export const SYSTEM_ACTOR: AuditActor = { actorId: null, requestId: null };
+
+export function auditActorOf(ctx: Pick<Context, 'viewer' | 'requestId'>): AuditActor {
+  return { actorId: ctx.viewer?.id ?? null, requestId: ctx.requestId };
+}
+
+export interface AuditFacts {
+  action: AuditAction;
+  scope: ScopeRef;
+  subjectId?: string | null;
+  email?: string | null;
+  fromRole?: Role | null;
+  toRole?: Role | null;
+}
+
+let lastMs = 0;
+let sequence = 0;
+
+/**
+ * A UUIDv7 (time first, then a per-process sequence, then randomness), so that `id` — the
+ * tie-break of the log's order — follows the order events were written within a millisecond.
+ */
+export function auditEventId(now = Date.now()): string {
+  if (now <= lastMs) {
+    sequence = (sequence + 1) & 0xfff;
+    if (sequence === 0) lastMs += 1;
+  } else {
+    lastMs = now;
+    sequence = 0;
+  }
+  const bytes = randomBytes(16);
+  const ms = BigInt(lastMs);
+  for (let i = 0; i < 6; i++) bytes[i] = Number((ms >> BigInt(8 * (5 - i))) & 0xffn);
+  bytes[6] = 0x70 | (sequence >> 8);
+  bytes[7] = sequence & 0xff;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Writes one event inside the caller's transaction. */
+export async function recordAudit(em: EntityManager, actor: AuditActor, facts: AuditFacts): Promise<void> {
+  const { scopeId: _scopeId, ...columns } = scopeColumns(facts.scope);
+  await em.insert(AuditEvent, {
+    id: auditEventId(),
+    action: facts.action,
+    occurredAt: new Date(),
+    actorId: actor.actorId,
+    ...columns,
+    subjectId: facts.subjectId ?? null,
+    email: facts.email ?? null,
+    fromRole: facts.fromRole ?? null,
+    toRole: facts.toRole ?? null,
+    requestId: actor.requestId,
+  });
+}
+
+export interface AuditLogArgs {
+  first?: number | null;
+  after?: string | null;
+  filter?: {
+    actions?: AuditAction[] | null;
+    actorId?: string | null;
+    subjectId?: string | null;
+    since?: Date | null;
+    until?: Date | null;
+  } | null;
+}
+
+const SCOPE_COLUMN: Record<ScopeKind, string> = {
+  [ScopeKind.ORGANIZATION]: 'organization_id',
+  [ScopeKind.WORKSPACE]: 'workspace_id',
+  [ScopeKind.DOMAIN]: 'domain_id',
+};
+
+/**
+ * A scope's log with the scopes below it, newest first, keyset-paginated on (occurred_at, id);
+ * the rule on the field has checked READ_AUDIT_LOG there.
+ */
+export async function auditLog(ctx: Context, scope: ScopeRef, args: AuditLogArgs): Promise<Page<AuditEvent>> {
+  const first = validPageSize(args.first);
+  checkCursor(args.after ?? null);
+  const filter = args.filter ?? {};
+  const query = ctx.db
+    .getRepository(AuditEvent)
+    .createQueryBuilder('e')
+    .where(`e.${SCOPE_COLUMN[scope.kind]} = :scopeId`, { scopeId: scopeColumns(scope).scopeId });
+  if (filter.actions?.length) query.andWhere('e.action IN (:...actions)', { actions: filter.actions });
+  if (filter.actorId) query.andWhere('e.actor_id = :actorId', { actorId: filter.actorId });
+  if (filter.subjectId) query.andWhere('e.subject_id = :subjectId', { subjectId: filter.subjectId });
+  if (filter.since) query.andWhere('e.occurred_at >= :since', { since: toSqlDateTime(filter.since) });
+  if (filter.until) query.andWhere('e.occurred_at <= :until', { until: toSqlDateTime(filter.until) });
+  if (args.after) {
+    const cursor = decodeCursor(args.after);
+    query.andWhere('(e.occurred_at < :at OR (e.occurred_at = :at AND e.id < :id))', {
+      at: cursor.createdAt,
+      id: cursor.id,
+    });
+  }
+  const rows = await query
+    .orderBy('e.occurred_at', 'DESC')
+    .addOrderBy('e.id', 'DESC')
+    .take(first + 1)
+    .getMany();
+  const page = rows.slice(0, first);
+  const edges = page.map((node) => ({ cursor: encodeCursor({ createdAt: node.occurredAt, id: node.id }), node }));
+  return {
+    edges,
+    nodes: page,
+    pageInfo: { hasNextPage: rows.length > first, endCursor: edges.length > 0 ? edges[edges.length - 1].cursor : null },
+  };
+}
