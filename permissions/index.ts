@@ -31,6 +31,12 @@ export const OPEN_TYPES = [
   'AuditEvent',
   'AuditEventConnection',
   'AuditEventEdge',
+  // Reached only through `webhookEndpoints` and the webhook mutations, all MANAGE_WEBHOOKS.
+  'WebhookEndpoint',
+  'WebhookEndpointWithSecret',
+  'WebhookDelivery',
+  'WebhookDeliveryConnection',
+  'WebhookDeliveryEdge',
   '_Service',
 ] as const;
 
@@ -68,6 +74,11 @@ export const permissions = shield(
       deleteDomain: on('Domain', 'id', P.DELETE),
 
       inviteMember: on('ScopeInput', 'input.scope', P.INVITE_MEMBERS),
+      createWebhookEndpoint: on('Organization', 'input.organizationId', P.MANAGE_WEBHOOKS),
+      // An endpoint exists only for those who manage webhooks in its organization.
+      updateWebhookEndpoint: on('WebhookEndpoint', 'id', P.MANAGE_WEBHOOKS, P.MANAGE_WEBHOOKS),
+      rotateWebhookSecret: on('WebhookEndpoint', 'id', P.MANAGE_WEBHOOKS, P.MANAGE_WEBHOOKS),
+      deleteWebhookEndpoint: on('WebhookEndpoint', 'id', P.MANAGE_WEBHOOKS, P.MANAGE_WEBHOOKS),
       // An invitation is seen only by those who may invite in its scope.
       resendInvitation: on('Invitation', 'id', P.INVITE_MEMBERS, P.INVITE_MEMBERS),
       revokeInvitation: on('Invitation', 'id', P.INVITE_MEMBERS, P.INVITE_MEMBERS),
@@ -98,6 +109,7 @@ export const permissions = shield(
       members: canOnParent(P.READ_MEMBERS),
       invitations: canOnParent(P.INVITE_MEMBERS),
       billingProfile: canOnParent(P.READ_BILLING),
+      webhookEndpoints: canOnParent(P.MANAGE_WEBHOOKS),
     },
     Workspace: {
       '*': canOnParent(P.READ),

@@ -11,7 +11,8 @@ import { ScopeKind, type ScopeRef } from './access';
  * What a root field's argument names: a scope by id, a `ScopeInput`, or a row that lives in a
  * scope (an invitation, a membership). Rules decide on the scope it belongs to.
  */
-export type Target = 'Organization' | 'Workspace' | 'Domain' | 'ScopeInput' | 'Invitation' | 'Member';
+export type Target =
+  'Organization' | 'Workspace' | 'Domain' | 'ScopeInput' | 'Invitation' | 'Member' | 'WebhookEndpoint';
 
 /** The scope an argument value points at, or null where there is no such thing. */
 export async function loadScope(ctx: Context, target: Target, value: unknown): Promise<ScopeRef | null> {
@@ -30,6 +31,10 @@ export async function loadScope(ctx: Context, target: Target, value: unknown): P
     case 'Invitation': {
       const invitation = isUuid(value) ? await ctx.loaders.invitation.load(value) : null;
       return invitation && scopeOfRow(invitation);
+    }
+    case 'WebhookEndpoint': {
+      const endpoint = isUuid(value) ? await ctx.loaders.webhookEndpoint.load(value) : null;
+      return endpoint && organizationScope({ id: endpoint.organizationId });
     }
     case 'Member': {
       const membership = isUuid(value) ? await ctx.loaders.membership.load(value) : null;
@@ -54,4 +59,5 @@ export const TARGET_LABEL: Record<Target, string> = {
   ScopeInput: 'Scope',
   Invitation: 'Invitation',
   Member: 'Member',
+  WebhookEndpoint: 'Webhook endpoint',
 };

@@ -2,6 +2,8 @@ import { BillingProfile } from '../entities/billing.entity';
 import { billingProfileOf } from '../src/services/billing.service';
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Organization } from '../entities/organization.entity';
+import { WebhookEndpoint } from '../entities/webhook.entity';
+import { webhookEndpointsOf } from '../src/services/webhook.service';
 import { Workspace } from '../entities/workspace.entity';
 import type { Context } from '../src/context';
 import * as scopes from '../src/services/scope.service';
@@ -36,6 +38,11 @@ export class OrganizationResolver extends ScopeFieldsResolver(
   })
   billingProfile(@Root() organization: Organization, @Ctx() ctx: Context) {
     return billingProfileOf(ctx, organization.id);
+  }
+
+  @FieldResolver(() => [WebhookEndpoint], { nullable: true, description: 'Needs MANAGE_WEBHOOKS.' })
+  webhookEndpoints(@Root() organization: Organization, @Ctx() ctx: Context) {
+    return webhookEndpointsOf(ctx, organization.id);
   }
 
   @Mutation(() => Organization, { description: 'The caller becomes its first ADMIN.' })

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -21,6 +21,7 @@ import type { Logger } from './logger';
 import { createMailTransport, type MailTransport, OutboxDispatcher } from './mail/outbox-dispatcher';
 import { sandboxLandingPage } from './landing-page';
 import { buildMembershipSchema } from './schema';
+import { WebhookDispatcher } from './webhooks/dispatcher';
 import { UserDirectory } from './services/user.service';
 
 export interface App {
@@ -28,6 +29,8 @@ export interface App {
   httpServer: http.Server;
   /** The email dispatcher; `main` starts it, tests drive it. */
   outbox: OutboxDispatcher;
+  /** The webhook dispatcher; `main` starts it, tests drive it. */
+  webhooks: WebhookDispatcher;
   /** Builds the context for a request with this Authorization header (tests use it with executeOperation). */
   contextFor(authorization?: string): Promise<Context>;
 }
@@ -84,6 +87,18 @@ function corsFor(origins: string[]): express.RequestHandler {
   });
 }
 
+function nudgeAfterMutations(nudge: () => void): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ operation }) {
+          if (operation?.operation === 'mutation') nudge();
+        },
+      };
+    },
+  };
+}
+
 /** One operation per HTTP request (SPEC §9): an array body is refused before anything runs. */
 const refuseBatches: express.RequestHandler = (req, res, next) => {
   if (Array.isArray(req.body))
@@ -110,6 +125,7 @@ export async function createApp(
 ): Promise<App> {
   const schema = options.schema ?? (await buildMembershipSchema());
   const outbox = new OutboxDispatcher(db, options.transport ?? createMailTransport(config, logger), config, logger);
+  const webhooks = new WebhookDispatcher(db, config, logger);
   const deps: ContextDependencies = {
     config,
     db,
@@ -135,6 +151,8 @@ export async function createApp(
     validationRules: limitValidationRules(config.limits),
     plugins: [
       requestLogPlugin(logger),
+      // A mutation may have queued webhook calls (every change writes its audit event): send soon.
+      ...(options.nudgeOutbox === false ? [] : [nudgeAfterMutations(() => webhooks.nudge())]),
       costLimitPlugin(config.limits),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
@@ -175,6 +193,7 @@ export async function createApp(
     apollo,
     httpServer,
     outbox,
+    webhooks,
     contextFor: (authorization) => createContext(deps, authorization),
   };
 }

@@ -40,6 +40,14 @@ export interface Config {
   mailRetryMaxMs: number;
   /** Outbox: how often the dispatcher looks for due emails. */
   outboxPollMs: number;
+  /** Webhooks: `http:` and private, loopback or link-local addresses allowed (tests, local work only). */
+  webhooksAllowPrivate: boolean;
+  /** Webhooks: attempts before a delivery is FAILED. */
+  webhookMaxAttempts: number;
+  /** Webhooks: first retry delay, doubling after. */
+  webhookRetryBaseMs: number;
+  /** Webhooks: how long a receiver has to answer. */
+  webhookTimeoutMs: number;
   /** SPEC §9. */
   limits: QueryLimits;
 }
@@ -134,6 +142,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailRetryBaseMs: positiveInt(env, 'MAIL_RETRY_BASE_MS', 5000),
     mailRetryMaxMs: positiveInt(env, 'MAIL_RETRY_MAX_MS', 15 * 60_000),
     outboxPollMs: positiveInt(env, 'OUTBOX_POLL_MS', 2000),
+    webhooksAllowPrivate: env.WEBHOOKS_ALLOW_PRIVATE === 'true',
+    webhookMaxAttempts: positiveInt(env, 'WEBHOOK_MAX_ATTEMPTS', 8),
+    webhookRetryBaseMs: positiveInt(env, 'WEBHOOK_RETRY_BASE_MS', 30_000),
+    webhookTimeoutMs: positiveInt(env, 'WEBHOOK_TIMEOUT_MS', 10_000),
     limits: {
       maxDepth: positiveInt(env, 'QUERY_MAX_DEPTH', DEFAULT_QUERY_LIMITS.maxDepth),
       maxAliases: positiveInt(env, 'QUERY_MAX_ALIASES', DEFAULT_QUERY_LIMITS.maxAliases),

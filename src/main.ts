@@ -15,6 +15,7 @@ async function main(): Promise<void> {
   const app = await createApp(config, db, logger);
   await new Promise<void>((resolve) => app.httpServer.listen(config.port, config.host, resolve));
   app.outbox.start();
+  app.webhooks.start();
   // The address shown is the one listened on (a wildcard is shown as localhost, which reaches it).
   const shownHost = ['0.0.0.0', '::'].includes(config.host) ? 'localhost' : config.host;
   logger.info(
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
     // ApolloServer.stop drains the HTTP server (the drain plugin) before returning.
     await app.apollo.stop();
     // The batch of emails in hand is finished before the pool closes.
-    await app.outbox.stop();
+    await Promise.all([app.outbox.stop(), app.webhooks.stop()]);
     await db.destroy();
     logger.info({}, 'stopped');
     process.exit(0);

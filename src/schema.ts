@@ -19,6 +19,7 @@ import { OrganizationResolver } from '../resolvers/organization.resolver';
 import { referenceResolvers } from '../resolvers/reference.resolvers';
 import { DateTimeScalar } from '../resolvers/types/date-time.scalar';
 import { UserResolver } from '../resolvers/user.resolver';
+import { WebhookResolver } from '../resolvers/webhook.resolver';
 import { WorkspaceResolver } from '../resolvers/workspace.resolver';
 import { BadUserInputError } from './errors';
 
@@ -41,6 +42,7 @@ async function buildUnguarded(): Promise<GraphQLSchema> {
       InvitationResolver,
       BillingResolver,
       AuditEventResolver,
+      WebhookResolver,
     ],
     orphanedTypes: [User, Organization, Workspace, Domain],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],

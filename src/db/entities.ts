@@ -7,6 +7,7 @@ import { OutboxEmail } from '../../entities/outbox-email.entity';
 import { Membership } from '../../entities/membership.entity';
 import { Organization } from '../../entities/organization.entity';
 import { User } from '../../entities/user.entity';
+import { WebhookDelivery, WebhookEndpoint } from '../../entities/webhook.entity';
 import { Workspace } from '../../entities/workspace.entity';
 
 export const entities = [
@@ -21,4 +22,6 @@ export const entities = [
   BillingProfile,
   WorkspaceBilling,
   AuditEvent,
+  WebhookEndpoint,
+  WebhookDelivery,
 ];

@@ -30,6 +30,7 @@ export enum Permission {
   READ_BILLING = 'READ_BILLING',
   UPDATE_BILLING = 'UPDATE_BILLING',
   READ_AUDIT_LOG = 'READ_AUDIT_LOG',
+  MANAGE_WEBHOOKS = 'MANAGE_WEBHOOKS',
 }
 
 export enum InvitationStatus {
@@ -58,7 +59,10 @@ registerEnumType(ScopeKind, { name: 'ScopeKind', description: 'The three levels 
 registerEnumType(Permission, {
   name: 'Permission',
   description: 'What the caller may do in one scope. The server decides with the same rules it enforces.',
-  valuesConfig: { READ_AUDIT_LOG: { description: "The scope's audit log (AuditEvent)." } },
+  valuesConfig: {
+    READ_AUDIT_LOG: { description: "The scope's audit log (AuditEvent)." },
+    MANAGE_WEBHOOKS: { description: 'Organization only: webhook endpoints and their deliveries.' },
+  },
 });
 
 registerEnumType(InvitationStatus, { name: 'InvitationStatus' });
@@ -101,3 +105,12 @@ registerEnumType(AuditAction, {
   name: 'AuditAction',
   description: 'What changed membership, access, settings or billing. Written in the same transaction as the change.',
 });
+
+/** Where a delivery (a webhook call, an email) stands. */
+export enum DeliveryStatus {
+  PENDING = 'PENDING',
+  DELIVERED = 'DELIVERED',
+  FAILED = 'FAILED',
+}
+
+registerEnumType(DeliveryStatus, { name: 'DeliveryStatus' });

@@ -6,6 +6,7 @@ import { Invitation, InvitationStatus } from '../../entities/invitation.entity';
 import { Membership } from '../../entities/membership.entity';
 import { Organization } from '../../entities/organization.entity';
 import { User } from '../../entities/user.entity';
+import { WebhookEndpoint } from '../../entities/webhook.entity';
 import { Workspace } from '../../entities/workspace.entity';
 import { countMembers, loadMemberPages, type MemberFilter, type MemberPage, type MemberPageKey } from './member-page';
 
@@ -32,6 +33,7 @@ export interface Loaders {
   pendingInvitationsByEmail: DataLoader<string, Invitation[]>;
   billingProfile: DataLoader<string, BillingProfile | null>;
   workspaceBilling: DataLoader<string, WorkspaceBilling | null>;
+  webhookEndpoint: DataLoader<string, WebhookEndpoint | null>;
 }
 
 function byKey<T extends ObjectLiteral, K extends keyof T & string>(
@@ -128,6 +130,7 @@ const countKey = (key: MemberPageKey) => JSON.stringify([key.scopeId, key.role, 
 export function createLoaders(db: DataSource): Loaders {
   const loaders: Loaders = {
     user: byKey(db, User, 'id'),
+    webhookEndpoint: byKey(db, WebhookEndpoint, 'id'),
     organization: byKey(db, Organization, 'id'),
     workspace: byKey(db, Workspace, 'id'),
     domain: byKey(db, Domain, 'id'),

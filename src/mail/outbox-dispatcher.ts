@@ -1,12 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { DataSource } from 'typeorm';
 import { OutboxEmail, OutboxStatus } from '../../entities/outbox-email.entity';
 import type { Config } from '../config';
-import { fromSqlDateTime, placeholders, toSqlDateTime } from '../db/sql';
-import { inTransaction, isSqlite } from '../db/transaction';
+import { claimDue, keepClaim } from '../db/claims';
+import { fromSqlDateTime } from '../db/sql';
+import { inTransaction } from '../db/transaction';
 import type { Logger } from '../logger';
 import { redactTokens } from './invitation-email';
+import { type DispatcherOptions, PollingDispatcher } from '../outbox/polling-dispatcher';
+
+export type { DispatcherOptions };
 
 export interface OutgoingEmail {
   from: string;
@@ -49,12 +52,6 @@ export function createMailTransport(config: Config, logger: Logger): MailTranspo
   };
 }
 
-export interface DispatcherOptions {
-  batchSize?: number;
-  /** How long a claim holds before another dispatcher may take the row (a crashed sender). */
-  leaseMs?: number;
-}
-
 /**
  * Delivers the outbox. Several server instances can run one each on the same database: a row is
  * claimed with a lease (on MySQL/MariaDB the candidates are picked `FOR UPDATE SKIP LOCKED`, and
@@ -68,108 +65,23 @@ export interface DispatcherOptions {
  * the row was marked SENT leaves it to be sent again when the lease runs out. Every attempt of a
  * row carries the same Message-ID, so receiving systems can recognise such a copy.
  */
-export class OutboxDispatcher {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
-  private again = false;
-  private stopped = false;
-  private readonly batchSize: number;
-  private readonly leaseMs: number;
-
+export class OutboxDispatcher extends PollingDispatcher<OutboxEmail> {
   constructor(
-    private readonly db: DataSource,
+    db: DataSource,
     private readonly transport: MailTransport,
-    private readonly config: Config,
-    private readonly logger: Logger,
+    config: Config,
+    logger: Logger,
     options: DispatcherOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? 10;
-    this.leaseMs = options.leaseMs ?? 60_000;
+    super(db, config, logger, options);
   }
 
-  /** Polls every `outboxPollMs` until stopped. */
-  start(): void {
-    if (this.timer) return;
-    this.stopped = false;
-    this.timer = setInterval(() => this.nudge(), this.config.outboxPollMs);
-    this.timer.unref();
-    this.nudge();
-  }
-
-  /** Runs a batch soon (after an invitation commits), without waiting for the next poll. */
-  nudge(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    void this.runOnce().catch((error: unknown) => this.logger.error({ err: error }, 'outbox dispatch failed'));
-  }
-
-  /** Sends what is due now; resolves with how many emails went out. */
-  runOnce(): Promise<number> {
-    if (this.running) return this.running;
-    this.running = this.dispatch().finally(() => {
-      this.running = null;
-      if (this.again && !this.stopped) {
-        this.again = false;
-        this.nudge();
-      }
-    });
-    return this.running;
-  }
-
-  /** Stops polling and waits for the batch in hand to finish. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    if (this.running) await this.running.catch(() => undefined);
+  protected override onStop(): void {
     this.transport.close?.();
   }
 
-  private async dispatch(): Promise<number> {
-    let sent = 0;
-    for (;;) {
-      const claimToken = randomUUID();
-      const batch = await this.claim(claimToken);
-      for (const email of batch) {
-        if (await this.deliver(email, claimToken)) sent++;
-      }
-      if (batch.length < this.batchSize || this.stopped) return sent;
-    }
-  }
-
-  private async claim(claimToken: string): Promise<OutboxEmail[]> {
-    const now = new Date();
-    const nowSql = toSqlDateTime(now);
-    const until = toSqlDateTime(new Date(now.getTime() + this.leaseMs));
-    const due = `status = ? AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)`;
-    const dueParams = [OutboxStatus.PENDING, nowSql, nowSql];
-    return inTransaction(this.db, async (em) => {
-      if (isSqlite(this.db)) {
-        // One statement, so the claim is atomic even between two processes on one file (a
-        // read-then-write transaction would fail with SQLITE_BUSY under WAL instead of waiting).
-        await em.query(
-          `UPDATE outbox_emails SET claim_token = ?, claimed_until = ? WHERE id IN` +
-            ` (SELECT id FROM outbox_emails WHERE ${due} ORDER BY next_attempt_at LIMIT ${this.batchSize})`,
-          [claimToken, until, ...dueParams],
-        );
-      } else {
-        const candidates: { id: string }[] = await em.query(
-          `SELECT id FROM outbox_emails WHERE ${due} ORDER BY next_attempt_at LIMIT ${this.batchSize} FOR UPDATE SKIP LOCKED`,
-          dueParams,
-        );
-        if (candidates.length === 0) return [];
-        const ids = candidates.map((c) => c.id);
-        // The affected rows decide: a row claimed elsewhere meanwhile no longer matches.
-        await em.query(
-          `UPDATE outbox_emails SET claim_token = ?, claimed_until = ? WHERE id IN (${placeholders(ids.length)}) AND ${due}`,
-          [claimToken, until, ...ids, ...dueParams],
-        );
-      }
-      return em.getRepository(OutboxEmail).findBy({ claimToken });
-    });
+  protected claim(claimToken: string): Promise<OutboxEmail[]> {
+    return claimDue(this.db, OutboxEmail, 'outbox_emails', claimToken, this.leaseMs, this.batchSize);
   }
 
   private async giveUp(mine: { id: string; claimToken: string }, email: OutboxEmail, reason: string): Promise<void> {
@@ -193,28 +105,16 @@ export class OutboxDispatcher {
     return !!row && row.status === 'PENDING' && fromSqlDateTime(row.expires_at).getTime() > Date.now();
   }
 
-  /** Keeps the claim alive while a send is in flight, so that a slow server does not let a second dispatcher in. */
-  private renewLease(mine: { id: string; claimToken: string }): () => void {
-    const timer = setInterval(
-      () => {
-        inTransaction(this.db, (em) =>
-          em.update(OutboxEmail, mine, { claimedUntil: new Date(Date.now() + this.leaseMs) }),
-        ).catch((error: unknown) => this.logger.warn({ outboxId: mine.id, err: error }, 'outbox lease not renewed'));
-      },
-      Math.max(50, Math.floor(this.leaseMs / 3)),
-    );
-    timer.unref();
-    return () => clearInterval(timer);
-  }
-
-  private async deliver(email: OutboxEmail, claimToken: string): Promise<boolean> {
+  protected async deliver(email: OutboxEmail, claimToken: string): Promise<boolean> {
     const mine = { id: email.id, claimToken };
     if (!(await this.stillWanted(email))) {
       // Its invitation expired while the email waited: a dead link is not worth sending.
       await this.giveUp(mine, email, 'the invitation is no longer pending');
       return false;
     }
-    const stopRenewing = this.renewLease(mine);
+    const stopRenewing = keepClaim(this.db, OutboxEmail, mine, this.leaseMs, (error) =>
+      this.logger.warn({ outboxId: mine.id, err: error }, 'outbox lease not renewed'),
+    );
     try {
       await this.transport.send({
         from: this.config.mailFrom,

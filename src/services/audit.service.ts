@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { AuditEvent } from '../../entities/audit-event.entity';
+import { WebhookDelivery, WebhookEndpoint } from '../../entities/webhook.entity';
 import type { Context } from '../context';
-import { AuditAction, type Role, ScopeKind } from '../domain/enums';
+import { AuditAction, DeliveryStatus, type Role, ScopeKind } from '../domain/enums';
 import { type ScopeRef, scopeColumns } from '../domain/scope';
 import { toSqlDateTime } from '../db/sql';
 import { checkCursor, decodeCursor, encodeCursor } from '../loaders/member-page';
@@ -61,10 +62,14 @@ export function auditEventId(now = Date.now()): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** Writes one event inside the caller's transaction. */
+/**
+ * Writes one event inside the caller's transaction, and queues its delivery to every enabled
+ * webhook endpoint of the organization that wants its action, in the same transaction: an event
+ * that commits is delivered, one that rolls back is neither kept nor sent.
+ */
 export async function recordAudit(em: EntityManager, actor: AuditActor, facts: AuditFacts): Promise<void> {
   const { scopeId: _scopeId, ...columns } = scopeColumns(facts.scope);
-  await em.insert(AuditEvent, {
+  const event = Object.assign(new AuditEvent(), {
     id: auditEventId(),
     action: facts.action,
     occurredAt: new Date(),
@@ -76,6 +81,60 @@ export async function recordAudit(em: EntityManager, actor: AuditActor, facts: A
     toRole: facts.toRole ?? null,
     requestId: actor.requestId,
   });
+  await em.insert(AuditEvent, event);
+  await queueWebhookDeliveries(em, event);
+}
+
+/** The body of SPEC §12, fixed when queued so that every attempt sends the same bytes. */
+export function webhookBody(event: AuditEvent): string {
+  return JSON.stringify({
+    type: event.action,
+    timestamp: event.occurredAt.toISOString(),
+    data: {
+      id: event.id,
+      action: event.action,
+      occurredAt: event.occurredAt.toISOString(),
+      actorId: event.actorId,
+      scope: event.scope,
+      organizationId: event.organizationId,
+      workspaceId: event.workspaceId,
+      domainId: event.domainId,
+      subjectId: event.subjectId,
+      email: event.email,
+      fromRole: event.fromRole,
+      toRole: event.toRole,
+      requestId: event.requestId,
+    },
+  });
+}
+
+async function queueWebhookDeliveries(em: EntityManager, event: AuditEvent): Promise<void> {
+  const endpoints = await em.findBy(WebhookEndpoint, { organizationId: event.organizationId, enabled: true });
+  const wanted = endpoints.filter((e) => e.actions.length === 0 || e.actions.includes(event.action));
+  if (wanted.length === 0) return;
+  const body = webhookBody(event);
+  for (const endpoint of wanted) {
+    await em.insert(WebhookDelivery, {
+      id: randomUUID(),
+      endpointId: endpoint.id,
+      organizationId: event.organizationId,
+      eventId: event.id,
+      action: event.action,
+      url: endpoint.url,
+      secret: endpoint.secret,
+      body,
+      status: DeliveryStatus.PENDING,
+      attempts: 0,
+      lastAttemptAt: null,
+      responseStatus: null,
+      lastError: null,
+      nextAttemptAt: event.occurredAt,
+      claimToken: null,
+      claimedUntil: null,
+      createdAt: event.occurredAt,
+      updatedAt: event.occurredAt,
+    });
+  }
 }
 
 export interface AuditLogArgs {

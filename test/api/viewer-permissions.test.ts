@@ -20,6 +20,7 @@ const ADMIN_ORG = [
   'READ_BILLING',
   'UPDATE_BILLING',
   'READ_AUDIT_LOG',
+  'MANAGE_WEBHOOKS',
 ];
 const ADMIN_WS_VIA_ORG = [
   'READ',

@@ -4,6 +4,7 @@ import { OrganizationVersion1764320000000 } from './1764320000000-organization-v
 import { BytewiseEmailsAndSearchKey1764330000000 } from './1764330000000-bytewise-emails-and-search-key';
 import { InvitationCounters1764340000000 } from './1764340000000-invitation-counters';
 import { AuditEvents1764350000000 } from './1764350000000-audit-events';
+import { Webhooks1764360000000 } from './1764360000000-webhooks';
 
 /** Every migration, oldest first. Listed by hand so that the compiled server needs no glob. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   BytewiseEmailsAndSearchKey1764330000000,
   InvitationCounters1764340000000,
   AuditEvents1764350000000,
+  Webhooks1764360000000,
 ];

@@ -1,0 +1,58 @@
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { WebhookDelivery, WebhookEndpoint } from '../../entities/webhook.entity';
+import { PageInfo } from './connections';
+import { AuditAction } from './enums';
+
+@InputType()
+export class CreateWebhookEndpointInput {
+  @Field(() => ID)
+  organizationId!: string;
+
+  @Field(() => String)
+  url!: string;
+
+  @Field(() => [AuditAction], { nullable: true, defaultValue: [] })
+  actions?: AuditAction[] | null;
+}
+
+@InputType()
+export class UpdateWebhookEndpointInput {
+  @Field(() => String, { nullable: true })
+  url?: string | null;
+
+  @Field(() => [AuditAction], { nullable: true })
+  actions?: AuditAction[] | null;
+
+  @Field(() => Boolean, { nullable: true })
+  enabled?: boolean | null;
+}
+
+@ObjectType()
+export class WebhookEndpointWithSecret {
+  @Field(() => WebhookEndpoint)
+  endpoint!: WebhookEndpoint;
+
+  @Field(() => String, { description: 'whsec_ followed by the base64 key; shown only in this answer.' })
+  secret!: string;
+}
+
+@ObjectType()
+export class WebhookDeliveryEdge {
+  @Field(() => String)
+  cursor!: string;
+
+  @Field(() => WebhookDelivery)
+  node!: WebhookDelivery;
+}
+
+@ObjectType()
+export class WebhookDeliveryConnection {
+  @Field(() => [WebhookDeliveryEdge])
+  edges!: WebhookDeliveryEdge[];
+
+  @Field(() => [WebhookDelivery])
+  nodes!: WebhookDelivery[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+}

@@ -1,0 +1,165 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { WebhookDelivery, WebhookEndpoint } from '../../entities/webhook.entity';
+import type { Context } from '../context';
+import { inTransaction } from '../db/transaction';
+import { AuditAction, DeliveryStatus } from '../domain/enums';
+import { organizationScope } from '../domain/scope';
+import { BadUserInputError, NotFoundError } from '../errors';
+import { checkCursor, decodeCursor, encodeCursor } from '../loaders/member-page';
+import { validPageSize } from '../validation';
+import { checkWebhookUrl, WebhookUrlError } from '../webhooks/addresses';
+import { auditActorOf, recordAudit } from './audit.service';
+import type { Page } from './membership.service';
+
+/**
+ * Webhook endpoints (SPEC §12): an organization ADMIN (MANAGE_WEBHOOKS, checked by the rules)
+ * registers URLs for the actions wanted; every audit event is then queued for them in its own
+ * transaction (see recordAudit) and delivered by the WebhookDispatcher.
+ */
+
+/** `whsec_` + base64 of 32 random bytes: the Standard Webhooks form of a signing key. */
+function newSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
+}
+
+async function validUrl(ctx: Context, url: string): Promise<string> {
+  try {
+    return await checkWebhookUrl(url, ctx.config.webhooksAllowPrivate);
+  } catch (error) {
+    if (error instanceof WebhookUrlError) throw new BadUserInputError(error.message, 'url');
+    throw error;
+  }
+}
+
+const actionList = (actions: AuditAction[] | null | undefined) => [...new Set(actions ?? [])].sort().join(',');
+
+export interface EndpointWithSecret {
+  endpoint: WebhookEndpoint;
+  secret: string;
+}
+
+/** A new endpoint; its secret is in this answer only. */
+export async function createWebhookEndpoint(
+  ctx: Context,
+  input: { organizationId: string; url: string; actions?: AuditAction[] | null },
+): Promise<EndpointWithSecret> {
+  const url = await validUrl(ctx, input.url);
+  const now = new Date();
+  const endpoint = Object.assign(new WebhookEndpoint(), {
+    id: randomUUID(),
+    organizationId: input.organizationId,
+    url,
+    actionList: actionList(input.actions),
+    enabled: true,
+    secret: newSecret(),
+    createdAt: now,
+    updatedAt: now,
+  });
+  await inTransaction(ctx.db, async (em) => {
+    await em.insert(WebhookEndpoint, endpoint);
+    await recordAudit(em, auditActorOf(ctx), {
+      action: AuditAction.WEBHOOK_ENDPOINT_CREATED,
+      scope: organizationScope({ id: endpoint.organizationId }),
+    });
+  });
+  return { endpoint, secret: endpoint.secret };
+}
+
+async function mustFindEndpoint(ctx: Context, id: string): Promise<WebhookEndpoint> {
+  const endpoint = await ctx.loaders.webhookEndpoint.load(id);
+  if (!endpoint) throw new NotFoundError('Webhook endpoint');
+  return endpoint;
+}
+
+/** Changes the URL, the actions wanted (empty: all) or whether the endpoint receives anything. */
+export async function updateWebhookEndpoint(
+  ctx: Context,
+  id: string,
+  input: { url?: string | null; actions?: AuditAction[] | null; enabled?: boolean | null },
+): Promise<WebhookEndpoint> {
+  const endpoint = await mustFindEndpoint(ctx, id);
+  const changes: Partial<WebhookEndpoint> = { updatedAt: new Date() };
+  if (input.url !== undefined && input.url !== null) changes.url = await validUrl(ctx, input.url);
+  if (input.actions !== undefined && input.actions !== null) changes.actionList = actionList(input.actions);
+  if (input.enabled !== undefined && input.enabled !== null) changes.enabled = input.enabled;
+  await inTransaction(ctx.db, async (em) => {
+    await em.update(WebhookEndpoint, { id }, changes);
+    await recordAudit(em, auditActorOf(ctx), {
+      action: AuditAction.WEBHOOK_ENDPOINT_UPDATED,
+      scope: organizationScope({ id: endpoint.organizationId }),
+    });
+  });
+  ctx.loaders.webhookEndpoint.clear(id);
+  return Object.assign(endpoint, changes);
+}
+
+/** A new secret, shown in this answer only; deliveries queued from now on are signed with it. */
+export async function rotateWebhookSecret(ctx: Context, id: string): Promise<EndpointWithSecret> {
+  const endpoint = await mustFindEndpoint(ctx, id);
+  const secret = newSecret();
+  await inTransaction(ctx.db, async (em) => {
+    await em.update(WebhookEndpoint, { id }, { secret, updatedAt: new Date() });
+    await em.update(WebhookDelivery, { endpointId: id, status: DeliveryStatus.PENDING }, { secret });
+    await recordAudit(em, auditActorOf(ctx), {
+      action: AuditAction.WEBHOOK_ENDPOINT_UPDATED,
+      scope: organizationScope({ id: endpoint.organizationId }),
+    });
+  });
+  ctx.loaders.webhookEndpoint.clear(id);
+  return { endpoint: Object.assign(endpoint, { secret }), secret };
+}
+
+/** Deletes an endpoint; what was still queued for it is not sent. */
+export async function deleteWebhookEndpoint(ctx: Context, id: string): Promise<string> {
+  const endpoint = await mustFindEndpoint(ctx, id);
+  await inTransaction(ctx.db, async (em) => {
+    await em.delete(WebhookDelivery, { endpointId: id, status: DeliveryStatus.PENDING });
+    await em.delete(WebhookEndpoint, { id });
+    await recordAudit(em, auditActorOf(ctx), {
+      action: AuditAction.WEBHOOK_ENDPOINT_DELETED,
+      scope: organizationScope({ id: endpoint.organizationId }),
+    });
+  });
+  ctx.loaders.webhookEndpoint.clear(id);
+  return id;
+}
+
+/** The organization's endpoints, oldest first. */
+export function webhookEndpointsOf(ctx: Context, organizationId: string): Promise<WebhookEndpoint[]> {
+  return ctx.db
+    .getRepository(WebhookEndpoint)
+    .find({ where: { organizationId }, order: { createdAt: 'ASC', id: 'ASC' } });
+}
+
+/** An endpoint's deliveries, newest first, keyset-paginated. */
+export async function deliveriesOf(
+  ctx: Context,
+  endpoint: WebhookEndpoint,
+  args: { first?: number | null; after?: string | null },
+): Promise<Page<WebhookDelivery>> {
+  const first = validPageSize(args.first);
+  checkCursor(args.after ?? null);
+  const query = ctx.db
+    .getRepository(WebhookDelivery)
+    .createQueryBuilder('d')
+    .where('d.endpoint_id = :id', { id: endpoint.id });
+  if (args.after) {
+    const cursor = decodeCursor(args.after);
+    query.andWhere('(d.created_at < :at OR (d.created_at = :at AND d.id < :cid))', {
+      at: cursor.createdAt,
+      cid: cursor.id,
+    });
+  }
+  const rows = await query
+    .orderBy('d.created_at', 'DESC')
+    .addOrderBy('d.id', 'DESC')
+    .take(first + 1)
+    .getMany();
+  const page = rows.slice(0, first);
+  const edges = page.map((node) => ({ cursor: encodeCursor(node), node }));
+  return {
+    edges,
+    nodes: page,
+    pageInfo: { hasNextPage: rows.length > first, endCursor: edges.length > 0 ? edges[edges.length - 1].cursor : null },
+  };
+}
