@@ -74,7 +74,8 @@ function post(delivery: WebhookDelivery, timeoutMs: number, allowPrivate: boolea
  */
 export class WebhookDispatcher extends PollingDispatcher<WebhookDelivery> {
   constructor(db: DataSource, config: Config, logger: Logger, options: DispatcherOptions = {}) {
-    super(db, config, logger, { leaseMs: Math.max(60_000, config.webhookTimeoutMs * 3), ...options });
+    // Three receiver timeouts: renewed while a call is in flight, so only a dead instance lets it run out.
+    super(db, config, logger, { leaseMs: config.webhookTimeoutMs * 3, ...options });
   }
 
   protected claim(claimToken: string): Promise<WebhookDelivery[]> {

@@ -26,6 +26,14 @@ import {
   DomainMembersDocument,
   EntitiesDocument,
   MeDocument,
+  OrganizationAuditLogDocument,
+  WorkspaceAuditLogDocument,
+  DomainAuditLogDocument,
+  OrganizationWebhookEndpointsDocument,
+  CreateWebhookEndpointDocument,
+  UpdateWebhookEndpointDocument,
+  RotateWebhookSecretDocument,
+  DeleteWebhookEndpointDocument,
   MyOrganizationsDocument,
   OrganizationDocument,
   OrganizationMembersDocument,
@@ -39,6 +47,7 @@ import {
 } from '../generated/graphql';
 import { Invitation } from '../../entities/invitation.entity';
 import { Membership } from '../../entities/membership.entity';
+import { WebhookEndpoint } from '../../entities/webhook.entity';
 import { OutboxEmail } from '../../entities/outbox-email.entity';
 import { TEST_DATABASES } from '../support/databases';
 import { createWorld, invite, PERSONAS, scopeInput, type Persona, type World } from '../support/factories';
@@ -86,6 +95,10 @@ const READS: Record<string, Outcome[]> = {
   'Domain.invitations':     [U,    N,       'ok',    N,      N,        'ok',   F,       'ok',    F],
   'Organization.billingProfile':[U,N,       'ok',    'ok',   F,        F,      F,       F,       F],
   'Workspace.billing':      [U,    N,       'ok',    'ok',   N,        F,      F,       F,       F],
+  'Organization.auditLog':  [U,    N,       'ok',    F,      F,        F,      F,       F,       F],
+  'Workspace.auditLog':     [U,    N,       'ok',    F,      N,        'ok',   F,       F,       F],
+  'Domain.auditLog':        [U,    N,       'ok',    N,      N,        'ok',   F,       'ok',    F],
+  'Organization.webhookEndpoints':[U,N,     'ok',    F,      F,        F,      F,       F,       F],
 };
 
 // prettier-ignore
@@ -117,6 +130,11 @@ const WRITES: Record<string, Outcome[]> = {
   'leaveOrganization':      [U,    N,       'LAST_ADMIN','ok','ok',    'ok',   'ok',    'ok',    'ok'],
   'updateBillingProfile':   [U,    N,       'ok',    'ok',   F,        F,      F,       F,       F],
   'updateWorkspaceBilling': [U,    N,       'ok',    'ok',   N,        F,      F,       F,       F],
+  'createWebhookEndpoint':  [U,    N,       'ok',    F,      F,        F,      F,       F,       F],
+  // An endpoint exists only for those who manage webhooks: to everyone else it is not there.
+  'updateWebhookEndpoint':  [U,    N,       'ok',    N,      N,        N,      N,       N,       N],
+  'rotateWebhookSecret':    [U,    N,       'ok',    N,      N,        N,      N,       N,       N],
+  'deleteWebhookEndpoint':  [U,    N,       'ok',    N,      N,        N,      N,       N,       N],
 };
 
 type Run = (h: Harness, w: World, persona: Persona) => Promise<OperationResult<unknown>>;
@@ -194,7 +212,33 @@ const readOps: Record<string, { run: Run; pick?: (data: any) => unknown }> = {
     run: (h, w, p) => h.run(OrganizationBillingDocument, { id: w.organization.id }, w.as(p)),
   },
   'Workspace.billing': { run: (h, w, p) => h.run(WorkspaceBillingQueryDocument, { id: w.w1.id }, w.as(p)) },
+  'Organization.auditLog': {
+    run: (h, w, p) => h.run(OrganizationAuditLogDocument, { id: w.organization.id }, w.as(p)),
+  },
+  'Workspace.auditLog': { run: (h, w, p) => h.run(WorkspaceAuditLogDocument, { id: w.w1.id }, w.as(p)) },
+  'Domain.auditLog': { run: (h, w, p) => h.run(DomainAuditLogDocument, { id: w.d1.id }, w.as(p)) },
+  'Organization.webhookEndpoints': {
+    run: (h, w, p) => h.run(OrganizationWebhookEndpointsDocument, { id: w.organization.id }, w.as(p)),
+  },
 };
+
+/** A webhook endpoint of each world (saved only: the matrix never runs a dispatcher). */
+const PUBLIC_HOOK = 'https://192.0.2.10/hook';
+const endpoints = new WeakMap<World, { id: string; secret: string }>();
+async function endpointIn(h: Harness, w: World) {
+  if (!endpoints.has(w)) {
+    const created = await h.run(
+      CreateWebhookEndpointDocument,
+      { input: { organizationId: w.organization.id, url: PUBLIC_HOOK } },
+      w.people.orgAdmin,
+    );
+    const made = created.data!.createWebhookEndpoint;
+    endpoints.set(w, { id: made.endpoint.id, secret: made.secret });
+  }
+  return endpoints.get(w)!;
+}
+const endpointRow = async (h: Harness, w: World) =>
+  h.database.db.getRepository(WebhookEndpoint).findOneBy({ id: (await endpointIn(h, w)).id });
 
 /** An address unique to the world, so that one case's invitation never counts in another's. */
 const addressIn = (w: World, label: string) => `${label}-${w.organization.id}@example.test`;
@@ -373,6 +417,30 @@ const writeOps: Record<string, { run: Run; happened: (h: Harness, w: World, pers
     happened: async (h, w) =>
       (await h.run(WorkspaceBillingQueryDocument, { id: w.w1.id }, w.people.orgAdmin)).data?.workspace?.billing
         ?.costCenter === 'CC-9',
+  },
+  createWebhookEndpoint: {
+    run: (h, w, p) =>
+      h.run(
+        CreateWebhookEndpointDocument,
+        { input: { organizationId: w.organization.id, url: `${PUBLIC_HOOK}/${w.organization.id}` } },
+        w.as(p),
+      ),
+    happened: async (h, w) =>
+      (await h.database.db.getRepository(WebhookEndpoint).countBy({ url: `${PUBLIC_HOOK}/${w.organization.id}` })) ===
+      1,
+  },
+  updateWebhookEndpoint: {
+    run: async (h, w, p) =>
+      h.run(UpdateWebhookEndpointDocument, { id: (await endpointIn(h, w)).id, input: { enabled: false } }, w.as(p)),
+    happened: async (h, w) => (await endpointRow(h, w))?.enabled === false,
+  },
+  rotateWebhookSecret: {
+    run: async (h, w, p) => h.run(RotateWebhookSecretDocument, { id: (await endpointIn(h, w)).id }, w.as(p)),
+    happened: async (h, w) => (await endpointRow(h, w))?.secret !== (await endpointIn(h, w)).secret,
+  },
+  deleteWebhookEndpoint: {
+    run: async (h, w, p) => h.run(DeleteWebhookEndpointDocument, { id: (await endpointIn(h, w)).id }, w.as(p)),
+    happened: async (h, w) => (await endpointRow(h, w)) === null,
   },
 };
 
