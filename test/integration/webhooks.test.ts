@@ -1,7 +1,9 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DataSource } from 'typeorm';
 import { WebhookDelivery } from '../../entities/webhook.entity';
+import { dataSourceOptions } from '../../src/db/data-source';
 import { createLogger } from '../../src/logger';
 import { WebhookDispatcher } from '../../src/webhooks/dispatcher';
 import { CreateWorkspaceDocument, DeleteOrganizationDocument } from '../generated/graphql';
@@ -194,7 +196,11 @@ describe.each(TEST_DATABASES)('webhooks on %s', (kind) => {
 
   it('two instances deliver each event once per endpoint, and a dead instance’s claim is taken over', async () => {
     const target = await receiver();
-    const second = new WebhookDispatcher(h.database.db, h.config, createLogger({ silent: true }));
+    // A second instance: on MariaDB with a connection pool of its own on the same database (the
+    // embedded SQLite serves one process: there both share its connection and race on the claims).
+    const secondDb = kind === 'sqlite' ? h.database.db : new DataSource(dataSourceOptions(h.database.url));
+    if (!secondDb.isInitialized) await secondDb.initialize();
+    const second = new WebhookDispatcher(secondDb, h.config, createLogger({ silent: true }));
     try {
       const admin = await h.person('busy');
       const organization = await createOrganization(h, admin, 'Busy');
@@ -213,6 +219,7 @@ describe.each(TEST_DATABASES)('webhooks on %s', (kind) => {
       expect(new Set(ids).size).toBe(12);
     } finally {
       await second.stop();
+      if (secondDb !== h.database.db) await secondDb.destroy();
       await target.close();
     }
   });
