@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'stopping: finishing requests in flight and the email batch in hand');
+    logger.info({ signal }, 'stopping: finishing requests in flight and the email and webhook batches in hand');
     // ApolloServer.stop drains the HTTP server (the drain plugin) before returning.
     await app.apollo.stop();
     // The batch of emails in hand is finished before the pool closes.
