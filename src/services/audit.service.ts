@@ -6,9 +6,8 @@ import type { Context } from '../context';
 import { AuditAction, DeliveryStatus, type Role, ScopeKind } from '../domain/enums';
 import { type ScopeRef, scopeColumns } from '../domain/scope';
 import { toSqlDateTime } from '../db/sql';
-import { checkCursor, decodeCursor, encodeCursor } from '../loaders/member-page';
-import { validPageSize } from '../validation';
 import type { Page } from './membership.service';
+import { newestFirstPage } from './newest-first';
 
 /**
  * The audit log (SPEC §12): every service transaction that changes membership, access, settings
@@ -160,8 +159,6 @@ const SCOPE_COLUMN: Record<ScopeKind, string> = {
  * the rule on the field has checked READ_AUDIT_LOG there.
  */
 export async function auditLog(ctx: Context, scope: ScopeRef, args: AuditLogArgs): Promise<Page<AuditEvent>> {
-  const first = validPageSize(args.first);
-  checkCursor(args.after ?? null);
   const filter = args.filter ?? {};
   const query = ctx.db
     .getRepository(AuditEvent)
@@ -172,23 +169,5 @@ export async function auditLog(ctx: Context, scope: ScopeRef, args: AuditLogArgs
   if (filter.subjectId) query.andWhere('e.subject_id = :subjectId', { subjectId: filter.subjectId });
   if (filter.since) query.andWhere('e.occurred_at >= :since', { since: toSqlDateTime(filter.since) });
   if (filter.until) query.andWhere('e.occurred_at <= :until', { until: toSqlDateTime(filter.until) });
-  if (args.after) {
-    const cursor = decodeCursor(args.after);
-    query.andWhere('(e.occurred_at < :at OR (e.occurred_at = :at AND e.id < :id))', {
-      at: cursor.createdAt,
-      id: cursor.id,
-    });
-  }
-  const rows = await query
-    .orderBy('e.occurred_at', 'DESC')
-    .addOrderBy('e.id', 'DESC')
-    .take(first + 1)
-    .getMany();
-  const page = rows.slice(0, first);
-  const edges = page.map((node) => ({ cursor: encodeCursor({ createdAt: node.occurredAt, id: node.id }), node }));
-  return {
-    edges,
-    nodes: page,
-    pageInfo: { hasNextPage: rows.length > first, endCursor: edges.length > 0 ? edges[edges.length - 1].cursor : null },
-  };
+  return newestFirstPage(query, 'e', 'occurred_at', (event) => event.occurredAt, args);
 }

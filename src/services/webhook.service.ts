@@ -5,11 +5,10 @@ import { inTransaction } from '../db/transaction';
 import { AuditAction, DeliveryStatus } from '../domain/enums';
 import { organizationScope } from '../domain/scope';
 import { BadUserInputError, NotFoundError } from '../errors';
-import { checkCursor, decodeCursor, encodeCursor } from '../loaders/member-page';
-import { validPageSize } from '../validation';
 import { checkWebhookUrl, WebhookUrlError } from '../webhooks/addresses';
 import { auditActorOf, recordAudit } from './audit.service';
 import type { Page } from './membership.service';
+import { newestFirstPage } from './newest-first';
 
 /**
  * Webhook endpoints (SPEC §12): an organization ADMIN (MANAGE_WEBHOOKS, checked by the rules)
@@ -137,29 +136,9 @@ export async function deliveriesOf(
   endpoint: WebhookEndpoint,
   args: { first?: number | null; after?: string | null },
 ): Promise<Page<WebhookDelivery>> {
-  const first = validPageSize(args.first);
-  checkCursor(args.after ?? null);
   const query = ctx.db
     .getRepository(WebhookDelivery)
     .createQueryBuilder('d')
     .where('d.endpoint_id = :id', { id: endpoint.id });
-  if (args.after) {
-    const cursor = decodeCursor(args.after);
-    query.andWhere('(d.created_at < :at OR (d.created_at = :at AND d.id < :cid))', {
-      at: cursor.createdAt,
-      cid: cursor.id,
-    });
-  }
-  const rows = await query
-    .orderBy('d.created_at', 'DESC')
-    .addOrderBy('d.id', 'DESC')
-    .take(first + 1)
-    .getMany();
-  const page = rows.slice(0, first);
-  const edges = page.map((node) => ({ cursor: encodeCursor(node), node }));
-  return {
-    edges,
-    nodes: page,
-    pageInfo: { hasNextPage: rows.length > first, endCursor: edges.length > 0 ? edges[edges.length - 1].cursor : null },
-  };
+  return newestFirstPage(query, 'd', 'created_at', (delivery) => delivery.createdAt, args);
 }
