@@ -21,6 +21,9 @@ export const OPEN_TYPES = [
   'MemberEdge',
   'OrganizationConnection',
   'OrganizationEdge',
+  // Reached only through Organization.allInvitations, which filters what the caller may see.
+  'InvitationConnection',
+  'InvitationEdge',
   'PageInfo',
   'Invitation',
   'InvitationPreview',

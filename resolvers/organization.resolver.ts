@@ -1,9 +1,12 @@
 import { BillingProfile } from '../entities/billing.entity';
 import { billingProfileOf } from '../src/services/billing.service';
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Organization } from '../entities/organization.entity';
 import { WebhookEndpoint } from '../entities/webhook.entity';
+import { allInvitationsOf } from '../src/services/invitation.service';
 import { webhookEndpointsOf } from '../src/services/webhook.service';
+import { InvitationConnection } from './types/connections';
+import { InvitationStatus } from './types/enums';
 import { Workspace } from '../entities/workspace.entity';
 import type { Context } from '../src/context';
 import * as scopes from '../src/services/scope.service';
@@ -38,6 +41,25 @@ export class OrganizationResolver extends ScopeFieldsResolver(
   })
   billingProfile(@Root() organization: Organization, @Ctx() ctx: Context) {
     return billingProfileOf(ctx, organization.id);
+  }
+
+  @FieldResolver(() => InvitationConnection, {
+    nullable: true,
+    description:
+      'Every invitation of the organization tree that the caller may see (where they may invite), newest first.',
+  })
+  async allInvitations(
+    @Root() organization: Organization,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('status', () => [InvitationStatus], { nullable: true }) status: InvitationStatus[] | null,
+    @Arg('query', () => String, { nullable: true }) query: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<InvitationConnection> {
+    return Object.assign(
+      new InvitationConnection(),
+      await allInvitationsOf(ctx, organization.id, { first, after, status, query }),
+    );
   }
 
   @FieldResolver(() => [WebhookEndpoint], { nullable: true, description: 'Needs MANAGE_WEBHOOKS.' })

@@ -1,4 +1,5 @@
 import { Field, Int, ObjectType } from 'type-graphql';
+import { Invitation } from '../../entities/invitation.entity';
 import { Membership } from '../../entities/membership.entity';
 import { Organization } from '../../entities/organization.entity';
 import type { MemberPageKey } from '../../src/loaders/member-page';
@@ -56,6 +57,30 @@ export class OrganizationConnection {
 
   @Field(() => [Organization])
   nodes!: Organization[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+
+  @Field(() => Int)
+  totalCount!: number;
+}
+
+@ObjectType()
+export class InvitationEdge {
+  @Field(() => String)
+  cursor!: string;
+
+  @Field(() => Invitation)
+  node!: Invitation;
+}
+
+@ObjectType()
+export class InvitationConnection {
+  @Field(() => [InvitationEdge])
+  edges!: InvitationEdge[];
+
+  @Field(() => [Invitation])
+  nodes!: Invitation[];
 
   @Field(() => PageInfo)
   pageInfo!: PageInfo;

@@ -3,9 +3,17 @@ import type { EntityManager } from 'typeorm';
 import { Invitation, InvitationStatus } from '../../entities/invitation.entity';
 import { InvitationCounter } from '../../entities/invitation-counter.entity';
 import type { Membership } from '../../entities/membership.entity';
-import { mayGrantRole, Role, assertRoleAccepted, scopeId, type ScopeRef } from '../../permissions/access';
+import {
+  mayGrantRole,
+  Permission,
+  Role,
+  assertRoleAccepted,
+  ScopeKind,
+  scopeId,
+  type ScopeRef,
+} from '../../permissions/access';
 import type { Context } from '../context';
-import { toSqlDateTime } from '../db/sql';
+import { containsPattern, toSqlDateTime } from '../db/sql';
 import { findLocked, withOrganizationLock } from '../db/transaction';
 import {
   AlreadyMemberError,
@@ -20,6 +28,8 @@ import {
 } from '../errors';
 import { type InvitationEmailFacts, queueInvitationEmail } from '../mail/invitation-email';
 import { auditActorOf, recordAudit } from './audit.service';
+import type { Page } from './membership.service';
+import { newestFirstPage } from './newest-first';
 import { cancelQueuedEmails, settle } from './invitation-settlement';
 import { validEmail } from '../validation';
 import { scopeOfRow } from '../domain/scope';
@@ -27,7 +37,7 @@ import { assertScopeExists, grantMembership } from './membership.service';
 import { requireViewer } from '../context';
 import { findScope } from '../loaders/find-scope';
 import { AuditAction } from '../domain/enums';
-import { scopeColumns, scopeInputTarget } from '../domain/scope';
+import { organizationScope, scopeColumns, scopeInputTarget } from '../domain/scope';
 
 /**
  * Invitations (SPEC §4): creating, resending, revoking, answering and listing them. The link's
@@ -408,4 +418,62 @@ export function invitationsAt(
   status: InvitationStatus | null | undefined,
 ): Promise<Invitation[]> {
   return ctx.loaders.invitationsByScope.load({ scopeId: scopeId(scope), status: status ?? InvitationStatus.PENDING });
+}
+
+/** `Organization.allInvitations`: a page of the invitations a caller may see, with their total. */
+export interface InvitationPageResult extends Page<Invitation> {
+  totalCount: number;
+}
+
+/**
+ * Every invitation of the organization tree that the caller may see — those of the scopes where
+ * they hold INVITE_MEMBERS (all of them for an organization ADMIN; a workspace's include its
+ * domains') — newest first, filtered by (effective) status and by a part of the address.
+ */
+export async function allInvitationsOf(
+  ctx: Context,
+  organizationId: string,
+  args: { first?: number | null; after?: string | null; status?: InvitationStatus[] | null; query?: string | null },
+): Promise<InvitationPageResult> {
+  const organization = organizationScope({ id: organizationId });
+  const query = ctx.db.getRepository(Invitation).createQueryBuilder('i').where('i.organization_id = :organizationId', {
+    organizationId,
+  });
+  if (!(await ctx.access.allows(organization, Permission.INVITE_MEMBERS))) {
+    // Below the organization: the workspaces and domains where the caller may invite.
+    const visible: string[] = [];
+    const params: Record<string, string> = {};
+    for (const membership of await ctx.access.memberships()) {
+      if (membership.organizationId !== organizationId || membership.scope === ScopeKind.ORGANIZATION) continue;
+      if (!(await ctx.access.allows(scopeOfRow(membership), Permission.INVITE_MEMBERS))) continue;
+      const key = `scope${visible.length}`;
+      params[key] = membership.scopeId;
+      visible.push(membership.scope === ScopeKind.WORKSPACE ? `i.workspace_id = :${key}` : `i.domain_id = :${key}`);
+    }
+    query.andWhere(visible.length > 0 ? `(${visible.join(' OR ')})` : '1 = 0', params);
+  }
+  const now = toSqlDateTime(new Date());
+  const statuses = [...new Set(args.status ?? [])];
+  if (statuses.length > 0) {
+    // EXPIRED is stored for superseded invitations and derived for PENDING ones past their date.
+    const clauses = statuses.map((status, index) =>
+      status === InvitationStatus.PENDING
+        ? `(i.status = 'PENDING' AND i.expires_at > :now)`
+        : status === InvitationStatus.EXPIRED
+          ? `(i.status = 'EXPIRED' OR (i.status = 'PENDING' AND i.expires_at <= :now))`
+          : `i.status = :status${index}`,
+    );
+    query.andWhere(
+      `(${clauses.join(' OR ')})`,
+      Object.fromEntries([['now', now], ...statuses.map((status, index) => [`status${index}`, status])]),
+    );
+  }
+  const text = args.query?.trim();
+  if (text) {
+    if (text.length > 254) throw new BadUserInputError('query must be at most 254 characters.', 'query');
+    query.andWhere(`i.email LIKE :pattern ESCAPE '!'`, { pattern: containsPattern(text) });
+  }
+  const totalCount = await query.clone().getCount();
+  const page = await newestFirstPage(query, 'i', 'created_at', (invitation) => invitation.createdAt, args);
+  return { ...page, totalCount };
 }
