@@ -69,6 +69,15 @@ export function scopeColumns(scope: ScopeRef): ScopeColumns & { scopeId: string 
   };
 }
 
+/** The column of a scope-stored row that holds the id of a scope of `kind`. */
+export function scopeColumn(kind: ScopeKind): 'organization_id' | 'workspace_id' | 'domain_id' {
+  return kind === ScopeKind.ORGANIZATION
+    ? 'organization_id'
+    : kind === ScopeKind.WORKSPACE
+      ? 'workspace_id'
+      : 'domain_id';
+}
+
 /** Whether a row stored in a scope lies in `scope` or below it. */
 export function rowIsIn(row: ScopeColumns, scope: ScopeRef): boolean {
   switch (scope.kind) {

@@ -3,8 +3,8 @@ import type { EntityManager } from 'typeorm';
 import { AuditEvent } from '../../entities/audit-event.entity';
 import { WebhookDelivery, WebhookEndpoint } from '../../entities/webhook.entity';
 import type { Context } from '../context';
-import { AuditAction, DeliveryStatus, type Role, ScopeKind } from '../domain/enums';
-import { type ScopeRef, scopeColumns } from '../domain/scope';
+import { AuditAction, DeliveryStatus, type Role } from '../domain/enums';
+import { scopeColumn, type ScopeRef, scopeColumns } from '../domain/scope';
 import { toSqlDateTime } from '../db/sql';
 import type { Page } from './membership.service';
 import { newestFirstPage } from './newest-first';
@@ -148,12 +148,6 @@ export interface AuditLogArgs {
   } | null;
 }
 
-const SCOPE_COLUMN: Record<ScopeKind, string> = {
-  [ScopeKind.ORGANIZATION]: 'organization_id',
-  [ScopeKind.WORKSPACE]: 'workspace_id',
-  [ScopeKind.DOMAIN]: 'domain_id',
-};
-
 /**
  * A scope's log with the scopes below it, newest first, keyset-paginated on (occurred_at, id);
  * the rule on the field has checked READ_AUDIT_LOG there.
@@ -163,7 +157,7 @@ export async function auditLog(ctx: Context, scope: ScopeRef, args: AuditLogArgs
   const query = ctx.db
     .getRepository(AuditEvent)
     .createQueryBuilder('e')
-    .where(`e.${SCOPE_COLUMN[scope.kind]} = :scopeId`, { scopeId: scopeColumns(scope).scopeId });
+    .where(`e.${scopeColumn(scope.kind)} = :scopeId`, { scopeId: scopeColumns(scope).scopeId });
   if (filter.actions?.length) query.andWhere('e.action IN (:...actions)', { actions: filter.actions });
   if (filter.actorId) query.andWhere('e.actor_id = :actorId', { actorId: filter.actorId });
   if (filter.subjectId) query.andWhere('e.subject_id = :subjectId', { subjectId: filter.subjectId });

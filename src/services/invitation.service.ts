@@ -37,7 +37,7 @@ import { assertScopeExists, grantMembership } from './membership.service';
 import { requireViewer } from '../context';
 import { findScope } from '../loaders/find-scope';
 import { AuditAction } from '../domain/enums';
-import { organizationScope, scopeColumns, scopeInputTarget } from '../domain/scope';
+import { organizationScope, scopeColumn, scopeColumns, scopeInputTarget } from '../domain/scope';
 
 /**
  * Invitations (SPEC §4): creating, resending, revoking, answering and listing them. The link's
@@ -406,9 +406,8 @@ export async function invitationByToken(ctx: Context, token: string): Promise<In
 
 /** `me.pendingInvitations`: PENDING invitations to the caller's verified email. */
 export async function pendingInvitationsOfViewer(ctx: Context): Promise<Invitation[]> {
-  const viewer = requireViewer(ctx);
-  if (!viewer.identity.emailVerified || !viewer.identity.email) return [];
-  return ctx.loaders.pendingInvitationsByEmail.load(viewer.identity.email);
+  requireViewer(ctx);
+  return ctx.access.pendingInvitations();
 }
 
 /** A scope's invitations with one status (PENDING by default). */
@@ -448,7 +447,7 @@ export async function allInvitationsOf(
       if (!(await ctx.access.allows(scopeOfRow(membership), Permission.INVITE_MEMBERS))) continue;
       const key = `scope${visible.length}`;
       params[key] = membership.scopeId;
-      visible.push(membership.scope === ScopeKind.WORKSPACE ? `i.workspace_id = :${key}` : `i.domain_id = :${key}`);
+      visible.push(`i.${scopeColumn(membership.scope)} = :${key}`);
     }
     query.andWhere(visible.length > 0 ? `(${visible.join(' OR ')})` : '1 = 0', params);
   }

@@ -51,7 +51,7 @@ function post(delivery: WebhookDelivery, timeoutMs: number, allowPrivate: boolea
   return new Promise((resolve) => {
     const request = client.request(
       url,
-      { method: 'POST', headers, lookup: guardedLookup(allowPrivate) as never, timeout: timeoutMs },
+      { method: 'POST', headers, lookup: guardedLookup(allowPrivate) as never },
       (response) => {
         response.resume();
         response.on('end', () => resolve({ status: response.statusCode ?? null, error: null }));
@@ -60,7 +60,6 @@ function post(delivery: WebhookDelivery, timeoutMs: number, allowPrivate: boolea
     );
     const deadline = setTimeout(() => request.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     request.on('close', () => clearTimeout(deadline));
-    request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     request.on('error', (error) => resolve({ status: null, error: error.message }));
     request.end(delivery.body);
   });
