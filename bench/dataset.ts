@@ -7,6 +7,7 @@ import { User } from '../entities/user.entity';
 import { Workspace } from '../entities/workspace.entity';
 import { Role, ScopeKind } from '../permissions/access';
 import { inTransaction } from '../src/db/transaction';
+import { memberOrderKeys } from '../src/db/sql';
 
 /**
  * A realistic organization of `size` members, written straight to the database in bulk (the API
@@ -72,6 +73,7 @@ export async function seedOrganization(db: DataSource, size: number, label: stri
       workspaceId: null,
       domainId: null,
       ...ids,
+      ...memberOrderKeys(users[userIndex].email, users[userIndex].displayName),
       createdAt: at(i),
       updatedAt: at(i),
     });

@@ -17,6 +17,8 @@ import { Workspace } from './workspace.entity';
 @Entity({ name: 'memberships' })
 @Index('UQ_memberships_user_scope', ['userId', 'scopeId'], { unique: true })
 @Index('IDX_memberships_scope_created', ['scopeId', 'createdAt', 'id'])
+@Index('IDX_memberships_scope_name', ['scopeId', 'unnamed', 'nameKey', 'id'])
+@Index('IDX_memberships_scope_email', ['scopeId', 'emailKey', 'id'])
 @Index('IDX_memberships_organization_user', ['organizationId', 'userId'])
 @Index('IDX_memberships_workspace', ['workspaceId'])
 @Index('IDX_memberships_domain', ['domainId'])
@@ -59,4 +61,15 @@ export class Membership extends BaseRecord {
   @ManyToOne(() => Domain, { onDelete: 'CASCADE', onUpdate: 'NO ACTION', nullable: true })
   @JoinColumn({ name: 'domain_id', foreignKeyConstraintName: 'FK_memberships_domain' })
   domainRelation?: Relation<Domain> | null;
+
+  // The person's sort keys (`memberOrderKeys`), kept in step with their user row: the members
+  // lists' NAME and EMAIL orders walk (scope_id, unnamed, name_key, id) and (scope_id, email_key, id).
+  @Column({ type: 'boolean', default: false })
+  unnamed!: boolean;
+
+  @Column({ name: 'name_key', type: 'varchar', length: 100, default: '' })
+  nameKey!: string;
+
+  @Column({ name: 'email_key', type: 'varchar', length: 254, default: '' })
+  emailKey!: string;
 }

@@ -67,6 +67,9 @@ export class OutboxEmail extends BaseRecord {
   @Column({ name: 'last_error', type: 'varchar', length: 500, nullable: true })
   lastError!: string | null;
 
+  @Column({ ...timestampColumn('last_attempt_at'), nullable: true })
+  lastAttemptAt!: Date | null;
+
   @Column({ ...timestampColumn('sent_at'), nullable: true })
   sentAt!: Date | null;
 }

@@ -1,5 +1,5 @@
 import { Permission, Role, ScopeKind } from '../src/domain/enums';
-import { BadUserInputError } from '../src/errors';
+import { BadUserInputError, ForbiddenError } from '../src/errors';
 import { type ScopeRef, scopeId } from '../src/domain/scope';
 
 export { Permission, Role, ScopeKind, type ScopeRef, scopeId };
@@ -107,41 +107,84 @@ function roleGrant(role: Role): Grant {
   return role === Role.ADMIN ? Grant.ADMIN : role === Role.ACCOUNTING ? Grant.ACCOUNTING : Grant.MEMBER;
 }
 
+/**
+ * What a role held at one scope passes down to the scopes below it (SPEC §2): organization ADMIN
+ * cascades as ADMIN (with the organization-only workspace rights), organization ACCOUNTING
+ * gives billing on every workspace, workspace ADMIN and MEMBER carry over to its domains.
+ * Organization MEMBER, and ACCOUNTING on domains, pass nothing down.
+ */
+export const CASCADE: Readonly<
+  Partial<Record<ScopeKind, Partial<Record<ScopeKind, Partial<Record<Role, readonly Grant[]>>>>>>
+> = {
+  [ScopeKind.ORGANIZATION]: {
+    [ScopeKind.WORKSPACE]: {
+      [Role.ADMIN]: [Grant.ADMIN, Grant.ORGANIZATION_ADMIN],
+      [Role.ACCOUNTING]: [Grant.ACCOUNTING],
+    },
+    [ScopeKind.DOMAIN]: { [Role.ADMIN]: [Grant.ADMIN] },
+  },
+  [ScopeKind.WORKSPACE]: {
+    [ScopeKind.DOMAIN]: { [Role.ADMIN]: [Grant.ADMIN], [Role.MEMBER]: [Grant.MEMBER] },
+  },
+};
+
+/** One membership that gives a person something at a scope: held there (`direct`) or above it. */
+export interface AccessSourceOf<M extends MembershipFact> {
+  membership: M;
+  direct: boolean;
+  grants: readonly Grant[];
+}
+
+/** Whether a membership is held at the scope itself. */
+function isAt(m: MembershipFact, scope: ScopeRef): boolean {
+  if (m.scope !== scope.kind || m.organizationId !== scope.organizationId) return false;
+  if (scope.kind === ScopeKind.ORGANIZATION) return true;
+  if (scope.kind === ScopeKind.WORKSPACE) return m.workspaceId === scope.workspaceId;
+  return m.domainId === scope.domainId;
+}
+
+/** Whether a membership is held at a scope above `scope` in the same tree. */
+function isAbove(m: MembershipFact, scope: ScopeRef): boolean {
+  if (m.organizationId !== scope.organizationId || scope.kind === ScopeKind.ORGANIZATION) return false;
+  if (m.scope === ScopeKind.ORGANIZATION) return true;
+  return scope.kind === ScopeKind.DOMAIN && m.scope === ScopeKind.WORKSPACE && m.workspaceId === scope.workspaceId;
+}
+
+const DEPTH: Record<ScopeKind, number> = {
+  [ScopeKind.DOMAIN]: 0,
+  [ScopeKind.WORKSPACE]: 1,
+  [ScopeKind.ORGANIZATION]: 2,
+};
+
+/**
+ * The memberships that contribute to a person's standing at a scope, nearest first: the one held
+ * there, and those above it whose role passes something down ({@link CASCADE}). `explainAccess`
+ * and `Member.accessSources` show exactly these; {@link grantsAt} is built from them.
+ */
+export function sourcesAt<M extends MembershipFact>(scope: ScopeRef, memberships: readonly M[]): AccessSourceOf<M>[] {
+  const sources: AccessSourceOf<M>[] = [];
+  for (const membership of memberships) {
+    if (isAt(membership, scope)) {
+      sources.push({ membership, direct: true, grants: [roleGrant(membership.role)] });
+    } else if (isAbove(membership, scope)) {
+      const grants = CASCADE[membership.scope]?.[scope.kind]?.[membership.role] ?? [];
+      if (grants.length > 0) sources.push({ membership, direct: false, grants });
+    }
+  }
+  return sources.sort((a, b) => DEPTH[a.membership.scope] - DEPTH[b.membership.scope]);
+}
+
 /** Grants that the memberships give at a scope: the role held there plus what is passed down. */
 export function grantsAt(scope: ScopeRef, memberships: readonly MembershipFact[]): Grant[] {
   const grants = new Set<Grant>();
-  const organizationRole = memberships.find(
-    (m) => m.scope === ScopeKind.ORGANIZATION && m.organizationId === scope.organizationId,
-  )?.role;
-
-  if (scope.kind === ScopeKind.ORGANIZATION) {
-    if (organizationRole) grants.add(roleGrant(organizationRole));
-    return [...grants];
+  for (const source of sourcesAt(scope, memberships)) for (const grant of source.grants) grants.add(grant);
+  // A member of one of a workspace's domains may see the workspace itself (its id and name).
+  if (
+    scope.kind === ScopeKind.WORKSPACE &&
+    memberships.some((m) => m.scope === ScopeKind.DOMAIN && m.workspaceId === scope.workspaceId)
+  ) {
+    grants.add(Grant.DOMAIN_MEMBER);
   }
-
-  const workspaceRole = memberships.find(
-    (m) => m.scope === ScopeKind.WORKSPACE && m.workspaceId === scope.workspaceId,
-  )?.role;
-
-  if (scope.kind === ScopeKind.WORKSPACE) {
-    if (organizationRole === Role.ADMIN) {
-      grants.add(Grant.ADMIN);
-      grants.add(Grant.ORGANIZATION_ADMIN);
-    }
-    if (organizationRole === Role.ACCOUNTING) grants.add(Grant.ACCOUNTING);
-    if (workspaceRole) grants.add(roleGrant(workspaceRole));
-    if (memberships.some((m) => m.scope === ScopeKind.DOMAIN && m.workspaceId === scope.workspaceId)) {
-      grants.add(Grant.DOMAIN_MEMBER);
-    }
-    return [...grants];
-  }
-
-  // Domain: organization ADMIN and workspace ADMIN cascade as ADMIN, workspace MEMBER as MEMBER;
-  // organization ACCOUNTING and MEMBER pass nothing down to domains.
-  const domainRole = memberships.find((m) => m.scope === ScopeKind.DOMAIN && m.domainId === scope.domainId)?.role;
-  if (organizationRole === Role.ADMIN || workspaceRole === Role.ADMIN) grants.add(Grant.ADMIN);
-  if (workspaceRole === Role.MEMBER) grants.add(Grant.MEMBER);
-  if (domainRole) grants.add(roleGrant(domainRole));
   return [...grants];
 }
 
@@ -188,11 +231,19 @@ export function permissionsOfRole(kind: ScopeKind, role: Role): Set<Permission> 
  * their own effective role").
  */
 export function mayGrantRole(kind: ScopeKind, role: Role, access: Access): boolean {
-  if (!ROLES_BY_SCOPE[kind].includes(role)) return false;
-  for (const permission of permissionsOfRole(kind, role)) {
-    if (!access.permissions.has(permission)) return false;
-  }
-  return true;
+  return ROLES_BY_SCOPE[kind].includes(role) && missingToGrant(kind, role, access) === null;
+}
+
+/** The first permission `role` confers at a scope of `kind` that the caller lacks there, or null. */
+export function missingToGrant(kind: ScopeKind, role: Role, access: Access): Permission | null {
+  return sortedPermissions(permissionsOfRole(kind, role)).find((p) => !access.permissions.has(p)) ?? null;
+}
+
+/** FORBIDDEN for a role above the caller's own, naming what they lack for it. */
+export function assertMayGrantRole(kind: ScopeKind, role: Role, access: Access): void {
+  assertRoleAccepted(kind, role);
+  const missing = missingToGrant(kind, role, access);
+  if (missing) throw new ForbiddenError({ permission: missing, message: 'You cannot grant a role above your own.' });
 }
 
 /** Stable order for `viewerPermissions`: the enum's declaration order. */

@@ -3,9 +3,10 @@ import { ForbiddenError } from '../src/errors';
 import { Permission as P } from './access';
 import { canOnArgument } from './rules/can-on-argument.rule';
 import { canOnParent } from './rules/can-on-parent.rule';
+import { canRemoveMember } from './rules/can-remove-member.rule';
 import { canReadOrIsInvited } from './rules/can-read-or-is-invited.rule';
 import { isAuthenticated } from './rules/is-authenticated.rule';
-import { isSelf, isSelfOrSharesOrganization } from './rules/user-visibility.rule';
+import { isKnownOrInvitedViewer, isSelf, isSelfOrSharesOrganization } from './rules/user-visibility.rule';
 import { seesWholeScopeOfParent } from './rules/sees-whole-scope.rule';
 import type { Target } from './scopes';
 
@@ -27,6 +28,14 @@ export const OPEN_TYPES = [
   'PageInfo',
   'Invitation',
   'InvitationPreview',
+  // What the caller may do and why someone has access: decided by permissions/capabilities.ts and
+  // access.ts; `AccessSource.member` is null where the caller may not read that membership.
+  'MemberCapabilities',
+  'InvitationCapabilities',
+  'EmailDelivery',
+  'AccessSource',
+  // Reached only through `explainAccess`, which needs READ_MEMBERS at the scope.
+  'AccessExplanation',
   'BillingProfile',
   'WorkspaceBilling',
   // Reached only through `auditLog`, whose rule checks READ_AUDIT_LOG; `actor` and `subject`
@@ -61,6 +70,7 @@ export const permissions = shield(
       domain: on('Domain', 'id', P.READ),
       // The link alone opens the preview (SPEC §4); unknown and wrong tokens look alike.
       invitationByToken: allow,
+      explainAccess: on('ScopeInput', 'scope', P.READ_MEMBERS),
       // Federation: the SDL is public; `_entities` needs a caller and hands each object to the type rules below.
       _service: allow,
       _entities: isAuthenticated,
@@ -91,16 +101,17 @@ export const permissions = shield(
 
       // A membership is seen by those who may read the scope's members.
       changeMemberRole: on('Member', 'input.memberId', P.MANAGE_MEMBERS, P.READ_MEMBERS),
-      removeMember: on('Member', 'memberId', P.MANAGE_MEMBERS, P.READ_MEMBERS),
+      // MANAGE_MEMBERS, or one's own workspace or domain membership (leaving it).
+      removeMember: chain(isAuthenticated, canRemoveMember),
       leaveOrganization: on('Organization', 'organizationId', P.READ),
 
       updateBillingProfile: on('Organization', 'organizationId', P.UPDATE_BILLING),
       updateWorkspaceBilling: on('Workspace', 'workspaceId', P.UPDATE_BILLING),
     },
     User: {
-      id: isSelfOrSharesOrganization,
+      id: isKnownOrInvitedViewer,
       email: isSelfOrSharesOrganization,
-      displayName: isSelfOrSharesOrganization,
+      displayName: isKnownOrInvitedViewer,
       organizations: isSelf,
       pendingInvitations: isSelf,
     },

@@ -63,6 +63,11 @@ export class ViewerAccess {
     return (await this.pendingInvitations()).some((invitation) => rowIsIn(invitation, scope));
   }
 
+  /** Whether the viewer holds a PENDING invitation sent by this user. */
+  async wasInvitedBy(userId: string): Promise<boolean> {
+    return (await this.pendingInvitations()).some((invitation) => invitation.invitedById === userId);
+  }
+
   /** Whether the viewer may see a user's email and name: themself, or someone sharing an organization. */
   async sharesOrganizationWith(userId: string): Promise<boolean> {
     if (!this.viewerId) return false;

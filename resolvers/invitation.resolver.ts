@@ -10,6 +10,8 @@ import * as invitations from '../src/services/invitation.service';
 import { InvitationStatus } from './types/enums';
 import { InviteMemberInput, RespondToInvitationInput } from './types/inputs';
 import { InvitationPreview } from './types/invitation-preview';
+import { EmailDelivery, InvitationCapabilities } from './types/member-access';
+import * as memberAccess from '../src/services/member-access.service';
 
 @Resolver(() => Invitation)
 export class InvitationResolver {
@@ -39,6 +41,16 @@ export class InvitationResolver {
   @FieldResolver(() => Domain, { nullable: true })
   domain(@Root() invitation: Invitation, @Ctx() ctx: Context) {
     return invitation.domainId ? ctx.loaders.domain.load(invitation.domainId) : null;
+  }
+
+  @FieldResolver(() => EmailDelivery, { nullable: true, description: "The invitation email's delivery." })
+  delivery(@Root() invitation: Invitation, @Ctx() ctx: Context) {
+    return memberAccess.deliveryOf(ctx, invitation);
+  }
+
+  @FieldResolver(() => InvitationCapabilities)
+  viewerCan(@Root() invitation: Invitation, @Ctx() ctx: Context) {
+    return memberAccess.invitationCapabilitiesOf(ctx, invitation);
   }
 
   @FieldResolver(() => User, { nullable: true })

@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Domain } from '../entities/domain.entity';
 import { Membership } from '../entities/membership.entity';
 import { Organization } from '../entities/organization.entity';
@@ -7,7 +7,11 @@ import { Workspace } from '../entities/workspace.entity';
 import type { Context } from '../src/context';
 import * as memberships from '../src/services/membership.service';
 import { memberTotalCount } from '../src/services/membership.service';
-import { ChangeMemberRoleInput } from './types/inputs';
+import * as memberAccess from '../src/services/member-access.service';
+import type { AccessSourceData } from '../src/services/member-access.service';
+import { Role } from './types/enums';
+import { ChangeMemberRoleInput, ScopeInput } from './types/inputs';
+import { AccessExplanation, AccessSource, MemberCapabilities } from './types/member-access';
 import { MemberConnection } from './types/connections';
 
 @Resolver(() => Membership)
@@ -32,6 +36,57 @@ export class MemberResolver {
   domain(@Root() member: Membership, @Ctx() ctx: Context) {
     return member.domainId ? ctx.loaders.domain.load(member.domainId) : null;
   }
+
+  @FieldResolver(() => Role, {
+    nullable: true,
+    description: "The strongest role this person has in this membership's scope, inherited ones included.",
+  })
+  effectiveRole(@Root() member: Membership, @Ctx() ctx: Context) {
+    return memberAccess.effectiveRoleOf(ctx, member);
+  }
+
+  @FieldResolver(() => [AccessSource], {
+    description:
+      'Where that access comes from: this membership and every membership above it that passes something down.',
+  })
+  accessSources(@Root() member: Membership, @Ctx() ctx: Context) {
+    return memberAccess.accessSourcesOf(ctx, member);
+  }
+
+  @FieldResolver(() => MemberCapabilities, {
+    description: 'What the caller may do to this membership, decided by the rules the server enforces.',
+  })
+  viewerCan(@Root() member: Membership, @Ctx() ctx: Context) {
+    return memberAccess.capabilitiesOf(ctx, member);
+  }
+}
+
+@Resolver(() => AccessSource)
+export class AccessSourceResolver {
+  @FieldResolver(() => Membership, {
+    nullable: true,
+    description:
+      'Null when the caller may not read that membership (it lies in a scope whose members they cannot see).',
+  })
+  member(@Root() source: AccessSourceData, @Ctx() ctx: Context) {
+    return memberAccess.visibleSourceMember(ctx, source);
+  }
+}
+
+@Resolver()
+export class ExplainAccessResolver {
+  @Query(() => AccessExplanation, {
+    nullable: true,
+    description:
+      'Why a person has the access they have in a scope. Needs READ_MEMBERS there; NOT_FOUND where the caller may not see the scope. A person with no access gets effectiveRole null and empty lists.',
+  })
+  explainAccess(
+    @Arg('userId', () => ID) userId: string,
+    @Arg('scope', () => ScopeInput) scope: ScopeInput,
+    @Ctx() ctx: Context,
+  ) {
+    return memberAccess.explainAccess(ctx, userId, scope);
+  }
 }
 
 @Resolver()
@@ -50,10 +105,15 @@ export class MemberMutationResolver {
   }
 
   @Mutation(() => ID, {
-    description: "The caller leaves the organization and everything in it. Returns the organization's id.",
+    description:
+      "The caller leaves the organization and everything in it. Returns the organization's id. With successorMemberId (an organization membership), that member becomes ADMIN in the same transaction: the last ADMIN's way out.",
   })
-  leaveOrganization(@Arg('organizationId', () => ID) organizationId: string, @Ctx() ctx: Context) {
-    return memberships.leaveOrganization(ctx, organizationId);
+  leaveOrganization(
+    @Arg('organizationId', () => ID) organizationId: string,
+    @Arg('successorMemberId', () => ID, { nullable: true }) successorMemberId: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    return memberships.leaveOrganization(ctx, organizationId, successorMemberId);
   }
 }
 

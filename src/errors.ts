@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import type { Permission } from './domain/enums';
 
 /** Every code a client may see (SPEC §5). Anything else is masked as INTERNAL_SERVER_ERROR. */
 export const PUBLIC_ERROR_CODES = [
@@ -11,6 +12,7 @@ export const PUBLIC_ERROR_CODES = [
   'INVITATION_EXPIRED',
   'INVITATION_NOT_PENDING',
   'EMAIL_MISMATCH',
+  'EMAIL_NOT_VERIFIED',
   'LAST_ADMIN',
   'RATE_LIMITED',
   'GRAPHQL_PARSE_FAILED',
@@ -57,11 +59,21 @@ export class RejectedTokenError extends AppError {
   }
 }
 
-/** A visible thing the caller may not read or change. */
+/**
+ * A visible thing the caller may not read or change. `extensions.permission` names the
+ * permission the caller lacks (SPEC §2), where one does: a frontend can say what to ask for.
+ */
 export class ForbiddenError extends AppError {
   readonly code = 'FORBIDDEN' as const;
-  constructor(message = 'You do not have permission to do this.') {
-    super(message, 'FORBIDDEN');
+  constructor(options: { permission?: Permission | null; message?: string } = {}) {
+    super(
+      options.message ??
+        (options.permission
+          ? `You need the ${options.permission} permission here to do this.`
+          : 'You do not have permission to do this.'),
+      'FORBIDDEN',
+      options.permission ? { permission: options.permission } : {},
+    );
   }
 }
 
@@ -110,8 +122,11 @@ export class AlreadyMemberError extends DomainRuleError {
 
 /** Inviting an address that already has a PENDING invitation to the scope: resend that one. */
 export class InvitationPendingError extends DomainRuleError {
-  constructor() {
-    super('INVITATION_PENDING', 'An invitation to this address is already pending here; resend it instead.');
+  /** `extensions.invitationId`: the pending invitation to resend. */
+  constructor(readonly invitationId: string) {
+    super('INVITATION_PENDING', 'An invitation to this address is already pending here; resend it instead.', {
+      invitationId,
+    });
   }
 }
 
@@ -135,6 +150,16 @@ export class EmailMismatchError extends DomainRuleError {
     super(
       'EMAIL_MISMATCH',
       'This invitation was sent to another address. Sign in with that address (verified) to answer it.',
+    );
+  }
+}
+
+/** Answering an invitation with the invited address, but a token that does not say it is verified. */
+export class EmailNotVerifiedError extends DomainRuleError {
+  constructor() {
+    super(
+      'EMAIL_NOT_VERIFIED',
+      'Your sign-in does not say this address is verified. Verify it with your identity provider, then answer again.',
     );
   }
 }

@@ -14,7 +14,13 @@ import { DomainResolver } from '../resolvers/domain.resolver';
 import { AuditEventResolver } from '../resolvers/audit-event.resolver';
 import { BillingResolver } from '../resolvers/billing.resolver';
 import { InvitationResolver } from '../resolvers/invitation.resolver';
-import { MemberConnectionResolver, MemberMutationResolver, MemberResolver } from '../resolvers/member.resolver';
+import {
+  AccessSourceResolver,
+  ExplainAccessResolver,
+  MemberConnectionResolver,
+  MemberMutationResolver,
+  MemberResolver,
+} from '../resolvers/member.resolver';
 import { OrganizationResolver } from '../resolvers/organization.resolver';
 import { referenceResolvers } from '../resolvers/reference.resolvers';
 import { DateTimeScalar } from '../resolvers/types/date-time.scalar';
@@ -39,6 +45,8 @@ async function buildUnguarded(): Promise<GraphQLSchema> {
       MemberResolver,
       MemberConnectionResolver,
       MemberMutationResolver,
+      AccessSourceResolver,
+      ExplainAccessResolver,
       InvitationResolver,
       BillingResolver,
       AuditEventResolver,

@@ -33,7 +33,7 @@ export function canOnArgument(
       const scope = await loadScope(ctx, target, argumentAt(args, argPath));
       const access = scope ? await ctx.access.at(scope) : null;
       if (!access || !access.permissions.has(visibleWith)) return new NotFoundError(TARGET_LABEL[target]);
-      return access.permissions.has(permission) ? true : new ForbiddenError();
+      return access.permissions.has(permission) ? true : new ForbiddenError({ permission });
     });
     rules.set(name, found);
   }

@@ -8,7 +8,11 @@ const rules = new Map<Permission, Rule>();
 export function canOnParent(permission: Permission): Rule {
   let found = rules.get(permission);
   if (!found) {
-    found = onParentScope(`canOnParent_${permission}`, (scope, ctx) => ctx.access.allows(scope, permission));
+    found = onParentScope(
+      `canOnParent_${permission}`,
+      (scope, ctx) => ctx.access.allows(scope, permission),
+      permission,
+    );
     rules.set(permission, found);
   }
   return found;

@@ -9,4 +9,5 @@ import { onParentScope } from './parent-scope';
 export const canReadOrIsInvited = onParentScope(
   'canReadOrIsInvited',
   async (scope, ctx) => (await ctx.access.allows(scope, Permission.READ)) || ctx.access.isInvitedTo(scope),
+  Permission.READ,
 );

@@ -3,16 +3,21 @@ import type { Rule } from 'graphql-shield/typings/rules';
 import type { Context } from '../../src/context';
 import type { ScopeRef } from '../../src/domain/scope';
 import { ForbiddenError } from '../../src/errors';
+import type { Permission } from '../access';
 import { scopeOfEntity } from '../scopes';
 
 /**
  * A rule on a field of an Organization, Workspace or Domain that decides on that object's scope.
- * Runs on every path that reaches the object, `_entities` included. Not cached by shield: the
+ * Refuses with FORBIDDEN naming `permission`. Runs on every path that reaches the object, `_entities` included. Not cached by shield: the
  * answer depends on the parent (the access behind `decide` is memoised per request anyway).
  */
-export function onParentScope(name: string, decide: (scope: ScopeRef, ctx: Context) => Promise<boolean>): Rule {
+export function onParentScope(
+  name: string,
+  decide: (scope: ScopeRef, ctx: Context) => Promise<boolean>,
+  permission: Permission,
+): Rule {
   return rule(name, { cache: 'no_cache' })(async (parent, _args, ctx: Context) => {
     const scope = scopeOfEntity(parent);
-    return scope && (await decide(scope, ctx)) ? true : new ForbiddenError();
+    return scope && (await decide(scope, ctx)) ? true : new ForbiddenError({ permission });
   });
 }

@@ -9,6 +9,17 @@ export const isSelfOrSharesOrganization = rule('isSelfOrSharesOrganization', { c
     (await ctx.access.sharesOrganizationWith(parent.id)) ? true : new ForbiddenError(),
 );
 
+/**
+ * `User.id` and `User.displayName` also for someone this user has invited (a PENDING invitation
+ * to the viewer's verified address): the invitee learns who invites them, not their email.
+ */
+export const isKnownOrInvitedViewer = rule('isKnownOrInvitedViewer', { cache: 'no_cache' })(
+  async (parent: User, _args, ctx: Context) =>
+    (await ctx.access.sharesOrganizationWith(parent.id)) || (await ctx.access.wasInvitedBy(parent.id))
+      ? true
+      : new ForbiddenError(),
+);
+
 /** Every other field of `User`: the user alone. */
 export const isSelf = rule('isSelf', { cache: 'no_cache' })((parent: User, _args, ctx: Context) =>
   ctx.viewer && ctx.viewer.id === parent.id ? true : new ForbiddenError(),

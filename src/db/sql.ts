@@ -33,6 +33,24 @@ export function userSearchKey(email: string, displayName: string | null): string
   return foldForSearch(`${email}\n${displayName ?? ''}`);
 }
 
+/**
+ * What members lists sort by (SPEC §10), copied onto each membership so that every order walks
+ * an index of its scope's memberships: the folded display name (`unnamed` when there is none, so
+ * that such people come last in both directions) and the email. Compared bytewise on both
+ * databases; a name's key keeps its first 100 code points.
+ */
+export function memberOrderKeys(
+  email: string,
+  displayName: string | null,
+): { unnamed: boolean; nameKey: string; emailKey: string } {
+  const name = displayName?.trim() ? foldForSearch(displayName.trim()) : '';
+  return {
+    unnamed: name === '',
+    nameKey: [...name].slice(0, 100).join(''),
+    emailKey: [...foldForSearch(email)].slice(0, 254).join(''),
+  };
+}
+
 /** A LIKE pattern for "contains", escaped with `!` (a backslash means different things to the two engines). */
 export function containsPattern(text: string): string {
   return `%${foldForSearch(text).replace(/[!%_]/g, (c) => `!${c}`)}%`;

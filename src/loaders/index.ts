@@ -5,9 +5,12 @@ import { Domain } from '../../entities/domain.entity';
 import { Invitation, InvitationStatus } from '../../entities/invitation.entity';
 import { Membership } from '../../entities/membership.entity';
 import { Organization } from '../../entities/organization.entity';
+import { OutboxEmail, OutboxStatus } from '../../entities/outbox-email.entity';
 import { User } from '../../entities/user.entity';
 import { WebhookEndpoint } from '../../entities/webhook.entity';
 import { Workspace } from '../../entities/workspace.entity';
+import { placeholders } from '../db/sql';
+import { Role } from '../domain/enums';
 import { countMembers, loadMemberPages, type MemberFilter, type MemberPage, type MemberPageKey } from './member-page';
 
 /**
@@ -24,6 +27,10 @@ export interface Loaders {
   /** All memberships of a person, in every scope. */
   membershipsByUser: DataLoader<string, Membership[]>;
   membership: DataLoader<string, Membership | null>;
+  /** A person's memberships in one organization (every scope of its tree): their standing there. */
+  membershipsInOrganization: DataLoader<{ userId: string; organizationId: string }, Membership[], string>;
+  /** The people holding a lasting (not time-limited) ADMIN role at an organization itself. */
+  lastingAdmins: DataLoader<string, string[]>;
   memberPage: DataLoader<MemberPageKey, MemberPage, string>;
   memberCount: DataLoader<MemberPageKey, number, string>;
   invitation: DataLoader<string, Invitation | null>;
@@ -34,6 +41,8 @@ export interface Loaders {
   billingProfile: DataLoader<string, BillingProfile | null>;
   workspaceBilling: DataLoader<string, WorkspaceBilling | null>;
   webhookEndpoint: DataLoader<string, WebhookEndpoint | null>;
+  /** The newest email queued for an invitation (without its bodies), or null. */
+  invitationEmail: DataLoader<string, OutboxEmail | null>;
 }
 
 function byKey<T extends ObjectLiteral, K extends keyof T & string>(
@@ -103,6 +112,7 @@ function pageBatches<V>(load: (scopeIds: string[], filter: MemberFilter) => Prom
         role: key.role,
         query: key.query,
         withCount: key.withCount,
+        order: key.order,
       };
       const groupKey = JSON.stringify(filter);
       const group = groups.get(groupKey) ?? { filter, indexes: [] };
@@ -124,7 +134,7 @@ function pageBatches<V>(load: (scopeIds: string[], filter: MemberFilter) => Prom
 }
 
 const pageKey = (key: MemberPageKey) =>
-  JSON.stringify([key.scopeId, key.first, key.after, key.role, key.query, key.withCount]);
+  JSON.stringify([key.scopeId, key.first, key.after, key.role, key.query, key.withCount, key.order]);
 const countKey = (key: MemberPageKey) => JSON.stringify([key.scopeId, key.role, key.query]);
 
 export function createLoaders(db: DataSource): Loaders {
@@ -153,6 +163,26 @@ export function createLoaders(db: DataSource): Loaders {
       return userIds.map((id) => groups.get(id) ?? []);
     }),
     membership: byKey(db, Membership, 'id'),
+    membershipsInOrganization: new DataLoader(
+      async (keys) => {
+        const rows = await db.getRepository(Membership).find({
+          where: {
+            organizationId: In([...new Set(keys.map((k) => k.organizationId))]),
+            userId: In([...new Set(keys.map((k) => k.userId))]),
+          },
+          order: { createdAt: 'ASC', id: 'ASC' },
+        });
+        return keys.map((k) => rows.filter((r) => r.userId === k.userId && r.organizationId === k.organizationId));
+      },
+      { cacheKeyFn: (k) => `${k.organizationId}:${k.userId}` },
+    ),
+    lastingAdmins: new DataLoader(async (organizationIds) => {
+      const rows: { scope_id: string; user_id: string }[] = await db.query(
+        `SELECT scope_id, user_id FROM memberships WHERE scope_id IN (${placeholders(organizationIds.length)}) AND role = ?`,
+        [...organizationIds, Role.ADMIN],
+      );
+      return organizationIds.map((id) => rows.filter((r) => r.scope_id === id).map((r) => r.user_id));
+    }),
     memberPage: new DataLoader(
       pageBatches(async (scopeIds, filter) => {
         const pages = await loadMemberPages(db, scopeIds, filter);
@@ -175,6 +205,20 @@ export function createLoaders(db: DataSource): Loaders {
         order: { createdAt: 'ASC', id: 'ASC' },
       });
       return emails.map((email) => rows.filter((r) => r.email === email && r.expiresAt.getTime() > now));
+    }),
+    invitationEmail: new DataLoader(async (invitationIds) => {
+      const rows = await db.getRepository(OutboxEmail).find({
+        select: { id: true, invitationId: true, status: true, attempts: true, lastAttemptAt: true, createdAt: true },
+        where: { invitationId: In([...invitationIds]) },
+        order: { createdAt: 'ASC' },
+      });
+      // A resend cancels the email before it and queues a new one: the newest not withdrawn wins.
+      const newest = new Map<string, OutboxEmail>();
+      for (const row of rows) {
+        const held = row.invitationId ? newest.get(row.invitationId) : undefined;
+        if (row.invitationId && (!held || row.status !== OutboxStatus.CANCELLED)) newest.set(row.invitationId, row);
+      }
+      return invitationIds.map((id) => newest.get(id) ?? null);
     }),
     billingProfile: byKey(db, BillingProfile, 'organizationId'),
     workspaceBilling: byKey(db, WorkspaceBilling, 'workspaceId'),

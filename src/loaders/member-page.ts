@@ -7,9 +7,20 @@ import { BadUserInputError } from '../errors';
 
 /**
  * Keyset pagination of memberships, batched: one statement returns a page for each of many
- * scopes (one UNION ALL branch a scope, each walking the (scope_id, created_at, id) index), and
- * one statement counts them all.
+ * scopes (one UNION ALL branch a scope — two for the name order — each walking an index of
+ * memberships in the asked order), and one statement counts them all.
  */
+
+export type MemberOrderField = 'JOINED_AT' | 'NAME' | 'EMAIL';
+export type OrderDirection = 'ASC' | 'DESC';
+
+/** The order of a members list (SPEC §10); ties are broken by id, in the same direction. */
+export interface MemberOrder {
+  field: MemberOrderField;
+  direction: OrderDirection;
+}
+
+export const JOINED_FIRST: MemberOrder = { field: 'JOINED_AT', direction: 'ASC' };
 
 export interface MemberFilter {
   first: number;
@@ -18,6 +29,7 @@ export interface MemberFilter {
   query: string | null;
   /** Whether `totalCount` was asked for: the page statement then counts too. */
   withCount: boolean;
+  order: MemberOrder;
 }
 
 export interface MemberPageKey extends MemberFilter {
@@ -67,6 +79,84 @@ export function checkCursor(after: string | null): void {
   if (after !== null) decodeCursor(after);
 }
 
+/**
+ * Where a row stands in a members order: a segment (the name order puts people without a name
+ * after everyone else, in both directions), the sort key, and the id.
+ */
+interface Position {
+  segment: 0 | 1;
+  key: string;
+  id: string;
+}
+
+function positionOf(row: MemberRow, order: MemberOrder): Position {
+  switch (order.field) {
+    case 'JOINED_AT':
+      return { segment: 0, key: toSqlDateTime(row.createdAt), id: row.id };
+    case 'EMAIL':
+      return { segment: 0, key: row.emailKey, id: row.id };
+    case 'NAME':
+      return row.unnamed ? { segment: 1, key: '', id: row.id } : { segment: 0, key: row.nameKey, id: row.id };
+  }
+}
+
+/**
+ * A members page's cursor, valid for the order it was made in. The default order keeps the
+ * `created_at|id` form the lists have always used; the others carry their field, direction and
+ * position, so that a cursor handed to another order is refused rather than misread.
+ */
+export function encodeMemberCursor(row: MemberRow, order: MemberOrder): string {
+  if (order.field === JOINED_FIRST.field && order.direction === JOINED_FIRST.direction) return encodeCursor(row);
+  const { segment, key, id } = positionOf(row, order);
+  return Buffer.from(JSON.stringify([order.field, order.direction, segment, key, id])).toString('base64url');
+}
+
+export function decodeMemberCursor(cursor: string, order: MemberOrder): Position {
+  if (order.field === JOINED_FIRST.field && order.direction === JOINED_FIRST.direction) {
+    const { createdAt, id } = decodeCursor(cursor);
+    return { segment: 0, key: createdAt, id };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parsed = null;
+  }
+  const [field, direction, segment, key, id, ...rest] = Array.isArray(parsed) ? parsed : [];
+  if (
+    field !== order.field ||
+    direction !== order.direction ||
+    (segment !== 0 && segment !== 1) ||
+    typeof key !== 'string' ||
+    key.length > 254 ||
+    typeof id !== 'string' ||
+    id.length === 0 ||
+    id.length > 36 ||
+    rest.length > 0 ||
+    (order.field === 'JOINED_AT' && !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/.test(key))
+  ) {
+    throw new BadUserInputError('after is not a valid cursor for this order.', 'after');
+  }
+  return { segment, key, id };
+}
+
+/** Code point order, as both databases compare the bytewise key columns. */
+function compareText(a: string, b: string): number {
+  return a === b ? 0 : Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/** Sorts a page's rows in the asked order (the database returns UNION ALL branches in no set order). */
+function inOrder(rows: MemberRow[], order: MemberOrder): MemberRow[] {
+  const sign = order.direction === 'ASC' ? 1 : -1;
+  const keyed = rows.map((row) => ({ row, position: positionOf(row, order) }));
+  keyed.sort(
+    (a, b) =>
+      a.position.segment - b.position.segment ||
+      sign * (compareText(a.position.key, b.position.key) || compareText(a.position.id, b.position.id)),
+  );
+  return keyed.map((k) => k.row);
+}
+
 /** Whether a membership comes after the cursor's position in (created_at, id) order. */
 export function isAfterCursor(membership: Membership, cursor: Cursor): boolean {
   const createdAt = toSqlDateTime(membership.createdAt);
@@ -95,7 +185,8 @@ function filterSql(
 }
 
 const COLUMNS =
-  'm.id, m.user_id, m.scope, m.scope_id, m.role, m.organization_id, m.workspace_id, m.domain_id, m.created_at, m.updated_at';
+  'm.id, m.user_id, m.scope, m.scope_id, m.role, m.organization_id, m.workspace_id, m.domain_id, m.created_at, m.updated_at, ' +
+  'm.unnamed, m.name_key, m.email_key';
 const USER_COLUMNS =
   'u.email AS user_email, u.email_verified AS user_email_verified, u.display_name AS user_display_name, ' +
   'u.created_at AS user_created_at, u.updated_at AS user_updated_at';
@@ -113,6 +204,9 @@ export function membershipFromRow(row: Record<string, unknown>): Membership {
     domainId: (row.domain_id as string | null) ?? null,
     createdAt: fromSqlDateTime(row.created_at as Date | string),
     updatedAt: fromSqlDateTime(row.updated_at as Date | string),
+    unnamed: Boolean(row.unnamed),
+    nameKey: (row.name_key as string | null) ?? '',
+    emailKey: (row.email_key as string | null) ?? '',
   });
 }
 
@@ -127,11 +221,61 @@ function userFromRow(row: Record<string, unknown>): User {
   });
 }
 
+/** The column of each order's key, in the index (scope_id, [unnamed,] key, id). */
+const ORDER_COLUMN: Record<MemberOrderField, string> = {
+  JOINED_AT: 'm.created_at',
+  NAME: 'm.name_key',
+  EMAIL: 'm.email_key',
+};
+
 /**
- * Pages for many scopes that share one filter, in one statement: a UNION ALL branch a scope, each
- * walking the (scope_id, created_at, id) index, with the members' user rows joined in (so that
- * `user { … }` needs no second statement) and, when asked, the filtered total as an
- * uncorrelated scalar subquery (computed once per branch). Returned in the order of `scopeIds`.
+ * The keyset branches of one scope's page: each a range of one index, walked in the asked
+ * direction, so that the database reads only the rows it returns. The name order has two — the
+ * people with a name, then those without — so that the latter come last either way.
+ */
+function orderBranches(
+  order: MemberOrder,
+  cursor: Position | null,
+): { where: string; params: unknown[]; orderBy: string; segment: 0 | 1 }[] {
+  const dir = order.direction;
+  const op = dir === 'ASC' ? '>' : '<';
+  const column = ORDER_COLUMN[order.field];
+  const keyed = (after: Position | null) =>
+    after
+      ? {
+          where: ` AND (${column} ${op} ? OR (${column} = ? AND m.id ${op} ?))`,
+          params: [after.key, after.key, after.id],
+        }
+      : { where: '', params: [] as unknown[] };
+  if (order.field !== 'NAME') {
+    return [{ ...keyed(cursor), orderBy: `${column} ${dir}, m.id ${dir}`, segment: 0 }];
+  }
+  const branches: { where: string; params: unknown[]; orderBy: string; segment: 0 | 1 }[] = [];
+  if (!cursor || cursor.segment === 0) {
+    const named = keyed(cursor);
+    branches.push({
+      where: ` AND m.unnamed = 0${named.where}`,
+      params: named.params,
+      orderBy: `${column} ${dir}, m.id ${dir}`,
+      segment: 0,
+    });
+  }
+  const unnamedAfter =
+    cursor?.segment === 1 ? { where: ` AND m.id ${op} ?`, params: [cursor.id] } : { where: '', params: [] };
+  branches.push({
+    where: ` AND m.unnamed = 1${unnamedAfter.where}`,
+    params: unnamedAfter.params,
+    orderBy: `m.id ${dir}`,
+    segment: 1,
+  });
+  return branches;
+}
+
+/**
+ * Pages for many scopes that share one filter, in one statement: UNION ALL branches for each
+ * scope, each walking an index of memberships in the asked order, with the members' user rows
+ * joined in (so that `user { … }` needs no second statement) and, when asked, the filtered total
+ * as an uncorrelated scalar subquery (computed once per branch). Returned in the order of `scopeIds`.
  */
 export async function loadMemberPages(
   db: DataSource,
@@ -140,22 +284,23 @@ export async function loadMemberPages(
 ): Promise<MemberPage[]> {
   const { where, params } = filterSql(filter, 'm', 'u');
   const counted = filterSql(filter, 'c', 'cu');
-  const cursor = filter.after === null ? null : decodeCursor(filter.after);
-  const cursorSql = cursor ? ' AND (m.created_at > ? OR (m.created_at = ? AND m.id > ?))' : '';
-  const cursorParams = cursor ? [cursor.createdAt, cursor.createdAt, cursor.id] : [];
+  const cursor = filter.after === null ? null : decodeMemberCursor(filter.after, filter.order);
   const countSql = filter.withCount
     ? `, (SELECT COUNT(*) FROM memberships c${filter.query ? ' JOIN users cu ON cu.id = c.user_id' : ''}` +
       ` WHERE c.scope_id = ?${counted.where}) AS total_count`
     : '';
   const branches: string[] = [];
   const allParams: unknown[] = [];
+  const orderBranchesOf = orderBranches(filter.order, cursor);
   scopeIds.forEach((scopeId, i) => {
-    branches.push(
-      `SELECT * FROM (SELECT ${COLUMNS}, ${USER_COLUMNS}${countSql} FROM memberships m JOIN users u ON u.id = m.user_id` +
-        ` WHERE m.scope_id = ?${where}${cursorSql} ORDER BY m.created_at, m.id LIMIT ${filter.first + 1}) AS p${i}`,
-    );
-    if (filter.withCount) allParams.push(scopeId, ...counted.params);
-    allParams.push(scopeId, ...params, ...cursorParams);
+    orderBranchesOf.forEach((branch, b) => {
+      branches.push(
+        `SELECT * FROM (SELECT ${COLUMNS}, ${USER_COLUMNS}${countSql} FROM memberships m JOIN users u ON u.id = m.user_id` +
+          ` WHERE m.scope_id = ?${branch.where}${where} ORDER BY ${branch.orderBy} LIMIT ${filter.first + 1}) AS p${i}_${b}`,
+      );
+      if (filter.withCount) allParams.push(scopeId, ...counted.params);
+      allParams.push(scopeId, ...branch.params, ...params);
+    });
   });
   const rows: Record<string, unknown>[] = await db.query(branches.join(' UNION ALL '), allParams);
   const byScope = new Map<string, { rows: MemberRow[]; total: number | null }>();
@@ -170,7 +315,7 @@ export async function loadMemberPages(
   }
   return scopeIds.map((scopeId) => {
     const entry = byScope.get(scopeId);
-    const list = (entry?.rows ?? []).sort(byCreationThenId);
+    const list = inOrder(entry?.rows ?? [], filter.order);
     // An empty page carries no total: `totalCount` then asks the count loader.
     return { rows: list.slice(0, filter.first), hasNextPage: list.length > filter.first, total: entry?.total ?? null };
   });

@@ -127,7 +127,8 @@ export class OutboxDispatcher extends PollingDispatcher<OutboxEmail> {
     } catch (error) {
       stopRenewing();
       const attempts = email.attempts + 1;
-      const giveUp = !(await this.stillWanted(email));
+      // A recipient refused for good (5xx to RCPT TO) will not be accepted later: no retry.
+      const giveUp = isPermanentRejection(error) || !(await this.stillWanted(email));
       const delay = Math.min(this.config.mailRetryBaseMs * 2 ** Math.min(attempts - 1, 30), this.config.mailRetryMaxMs);
       const message = error instanceof Error ? error.message : String(error);
       this.logger.warn({ outboxId: email.id, attempts, giveUp, error: message }, 'email not delivered');
@@ -136,6 +137,7 @@ export class OutboxDispatcher extends PollingDispatcher<OutboxEmail> {
           attempts,
           status: giveUp ? OutboxStatus.FAILED : OutboxStatus.PENDING,
           nextAttemptAt: new Date(Date.now() + delay),
+          lastAttemptAt: new Date(),
           lastError: redactTokens(message).slice(0, 500),
           claimToken: null,
           claimedUntil: null,
@@ -152,6 +154,7 @@ export class OutboxDispatcher extends PollingDispatcher<OutboxEmail> {
         attempts: email.attempts + 1,
         status: OutboxStatus.SENT,
         sentAt: now,
+        lastAttemptAt: now,
         textBody: redactTokens(email.textBody),
         htmlBody: redactTokens(email.htmlBody),
         claimToken: null,
@@ -162,6 +165,23 @@ export class OutboxDispatcher extends PollingDispatcher<OutboxEmail> {
     );
     return true;
   }
+}
+
+/**
+ * Whether the SMTP server refused the recipient with a permanent (5xx) reply (RFC 5321 §4.2.1):
+ * the mailbox does not exist or does not accept mail, and asking again will not change that.
+ * Temporary (4xx) replies, connection failures and 5xx replies to other commands (a login
+ * problem is ours to fix) keep the email waiting for the next attempt.
+ */
+export function isPermanentRejection(error: unknown): boolean {
+  const { responseCode, command } = (error ?? {}) as { responseCode?: unknown; command?: unknown };
+  return (
+    typeof responseCode === 'number' &&
+    responseCode >= 500 &&
+    responseCode < 600 &&
+    typeof command === 'string' &&
+    command.toUpperCase().startsWith('RCPT')
+  );
 }
 
 /** The domain of the From address, for Message-IDs (`membership.invalid` when it has none). */

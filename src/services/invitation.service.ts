@@ -3,15 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { Invitation, InvitationStatus } from '../../entities/invitation.entity';
 import { InvitationCounter } from '../../entities/invitation-counter.entity';
 import type { Membership } from '../../entities/membership.entity';
-import {
-  mayGrantRole,
-  Permission,
-  Role,
-  assertRoleAccepted,
-  ScopeKind,
-  scopeId,
-  type ScopeRef,
-} from '../../permissions/access';
+import { assertMayGrantRole, Permission, Role, ScopeKind, scopeId, type ScopeRef } from '../../permissions/access';
 import type { Context } from '../context';
 import { containsPattern, toSqlDateTime } from '../db/sql';
 import { findLocked, withOrganizationLock } from '../db/transaction';
@@ -19,7 +11,7 @@ import {
   AlreadyMemberError,
   BadUserInputError,
   EmailMismatchError,
-  ForbiddenError,
+  EmailNotVerifiedError,
   InvitationExpiredError,
   InvitationNotPendingError,
   InvitationPendingError,
@@ -35,6 +27,7 @@ import { validEmail } from '../validation';
 import { scopeOfRow } from '../domain/scope';
 import { assertScopeExists, grantMembership } from './membership.service';
 import { requireViewer } from '../context';
+import { RESENDABLE } from '../../permissions/capabilities';
 import { findScope } from '../loaders/find-scope';
 import { AuditAction } from '../domain/enums';
 import { organizationScope, scopeColumn, scopeColumns, scopeInputTarget } from '../domain/scope';
@@ -115,6 +108,38 @@ async function countAgainstRateLimit(ctx: Context, em: EntityManager, organizati
 
 const pendingKeyOf = (scope: ScopeRef, email: string) => `${scopeId(scope)}:${email}`;
 
+/**
+ * Inside the organization's lock, before an invitation to `email` at `scope` becomes PENDING (a
+ * new one, a bulk row, a renewed EXPIRED one): the scope still exists, the address belongs to no
+ * member there (ALREADY_MEMBER), and no other invitation to it is pending there
+ * (INVITATION_PENDING, naming that one). An expired invitation holding the address's place is
+ * settled as EXPIRED and frees it.
+ */
+async function assertInvitable(
+  em: EntityManager,
+  scope: ScopeRef,
+  email: string,
+  now: Date,
+  renewing: string | null = null,
+): Promise<void> {
+  // The scope may have gone since the rule looked (even earlier in this same request).
+  await assertScopeExists(em, scope);
+  const member = await em.query(
+    'SELECT m.id FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.scope_id = ? AND u.email = ?',
+    [scopeId(scope), email],
+  );
+  if (member.length > 0) throw new AlreadyMemberError('This address already belongs to a member here.');
+  const existing = await findLocked(em, Invitation, { pendingKey: pendingKeyOf(scope, email) });
+  if (!existing || existing.id === renewing) return;
+  if (existing.effectiveStatus(now) === InvitationStatus.PENDING) throw new InvitationPendingError(existing.id);
+  await em.update(
+    Invitation,
+    { id: existing.id },
+    { status: InvitationStatus.EXPIRED, pendingKey: null, updatedAt: now },
+  );
+  await cancelQueuedEmails(em, existing.id);
+}
+
 /** SPEC §4: creates a PENDING invitation and queues its email in the same transaction. */
 export async function inviteMember(
   ctx: Context,
@@ -127,10 +152,7 @@ export async function inviteMember(
   if (!scope) throw new NotFoundError('Scope');
   const email = validEmail(input.email);
   const role = input.role ?? Role.MEMBER;
-  assertRoleAccepted(scope.kind, role);
-  if (!mayGrantRole(scope.kind, role, await ctx.access.at(scope))) {
-    throw new ForbiddenError('You cannot grant a role above your own.');
-  }
+  assertMayGrantRole(scope.kind, role, await ctx.access.at(scope));
   const { token, hash } = newInvitationToken();
   const now = new Date();
   const invitation = Object.assign(new Invitation(), {
@@ -154,26 +176,7 @@ export async function inviteMember(
     ctx.db,
     scope.organizationId,
     async (em) => {
-      // The scope may have gone since the rule looked (even earlier in this same request).
-      await assertScopeExists(em, scope);
-      const member = await em.query(
-        'SELECT m.id FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.scope_id = ? AND u.email = ?',
-        [invitation.scopeId, email],
-      );
-      if (member.length > 0) throw new AlreadyMemberError('This address already belongs to a member here.');
-      const existing = await findLocked(em, Invitation, { pendingKey: invitation.pendingKey as string });
-      if (existing) {
-        if (existing.effectiveStatus(now) === InvitationStatus.PENDING) {
-          throw new InvitationPendingError();
-        }
-        // An expired invitation no longer blocks a new one: it is settled as EXPIRED.
-        await em.update(
-          Invitation,
-          { id: existing.id },
-          { status: InvitationStatus.EXPIRED, pendingKey: null, updatedAt: now },
-        );
-        await cancelQueuedEmails(em, existing.id);
-      }
+      await assertInvitable(em, scope, email, now);
       await countAgainstRateLimit(ctx, em, scope.organizationId);
       await em.insert(Invitation, invitation);
       await recordAudit(em, auditActorOf(ctx), {
@@ -201,43 +204,54 @@ async function mustFindInvitation(ctx: Context, id: string): Promise<Invitation>
 const notPending = () => new InvitationNotPendingError();
 const expired = () => new InvitationExpiredError();
 
-/** A new token (the old link stops working), a fresh expiry, and the email again. PENDING only. */
+/**
+ * A new token (the old link stops working), a fresh expiry, and the email again. A PENDING
+ * invitation is renewed in place; an EXPIRED one becomes PENDING again, after the checks a new
+ * invitation to that address would get (ALREADY_MEMBER, INVITATION_PENDING).
+ */
 export async function resendInvitation(ctx: Context, id: string): Promise<Invitation> {
   const invitation = await mustFindInvitation(ctx, id);
-  if (invitation.effectiveStatus() !== InvitationStatus.PENDING) throw notPending();
+  if (!RESENDABLE.includes(invitation.effectiveStatus())) throw notPending();
   const { token, hash } = newInvitationToken();
   const now = new Date();
   const expiresAt = new Date(now.getTime() + ctx.config.invitationTtlHours * HOUR);
   const facts = await emailFacts(ctx, Object.assign(new Invitation(), invitation, { expiresAt }));
-  await withOrganizationLock(
+  const scope = scopeOfRow(invitation);
+  const renewed = await withOrganizationLock(
     ctx.db,
     invitation.organizationId,
     async (em) => {
+      const fresh = await findLocked(em, Invitation, { id });
+      if (!fresh) throw invitationNotFound();
+      const status = fresh.effectiveStatus(now);
+      if (!RESENDABLE.includes(status)) throw notPending();
+      const pendingKey = pendingKeyOf(scope, fresh.email);
+      if (status === InvitationStatus.EXPIRED) await assertInvitable(em, scope, fresh.email, now, id);
       await countAgainstRateLimit(ctx, em, invitation.organizationId);
-      const result = await em
-        .createQueryBuilder()
-        .update(Invitation)
-        .set({ tokenHash: hash, expiresAt, updatedAt: now })
-        .where('id = :id AND status = :pending AND expires_at > :now', {
-          id,
-          pending: InvitationStatus.PENDING,
-          now: toSqlDateTime(now),
-        })
-        .execute();
-      if (result.affected !== 1) throw notPending();
+      const changes = {
+        status: InvitationStatus.PENDING,
+        pendingKey,
+        tokenHash: hash,
+        expiresAt,
+        answeredAt: null,
+        updatedAt: now,
+      };
+      await em.update(Invitation, { id }, changes);
       await recordAudit(em, auditActorOf(ctx), {
         action: AuditAction.INVITATION_RESENT,
-        scope: scopeOfRow(invitation),
-        email: invitation.email,
-        toRole: invitation.role,
+        scope,
+        email: fresh.email,
+        toRole: fresh.role,
       });
       await cancelQueuedEmails(em, id);
-      await queueInvitationEmail(em, ctx.config, invitation, facts, token);
+      await queueInvitationEmail(em, ctx.config, fresh, facts, token);
+      return Object.assign(fresh, changes);
     },
     invitationNotFound,
   );
+  ctx.loaders.invitation.clear(id);
   ctx.outbox?.nudge();
-  return Object.assign(invitation, { tokenHash: hash, expiresAt, updatedAt: now });
+  return renewed;
 }
 
 /** Withdraws a PENDING invitation; its link stops working and an unsent email is not sent. */
@@ -284,16 +298,14 @@ async function invitationToAnswer(
   const invitation = hasToken
     ? await ctx.db.getRepository(Invitation).findOneBy({ tokenHash: hashToken(input.token as string) })
     : await ctx.loaders.invitation.load(input.invitationId as string);
+  const sameAddress = invitation !== null && invitation.email === viewer.identity.email;
   // By id, only the caller's own invitations exist for them.
-  if (!invitation || (hasId && !(viewer.identity.emailVerified && invitation.email === viewer.identity.email))) {
-    throw new NotFoundError('Invitation');
-  }
+  if (!invitation || (hasId && !sameAddress)) throw new NotFoundError('Invitation');
   const status = invitation.effectiveStatus();
   if (status === InvitationStatus.EXPIRED) throw expired();
   if (status !== InvitationStatus.PENDING) throw notPending();
-  if (!viewer.identity.emailVerified || viewer.identity.email !== invitation.email) {
-    throw new EmailMismatchError();
-  }
+  if (!sameAddress) throw new EmailMismatchError();
+  if (!viewer.identity.emailVerified) throw new EmailNotVerifiedError();
   return invitation;
 }
 

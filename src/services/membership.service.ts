@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Membership } from '../../entities/membership.entity';
 import type { Organization } from '../../entities/organization.entity';
+import { mayChangeRoleTo } from '../../permissions/capabilities';
 import {
-  mayGrantRole,
+  assertMayGrantRole,
+  Permission,
   permissionsOfRole,
   Role,
   assertRoleAccepted,
@@ -17,15 +19,19 @@ import { AlreadyMemberError, BadUserInputError, ForbiddenError, LastAdminError, 
 import { type AuditActor, auditActorOf, recordAudit } from './audit.service';
 import { revokePendingInvitations } from './invitation-settlement';
 import { requireViewer } from '../context';
-import { validPageSize } from '../validation';
+import { isUuid, validPageSize } from '../validation';
 import { AuditAction } from '../domain/enums';
 import { scopeColumns, scopeOfRow } from '../domain/scope';
+import { memberOrderKeys } from '../db/sql';
 import {
   byCreationThenId,
-  checkCursor,
   decodeCursor,
+  decodeMemberCursor,
   encodeCursor,
+  encodeMemberCursor,
   isAfterCursor,
+  JOINED_FIRST,
+  type MemberOrder,
   type MemberPageKey,
 } from '../loaders/member-page';
 
@@ -34,17 +40,21 @@ export interface MemberListArgs {
   after?: string | null;
   role?: Role | null;
   query?: string | null;
+  orderBy?: { field: MemberOrder['field']; direction?: MemberOrder['direction'] | null } | null;
 }
 
 /** Checks the list arguments of SPEC §3 and turns them into a loader key. */
 export function memberPageKey(scopeId: string, args: MemberListArgs, withCount = false): MemberPageKey {
   const first = validPageSize(args.first);
   const after = args.after ?? null;
-  checkCursor(after);
+  const order: MemberOrder = args.orderBy
+    ? { field: args.orderBy.field, direction: args.orderBy.direction ?? 'ASC' }
+    : JOINED_FIRST;
+  if (after !== null) decodeMemberCursor(after, order);
   const query = args.query?.trim() ? args.query.trim() : null;
   if (query !== null && query.length > 254)
     throw new BadUserInputError('query must be at most 254 characters.', 'query');
-  return { scopeId, first, after, role: args.role ?? null, query, withCount };
+  return { scopeId, first, after, role: args.role ?? null, query, withCount, order };
 }
 
 /** A page of a connection, as plain data (resolvers wrap it in the GraphQL connection type). */
@@ -74,11 +84,11 @@ export async function memberConnection(
   return {
     key,
     total: page.total,
-    edges: page.rows.map((node) => ({ cursor: encodeCursor(node), node })),
+    edges: page.rows.map((node) => ({ cursor: encodeMemberCursor(node, key.order), node })),
     nodes: page.rows,
     pageInfo: {
       hasNextPage: page.hasNextPage,
-      endCursor: page.rows.length > 0 ? encodeCursor(page.rows[page.rows.length - 1]) : null,
+      endCursor: page.rows.length > 0 ? encodeMemberCursor(page.rows[page.rows.length - 1], key.order) : null,
     },
   };
 }
@@ -120,15 +130,27 @@ export async function organizationsOfViewer(
   };
 }
 
-function newMembership(userId: string, scope: ScopeRef, role: Role, now: Date): Membership {
+/** A new membership row, with the person's sort keys (`memberOrderKeys`) from their user row. */
+export function newMembership(
+  user: { id: string; email: string; displayName: string | null },
+  scope: ScopeRef,
+  role: Role,
+  now: Date,
+): Membership {
   return Object.assign(new Membership(), {
     id: randomUUID(),
-    userId,
+    userId: user.id,
     ...scopeColumns(scope),
     role,
+    ...memberOrderKeys(user.email, user.displayName),
     createdAt: now,
     updatedAt: now,
   });
+}
+
+async function userFacts(em: EntityManager, userId: string) {
+  const [row] = await em.query('SELECT email, display_name FROM users WHERE id = ?', [userId]);
+  return { id: userId, email: (row?.email as string | undefined) ?? '', displayName: row?.display_name ?? null };
 }
 
 /** Whether `next` confers strictly more than `held` at a scope of `kind` (ADMIN ⊇ ACCOUNTING ⊇ MEMBER). */
@@ -182,12 +204,13 @@ export async function grantMembership(
     return Object.assign(held, { role, updatedAt: now });
   }
   const repo = em.getRepository(Membership);
+  const user = await userFacts(em, userId);
   if (
     scope.kind !== ScopeKind.ORGANIZATION &&
     !(await findLocked(em, Membership, { userId, scopeId: scope.organizationId }))
   ) {
     const organization: ScopeRef = { kind: ScopeKind.ORGANIZATION, organizationId: scope.organizationId };
-    await repo.insert(newMembership(userId, organization, Role.MEMBER, now));
+    await repo.insert(newMembership(user, organization, Role.MEMBER, now));
     await recordAudit(em, actor, {
       action: AuditAction.MEMBER_ADDED,
       scope: organization,
@@ -195,7 +218,7 @@ export async function grantMembership(
       toRole: Role.MEMBER,
     });
   }
-  const membership = newMembership(userId, scope, role, now);
+  const membership = newMembership(user, scope, role, now);
   await repo.insert(membership);
   await recordAudit(em, actor, { action: AuditAction.MEMBER_ADDED, scope, subjectId: userId, toRole: role });
   return membership;
@@ -228,9 +251,11 @@ export async function changeMemberRole(ctx: Context, input: { memberId: string; 
   const current = await ctx.loaders.membership.load(input.memberId);
   if (!current) throw memberNotFound();
   const scope = scopeOfRow(current);
-  assertRoleAccepted(scope.kind, input.role);
-  if (!mayGrantRole(scope.kind, input.role, await ctx.access.at(scope))) {
-    throw new ForbiddenError('You cannot grant a role above your own.');
+  // MANAGE_MEMBERS was checked by the rule; the same function decides `viewerCan.assignableRoles`.
+  const access = await ctx.access.at(scope);
+  if (!mayChangeRoleTo(access, current, input.role)) {
+    assertMayGrantRole(scope.kind, input.role, access);
+    throw new ForbiddenError({ permission: Permission.MANAGE_MEMBERS });
   }
   const updated = await withOrganizationLock(
     ctx.db,
@@ -294,8 +319,9 @@ async function removeWithin(
 }
 
 /**
- * MANAGE_MEMBERS removes a membership (checked by the rule); at organization scope with the
- * person's workspace and domain memberships and pending invitations, never the last ADMIN.
+ * Removes a membership — with MANAGE_MEMBERS, or one's own below the organization (both checked by
+ * the rule); at organization scope with the person's workspace and domain memberships and pending
+ * invitations, never the last ADMIN.
  */
 export async function removeMember(ctx: Context, memberId: string): Promise<string> {
   const current = await ctx.loaders.membership.load(memberId);
@@ -303,15 +329,29 @@ export async function removeMember(ctx: Context, memberId: string): Promise<stri
   await withOrganizationLock(
     ctx.db,
     current.organizationId,
-    async (em) => removeWithin(em, auditActorOf(ctx), await freshMembership(em, memberId), AuditAction.MEMBER_REMOVED),
+    async (em) => {
+      const membership = await freshMembership(em, memberId);
+      // Removing one's own workspace or domain membership is leaving it.
+      const action = membership.userId === ctx.viewer?.id ? AuditAction.MEMBER_LEFT : AuditAction.MEMBER_REMOVED;
+      await removeWithin(em, auditActorOf(ctx), membership, action);
+    },
     memberNotFound,
   );
   ctx.access.invalidate();
   return memberId;
 }
 
-/** The caller leaves the organization and everything in it; only membership is needed. */
-export async function leaveOrganization(ctx: Context, organizationId: string): Promise<string> {
+/**
+ * The caller leaves the organization and everything in it; only membership is needed. With
+ * `successorMemberId` (another organization membership), that member becomes ADMIN in the same
+ * transaction first: how the last ADMIN hands over and leaves. Naming a successor is granting
+ * ADMIN, so only an ADMIN may.
+ */
+export async function leaveOrganization(
+  ctx: Context,
+  organizationId: string,
+  successorMemberId?: string | null,
+): Promise<string> {
   const viewer = requireViewer(ctx);
   const notFound = () => new NotFoundError('Organization');
   await withOrganizationLock(
@@ -320,10 +360,46 @@ export async function leaveOrganization(ctx: Context, organizationId: string): P
     async (em) => {
       const membership = await findLocked(em, Membership, { userId: viewer.id, scopeId: organizationId });
       if (!membership) throw notFound();
-      await removeWithin(em, auditActorOf(ctx), membership, AuditAction.MEMBER_LEFT);
+      const actor = auditActorOf(ctx);
+      if (successorMemberId !== null && successorMemberId !== undefined) {
+        await handOver(em, actor, membership, successorMemberId);
+      }
+      await removeWithin(em, actor, membership, AuditAction.MEMBER_LEFT);
     },
     notFound,
   );
   ctx.access.invalidate();
   return organizationId;
+}
+
+/** Makes the successor an ADMIN of the leaving member's organization, inside its lock. */
+async function handOver(em: EntityManager, actor: AuditActor, leaving: Membership, successorId: string): Promise<void> {
+  if (leaving.role !== Role.ADMIN) {
+    throw new ForbiddenError({
+      permission: Permission.MANAGE_MEMBERS,
+      message: 'Only an ADMIN can name a successor.',
+    });
+  }
+  const successor = isUuid(successorId) ? await findLocked(em, Membership, { id: successorId }) : null;
+  if (
+    !successor ||
+    successor.scope !== ScopeKind.ORGANIZATION ||
+    successor.organizationId !== leaving.organizationId ||
+    successor.userId === leaving.userId
+  ) {
+    throw new BadUserInputError(
+      'successorMemberId must name another member of this organization (an organization membership).',
+      'successorMemberId',
+    );
+  }
+  if (successor.role === Role.ADMIN) return;
+  const now = new Date();
+  await em.update(Membership, { id: successor.id }, { role: Role.ADMIN, updatedAt: now });
+  await recordAudit(em, actor, {
+    action: AuditAction.MEMBER_ROLE_CHANGED,
+    scope: scopeOfRow(successor),
+    subjectId: successor.userId,
+    fromRole: successor.role,
+    toRole: Role.ADMIN,
+  });
 }

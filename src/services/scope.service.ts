@@ -9,7 +9,7 @@ import { Membership } from '../../entities/membership.entity';
 import { Organization } from '../../entities/organization.entity';
 import { OutboxEmail } from '../../entities/outbox-email.entity';
 import { Workspace } from '../../entities/workspace.entity';
-import { Permission, Role, ScopeKind } from '../../permissions/access';
+import { Permission, Role } from '../../permissions/access';
 import type { Context } from '../context';
 import { inTransaction, withOrganizationLock } from '../db/transaction';
 import { requireViewer } from '../context';
@@ -19,6 +19,7 @@ import { validHostname, validName } from '../validation';
 import { AuditAction } from '../domain/enums';
 import { domainScope, organizationScope, workspaceScope } from '../domain/scope';
 import { auditActorOf, recordAudit } from './audit.service';
+import { newMembership } from './membership.service';
 
 /**
  * Organizations, workspaces and domains: reads filtered by visibility, and writes with their
@@ -61,19 +62,9 @@ export async function createOrganization(ctx: Context, input: { name: string }):
   const organization = Object.assign(new Organization(), { id: randomUUID(), name, createdAt: now, updatedAt: now });
   await inTransaction(ctx.db, async (em) => {
     await em.insert(Organization, organization);
-    await em.insert(Membership, {
-      id: randomUUID(),
-      userId: viewer.id,
-      scope: ScopeKind.ORGANIZATION,
-      scopeId: organization.id,
-      role: Role.ADMIN,
-      organizationId: organization.id,
-      workspaceId: null,
-      domainId: null,
-      createdAt: now,
-      updatedAt: now,
-    });
     const scope = organizationScope(organization);
+    const creator = { id: viewer.id, email: viewer.identity.email, displayName: viewer.identity.name };
+    await em.insert(Membership, newMembership(creator, scope, Role.ADMIN, now));
     const actor = auditActorOf(ctx);
     await recordAudit(em, actor, { action: AuditAction.ORGANIZATION_CREATED, scope });
     await recordAudit(em, actor, { action: AuditAction.MEMBER_ADDED, scope, subjectId: viewer.id, toRole: Role.ADMIN });

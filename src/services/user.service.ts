@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { User } from '../../entities/user.entity';
 import type { Identity } from '../auth/jwt';
-import { userSearchKey } from '../db/sql';
+import { memberOrderKeys, userSearchKey } from '../db/sql';
+import { Membership } from '../../entities/membership.entity';
 import { inTransaction } from '../db/transaction';
 
 /** The user record as the claims describe it (what `UserDirectory.ensure` stores). */
@@ -59,8 +60,8 @@ export class UserDirectory {
       existing.emailVerified !== identity.emailVerified ||
       existing.displayName !== identity.name
     ) {
-      await inTransaction(this.db, (em) =>
-        em.update(
+      await inTransaction(this.db, async (em) => {
+        await em.update(
           User,
           { id: identity.sub },
           {
@@ -70,8 +71,13 @@ export class UserDirectory {
             searchKey: userSearchKey(identity.email, identity.name),
             updatedAt: now,
           },
-        ),
-      );
+        );
+        // The members lists sort by these: a renamed person moves in every list at once. Only
+        // copies of the user's own name and email change here, never a role or a membership.
+        if (existing.email !== identity.email || existing.displayName !== identity.name) {
+          await em.update(Membership, { userId: identity.sub }, memberOrderKeys(identity.email, identity.name));
+        }
+      });
     }
     if (this.lastWritten.size >= this.maxRemembered) this.lastWritten.clear();
     this.lastWritten.set(identity.sub, fingerprint);

@@ -115,7 +115,7 @@ describe.each(TEST_DATABASES)('invitations on %s', (kind) => {
     ]);
   });
 
-  it('refuses another account, or an unverified email, with EMAIL_MISMATCH, and the invitation stays PENDING', async () => {
+  it('refuses another account (EMAIL_MISMATCH) and the invited but unverified address (EMAIL_NOT_VERIFIED); the invitation stays PENDING', async () => {
     const invitee = await h.person('mismatch');
     const { invitation, token } = await invite(h, admin(), scopeInput.organization(world), invitee.email);
     const stranger = await h.person('stranger');
@@ -132,8 +132,13 @@ describe.each(TEST_DATABASES)('invitations on %s', (kind) => {
       }),
     };
     expect(errorCodes(await h.run(AcceptInvitationDocument, { input: { token } }, sameAddressUnverified))).toEqual([
-      'EMAIL_MISMATCH',
+      'EMAIL_NOT_VERIFIED',
     ]);
+    expect(
+      errorCodes(
+        await h.run(AcceptInvitationDocument, { input: { invitationId: invitation.id } }, sameAddressUnverified),
+      ),
+    ).toEqual(['EMAIL_NOT_VERIFIED']);
     expect(errorCodes(await h.run(DeclineInvitationDocument, { input: { token } }, stranger))).toEqual([
       'EMAIL_MISMATCH',
     ]);
@@ -183,9 +188,6 @@ describe.each(TEST_DATABASES)('invitations on %s', (kind) => {
     expect(errorCodes(await h.run(AcceptInvitationDocument, { input: { token } }, invitee))).toEqual([
       'INVITATION_EXPIRED',
     ]);
-    expect(errorCodes(await h.run(ResendInvitationDocument, { id: invitation.id }, admin()))).toEqual([
-      'INVITATION_NOT_PENDING',
-    ]);
     const expiredList = await h.run(
       OrganizationInvitationsDocument,
       { id: world.organization.id, status: 'EXPIRED' },
@@ -195,6 +197,44 @@ describe.each(TEST_DATABASES)('invitations on %s', (kind) => {
     const again = await invite(h, admin(), scopeInput.organization(world), invitee.email);
     expect(again.invitation.id).not.toBe(invitation.id);
     expect(await status(invitation.id)).toBe('EXPIRED');
+    // The old one cannot be renewed beside the new one: that one is pending, and named.
+    const clash = await h.run(ResendInvitationDocument, { id: invitation.id }, admin());
+    expect(errorCodes(clash)).toEqual(['INVITATION_PENDING']);
+    expect(clash.errors?.[0].extensions?.invitationId).toBe(again.invitation.id);
+    expect(await status(invitation.id)).toBe('EXPIRED');
+  });
+
+  it('renews an EXPIRED invitation on resend: PENDING again, a fresh expiry and a new link', async () => {
+    const invitee = await h.person('renewed');
+    const { invitation, token } = await invite(h, admin(), scopeInput.workspace(world), invitee.email);
+    await h.database.db
+      .getRepository(Invitation)
+      .update({ id: invitation.id }, { expiresAt: new Date(Date.now() - 1000) });
+    const resent = await h.run(ResendInvitationDocument, { id: invitation.id }, world.people.wsAdmin);
+    expect(resent.errors).toBeUndefined();
+    expect(resent.data?.resendInvitation.status).toBe('PENDING');
+    expect(new Date(resent.data!.resendInvitation.expiresAt).getTime()).toBeGreaterThan(Date.now());
+    const fresh = await queuedToken(h, invitation.id);
+    expect(fresh).not.toBe(token);
+    expect(errorCodes(await h.run(AcceptInvitationDocument, { input: { token } }, invitee))).toEqual(['NOT_FOUND']);
+    expect((await h.run(AcceptInvitationDocument, { input: { token: fresh } }, invitee)).errors).toBeUndefined();
+    // Answered now: nothing to renew.
+    expect(errorCodes(await h.run(ResendInvitationDocument, { id: invitation.id }, admin()))).toEqual([
+      'INVITATION_NOT_PENDING',
+    ]);
+  });
+
+  it('refuses to renew an expired invitation of someone who has joined since (ALREADY_MEMBER)', async () => {
+    const invitee = await h.person('joined');
+    const first = await invite(h, admin(), scopeInput.organization(world), invitee.email);
+    await h.database.db
+      .getRepository(Invitation)
+      .update({ id: first.invitation.id }, { expiresAt: new Date(Date.now() - 1000) });
+    const second = await invite(h, admin(), scopeInput.organization(world), invitee.email);
+    expect((await h.run(AcceptInvitationDocument, { input: { token: second.token } }, invitee)).errors).toBeUndefined();
+    expect(errorCodes(await h.run(ResendInvitationDocument, { id: first.invitation.id }, admin()))).toEqual([
+      'ALREADY_MEMBER',
+    ]);
   });
 
   it('revokes only PENDING invitations; a revoked link cannot be answered', async () => {
@@ -280,13 +320,15 @@ describe.each(TEST_DATABASES)('invitations on %s', (kind) => {
     );
     expect(errorCodes(already)).toEqual(['ALREADY_MEMBER']);
     const invitee = await h.person('twice');
-    await invite(h, admin(), scopeInput.organization(world), invitee.email);
+    const pending = await invite(h, admin(), scopeInput.organization(world), invitee.email);
     const twice = await h.run(
       InviteMemberDocument,
       { input: { scope: scopeInput.organization(world), email: invitee.email } },
       world.people.orgAdmin,
     );
     expect(errorCodes(twice)).toEqual(['INVITATION_PENDING']);
+    // The error names the invitation to resend instead.
+    expect(twice.errors?.[0].extensions?.invitationId).toBe(pending.invitation.id);
     // The same address may be invited into another scope.
     expect((await invite(h, admin(), scopeInput.workspace(world), invitee.email)).invitation.scope).toBe('WORKSPACE');
   });

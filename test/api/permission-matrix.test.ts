@@ -126,7 +126,8 @@ const WRITES: Record<string, Outcome[]> = {
   'changeMemberRole org':   [U,    N,       'ok',    F,      F,        F,      F,       F,       F],
   'changeMemberRole ws':    [U,    N,       'ok',    N,      N,        'ok',   F,       N,       N],
   'removeMember org':       [U,    N,       'ok',    F,      F,        F,      F,       F,       F],
-  'removeMember domain':    [U,    N,       'ok',    N,      N,        'ok',   F,       'ok',    F],
+  // The domain MEMBER removes their own domain membership: they leave it (SPEC §10).
+  'removeMember domain':    [U,    N,       'ok',    N,      N,        'ok',   F,       'ok',    'ok'],
   'leaveOrganization':      [U,    N,       'LAST_ADMIN','ok','ok',    'ok',   'ok',    'ok',    'ok'],
   'updateBillingProfile':   [U,    N,       'ok',    'ok',   F,        F,      F,       F,       F],
   'updateWorkspaceBilling': [U,    N,       'ok',    'ok',   N,        F,      F,       F,       F],

@@ -5,6 +5,8 @@ import { BytewiseEmailsAndSearchKey1764330000000 } from './1764330000000-bytewis
 import { InvitationCounters1764340000000 } from './1764340000000-invitation-counters';
 import { AuditEvents1764350000000 } from './1764350000000-audit-events';
 import { Webhooks1764360000000 } from './1764360000000-webhooks';
+import { OutboxLastAttempt1764370000000 } from './1764370000000-outbox-last-attempt';
+import { MemberOrder1764380000000 } from './1764380000000-member-order';
 
 /** Every migration, oldest first. Listed by hand so that the compiled server needs no glob. */
 export const migrations = [
@@ -15,4 +17,6 @@ export const migrations = [
   InvitationCounters1764340000000,
   AuditEvents1764350000000,
   Webhooks1764360000000,
+  OutboxLastAttempt1764370000000,
+  MemberOrder1764380000000,
 ];

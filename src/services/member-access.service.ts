@@ -1,0 +1,146 @@
+import type { Membership } from '../../entities/membership.entity';
+import { User } from '../../entities/user.entity';
+import {
+  accessAt,
+  Permission,
+  type Role,
+  type ScopeKind,
+  sortedPermissions,
+  sourcesAt,
+} from '../../permissions/access';
+import {
+  isLastLastingAdmin,
+  type MemberCapabilities,
+  memberCapabilities,
+  invitationCapabilities,
+  type InvitationCapabilities,
+} from '../../permissions/capabilities';
+import type { Invitation } from '../../entities/invitation.entity';
+import { OutboxStatus } from '../../entities/outbox-email.entity';
+import { DeliveryStatus } from '../domain/enums';
+import type { Context } from '../context';
+import { scopeInputTarget, scopeOfRow, type ScopeRef } from '../domain/scope';
+import { findScope } from '../loaders/find-scope';
+import { NotFoundError } from '../errors';
+
+/**
+ * The members screen's "why" and "what may I do" (SPEC §10), read through loaders so that a page
+ * of members costs a fixed number of statements: every row's person's memberships in the
+ * organization come in one statement, the organizations' lasting ADMINs in another.
+ */
+
+/** One membership that contributes to a person's access, as `AccessSource` shows it. */
+export interface AccessSourceData {
+  membership: Membership;
+  role: Role;
+  scope: ScopeKind;
+  direct: boolean;
+}
+
+export interface AccessExplanationData {
+  user: User;
+  scope: ScopeKind;
+  effectiveRole: Role | null;
+  permissions: Permission[];
+  sources: AccessSourceData[];
+}
+
+function memberships(ctx: Context, userId: string, organizationId: string): Promise<Membership[]> {
+  return ctx.loaders.membershipsInOrganization.load({ userId, organizationId });
+}
+
+function toSources(scope: ScopeRef, held: readonly Membership[]): AccessSourceData[] {
+  return sourcesAt(scope, held).map(({ membership, direct }) => ({
+    membership,
+    role: membership.role,
+    scope: membership.scope,
+    direct,
+  }));
+}
+
+/** `Member.viewerCan`: decided by `permissions/capabilities.ts`, the functions the mutations use. */
+export async function capabilitiesOf(ctx: Context, member: Membership): Promise<MemberCapabilities> {
+  const access = await ctx.access.at(scopeOfRow(member));
+  const lastingAdmins =
+    member.role === 'ADMIN' && member.scope === 'ORGANIZATION'
+      ? await ctx.loaders.lastingAdmins.load(member.organizationId)
+      : [];
+  return memberCapabilities(ctx.viewer?.id ?? null, access, member, isLastLastingAdmin(member, lastingAdmins));
+}
+
+/** `Member.effectiveRole`: the person's standing in the membership's scope, inherited roles included. */
+export async function effectiveRoleOf(ctx: Context, member: Membership): Promise<Role | null> {
+  return accessAt(scopeOfRow(member), await memberships(ctx, member.userId, member.organizationId)).role;
+}
+
+/** `Member.accessSources`. */
+export async function accessSourcesOf(ctx: Context, member: Membership): Promise<AccessSourceData[]> {
+  return toSources(scopeOfRow(member), await memberships(ctx, member.userId, member.organizationId));
+}
+
+/**
+ * `AccessSource.member`: the contributing membership itself, for a caller who may read the
+ * members of its scope; null otherwise (an organization MEMBER sees that a workspace ADMIN's
+ * access comes from the organization, not who else is in it).
+ */
+export async function visibleSourceMember(ctx: Context, source: AccessSourceData): Promise<Membership | null> {
+  return (await ctx.access.allows(scopeOfRow(source.membership), Permission.READ_MEMBERS)) ? source.membership : null;
+}
+
+/**
+ * `explainAccess(userId, scope)`: anyone's standing at a scope where the caller may read the
+ * members (checked by the rule). A person with no access there, or no such person, gets no role
+ * and empty lists: the answer does not tell whether the id belongs to anyone.
+ */
+export async function explainAccess(
+  ctx: Context,
+  userId: string,
+  scopeInput: Parameters<typeof scopeInputTarget>[0],
+): Promise<AccessExplanationData> {
+  const target = scopeInputTarget(scopeInput);
+  const scope = await findScope(ctx, target.kind, target.id);
+  if (!scope) throw new NotFoundError('Scope');
+  const held = userId.length <= 255 ? await memberships(ctx, userId, scope.organizationId) : [];
+  const access = accessAt(scope, held);
+  const user =
+    (held.length > 0 ? await ctx.loaders.user.load(userId) : null) ?? Object.assign(new User(), { id: userId });
+  return {
+    user,
+    scope: scope.kind,
+    effectiveRole: access.role,
+    permissions: sortedPermissions(access.permissions),
+    sources: toSources(scope, held),
+  };
+}
+
+/** `Invitation.viewerCan`. */
+export async function invitationCapabilitiesOf(ctx: Context, invitation: Invitation): Promise<InvitationCapabilities> {
+  return invitationCapabilities(await ctx.access.at(scopeOfRow(invitation)), invitation.effectiveStatus());
+}
+
+/** `Invitation.delivery`, as a frontend shows it. */
+export interface EmailDeliveryData {
+  status: DeliveryStatus;
+  attempts: number;
+  lastAttemptAt: Date | null;
+}
+
+/**
+ * Whether the invitation's email went out: PENDING while it waits or is retried, DELIVERED once
+ * the SMTP server took it, FAILED when it was given up (refused for good, or its invitation could
+ * no longer be answered). Null when no email is on record or it was withdrawn before it went out
+ * (the invitation was revoked or answered first).
+ */
+export async function deliveryOf(ctx: Context, invitation: Invitation): Promise<EmailDeliveryData | null> {
+  const email = await ctx.loaders.invitationEmail.load(invitation.id);
+  if (!email) return null;
+  const status =
+    email.status === OutboxStatus.SENT
+      ? DeliveryStatus.DELIVERED
+      : email.status === OutboxStatus.FAILED
+        ? DeliveryStatus.FAILED
+        : email.status === OutboxStatus.PENDING
+          ? DeliveryStatus.PENDING
+          : null;
+  return status && { status, attempts: email.attempts, lastAttemptAt: email.lastAttemptAt ?? null };
+}
