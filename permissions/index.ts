@@ -33,6 +33,10 @@ export const OPEN_TYPES = [
   'MemberCapabilities',
   'InvitationCapabilities',
   'EmailDelivery',
+  // The answer of `inviteMembers` (INVITE_MEMBERS at its scope).
+  'InviteMembersPayload',
+  'InviteRowResult',
+  'RowError',
   'AccessSource',
   // Reached only through `explainAccess`, which needs READ_MEMBERS at the scope.
   'AccessExplanation',
@@ -87,6 +91,7 @@ export const permissions = shield(
       deleteDomain: on('Domain', 'id', P.DELETE),
 
       inviteMember: on('ScopeInput', 'input.scope', P.INVITE_MEMBERS),
+      inviteMembers: on('ScopeInput', 'input.scope', P.INVITE_MEMBERS),
       createWebhookEndpoint: on('Organization', 'input.organizationId', P.MANAGE_WEBHOOKS),
       // An endpoint exists only for those who manage webhooks in its organization.
       updateWebhookEndpoint: on('WebhookEndpoint', 'id', P.MANAGE_WEBHOOKS, P.MANAGE_WEBHOOKS),

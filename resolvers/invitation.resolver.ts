@@ -8,7 +8,8 @@ import { Workspace } from '../entities/workspace.entity';
 import type { Context } from '../src/context';
 import * as invitations from '../src/services/invitation.service';
 import { InvitationStatus } from './types/enums';
-import { InviteMemberInput, RespondToInvitationInput } from './types/inputs';
+import { InviteMemberInput, InviteMembersInput, RespondToInvitationInput } from './types/inputs';
+import { InviteMembersPayload } from './types/bulk-invitations';
 import { InvitationPreview } from './types/invitation-preview';
 import { EmailDelivery, InvitationCapabilities } from './types/member-access';
 import * as memberAccess from '../src/services/member-access.service';
@@ -63,8 +64,17 @@ export class InvitationResolver {
     return invitations.inviteMember(ctx, input);
   }
 
+  @Mutation(() => InviteMembersPayload, {
+    description:
+      'Up to 100 invitations into one scope, each row judged on its own: the valid rows are invited, the others say why not. With dryRun nothing is written or sent.',
+  })
+  inviteMembers(@Arg('input', () => InviteMembersInput) input: InviteMembersInput, @Ctx() ctx: Context) {
+    return invitations.inviteMembers(ctx, input);
+  }
+
   @Mutation(() => Invitation, {
-    description: 'A new link (the old one stops working) and a fresh expiry, emailed again.',
+    description:
+      'A new link (the old one stops working) and a fresh expiry, emailed again. Works on PENDING and EXPIRED invitations.',
   })
   resendInvitation(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
     return invitations.resendInvitation(ctx, id);

@@ -2,9 +2,15 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import {
   ClientAcceptDocument,
+  ClientMembersScreenDocument,
+  type ClientMembersScreenQuery,
   ClientOrganizationMembersDocument,
   type ClientOrganizationMembersQuery,
 } from './generated';
+
+type Screen = NonNullable<ClientMembersScreenQuery['organization']>;
+export type ScreenMember = NonNullable<Screen['members']>['nodes'][number];
+export type ScreenInvitation = NonNullable<Screen['allInvitations']>['nodes'][number];
 
 /** One error of a GraphQL response, with the code a client branches on (`extensions.code`). */
 export interface ResponseError {
@@ -80,4 +86,55 @@ export async function allMemberEmails(endpoint: string, token: string, organizat
 export async function join(endpoint: string, token: string, invitationToken: string): Promise<string> {
   const data = await request(endpoint, token, ClientAcceptDocument, { token: invitationToken });
   return data.acceptInvitation.organization.name;
+}
+
+/** A whole members page (every row, page by page) and the pending-invitations tab, as the server decides them. */
+export async function membersScreen(
+  endpoint: string,
+  token: string,
+  organizationId: string,
+): Promise<{ members: ScreenMember[]; invitations: ScreenInvitation[] }> {
+  const members: ScreenMember[] = [];
+  let invitations: ScreenInvitation[];
+  let after: string | null | undefined = null;
+  do {
+    const data: ClientMembersScreenQuery = await request(endpoint, token, ClientMembersScreenDocument, {
+      id: organizationId,
+      first: 100,
+      after,
+      orderBy: { field: 'NAME', direction: 'ASC' },
+    });
+    const page = data.organization?.members;
+    members.push(...(page?.nodes ?? []));
+    invitations = data.organization?.allInvitations?.nodes ?? [];
+    after = page?.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+  } while (after);
+  return { members, invitations };
+}
+
+/** One row as a members page would draw it: who, role, why, and the buttons it would show. */
+export function describeMember(member: ScreenMember): string {
+  const why = member.accessSources
+    .filter((source) => !source.direct)
+    .map((source) => `${source.role} of the ${source.scope.toLowerCase()}`);
+  const actions = [
+    member.viewerCan.changeRole ? `change role (${member.viewerCan.assignableRoles.join('/')})` : null,
+    member.viewerCan.remove ? 'remove' : null,
+  ].filter((action) => action !== null);
+  return (
+    `member ${member.user.email} ${member.role}` +
+    (member.effectiveRole && member.effectiveRole !== member.role
+      ? ` (effectively ${member.effectiveRole}, through ${why.join(', ')})`
+      : '') +
+    (actions.length > 0 ? ` [${actions.join(', ')}]` : '')
+  );
+}
+
+/** One row of the pending-invitations tab. */
+export function describeInvitation(invitation: ScreenInvitation): string {
+  const delivery = invitation.delivery ? `email ${invitation.delivery.status.toLowerCase()}` : 'no email';
+  const actions = [invitation.viewerCan.resend ? 'resend' : null, invitation.viewerCan.revoke ? 'revoke' : null]
+    .filter((action) => action !== null)
+    .join(', ');
+  return `invited ${invitation.email} as ${invitation.role} (${invitation.status.toLowerCase()}, ${delivery})${actions ? ` [${actions}]` : ''}`;
 }

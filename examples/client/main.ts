@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
-import { allMemberEmails, GraphQLRequestError, request } from './client';
-import { ClientMeDocument, ClientOrganizationInvitationsDocument } from './generated';
+import { describeInvitation, describeMember, GraphQLRequestError, membersScreen, request } from './client';
+import { ClientMeDocument } from './generated';
 
 /**
  * `npm run client -- --token T [--endpoint URL]`: the typed client sample against a running
- * server. Prints who you are, your organizations with their members, and — where you may invite —
- * their pending invitations. Errors print with their code.
+ * server. Prints who you are and, for each of your organizations, its members page as the server
+ * describes it (effective role, why, what you may do) and — where you may invite — the pending
+ * invitations with their delivery. Errors print with their code.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { token: { type: 'string' }, endpoint: { type: 'string' } } });
@@ -24,15 +25,9 @@ async function main(): Promise<void> {
   }
   for (const organization of me.organizations?.nodes ?? []) {
     process.stdout.write(`\n${organization.name} — your role: ${organization.viewerRole ?? 'none'}\n`);
-    for (const email of await allMemberEmails(endpoint, token as string, organization.id)) {
-      process.stdout.write(`  member ${email}\n`);
-    }
-    if (organization.viewerPermissions.includes('INVITE_MEMBERS')) {
-      const data = await request(endpoint, token, ClientOrganizationInvitationsDocument, { id: organization.id });
-      for (const invitation of data.organization?.invitations ?? []) {
-        process.stdout.write(`  pending ${invitation.email} as ${invitation.role}\n`);
-      }
-    }
+    const screen = await membersScreen(endpoint, token as string, organization.id);
+    for (const member of screen.members) process.stdout.write(`  ${describeMember(member)}\n`);
+    for (const invitation of screen.invitations) process.stdout.write(`  ${describeInvitation(invitation)}\n`);
   }
 }
 

@@ -67,6 +67,27 @@ export class InviteMemberInput {
   role!: Role;
 }
 
+@InputType()
+export class InvitationRowInput {
+  @Field(() => String)
+  email!: string;
+
+  @Field(() => Role, { defaultValue: Role.MEMBER })
+  role!: Role;
+}
+
+@InputType()
+export class InviteMembersInput {
+  @Field(() => ScopeInput)
+  scope!: ScopeInput;
+
+  @Field(() => [InvitationRowInput], { description: '1 to 100 rows; an address may appear once.' })
+  invitations!: InvitationRowInput[];
+
+  @Field(() => Boolean, { nullable: true, defaultValue: false, description: 'Judge every row and write nothing.' })
+  dryRun?: boolean | null;
+}
+
 @InputType({
   description:
     'Exactly one of the two: the token from the email link, or the id of one of the caller’s pendingInvitations.',

@@ -250,24 +250,16 @@ function orderBranches(
   if (order.field !== 'NAME') {
     return [{ ...keyed(cursor), orderBy: `${column} ${dir}, m.id ${dir}`, segment: 0 }];
   }
+  // Both segments walk (scope_id, unnamed, name_key, id); the nameless all have the key '', so
+  // theirs is id order, and an index range all the same.
+  const orderBy = `${column} ${dir}, m.id ${dir}`;
   const branches: { where: string; params: unknown[]; orderBy: string; segment: 0 | 1 }[] = [];
   if (!cursor || cursor.segment === 0) {
     const named = keyed(cursor);
-    branches.push({
-      where: ` AND m.unnamed = 0${named.where}`,
-      params: named.params,
-      orderBy: `${column} ${dir}, m.id ${dir}`,
-      segment: 0,
-    });
+    branches.push({ where: ` AND m.unnamed = 0${named.where}`, params: named.params, orderBy, segment: 0 });
   }
-  const unnamedAfter =
-    cursor?.segment === 1 ? { where: ` AND m.id ${op} ?`, params: [cursor.id] } : { where: '', params: [] };
-  branches.push({
-    where: ` AND m.unnamed = 1${unnamedAfter.where}`,
-    params: unnamedAfter.params,
-    orderBy: `m.id ${dir}`,
-    segment: 1,
-  });
+  const unnamed = keyed(cursor?.segment === 1 ? cursor : null);
+  branches.push({ where: ` AND m.unnamed = 1${unnamed.where}`, params: unnamed.params, orderBy, segment: 1 });
   return branches;
 }
 
@@ -277,11 +269,10 @@ function orderBranches(
  * joined in (so that `user { … }` needs no second statement) and, when asked, the filtered total
  * as an uncorrelated scalar subquery (computed once per branch). Returned in the order of `scopeIds`.
  */
-export async function loadMemberPages(
-  db: DataSource,
+export function memberPageStatement(
   scopeIds: readonly string[],
   filter: MemberFilter,
-): Promise<MemberPage[]> {
+): { sql: string; params: unknown[] } {
   const { where, params } = filterSql(filter, 'm', 'u');
   const counted = filterSql(filter, 'c', 'cu');
   const cursor = filter.after === null ? null : decodeMemberCursor(filter.after, filter.order);
@@ -302,7 +293,17 @@ export async function loadMemberPages(
       allParams.push(scopeId, ...branch.params, ...params);
     });
   });
-  const rows: Record<string, unknown>[] = await db.query(branches.join(' UNION ALL '), allParams);
+  return { sql: branches.join(' UNION ALL '), params: allParams };
+}
+
+/** Reads the pages of `memberPageStatement`, in the order of `scopeIds`. */
+export async function loadMemberPages(
+  db: DataSource,
+  scopeIds: readonly string[],
+  filter: MemberFilter,
+): Promise<MemberPage[]> {
+  const { sql, params } = memberPageStatement(scopeIds, filter);
+  const rows: Record<string, unknown>[] = await db.query(sql, params);
   const byScope = new Map<string, { rows: MemberRow[]; total: number | null }>();
   for (const row of rows) {
     const membership: MemberRow = Object.assign(membershipFromRow(row), { user: userFromRow(row) });

@@ -8,6 +8,7 @@ import type { Context } from '../context';
 import { containsPattern, toSqlDateTime } from '../db/sql';
 import { findLocked, withOrganizationLock } from '../db/transaction';
 import {
+  AppError,
   AlreadyMemberError,
   BadUserInputError,
   EmailMismatchError,
@@ -140,21 +141,9 @@ async function assertInvitable(
   await cancelQueuedEmails(em, existing.id);
 }
 
-/** SPEC §4: creates a PENDING invitation and queues its email in the same transaction. */
-export async function inviteMember(
-  ctx: Context,
-  input: { scope: Parameters<typeof scopeInputTarget>[0]; email: string; role?: Role | null },
-): Promise<Invitation> {
-  const viewer = requireViewer(ctx);
-  const target = scopeInputTarget(input.scope);
-  // The shield rule has found the scope and checked INVITE_MEMBERS there; it cannot be missing.
-  const scope = await findScope(ctx, target.kind, target.id);
-  if (!scope) throw new NotFoundError('Scope');
-  const email = validEmail(input.email);
-  const role = input.role ?? Role.MEMBER;
-  assertMayGrantRole(scope.kind, role, await ctx.access.at(scope));
+/** A new PENDING invitation row (not yet written) and the token of its link. */
+function draftInvitation(ctx: Context, scope: ScopeRef, email: string, role: Role, now: Date) {
   const { token, hash } = newInvitationToken();
-  const now = new Date();
   const invitation = Object.assign(new Invitation(), {
     id: randomUUID(),
     ...scopeColumns(scope),
@@ -163,34 +152,193 @@ export async function inviteMember(
     status: InvitationStatus.PENDING,
     tokenHash: hash,
     pendingKey: pendingKeyOf(scope, email),
-    invitedById: viewer.id,
+    invitedById: requireViewer(ctx).id,
     expiresAt: new Date(now.getTime() + ctx.config.invitationTtlHours * HOUR),
     answeredAt: null,
     createdAt: now,
     updatedAt: now,
   });
-  const facts = await emailFacts(ctx, invitation);
+  return { invitation, token };
+}
 
-  const scopeNotFound = () => new NotFoundError('Scope');
+/**
+ * Inside the organization's lock: the checks of SPEC §4 that depend on what is stored, the hourly
+ * limit, then the invitation, its audit event and its email, all in the caller's transaction.
+ */
+async function createInvitation(
+  ctx: Context,
+  em: EntityManager,
+  scope: ScopeRef,
+  draft: { invitation: Invitation; token: string },
+  facts: InvitationEmailFacts,
+  now: Date,
+): Promise<void> {
+  const { invitation, token } = draft;
+  await assertInvitable(em, scope, invitation.email, now);
+  await countAgainstRateLimit(ctx, em, scope.organizationId);
+  await em.insert(Invitation, invitation);
+  await recordAudit(em, auditActorOf(ctx), {
+    action: AuditAction.INVITATION_CREATED,
+    scope,
+    email: invitation.email,
+    toRole: invitation.role,
+  });
+  await queueInvitationEmail(em, ctx.config, invitation, { ...facts, role: invitation.role }, token);
+}
+
+/** The scope a ScopeInput names; the shield rule has found it and checked INVITE_MEMBERS there. */
+async function invitationScope(ctx: Context, input: Parameters<typeof scopeInputTarget>[0]): Promise<ScopeRef> {
+  const target = scopeInputTarget(input);
+  const scope = await findScope(ctx, target.kind, target.id);
+  if (!scope) throw new NotFoundError('Scope');
+  return scope;
+}
+
+const scopeNotFound = () => new NotFoundError('Scope');
+
+/** SPEC §4: creates a PENDING invitation and queues its email in the same transaction. */
+export async function inviteMember(
+  ctx: Context,
+  input: { scope: Parameters<typeof scopeInputTarget>[0]; email: string; role?: Role | null },
+): Promise<Invitation> {
+  const scope = await invitationScope(ctx, input.scope);
+  const email = validEmail(input.email);
+  const role = input.role ?? Role.MEMBER;
+  assertMayGrantRole(scope.kind, role, await ctx.access.at(scope));
+  const now = new Date();
+  const draft = draftInvitation(ctx, scope, email, role, now);
+  const facts = await emailFacts(ctx, draft.invitation);
   await withOrganizationLock(
     ctx.db,
     scope.organizationId,
-    async (em) => {
-      await assertInvitable(em, scope, email, now);
-      await countAgainstRateLimit(ctx, em, scope.organizationId);
-      await em.insert(Invitation, invitation);
-      await recordAudit(em, auditActorOf(ctx), {
-        action: AuditAction.INVITATION_CREATED,
-        scope: scopeOfRow(invitation),
-        email: invitation.email,
-        toRole: invitation.role,
-      });
-      await queueInvitationEmail(em, ctx.config, invitation, facts, token);
-    },
+    (em) => createInvitation(ctx, em, scope, draft, facts, now),
     scopeNotFound,
   );
   ctx.outbox?.nudge();
-  return invitation;
+  return draft.invitation;
+}
+
+/** Most rows one `inviteMembers` takes (SPEC §11). */
+export const MAX_BULK_INVITATIONS = 100;
+
+/** Why one row of a bulk invitation was refused. */
+export interface RowErrorData {
+  code: string;
+  message: string;
+  field: string | null;
+}
+
+export interface InviteRowResultData {
+  email: string;
+  invitation: Invitation | null;
+  error: RowErrorData | null;
+}
+
+export interface InviteMembersResult {
+  dryRun: boolean;
+  invitedCount: number;
+  results: InviteRowResultData[];
+}
+
+/** Thrown inside a dry run's transaction once every row is judged, so that nothing it wrote stays. */
+class DryRunRollback extends Error {}
+
+function rowError(error: unknown, field: string | null = null): RowErrorData {
+  if (!(error instanceof AppError)) throw error;
+  const named = error.extensions.field;
+  return { code: error.code, message: error.message, field: typeof named === 'string' ? named : field };
+}
+
+/**
+ * SPEC §11: up to 100 invitations into one scope, each row judged alone with the rules of
+ * `inviteMember` — the address, the role (accepted there, not above the caller's own), a repeat
+ * of an earlier row, ALREADY_MEMBER, INVITATION_PENDING, the hourly limit — and the valid rows
+ * invited and emailed. A refused row says why and stops nothing.
+ *
+ * The valid rows commit together, in one transaction under the organization's lock: each row is
+ * judged inside it against what the rows before it wrote (the hourly limit runs out mid-batch as
+ * it would one request at a time), and a failure of the database itself leaves no half-done
+ * batch behind — the whole request fails and can be sent again as it was. A dry run judges the
+ * same way inside the same transaction, then rolls it back: nothing is written or sent.
+ */
+export async function inviteMembers(
+  ctx: Context,
+  input: {
+    scope: Parameters<typeof scopeInputTarget>[0];
+    invitations: readonly { email: string; role?: Role | null }[];
+    dryRun?: boolean | null;
+  },
+): Promise<InviteMembersResult> {
+  const rows = input.invitations;
+  if (rows.length === 0 || rows.length > MAX_BULK_INVITATIONS) {
+    throw new BadUserInputError(`invitations must hold 1 to ${MAX_BULK_INVITATIONS} rows.`, 'invitations');
+  }
+  const dryRun = input.dryRun === true;
+  const scope = await invitationScope(ctx, input.scope);
+  const access = await ctx.access.at(scope);
+  const now = new Date();
+
+  // What can be judged without the database: the address, the role, repeats within the request.
+  const seen = new Set<string>();
+  const judged = rows.map((row) => {
+    const given = row.email.trim();
+    try {
+      const email = validEmail(row.email);
+      const role = row.role ?? Role.MEMBER;
+      if (seen.has(email)) {
+        throw new BadUserInputError('This address appears more than once in the request.', 'email');
+      }
+      seen.add(email);
+      try {
+        assertMayGrantRole(scope.kind, role, access);
+      } catch (error) {
+        return { email, draft: null, error: rowError(error, 'role') };
+      }
+      return { email, draft: draftInvitation(ctx, scope, email, role, now), error: null };
+    } catch (error) {
+      return { email: given, draft: null, error: rowError(error) };
+    }
+  });
+  const first = judged.find((row) => row.draft)?.draft;
+  const facts = first ? await emailFacts(ctx, first.invitation) : null;
+
+  const results: InviteRowResultData[] = judged.map((row) => ({
+    email: row.email,
+    invitation: null,
+    error: row.error,
+  }));
+  const invitable = judged.flatMap((row, index) => (row.draft ? [{ index, draft: row.draft }] : []));
+  if (invitable.length > 0 && facts) {
+    try {
+      await withOrganizationLock(
+        ctx.db,
+        scope.organizationId,
+        async (em) => {
+          // Judged afresh on every attempt: a retried transaction must not keep an earlier verdict.
+          for (const { index } of invitable) results[index].error = null;
+          for (const { index, draft } of invitable) {
+            try {
+              await createInvitation(ctx, em, scope, draft, facts, now);
+            } catch (error) {
+              results[index].error = rowError(error);
+            }
+          }
+          if (dryRun) throw new DryRunRollback();
+        },
+        scopeNotFound,
+      );
+    } catch (error) {
+      if (!(error instanceof DryRunRollback)) throw error;
+    }
+  }
+  let invitedCount = 0;
+  for (const { index, draft } of invitable) {
+    if (results[index].error) continue;
+    invitedCount++;
+    if (!dryRun) results[index].invitation = draft.invitation;
+  }
+  if (!dryRun && invitedCount > 0) ctx.outbox?.nudge();
+  return { dryRun, invitedCount, results };
 }
 
 const invitationNotFound = () => new NotFoundError('Invitation');

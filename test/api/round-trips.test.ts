@@ -4,6 +4,8 @@ import {
   EntitiesDocument,
   MeTreeDocument,
   OrganizationMembersDocument,
+  OrganizationMembersScreenDocument,
+  WorkspaceMembersScreenDocument,
   WorkspaceWithMembersDocument,
 } from '../generated/graphql';
 import { TEST_DATABASES } from '../support/databases';
@@ -139,6 +141,33 @@ describe.each(TEST_DATABASES)('round trips on %s', (kind) => {
     expect(secondCost.statements).toBe(fewCost.statements);
     // The viewer's memberships (with their organizations), and the page with its users and total.
     expect(manyCost.statements).toBeLessThanOrEqual(2);
+  });
+
+  it('a members screen page (viewerCan, effectiveRole, accessSources) costs the same for 3 rows and 100', async () => {
+    const owner = await h.person('screen');
+    const costs: number[] = [];
+    for (const size of [3, 100]) {
+      const organization = await createOrganization(h, owner, `Screen ${size}`);
+      const workspace = await createWorkspace(h, owner, organization.id, 'Screen');
+      const ws = { kind: ScopeKind.WORKSPACE, organizationId: organization.id, workspaceId: workspace.id } as const;
+      for (let i = 1; i < size; i++) await addMember(h, await h.person('row'), ws, i % 3 ? Role.MEMBER : Role.ADMIN);
+      for (const run of [
+        () =>
+          h.run(
+            OrganizationMembersScreenDocument,
+            { id: organization.id, first: 100, orderBy: { field: 'NAME', direction: 'ASC' } },
+            owner,
+          ),
+        () => h.run(WorkspaceMembersScreenDocument, { id: workspace.id, first: 100 }, owner),
+      ]) {
+        const rows = (await run()).data;
+        expect(rows).toBeTruthy();
+        costs.push((await statements(owner, run)).statements);
+      }
+    }
+    expect(costs.slice(2)).toEqual(costs.slice(0, 2));
+    // The viewer's memberships, the page, the rows' people's memberships, the organization's ADMINs.
+    expect(Math.max(...costs)).toBeLessThanOrEqual(4);
   });
 
   it('a workspace with its domains and members costs the same in an organization of 10 and of 1 000', async () => {

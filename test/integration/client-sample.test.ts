@@ -56,7 +56,25 @@ describe('the typed client sample', () => {
     expect(member.stdout).toContain(`signed in as ${world.people.orgMember.email}`);
     expect(member.stdout).toContain('Acme — your role: MEMBER');
     expect(member.stdout).toContain(`member ${world.people.orgAdmin.email}`);
-    expect(member.stdout).not.toContain('pending ');
+    expect(member.stdout).not.toContain('invited ');
+    // A plain member gets no buttons.
+    expect(member.stdout).not.toContain('[');
+
+    // The ADMIN's page: the buttons the server allows, the "why", and the invitations tab.
+    const newcomer = `newcomer-${world.organization.id.slice(0, 8)}@example.test`;
+    await invite(h, world.people.orgAdmin, scopeInput.workspace(world), newcomer);
+    const admin = await cli(world.people.orgAdmin.token);
+    expect(admin.code).toBe(0);
+    expect(admin.stdout).toContain(
+      `member ${world.people.orgMember.email} MEMBER [change role (ADMIN/ACCOUNTING/MEMBER), remove]`,
+    );
+    // The last ADMIN's own row offers nothing that would take the ADMIN away.
+    expect(admin.stdout).toContain(`member ${world.people.orgAdmin.email} ADMIN\n`);
+    expect(admin.stdout).toContain(`invited ${newcomer} as MEMBER (pending, email pending) [resend, revoke]`);
+    // The workspace ADMIN's organization row is a MEMBER one, which they cannot change there.
+    const wsAdmin = await cli(world.people.wsAdmin.token);
+    expect(wsAdmin.stdout).toContain(`member ${world.people.wsAdmin.email} MEMBER\n`);
+    expect(wsAdmin.stdout).toContain(`invited ${newcomer} as MEMBER (pending, email pending) [resend, revoke]`);
     const expired = await new SignJWT({ email: 'x@example.test' })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('x')

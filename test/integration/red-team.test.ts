@@ -136,7 +136,24 @@ describe('red team, against a production server over HTTP', () => {
         'BAD_REQUEST',
       ],
       ['a GET without the CSRF header', () => fetchJson(`?query=${encodeURIComponent(query)}`, {}), 'BAD_REQUEST'],
+      ['a JSON body without a query', () => post({ variables: {} }, token()), 'BAD_REQUEST'],
+      ['a text/plain body', () => postRaw(JSON.stringify({ query }), 'text/plain'), 'BAD_REQUEST'],
+      [
+        'a form body',
+        () => postRaw(`query=${encodeURIComponent(query)}`, 'application/x-www-form-urlencoded'),
+        'BAD_REQUEST',
+      ],
     ];
+    async function postRaw(body: string, contentType: string) {
+      const port = (app.httpServer.address() as { port: number }).port;
+      const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': contentType, authorization: `Bearer ${token()}` },
+        body,
+      });
+      const text = await response.text();
+      return { status: response.status, body: JSON.parse(text) };
+    }
     async function fetchJson(search: string, headers: Record<string, string>) {
       const url = (app.httpServer.address() as { port: number }).port;
       const response = await fetch(`http://127.0.0.1:${url}/graphql${search}`, { headers });

@@ -9,6 +9,8 @@ import { SMTPServer } from 'smtp-server';
 export class TestSmtpServer {
   readonly messages: ParsedMail[] = [];
   refusing = false;
+  /** Refuse every recipient for good (550, a mailbox that does not exist). */
+  rejecting = false;
   /** Milliseconds to sit on a message's DATA before accepting it (a slow server). */
   delayMs = 0;
   /** Every RCPT TO seen, refused ones included: how many attempts reached the server. */
@@ -23,6 +25,9 @@ export class TestSmtpServer {
       logger: false,
       onRcptTo: (_address, _session, callback) => {
         this.attempts++;
+        if (this.rejecting) {
+          return callback(Object.assign(new Error('No such mailbox'), { responseCode: 550 }));
+        }
         if (this.refusing) {
           const error = Object.assign(new Error('Mailbox temporarily unavailable'), { responseCode: 451 });
           return callback(error);
