@@ -5,6 +5,8 @@ import {
   DomainInvitationsDocument,
   InvitationByTokenDocument,
   InviteMemberDocument,
+  InviteMembersDocument,
+  ExplainAccessDocument,
   LeaveOrganizationDocument,
   MyPendingInvitationsDocument,
   OrganizationBillingDocument,
@@ -99,6 +101,9 @@ const READS: Record<string, Outcome[]> = {
   'Workspace.auditLog':     [U,    N,       'ok',    F,      N,        'ok',   F,       F,       F],
   'Domain.auditLog':        [U,    N,       'ok',    N,      N,        'ok',   F,       'ok',    F],
   'Organization.webhookEndpoints':[U,N,     'ok',    F,      F,        F,      F,       F,       F],
+  // READ_MEMBERS at the workspace: ACCOUNTING and a bare domain member may READ it, not its members.
+  'explainAccess W1':       [U,    N,       'ok',    F,      N,        'ok',   'ok',    F,       F],
+  'explainAccess D1':       [U,    N,       'ok',    N,      N,        'ok',   'ok',    'ok',    'ok'],
 };
 
 // prettier-ignore
@@ -117,6 +122,8 @@ const WRITES: Record<string, Outcome[]> = {
   'inviteMember org ADMIN': [U,    N,       'ok',    F,      F,        F,      F,       F,       F],
   'inviteMember workspace': [U,    N,       'ok',    F,      N,        'ok',   F,       F,       F],
   'inviteMember domain':    [U,    N,       'ok',    N,      N,        'ok',   F,       'ok',    F],
+  'inviteMembers workspace':[U,    N,       'ok',    F,      N,        'ok',   F,       F,       F],
+  'inviteMembers domain':   [U,    N,       'ok',    N,      N,        'ok',   F,       'ok',    F],
   // An invitation is visible only to those who may invite in its scope: to others it does not exist.
   'resendInvitation':       [U,    N,       'ok',    N,      N,        'ok',   N,       N,       N],
   'revokeInvitation':       [U,    N,       'ok',    N,      N,        'ok',   N,       'ok',    N],
@@ -187,6 +194,14 @@ const readOps: Record<string, { run: Run; pick?: (data: any) => unknown }> = {
   'domain D1b': { run: (h, w, p) => h.run(DomainDocument, { id: w.d1b.id }, w.as(p)) },
   'domain D2': { run: (h, w, p) => h.run(DomainDocument, { id: w.d2.id }, w.as(p)) },
   'Domain.members': { run: (h, w, p) => h.run(DomainMembersDocument, { id: w.d1.id }, w.as(p)) },
+  'explainAccess W1': {
+    run: (h, w, p) =>
+      h.run(ExplainAccessDocument, { userId: w.people.wsAdmin.sub, scope: { workspaceId: w.w1.id } }, w.as(p)),
+  },
+  'explainAccess D1': {
+    run: (h, w, p) =>
+      h.run(ExplainAccessDocument, { userId: w.people.domainAdmin.sub, scope: { domainId: w.d1.id } }, w.as(p)),
+  },
   '_entities Organization': { run: entity('Organization', (w) => w.organization.id), pick: (d) => d._entities[0] },
   '_entities Workspace W1': { run: entity('Workspace', (w) => w.w1.id), pick: (d) => d._entities[0] },
   '_entities Domain D1': { run: entity('Domain', (w) => w.d1.id), pick: (d) => d._entities[0] },
@@ -249,6 +264,15 @@ const inviteAs =
   (scope: (w: World) => object, role: 'ADMIN' | 'MEMBER', label: string): Run =>
   (h, w, p) =>
     h.run(InviteMemberDocument, { input: { scope: scope(w), email: addressIn(w, label), role } }, w.as(p));
+
+const bulkInviteAs =
+  (scope: (w: World) => object, label: string): Run =>
+  (h, w, p) =>
+    h.run(
+      InviteMembersDocument,
+      { input: { scope: scope(w), invitations: [{ email: addressIn(w, label), role: 'MEMBER' }] } } as never,
+      w.as(p),
+    );
 
 /** A name unique to the world, so that one case's new organization is not another's. */
 const createdName = (w: World) => `Created ${w.organization.id.slice(0, 8)}`;
@@ -329,6 +353,14 @@ const writeOps: Record<string, { run: Run; happened: (h: Harness, w: World, pers
   'inviteMember domain': {
     run: inviteAs(scopeInput.domain, 'MEMBER', 'domain-invitee'),
     happened: async (h, w) => (await invitedCount(h, w, 'domain-invitee')) > 0,
+  },
+  'inviteMembers workspace': {
+    run: bulkInviteAs(scopeInput.workspace, 'ws-bulk'),
+    happened: async (h, w) => (await invitedCount(h, w, 'ws-bulk')) > 0,
+  },
+  'inviteMembers domain': {
+    run: bulkInviteAs(scopeInput.domain, 'domain-bulk'),
+    happened: async (h, w) => (await invitedCount(h, w, 'domain-bulk')) > 0,
   },
   resendInvitation: {
     run: async (h, w, p) =>

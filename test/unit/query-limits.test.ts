@@ -32,7 +32,10 @@ describe('query cost', () => {
           token: 'x',
           memberId: 'x',
           role: 'MEMBER',
-          input: { scope: { organizationId: 'x' }, email: 'x@example.test' },
+          input:
+            definition.name?.value === 'ClientInviteMany'
+              ? { scope: { organizationId: 'x' }, invitations: [{ email: 'x@example.test' }] }
+              : { scope: { organizationId: 'x' }, email: 'x@example.test' },
         };
         const cost = operationCost(schema, document, variables, definition.name?.value);
         expect({ operation: definition.name?.value, withinLimit: cost <= DEFAULT_QUERY_LIMITS.maxCost }).toEqual({
