@@ -84,6 +84,13 @@ export class Invitation extends BaseRecord {
   @Column(timestampColumn('expires_at'))
   expiresAt!: Date;
 
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the membership made by accepting ends by itself; null for a lasting one.',
+  })
+  @Column({ ...timestampColumn('access_expires_at'), nullable: true })
+  accessExpiresAt!: Date | null;
+
   @Column({ ...timestampColumn('answered_at'), nullable: true })
   answeredAt!: Date | null;
 

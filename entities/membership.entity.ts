@@ -2,7 +2,7 @@ import { BaseRecord } from './base.entity';
 import { Field, ObjectType } from 'type-graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { Role, ScopeKind } from '../src/domain/enums';
-import { idColumn } from './columns';
+import { idColumn, timestampColumn } from './columns';
 import { Domain } from './domain.entity';
 import { Organization } from './organization.entity';
 import { User } from './user.entity';
@@ -22,6 +22,7 @@ import { Workspace } from './workspace.entity';
 @Index('IDX_memberships_organization_user', ['organizationId', 'userId'])
 @Index('IDX_memberships_workspace', ['workspaceId'])
 @Index('IDX_memberships_domain', ['domainId'])
+@Index('IDX_memberships_expires_at', ['expiresAt'])
 export class Membership extends BaseRecord {
   @Column({ name: 'user_id', type: 'varchar', length: 255 })
   userId!: string;
@@ -61,6 +62,10 @@ export class Membership extends BaseRecord {
   @ManyToOne(() => Domain, { onDelete: 'CASCADE', onUpdate: 'NO ACTION', nullable: true })
   @JoinColumn({ name: 'domain_id', foreignKeyConstraintName: 'FK_memberships_domain' })
   domainRelation?: Relation<Domain> | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the membership ends by itself; null for a lasting one.' })
+  @Column({ ...timestampColumn('expires_at'), nullable: true })
+  expiresAt!: Date | null;
 
   // The person's sort keys (`memberOrderKeys`), kept in step with their user row: the members
   // lists' NAME and EMAIL orders walk (scope_id, unnamed, name_key, id) and (scope_id, email_key, id).

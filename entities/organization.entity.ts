@@ -1,5 +1,5 @@
 import { BaseRecord } from './base.entity';
-import { Directive, Field, ObjectType } from 'type-graphql';
+import { Directive, Field, Int, ObjectType } from 'type-graphql';
 import { Column, Entity } from 'typeorm';
 
 /** The top scope: holds workspaces, members, invitations and billing. */
@@ -10,6 +10,13 @@ export class Organization extends BaseRecord {
   @Field(() => String)
   @Column({ type: 'varchar', length: 100 })
   name!: string;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Null: no limit. Memberships of the organization plus its PENDING invitations may not exceed it.',
+  })
+  @Column({ name: 'seat_limit', type: 'integer', nullable: true })
+  seatLimit!: number | null;
 
   /** Written by every membership change of the organization: its serialization point. */
   @Column({ type: 'integer', default: 0 })

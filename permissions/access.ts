@@ -94,6 +94,13 @@ export interface MembershipFact {
   organizationId: string;
   workspaceId: string | null;
   domainId: string | null;
+  /** When the membership ends by itself; from then on it grants nothing. */
+  expiresAt?: Date | null;
+}
+
+/** Whether a membership still counts at `now`: a time-limited one stops at its expiry, sweeper or not. */
+export function isInForce(m: Pick<MembershipFact, 'expiresAt'>, now = Date.now()): boolean {
+  return !m.expiresAt || m.expiresAt.getTime() > now;
 }
 
 export interface Access {
@@ -163,7 +170,9 @@ const DEPTH: Record<ScopeKind, number> = {
  */
 export function sourcesAt<M extends MembershipFact>(scope: ScopeRef, memberships: readonly M[]): AccessSourceOf<M>[] {
   const sources: AccessSourceOf<M>[] = [];
+  const now = Date.now();
   for (const membership of memberships) {
+    if (!isInForce(membership, now)) continue;
     if (isAt(membership, scope)) {
       sources.push({ membership, direct: true, grants: [roleGrant(membership.role)] });
     } else if (isAbove(membership, scope)) {
@@ -181,7 +190,7 @@ export function grantsAt(scope: ScopeRef, memberships: readonly MembershipFact[]
   // A member of one of a workspace's domains may see the workspace itself (its id and name).
   if (
     scope.kind === ScopeKind.WORKSPACE &&
-    memberships.some((m) => m.scope === ScopeKind.DOMAIN && m.workspaceId === scope.workspaceId)
+    memberships.some((m) => m.scope === ScopeKind.DOMAIN && m.workspaceId === scope.workspaceId && isInForce(m))
   ) {
     grants.add(Grant.DOMAIN_MEMBER);
   }

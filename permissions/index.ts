@@ -109,6 +109,8 @@ export const permissions = shield(
       // MANAGE_MEMBERS, or one's own workspace or domain membership (leaving it).
       removeMember: chain(isAuthenticated, canRemoveMember),
       leaveOrganization: on('Organization', 'organizationId', P.READ),
+      setMemberExpiry: on('Member', 'memberId', P.MANAGE_MEMBERS, P.READ_MEMBERS),
+      updateSeatLimit: on('Organization', 'organizationId', P.UPDATE_BILLING),
 
       updateBillingProfile: on('Organization', 'organizationId', P.UPDATE_BILLING),
       updateWorkspaceBilling: on('Workspace', 'workspaceId', P.UPDATE_BILLING),

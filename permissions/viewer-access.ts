@@ -1,7 +1,7 @@
 import type { Membership } from '../entities/membership.entity';
 import { rowIsIn, type ScopeRef, scopeId } from '../src/domain/scope';
 import type { Loaders } from '../src/loaders';
-import { accessAt, type Access, type Permission } from './access';
+import { accessAt, type Access, isInForce, type Permission } from './access';
 
 const NO_ACCESS: Access = Object.freeze({ role: null, grants: [], permissions: new Set() }) as Access;
 
@@ -30,10 +30,10 @@ export class ViewerAccess {
     this.viewerId = viewer?.id ?? null;
   }
 
-  /** The viewer's memberships, or none for an anonymous caller. */
+  /** The viewer's memberships in force (an expired one counts for nothing), or none for an anonymous caller. */
   async memberships(): Promise<Membership[]> {
     if (!this.viewerId) return [];
-    return this.loaders.membershipsByUser.load(this.viewerId);
+    return (await this.loaders.membershipsByUser.load(this.viewerId)).filter((m) => isInForce(m));
   }
 
   at(scope: ScopeRef): Promise<Access> {
@@ -74,7 +74,7 @@ export class ViewerAccess {
     if (this.viewerId === userId || this.coMembers.has(userId)) return true;
     const [mine, theirs] = await Promise.all([this.memberships(), this.loaders.membershipsByUser.load(userId)]);
     const organizations = new Set(mine.map((m) => m.organizationId));
-    return theirs.some((m) => organizations.has(m.organizationId));
+    return theirs.some((m) => isInForce(m) && organizations.has(m.organizationId));
   }
 
   /**

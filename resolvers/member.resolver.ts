@@ -117,6 +117,20 @@ export class MemberMutationResolver {
   }
 }
 
+@Resolver()
+export class MemberExpiryResolver {
+  @Mutation(() => Membership, {
+    description: 'Sets or clears (null) the moment a membership ends by itself. Needs MANAGE_MEMBERS at its scope.',
+  })
+  setMemberExpiry(
+    @Arg('memberId', () => ID) memberId: string,
+    @Arg('expiresAt', () => Date, { nullable: true }) expiresAt: Date | null,
+    @Ctx() ctx: Context,
+  ) {
+    return memberships.setMemberExpiry(ctx, memberId, expiresAt);
+  }
+}
+
 @Resolver(() => MemberConnection)
 export class MemberConnectionResolver {
   @FieldResolver(() => Int, { description: 'How many members match the filter (the cursor does not narrow it).' })

@@ -10,6 +10,7 @@ import { InvitationStatus } from './types/enums';
 import { Workspace } from '../entities/workspace.entity';
 import type { Context } from '../src/context';
 import * as scopes from '../src/services/scope.service';
+import * as seats from '../src/services/seats';
 import { organizationScope } from '../src/domain/scope';
 import { CreateOrganizationInput, UpdateOrganizationInput } from './types/inputs';
 import { ScopeFieldsResolver } from './scope-fields.resolver';
@@ -65,6 +66,22 @@ export class OrganizationResolver extends ScopeFieldsResolver(
   @FieldResolver(() => [WebhookEndpoint], { nullable: true, description: 'Needs MANAGE_WEBHOOKS.' })
   webhookEndpoints(@Root() organization: Organization, @Ctx() ctx: Context) {
     return webhookEndpointsOf(ctx, organization.id);
+  }
+
+  @FieldResolver(() => Int, {
+    description: 'Organization memberships plus PENDING, unexpired invitations to people who are not members yet.',
+  })
+  seatsUsed(@Root() organization: Organization, @Ctx() ctx: Context) {
+    return ctx.loaders.seatsUsed.load(organization.id);
+  }
+
+  @Mutation(() => Organization, { description: 'Null removes the limit. Needs UPDATE_BILLING on the organization.' })
+  updateSeatLimit(
+    @Arg('organizationId', () => ID) organizationId: string,
+    @Arg('seatLimit', () => Int, { nullable: true }) seatLimit: number | null,
+    @Ctx() ctx: Context,
+  ) {
+    return seats.updateSeatLimit(ctx, organizationId, seatLimit);
   }
 
   @Mutation(() => Organization, { description: 'The caller becomes its first ADMIN.' })

@@ -23,6 +23,7 @@ import { sandboxLandingPage } from './landing-page';
 import { buildMembershipSchema } from './schema';
 import { WebhookDispatcher } from './webhooks/dispatcher';
 import { UserDirectory } from './services/user.service';
+import { MembershipSweeper } from './services/membership-sweeper';
 
 export interface App {
   apollo: ApolloServer<Context>;
@@ -31,6 +32,8 @@ export interface App {
   outbox: OutboxDispatcher;
   /** The webhook dispatcher; `main` starts it, tests drive it. */
   webhooks: WebhookDispatcher;
+  /** Removes memberships past their expiry; `main` starts it, tests drive it. */
+  sweeper: MembershipSweeper;
   /** Builds the context for a request with this Authorization header (tests use it with executeOperation). */
   contextFor(authorization?: string): Promise<Context>;
 }
@@ -126,6 +129,7 @@ export async function createApp(
   const schema = options.schema ?? (await buildMembershipSchema());
   const outbox = new OutboxDispatcher(db, options.transport ?? createMailTransport(config, logger), config, logger);
   const webhooks = new WebhookDispatcher(db, config, logger);
+  const sweeper = new MembershipSweeper(db, config, logger);
   const deps: ContextDependencies = {
     config,
     db,
@@ -194,6 +198,7 @@ export async function createApp(
     httpServer,
     outbox,
     webhooks,
+    sweeper,
     contextFor: (authorization) => createContext(deps, authorization),
   };
 }

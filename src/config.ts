@@ -48,6 +48,12 @@ export interface Config {
   webhookRetryBaseMs: number;
   /** Webhooks: how long a receiver has to answer. */
   webhookTimeoutMs: number;
+  /** How often expired memberships are removed (they grant nothing from their expiry on anyway). */
+  membershipSweepMs: number;
+  /** DNS servers for email-domain verification (`host` or `host:port`); the system's when empty. */
+  dnsServers: string[];
+  /** How long one DNS lookup of a verification may take. */
+  dnsTimeoutMs: number;
   /** SPEC §9. */
   limits: QueryLimits;
 }
@@ -146,6 +152,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookMaxAttempts: positiveInt(env, 'WEBHOOK_MAX_ATTEMPTS', 8),
     webhookRetryBaseMs: positiveInt(env, 'WEBHOOK_RETRY_BASE_MS', 30_000),
     webhookTimeoutMs: positiveInt(env, 'WEBHOOK_TIMEOUT_MS', 10_000),
+    membershipSweepMs: positiveInt(env, 'MEMBERSHIP_SWEEP_MS', 60_000),
+    dnsServers: (env.DNS_SERVERS ?? '')
+      .split(',')
+      .map((server) => server.trim())
+      .filter((server) => server !== ''),
+    dnsTimeoutMs: positiveInt(env, 'DNS_TIMEOUT_MS', 5_000),
     limits: {
       maxDepth: positiveInt(env, 'QUERY_MAX_DEPTH', DEFAULT_QUERY_LIMITS.maxDepth),
       maxAliases: positiveInt(env, 'QUERY_MAX_ALIASES', DEFAULT_QUERY_LIMITS.maxAliases),

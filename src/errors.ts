@@ -15,6 +15,8 @@ export const PUBLIC_ERROR_CODES = [
   'EMAIL_NOT_VERIFIED',
   'LAST_ADMIN',
   'RATE_LIMITED',
+  'SEAT_LIMIT_REACHED',
+  'VERIFICATION_FAILED',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   // Apollo Server's own answers to malformed requests: client mistakes, never our errors.
@@ -177,5 +179,23 @@ export class RateLimitedError extends DomainRuleError {
     super('RATE_LIMITED', 'Too many invitations for this organization in this hour. Try again later.', {
       retryAfter,
     });
+  }
+}
+
+/** A change that would give the organization more seats than its `seatLimit`. */
+export class SeatLimitReachedError extends DomainRuleError {
+  constructor(readonly seatLimit: number) {
+    super(
+      'SEAT_LIMIT_REACHED',
+      `This organization has used all of its ${seatLimit} seats: free one, or raise the limit.`,
+      { seatLimit },
+    );
+  }
+}
+
+/** An email domain's TXT record was not found (or not answered) in DNS. */
+export class VerificationFailedError extends DomainRuleError {
+  constructor(message: string) {
+    super('VERIFICATION_FAILED', message);
   }
 }

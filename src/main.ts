@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => app.httpServer.listen(config.port, config.host, resolve));
   app.outbox.start();
   app.webhooks.start();
+  app.sweeper.start();
   // The address shown is the one listened on (a wildcard is shown as localhost, which reaches it).
   const shownHost = ['0.0.0.0', '::'].includes(config.host) ? 'localhost' : config.host;
   logger.info(
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
     // ApolloServer.stop drains the HTTP server (the drain plugin) before returning.
     await app.apollo.stop();
     // The batch of emails in hand is finished before the pool closes.
-    await Promise.all([app.outbox.stop(), app.webhooks.stop()]);
+    await Promise.all([app.outbox.stop(), app.webhooks.stop(), app.sweeper.stop()]);
     await db.destroy();
     logger.info({}, 'stopped');
     process.exit(0);

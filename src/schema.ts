@@ -18,6 +18,7 @@ import {
   AccessSourceResolver,
   ExplainAccessResolver,
   MemberConnectionResolver,
+  MemberExpiryResolver,
   MemberMutationResolver,
   MemberResolver,
 } from '../resolvers/member.resolver';
@@ -45,6 +46,7 @@ async function buildUnguarded(): Promise<GraphQLSchema> {
       MemberResolver,
       MemberConnectionResolver,
       MemberMutationResolver,
+      MemberExpiryResolver,
       AccessSourceResolver,
       ExplainAccessResolver,
       InvitationResolver,

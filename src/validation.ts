@@ -76,3 +76,18 @@ export function validEmail(value: string, field = 'email'): string {
   }
   return email;
 }
+
+/** How far ahead an expiry may be set: ten years (a later date is a typo, or meant "never"). */
+const MAX_AHEAD_MS = 10 * 366 * 24 * 3600_000;
+
+/** A moment that lies ahead (an expiry), within ten years; BAD_USER_INPUT on `field` otherwise. */
+export function validFutureMoment(value: Date, field: string): Date {
+  const at = value.getTime();
+  if (!Number.isFinite(at) || at <= Date.now()) {
+    throw new BadUserInputError(`${field} must lie in the future.`, field);
+  }
+  if (at > Date.now() + MAX_AHEAD_MS) {
+    throw new BadUserInputError(`${field} must lie within ten years.`, field);
+  }
+  return value;
+}

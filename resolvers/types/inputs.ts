@@ -65,6 +65,12 @@ export class InviteMemberInput {
 
   @Field(() => Role, { defaultValue: Role.MEMBER })
   role!: Role;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: 'The membership made by accepting ends then; must lie in the future.',
+  })
+  accessExpiresAt?: Date | null;
 }
 
 @InputType()
@@ -86,6 +92,9 @@ export class InviteMembersInput {
 
   @Field(() => Boolean, { nullable: true, defaultValue: false, description: 'Judge every row and write nothing.' })
   dryRun?: boolean | null;
+
+  @Field(() => Date, { nullable: true, description: 'The memberships made by accepting end then.' })
+  accessExpiresAt?: Date | null;
 }
 
 @InputType({

@@ -10,6 +10,7 @@ import { User } from '../../entities/user.entity';
 import { WebhookEndpoint } from '../../entities/webhook.entity';
 import { Workspace } from '../../entities/workspace.entity';
 import { placeholders } from '../db/sql';
+import { seatsUsed } from '../db/seats';
 import { Role } from '../domain/enums';
 import { countMembers, loadMemberPages, type MemberFilter, type MemberPage, type MemberPageKey } from './member-page';
 
@@ -29,6 +30,8 @@ export interface Loaders {
   membership: DataLoader<string, Membership | null>;
   /** A person's memberships in one organization (every scope of its tree): their standing there. */
   membershipsInOrganization: DataLoader<{ userId: string; organizationId: string }, Membership[], string>;
+  /** Seats an organization uses: members plus invited addresses not in it yet. */
+  seatsUsed: DataLoader<string, number>;
   /** The people holding a lasting (not time-limited) ADMIN role at an organization itself. */
   lastingAdmins: DataLoader<string, string[]>;
   memberPage: DataLoader<MemberPageKey, MemberPage, string>;
@@ -176,9 +179,10 @@ export function createLoaders(db: DataSource): Loaders {
       },
       { cacheKeyFn: (k) => `${k.organizationId}:${k.userId}` },
     ),
+    seatsUsed: new DataLoader((organizationIds) => seatsUsed(db, organizationIds)),
     lastingAdmins: new DataLoader(async (organizationIds) => {
       const rows: { scope_id: string; user_id: string }[] = await db.query(
-        `SELECT scope_id, user_id FROM memberships WHERE scope_id IN (${placeholders(organizationIds.length)}) AND role = ?`,
+        `SELECT scope_id, user_id FROM memberships WHERE scope_id IN (${placeholders(organizationIds.length)}) AND role = ? AND expires_at IS NULL`,
         [...organizationIds, Role.ADMIN],
       );
       return organizationIds.map((id) => rows.filter((r) => r.scope_id === id).map((r) => r.user_id));

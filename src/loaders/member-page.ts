@@ -186,7 +186,7 @@ function filterSql(
 
 const COLUMNS =
   'm.id, m.user_id, m.scope, m.scope_id, m.role, m.organization_id, m.workspace_id, m.domain_id, m.created_at, m.updated_at, ' +
-  'm.unnamed, m.name_key, m.email_key';
+  'm.unnamed, m.name_key, m.email_key, m.expires_at';
 const USER_COLUMNS =
   'u.email AS user_email, u.email_verified AS user_email_verified, u.display_name AS user_display_name, ' +
   'u.created_at AS user_created_at, u.updated_at AS user_updated_at';
@@ -207,6 +207,7 @@ export function membershipFromRow(row: Record<string, unknown>): Membership {
     unnamed: Boolean(row.unnamed),
     nameKey: (row.name_key as string | null) ?? '',
     emailKey: (row.email_key as string | null) ?? '',
+    expiresAt: row.expires_at ? fromSqlDateTime(row.expires_at as Date | string) : null,
   });
 }
 

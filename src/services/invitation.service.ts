@@ -24,7 +24,8 @@ import { auditActorOf, recordAudit } from './audit.service';
 import type { Page } from './membership.service';
 import { newestFirstPage } from './newest-first';
 import { cancelQueuedEmails, settle } from './invitation-settlement';
-import { validEmail } from '../validation';
+import { validEmail, validFutureMoment } from '../validation';
+import { assertSeatFor } from './seats';
 import { scopeOfRow } from '../domain/scope';
 import { assertScopeExists, grantMembership } from './membership.service';
 import { requireViewer } from '../context';
@@ -142,7 +143,14 @@ async function assertInvitable(
 }
 
 /** A new PENDING invitation row (not yet written) and the token of its link. */
-function draftInvitation(ctx: Context, scope: ScopeRef, email: string, role: Role, now: Date) {
+function draftInvitation(
+  ctx: Context,
+  scope: ScopeRef,
+  email: string,
+  role: Role,
+  now: Date,
+  accessExpiresAt: Date | null = null,
+) {
   const { token, hash } = newInvitationToken();
   const invitation = Object.assign(new Invitation(), {
     id: randomUUID(),
@@ -154,6 +162,7 @@ function draftInvitation(ctx: Context, scope: ScopeRef, email: string, role: Rol
     pendingKey: pendingKeyOf(scope, email),
     invitedById: requireViewer(ctx).id,
     expiresAt: new Date(now.getTime() + ctx.config.invitationTtlHours * HOUR),
+    accessExpiresAt,
     answeredAt: null,
     createdAt: now,
     updatedAt: now,
@@ -175,6 +184,7 @@ async function createInvitation(
 ): Promise<void> {
   const { invitation, token } = draft;
   await assertInvitable(em, scope, invitation.email, now);
+  await assertSeatFor(em, scope.organizationId, invitation.email, false);
   await countAgainstRateLimit(ctx, em, scope.organizationId);
   await em.insert(Invitation, invitation);
   await recordAudit(em, auditActorOf(ctx), {
@@ -199,14 +209,20 @@ const scopeNotFound = () => new NotFoundError('Scope');
 /** SPEC §4: creates a PENDING invitation and queues its email in the same transaction. */
 export async function inviteMember(
   ctx: Context,
-  input: { scope: Parameters<typeof scopeInputTarget>[0]; email: string; role?: Role | null },
+  input: {
+    scope: Parameters<typeof scopeInputTarget>[0];
+    email: string;
+    role?: Role | null;
+    accessExpiresAt?: Date | null;
+  },
 ): Promise<Invitation> {
   const scope = await invitationScope(ctx, input.scope);
   const email = validEmail(input.email);
   const role = input.role ?? Role.MEMBER;
+  const accessExpiresAt = input.accessExpiresAt ? validFutureMoment(input.accessExpiresAt, 'accessExpiresAt') : null;
   assertMayGrantRole(scope.kind, role, await ctx.access.at(scope));
   const now = new Date();
-  const draft = draftInvitation(ctx, scope, email, role, now);
+  const draft = draftInvitation(ctx, scope, email, role, now, accessExpiresAt);
   const facts = await emailFacts(ctx, draft.invitation);
   await withOrganizationLock(
     ctx.db,
@@ -267,12 +283,14 @@ export async function inviteMembers(
     scope: Parameters<typeof scopeInputTarget>[0];
     invitations: readonly { email: string; role?: Role | null }[];
     dryRun?: boolean | null;
+    accessExpiresAt?: Date | null;
   },
 ): Promise<InviteMembersResult> {
   const rows = input.invitations;
   if (rows.length === 0 || rows.length > MAX_BULK_INVITATIONS) {
     throw new BadUserInputError(`invitations must hold 1 to ${MAX_BULK_INVITATIONS} rows.`, 'invitations');
   }
+  const accessExpiresAt = input.accessExpiresAt ? validFutureMoment(input.accessExpiresAt, 'accessExpiresAt') : null;
   const dryRun = input.dryRun === true;
   const scope = await invitationScope(ctx, input.scope);
   const access = await ctx.access.at(scope);
@@ -294,7 +312,7 @@ export async function inviteMembers(
       } catch (error) {
         return { email, draft: null, error: rowError(error, 'role') };
       }
-      return { email, draft: draftInvitation(ctx, scope, email, role, now), error: null };
+      return { email, draft: draftInvitation(ctx, scope, email, role, now, accessExpiresAt), error: null };
     } catch (error) {
       return { email: given, draft: null, error: rowError(error) };
     }
@@ -374,7 +392,11 @@ export async function resendInvitation(ctx: Context, id: string): Promise<Invita
       const status = fresh.effectiveStatus(now);
       if (!RESENDABLE.includes(status)) throw notPending();
       const pendingKey = pendingKeyOf(scope, fresh.email);
-      if (status === InvitationStatus.EXPIRED) await assertInvitable(em, scope, fresh.email, now, id);
+      if (status === InvitationStatus.EXPIRED) {
+        // Renewed, it holds a seat again (an expired invitation holds none).
+        await assertInvitable(em, scope, fresh.email, now, id);
+        await assertSeatFor(em, scope.organizationId, fresh.email, false);
+      }
       await countAgainstRateLimit(ctx, em, invitation.organizationId);
       const changes = {
         status: InvitationStatus.PENDING,
@@ -450,7 +472,10 @@ async function invitationToAnswer(
   // By id, only the caller's own invitations exist for them.
   if (!invitation || (hasId && !sameAddress)) throw new NotFoundError('Invitation');
   const status = invitation.effectiveStatus();
-  if (status === InvitationStatus.EXPIRED) throw expired();
+  // Access that would already be over when it starts is as good as an expired invitation.
+  if (status === InvitationStatus.EXPIRED || (invitation.accessExpiresAt && invitation.accessExpiresAt <= new Date())) {
+    throw expired();
+  }
   if (status !== InvitationStatus.PENDING) throw notPending();
   if (!sameAddress) throw new EmailMismatchError();
   if (!viewer.identity.emailVerified) throw new EmailNotVerifiedError();
@@ -481,6 +506,8 @@ export async function acceptInvitation(
       }
       // Already holding a role there (say the organization MEMBER a workspace invitation brought):
       // the invited role if it confers more, and the invitation ends ACCEPTED either way.
+      // Settled first, the invitation no longer holds a seat of its own: joining needs room.
+      await assertSeatFor(em, invitation.organizationId, invitation.email, true);
       const actor = auditActorOf(ctx);
       await recordAudit(em, actor, {
         action: AuditAction.INVITATION_ACCEPTED,
@@ -488,7 +515,15 @@ export async function acceptInvitation(
         email: invitation.email,
         toRole: invitation.role,
       });
-      return grantMembership(em, actor, viewer.id, scopeOfRow(invitation), invitation.role, 'upgrade');
+      return grantMembership(
+        em,
+        actor,
+        viewer.id,
+        scopeOfRow(invitation),
+        invitation.role,
+        'upgrade',
+        invitation.accessExpiresAt ?? null,
+      );
     },
     invitationNotFound,
   );

@@ -19,7 +19,7 @@ import { AlreadyMemberError, BadUserInputError, ForbiddenError, LastAdminError, 
 import { type AuditActor, auditActorOf, recordAudit } from './audit.service';
 import { revokePendingInvitations } from './invitation-settlement';
 import { requireViewer } from '../context';
-import { isUuid, validPageSize } from '../validation';
+import { isUuid, validFutureMoment, validPageSize } from '../validation';
 import { AuditAction } from '../domain/enums';
 import { scopeColumns, scopeOfRow } from '../domain/scope';
 import { memberOrderKeys } from '../db/sql';
@@ -136,12 +136,14 @@ export function newMembership(
   scope: ScopeRef,
   role: Role,
   now: Date,
+  expiresAt: Date | null = null,
 ): Membership {
   return Object.assign(new Membership(), {
     id: randomUUID(),
     userId: user.id,
     ...scopeColumns(scope),
     role,
+    expiresAt,
     ...memberOrderKeys(user.email, user.displayName),
     createdAt: now,
     updatedAt: now,
@@ -177,6 +179,7 @@ export async function assertScopeExists(em: EntityManager, scope: ScopeRef): Pro
  * When the person already holds a role at the scope: `ifHeld: 'refuse'` is ALREADY_MEMBER;
  * `ifHeld: 'upgrade'` (accepting an invitation) gives the new role when it confers more than the
  * one held and keeps the held one otherwise, so that an invitation never becomes unanswerable.
+ * `expiresAt` makes the membership (and an organization membership it brings along) time-limited.
  */
 export async function grantMembership(
   em: EntityManager,
@@ -185,6 +188,7 @@ export async function grantMembership(
   scope: ScopeRef,
   role: Role,
   ifHeld: 'refuse' | 'upgrade' = 'refuse',
+  expiresAt: Date | null = null,
 ): Promise<Membership> {
   assertRoleAccepted(scope.kind, role);
   await assertScopeExists(em, scope);
@@ -193,7 +197,8 @@ export async function grantMembership(
   if (held) {
     if (ifHeld === 'refuse') throw new AlreadyMemberError();
     if (!grantsMore(scope.kind, role, held.role)) return held;
-    await em.update(Membership, { id: held.id }, { role, updatedAt: now });
+    // The stronger role comes with the invitation's terms: time-limited if it was.
+    await em.update(Membership, { id: held.id }, { role, expiresAt, updatedAt: now });
     await recordAudit(em, actor, {
       action: AuditAction.MEMBER_ROLE_CHANGED,
       scope,
@@ -201,7 +206,7 @@ export async function grantMembership(
       fromRole: held.role,
       toRole: role,
     });
-    return Object.assign(held, { role, updatedAt: now });
+    return Object.assign(held, { role, expiresAt, updatedAt: now });
   }
   const repo = em.getRepository(Membership);
   const user = await userFacts(em, userId);
@@ -210,7 +215,9 @@ export async function grantMembership(
     !(await findLocked(em, Membership, { userId, scopeId: scope.organizationId }))
   ) {
     const organization: ScopeRef = { kind: ScopeKind.ORGANIZATION, organizationId: scope.organizationId };
-    await repo.insert(newMembership(user, organization, Role.MEMBER, now));
+    // Brought along by this grant, it ends with it: a contractor's workspace access does not
+    // leave them in the organization once it is over.
+    await repo.insert(newMembership(user, organization, Role.MEMBER, now, expiresAt));
     await recordAudit(em, actor, {
       action: AuditAction.MEMBER_ADDED,
       scope: organization,
@@ -218,7 +225,7 @@ export async function grantMembership(
       toRole: Role.MEMBER,
     });
   }
-  const membership = newMembership(user, scope, role, now);
+  const membership = newMembership(user, scope, role, now, expiresAt);
   await repo.insert(membership);
   await recordAudit(em, actor, { action: AuditAction.MEMBER_ADDED, scope, subjectId: userId, toRole: role });
   return membership;
@@ -227,15 +234,17 @@ export async function grantMembership(
 const memberNotFound = () => new NotFoundError('Member');
 
 /**
- * Inside `withOrganizationLock`, before a write that may take away an organization ADMIN: reads
- * the ADMINs with a locking read, which sees the latest committed rows. Throws LAST_ADMIN when
- * `leaving` is the only one.
+ * Inside `withOrganizationLock`, before a write that may take away an organization's last lasting
+ * ADMIN (demoting, removing, time-limiting): reads the ADMINs without an expiry with a locking read,
+ * which sees the latest committed rows. Throws LAST_ADMIN when `leaving` is the only one: an
+ * organization always keeps an ADMIN whose access does not end by itself.
  */
 async function assertAnotherAdmin(em: EntityManager, organizationId: string, leavingUserId: string): Promise<void> {
-  const admins = await lockForUpdate(em, 'SELECT user_id FROM memberships WHERE scope_id = ? AND role = ?', [
-    organizationId,
-    Role.ADMIN,
-  ]);
+  const admins = await lockForUpdate(
+    em,
+    'SELECT user_id FROM memberships WHERE scope_id = ? AND role = ? AND expires_at IS NULL',
+    [organizationId, Role.ADMIN],
+  );
   if (!admins.some((row) => row.user_id !== leavingUserId)) throw new LastAdminError();
 }
 
@@ -290,11 +299,11 @@ export async function changeMemberRole(ctx: Context, input: { memberId: string; 
  * PENDING invitations in it addressed to the person's email and those the person sent: someone
  * removed cannot come back through an older invitation, nor through one they sent themselves.
  */
-async function removeWithin(
+export async function removeWithin(
   em: EntityManager,
   actor: AuditActor,
   membership: Membership,
-  action: AuditAction.MEMBER_REMOVED | AuditAction.MEMBER_LEFT,
+  action: AuditAction.MEMBER_REMOVED | AuditAction.MEMBER_LEFT | AuditAction.MEMBER_EXPIRED,
 ): Promise<void> {
   const removed = (m: Membership) =>
     recordAudit(em, actor, { action, scope: scopeOfRow(m), subjectId: m.userId, fromRole: m.role });
@@ -402,4 +411,37 @@ async function handOver(em: EntityManager, actor: AuditActor, leaving: Membershi
     fromRole: successor.role,
     toRole: Role.ADMIN,
   });
+}
+
+/**
+ * Sets (or clears, with null) when a membership ends by itself. MANAGE_MEMBERS at its scope (the
+ * rule); the moment must lie ahead; the organization's last lasting ADMIN cannot be given one.
+ */
+export async function setMemberExpiry(ctx: Context, memberId: string, expiresAt: Date | null): Promise<Membership> {
+  if (expiresAt !== null) validFutureMoment(expiresAt, 'expiresAt');
+  const current = await ctx.loaders.membership.load(memberId);
+  if (!current) throw memberNotFound();
+  const updated = await withOrganizationLock(
+    ctx.db,
+    current.organizationId,
+    async (em) => {
+      const membership = await freshMembership(em, memberId);
+      if (expiresAt !== null && membership.scope === ScopeKind.ORGANIZATION && membership.role === Role.ADMIN) {
+        await assertAnotherAdmin(em, membership.organizationId, membership.userId);
+      }
+      const now = new Date();
+      await em.update(Membership, { id: membership.id }, { expiresAt, updatedAt: now });
+      await recordAudit(em, auditActorOf(ctx), {
+        action: AuditAction.MEMBER_EXPIRY_CHANGED,
+        scope: scopeOfRow(membership),
+        subjectId: membership.userId,
+        toRole: membership.role,
+      });
+      return Object.assign(membership, { expiresAt, updatedAt: now });
+    },
+    memberNotFound,
+  );
+  ctx.access.invalidate();
+  ctx.loaders.membership.clear(updated.id);
+  return updated;
 }

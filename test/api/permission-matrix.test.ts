@@ -7,6 +7,8 @@ import {
   InviteMemberDocument,
   InviteMembersDocument,
   ExplainAccessDocument,
+  UpdateSeatLimitDocument,
+  SetMemberExpiryDocument,
   LeaveOrganizationDocument,
   MyPendingInvitationsDocument,
   OrganizationBillingDocument,
@@ -137,6 +139,8 @@ const WRITES: Record<string, Outcome[]> = {
   'removeMember domain':    [U,    N,       'ok',    N,      N,        'ok',   F,       'ok',    'ok'],
   'leaveOrganization':      [U,    N,       'LAST_ADMIN','ok','ok',    'ok',   'ok',    'ok',    'ok'],
   'updateBillingProfile':   [U,    N,       'ok',    'ok',   F,        F,      F,       F,       F],
+  'updateSeatLimit':        [U,    N,       'ok',    'ok',   F,        F,      F,       F,       F],
+  'setMemberExpiry ws':     [U,    N,       'ok',    N,      N,        'ok',   F,       N,       N],
   'updateWorkspaceBilling': [U,    N,       'ok',    'ok',   N,        F,      F,       F,       F],
   'createWebhookEndpoint':  [U,    N,       'ok',    F,      F,        F,      F,       F,       F],
   // An endpoint exists only for those who manage webhooks: to everyone else it is not there.
@@ -436,6 +440,24 @@ const writeOps: Record<string, { run: Run; happened: (h: Harness, w: World, pers
     run: (h, w, p) => h.run(LeaveOrganizationDocument, { organizationId: w.organization.id }, w.as(p)),
     happened: async (h, w, p) =>
       p !== 'anonymous' && p !== 'outsider' && (await membershipOf(h, w.people[p], w.organization.id)) === null,
+  },
+  updateSeatLimit: {
+    run: (h, w, p) => h.run(UpdateSeatLimitDocument, { organizationId: w.organization.id, seatLimit: 500 }, w.as(p)),
+    happened: async (h, w) =>
+      (await h.database.db.query('SELECT seat_limit FROM organizations WHERE id = ?', [w.organization.id]))[0]
+        .seat_limit !== null,
+  },
+  'setMemberExpiry ws': {
+    run: async (h, w, p) =>
+      h.run(
+        SetMemberExpiryDocument,
+        {
+          memberId: (await membershipOf(h, w.people.wsMember, w.w1.id))!.id,
+          expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+        },
+        w.as(p),
+      ),
+    happened: async (h, w) => (await membershipOf(h, w.people.wsMember, w.w1.id))?.expiresAt != null,
   },
   updateBillingProfile: {
     run: (h, w, p) =>

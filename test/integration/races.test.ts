@@ -3,6 +3,9 @@ import { Role, ScopeKind } from '../../permissions/access';
 import {
   AcceptInvitationDocument,
   ChangeMemberRoleDocument,
+  InviteMemberDocument,
+  OrganizationSeatsDocument,
+  UpdateSeatLimitDocument,
   LeaveOrganizationDocument,
   RemoveMemberDocument,
 } from '../generated/graphql';
@@ -31,6 +34,40 @@ describe.each(TEST_DATABASES)('races on %s', (kind) => {
       expect(outcomes.filter((o) => o !== 'ok')).toEqual(Array(9).fill('INVITATION_NOT_PENDING'));
       const held = await h.database.db.getRepository(Membership).findBy({ userId: invitee.sub });
       expect(held.map((m) => `${m.scope}:${m.role}`).sort()).toEqual(['ORGANIZATION:MEMBER', 'WORKSPACE:ADMIN']);
+    }
+  });
+
+  it('concurrent invitations and accepts at a seat limit of N end with exactly N seats used, never more', async () => {
+    const LIMIT = 6;
+    for (let round = 0; round < 5; round++) {
+      const owner = await h.person('seat-owner');
+      const organization = await createOrganization(h, owner, `Seats ${round}`);
+      const invitees = [await h.person('seat-a'), await h.person('seat-b')];
+      const tag = organization.id.slice(0, 8);
+      const tokens: string[] = [];
+      for (const invitee of invitees) {
+        tokens.push((await invite(h, owner, { organizationId: organization.id }, invitee.email)).token);
+      }
+      expect(
+        errorCodes(await h.run(UpdateSeatLimitDocument, { organizationId: organization.id, seatLimit: LIMIT }, owner)),
+      ).toEqual([]);
+      // 1 member + 2 invited = 3 used: 3 seats left for 8 new invitations racing 2 accepts.
+      const results = await Promise.all([
+        ...invitees.map((invitee, i) => h.run(AcceptInvitationDocument, { input: { token: tokens[i] } }, invitee)),
+        ...Array.from({ length: 8 }, (_, i) =>
+          h.run(
+            InviteMemberDocument,
+            { input: { scope: { organizationId: organization.id }, email: `racer-${i}-${tag}@example.test` } },
+            owner,
+          ),
+        ),
+      ]);
+      const outcomes = results.map((r) => errorCodes(r)[0] ?? 'ok');
+      expect(outcomes.slice(0, 2)).toEqual(['ok', 'ok']);
+      expect(outcomes.slice(2).filter((o) => o === 'ok')).toHaveLength(3);
+      expect(outcomes.slice(2).filter((o) => o !== 'ok')).toEqual(Array(5).fill('SEAT_LIMIT_REACHED'));
+      const seats = await h.run(OrganizationSeatsDocument, { id: organization.id }, owner);
+      expect([round, seats.data?.organization?.seatsUsed]).toEqual([round, LIMIT]);
     }
   });
 

@@ -81,6 +81,7 @@ export async function createHarness(
     async close() {
       await app.outbox.stop();
       await app.webhooks.stop();
+      await app.sweeper.stop();
       await app.apollo.stop();
       await database.close();
     },

@@ -7,6 +7,7 @@ import { AuditEvents1764350000000 } from './1764350000000-audit-events';
 import { Webhooks1764360000000 } from './1764360000000-webhooks';
 import { OutboxLastAttempt1764370000000 } from './1764370000000-outbox-last-attempt';
 import { MemberOrder1764380000000 } from './1764380000000-member-order';
+import { SeatsAndExpiry1764390000000 } from './1764390000000-seats-and-expiry';
 
 /** Every migration, oldest first. Listed by hand so that the compiled server needs no glob. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   Webhooks1764360000000,
   OutboxLastAttempt1764370000000,
   MemberOrder1764380000000,
+  SeatsAndExpiry1764390000000,
 ];

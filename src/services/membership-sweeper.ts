@@ -1,0 +1,91 @@
+import type { DataSource } from 'typeorm';
+import { Membership } from '../../entities/membership.entity';
+import type { Config } from '../config';
+import { toSqlDateTime } from '../db/sql';
+import { findLocked, withOrganizationLock } from '../db/transaction';
+import { AuditAction } from '../domain/enums';
+import type { Logger } from '../logger';
+import { SYSTEM_ACTOR } from './audit.service';
+import { removeWithin } from './membership.service';
+
+const BATCH = 100;
+
+/**
+ * Removes memberships past their expiry (SPEC §13), as `removeMember` would at their scope — an
+ * organization membership with the person's workspace and domain memberships and pending
+ * invitations — with a MEMBER_EXPIRED event and no actor. Access already ends at the expiry
+ * itself (the permission functions ignore an expired membership); this only tidies up.
+ *
+ * Safe with several instances on one database: each removal re-reads the membership inside its
+ * organization's lock, so a second sweeper that reaches it finds it gone and moves on.
+ */
+export class MembershipSweeper {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly config: Config,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      this.runOnce().catch((error: unknown) => this.logger.error({ err: error }, 'membership sweep failed'));
+    }, this.config.membershipSweepMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One pass over what is due; resolves to how many memberships it removed. */
+  runOnce(): Promise<number> {
+    this.running ??= this.sweep().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async sweep(): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const due: { id: string; organization_id: string }[] = await this.db.query(
+        `SELECT id, organization_id FROM memberships WHERE expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at LIMIT ${BATCH}`,
+        [toSqlDateTime(new Date())],
+      );
+      let progressed = 0;
+      for (const row of due) {
+        try {
+          if (await this.expire(row.id, row.organization_id)) removed++;
+          progressed++;
+        } catch (error) {
+          this.logger.warn({ err: error, membershipId: row.id }, 'expired membership not removed');
+        }
+      }
+      if (due.length < BATCH || progressed === 0) return removed;
+    }
+  }
+
+  private expire(id: string, organizationId: string): Promise<boolean> {
+    return withOrganizationLock(
+      this.db,
+      organizationId,
+      async (em) => {
+        const membership = await findLocked(em, Membership, { id });
+        // Gone (another sweeper, a removal) or given more time since it was read.
+        if (!membership?.expiresAt || membership.expiresAt.getTime() > Date.now()) return false;
+        await removeWithin(em, SYSTEM_ACTOR, membership, AuditAction.MEMBER_EXPIRED);
+        return true;
+      },
+      () => new Error('organization gone'),
+    ).catch((error: unknown) => {
+      if (error instanceof Error && error.message === 'organization gone') return false;
+      throw error;
+    });
+  }
+}

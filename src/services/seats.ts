@@ -1,0 +1,95 @@
+import type { EntityManager } from 'typeorm';
+import { Organization } from '../../entities/organization.entity';
+import type { Context } from '../context';
+import { seatsUsed } from '../db/seats';
+import { toCount, toSqlDateTime } from '../db/sql';
+import { withOrganizationLock } from '../db/transaction';
+import { AuditAction } from '../domain/enums';
+import { organizationScope } from '../domain/scope';
+import { BadUserInputError, NotFoundError, SeatLimitReachedError } from '../errors';
+import { auditActorOf, recordAudit } from './audit.service';
+
+/**
+ * Seats (SPEC §13): an organization's members plus the people it has invited (PENDING, unexpired
+ * invitations to addresses that are not members yet, each address once). `seatLimit` caps them;
+ * null means no cap. Lowering the cap removes nobody, it only stops new seats.
+ */
+
+/**
+ * Inside `withOrganizationLock` (whose version write comes before every read here, so they see
+ * the latest committed rows, and concurrent seat changes of one organization take turns), before
+ * `email` gets a seat: by an invitation (`becomesMember` false) or by joining — accepting an
+ * invitation or joinOrganization (`becomesMember` true). SEAT_LIMIT_REACHED when that would pass
+ * the limit. A member already holds their seat; an address already invited holds one too, but
+ * joining also needs room among the members themselves, so that invitations made before the limit
+ * was lowered cannot all turn into members.
+ */
+export async function assertSeatFor(
+  em: EntityManager,
+  organizationId: string,
+  email: string,
+  becomesMember: boolean,
+): Promise<void> {
+  const [organization] = await em.query('SELECT seat_limit FROM organizations WHERE id = ?', [organizationId]);
+  const limit =
+    organization?.seat_limit === null || organization?.seat_limit === undefined
+      ? null
+      : Number(organization.seat_limit);
+  if (limit === null) return;
+  if (email !== '') {
+    const member = await em.query(
+      'SELECT 1 AS found FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.scope_id = ? AND u.email = ?',
+      [organizationId, email],
+    );
+    if (member.length > 0) return;
+  }
+  const now = new Date();
+  const [[members], [used], mine] = await Promise.all([
+    em.query('SELECT COUNT(*) AS n FROM memberships WHERE scope_id = ?', [organizationId]),
+    seatsUsed(em, [organizationId], now).then((used) => [used[0]]),
+    email === ''
+      ? Promise.resolve([])
+      : em.query(
+          "SELECT 1 AS found FROM invitations WHERE organization_id = ? AND email = ? AND status = 'PENDING' AND expires_at > ?",
+          [organizationId, email, toSqlDateTime(now)],
+        ),
+  ]);
+  const memberCount = toCount(members.n);
+  if (becomesMember && memberCount + 1 > limit) throw new SeatLimitReachedError(limit);
+  if (mine.length === 0 && used + 1 > limit) throw new SeatLimitReachedError(limit);
+}
+
+/** Most seats an organization may be limited to (a larger figure is a typo). */
+const MAX_SEAT_LIMIT = 10_000_000;
+
+/**
+ * `updateSeatLimit` (UPDATE_BILLING, checked by the rule): sets or removes (null) the cap. It may
+ * be set below what is used: nobody is removed, only new seats stop.
+ */
+export async function updateSeatLimit(
+  ctx: Context,
+  organizationId: string,
+  seatLimit: number | null,
+): Promise<Organization> {
+  if (seatLimit !== null && (!Number.isInteger(seatLimit) || seatLimit < 1 || seatLimit > MAX_SEAT_LIMIT)) {
+    throw new BadUserInputError(`seatLimit must be null or a whole number from 1 to ${MAX_SEAT_LIMIT}.`, 'seatLimit');
+  }
+  const notFound = () => new NotFoundError('Organization');
+  const organization = await withOrganizationLock(
+    ctx.db,
+    organizationId,
+    async (em) => {
+      await em.update(Organization, { id: organizationId }, { seatLimit, updatedAt: new Date() });
+      await recordAudit(em, auditActorOf(ctx), {
+        action: AuditAction.SEAT_LIMIT_CHANGED,
+        scope: organizationScope({ id: organizationId }),
+      });
+      return em.findOneBy(Organization, { id: organizationId });
+    },
+    notFound,
+  );
+  if (!organization) throw notFound();
+  ctx.loaders.organization.clear(organizationId).prime(organizationId, organization);
+  ctx.loaders.seatsUsed.clear(organizationId);
+  return organization;
+}
