@@ -33,6 +33,8 @@ export const OPEN_TYPES = [
   'MemberCapabilities',
   'InvitationCapabilities',
   'EmailDelivery',
+  // Reached only through `emailDomains` and the email-domain mutations, all UPDATE on the organization.
+  'EmailDomain',
   // The answer of `inviteMembers` (INVITE_MEMBERS at its scope).
   'InviteMembersPayload',
   'InviteRowResult',
@@ -111,6 +113,13 @@ export const permissions = shield(
       leaveOrganization: on('Organization', 'organizationId', P.READ),
       setMemberExpiry: on('Member', 'memberId', P.MANAGE_MEMBERS, P.READ_MEMBERS),
       updateSeatLimit: on('Organization', 'organizationId', P.UPDATE_BILLING),
+      addEmailDomain: on('Organization', 'input.organizationId', P.UPDATE),
+      // A claimed domain exists only for those who may change its organization.
+      verifyEmailDomain: on('EmailDomain', 'id', P.UPDATE, P.UPDATE),
+      updateEmailDomain: on('EmailDomain', 'id', P.UPDATE, P.UPDATE),
+      removeEmailDomain: on('EmailDomain', 'id', P.UPDATE, P.UPDATE),
+      // The service decides: a verified address at a verified AUTO_JOIN domain, or NOT_FOUND.
+      joinOrganization: isAuthenticated,
 
       updateBillingProfile: on('Organization', 'organizationId', P.UPDATE_BILLING),
       updateWorkspaceBilling: on('Workspace', 'workspaceId', P.UPDATE_BILLING),
@@ -121,6 +130,7 @@ export const permissions = shield(
       displayName: isKnownOrInvitedViewer,
       organizations: isSelf,
       pendingInvitations: isSelf,
+      joinableOrganizations: isSelf,
     },
     Organization: {
       '*': canOnParent(P.READ),
@@ -131,6 +141,7 @@ export const permissions = shield(
       invitations: canOnParent(P.INVITE_MEMBERS),
       billingProfile: canOnParent(P.READ_BILLING),
       webhookEndpoints: canOnParent(P.MANAGE_WEBHOOKS),
+      emailDomains: canOnParent(P.UPDATE),
     },
     Workspace: {
       '*': canOnParent(P.READ),

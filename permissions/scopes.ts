@@ -12,7 +12,7 @@ import { ScopeKind, type ScopeRef } from './access';
  * scope (an invitation, a membership). Rules decide on the scope it belongs to.
  */
 export type Target =
-  'Organization' | 'Workspace' | 'Domain' | 'ScopeInput' | 'Invitation' | 'Member' | 'WebhookEndpoint';
+  'Organization' | 'Workspace' | 'Domain' | 'ScopeInput' | 'Invitation' | 'Member' | 'WebhookEndpoint' | 'EmailDomain';
 
 /** The scope an argument value points at, or null where there is no such thing. */
 export async function loadScope(ctx: Context, target: Target, value: unknown): Promise<ScopeRef | null> {
@@ -31,6 +31,10 @@ export async function loadScope(ctx: Context, target: Target, value: unknown): P
     case 'Invitation': {
       const invitation = isUuid(value) ? await ctx.loaders.invitation.load(value) : null;
       return invitation && scopeOfRow(invitation);
+    }
+    case 'EmailDomain': {
+      const claim = isUuid(value) ? await ctx.loaders.emailDomain.load(value) : null;
+      return claim && organizationScope({ id: claim.organizationId });
     }
     case 'WebhookEndpoint': {
       const endpoint = isUuid(value) ? await ctx.loaders.webhookEndpoint.load(value) : null;
@@ -60,4 +64,5 @@ export const TARGET_LABEL: Record<Target, string> = {
   Invitation: 'Invitation',
   Member: 'Member',
   WebhookEndpoint: 'Webhook endpoint',
+  EmailDomain: 'Email domain',
 };

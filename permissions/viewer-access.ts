@@ -1,7 +1,7 @@
 import type { Membership } from '../entities/membership.entity';
 import { rowIsIn, type ScopeRef, scopeId } from '../src/domain/scope';
 import type { Loaders } from '../src/loaders';
-import { accessAt, type Access, isInForce, type Permission } from './access';
+import { accessAt, type Access, isInForce, type Permission, ScopeKind } from './access';
 
 const NO_ACCESS: Access = Object.freeze({ role: null, grants: [], permissions: new Set() }) as Access;
 
@@ -61,6 +61,21 @@ export class ViewerAccess {
   /** Whether the viewer holds a PENDING invitation into the scope (or below it, for an organization). */
   async isInvitedTo(scope: ScopeRef): Promise<boolean> {
     return (await this.pendingInvitations()).some((invitation) => rowIsIn(invitation, scope));
+  }
+
+  /**
+   * Organizations the viewer may join by their verified address (a verified AUTO_JOIN domain of
+   * theirs matches it exactly: `mail.acme.com` is not `acme.com`) and is not a member of yet.
+   */
+  async joinableOrganizationIds(): Promise<string[]> {
+    const email = this.viewer?.verifiedEmail;
+    if (!email || !email.includes('@')) return [];
+    const [open, mine] = await Promise.all([
+      this.loaders.autoJoinOrganizations.load(email.slice(email.lastIndexOf('@') + 1)),
+      this.memberships(),
+    ]);
+    const member = new Set(mine.filter((m) => m.scope === ScopeKind.ORGANIZATION).map((m) => m.organizationId));
+    return open.filter((id) => !member.has(id));
   }
 
   /** Whether the viewer holds a PENDING invitation sent by this user. */

@@ -5,6 +5,8 @@ import { User } from '../entities/user.entity';
 import type { Context } from '../src/context';
 import { organizationsOfViewer } from '../src/services/membership.service';
 import { OrganizationConnection } from './types/connections';
+import { Organization } from '../entities/organization.entity';
+import * as emailDomains from '../src/services/email-domain.service';
 
 @Resolver(() => User)
 export class UserResolver {
@@ -36,5 +38,14 @@ export class UserResolver {
   })
   pendingInvitations(@Ctx() ctx: Context) {
     return pendingInvitationsOfViewer(ctx);
+  }
+
+  @FieldResolver(() => [Organization], {
+    nullable: true,
+    description:
+      "Organizations this user may join by joinOrganization (a verified AUTO_JOIN email domain matches the user's verified email) and is not in yet. The user's own only; only id and name of each are readable.",
+  })
+  joinableOrganizations(@Ctx() ctx: Context) {
+    return emailDomains.joinableOrganizations(ctx);
   }
 }

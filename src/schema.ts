@@ -14,6 +14,7 @@ import { DomainResolver } from '../resolvers/domain.resolver';
 import { AuditEventResolver } from '../resolvers/audit-event.resolver';
 import { BillingResolver } from '../resolvers/billing.resolver';
 import { InvitationResolver } from '../resolvers/invitation.resolver';
+import { EmailDomainResolver, OrganizationEmailDomainsResolver } from '../resolvers/email-domain.resolver';
 import {
   AccessSourceResolver,
   ExplainAccessResolver,
@@ -53,6 +54,8 @@ async function buildUnguarded(): Promise<GraphQLSchema> {
       BillingResolver,
       AuditEventResolver,
       WebhookResolver,
+      OrganizationEmailDomainsResolver,
+      EmailDomainResolver,
     ],
     orphanedTypes: [User, Organization, Workspace, Domain],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],

@@ -2,3 +2,4 @@
 export { InvitationStatus, Permission, Role, ScopeKind } from '../../src/domain/enums';
 export { AuditAction } from '../../src/domain/enums';
 export { DeliveryStatus } from '../../src/domain/enums';
+export { EnrollmentMode } from '../../src/domain/enums';

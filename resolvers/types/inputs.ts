@@ -1,5 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
-import { Role } from './enums';
+import { EnrollmentMode, Role } from './enums';
 
 @InputType()
 export class CreateOrganizationInput {
@@ -155,4 +155,22 @@ export class WorkspaceBillingInput {
 
   @Field(() => String, { nullable: true })
   costCenter?: string | null;
+}
+
+@InputType()
+export class AddEmailDomainInput {
+  @Field(() => ID)
+  organizationId!: string;
+
+  @Field(() => String)
+  domain!: string;
+
+  @Field(() => EnrollmentMode, { nullable: true, defaultValue: EnrollmentMode.NONE })
+  enrollment?: EnrollmentMode | null;
+}
+
+@InputType()
+export class UpdateEmailDomainInput {
+  @Field(() => EnrollmentMode, { nullable: true })
+  enrollment?: EnrollmentMode | null;
 }

@@ -1,6 +1,7 @@
 import { AuditEvent } from '../../entities/audit-event.entity';
 import { BillingProfile, WorkspaceBilling } from '../../entities/billing.entity';
 import { Domain } from '../../entities/domain.entity';
+import { EmailDomain } from '../../entities/email-domain.entity';
 import { Invitation } from '../../entities/invitation.entity';
 import { InvitationCounter } from '../../entities/invitation-counter.entity';
 import { OutboxEmail } from '../../entities/outbox-email.entity';
@@ -24,4 +25,5 @@ export const entities = [
   AuditEvent,
   WebhookEndpoint,
   WebhookDelivery,
+  EmailDomain,
 ];

@@ -114,3 +114,17 @@ export enum DeliveryStatus {
 }
 
 registerEnumType(DeliveryStatus, { name: 'DeliveryStatus' });
+
+/** Who may join an organization by a verified email domain of it. */
+export enum EnrollmentMode {
+  NONE = 'NONE',
+  AUTO_JOIN = 'AUTO_JOIN',
+}
+
+registerEnumType(EnrollmentMode, {
+  name: 'EnrollmentMode',
+  valuesConfig: {
+    NONE: { description: 'Verified, and nobody joins by it.' },
+    AUTO_JOIN: { description: 'People signed in with a verified address at this domain may join as MEMBER.' },
+  },
+});

@@ -11,7 +11,8 @@ import { WebhookEndpoint } from '../../entities/webhook.entity';
 import { Workspace } from '../../entities/workspace.entity';
 import { placeholders } from '../db/sql';
 import { seatsUsed } from '../db/seats';
-import { Role } from '../domain/enums';
+import { EnrollmentMode, Role } from '../domain/enums';
+import { EmailDomain } from '../../entities/email-domain.entity';
 import { countMembers, loadMemberPages, type MemberFilter, type MemberPage, type MemberPageKey } from './member-page';
 
 /**
@@ -30,6 +31,9 @@ export interface Loaders {
   membership: DataLoader<string, Membership | null>;
   /** A person's memberships in one organization (every scope of its tree): their standing there. */
   membershipsInOrganization: DataLoader<{ userId: string; organizationId: string }, Membership[], string>;
+  emailDomain: DataLoader<string, EmailDomain | null>;
+  /** The organizations whose verified AUTO_JOIN domains include this one. */
+  autoJoinOrganizations: DataLoader<string, string[]>;
   /** Seats an organization uses: members plus invited addresses not in it yet. */
   seatsUsed: DataLoader<string, number>;
   /** The people holding a lasting (not time-limited) ADMIN role at an organization itself. */
@@ -179,6 +183,14 @@ export function createLoaders(db: DataSource): Loaders {
       },
       { cacheKeyFn: (k) => `${k.organizationId}:${k.userId}` },
     ),
+    emailDomain: byKey(db, EmailDomain, 'id'),
+    autoJoinOrganizations: new DataLoader(async (domains) => {
+      const rows = await db.getRepository(EmailDomain).findBy({
+        verifiedDomain: In([...domains]),
+        enrollment: EnrollmentMode.AUTO_JOIN,
+      });
+      return domains.map((domain) => rows.filter((r) => r.verifiedDomain === domain).map((r) => r.organizationId));
+    }),
     seatsUsed: new DataLoader((organizationIds) => seatsUsed(db, organizationIds)),
     lastingAdmins: new DataLoader(async (organizationIds) => {
       const rows: { scope_id: string; user_id: string }[] = await db.query(

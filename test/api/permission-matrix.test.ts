@@ -9,6 +9,9 @@ import {
   ExplainAccessDocument,
   UpdateSeatLimitDocument,
   SetMemberExpiryDocument,
+  AddEmailDomainDocument,
+  JoinOrganizationDocument,
+  OrganizationEmailDomainsDocument,
   LeaveOrganizationDocument,
   MyPendingInvitationsDocument,
   OrganizationBillingDocument,
@@ -67,11 +70,13 @@ import { createHarness, type Harness, type OperationResult, type Person } from '
  * Columns: anonymous, outsider, org ADMIN, org ACCOUNTING, org MEMBER, workspace ADMIN,
  * workspace MEMBER, domain ADMIN, domain MEMBER (workspace roles held in W1, domain roles in D1).
  */
-type Outcome = 'ok' | 'null' | 'UNAUTHENTICATED' | 'NOT_FOUND' | 'FORBIDDEN' | 'EMAIL_MISMATCH' | 'LAST_ADMIN';
+type Outcome =
+  'ok' | 'null' | 'UNAUTHENTICATED' | 'NOT_FOUND' | 'FORBIDDEN' | 'EMAIL_MISMATCH' | 'LAST_ADMIN' | 'ALREADY_MEMBER';
 const U = 'UNAUTHENTICATED';
 const N = 'NOT_FOUND';
 const F = 'FORBIDDEN';
 const M = 'EMAIL_MISMATCH';
+const A = 'ALREADY_MEMBER';
 
 // prettier-ignore
 const READS: Record<string, Outcome[]> = {
@@ -104,6 +109,7 @@ const READS: Record<string, Outcome[]> = {
   'Domain.auditLog':        [U,    N,       'ok',    N,      N,        'ok',   F,       'ok',    F],
   'Organization.webhookEndpoints':[U,N,     'ok',    F,      F,        F,      F,       F,       F],
   // READ_MEMBERS at the workspace: ACCOUNTING and a bare domain member may READ it, not its members.
+  'Organization.emailDomains':[U,   N,       'ok',    F,      F,        F,      F,       F,       F],
   'explainAccess W1':       [U,    N,       'ok',    F,      N,        'ok',   'ok',    F,       F],
   'explainAccess D1':       [U,    N,       'ok',    N,      N,        'ok',   'ok',    'ok',    'ok'],
 };
@@ -139,6 +145,9 @@ const WRITES: Record<string, Outcome[]> = {
   'removeMember domain':    [U,    N,       'ok',    N,      N,        'ok',   F,       'ok',    'ok'],
   'leaveOrganization':      [U,    N,       'LAST_ADMIN','ok','ok',    'ok',   'ok',    'ok',    'ok'],
   'updateBillingProfile':   [U,    N,       'ok',    'ok',   F,        F,      F,       F,       F],
+  'addEmailDomain':         [U,    N,       'ok',    F,      F,        F,      F,       F,       F],
+  // Joining by an email domain: members already are; nobody else here has a verified domain to join by.
+  'joinOrganization':       [U,    N,       A,       A,      A,        A,      A,       A,       A],
   'updateSeatLimit':        [U,    N,       'ok',    'ok',   F,        F,      F,       F,       F],
   'setMemberExpiry ws':     [U,    N,       'ok',    N,      N,        'ok',   F,       N,       N],
   'updateWorkspaceBilling': [U,    N,       'ok',    'ok',   N,        F,      F,       F,       F],
@@ -239,6 +248,9 @@ const readOps: Record<string, { run: Run; pick?: (data: any) => unknown }> = {
   'Domain.auditLog': { run: (h, w, p) => h.run(DomainAuditLogDocument, { id: w.d1.id }, w.as(p)) },
   'Organization.webhookEndpoints': {
     run: (h, w, p) => h.run(OrganizationWebhookEndpointsDocument, { id: w.organization.id }, w.as(p)),
+  },
+  'Organization.emailDomains': {
+    run: (h, w, p) => h.run(OrganizationEmailDomainsDocument, { id: w.organization.id }, w.as(p)),
   },
 };
 
@@ -472,6 +484,27 @@ const writeOps: Record<string, { run: Run; happened: (h: Harness, w: World, pers
     happened: async (h, w) =>
       (await h.run(WorkspaceBillingQueryDocument, { id: w.w1.id }, w.people.orgAdmin)).data?.workspace?.billing
         ?.costCenter === 'CC-9',
+  },
+  addEmailDomain: {
+    run: (h, w, p) =>
+      h.run(
+        AddEmailDomainDocument,
+        { input: { organizationId: w.organization.id, domain: `d${w.organization.id.slice(0, 8)}.example` } },
+        w.as(p),
+      ),
+    happened: async (h, w) =>
+      Number(
+        (
+          await h.database.db.query('SELECT COUNT(*) AS n FROM email_domains WHERE organization_id = ?', [
+            w.organization.id,
+          ])
+        )[0].n,
+      ) === 1,
+  },
+  joinOrganization: {
+    run: (h, w, p) => h.run(JoinOrganizationDocument, { organizationId: w.organization.id }, w.as(p)),
+    // Only the outsider could gain a membership by it.
+    happened: async (h, w) => (await membershipOf(h, w.people.outsider, w.organization.id)) !== null,
   },
   createWebhookEndpoint: {
     run: (h, w, p) =>

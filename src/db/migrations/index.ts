@@ -8,6 +8,7 @@ import { Webhooks1764360000000 } from './1764360000000-webhooks';
 import { OutboxLastAttempt1764370000000 } from './1764370000000-outbox-last-attempt';
 import { MemberOrder1764380000000 } from './1764380000000-member-order';
 import { SeatsAndExpiry1764390000000 } from './1764390000000-seats-and-expiry';
+import { EmailDomains1764400000000 } from './1764400000000-email-domains';
 
 /** Every migration, oldest first. Listed by hand so that the compiled server needs no glob. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   OutboxLastAttempt1764370000000,
   MemberOrder1764380000000,
   SeatsAndExpiry1764390000000,
+  EmailDomains1764400000000,
 ];
