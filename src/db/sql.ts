@@ -60,3 +60,9 @@ export function containsPattern(text: string): string {
 export function toCount(value: unknown): number {
   return typeof value === 'number' ? value : Number(value ?? 0);
 }
+
+/** Whether a write failed on a unique index (MySQL/MariaDB 1062, SQLite's constraint). */
+export function isUniqueViolation(error: unknown): boolean {
+  const driverError = (error as { driverError?: { code?: string; errno?: number } }).driverError;
+  return driverError?.errno === 1062 || driverError?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}

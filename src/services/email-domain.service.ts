@@ -5,6 +5,7 @@ import type { Membership } from '../../entities/membership.entity';
 import type { Organization } from '../../entities/organization.entity';
 import type { Context } from '../context';
 import { requireViewer } from '../context';
+import { isUniqueViolation } from '../db/sql';
 import { findLocked, withOrganizationLock } from '../db/transaction';
 import { AuditAction, EnrollmentMode, Role } from '../domain/enums';
 import { isPublicEmailProvider } from '../domain/public-email-providers';
@@ -23,11 +24,6 @@ import { assertSeatFor } from './seats';
  */
 
 const notFound = () => new NotFoundError('Email domain');
-
-function isUniqueViolation(error: unknown): boolean {
-  const driverError = (error as { driverError?: { code?: string; errno?: number } }).driverError;
-  return driverError?.errno === 1062 || driverError?.code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
 
 /** `Organization.emailDomains` (UPDATE on the organization, checked by the rule). */
 export function emailDomainsOf(ctx: Context, organizationId: string): Promise<EmailDomain[]> {

@@ -11,6 +11,7 @@ import { OutboxEmail } from '../../entities/outbox-email.entity';
 import { Workspace } from '../../entities/workspace.entity';
 import { Permission, Role } from '../../permissions/access';
 import type { Context } from '../context';
+import { isUniqueViolation } from '../db/sql';
 import { inTransaction, withOrganizationLock } from '../db/transaction';
 import { requireViewer } from '../context';
 import { BadUserInputError, NotFoundError } from '../errors';
@@ -47,11 +48,6 @@ export async function visibleDomains(ctx: Context, workspace: Workspace): Promis
   const domains = await ctx.loaders.domainsByWorkspace.load(workspace.id);
   const readable = await Promise.all(domains.map((d) => ctx.access.allows(domainScope(d), Permission.READ)));
   return domains.filter((_, i) => readable[i]);
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const driverError = (error as { driverError?: { code?: string; errno?: number } }).driverError;
-  return driverError?.errno === 1062 || driverError?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 /** The caller creates an organization and becomes its first ADMIN, in one transaction. */
