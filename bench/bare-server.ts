@@ -6,20 +6,32 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { jwtVerify } from 'jose';
 
 /**
  * The ceiling of this stack: a bare Apollo Server 5 with plain graphql-js resolvers serving the
- * same members page from memory (no database, no type-graphql, no permissions, no loaders).
+ * same members page and the same organization tree from memory (no database, no type-graphql, no
+ * permissions, no loaders) — behind the same check of the same HS256 bearer token, which the real
+ * server cannot skip either.
  */
 const typeDefs = `#graphql
   enum Role { ADMIN ACCOUNTING MEMBER }
-  type User { id: ID! email: String! displayName: String }
+  type User { id: ID! email: String! displayName: String organizations(first: Int = 50): OrganizationConnection }
   type Member { id: ID! role: Role! createdAt: String! user: User! }
   type MemberEdge { cursor: String! node: Member! }
   type PageInfo { hasNextPage: Boolean! endCursor: String }
   type MemberConnection { totalCount: Int! edges: [MemberEdge!]! nodes: [Member!]! pageInfo: PageInfo! }
-  type Organization { id: ID! name: String! members(first: Int = 50, after: String): MemberConnection }
-  type Query { organization(id: ID!): Organization }
+  type Domain { id: ID! hostname: String! members(first: Int = 50, after: String): MemberConnection }
+  type Workspace { id: ID! name: String! domains: [Domain!]! }
+  type Organization {
+    id: ID!
+    name: String!
+    viewerRole: Role
+    workspaces: [Workspace!]!
+    members(first: Int = 50, after: String): MemberConnection
+  }
+  type OrganizationConnection { nodes: [Organization!]! }
+  type Query { me: User organization(id: ID!): Organization }
 `;
 
 const size = Number(process.env.BARE_MEMBERS ?? 10_000);
@@ -30,9 +42,40 @@ const members = Array.from({ length: size }, (_, i) => ({
   user: { id: `user-${i}`, email: `m${i}@bench.example`, displayName: `Member ${i}` },
 }));
 
+/** The tree of the bench's dataset: 50 workspaces of 5 domains, 2 members in each domain. */
+const tree = Array.from({ length: 50 }, (_, w) => ({
+  id: `workspace-${w}`,
+  name: `Workspace ${w}`,
+  domains: Array.from({ length: 5 }, (_, d) => ({
+    id: `domain-${w}-${d}`,
+    hostname: `d${d}.w${w}.bench.example`,
+    members: [1, 2].map((k) => members[(w * 10 + d * 2 + k) % members.length]),
+  })),
+}));
+
+function pageOf(list: typeof members, args: { first: number; after?: string }) {
+  const start = args.after ? Number(Buffer.from(args.after, 'base64url').toString()) + 1 : 0;
+  const page = list.slice(start, start + args.first);
+  const edges = page.map((node, i) => ({ cursor: Buffer.from(String(start + i)).toString('base64url'), node }));
+  return {
+    totalCount: list.length,
+    edges,
+    nodes: page,
+    pageInfo: { hasNextPage: start + args.first < list.length, endCursor: edges.at(-1)?.cursor ?? null },
+  };
+}
+
+const organization = { id: 'bench', name: 'Bench', viewerRole: 'ADMIN' };
+
 const resolvers = {
-  Query: { organization: (_: unknown, args: { id: string }) => ({ id: args.id, name: 'Bench' }) },
+  Query: {
+    me: (_: unknown, _args: unknown, ctx: { sub: string }) => ({ id: ctx.sub, email: 'm0@bench.example' }),
+    organization: (_: unknown, args: { id: string }) => ({ ...organization, id: args.id }),
+  },
+  User: { organizations: () => ({ nodes: [organization] }) },
+  Domain: { members: (domain: { members: typeof members }, args: { first: number }) => pageOf(domain.members, args) },
   Organization: {
+    workspaces: () => tree,
     members: (_: unknown, args: { first: number; after?: string }) => {
       const start = args.after ? Number(Buffer.from(args.after, 'base64url').toString()) + 1 : 0;
       const page = members.slice(start, start + args.first);
@@ -53,7 +96,17 @@ async function main(): Promise<void> {
     resolvers,
     plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled()],
   });
-  await startStandaloneServer(server, { listen: { port: Number(process.env.PORT), host: '127.0.0.1' } });
+  const secret = new TextEncoder().encode(process.env.AUTH_JWT_SECRET ?? '');
+  await startStandaloneServer(server, {
+    listen: { port: Number(process.env.PORT), host: '127.0.0.1' },
+    // The same check the membership server makes: an HS256 token with the shared secret.
+    context: async ({ req }) => {
+      const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      if (!token) throw new Error('no bearer token');
+      const { payload } = await jwtVerify(token, secret, { algorithms: ['HS256'] });
+      return { sub: String(payload.sub) };
+    },
+  });
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
   http
