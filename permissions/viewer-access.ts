@@ -22,6 +22,7 @@ export class ViewerAccess {
   private readonly coMembers = new Set<string>();
 
   private readonly viewerId: string | null;
+  private inForce: Promise<Membership[]> | null = null;
 
   constructor(
     private readonly viewer: AccessViewer | null,
@@ -31,9 +32,11 @@ export class ViewerAccess {
   }
 
   /** The viewer's memberships in force (an expired one counts for nothing), or none for an anonymous caller. */
-  async memberships(): Promise<Membership[]> {
-    if (!this.viewerId) return [];
-    return (await this.loaders.membershipsByUser.load(this.viewerId)).filter((m) => isInForce(m));
+  memberships(): Promise<Membership[]> {
+    if (!this.viewerId) return Promise.resolve([]);
+    // Filtered once per request (every permission decision reads these), not on each call.
+    this.inForce ??= this.loaders.membershipsByUser.load(this.viewerId).then((all) => all.filter((m) => isInForce(m)));
+    return this.inForce;
   }
 
   at(scope: ScopeRef): Promise<Access> {
@@ -103,6 +106,7 @@ export class ViewerAccess {
   /** After a write that changes the viewer's memberships, later reads must see it. */
   invalidate(): void {
     this.memo.clear();
+    this.inForce = null;
     this.coMembers.clear();
     if (this.viewerId) this.loaders.membershipsByUser.clear(this.viewerId);
   }

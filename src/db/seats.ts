@@ -5,12 +5,17 @@ import { toCount, toSqlDateTime } from './sql';
  * Seats (SPEC §13): an organization's members plus the people it has invited (PENDING, unexpired
  * invitations to addresses that are not members yet, each address once).
  */
-/** Seats held in many organizations: two statements, whatever the number. */
-export async function seatsUsed(
+export interface SeatCounts {
+  members: number;
+  invited: number;
+}
+
+/** Both parts of the seats held in many organizations: two statements, whatever the number. */
+export async function seatCounts(
   em: Pick<EntityManager, 'query'>,
   organizationIds: readonly string[],
   now = new Date(),
-): Promise<number[]> {
+): Promise<SeatCounts[]> {
   if (organizationIds.length === 0) return [];
   const marks = organizationIds.map(() => '?').join(', ');
   const [members, invited]: { id: string; n: unknown }[][] = await Promise.all([
@@ -26,7 +31,29 @@ export async function seatsUsed(
       [...organizationIds, toSqlDateTime(now)],
     ),
   ]);
-  const total = new Map<string, number>();
-  for (const row of [...members, ...invited]) total.set(row.id, (total.get(row.id) ?? 0) + toCount(row.n));
-  return organizationIds.map((id) => total.get(id) ?? 0);
+  const count = (rows: { id: string; n: unknown }[]) => new Map(rows.map((row) => [row.id, toCount(row.n)]));
+  const memberCounts = count(members);
+  const invitedCounts = count(invited);
+  return organizationIds.map((id) => ({ members: memberCounts.get(id) ?? 0, invited: invitedCounts.get(id) ?? 0 }));
+}
+
+/** Seats held in many organizations (`Organization.seatsUsed`). */
+export async function seatsUsed(
+  em: Pick<EntityManager, 'query'>,
+  organizationIds: readonly string[],
+): Promise<number[]> {
+  return (await seatCounts(em, organizationIds)).map((c) => c.members + c.invited);
+}
+
+/** Whether the address belongs to someone holding a membership at the scope itself. */
+export async function isMemberByEmail(
+  em: Pick<EntityManager, 'query'>,
+  scopeId: string,
+  email: string,
+): Promise<boolean> {
+  const rows = await em.query(
+    'SELECT 1 AS found FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.scope_id = ? AND u.email = ?',
+    [scopeId, email],
+  );
+  return rows.length > 0;
 }

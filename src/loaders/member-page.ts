@@ -56,6 +56,9 @@ export function byCreationThenId(a: Membership, b: Membership): number {
   return a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
+/** A timestamp as cursors carry it (`toSqlDateTime`). */
+const SQL_DATETIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/;
+
 /** Opaque to clients: the position of the last row, by (created_at, id) — or (occurred_at, id) in the audit log. */
 export function encodeCursor(position: { createdAt: Date; id: string }): string {
   return Buffer.from(`${toSqlDateTime(position.createdAt)}|${position.id}`).toString('base64url');
@@ -63,12 +66,7 @@ export function encodeCursor(position: { createdAt: Date; id: string }): string 
 
 export function decodeCursor(cursor: string): Cursor {
   const [createdAt, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (
-    rest.length > 0 ||
-    !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/.test(createdAt ?? '') ||
-    !id ||
-    id.length > 36
-  ) {
+  if (rest.length > 0 || !SQL_DATETIME.test(createdAt ?? '') || !id || id.length > 36) {
     throw new BadUserInputError('after is not a valid cursor.', 'after');
   }
   return { createdAt, id };
@@ -133,7 +131,7 @@ export function decodeMemberCursor(cursor: string, order: MemberOrder): Position
     id.length === 0 ||
     id.length > 36 ||
     rest.length > 0 ||
-    (order.field === 'JOINED_AT' && !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/.test(key))
+    (order.field === 'JOINED_AT' && !SQL_DATETIME.test(key))
   ) {
     throw new BadUserInputError('after is not a valid cursor for this order.', 'after');
   }

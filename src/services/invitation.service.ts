@@ -26,6 +26,7 @@ import { newestFirstPage } from './newest-first';
 import { cancelQueuedEmails, settle } from './invitation-settlement';
 import { validEmail, validFutureMoment } from '../validation';
 import { assertSeatFor } from './seats';
+import { isMemberByEmail } from '../db/seats';
 import { scopeOfRow } from '../domain/scope';
 import { assertScopeExists, grantMembership } from './membership.service';
 import { requireViewer } from '../context';
@@ -113,9 +114,10 @@ const pendingKeyOf = (scope: ScopeRef, email: string) => `${scopeId(scope)}:${em
 /**
  * Inside the organization's lock, before an invitation to `email` at `scope` becomes PENDING (a
  * new one, a bulk row, a renewed EXPIRED one): the scope still exists, the address belongs to no
- * member there (ALREADY_MEMBER), and no other invitation to it is pending there
- * (INVITATION_PENDING, naming that one). An expired invitation holding the address's place is
- * settled as EXPIRED and frees it.
+ * member there (ALREADY_MEMBER), no other invitation to it is pending there
+ * (INVITATION_PENDING, naming that one), and the organization has a seat for it
+ * (SEAT_LIMIT_REACHED). An expired invitation holding the address's place is settled as EXPIRED
+ * and frees it.
  */
 async function assertInvitable(
   em: EntityManager,
@@ -126,20 +128,21 @@ async function assertInvitable(
 ): Promise<void> {
   // The scope may have gone since the rule looked (even earlier in this same request).
   await assertScopeExists(em, scope);
-  const member = await em.query(
-    'SELECT m.id FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.scope_id = ? AND u.email = ?',
-    [scopeId(scope), email],
-  );
-  if (member.length > 0) throw new AlreadyMemberError('This address already belongs to a member here.');
+  if (await isMemberByEmail(em, scopeId(scope), email)) {
+    throw new AlreadyMemberError('This address already belongs to a member here.');
+  }
   const existing = await findLocked(em, Invitation, { pendingKey: pendingKeyOf(scope, email) });
-  if (!existing || existing.id === renewing) return;
-  if (existing.effectiveStatus(now) === InvitationStatus.PENDING) throw new InvitationPendingError(existing.id);
-  await em.update(
-    Invitation,
-    { id: existing.id },
-    { status: InvitationStatus.EXPIRED, pendingKey: null, updatedAt: now },
-  );
-  await cancelQueuedEmails(em, existing.id);
+  if (existing && existing.id !== renewing) {
+    if (existing.effectiveStatus(now) === InvitationStatus.PENDING) throw new InvitationPendingError(existing.id);
+    await em.update(
+      Invitation,
+      { id: existing.id },
+      { status: InvitationStatus.EXPIRED, pendingKey: null, updatedAt: now },
+    );
+    await cancelQueuedEmails(em, existing.id);
+  }
+  // A new or renewed invitation holds a seat (an expired one holds none).
+  await assertSeatFor(em, scope.organizationId, email, false);
 }
 
 /** A new PENDING invitation row (not yet written) and the token of its link. */
@@ -184,7 +187,6 @@ async function createInvitation(
 ): Promise<void> {
   const { invitation, token } = draft;
   await assertInvitable(em, scope, invitation.email, now);
-  await assertSeatFor(em, scope.organizationId, invitation.email, false);
   await countAgainstRateLimit(ctx, em, scope.organizationId);
   await em.insert(Invitation, invitation);
   await recordAudit(em, auditActorOf(ctx), {
@@ -392,11 +394,7 @@ export async function resendInvitation(ctx: Context, id: string): Promise<Invita
       const status = fresh.effectiveStatus(now);
       if (!RESENDABLE.includes(status)) throw notPending();
       const pendingKey = pendingKeyOf(scope, fresh.email);
-      if (status === InvitationStatus.EXPIRED) {
-        // Renewed, it holds a seat again (an expired invitation holds none).
-        await assertInvitable(em, scope, fresh.email, now, id);
-        await assertSeatFor(em, scope.organizationId, fresh.email, false);
-      }
+      if (status === InvitationStatus.EXPIRED) await assertInvitable(em, scope, fresh.email, now, id);
       await countAgainstRateLimit(ctx, em, invitation.organizationId);
       const changes = {
         status: InvitationStatus.PENDING,

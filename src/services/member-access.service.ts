@@ -1,13 +1,6 @@
 import type { Membership } from '../../entities/membership.entity';
 import { User } from '../../entities/user.entity';
-import {
-  accessAt,
-  Permission,
-  type Role,
-  type ScopeKind,
-  sortedPermissions,
-  sourcesAt,
-} from '../../permissions/access';
+import { accessAt, Permission, Role, ScopeKind, sortedPermissions, sourcesAt } from '../../permissions/access';
 import {
   isLastLastingAdmin,
   type MemberCapabilities,
@@ -62,7 +55,7 @@ function toSources(scope: ScopeRef, held: readonly Membership[]): AccessSourceDa
 export async function capabilitiesOf(ctx: Context, member: Membership): Promise<MemberCapabilities> {
   const access = await ctx.access.at(scopeOfRow(member));
   const lastingAdmins =
-    member.role === 'ADMIN' && member.scope === 'ORGANIZATION'
+    member.role === Role.ADMIN && member.scope === ScopeKind.ORGANIZATION
       ? await ctx.loaders.lastingAdmins.load(member.organizationId)
       : [];
   return memberCapabilities(ctx.viewer?.id ?? null, access, member, isLastLastingAdmin(member, lastingAdmins));

@@ -320,9 +320,9 @@ export async function removeWithin(
   ).sort((a, b) => depth[a.scope] - depth[b.scope]);
   await em.delete(Membership, { organizationId: membership.organizationId, userId: membership.userId });
   for (const m of all) await removed(m);
-  const [user] = await em.query('SELECT email FROM users WHERE id = ?', [membership.userId]);
+  const { email } = await userFacts(em, membership.userId);
   await revokePendingInvitations(em, actor, membership.organizationId, {
-    email: typeof user?.email === 'string' && user.email !== '' ? user.email : null,
+    email: email !== '' ? email : null,
     invitedById: membership.userId,
   });
 }

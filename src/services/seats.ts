@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { Organization } from '../../entities/organization.entity';
 import type { Context } from '../context';
-import { seatsUsed } from '../db/seats';
-import { toCount, toSqlDateTime } from '../db/sql';
+import { isMemberByEmail, seatCounts } from '../db/seats';
+import { toSqlDateTime } from '../db/sql';
 import { withOrganizationLock } from '../db/transaction';
 import { AuditAction } from '../domain/enums';
 import { organizationScope } from '../domain/scope';
@@ -36,17 +36,10 @@ export async function assertSeatFor(
       ? null
       : Number(organization.seat_limit);
   if (limit === null) return;
-  if (email !== '') {
-    const member = await em.query(
-      'SELECT 1 AS found FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.scope_id = ? AND u.email = ?',
-      [organizationId, email],
-    );
-    if (member.length > 0) return;
-  }
+  if (email !== '' && (await isMemberByEmail(em, organizationId, email))) return;
   const now = new Date();
-  const [[members], [used], mine] = await Promise.all([
-    em.query('SELECT COUNT(*) AS n FROM memberships WHERE scope_id = ?', [organizationId]),
-    seatsUsed(em, [organizationId], now).then((used) => [used[0]]),
+  const [[counts], mine] = await Promise.all([
+    seatCounts(em, [organizationId], now),
     email === ''
       ? Promise.resolve([])
       : em.query(
@@ -54,9 +47,8 @@ export async function assertSeatFor(
           [organizationId, email, toSqlDateTime(now)],
         ),
   ]);
-  const memberCount = toCount(members.n);
-  if (becomesMember && memberCount + 1 > limit) throw new SeatLimitReachedError(limit);
-  if (mine.length === 0 && used + 1 > limit) throw new SeatLimitReachedError(limit);
+  if (becomesMember && counts.members + 1 > limit) throw new SeatLimitReachedError(limit);
+  if (mine.length === 0 && counts.members + counts.invited + 1 > limit) throw new SeatLimitReachedError(limit);
 }
 
 /** Most seats an organization may be limited to (a larger figure is a typo). */
