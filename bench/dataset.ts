@@ -6,6 +6,7 @@ import { Organization } from '../entities/organization.entity';
 import { User } from '../entities/user.entity';
 import { Workspace } from '../entities/workspace.entity';
 import { Role, ScopeKind } from '../permissions/access';
+import { recountOrganization } from '../src/db/membership-rows';
 import { inTransaction } from '../src/db/transaction';
 import { memberOrderKeys, userSearchKey } from '../src/db/sql';
 
@@ -136,6 +137,7 @@ export async function seedOrganization(db: DataSource, size: number, label: stri
   await insertInChunks(db, Domain, domains);
   // Every workspace or domain member is an organization member already (all users are).
   await insertInChunks(db, Membership, memberships);
+  await inTransaction(db, (em) => recountOrganization(em, organizationId));
   return {
     size,
     organizationId,
@@ -195,5 +197,7 @@ export async function seedFlatOrganization(db: DataSource, size: number, label: 
       );
     });
   }
+  // Inserted in bulk, past the service: its member counts are made once, from the rows.
+  await inTransaction(db, (em) => recountOrganization(em, organizationId));
   return { size, organizationId, adminSub: `bench|${label}-0`, workspaceId: '', domainIds: [] };
 }

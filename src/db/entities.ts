@@ -5,6 +5,7 @@ import { EmailDomain } from '../../entities/email-domain.entity';
 import { Invitation } from '../../entities/invitation.entity';
 import { InvitationCounter } from '../../entities/invitation-counter.entity';
 import { OutboxEmail } from '../../entities/outbox-email.entity';
+import { MemberCount } from '../../entities/member-count.entity';
 import { Membership } from '../../entities/membership.entity';
 import { Organization } from '../../entities/organization.entity';
 import { User } from '../../entities/user.entity';
@@ -17,6 +18,7 @@ export const entities = [
   Workspace,
   Domain,
   Membership,
+  MemberCount,
   Invitation,
   InvitationCounter,
   OutboxEmail,

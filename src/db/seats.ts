@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { countedMembers } from './membership-rows';
 import { toCount, toSqlDateTime } from './sql';
 
 /**
@@ -18,10 +19,8 @@ export async function seatCounts(
 ): Promise<SeatCounts[]> {
   if (organizationIds.length === 0) return [];
   const marks = organizationIds.map(() => '?').join(', ');
-  const [members, invited]: { id: string; n: unknown }[][] = await Promise.all([
-    em.query(`SELECT scope_id AS id, COUNT(*) AS n FROM memberships WHERE scope_id IN (${marks}) GROUP BY scope_id`, [
-      ...organizationIds,
-    ]),
+  const [members, invited]: [number[], { id: string; n: unknown }[]] = await Promise.all([
+    countedMembers(em, organizationIds),
     em.query(
       `SELECT i.organization_id AS id, COUNT(DISTINCT i.email) AS n FROM invitations i
         WHERE i.organization_id IN (${marks}) AND i.status = 'PENDING' AND i.expires_at > ?
@@ -32,9 +31,8 @@ export async function seatCounts(
     ),
   ]);
   const count = (rows: { id: string; n: unknown }[]) => new Map(rows.map((row) => [row.id, toCount(row.n)]));
-  const memberCounts = count(members);
   const invitedCounts = count(invited);
-  return organizationIds.map((id) => ({ members: memberCounts.get(id) ?? 0, invited: invitedCounts.get(id) ?? 0 }));
+  return organizationIds.map((id, i) => ({ members: members[i], invited: invitedCounts.get(id) ?? 0 }));
 }
 
 /** Seats held in many organizations (`Organization.seatsUsed`). */

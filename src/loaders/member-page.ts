@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { Membership } from '../../entities/membership.entity';
 import { User } from '../../entities/user.entity';
 import type { Role, ScopeKind } from '../domain/enums';
+import { countedMembers } from '../db/membership-rows';
 import { containsPattern, fromSqlDateTime, placeholders, toCount, toSqlDateTime } from '../db/sql';
 import { BadUserInputError } from '../errors';
 
@@ -275,10 +276,12 @@ export function memberPageStatement(
   const { where, params } = filterSql(filter, 'm', 'u');
   const counted = filterSql(filter, 'c', 'cu');
   const cursor = filter.after === null ? null : decodeMemberCursor(filter.after, filter.order);
-  const countSql = filter.withCount
-    ? `, (SELECT COUNT(*) FROM memberships c${filter.query ? ' JOIN users cu ON cu.id = c.user_id' : ''}` +
-      ` WHERE c.scope_id = ?${counted.where}) AS total_count`
-    : '';
+  // Without a search the total is the maintained count (member_counts has a role column too).
+  const countSql = !filter.withCount
+    ? ''
+    : filter.query
+      ? `, (SELECT COUNT(*) FROM memberships c JOIN users cu ON cu.id = c.user_id WHERE c.scope_id = ?${counted.where}) AS total_count`
+      : `, (SELECT COALESCE(SUM(c.n), 0) FROM member_counts c WHERE c.scope_id = ?${counted.where}) AS total_count`;
   const branches: string[] = [];
   const allParams: unknown[] = [];
   const orderBranchesOf = orderBranches(filter.order, cursor);
@@ -404,15 +407,19 @@ export async function loadMemberPages(
   return scopeIds.map((id) => pages.get(id) as MemberPage);
 }
 
-/** `totalCount` of the filtered set (the cursor does not narrow it), for many scopes at once. */
+/**
+ * `totalCount` of the filtered set (the cursor does not narrow it), for many scopes at once: the
+ * maintained counts unless there is a search, which counts the matching rows.
+ */
 export async function countMembers(
   db: DataSource,
   scopeIds: readonly string[],
   filter: Pick<MemberFilter, 'role' | 'query'>,
 ): Promise<number[]> {
+  if (!filter.query) return countedMembers(db, scopeIds, filter.role);
   const { where, params } = filterSql(filter, 'm', 'u');
   const rows: { scope_id: string; n: unknown }[] = await db.query(
-    `SELECT m.scope_id AS scope_id, COUNT(*) AS n FROM memberships m${filter.query ? ' JOIN users u ON u.id = m.user_id' : ''}` +
+    'SELECT m.scope_id AS scope_id, COUNT(*) AS n FROM memberships m JOIN users u ON u.id = m.user_id' +
       ` WHERE m.scope_id IN (${placeholders(scopeIds.length)})${where} GROUP BY m.scope_id`,
     [...scopeIds, ...params],
   );

@@ -14,6 +14,7 @@ import {
   type ScopeRef,
 } from '../../permissions/access';
 import type { Context } from '../context';
+import { deleteMemberships, insertMemberships, updateMembershipRole } from '../db/membership-rows';
 import { findLocked, lockForUpdate, withOrganizationLock } from '../db/transaction';
 import { AlreadyMemberError, BadUserInputError, ForbiddenError, LastAdminError, NotFoundError } from '../errors';
 import { type AuditActor, auditActorOf, recordAudit } from './audit.service';
@@ -198,7 +199,7 @@ export async function grantMembership(
     if (ifHeld === 'refuse') throw new AlreadyMemberError();
     if (!grantsMore(scope.kind, role, held.role)) return held;
     // The stronger role comes with the invitation's terms: time-limited if it was.
-    await em.update(Membership, { id: held.id }, { role, expiresAt, updatedAt: now });
+    await updateMembershipRole(em, held, { role, expiresAt, updatedAt: now });
     await recordAudit(em, actor, {
       action: AuditAction.MEMBER_ROLE_CHANGED,
       scope,
@@ -208,7 +209,6 @@ export async function grantMembership(
     });
     return Object.assign(held, { role, expiresAt, updatedAt: now });
   }
-  const repo = em.getRepository(Membership);
   const user = await userFacts(em, userId);
   if (
     scope.kind !== ScopeKind.ORGANIZATION &&
@@ -217,7 +217,7 @@ export async function grantMembership(
     const organization: ScopeRef = { kind: ScopeKind.ORGANIZATION, organizationId: scope.organizationId };
     // Brought along by this grant, it ends with it: a contractor's workspace access does not
     // leave them in the organization once it is over.
-    await repo.insert(newMembership(user, organization, Role.MEMBER, now, expiresAt));
+    await insertMemberships(em, [newMembership(user, organization, Role.MEMBER, now, expiresAt)]);
     await recordAudit(em, actor, {
       action: AuditAction.MEMBER_ADDED,
       scope: organization,
@@ -226,7 +226,7 @@ export async function grantMembership(
     });
   }
   const membership = newMembership(user, scope, role, now, expiresAt);
-  await repo.insert(membership);
+  await insertMemberships(em, [membership]);
   await recordAudit(em, actor, { action: AuditAction.MEMBER_ADDED, scope, subjectId: userId, toRole: role });
   return membership;
 }
@@ -276,7 +276,7 @@ export async function changeMemberRole(ctx: Context, input: { memberId: string; 
         await assertAnotherAdmin(em, membership.organizationId, membership.userId);
       }
       const now = new Date();
-      await em.update(Membership, { id: membership.id }, { role: input.role, updatedAt: now });
+      await updateMembershipRole(em, membership, { role: input.role, updatedAt: now });
       await recordAudit(em, auditActorOf(ctx), {
         action: AuditAction.MEMBER_ROLE_CHANGED,
         scope: scopeOfRow(membership),
@@ -308,7 +308,7 @@ export async function removeWithin(
   const removed = (m: Membership) =>
     recordAudit(em, actor, { action, scope: scopeOfRow(m), subjectId: m.userId, fromRole: m.role });
   if (membership.scope !== ScopeKind.ORGANIZATION) {
-    await em.delete(Membership, { id: membership.id });
+    await deleteMemberships(em, { id: membership.id });
     await removed(membership);
     return;
   }
@@ -318,7 +318,7 @@ export async function removeWithin(
   const all = (
     await em.findBy(Membership, { organizationId: membership.organizationId, userId: membership.userId })
   ).sort((a, b) => depth[a.scope] - depth[b.scope]);
-  await em.delete(Membership, { organizationId: membership.organizationId, userId: membership.userId });
+  await deleteMemberships(em, { organizationId: membership.organizationId, userId: membership.userId });
   for (const m of all) await removed(m);
   const { email } = await userFacts(em, membership.userId);
   await revokePendingInvitations(em, actor, membership.organizationId, {
@@ -403,7 +403,7 @@ async function handOver(em: EntityManager, actor: AuditActor, leaving: Membershi
   }
   if (successor.role === Role.ADMIN) return;
   const now = new Date();
-  await em.update(Membership, { id: successor.id }, { role: Role.ADMIN, updatedAt: now });
+  await updateMembershipRole(em, successor, { role: Role.ADMIN, updatedAt: now });
   await recordAudit(em, actor, {
     action: AuditAction.MEMBER_ROLE_CHANGED,
     scope: scopeOfRow(successor),

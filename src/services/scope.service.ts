@@ -5,12 +5,12 @@ import { BillingProfile, WorkspaceBilling } from '../../entities/billing.entity'
 import { InvitationCounter } from '../../entities/invitation-counter.entity';
 import { Domain } from '../../entities/domain.entity';
 import { Invitation } from '../../entities/invitation.entity';
-import { Membership } from '../../entities/membership.entity';
 import { Organization } from '../../entities/organization.entity';
 import { OutboxEmail } from '../../entities/outbox-email.entity';
 import { Workspace } from '../../entities/workspace.entity';
 import { Permission, Role } from '../../permissions/access';
 import type { Context } from '../context';
+import { deleteMemberships, insertMemberships } from '../db/membership-rows';
 import { isUniqueViolation } from '../db/sql';
 import { inTransaction, withOrganizationLock } from '../db/transaction';
 import { requireViewer } from '../context';
@@ -60,7 +60,7 @@ export async function createOrganization(ctx: Context, input: { name: string }):
     await em.insert(Organization, organization);
     const scope = organizationScope(organization);
     const creator = { id: viewer.id, email: viewer.identity.email, displayName: viewer.identity.name };
-    await em.insert(Membership, newMembership(creator, scope, Role.ADMIN, now));
+    await insertMemberships(em, [newMembership(creator, scope, Role.ADMIN, now)]);
     const actor = auditActorOf(ctx);
     await recordAudit(em, actor, { action: AuditAction.ORGANIZATION_CREATED, scope });
     await recordAudit(em, actor, { action: AuditAction.MEMBER_ADDED, scope, subjectId: viewer.id, toRole: Role.ADMIN });
@@ -130,7 +130,7 @@ async function deleteScopeContents(
   em: EntityManager,
   where: { organizationId: string } | { workspaceId: string } | { domainId: string },
 ): Promise<void> {
-  await em.delete(Membership, where);
+  await deleteMemberships(em, where);
   const invitations = await em.find(Invitation, { where, select: { id: true } });
   if (invitations.length > 0) {
     await em.delete(OutboxEmail, { invitationId: In(invitations.map((i) => i.id)) });

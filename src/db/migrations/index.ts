@@ -9,6 +9,7 @@ import { OutboxLastAttempt1764370000000 } from './1764370000000-outbox-last-atte
 import { MemberOrder1764380000000 } from './1764380000000-member-order';
 import { SeatsAndExpiry1764390000000 } from './1764390000000-seats-and-expiry';
 import { EmailDomains1764400000000 } from './1764400000000-email-domains';
+import { MemberCounts1764410000000 } from './1764410000000-member-counts';
 
 /** Every migration, oldest first. Listed by hand so that the compiled server needs no glob. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   MemberOrder1764380000000,
   SeatsAndExpiry1764390000000,
   EmailDomains1764400000000,
+  MemberCounts1764410000000,
 ];
