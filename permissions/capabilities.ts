@@ -47,6 +47,15 @@ export function assignableRoles(kind: ScopeKind, access: Access): Role[] {
   return ROLES_BY_SCOPE[kind].filter((role) => mayGrantRole(kind, role, access));
 }
 
+/**
+ * The roles the caller may invite people with at a scope of `kind` (`viewerInvitableRoles`):
+ * what it accepts, capped by the caller's own standing, for those who may invite there at all.
+ */
+export function invitableRoles(kind: ScopeKind, access: Access): Role[] {
+  if (!access.permissions.has(Permission.INVITE_MEMBERS)) return [];
+  return ROLES_BY_SCOPE[kind].filter((role) => mayGrantRole(kind, role, access));
+}
+
 /** Whether the caller may give the row `role` (the last-admin rule aside). */
 export function mayChangeRoleTo(access: Access, row: MemberRow, role: Role): boolean {
   return assignableRoles(row.scope, access).includes(role);

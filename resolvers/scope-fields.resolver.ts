@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, type ClassType, Ctx, FieldResolver, Info, Int, Resolver, Root } from 'type-graphql';
 import { Invitation } from '../entities/invitation.entity';
 import { type Permission as PermissionValue, sortedPermissions } from '../permissions/access';
+import { invitableRoles } from '../permissions/capabilities';
 import type { Context } from '../src/context';
 import type { ScopeRef } from '../src/domain/scope';
 import { auditLog } from '../src/services/audit.service';
@@ -33,6 +34,15 @@ export function ScopeFieldsResolver<T extends { id: string }>(
     @FieldResolver(() => [Permission])
     async viewerPermissions(@Root() root: T, @Ctx() ctx: Context): Promise<PermissionValue[]> {
       return sortedPermissions((await ctx.access.at(scopeOf(root))).permissions);
+    }
+
+    @FieldResolver(() => [Role], {
+      description:
+        'The roles the caller may invite people with here (what an invite form offers); empty where they may not invite.',
+    })
+    async viewerInvitableRoles(@Root() root: T, @Ctx() ctx: Context): Promise<Role[]> {
+      const scope = scopeOf(root);
+      return invitableRoles(scope.kind, await ctx.access.at(scope));
     }
 
     @FieldResolver(() => MemberConnection, { nullable: true })
