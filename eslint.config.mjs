@@ -23,7 +23,19 @@ const LOADERS = '(^|/)loaders(/|$)';
 const EXAMPLES = '(^|/)examples/';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', 'test/generated/', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'data/',
+      'coverage/',
+      'test/generated/',
+      'examples/web/dist/',
+      'examples/web/src/generated.ts',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

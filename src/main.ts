@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { createApp } from './app';
 import { loadConfig } from './config';
 import { openDatabase } from './db/data-source';
+import { startWebApp } from './dev/web-app';
 import { createLogger } from './logger';
 
 /** Starts the subgraph: configuration, database (migrations run first), HTTP server, graceful stop. */
@@ -19,10 +20,13 @@ async function main(): Promise<void> {
   app.sweeper.start();
   // The address shown is the one listened on (a wildcard is shown as localhost, which reaches it).
   const shownHost = ['0.0.0.0', '::'].includes(config.host) ? 'localhost' : config.host;
+  const graphqlUrl = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${config.port}/graphql`;
   logger.info(
     { host: config.host, port: config.port, database: db.options.type, corsOrigins: config.corsOrigins },
-    `membership subgraph ready at http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${config.port}/graphql`,
+    `membership subgraph ready at ${graphqlUrl}`,
   );
+  // Development: the reference web app at APP_URL, where invitation links lead.
+  const webApp = await startWebApp(config, logger, graphqlUrl);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -30,6 +34,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'stopping: finishing requests in flight and the email and webhook batches in hand');
     // ApolloServer.stop drains the HTTP server (the drain plugin) before returning.
+    webApp?.close();
     await app.apollo.stop();
     // The batch of emails in hand is finished before the pool closes.
     await Promise.all([app.outbox.stop(), app.webhooks.stop(), app.sweeper.stop()]);

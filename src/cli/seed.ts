@@ -118,15 +118,28 @@ async function main(): Promise<void> {
 
   await app.apollo.stop();
   await db.destroy();
-  printSummary(org.id, tokens, config.auth.maxTokenHours ?? 24);
+  printSummary(
+    org.id,
+    tokens,
+    config.auth.maxTokenHours ?? 24,
+    config.auth.usingDevelopmentSecret ? config.appUrl : null,
+  );
 }
 
-function printSummary(organizationId: string, tokens: Record<Name, string>, hours: number): void {
+function printSummary(
+  organizationId: string,
+  tokens: Record<Name, string>,
+  hours: number,
+  webApp: string | null,
+): void {
   const lines = [
     `Seeded "${DEMO_ORGANIZATION}" (${organizationId}): workspaces Marketing (www.demo.example, blog.demo.example)`,
     'and Shop (shop.demo.example); pending invitations for alan@, edsger@ and frances@demo.example.',
     '(The invitation emails go out when the server runs: without SMTP_URL their links appear in its log.)',
     '',
+    ...(webApp
+      ? [`Web app: ${webApp} (served by npm start) — sign in there with any address below, e.g. ada@demo.example.`, '']
+      : []),
     `Tokens (valid ${hours} hours, the longest AUTH_MAX_TOKEN_HOURS accepts). In Apollo Sandbox, add the header  Authorization: Bearer <token>`,
     '',
   ];

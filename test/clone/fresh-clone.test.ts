@@ -32,7 +32,12 @@ describe('a fresh clone with nothing beside it', () => {
 
       // `npm start`: builds, migrates the embedded database, listens on 127.0.0.1.
       const port = await freeTcpPort();
-      const server = spawn('npm', ['start'], { cwd: clone, env: { ...env, PORT: String(port) }, detached: true });
+      const webPort = await freeTcpPort();
+      const server = spawn('npm', ['start'], {
+        cwd: clone,
+        env: { ...env, PORT: String(port), APP_URL: `http://localhost:${webPort}` },
+        detached: true,
+      });
       let log = '';
       server.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
       server.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
@@ -56,6 +61,19 @@ describe('a fresh clone with nothing beside it', () => {
         expect(await answer.json()).toEqual({
           data: { me: { id: 'dev|ada@demo.example', email: 'ada@demo.example' } },
         });
+
+        // The web app at APP_URL: an invitation link's page, and the development sign-in.
+        expect(log).toContain(`web app at http://localhost:${webPort}`);
+        const page = await fetch(`http://127.0.0.1:${webPort}/invitations/accept?token=abc`);
+        expect(await page.text()).toContain('<div id="root"></div>');
+        const settings = await (await fetch(`http://127.0.0.1:${webPort}/config.json`)).json();
+        expect(settings).toEqual({ graphqlUrl: `http://127.0.0.1:${port}/graphql`, devSignIn: true, tokenUrl: null });
+        const signIn = await fetch(`http://127.0.0.1:${webPort}/dev/sign-in`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: 'ada@demo.example' }),
+        });
+        expect(((await signIn.json()) as { token: string }).token).toMatch(/^eyJ/);
       } finally {
         process.kill(-(server.pid as number), 'SIGTERM');
       }

@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import { join, resolve } from 'node:path';
+import express from 'express';
+import { signDevelopmentToken } from '../auth/jwt';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import { developmentSubject } from './demo-people';
+
+/**
+ * Development only: the reference web app (examples/web, built by `npm run web:build`) served at
+ * APP_URL, so that the link in an invitation email opens a page that answers it. Beside the app's
+ * files: `/config.json` (where the API is, and that sign-in is the development one) and
+ * `POST /dev/sign-in`, which signs a token for any address with the development secret. Neither
+ * exists in production or with a real AUTH_JWT_SECRET: there the host product signs people in.
+ */
+export const DEFAULT_WEB_APP_DIR = 'examples/web/dist';
+
+export interface WebAppOptions {
+  /** The built app (index.html and assets). */
+  dir: string;
+  /** The GraphQL endpoint as the browser reaches it. */
+  graphqlUrl: string;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function webAppHandler(config: Config, options: WebAppOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  const devSignIn = !config.production && config.auth.usingDevelopmentSecret && config.auth.jwtSecret !== undefined;
+  app.get('/config.json', (_req, res) => {
+    res.json({ graphqlUrl: options.graphqlUrl, devSignIn, tokenUrl: null });
+  });
+  if (devSignIn) {
+    app.post('/dev/sign-in', express.json({ limit: '2kb' }), async (req, res) => {
+      const body = (req.body ?? {}) as { email?: unknown; name?: unknown; emailVerified?: unknown };
+      const email = typeof body.email === 'string' ? body.email.trim() : '';
+      if (!EMAIL.test(email) || email.length > 254) {
+        res.status(400).json({ error: 'Give an email address such as ada@example.com.' });
+        return;
+      }
+      const name =
+        typeof body.name === 'string' && body.name.trim() !== '' ? body.name.trim().slice(0, 100) : undefined;
+      const token = await signDevelopmentToken(config.auth.jwtSecret as string, {
+        sub: developmentSubject(email),
+        email,
+        name,
+        emailVerified: body.emailVerified !== false,
+        issuer: config.auth.issuer,
+        audience: config.auth.audience,
+      });
+      res.json({ token });
+    });
+  }
+  app.use(express.static(options.dir, { index: 'index.html', maxAge: 0 }));
+  // Every other page is the app's: it reads the path itself (/, /organizations/…, /invitations/accept).
+  app.get('/{*path}', (_req, res) => res.sendFile(join(options.dir, 'index.html')));
+  return app;
+}
+
+/**
+ * Starts the web app on APP_URL's port when APP_URL is a local http address and the app is
+ * built; otherwise says why not and returns null. Never in production.
+ */
+export async function startWebApp(config: Config, logger: Logger, graphqlUrl: string): Promise<http.Server | null> {
+  if (config.production) return null;
+  const dir = resolve(process.env.WEB_APP_DIR ?? DEFAULT_WEB_APP_DIR);
+  const url = new URL(config.appUrl);
+  const local = url.protocol === 'http:' && ['localhost', '127.0.0.1'].includes(url.hostname);
+  if (!local || url.port === '' || Number(url.port) === config.port) {
+    logger.info({ appUrl: config.appUrl }, 'APP_URL is not a free local port: the web app is not served here');
+    return null;
+  }
+  if (!existsSync(join(dir, 'index.html'))) {
+    logger.warn({ dir }, 'the web app is not built (npm run web:build): invitation links will not open');
+    return null;
+  }
+  const server = http.createServer(webAppHandler(config, { dir, graphqlUrl }));
+  try {
+    await new Promise<void>((done, fail) => {
+      server.once('error', fail);
+      server.listen(Number(url.port), config.host, done);
+    });
+  } catch (error) {
+    // The API matters more than its demo screens: a taken port costs the web app only.
+    logger.warn({ err: error, appUrl: config.appUrl }, 'the web app could not listen at APP_URL');
+    return null;
+  }
+  logger.info({ dir }, `web app at ${config.appUrl}`);
+  return server;
+}
