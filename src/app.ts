@@ -6,18 +6,21 @@ import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
 } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express from 'express';
+import { pinoHttp } from 'pino-http';
 import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { createTokenVerifier } from './auth/jwt';
 import type { Config } from './config';
 import { type Context, createContext, type ContextDependencies } from './context';
-import { createErrorFormatter, requestLogPlugin } from './format-error';
+import { createErrorFormatter, errorForTrace, requestLogPlugin } from './format-error';
 import { costLimitPlugin, limitValidationRules } from './query-limits';
-import type { Logger } from './logger';
+import { type Logger, requestIdFrom, withRequestId } from './logger';
+import { Metrics } from './metrics';
 import { createMailTransport, type MailTransport, OutboxDispatcher } from './mail/outbox-dispatcher';
 import { sandboxLandingPage } from './landing-page';
 import { buildMembershipSchema } from './schema';
@@ -34,6 +37,8 @@ export interface App {
   webhooks: WebhookDispatcher;
   /** Removes memberships past their expiry; `main` starts it, tests drive it. */
   sweeper: MembershipSweeper;
+  /** Prometheus metrics, when METRICS_PORT is set (`main` serves them). */
+  metrics: Metrics | null;
   /** Builds the context for a request with this Authorization header (tests use it with executeOperation). */
   contextFor(authorization?: string): Promise<Context>;
 }
@@ -44,6 +49,8 @@ export interface AppOptions {
   transport?: MailTransport;
   /** Benchmark only: serve this schema instead of the guarded one. */
   schema?: GraphQLSchema;
+  /** Benchmark only: false leaves out the federated-trace plugin, to measure what it costs. */
+  inlineTrace?: boolean;
 }
 
 /**
@@ -119,6 +126,34 @@ function bodyErrors(maxBytes: number): express.ErrorRequestHandler {
   };
 }
 
+/**
+ * One log line per HTTP request (pino-http: method, path, status, time taken, request id), and
+ * the request id on every line written while it is handled. The id is the caller's
+ * `x-request-id` when it is a short plain token (a router's), a new UUID otherwise; the query
+ * string is left out of the logged URL (a GET may carry variables).
+ */
+function requestLogging(logger: Logger): express.RequestHandler {
+  const log = pinoHttp({
+    logger,
+    genReqId: (req) => requestIdFrom(req.headers['x-request-id']),
+    quietReqLogger: true,
+    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+    customSuccessMessage: () => 'request completed',
+    customErrorMessage: () => 'request failed',
+    autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/ready' },
+    serializers: {
+      req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown> }) => ({
+        id: req.id,
+        method: req.method,
+        url: req.url.split('?')[0],
+        headers: req.headers,
+      }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+  });
+  return (req, res, next) => log(req, res, () => withRequestId(String(req.id), next));
+}
+
 /** The Apollo Server for the subgraph, not yet listening, and its (stopped) email dispatcher. */
 export async function createApp(
   config: Config,
@@ -139,6 +174,7 @@ export async function createApp(
   };
   const app = express();
   const httpServer = http.createServer(app);
+  const metrics = config.metricsPort ? new Metrics(db) : null;
 
   const apollo = new ApolloServer<Context>({
     schema,
@@ -155,11 +191,16 @@ export async function createApp(
     validationRules: limitValidationRules(config.limits),
     plugins: [
       requestLogPlugin(logger),
+      ...(metrics ? [metrics.plugin()] : []),
       // A mutation may have queued webhook calls (every change writes its audit event): send soon.
       ...(options.nudgeOutbox === false ? [] : [nudgeAfterMutations(() => webhooks.nudge())]),
       costLimitPlugin(config.limits),
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      ApolloServerPluginInlineTraceDisabled(),
+      // Federated traces (ftv1): recorded only for requests whose router asks for one
+      // (`apollo-federation-include-trace: ftv1`), errors as the client sees them.
+      options.inlineTrace === false
+        ? ApolloServerPluginInlineTraceDisabled()
+        : ApolloServerPluginInlineTrace({ includeErrors: { transform: errorForTrace(config.production) } }),
       // No cache hints are used: the cache-control plugin would only add work to every field.
       ApolloServerPluginCacheControlDisabled(),
       config.production
@@ -170,6 +211,7 @@ export async function createApp(
   await apollo.start();
 
   app.disable('x-powered-by');
+  app.use(requestLogging(logger));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -188,7 +230,7 @@ export async function createApp(
     express.json({ limit: config.limits.maxBodyBytes }),
     refuseBatches,
     expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(deps, req.headers.authorization),
+      context: async ({ req }) => createContext(deps, req.headers.authorization, String(req.id)),
     }),
     bodyErrors(config.limits.maxBodyBytes),
   );
@@ -199,6 +241,7 @@ export async function createApp(
     outbox,
     webhooks,
     sweeper,
+    metrics,
     contextFor: (authorization) => createContext(deps, authorization),
   };
 }

@@ -34,6 +34,8 @@ export interface Config {
   invitationTtlHours: number;
   invitationsPerHour: number;
   routerSecret?: string;
+  /** Where Prometheus scrapes `/metrics` (its own port); unset: no metrics are kept. */
+  metricsPort?: number;
   /** Outbox: first retry delay (doubles each attempt, up to `mailRetryMaxMs`). */
   mailRetryBaseMs: number;
   /** Outbox: the longest delay between two attempts. */
@@ -145,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     invitationTtlHours: positiveInt(env, 'INVITATION_TTL_HOURS', 168),
     invitationsPerHour: positiveInt(env, 'INVITATIONS_PER_HOUR', 100),
     routerSecret: optional(env, 'ROUTER_SECRET'),
+    metricsPort: env.METRICS_PORT ? positiveInt(env, 'METRICS_PORT', 0) : undefined,
     mailRetryBaseMs: positiveInt(env, 'MAIL_RETRY_BASE_MS', 5000),
     mailRetryMaxMs: positiveInt(env, 'MAIL_RETRY_MAX_MS', 15 * 60_000),
     outboxPollMs: positiveInt(env, 'OUTBOX_POLL_MS', 2000),

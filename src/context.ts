@@ -45,7 +45,11 @@ export function requireViewer(ctx: Pick<Context, 'viewer'>): Viewer {
  * operations answer UNAUTHENTICATED); a header whose token is refused fails the whole request
  * with UNAUTHENTICATED and a reason, so that an expired session is never mistaken for none.
  */
-export async function createContext(deps: ContextDependencies, authorization: string | undefined): Promise<Context> {
+export async function createContext(
+  deps: ContextDependencies,
+  authorization: string | undefined,
+  requestId: string = randomUUID(),
+): Promise<Context> {
   let identity: Identity | null = null;
   if (authorization !== undefined && authorization.trim() !== '') {
     const token = bearerToken(authorization);
@@ -64,7 +68,7 @@ export async function createContext(deps: ContextDependencies, authorization: st
     loaders.membershipsByUser.load(identity.sub).catch(() => undefined);
   }
   return {
-    requestId: randomUUID(),
+    requestId,
     config: deps.config,
     db: deps.db,
     viewer,

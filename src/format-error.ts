@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Context } from './context';
 import { AppError, PUBLIC_ERROR_CODES } from './errors';
 import type { Logger } from './logger';
@@ -79,5 +79,18 @@ export function requestLogPlugin(logger: Logger): ApolloServerPlugin<Context> {
         },
       };
     },
+  };
+}
+
+/**
+ * What a federated trace (ftv1, for the router and GraphOS) records of an error: the same as the
+ * client gets — the service's own message and code, an unexpected error as a bare
+ * INTERNAL_SERVER_ERROR — at the same path.
+ */
+export function errorForTrace(production: boolean): (error: GraphQLError) => GraphQLError {
+  const format = createErrorFormatter(production);
+  return (error) => {
+    const formatted = format(error.toJSON(), error);
+    return new GraphQLError(formatted.message, { path: error.path, extensions: formatted.extensions });
   };
 }

@@ -1,29 +1,72 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import { trace } from '@opentelemetry/api';
+import pino, { type DestinationStream } from 'pino';
+
 /**
- * A minimal structured logger: one JSON line per event on stdout (errors on stderr). Fields
- * come first, as with pino, so that log shippers index them.
+ * pino: one JSON line per event (`level` as a label, `time` as ISO text, `msg`), at `LOG_LEVEL`
+ * (default `info`). Every line written while a request is handled carries its `requestId`, and
+ * the OpenTelemetry `traceId`/`spanId` when tracing is on. Credentials never reach the log:
+ * `authorization` headers, cookies and any `token` field (an invitation's, a bearer's) are
+ * replaced by `[Redacted]`, and request URLs lose their query string.
  */
-export interface Logger {
-  info(fields: Record<string, unknown>, message: string): void;
-  warn(fields: Record<string, unknown>, message: string): void;
-  error(fields: Record<string, unknown>, message: string): void;
+export type Logger = pino.Logger;
+
+export const LOG_REDACTIONS = [
+  'req.headers.authorization',
+  'req.headers["router-authorization"]',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'authorization',
+  'token',
+  '*.token',
+  '*.*.token',
+  'variables.*.token',
+];
+
+/** The request a line belongs to (set by the HTTP server for each request). */
+const requestScope = new AsyncLocalStorage<{ requestId: string }>();
+
+/** A request id from the caller's `x-request-id` when it is a plain short token, or a new one. */
+export function requestIdFrom(header: string | string[] | undefined): string {
+  const given = Array.isArray(header) ? header[0] : header;
+  return given && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
 }
 
-function serialise(fields: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) {
-    out[key] = value instanceof Error ? { type: value.name, message: value.message, stack: value.stack } : value;
+/** Runs `work` (the rest of a request's handling) with `requestId` on every log line it writes. */
+export function withRequestId<T>(requestId: string, work: () => T): T {
+  return requestScope.run({ requestId }, work);
+}
+
+function mixin(): Record<string, string> {
+  const fields: Record<string, string> = {};
+  const request = requestScope.getStore();
+  if (request) fields.requestId = request.requestId;
+  // Without an OpenTelemetry SDK there is never an active span: this costs a lookup.
+  const span = trace.getActiveSpan();
+  if (span) {
+    const { traceId, spanId } = span.spanContext();
+    fields.traceId = traceId;
+    fields.spanId = spanId;
   }
-  return out;
+  return fields;
 }
 
-export function createLogger(options: { silent?: boolean } = {}): Logger {
-  const write = (level: string, stream: NodeJS.WriteStream, fields: Record<string, unknown>, message: string) => {
-    if (options.silent) return;
-    stream.write(`${JSON.stringify({ level, time: new Date().toISOString(), msg: message, ...serialise(fields) })}\n`);
-  };
-  return {
-    info: (fields, message) => write('info', process.stdout, fields, message),
-    warn: (fields, message) => write('warn', process.stdout, fields, message),
-    error: (fields, message) => write('error', process.stderr, fields, message),
-  };
+export function createLogger(
+  options: { silent?: boolean; level?: string; destination?: DestinationStream } = {},
+): Logger {
+  const level = options.silent ? 'silent' : (options.level ?? process.env.LOG_LEVEL ?? 'info');
+  return pino(
+    {
+      level,
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      messageKey: 'msg',
+      mixin,
+      redact: { paths: LOG_REDACTIONS, censor: '[Redacted]' },
+      serializers: { err: pino.stdSerializers.err },
+    },
+    options.destination ?? pino.destination({ fd: 1, sync: false }),
+  );
 }

@@ -1,3 +1,5 @@
+// First: tracing patches express, graphql and mysql2 as they load (and is off unless configured).
+import { telemetry } from './telemetry';
 import 'reflect-metadata';
 import { createApp } from './app';
 import { loadConfig } from './config';
@@ -27,6 +29,9 @@ async function main(): Promise<void> {
   );
   // Development: the reference web app at APP_URL, where invitation links lead.
   const webApp = await startWebApp(config, logger, graphqlUrl);
+  const metricsServer =
+    app.metrics && config.metricsPort ? await app.metrics.listen(config.metricsPort, config.host, logger) : null;
+  if (metricsServer) logger.info({ port: config.metricsPort }, 'Prometheus metrics at /metrics');
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -35,10 +40,13 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'stopping: finishing requests in flight and the email and webhook batches in hand');
     // ApolloServer.stop drains the HTTP server (the drain plugin) before returning.
     webApp?.close();
+    metricsServer?.close();
     await app.apollo.stop();
     // The batch of emails in hand is finished before the pool closes.
     await Promise.all([app.outbox.stop(), app.webhooks.stop(), app.sweeper.stop()]);
     await db.destroy();
+    // The last spans go out before the process ends.
+    await telemetry?.shutdown();
     logger.info({}, 'stopped');
     process.exit(0);
   };

@@ -33,7 +33,16 @@ export function createMailTransport(config: Config, logger: Logger): MailTranspo
   if (!config.smtpUrl) {
     return {
       async send(email) {
-        logger.info({ to: email.to, subject: email.subject, text: email.text }, 'email (SMTP_URL not set, so logged)');
+        // In development the log is the mailbox: the link is what a developer follows. In
+        // production a link is a credential, and logs are read by many: it stays out.
+        if (config.production) {
+          logger.warn({ to: email.to, subject: email.subject }, 'email not sent: SMTP_URL is not set');
+        } else {
+          logger.info(
+            { to: email.to, subject: email.subject, text: email.text },
+            'email (SMTP_URL not set, so logged)',
+          );
+        }
       },
     };
   }

@@ -1,5 +1,5 @@
 import { loadConfig } from '../../src/config';
-import type { Logger } from '../../src/logger';
+import { memoryLogger } from '../support/log';
 import { composeInvitationEmail, redactTokens } from '../../src/mail/invitation-email';
 import { createMailTransport } from '../../src/mail/outbox-dispatcher';
 
@@ -35,8 +35,7 @@ describe('invitation email', () => {
   });
 
   it('goes to the log, link included, when SMTP_URL is not set', async () => {
-    const lines: Record<string, unknown>[] = [];
-    const logger: Logger = { info: (fields) => lines.push(fields), warn: () => undefined, error: () => undefined };
+    const { logger, lines } = memoryLogger();
     await createMailTransport(config, logger).send({
       from: 'x@example.test',
       to: 'y@example.test',
