@@ -11,14 +11,19 @@ import { buildSchemaWithoutPermissionsForBenchmark } from '../src/schema';
 /**
  * The subgraph as the benchmark runs it: production mode, its own process, plus a small stats
  * endpoint on STATS_PORT (SQL statements sent, peak RSS, event-loop delay). BENCH_NO_SHIELD=1
- * serves the schema without the permission layer, to measure what that layer costs.
+ * serves the schema without the permission layer, to measure what that layer costs;
+ * BENCH_NO_INLINE_TRACE=1 leaves out the federated-trace plugin, to measure what it costs unasked.
  */
 async function main(): Promise<void> {
   const config = loadConfig();
   const statements = new StatementCounter();
   const db = await openDatabase(config.databaseUrl, { logger: statements });
   const schema = process.env.BENCH_NO_SHIELD === '1' ? await buildSchemaWithoutPermissionsForBenchmark() : undefined;
-  const app = await createApp(config, db, createLogger({ silent: true }), { nudgeOutbox: false, schema });
+  const app = await createApp(config, db, createLogger({ silent: true }), {
+    nudgeOutbox: false,
+    schema,
+    inlineTrace: process.env.BENCH_NO_INLINE_TRACE !== '1',
+  });
   await new Promise<void>((resolve) => app.httpServer.listen(config.port, '127.0.0.1', resolve));
 
   const loop = monitorEventLoopDelay({ resolution: 5 });
