@@ -66,13 +66,20 @@ async function signOut(): Promise<void> {
   await page.getByRole('button', { name: 'Sign out' }).click();
 }
 
+/** The homepage, signed out (once the app has drawn it, so that what it shows is settled). */
+async function signedOut(): Promise<void> {
+  await page.goto(webUrl);
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  if (await page.getByRole('button', { name: 'Sign out' }).isVisible()) await signOut();
+  await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+}
+
 /** "admin-x1y2z3@example.test" → "Admin": everyone signs in with the same name each time. */
 const nameOf = (email: string) => email.charAt(0).toUpperCase() + email.slice(1).split('-')[0];
 
 /** Signs in afresh on the homepage. */
 async function home(email: string): Promise<void> {
-  await page.goto(webUrl);
-  if (await page.getByRole('button', { name: 'Sign out' }).isVisible()) await signOut();
+  await signedOut();
   await signIn(email, { name: nameOf(email) });
   await page.getByRole('heading', { name: 'Your homepage' }).waitFor();
 }
@@ -86,6 +93,11 @@ async function invitationLink(to: string): Promise<string> {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`no invitation email reached ${to}`);
+}
+
+async function waitFor(condition: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100 && !(await condition()); i++) await new Promise((r) => setTimeout(r, 100));
+  if (!(await condition())) throw new Error('timed out');
 }
 
 async function openOrganization(name: string): Promise<void> {
@@ -106,8 +118,7 @@ async function invite(email: string, role: string): Promise<void> {
 
 /** Opens an invitation link signed out, signs in as `email` and accepts. */
 async function acceptAs(link: string, email: string): Promise<void> {
-  await page.goto(webUrl);
-  if (await page.getByRole('button', { name: 'Sign out' }).isVisible()) await signOut();
+  await signedOut();
   await page.goto(link);
   await signIn(email, { name: nameOf(email) });
   await page.getByRole('button', { name: 'Accept the invitation' }).click();
@@ -263,6 +274,62 @@ describe('the reference web app in chromium', () => {
     // Everyone in a workspace or domain is in the organization too, and the "why" says how.
     await page.getByRole('tab', { name: 'Organization' }).click();
     await rowOf(domainPerson).waitFor();
+  });
+
+  it('the pending invitations show their delivery; resend keeps one, revoke ends it', async () => {
+    const pending = address('pending');
+    await home(admin);
+    await openOrganization('Acme');
+    await invite(pending, 'Member');
+    await invitationLink(pending); // delivered to the SMTP server
+    const pendingTable = () => page.getByRole('table').filter({ hasText: 'Delivery' });
+    // The list is re-read when the page is: the delivery is then known.
+    await page.reload();
+    await pendingTable().getByRole('row').filter({ hasText: pending }).getByText('email delivered').waitFor();
+    await screenshot('pending-invitations');
+    const before = smtp.to(pending).length;
+    await page.getByRole('button', { name: `Resend to ${pending}` }).click();
+    await waitFor(async () => smtp.to(pending).length > before);
+    await page.getByRole('button', { name: `Revoke invitation of ${pending}` }).click();
+    await pendingTable().getByRole('row').filter({ hasText: pending }).waitFor({ state: 'detached' });
+    const status = await api(
+      admin,
+      'query($o: ID!) { organization(id: $o) { invitations(status: REVOKED) { email } } }',
+      {
+        o: organizationId,
+      },
+    );
+    expect(status.organization.invitations.map((i: { email: string }) => i.email)).toContain(pending);
+  });
+
+  it('the homepage lists an invitation to someone already signed up; Accept there joins', async () => {
+    const invited = address('homepage');
+    await home(invited); // signs up, belongs nowhere yet
+    await home(admin);
+    await openOrganization('Acme');
+    await invite(invited, 'Member');
+    await home(invited);
+    await page.getByRole('listitem').filter({ hasText: 'Member of Acme' }).waitFor();
+    await screenshot('homepage-invitation');
+    await page.getByRole('button', { name: 'Accept' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Acme' }).waitFor();
+  });
+
+  it('search, role filter and order narrow and sort the members list', async () => {
+    await home(admin);
+    await openOrganization('Acme');
+    await page.getByLabel('Search').fill('ws-person');
+    await membersTable().getByRole('row').filter({ hasText: admin }).waitFor({ state: 'detached' });
+    expect(await membersTable().getByRole('row').count()).toBe(2); // header + the one match
+    await page.getByLabel('Search').fill('');
+    await page.getByLabel('Filter by role').selectOption({ label: 'Admin' });
+    await page.getByText('Members of Acme (1)').waitFor();
+    await page.getByLabel('Filter by role').selectOption({ label: 'Any role' });
+    await page.getByLabel('Sort by').selectOption({ label: 'Email, Z to A' });
+    await waitFor(async () => {
+      const emails = await membersTable().locator('tbody tr td:nth-child(2)').allTextContents();
+      return emails.length > 2 && emails.every((email, i) => i === 0 || emails[i - 1] >= email);
+    });
   });
 
   it('an unverified address, an answered invitation and a bad link each get the clear message', async () => {

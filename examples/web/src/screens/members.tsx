@@ -72,7 +72,7 @@ export function MembersPanel(props: { scope: ScopeView }) {
           />
         </label>
         <label>
-          Role
+          Filter by role
           <select
             value={role}
             onChange={(e) => {
