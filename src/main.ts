@@ -48,7 +48,8 @@ async function main(): Promise<void> {
     // The last spans go out before the process ends.
     await telemetry?.shutdown();
     logger.info({}, 'stopped');
-    process.exit(0);
+    // Lines are written asynchronously: the last ones reach stdout before the process ends.
+    logger.flush(() => process.exit(0));
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
