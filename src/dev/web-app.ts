@@ -5,7 +5,7 @@ import express from 'express';
 import { signDevelopmentToken } from '../auth/jwt';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { developmentSubject } from './demo-people';
+import { demoPersonByEmail, developmentSubject } from './demo-people';
 
 /**
  * Development only: the reference web app (examples/web, built by `npm run web:build`) served at
@@ -40,8 +40,11 @@ export function webAppHandler(config: Config, options: WebAppOptions): express.E
         res.status(400).json({ error: 'Give an email address such as ada@example.com.' });
         return;
       }
+      // A demo person (npm run seed) keeps their name when none is typed in.
       const name =
-        typeof body.name === 'string' && body.name.trim() !== '' ? body.name.trim().slice(0, 100) : undefined;
+        typeof body.name === 'string' && body.name.trim() !== ''
+          ? body.name.trim().slice(0, 100)
+          : demoPersonByEmail(email)?.name;
       const token = await signDevelopmentToken(config.auth.jwtSecret as string, {
         sub: developmentSubject(email),
         email,

@@ -65,6 +65,9 @@ describe('the web app server', () => {
           emailVerified: false,
         },
       });
+      // A demo person keeps their name when none is typed in.
+      const ada = (await (await signIn(base, { email: 'ada@demo.example' })).json()) as { token: string };
+      expect(await verify(ada.token)).toMatchObject({ identity: { name: 'Ada Lovelace' } });
       for (const bad of [{}, { email: 'not an address' }, { email: `${'a'.repeat(250)}@x.example` }]) {
         const refused = await signIn(base, bad);
         expect(refused.status).toBe(400);
