@@ -19,7 +19,7 @@ import type { Config } from './config';
 import { type Context, createContext, type ContextDependencies } from './context';
 import { createErrorFormatter, errorForTrace, requestLogPlugin } from './format-error';
 import { costLimitPlugin, limitValidationRules } from './query-limits';
-import { type Logger, requestIdFrom, withRequestId } from './logger';
+import { type Logger, requestIdFrom } from './logger';
 import { Metrics } from './metrics';
 import { createMailTransport, type MailTransport, OutboxDispatcher } from './mail/outbox-dispatcher';
 import { sandboxLandingPage } from './landing-page';
@@ -127,16 +127,17 @@ function bodyErrors(maxBytes: number): express.ErrorRequestHandler {
 }
 
 /**
- * One log line per HTTP request (pino-http: method, path, status, time taken, request id), and
- * the request id on every line written while it is handled. The id is the caller's
- * `x-request-id` when it is a short plain token (a router's), a new UUID otherwise; the query
- * string is left out of the logged URL (a GET may carry variables).
+ * One log line per HTTP request (pino-http: method, path, status, time taken, request id). The
+ * id is the caller's `x-request-id` when it is a short plain token (a router's), a new UUID
+ * otherwise; it is also the context's, so the errors logged for the request and its audit events
+ * carry it. The query string is left out of the logged URL (a GET may carry variables).
  */
 function requestLogging(logger: Logger): express.RequestHandler {
   const log = pinoHttp({
     logger,
     genReqId: (req) => requestIdFrom(req.headers['x-request-id']),
     quietReqLogger: true,
+    customProps: (req) => ({ requestId: req.id }),
     customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
     customSuccessMessage: () => 'request completed',
     customErrorMessage: () => 'request failed',
@@ -151,7 +152,7 @@ function requestLogging(logger: Logger): express.RequestHandler {
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
   });
-  return (req, res, next) => log(req, res, () => withRequestId(String(req.id), next));
+  return log;
 }
 
 /** The Apollo Server for the subgraph, not yet listening, and its (stopped) email dispatcher. */
