@@ -20,7 +20,6 @@ export const LOG_REDACTIONS = [
   'token',
   '*.token',
   '*.*.token',
-  'variables.*.token',
 ];
 
 /** A request id from the caller's `x-request-id` when it is a plain short token, or a new one. */

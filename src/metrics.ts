@@ -16,7 +16,7 @@ import type { Logger } from './logger';
 const MAX_OPERATION_NAMES = 100;
 const KNOWN_CODES = new Set<string>(PUBLIC_ERROR_CODES);
 
-/** The outboxes: table, and the status of a row still to be delivered and of one given up. */
+/** The outboxes, each a table whose rows are PENDING until delivered, FAILED once given up. */
 const OUTBOXES = [
   { kind: 'email', table: 'outbox_emails' },
   { kind: 'webhook', table: 'webhook_deliveries' },

@@ -11,7 +11,8 @@ import { openDatabase } from '../../src/db/data-source';
 import { developmentSubject } from '../../src/dev/demo-people';
 import { webAppHandler } from '../../src/dev/web-app';
 import { createLogger } from '../../src/logger';
-import { TestSmtpServer } from '../support/smtp';
+import { waitFor } from '../support/processes';
+import { TestSmtpServer, tokenFromEmail } from '../support/smtp';
 
 /**
  * The reference web app (examples/web) in a real browser — Debian's chromium driven by
@@ -86,18 +87,12 @@ async function home(email: string): Promise<void> {
 
 /** The link of the newest invitation email to an address, as delivered to the SMTP server. */
 async function invitationLink(to: string): Promise<string> {
-  for (let i = 0; i < 100; i++) {
-    const mail = smtp.to(to).at(-1);
-    const link = /(http:\/\/\S+\/invitations\/accept\?token=[A-Za-z0-9_-]+)/.exec(mail?.text ?? '')?.[1];
-    if (link) return link;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no invitation email reached ${to}`);
-}
-
-async function waitFor(condition: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 100 && !(await condition()); i++) await new Promise((r) => setTimeout(r, 100));
-  if (!(await condition())) throw new Error('timed out');
+  const token = await waitFor(
+    `an invitation email to ${to}`,
+    async () => tokenFromEmail(smtp.to(to).at(-1)!, webUrl),
+    10_000,
+  );
+  return `${webUrl}/invitations/accept?token=${token}`;
 }
 
 async function openOrganization(name: string): Promise<void> {
@@ -298,7 +293,7 @@ describe('the reference web app in chromium', () => {
     await screenshot('pending-invitations');
     const before = smtp.to(pending).length;
     await page.getByRole('button', { name: `Resend to ${pending}` }).click();
-    await waitFor(async () => smtp.to(pending).length > before);
+    await waitFor('the resent email', async () => smtp.to(pending).length > before, 10_000);
     await page.getByRole('button', { name: `Revoke invitation of ${pending}` }).click();
     await pendingTable().getByRole('row').filter({ hasText: pending }).waitFor({ state: 'detached' });
     const revoked = await api(
@@ -346,10 +341,14 @@ describe('the reference web app in chromium', () => {
     await rowOf(address('zulu')).waitFor();
     await page.getByLabel('Filter by role').selectOption({ label: 'Any role' });
     await page.getByLabel('Sort by').selectOption({ label: 'Email, Z to A' });
-    await waitFor(async () => {
-      const emails = await membersTable().locator('tbody tr td:nth-child(2)').allTextContents();
-      return emails.length === 4 && emails.every((email, i) => i === 0 || emails[i - 1] >= email);
-    });
+    await waitFor(
+      'the list in email order, Z to A',
+      async () => {
+        const emails = await membersTable().locator('tbody tr td:nth-child(2)').allTextContents();
+        return emails.length === 4 && emails.every((email, i) => i === 0 || emails[i - 1] >= email);
+      },
+      10_000,
+    );
   });
 
   it('an unverified address, an expired or answered invitation and a bad link each get the clear message', async () => {

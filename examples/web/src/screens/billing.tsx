@@ -27,7 +27,7 @@ const WORKSPACE_FIELDS: [keyof WorkspaceBillingInput, string][] = [
 
 /** Invoicing information of the organization and of its workspaces, for ADMIN and ACCOUNTING. */
 export function Billing(props: { organizationId: string }) {
-  const [{ data, error }, refetch] = useQuery({ query: WebBilling, variables: { id: props.organizationId } });
+  const [{ data, error }, refetch] = useQuery({ query: WebBillingDocument, variables: { id: props.organizationId } });
   const organization = data?.organization;
   const reload = () => refetch({ requestPolicy: 'network-only' });
   return (
@@ -62,7 +62,6 @@ export function Billing(props: { organizationId: string }) {
     </section>
   );
 }
-const WebBilling = WebBillingDocument;
 
 function BillingForm<K extends string>(props: {
   title: string;
