@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { AuditAction, Role, ScopeKind } from '../src/domain/enums';
+import { AuditAction, ChangeSource, Role, ScopeKind } from '../src/domain/enums';
 import { idColumn, timestampColumn } from './columns';
 import { Organization } from './organization.entity';
 
@@ -76,4 +76,12 @@ export class AuditEvent {
   @Field(() => String, { nullable: true, description: 'The x-request-id of the request that made the change.' })
   @Column({ name: 'request_id', type: 'varchar', length: 64, nullable: true })
   requestId!: string | null;
+
+  @Field(() => ChangeSource)
+  @Column({ type: 'varchar', length: 20, default: ChangeSource.USER })
+  source!: ChangeSource;
+
+  /** The provisioning token that made the change, when `source` is PROVISIONING. */
+  @Column({ ...idColumn, name: 'provisioning_token_id', nullable: true })
+  provisioningTokenId!: string | null;
 }

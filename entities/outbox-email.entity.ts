@@ -20,6 +20,7 @@ export enum OutboxStatus {
  */
 @Entity({ name: 'outbox_emails' })
 @Index('IDX_outbox_emails_due', ['status', 'nextAttemptAt'])
+@Index('IDX_outbox_emails_organization_due', ['organizationId', 'status', 'nextAttemptAt'])
 @Index('IDX_outbox_emails_organization_created', ['organizationId', 'createdAt'])
 @Index('IDX_outbox_emails_invitation', ['invitationId'])
 export class OutboxEmail extends BaseRecord {

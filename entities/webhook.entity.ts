@@ -37,6 +37,14 @@ export class WebhookEndpoint extends BaseRecord {
   @Column({ type: 'varchar', length: 100 })
   secret!: string;
 
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'Since when every delivery has failed (null once one succeeds); the endpoint is disabled when this lasts WEBHOOK_DISABLE_AFTER_HOURS.',
+  })
+  @Column({ ...timestampColumn('failing_since'), nullable: true })
+  failingSince!: Date | null;
+
   get actions(): AuditAction[] {
     return this.actionList ? (this.actionList.split(',') as AuditAction[]) : [];
   }
@@ -50,6 +58,7 @@ export class WebhookEndpoint extends BaseRecord {
 @ObjectType()
 @Entity({ name: 'webhook_deliveries' })
 @Index('IDX_webhook_deliveries_due', ['status', 'nextAttemptAt'])
+@Index('IDX_webhook_deliveries_organization_due', ['organizationId', 'status', 'nextAttemptAt'])
 @Index('IDX_webhook_deliveries_endpoint_created', ['endpointId', 'createdAt', 'id'])
 export class WebhookDelivery extends BaseRecord {
   @Column({ ...idColumn, name: 'endpoint_id' })
@@ -91,6 +100,10 @@ export class WebhookDelivery extends BaseRecord {
   @Column({ name: 'response_status', type: 'integer', nullable: true })
   responseStatus!: number | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why the last attempt failed (an HTTP status, a timeout, a refused connection).',
+  })
   @Column({ name: 'last_error', type: 'varchar', length: 500, nullable: true })
   lastError!: string | null;
 

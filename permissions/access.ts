@@ -108,6 +108,12 @@ export interface Access {
   role: Role | null;
   grants: readonly Grant[];
   permissions: ReadonlySet<Permission>;
+  /**
+   * Until when each permission held lasts: null when a lasting membership gives it, else the
+   * latest expiry among the time-limited memberships that do. What a time-limited person grants
+   * ends no later than this (SPEC §13).
+   */
+  until: ReadonlyMap<Permission, Date | null>;
 }
 
 function roleGrant(role: Role): Grant {
@@ -214,10 +220,61 @@ function displayedRole(grants: readonly Grant[]): Role | null {
   return null;
 }
 
+/** The later of two ends of access, null being "lasting". */
+function later(a: Date | null, b: Date | null): Date | null {
+  return a === null || b === null ? null : a > b ? a : b;
+}
+
+/** Until when each permission lasts, from the memberships that give it (see `Access.until`). */
+function permissionsUntil(scope: ScopeRef, memberships: readonly MembershipFact[]): Map<Permission, Date | null> {
+  const until = new Map<Permission, Date | null>();
+  const extend = (permission: Permission, end: Date | null) =>
+    until.set(permission, until.has(permission) ? later(until.get(permission) ?? null, end) : end);
+  for (const source of sourcesAt(scope, memberships)) {
+    const end = source.membership.expiresAt ?? null;
+    for (const permission of permissionsFor(scope.kind, source.grants)) extend(permission, end);
+  }
+  if (scope.kind === ScopeKind.WORKSPACE) {
+    const now = Date.now();
+    for (const m of memberships) {
+      if (m.scope === ScopeKind.DOMAIN && m.workspaceId === scope.workspaceId && isInForce(m, now)) {
+        for (const permission of PERMISSION_TABLE[ScopeKind.WORKSPACE][Grant.DOMAIN_MEMBER] ?? []) {
+          extend(permission, m.expiresAt ?? null);
+        }
+      }
+    }
+  }
+  return until;
+}
+
 /** The caller's effective role and permissions at a scope. Fails closed: no membership, no permission. */
 export function accessAt(scope: ScopeRef, memberships: readonly MembershipFact[]): Access {
   const grants = grantsAt(scope, memberships);
-  return { role: displayedRole(grants), grants, permissions: permissionsFor(scope.kind, grants) };
+  return {
+    role: displayedRole(grants),
+    grants,
+    permissions: permissionsFor(scope.kind, grants),
+    until: permissionsUntil(scope, memberships),
+  };
+}
+
+/**
+ * Until when a caller keeps everything that giving `role` at a scope of `kind` takes — `via`
+ * (INVITE_MEMBERS or MANAGE_MEMBERS) and every permission the role confers: null while all of it
+ * lasts. Someone whose access is time-limited grants nothing that outlives it (SPEC §13).
+ */
+export function grantableUntil(kind: ScopeKind, role: Role, access: Access, via: Permission): Date | null {
+  let end: Date | null = null;
+  for (const permission of [via, ...permissionsOfRole(kind, role)]) {
+    const until = access.until.get(permission);
+    if (until && (end === null || until < end)) end = until;
+  }
+  return end;
+}
+
+/** The earlier of two ends of access, null being "lasting". */
+export function earlier(a: Date | null, b: Date | null): Date | null {
+  return a === null ? b : b === null ? a : a < b ? a : b;
 }
 
 /**

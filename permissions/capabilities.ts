@@ -1,5 +1,14 @@
 import { InvitationStatus } from '../src/domain/enums';
-import { type Access, mayGrantRole, Permission, Role, ROLES_BY_SCOPE, ScopeKind } from './access';
+import {
+  type Access,
+  grantableUntil,
+  mayGrantRole,
+  Permission,
+  permissionsOfRole,
+  Role,
+  ROLES_BY_SCOPE,
+  ScopeKind,
+} from './access';
 
 /**
  * What a caller may do to one membership or one invitation (SPEC §10), as pure functions of the
@@ -11,10 +20,12 @@ import { type Access, mayGrantRole, Permission, Role, ROLES_BY_SCOPE, ScopeKind 
  */
 
 /** What these decisions need of a membership. */
-export interface MemberRow {
+export interface MembershipFacts {
   userId: string;
   scope: ScopeKind;
   role: Role;
+  /** When the membership ends by itself; null (or absent) for a lasting one. */
+  expiresAt?: Date | null;
 }
 
 export interface MemberCapabilities {
@@ -33,7 +44,7 @@ export interface InvitationCapabilities {
  * Whether the row is its organization's last lasting ADMIN: an ADMIN at the organization itself
  * with no other lasting ADMIN beside them. Nobody may demote, remove or time-limit that row.
  */
-export function isLastLastingAdmin(row: MemberRow, lastingAdminIds: readonly string[]): boolean {
+export function isLastLastingAdmin(row: MembershipFacts, lastingAdminIds: readonly string[]): boolean {
   return (
     row.scope === ScopeKind.ORGANIZATION &&
     row.role === Role.ADMIN &&
@@ -56,9 +67,23 @@ export function invitableRoles(kind: ScopeKind, access: Access): Role[] {
   return ROLES_BY_SCOPE[kind].filter((role) => mayGrantRole(kind, role, access));
 }
 
-/** Whether the caller may give the row `role` (the last-admin rule aside). */
-export function mayChangeRoleTo(access: Access, row: MemberRow, role: Role): boolean {
-  return assignableRoles(row.scope, access).includes(role);
+/** Whether `role` confers something that `held` does not, at a scope of `kind`. */
+export function raises(kind: ScopeKind, held: Role, role: Role): boolean {
+  const before = permissionsOfRole(kind, held);
+  return [...permissionsOfRole(kind, role)].some((permission) => !before.has(permission));
+}
+
+/**
+ * Whether the caller may give the row `role` (the last-admin rule aside): a role they may grant
+ * there and, when their own access is time-limited and the role raises the row, only on a
+ * membership that ends no later than their access does (SPEC §13) — the raised role cannot outlive
+ * the one who gave it.
+ */
+export function mayChangeRoleTo(access: Access, row: MembershipFacts, role: Role): boolean {
+  if (!assignableRoles(row.scope, access).includes(role)) return false;
+  if (!raises(row.scope, row.role, role)) return true;
+  const end = grantableUntil(row.scope, role, access, Permission.MANAGE_MEMBERS);
+  return end === null || (!!row.expiresAt && row.expiresAt <= end);
 }
 
 /**
@@ -66,30 +91,52 @@ export function mayChangeRoleTo(access: Access, row: MemberRow, role: Role): boo
  * or their own workspace or domain membership — leaving it. Leaving the organization itself goes
  * through `leaveOrganization`, which takes the whole tree with it.
  */
-export function mayRemove(viewerId: string | null, access: Access, row: MemberRow): boolean {
+export function mayRemove(viewerId: string | null, access: Access, row: MembershipFacts): boolean {
   if (access.permissions.has(Permission.MANAGE_MEMBERS)) return true;
   return viewerId !== null && row.userId === viewerId && row.scope !== ScopeKind.ORGANIZATION;
 }
 
-/** Whether the caller may set or clear the row's expiry (the last-admin rule aside). */
-export function maySetExpiry(access: Access): boolean {
-  return access.permissions.has(Permission.MANAGE_MEMBERS);
+/**
+ * Whether the caller may set or clear the row's expiry (the last-admin rule aside): MANAGE_MEMBERS
+ * at its scope, and never on their own membership — nobody makes their own access last longer.
+ */
+export function maySetExpiry(viewerId: string | null, access: Access, row: MembershipFacts): boolean {
+  return access.permissions.has(Permission.MANAGE_MEMBERS) && viewerId !== null && row.userId !== viewerId;
+}
+
+/**
+ * Whether the caller may give the row `expiresAt` (null: lasting): besides `maySetExpiry`, someone
+ * whose own access is time-limited may only end the row no later than their access ends, or
+ * bring its end forward — never clear it or push it past their own (SPEC §13).
+ */
+export function mayGiveExpiry(
+  viewerId: string | null,
+  access: Access,
+  row: MembershipFacts,
+  expiresAt: Date | null,
+): boolean {
+  if (!maySetExpiry(viewerId, access, row)) return false;
+  const end = grantableUntil(row.scope, row.role, access, Permission.MANAGE_MEMBERS);
+  if (end === null) return true;
+  return expiresAt !== null && (expiresAt <= end || (!!row.expiresAt && expiresAt <= row.expiresAt));
 }
 
 /** `Member.viewerCan`. */
 export function memberCapabilities(
   viewerId: string | null,
   access: Access,
-  row: MemberRow,
+  row: MembershipFacts,
   lastLastingAdmin: boolean,
 ): MemberCapabilities {
-  const roles = lastLastingAdmin ? [] : assignableRoles(row.scope, access);
+  const roles = lastLastingAdmin
+    ? []
+    : assignableRoles(row.scope, access).filter((role) => role === row.role || mayChangeRoleTo(access, row, role));
   const changeRole = roles.some((role) => role !== row.role);
   return {
     changeRole,
     remove: !lastLastingAdmin && mayRemove(viewerId, access, row),
     assignableRoles: changeRole ? roles : [],
-    setExpiry: !lastLastingAdmin && maySetExpiry(access),
+    setExpiry: !lastLastingAdmin && maySetExpiry(viewerId, access, row),
   };
 }
 

@@ -7,6 +7,7 @@ import { canRemoveMember } from './rules/can-remove-member.rule';
 import { canReadOrIsInvited } from './rules/can-read-or-is-invited.rule';
 import { isAuthenticated } from './rules/is-authenticated.rule';
 import { isKnownOrInvitedViewer, isSelf, isSelfOrSharesOrganization } from './rules/user-visibility.rule';
+import { seesSeats } from './rules/sees-seats.rule';
 import { seesWholeScopeOfParent } from './rules/sees-whole-scope.rule';
 import type { Target } from './scopes';
 
@@ -99,6 +100,7 @@ export const permissions = shield(
       updateWebhookEndpoint: on('WebhookEndpoint', 'id', P.MANAGE_WEBHOOKS, P.MANAGE_WEBHOOKS),
       rotateWebhookSecret: on('WebhookEndpoint', 'id', P.MANAGE_WEBHOOKS, P.MANAGE_WEBHOOKS),
       deleteWebhookEndpoint: on('WebhookEndpoint', 'id', P.MANAGE_WEBHOOKS, P.MANAGE_WEBHOOKS),
+      redeliverWebhook: on('WebhookDelivery', 'deliveryId', P.MANAGE_WEBHOOKS, P.MANAGE_WEBHOOKS),
       // An invitation is seen only by those who may invite in its scope.
       resendInvitation: on('Invitation', 'id', P.INVITE_MEMBERS, P.INVITE_MEMBERS),
       revokeInvitation: on('Invitation', 'id', P.INVITE_MEMBERS, P.INVITE_MEMBERS),
@@ -142,6 +144,7 @@ export const permissions = shield(
       billingProfile: canOnParent(P.READ_BILLING),
       webhookEndpoints: canOnParent(P.MANAGE_WEBHOOKS),
       emailDomains: canOnParent(P.UPDATE),
+      seatsUsed: seesSeats,
     },
     Workspace: {
       '*': canOnParent(P.READ),

@@ -12,7 +12,15 @@ import { ScopeKind, type ScopeRef } from './access';
  * scope (an invitation, a membership). Rules decide on the scope it belongs to.
  */
 export type Target =
-  'Organization' | 'Workspace' | 'Domain' | 'ScopeInput' | 'Invitation' | 'Member' | 'WebhookEndpoint' | 'EmailDomain';
+  | 'Organization'
+  | 'Workspace'
+  | 'Domain'
+  | 'ScopeInput'
+  | 'Invitation'
+  | 'Member'
+  | 'WebhookEndpoint'
+  | 'WebhookDelivery'
+  | 'EmailDomain';
 
 /** The scope an argument value points at, or null where there is no such thing. */
 export async function loadScope(ctx: Context, target: Target, value: unknown): Promise<ScopeRef | null> {
@@ -40,6 +48,10 @@ export async function loadScope(ctx: Context, target: Target, value: unknown): P
       const endpoint = isUuid(value) ? await ctx.loaders.webhookEndpoint.load(value) : null;
       return endpoint && organizationScope({ id: endpoint.organizationId });
     }
+    case 'WebhookDelivery': {
+      const delivery = isUuid(value) ? await ctx.loaders.webhookDelivery.load(value) : null;
+      return delivery && organizationScope({ id: delivery.organizationId });
+    }
     case 'Member': {
       const membership = isUuid(value) ? await ctx.loaders.membership.load(value) : null;
       return membership && scopeOfRow(membership);
@@ -64,5 +76,6 @@ export const TARGET_LABEL: Record<Target, string> = {
   Invitation: 'Invitation',
   Member: 'Member',
   WebhookEndpoint: 'Webhook endpoint',
+  WebhookDelivery: 'Webhook delivery',
   EmailDomain: 'Email domain',
 };

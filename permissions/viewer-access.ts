@@ -1,9 +1,9 @@
 import type { Membership } from '../entities/membership.entity';
-import { rowIsIn, type ScopeRef, scopeId } from '../src/domain/scope';
+import { rowIsIn, type ScopeRef, scopeId, scopeOfRow } from '../src/domain/scope';
 import type { Loaders } from '../src/loaders';
 import { accessAt, type Access, isInForce, type Permission, ScopeKind } from './access';
 
-const NO_ACCESS: Access = Object.freeze({ role: null, grants: [], permissions: new Set() }) as Access;
+const NO_ACCESS: Access = Object.freeze({ role: null, grants: [], permissions: new Set(), until: new Map() }) as Access;
 
 /** Who is asking, as far as access needs to know. */
 export interface AccessViewer {
@@ -20,6 +20,8 @@ export class ViewerAccess {
   private readonly memo = new Map<string, Promise<Access>>();
   /** People known to share an organization with the viewer (seen in a members list the viewer may read). */
   private readonly coMembers = new Set<string>();
+  /** People named by events of an audit log the viewer may read (its actors and subjects). */
+  private readonly namedInReadableLogs = new Set<string>();
 
   private readonly viewerId: string | null;
   private inForce: Promise<Membership[]> | null = null;
@@ -53,6 +55,16 @@ export class ViewerAccess {
   /** Whether the viewer has `permission` at the scope. */
   async allows(scope: ScopeRef, permission: Permission): Promise<boolean> {
     return (await this.at(scope)).permissions.has(permission);
+  }
+
+  /**
+   * Whether the viewer has `permission` at the organization or at any scope of it where they hold
+   * a membership (a workspace ADMIN invites in their workspace, say).
+   */
+  async allowsAnywhereIn(organizationId: string, permission: Permission): Promise<boolean> {
+    const held = (await this.memberships()).filter((m) => m.organizationId === organizationId);
+    for (const m of held) if (await this.allows(scopeOfRow(m), permission)) return true;
+    return false;
   }
 
   /** The PENDING, unexpired invitations addressed to the viewer's verified email. */
@@ -103,11 +115,28 @@ export class ViewerAccess {
     for (const id of userIds) this.coMembers.add(id);
   }
 
+  /**
+   * Records the people that events of a log the viewer may read name, as actor or subject. The
+   * readers of a log see who did what to whom, also after those people have left.
+   */
+  noteNamedInLog(userIds: Iterable<string | null>): void {
+    for (const id of userIds) if (id) this.namedInReadableLogs.add(id);
+  }
+
+  /**
+   * Whether the viewer may see a person's email and name: themself, someone sharing an
+   * organization with them, or someone named by a log they read.
+   */
+  async knowsPerson(userId: string): Promise<boolean> {
+    return this.namedInReadableLogs.has(userId) || this.sharesOrganizationWith(userId);
+  }
+
   /** After a write that changes the viewer's memberships, later reads must see it. */
   invalidate(): void {
     this.memo.clear();
     this.inForce = null;
     this.coMembers.clear();
+    this.namedInReadableLogs.clear();
     if (this.viewerId) this.loaders.membershipsByUser.clear(this.viewerId);
   }
 }

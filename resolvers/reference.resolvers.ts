@@ -6,42 +6,51 @@ import { Permission } from '../permissions/access';
 import type { Context } from '../src/context';
 import { findDomain, findOrganization, findWorkspace } from '../src/services/scope.service';
 import { domainScope, organizationScope, workspaceScope } from '../src/domain/scope';
+import { NotFoundError } from '../src/errors';
 
 /**
  * `__resolveReference` for the four entities. Each goes through the request's loader, so a whole
- * `_entities` list is one statement per type; an id that is missing or not visible to the
- * caller resolves to null, the same answer for both. Field rules still run on what comes back.
+ * `_entities` list is one statement per type. An id that is missing or not visible to the caller
+ * resolves to null with a NOT_FOUND error at `["_entities", i]` (the same answer for both), so
+ * that a router can report it. Field rules still run on what comes back.
  */
 type Ref = { id: string };
 
-async function visible<T>(entity: T | null, readable: (entity: T) => Promise<boolean>): Promise<T | null> {
-  return entity && (await readable(entity)) ? entity : null;
+async function visible<T>(entity: T | null, readable: (entity: T) => Promise<boolean>, what: string): Promise<T> {
+  if (entity && (await readable(entity))) return entity;
+  throw new NotFoundError(what);
 }
 
 export const referenceResolvers = {
   User: {
     // Both loads start at once, so every reference of the list lands in the same two batches.
-    __resolveReference: async (ref: Ref, ctx: Context): Promise<User | null> => {
-      if (typeof ref.id !== 'string') return null;
-      const [user, visible] = await Promise.all([
+    __resolveReference: async (ref: Ref, ctx: Context): Promise<User> => {
+      const [user, shared] = await Promise.all([
         ctx.loaders.user.load(ref.id),
         ctx.access.sharesOrganizationWith(ref.id),
       ]);
-      return visible ? user : null;
+      if (!user || !shared) throw new NotFoundError('User');
+      return user;
     },
   },
   Organization: {
-    __resolveReference: async (ref: Ref, ctx: Context): Promise<Organization | null> =>
-      visible(await findOrganization(ctx, String(ref.id)), (o) =>
-        ctx.access.allows(organizationScope(o), Permission.READ),
+    __resolveReference: async (ref: Ref, ctx: Context): Promise<Organization> =>
+      visible(
+        await findOrganization(ctx, ref.id),
+        (o) => ctx.access.allows(organizationScope(o), Permission.READ),
+        'Organization',
       ),
   },
   Workspace: {
-    __resolveReference: async (ref: Ref, ctx: Context): Promise<Workspace | null> =>
-      visible(await findWorkspace(ctx, String(ref.id)), (w) => ctx.access.allows(workspaceScope(w), Permission.READ)),
+    __resolveReference: async (ref: Ref, ctx: Context): Promise<Workspace> =>
+      visible(
+        await findWorkspace(ctx, ref.id),
+        (w) => ctx.access.allows(workspaceScope(w), Permission.READ),
+        'Workspace',
+      ),
   },
   Domain: {
-    __resolveReference: async (ref: Ref, ctx: Context): Promise<Domain | null> =>
-      visible(await findDomain(ctx, String(ref.id)), (d) => ctx.access.allows(domainScope(d), Permission.READ)),
+    __resolveReference: async (ref: Ref, ctx: Context): Promise<Domain> =>
+      visible(await findDomain(ctx, ref.id), (d) => ctx.access.allows(domainScope(d), Permission.READ), 'Domain'),
   },
 };

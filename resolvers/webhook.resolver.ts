@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
-import { WebhookEndpoint } from '../entities/webhook.entity';
+import { WebhookDelivery, WebhookEndpoint } from '../entities/webhook.entity';
 import type { Context } from '../src/context';
 import * as webhooks from '../src/services/webhook.service';
 import { AuditAction } from './types/enums';
@@ -49,6 +49,11 @@ export class WebhookResolver {
   @Mutation(() => WebhookEndpointWithSecret)
   async rotateWebhookSecret(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<WebhookEndpointWithSecret> {
     return Object.assign(new WebhookEndpointWithSecret(), await webhooks.rotateWebhookSecret(ctx, id));
+  }
+
+  @Mutation(() => WebhookDelivery, { description: 'Queues a FAILED delivery again. Needs MANAGE_WEBHOOKS.' })
+  redeliverWebhook(@Arg('deliveryId', () => ID) deliveryId: string, @Ctx() ctx: Context) {
+    return webhooks.redeliverWebhook(ctx, deliveryId);
   }
 
   @Mutation(() => ID)

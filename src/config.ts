@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from './clock';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './query-limits';
 
 /**
@@ -21,6 +22,8 @@ export interface AuthConfig {
 
 export interface Config {
   production: boolean;
+  /** The current time for everything that decides by it (the system's; tests move their own). */
+  clock: Clock;
   /** Interface to listen on: loopback in development, every interface in production. */
   host: string;
   port: number;
@@ -36,6 +39,8 @@ export interface Config {
   routerSecret?: string;
   /** Where Prometheus scrapes `/metrics` (its own port); unset: no metrics are kept. */
   metricsPort?: number;
+  /** The interface of the metrics server: loopback unless said otherwise, whatever `host` is (it has no authentication). */
+  metricsHost: string;
   /** Outbox: first retry delay (doubles each attempt, up to `mailRetryMaxMs`). */
   mailRetryBaseMs: number;
   /** Outbox: the longest delay between two attempts. */
@@ -50,6 +55,14 @@ export interface Config {
   webhookRetryBaseMs: number;
   /** Webhooks: how long a receiver has to answer. */
   webhookTimeoutMs: number;
+  /** Webhooks: most endpoints one organization may register. */
+  webhookMaxEndpoints: number;
+  /** Webhooks: most deliveries one instance has in flight at once (at most 2 of them to one organization). */
+  webhookConcurrency: number;
+  /** Webhooks: an endpoint whose deliveries have all failed for this long is disabled. */
+  webhookDisableAfterHours: number;
+  /** Emails: most emails one instance sends at once (at most 2 of them for one organization). */
+  mailConcurrency: number;
   /** How often expired memberships are removed (they grant nothing from their expiry on anyway). */
   membershipSweepMs: number;
   /** DNS servers for email-domain verification (`host` or `host:port`); the system's when empty. */
@@ -129,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const appUrl = (optional(env, 'APP_URL') ?? 'http://localhost:3000').replace(/\/+$/, '');
   return {
     production,
+    clock: systemClock,
     host: optional(env, 'HOST') ?? (production ? '0.0.0.0' : '127.0.0.1'),
     port: positiveInt(env, 'PORT', 4001),
     corsOrigins: corsOrigins(env, production, appUrl),
@@ -148,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     invitationsPerHour: positiveInt(env, 'INVITATIONS_PER_HOUR', 100),
     routerSecret: optional(env, 'ROUTER_SECRET'),
     metricsPort: env.METRICS_PORT ? positiveInt(env, 'METRICS_PORT', 0) : undefined,
+    metricsHost: optional(env, 'METRICS_HOST') ?? '127.0.0.1',
     mailRetryBaseMs: positiveInt(env, 'MAIL_RETRY_BASE_MS', 5000),
     mailRetryMaxMs: positiveInt(env, 'MAIL_RETRY_MAX_MS', 15 * 60_000),
     outboxPollMs: positiveInt(env, 'OUTBOX_POLL_MS', 2000),
@@ -155,6 +170,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookMaxAttempts: positiveInt(env, 'WEBHOOK_MAX_ATTEMPTS', 8),
     webhookRetryBaseMs: positiveInt(env, 'WEBHOOK_RETRY_BASE_MS', 30_000),
     webhookTimeoutMs: positiveInt(env, 'WEBHOOK_TIMEOUT_MS', 10_000),
+    webhookMaxEndpoints: positiveInt(env, 'WEBHOOK_MAX_ENDPOINTS', 10),
+    webhookConcurrency: positiveInt(env, 'WEBHOOK_CONCURRENCY', 16),
+    webhookDisableAfterHours: positiveInt(env, 'WEBHOOK_DISABLE_AFTER_HOURS', 72),
+    mailConcurrency: positiveInt(env, 'MAIL_CONCURRENCY', 8),
     membershipSweepMs: positiveInt(env, 'MEMBERSHIP_SWEEP_MS', 60_000),
     dnsServers: (env.DNS_SERVERS ?? '')
       .split(',')

@@ -30,8 +30,9 @@ async function main(): Promise<void> {
   // Development: the reference web app at APP_URL, where invitation links lead.
   const webApp = await startWebApp(config, logger, graphqlUrl);
   const metricsServer =
-    app.metrics && config.metricsPort ? await app.metrics.listen(config.metricsPort, config.host, logger) : null;
-  if (metricsServer) logger.info({ port: config.metricsPort }, 'Prometheus metrics at /metrics');
+    app.metrics && config.metricsPort ? await app.metrics.listen(config.metricsPort, config.metricsHost, logger) : null;
+  if (metricsServer)
+    logger.info({ host: config.metricsHost, port: config.metricsPort }, 'Prometheus metrics at /metrics');
 
   let stopping = false;
   const stop = async (signal: string) => {

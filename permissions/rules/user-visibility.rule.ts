@@ -3,10 +3,13 @@ import type { User } from '../../entities/user.entity';
 import type { Context } from '../../src/context';
 import { ForbiddenError } from '../../src/errors';
 
-/** `User.email`, `User.displayName` (SPEC §5). */
+/**
+ * `User.email`: the user, those who share an organization with them, and the readers of a log
+ * that names them (its actor or subject), also after they left (SPEC §5).
+ */
 export const isSelfOrSharesOrganization = rule('isSelfOrSharesOrganization', { cache: 'no_cache' })(
   async (parent: User, _args, ctx: Context) =>
-    (await ctx.access.sharesOrganizationWith(parent.id)) ? true : new ForbiddenError(),
+    (await ctx.access.knowsPerson(parent.id)) ? true : new ForbiddenError(),
 );
 
 /**
@@ -15,7 +18,7 @@ export const isSelfOrSharesOrganization = rule('isSelfOrSharesOrganization', { c
  */
 export const isKnownOrInvitedViewer = rule('isKnownOrInvitedViewer', { cache: 'no_cache' })(
   async (parent: User, _args, ctx: Context) =>
-    (await ctx.access.sharesOrganizationWith(parent.id)) || (await ctx.access.wasInvitedBy(parent.id))
+    (await ctx.access.knowsPerson(parent.id)) || (await ctx.access.wasInvitedBy(parent.id))
       ? true
       : new ForbiddenError(),
 );

@@ -99,11 +99,32 @@ export enum AuditAction {
   WEBHOOK_ENDPOINT_CREATED = 'WEBHOOK_ENDPOINT_CREATED',
   WEBHOOK_ENDPOINT_UPDATED = 'WEBHOOK_ENDPOINT_UPDATED',
   WEBHOOK_ENDPOINT_DELETED = 'WEBHOOK_ENDPOINT_DELETED',
+  /** An endpoint whose deliveries all failed for WEBHOOK_DISABLE_AFTER_HOURS was disabled by the service. */
+  WEBHOOK_ENDPOINT_DISABLED = 'WEBHOOK_ENDPOINT_DISABLED',
 }
 
 registerEnumType(AuditAction, {
   name: 'AuditAction',
   description: 'What changed membership, access, settings or billing. Written in the same transaction as the change.',
+});
+
+/** Where a change came from (`AuditEvent.source`). */
+export enum ChangeSource {
+  USER = 'USER',
+  PROVISIONING = 'PROVISIONING',
+  IDENTITY_PROVIDER = 'IDENTITY_PROVIDER',
+  SYSTEM = 'SYSTEM',
+}
+
+registerEnumType(ChangeSource, {
+  name: 'ChangeSource',
+  description: 'Where a change came from.',
+  valuesConfig: {
+    USER: { description: 'A signed-in person through the API.' },
+    PROVISIONING: { description: 'A directory through SCIM, with a provisioning token.' },
+    IDENTITY_PROVIDER: { description: "The identity provider's events (an erasure, a changed address)." },
+    SYSTEM: { description: 'The service itself (an expiry, a retention sweep).' },
+  },
 });
 
 /** Where a delivery (a webhook call, an email) stands. */

@@ -7,7 +7,7 @@ import { Membership } from '../../entities/membership.entity';
 import { Organization } from '../../entities/organization.entity';
 import { OutboxEmail, OutboxStatus } from '../../entities/outbox-email.entity';
 import { User } from '../../entities/user.entity';
-import { WebhookEndpoint } from '../../entities/webhook.entity';
+import { WebhookDelivery, WebhookEndpoint } from '../../entities/webhook.entity';
 import { Workspace } from '../../entities/workspace.entity';
 import { placeholders } from '../db/sql';
 import { seatsUsed } from '../db/seats';
@@ -48,6 +48,7 @@ export interface Loaders {
   billingProfile: DataLoader<string, BillingProfile | null>;
   workspaceBilling: DataLoader<string, WorkspaceBilling | null>;
   webhookEndpoint: DataLoader<string, WebhookEndpoint | null>;
+  webhookDelivery: DataLoader<string, WebhookDelivery | null>;
   /** The newest email queued for an invitation (without its bodies), or null. */
   invitationEmail: DataLoader<string, OutboxEmail | null>;
 }
@@ -148,6 +149,7 @@ export function createLoaders(db: DataSource): Loaders {
   const loaders: Loaders = {
     user: byKey(db, User, 'id'),
     webhookEndpoint: byKey(db, WebhookEndpoint, 'id'),
+    webhookDelivery: byKey(db, WebhookDelivery, 'id'),
     organization: byKey(db, Organization, 'id'),
     workspace: byKey(db, Workspace, 'id'),
     domain: byKey(db, Domain, 'id'),

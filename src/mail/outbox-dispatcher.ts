@@ -82,15 +82,21 @@ export class OutboxDispatcher extends PollingDispatcher<OutboxEmail> {
     logger: Logger,
     options: DispatcherOptions = {},
   ) {
-    super(db, config, logger, options);
+    super(db, config, logger, { concurrency: config.mailConcurrency, ...options });
   }
 
   protected override onStop(): void {
     this.transport.close?.();
   }
 
-  protected claim(claimToken: string): Promise<OutboxEmail[]> {
-    return claimDue(this.db, OutboxEmail, 'outbox_emails', claimToken, this.leaseMs, this.batchSize);
+  protected claim(claimToken: string, slots: number, busy: ReadonlyMap<string, number>): Promise<OutboxEmail[]> {
+    return claimDue(
+      this.db,
+      OutboxEmail,
+      'outbox_emails',
+      { token: claimToken, leaseMs: this.leaseMs, slots, perOrganization: this.perOrganization, busy },
+      this.config.clock.now(),
+    );
   }
 
   private async giveUp(mine: { id: string; claimToken: string }, email: OutboxEmail, reason: string): Promise<void> {
@@ -102,7 +108,7 @@ export class OutboxDispatcher extends PollingDispatcher<OutboxEmail> {
         htmlBody: redactTokens(email.htmlBody),
         claimToken: null,
         claimedUntil: null,
-        updatedAt: new Date(),
+        updatedAt: this.config.clock.now(),
       }),
     );
   }
@@ -111,7 +117,9 @@ export class OutboxDispatcher extends PollingDispatcher<OutboxEmail> {
   private async stillWanted(email: OutboxEmail): Promise<boolean> {
     if (!email.invitationId) return true;
     const [row] = await this.db.query('SELECT status, expires_at FROM invitations WHERE id = ?', [email.invitationId]);
-    return !!row && row.status === 'PENDING' && fromSqlDateTime(row.expires_at).getTime() > Date.now();
+    return (
+      !!row && row.status === 'PENDING' && fromSqlDateTime(row.expires_at).getTime() > this.config.clock.now().getTime()
+    );
   }
 
   protected async deliver(email: OutboxEmail, claimToken: string): Promise<boolean> {
@@ -121,7 +129,7 @@ export class OutboxDispatcher extends PollingDispatcher<OutboxEmail> {
       await this.giveUp(mine, email, 'the invitation is no longer pending');
       return false;
     }
-    const stopRenewing = keepClaim(this.db, OutboxEmail, mine, this.leaseMs, (error) =>
+    const stopRenewing = keepClaim(this.db, OutboxEmail, mine, this.leaseMs, this.config.clock, (error) =>
       this.logger.warn({ outboxId: mine.id, err: error }, 'outbox lease not renewed'),
     );
     try {
@@ -145,19 +153,19 @@ export class OutboxDispatcher extends PollingDispatcher<OutboxEmail> {
         em.update(OutboxEmail, mine, {
           attempts,
           status: giveUp ? OutboxStatus.FAILED : OutboxStatus.PENDING,
-          nextAttemptAt: new Date(Date.now() + delay),
-          lastAttemptAt: new Date(),
+          nextAttemptAt: new Date(this.config.clock.now().getTime() + delay),
+          lastAttemptAt: this.config.clock.now(),
           lastError: redactTokens(message).slice(0, 500),
           claimToken: null,
           claimedUntil: null,
           ...(giveUp ? { textBody: redactTokens(email.textBody), htmlBody: redactTokens(email.htmlBody) } : {}),
-          updatedAt: new Date(),
+          updatedAt: this.config.clock.now(),
         }),
       );
       return false;
     }
     stopRenewing();
-    const now = new Date();
+    const now = this.config.clock.now();
     await inTransaction(this.db, (em) =>
       em.update(OutboxEmail, mine, {
         attempts: email.attempts + 1,

@@ -4,23 +4,43 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 
 export interface DispatcherOptions {
-  batchSize?: number;
+  /** Most deliveries in flight at once in this instance. */
+  concurrency?: number;
+  /** Most deliveries in flight at once for one organization, in this instance. */
+  perOrganization?: number;
   /** How long a claim holds before another dispatcher may take the row (a crashed sender). */
   leaseMs?: number;
 }
 
+/** What every outbox row has: an id, and the organization it is delivered for. */
+export interface OutboxRow {
+  id: string;
+  organizationId: string;
+}
+
 /**
  * What every outbox dispatcher (emails, webhook calls) shares: it polls every `outboxPollMs`,
- * can be nudged to run right after a commit, never runs two batches at once, and on stop waits
- * for the batch in hand. A batch claims due rows (see `claimDue`) and delivers each.
+ * can be nudged right after a commit, and on stop waits for the deliveries in hand.
+ *
+ * **One tenant never holds up another** (SPEC §12). Deliveries run concurrently, up to
+ * `concurrency` at once, and at most `perOrganization` (2) at once for any one organization:
+ * an organization whose receivers all hang until the timeout holds two slots, never the
+ * instance. Each claim takes organizations in turn — every organization with something due gets
+ * its first slot before any gets a second, the oldest due first within each (`claimDue`) — and a
+ * slot that frees is filled at once. So another organization's delivery leaves as soon as it is
+ * due (the nudge after its commit, or the next poll).
  */
-export abstract class PollingDispatcher<Row extends { id: string }> {
+export abstract class PollingDispatcher<Row extends OutboxRow> {
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
+  private filling: Promise<Promise<boolean>[]> | null = null;
   private again = false;
   protected stopped = false;
-  protected readonly batchSize: number;
+  protected readonly concurrency: number;
+  protected readonly perOrganization: number;
   protected readonly leaseMs: number;
+  /** Deliveries in flight in this instance, per organization. */
+  private readonly busy = new Map<string, number>();
+  private readonly inFlight = new Set<Promise<boolean>>();
 
   protected constructor(
     protected readonly db: DataSource,
@@ -28,17 +48,22 @@ export abstract class PollingDispatcher<Row extends { id: string }> {
     protected readonly logger: Logger,
     options: DispatcherOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? 10;
+    this.concurrency = options.concurrency ?? 8;
+    this.perOrganization = options.perOrganization ?? 2;
     this.leaseMs = options.leaseMs ?? 60_000;
   }
 
-  /** Claims up to `batchSize` due rows for `claimToken`. */
-  protected abstract claim(claimToken: string): Promise<Row[]>;
+  /**
+   * Claims for `claimToken` up to `slots` due rows, taking organizations in turn and leaving out
+   * what would give an organization more than `perOrganization` in flight (`busy` are this
+   * instance's deliveries in flight per organization).
+   */
+  protected abstract claim(claimToken: string, slots: number, busy: ReadonlyMap<string, number>): Promise<Row[]>;
 
   /** Makes one attempt at a claimed row; true when it was delivered. */
   protected abstract deliver(row: Row, claimToken: string): Promise<boolean>;
 
-  /** Polls every `outboxPollMs` until stopped. */
+  /** Polls every `outboxPollMs` until stopped; every delivery that ends fills its slot again. */
   start(): void {
     if (this.timer) return;
     this.stopped = false;
@@ -47,50 +72,84 @@ export abstract class PollingDispatcher<Row extends { id: string }> {
     this.nudge();
   }
 
-  /** Runs a batch soon (after a commit that queued something), without waiting for the next poll. */
+  /** Fills the free slots soon (after a commit that queued something), without waiting for the next poll. */
   nudge(): void {
     if (this.stopped) return;
-    if (this.running) {
+    if (this.filling) {
       this.again = true;
       return;
     }
-    void this.runOnce().catch((error: unknown) => this.logger.error({ err: error }, 'outbox dispatch failed'));
+    this.fill().catch((error: unknown) => this.logger.error({ err: error }, 'outbox dispatch failed'));
   }
 
-  /** Delivers what is due now; resolves with how many rows were delivered. */
-  runOnce(): Promise<number> {
-    if (this.running) return this.running;
-    this.running = this.dispatch().finally(() => {
-      this.running = null;
-      if (this.again && !this.stopped) {
-        this.again = false;
-        this.nudge();
+  /**
+   * Delivers what is due now, as slots allow, and waits for those deliveries; resolves with how
+   * many rows were delivered. (Tests and maintenance drive it; a started dispatcher runs by itself.)
+   */
+  async runOnce(): Promise<number> {
+    let delivered = 0;
+    for (;;) {
+      const started = await this.fill();
+      if (started.length === 0) {
+        if (this.inFlight.size === 0 || this.stopped) return delivered;
+        // Every slot is taken (by deliveries started before): wait for one to end.
+        await Promise.race(this.inFlight);
+        continue;
       }
-    });
-    return this.running;
+      delivered += (await Promise.all(started)).filter(Boolean).length;
+    }
   }
 
-  /** Stops polling and waits for the batch in hand to finish. */
+  /** Stops polling and waits for the deliveries in flight to end. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    if (this.running) await this.running.catch(() => undefined);
+    await this.filling?.catch(() => undefined);
+    await Promise.all(this.inFlight);
     this.onStop();
   }
 
   /** Releases what the dispatcher holds (a transport). */
   protected onStop(): void {}
 
-  private async dispatch(): Promise<number> {
-    let delivered = 0;
-    for (;;) {
+  /** How many deliveries this instance has in flight (metrics, tests). */
+  get deliveriesInFlight(): number {
+    return this.inFlight.size;
+  }
+
+  /** One claim for the free slots, whose deliveries start at once; never two claims at a time. */
+  private fill(): Promise<Promise<boolean>[]> {
+    this.filling ??= (async () => {
+      this.again = false;
+      const slots = this.concurrency - this.inFlight.size;
+      if (slots <= 0 || this.stopped) return [];
       const claimToken = randomUUID();
-      const batch = await this.claim(claimToken);
-      for (const row of batch) {
-        if (await this.deliver(row, claimToken)) delivered++;
-      }
-      if (batch.length < this.batchSize || this.stopped) return delivered;
-    }
+      const rows = await this.claim(claimToken, slots, new Map(this.busy));
+      return rows.map((row) => this.launch(row, claimToken));
+    })().finally(() => {
+      this.filling = null;
+      if (this.again && this.timer) this.nudge();
+    });
+    return this.filling;
+  }
+
+  private launch(row: Row, claimToken: string): Promise<boolean> {
+    this.busy.set(row.organizationId, (this.busy.get(row.organizationId) ?? 0) + 1);
+    const delivery: Promise<boolean> = this.deliver(row, claimToken)
+      .catch((error: unknown) => {
+        this.logger.error({ err: error, id: row.id }, 'outbox delivery failed');
+        return false;
+      })
+      .finally(() => {
+        const left = (this.busy.get(row.organizationId) ?? 1) - 1;
+        if (left > 0) this.busy.set(row.organizationId, left);
+        else this.busy.delete(row.organizationId);
+        this.inFlight.delete(delivery);
+        // A started dispatcher fills the freed slot at once.
+        if (this.timer) this.nudge();
+      });
+    this.inFlight.add(delivery);
+    return delivery;
   }
 }

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { AuditEvent } from '../../entities/audit-event.entity';
 import { WebhookDelivery, WebhookEndpoint } from '../../entities/webhook.entity';
 import type { Context } from '../context';
-import { AuditAction, DeliveryStatus, type Role } from '../domain/enums';
+import { AuditAction, ChangeSource, DeliveryStatus, type Role } from '../domain/enums';
 import { scopeColumn, type ScopeRef, scopeColumns } from '../domain/scope';
 import { toSqlDateTime } from '../db/sql';
 import type { Page } from './membership.service';
@@ -15,16 +15,23 @@ import { newestFirstPage } from './newest-first';
  * commits with the change or not at all. Never from a resolver, never after commit.
  */
 
-/** Who is acting, for the log: the signed-in caller and the request, or the system. */
+/**
+ * Who is acting, for the log: the signed-in caller and the request, a directory (its provisioning
+ * token), the identity provider, or the service itself.
+ */
 export interface AuditActor {
   actorId: string | null;
   requestId: string | null;
+  source: ChangeSource;
+  /** The provisioning token behind a directory's change. */
+  provisioningTokenId?: string | null;
 }
 
-export const SYSTEM_ACTOR: AuditActor = { actorId: null, requestId: null };
+/** The service itself: an expiry, a disabled endpoint, a retention sweep. */
+export const SYSTEM_ACTOR: AuditActor = { actorId: null, requestId: null, source: ChangeSource.SYSTEM };
 
 export function auditActorOf(ctx: Pick<Context, 'viewer' | 'requestId'>): AuditActor {
-  return { actorId: ctx.viewer?.id ?? null, requestId: ctx.requestId };
+  return { actorId: ctx.viewer?.id ?? null, requestId: ctx.requestId, source: ChangeSource.USER };
 }
 
 export interface AuditFacts {
@@ -79,6 +86,8 @@ export async function recordAudit(em: EntityManager, actor: AuditActor, facts: A
     fromRole: facts.fromRole ?? null,
     toRole: facts.toRole ?? null,
     requestId: actor.requestId,
+    source: actor.source,
+    provisioningTokenId: actor.provisioningTokenId ?? null,
   });
   await em.insert(AuditEvent, event);
   await queueWebhookDeliveries(em, event);
@@ -103,6 +112,7 @@ export function webhookBody(event: AuditEvent): string {
       fromRole: event.fromRole,
       toRole: event.toRole,
       requestId: event.requestId,
+      source: event.source,
     },
   });
 }
@@ -163,5 +173,8 @@ export async function auditLog(ctx: Context, scope: ScopeRef, args: AuditLogArgs
   if (filter.subjectId) query.andWhere('e.subject_id = :subjectId', { subjectId: filter.subjectId });
   if (filter.since) query.andWhere('e.occurred_at >= :since', { since: toSqlDateTime(filter.since) });
   if (filter.until) query.andWhere('e.occurred_at <= :until', { until: toSqlDateTime(filter.until) });
-  return newestFirstPage(query, 'e', 'occurred_at', (event) => event.occurredAt, args);
+  const page = await newestFirstPage(query, 'e', 'occurred_at', (event) => event.occurredAt, args);
+  // The readers of a log see the people it names, also those who have left since (SPEC §5).
+  ctx.access.noteNamedInLog(page.nodes.flatMap((event) => [event.actorId, event.subjectId]));
+  return page;
 }

@@ -8,7 +8,7 @@ import { requireViewer } from '../context';
 import { isUniqueViolation } from '../db/sql';
 import { findLocked, withOrganizationLock } from '../db/transaction';
 import { AuditAction, EnrollmentMode, Role } from '../domain/enums';
-import { isPublicEmailProvider } from '../domain/public-email-providers';
+import { claimRefusal } from '../domain/email-domain-claims';
 import { organizationScope } from '../domain/scope';
 import { AlreadyMemberError, BadUserInputError, NotFoundError, VerificationFailedError } from '../errors';
 import { validHostname } from '../validation';
@@ -44,9 +44,8 @@ export async function addEmailDomain(
   const domain = validHostname(input.domain, 'domain');
   if (!domain.includes('.'))
     throw new BadUserInputError('domain must be a registered domain such as acme.com.', 'domain');
-  if (isPublicEmailProvider(domain)) {
-    throw new BadUserInputError(`${domain} is a public mail provider: anyone can have an address there.`, 'domain');
-  }
+  const refusal = claimRefusal(domain);
+  if (refusal) throw new BadUserInputError(refusal, 'domain');
   const now = new Date();
   const claim = Object.assign(new EmailDomain(), {
     id: randomUUID(),
@@ -223,7 +222,7 @@ export async function joinOrganization(ctx: Context, organizationId: string): Pr
         enrollment: EnrollmentMode.AUTO_JOIN,
       });
       if (!open) throw organizationNotFound();
-      await assertSeatFor(em, organizationId, email, true);
+      await assertSeatFor(em, organizationId, email, 'join');
       const actor = auditActorOf(ctx);
       const scope = organizationScope({ id: organizationId });
       await recordAudit(em, actor, {

@@ -3,7 +3,17 @@ import type { EntityManager } from 'typeorm';
 import { Invitation, InvitationStatus } from '../../entities/invitation.entity';
 import { InvitationCounter } from '../../entities/invitation-counter.entity';
 import type { Membership } from '../../entities/membership.entity';
-import { assertMayGrantRole, Permission, Role, ScopeKind, scopeId, type ScopeRef } from '../../permissions/access';
+import {
+  type Access,
+  assertMayGrantRole,
+  earlier,
+  grantableUntil,
+  Permission,
+  Role,
+  ScopeKind,
+  scopeId,
+  type ScopeRef,
+} from '../../permissions/access';
 import type { Context } from '../context';
 import { containsPattern, toSqlDateTime } from '../db/sql';
 import { findLocked, withOrganizationLock } from '../db/transaction';
@@ -112,6 +122,15 @@ async function countAgainstRateLimit(ctx: Context, em: EntityManager, organizati
 const pendingKeyOf = (scope: ScopeRef, email: string) => `${scopeId(scope)}:${email}`;
 
 /**
+ * When the access an invitation gives ends: what the inviter asked for, and never later than the
+ * inviter's own access to give that role there — a time-limited ADMIN's invitations end with
+ * them (SPEC §13), also when they asked for none.
+ */
+function accessEnd(kind: ScopeKind, role: Role, inviter: Access, asked: Date | null): Date | null {
+  return earlier(asked, grantableUntil(kind, role, inviter, Permission.INVITE_MEMBERS));
+}
+
+/**
  * Inside the organization's lock, before an invitation to `email` at `scope` becomes PENDING (a
  * new one, a bulk row, a renewed EXPIRED one): the scope still exists, the address belongs to no
  * member there (ALREADY_MEMBER), no other invitation to it is pending there
@@ -142,7 +161,7 @@ async function assertInvitable(
     await cancelQueuedEmails(em, existing.id);
   }
   // A new or renewed invitation holds a seat (an expired one holds none).
-  await assertSeatFor(em, scope.organizationId, email, false);
+  await assertSeatFor(em, scope.organizationId, email, 'invite', now);
 }
 
 /** A new PENDING invitation row (not yet written) and the token of its link. */
@@ -221,10 +240,11 @@ export async function inviteMember(
   const scope = await invitationScope(ctx, input.scope);
   const email = validEmail(input.email);
   const role = input.role ?? Role.MEMBER;
-  const accessExpiresAt = input.accessExpiresAt ? validFutureMoment(input.accessExpiresAt, 'accessExpiresAt') : null;
-  assertMayGrantRole(scope.kind, role, await ctx.access.at(scope));
+  const asked = input.accessExpiresAt ? validFutureMoment(input.accessExpiresAt, 'accessExpiresAt') : null;
+  const access = await ctx.access.at(scope);
+  assertMayGrantRole(scope.kind, role, access);
   const now = new Date();
-  const draft = draftInvitation(ctx, scope, email, role, now, accessExpiresAt);
+  const draft = draftInvitation(ctx, scope, email, role, now, accessEnd(scope.kind, role, access, asked));
   const facts = await emailFacts(ctx, draft.invitation);
   await withOrganizationLock(
     ctx.db,
@@ -292,7 +312,7 @@ export async function inviteMembers(
   if (rows.length === 0 || rows.length > MAX_BULK_INVITATIONS) {
     throw new BadUserInputError(`invitations must hold 1 to ${MAX_BULK_INVITATIONS} rows.`, 'invitations');
   }
-  const accessExpiresAt = input.accessExpiresAt ? validFutureMoment(input.accessExpiresAt, 'accessExpiresAt') : null;
+  const asked = input.accessExpiresAt ? validFutureMoment(input.accessExpiresAt, 'accessExpiresAt') : null;
   const dryRun = input.dryRun === true;
   const scope = await invitationScope(ctx, input.scope);
   const access = await ctx.access.at(scope);
@@ -314,6 +334,7 @@ export async function inviteMembers(
       } catch (error) {
         return { email, draft: null, error: rowError(error, 'role') };
       }
+      const accessExpiresAt = accessEnd(scope.kind, role, access, asked);
       return { email, draft: draftInvitation(ctx, scope, email, role, now, accessExpiresAt), error: null };
     } catch (error) {
       return { email: given, draft: null, error: rowError(error) };
@@ -380,6 +401,14 @@ const expired = () => new InvitationExpiredError();
 export async function resendInvitation(ctx: Context, id: string): Promise<Invitation> {
   const invitation = await mustFindInvitation(ctx, id);
   if (!RESENDABLE.includes(invitation.effectiveStatus())) throw notPending();
+  // Resending is inviting again: a time-limited resender's invitation ends with their access.
+  const scopeOfInvitation = scopeOfRow(invitation);
+  const accessExpiresAt = accessEnd(
+    scopeOfInvitation.kind,
+    invitation.role,
+    await ctx.access.at(scopeOfInvitation),
+    invitation.accessExpiresAt ?? null,
+  );
   const { token, hash } = newInvitationToken();
   const now = new Date();
   const expiresAt = new Date(now.getTime() + ctx.config.invitationTtlHours * HOUR);
@@ -401,6 +430,7 @@ export async function resendInvitation(ctx: Context, id: string): Promise<Invita
         pendingKey,
         tokenHash: hash,
         expiresAt,
+        accessExpiresAt,
         answeredAt: null,
         updatedAt: now,
       };
@@ -503,9 +533,9 @@ export async function acceptInvitation(
         return null;
       }
       // Already holding a role there (say the organization MEMBER a workspace invitation brought):
-      // the invited role if it confers more, and the invitation ends ACCEPTED either way.
-      // Settled first, the invitation no longer holds a seat of its own: joining needs room.
-      await assertSeatFor(em, invitation.organizationId, invitation.email, true);
+      // the invited role if it confers more, and the invitation ends ACCEPTED either way. The seat
+      // the invitation held becomes the member's: only room among the members is needed.
+      await assertSeatFor(em, invitation.organizationId, invitation.email, 'accept');
       const actor = auditActorOf(ctx);
       await recordAudit(em, actor, {
         action: AuditAction.INVITATION_ACCEPTED,

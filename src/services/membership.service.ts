@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Membership } from '../../entities/membership.entity';
 import type { Organization } from '../../entities/organization.entity';
-import { mayChangeRoleTo } from '../../permissions/capabilities';
+import { mayChangeRoleTo, mayGiveExpiry, raises } from '../../permissions/capabilities';
 import {
   assertMayGrantRole,
   Permission,
@@ -264,7 +264,12 @@ export async function changeMemberRole(ctx: Context, input: { memberId: string; 
   const access = await ctx.access.at(scope);
   if (!mayChangeRoleTo(access, current, input.role)) {
     assertMayGrantRole(scope.kind, input.role, access);
-    throw new ForbiddenError({ permission: Permission.MANAGE_MEMBERS });
+    throw new ForbiddenError({
+      permission: Permission.MANAGE_MEMBERS,
+      message: raises(scope.kind, current.role, input.role)
+        ? 'Your own access is time-limited: you cannot give a role that would outlast it.'
+        : undefined,
+    });
   }
   const updated = await withOrganizationLock(
     ctx.db,
@@ -272,6 +277,8 @@ export async function changeMemberRole(ctx: Context, input: { memberId: string; 
     async (em) => {
       const membership = await freshMembership(em, input.memberId);
       if (membership.role === input.role) return membership;
+      if (!mayChangeRoleTo(access, membership, input.role))
+        throw new ForbiddenError({ permission: Permission.MANAGE_MEMBERS });
       if (membership.scope === ScopeKind.ORGANIZATION && membership.role === Role.ADMIN) {
         await assertAnotherAdmin(em, membership.organizationId, membership.userId);
       }
@@ -402,6 +409,13 @@ async function handOver(em: EntityManager, actor: AuditActor, leaving: Membershi
     );
   }
   if (successor.role === Role.ADMIN) return;
+  // A time-limited ADMIN hands over nothing that outlives their own access (SPEC §13).
+  if (leaving.expiresAt && !(successor.expiresAt && successor.expiresAt <= leaving.expiresAt)) {
+    throw new ForbiddenError({
+      permission: Permission.MANAGE_MEMBERS,
+      message: 'Your own access is time-limited: you cannot name a successor whose ADMIN role would outlast it.',
+    });
+  }
   const now = new Date();
   await updateMembershipRole(em, successor, { role: Role.ADMIN, updatedAt: now });
   await recordAudit(em, actor, {
@@ -421,11 +435,22 @@ export async function setMemberExpiry(ctx: Context, memberId: string, expiresAt:
   if (expiresAt !== null) validFutureMoment(expiresAt, 'expiresAt');
   const current = await ctx.loaders.membership.load(memberId);
   if (!current) throw memberNotFound();
+  // The same function decides `viewerCan.setExpiry`: never one's own, never past one's own access.
+  if (!mayGiveExpiry(ctx.viewer?.id ?? null, await ctx.access.at(scopeOfRow(current)), current, expiresAt)) {
+    throw new ForbiddenError({
+      permission: Permission.MANAGE_MEMBERS,
+      message:
+        current.userId === ctx.viewer?.id
+          ? 'Nobody changes when their own membership ends.'
+          : 'Your own access is time-limited: this membership cannot be made to outlast it.',
+    });
+  }
   const updated = await withOrganizationLock(
     ctx.db,
     current.organizationId,
     async (em) => {
       const membership = await freshMembership(em, memberId);
+      if (membership.userId === ctx.viewer?.id) throw new ForbiddenError({ permission: Permission.MANAGE_MEMBERS });
       if (expiresAt !== null && membership.scope === ScopeKind.ORGANIZATION && membership.role === Role.ADMIN) {
         await assertAnotherAdmin(em, membership.organizationId, membership.userId);
       }

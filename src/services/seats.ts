@@ -16,19 +16,32 @@ import { auditActorOf, recordAudit } from './audit.service';
  */
 
 /**
+ * How a person takes a seat: by being invited (`invite`: the invitation holds it), by accepting
+ * an invitation (`accept`: the seat the invitation held becomes a member's), or by joining without
+ * one (`join`: a verified email domain, a directory).
+ */
+export type SeatUse = 'invite' | 'accept' | 'join';
+
+/**
  * Inside `withOrganizationLock` (whose version write comes before every read here, so they see
  * the latest committed rows, and concurrent seat changes of one organization take turns), before
- * `email` gets a seat: by an invitation (`becomesMember` false) or by joining — accepting an
- * invitation or joinOrganization (`becomesMember` true). SEAT_LIMIT_REACHED when that would pass
- * the limit. A member already holds their seat; an address already invited holds one too, but
- * joining also needs room among the members themselves, so that invitations made before the limit
- * was lowered cannot all turn into members.
+ * `email` gets a seat. SEAT_LIMIT_REACHED when that would pass the limit (SPEC §13):
+ *
+ * - a member already holds their seat, whatever the use;
+ * - `invite`: an address already invited holds one; anyone else needs a free seat
+ *   (members + invited + 1 ≤ limit);
+ * - `accept`: the invitation's own pending seat is the one it takes, never a second one, but the
+ *   members themselves need room (members + 1 ≤ limit), so that invitations made before the limit
+ *   was lowered cannot all turn into members — with 1 member, 6 pending invitations and a limit
+ *   of 4, exactly 3 accept;
+ * - `join`: room among the members, and a free seat unless the address is already invited.
  */
 export async function assertSeatFor(
   em: EntityManager,
   organizationId: string,
   email: string,
-  becomesMember: boolean,
+  use: SeatUse,
+  now: Date = new Date(),
 ): Promise<void> {
   const [organization] = await em.query('SELECT seat_limit FROM organizations WHERE id = ?', [organizationId]);
   const limit =
@@ -37,18 +50,19 @@ export async function assertSeatFor(
       : Number(organization.seat_limit);
   if (limit === null) return;
   if (email !== '' && (await isMemberByEmail(em, organizationId, email))) return;
-  const now = new Date();
   const [[counts], mine] = await Promise.all([
     seatCounts(em, [organizationId], now),
-    email === ''
+    email === '' || use === 'accept'
       ? Promise.resolve([])
       : em.query(
           "SELECT 1 AS found FROM invitations WHERE organization_id = ? AND email = ? AND status = 'PENDING' AND expires_at > ?",
           [organizationId, email, toSqlDateTime(now)],
         ),
   ]);
-  if (becomesMember && counts.members + 1 > limit) throw new SeatLimitReachedError(limit);
-  if (mine.length === 0 && counts.members + counts.invited + 1 > limit) throw new SeatLimitReachedError(limit);
+  if (use !== 'invite' && counts.members + 1 > limit) throw new SeatLimitReachedError(limit);
+  if (use !== 'accept' && mine.length === 0 && counts.members + counts.invited + 1 > limit) {
+    throw new SeatLimitReachedError(limit);
+  }
 }
 
 /** Most seats an organization may be limited to (a larger figure is a typo). */

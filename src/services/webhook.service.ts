@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { WebhookDelivery, WebhookEndpoint } from '../../entities/webhook.entity';
 import type { Context } from '../context';
-import { inTransaction } from '../db/transaction';
+import { findLocked, inTransaction, withOrganizationLock } from '../db/transaction';
 import { AuditAction, DeliveryStatus } from '../domain/enums';
 import { organizationScope } from '../domain/scope';
 import { BadUserInputError, NotFoundError } from '../errors';
@@ -54,13 +54,26 @@ export async function createWebhookEndpoint(
     createdAt: now,
     updatedAt: now,
   });
-  await inTransaction(ctx.db, async (em) => {
-    await em.insert(WebhookEndpoint, endpoint);
-    await recordAudit(em, auditActorOf(ctx), {
-      action: AuditAction.WEBHOOK_ENDPOINT_CREATED,
-      scope: organizationScope({ id: endpoint.organizationId }),
-    });
-  });
+  // Under the organization's lock, so that two creations at once cannot both pass the limit.
+  await withOrganizationLock(
+    ctx.db,
+    input.organizationId,
+    async (em) => {
+      const held = await em.countBy(WebhookEndpoint, { organizationId: input.organizationId });
+      if (held >= ctx.config.webhookMaxEndpoints) {
+        throw new BadUserInputError(
+          `An organization has at most ${ctx.config.webhookMaxEndpoints} webhook endpoints: delete one first.`,
+          'organizationId',
+        );
+      }
+      await em.insert(WebhookEndpoint, endpoint);
+      await recordAudit(em, auditActorOf(ctx), {
+        action: AuditAction.WEBHOOK_ENDPOINT_CREATED,
+        scope: organizationScope({ id: endpoint.organizationId }),
+      });
+    },
+    () => new NotFoundError('Organization'),
+  );
   return { endpoint, secret: endpoint.secret };
 }
 
@@ -80,7 +93,11 @@ export async function updateWebhookEndpoint(
   const changes: Partial<WebhookEndpoint> = { updatedAt: new Date() };
   if (input.url !== undefined && input.url !== null) changes.url = await validUrl(ctx, input.url);
   if (input.actions !== undefined && input.actions !== null) changes.actionList = actionList(input.actions);
-  if (input.enabled !== undefined && input.enabled !== null) changes.enabled = input.enabled;
+  if (input.enabled !== undefined && input.enabled !== null) {
+    changes.enabled = input.enabled;
+    // Enabled again by a person: its deliveries start afresh, not already failing for days.
+    if (input.enabled) changes.failingSince = null;
+  }
   await inTransaction(ctx.db, async (em) => {
     await em.update(WebhookEndpoint, { id }, changes);
     await recordAudit(em, auditActorOf(ctx), {
@@ -141,4 +158,42 @@ export async function deliveriesOf(
     .createQueryBuilder('d')
     .where('d.endpoint_id = :id', { id: endpoint.id });
   return newestFirstPage(query, 'd', 'created_at', (delivery) => delivery.createdAt, args);
+}
+
+const deliveryNotFound = () => new NotFoundError('Webhook delivery');
+
+/**
+ * Queues a FAILED delivery again (MANAGE_WEBHOOKS on its organization, checked by the rule), to
+ * the endpoint's current URL with its current secret, with a fresh set of attempts. The body and
+ * the `webhook-id` stay those of the event, so receivers still deduplicate on it.
+ */
+export async function redeliverWebhook(ctx: Context, deliveryId: string): Promise<WebhookDelivery> {
+  const delivery = await ctx.loaders.webhookDelivery.load(deliveryId);
+  if (!delivery) throw deliveryNotFound();
+  const now = ctx.config.clock.now();
+  const redelivered = await inTransaction(ctx.db, async (em) => {
+    const fresh = await findLocked(em, WebhookDelivery, { id: deliveryId });
+    const endpoint = fresh && (await em.findOneBy(WebhookEndpoint, { id: fresh.endpointId }));
+    if (!fresh || !endpoint) throw deliveryNotFound();
+    if (fresh.status !== DeliveryStatus.FAILED) {
+      throw new BadUserInputError('Only a FAILED delivery can be delivered again.', 'deliveryId');
+    }
+    if (!endpoint.enabled) {
+      throw new BadUserInputError('The endpoint is disabled: enable it first.', 'deliveryId');
+    }
+    const changes = {
+      status: DeliveryStatus.PENDING,
+      attempts: 0,
+      url: endpoint.url,
+      secret: endpoint.secret,
+      nextAttemptAt: now,
+      claimToken: null,
+      claimedUntil: null,
+      updatedAt: now,
+    };
+    await em.update(WebhookDelivery, { id: deliveryId }, changes);
+    return Object.assign(fresh, changes);
+  });
+  ctx.loaders.webhookDelivery.clear(deliveryId);
+  return redelivered;
 }

@@ -1,6 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
 import { promisify } from 'node:util';
+import ipaddr, { IPv4, type IPv6 } from 'ipaddr.js';
 
 /**
  * Server-side request forgery guard for webhook URLs: outside WEBHOOKS_ALLOW_PRIVATE, a URL must
@@ -10,42 +11,49 @@ import { promisify } from 'node:util';
  * DNS rebinding — is refused then).
  */
 
-const FORBIDDEN = new BlockList();
-for (const [network, prefix] of [
-  ['0.0.0.0', 8], // "this network", unspecified
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10], // carrier-grade NAT
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16], // link-local, cloud metadata
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 4], // multicast
-  ['240.0.0.0', 4], // reserved, broadcast
-] as const) {
-  FORBIDDEN.addSubnet(network, prefix, 'ipv4');
-}
-for (const [network, prefix] of [
-  ['::', 128], // unspecified
-  ['::1', 128], // loopback
-  ['fc00::', 7], // unique local
-  ['fe80::', 10], // link-local
-  ['ff00::', 8], // multicast
-] as const) {
-  FORBIDDEN.addSubnet(network, prefix, 'ipv6');
+/**
+ * Only ordinary public unicast addresses are allowed. Telling which addresses those are is
+ * ipaddr.js's job (its range tables follow the IANA special-purpose registries: private,
+ * loopback, link-local, carrier-grade NAT, documentation and benchmarking networks, multicast,
+ * reserved, …); what it leaves to us is the IPv6 forms that carry an IPv4 address inside —
+ * IPv4-mapped and -translated, IPv4-compatible, NAT64 (RFC 6052), 6to4 and Teredo — which are
+ * judged by the IPv4 address they carry (SPEC §12): `[::127.0.0.1]` is loopback.
+ */
+function embeddedIPv4(address: IPv6): IPv4[] {
+  const bytes = address.toByteArray();
+  const v4 = (offset: number) => new IPv4(bytes.slice(offset, offset + 4));
+  const zeros = (from: number, to: number) => bytes.slice(from, to).every((b) => b === 0);
+  switch (address.range()) {
+    case 'ipv4Mapped': // ::ffff:a.b.c.d
+    case 'rfc6145': // ::ffff:0:a.b.c.d
+      return [v4(12)];
+    case 'rfc6052': {
+      // 64:ff9b::/96 keeps the IPv4 address in its last 32 bits; 64:ff9b:1::/48 (RFC 8215) in
+      // bits 48–63 and 72–87, around the reserved octet (RFC 6052 §2.2).
+      if (zeros(4, 12)) return [v4(12)];
+      return [new IPv4([bytes[6], bytes[7], bytes[9], bytes[10]])];
+    }
+    case '6to4': // 2002:AABB:CCDD::/48
+      return [v4(2)];
+    case 'teredo': // 2001:0:SERVER:flags:port:~CLIENT
+      return [v4(4), new IPv4(bytes.slice(12, 16).map((b) => b ^ 0xff))];
+    default:
+      // IPv4-compatible (::a.b.c.d, deprecated): the first 96 bits are zero.
+      return zeros(0, 12) ? [v4(12)] : [];
+  }
 }
 
-/** Whether an address is loopback, private, link-local, unspecified, multicast or reserved. */
+const CARRIERS = new Set(['ipv4Mapped', 'rfc6145', 'rfc6052', '6to4', 'teredo']);
+
+/** Whether an address is anything but ordinary public unicast (then a webhook may not reach it). */
 export function isForbiddenAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 4) return FORBIDDEN.check(address, 'ipv4');
-  if (family === 6) {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped) return FORBIDDEN.check(mapped[1], 'ipv4');
-    return FORBIDDEN.check(address, 'ipv6');
-  }
-  return true;
+  if (!ipaddr.isValid(address) || isIP(address) === 0) return true;
+  const parsed = ipaddr.parse(address);
+  if (parsed.kind() === 'ipv4') return parsed.range() !== 'unicast';
+  const v6 = parsed as IPv6;
+  const inside = embeddedIPv4(v6);
+  if (inside.length > 0) return inside.some((v4) => v4.range() !== 'unicast');
+  return v6.range() !== 'unicast' && !CARRIERS.has(v6.range());
 }
 
 export class WebhookUrlError extends Error {}

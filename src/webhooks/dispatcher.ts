@@ -2,14 +2,17 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
-import type { DataSource } from 'typeorm';
-import { WebhookDelivery } from '../../entities/webhook.entity';
+import type { DataSource, EntityManager } from 'typeorm';
+import { WebhookDelivery, WebhookEndpoint } from '../../entities/webhook.entity';
 import type { Config } from '../config';
 import { claimDue, keepClaim } from '../db/claims';
+import { toSqlDateTime } from '../db/sql';
 import { inTransaction } from '../db/transaction';
-import { DeliveryStatus } from '../domain/enums';
+import { AuditAction, DeliveryStatus } from '../domain/enums';
+import { organizationScope } from '../domain/scope';
 import type { Logger } from '../logger';
 import { type DispatcherOptions, PollingDispatcher } from '../outbox/polling-dispatcher';
+import { recordAudit, SYSTEM_ACTOR } from '../services/audit.service';
 import { guardedLookup, isForbiddenAddress } from './addresses';
 
 /**
@@ -33,13 +36,13 @@ interface Answer {
  * checked by the connection's own DNS lookup (IP literals are checked here, as no lookup runs
  * for them).
  */
-function post(delivery: WebhookDelivery, timeoutMs: number, allowPrivate: boolean): Promise<Answer> {
+function post(delivery: WebhookDelivery, timeoutMs: number, allowPrivate: boolean, now: Date): Promise<Answer> {
   const url = new URL(delivery.url);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (!allowPrivate && (url.protocol !== 'https:' || (isIP(host) && isForbiddenAddress(host)))) {
     return Promise.resolve({ status: null, error: 'refused: not a public https address' });
   }
-  const timestamp = Math.floor(Date.now() / 1000);
+  const timestamp = Math.floor(now.getTime() / 1000);
   const headers = {
     'content-type': 'application/json',
     'user-agent': 'membership-subgraph-webhooks',
@@ -66,36 +69,73 @@ function post(delivery: WebhookDelivery, timeoutMs: number, allowPrivate: boolea
 }
 
 /**
- * Delivers queued webhook calls (SPEC §12), claimed like the emails (one instance per attempt).
- * A 2xx answer within WEBHOOK_TIMEOUT_MS delivers; anything else is retried with exponential
- * backoff from WEBHOOK_RETRY_BASE_MS, up to WEBHOOK_MAX_ATTEMPTS, then FAILED. `webhook-id` is the
- * event id on every attempt, so receivers can deduplicate.
+ * Delivers queued webhook calls (SPEC §12), claimed like the emails (one instance per attempt), up
+ * to WEBHOOK_CONCURRENCY at once and at most two per organization (see `PollingDispatcher`). A
+ * 2xx answer within WEBHOOK_TIMEOUT_MS delivers; anything else is retried with exponential
+ * backoff from WEBHOOK_RETRY_BASE_MS, up to WEBHOOK_MAX_ATTEMPTS, then FAILED. `webhook-id` is
+ * the event id on every attempt, so receivers can deduplicate.
+ *
+ * An endpoint remembers since when all its attempts have failed (`failing_since`, cleared by a
+ * success); once that lasts WEBHOOK_DISABLE_AFTER_HOURS it is disabled, with a
+ * WEBHOOK_ENDPOINT_DISABLED event (which the organization's other endpoints receive), and what
+ * was still queued for it ends FAILED — to be redelivered once it works again.
  */
 export class WebhookDispatcher extends PollingDispatcher<WebhookDelivery> {
   constructor(db: DataSource, config: Config, logger: Logger, options: DispatcherOptions = {}) {
     // Three receiver timeouts: renewed while a call is in flight, so only a dead instance lets it run out.
-    super(db, config, logger, { leaseMs: config.webhookTimeoutMs * 3, ...options });
+    super(db, config, logger, {
+      leaseMs: config.webhookTimeoutMs * 3,
+      concurrency: config.webhookConcurrency,
+      ...options,
+    });
   }
 
-  protected claim(claimToken: string): Promise<WebhookDelivery[]> {
-    return claimDue(this.db, WebhookDelivery, 'webhook_deliveries', claimToken, this.leaseMs, this.batchSize);
+  protected claim(claimToken: string, slots: number, busy: ReadonlyMap<string, number>): Promise<WebhookDelivery[]> {
+    return claimDue(
+      this.db,
+      WebhookDelivery,
+      'webhook_deliveries',
+      { token: claimToken, leaseMs: this.leaseMs, slots, perOrganization: this.perOrganization, busy },
+      this.config.clock.now(),
+    );
+  }
+
+  private async endpointEnabled(delivery: WebhookDelivery): Promise<boolean> {
+    const [endpoint] = await this.db.query('SELECT enabled FROM webhook_endpoints WHERE id = ?', [delivery.endpointId]);
+    // An endpoint deleted with its organization still gets ORGANIZATION_DELETED (the row keeps its URL).
+    return !endpoint || Boolean(endpoint.enabled);
   }
 
   protected async deliver(delivery: WebhookDelivery, claimToken: string): Promise<boolean> {
     const mine = { id: delivery.id, claimToken };
-    const stopRenewing = keepClaim(this.db, WebhookDelivery, mine, this.leaseMs, (error) =>
+    const clock = this.config.clock;
+    if (!(await this.endpointEnabled(delivery))) {
+      await this.record(mine, delivery, { status: null, error: 'the endpoint is disabled' }, true);
+      return false;
+    }
+    const stopRenewing = keepClaim(this.db, WebhookDelivery, mine, this.leaseMs, clock, (error) =>
       this.logger.warn({ deliveryId: mine.id, err: error }, 'webhook lease not renewed'),
     );
     let answer: Answer;
     try {
-      answer = await post(delivery, this.config.webhookTimeoutMs, this.config.webhooksAllowPrivate);
+      answer = await post(delivery, this.config.webhookTimeoutMs, this.config.webhooksAllowPrivate, clock.now());
     } finally {
       stopRenewing();
     }
-    const now = new Date();
+    return this.record(mine, delivery, answer, false);
+  }
+
+  /** Writes the attempt's outcome, and the endpoint's health with it. */
+  private async record(
+    mine: { id: string; claimToken: string },
+    delivery: WebhookDelivery,
+    answer: Answer,
+    endpointDisabled: boolean,
+  ): Promise<boolean> {
+    const now = this.config.clock.now();
     const attempts = delivery.attempts + 1;
     const delivered = answer.status !== null && answer.status >= 200 && answer.status < 300;
-    const failed = !delivered && attempts >= this.config.webhookMaxAttempts;
+    const failed = !delivered && (endpointDisabled || attempts >= this.config.webhookMaxAttempts);
     const delay = this.config.webhookRetryBaseMs * 2 ** Math.min(attempts - 1, 20);
     if (!delivered) {
       this.logger.warn(
@@ -103,8 +143,8 @@ export class WebhookDispatcher extends PollingDispatcher<WebhookDelivery> {
         'webhook not delivered',
       );
     }
-    await inTransaction(this.db, (em) =>
-      em.update(WebhookDelivery, mine, {
+    await inTransaction(this.db, async (em) => {
+      await em.update(WebhookDelivery, mine, {
         attempts,
         status: delivered ? DeliveryStatus.DELIVERED : failed ? DeliveryStatus.FAILED : DeliveryStatus.PENDING,
         lastAttemptAt: now,
@@ -114,8 +154,47 @@ export class WebhookDispatcher extends PollingDispatcher<WebhookDelivery> {
         claimToken: null,
         claimedUntil: null,
         updatedAt: now,
-      }),
-    );
+      });
+      if (endpointDisabled) return;
+      if (delivered) {
+        await em.query('UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL', [
+          delivery.endpointId,
+        ]);
+        return;
+      }
+      await em.query('UPDATE webhook_endpoints SET failing_since = ? WHERE id = ? AND failing_since IS NULL', [
+        toSqlDateTime(now),
+        delivery.endpointId,
+      ]);
+      await this.disableIfFailingTooLong(em, delivery, now);
+    });
     return delivered;
+  }
+
+  /**
+   * Disables the endpoint once every attempt has failed for WEBHOOK_DISABLE_AFTER_HOURS: a
+   * conditional update decides (two instances reaching the same verdict disable it once), and the
+   * event goes with it in the same transaction.
+   */
+  private async disableIfFailingTooLong(em: EntityManager, delivery: WebhookDelivery, now: Date): Promise<void> {
+    const since = new Date(now.getTime() - this.config.webhookDisableAfterHours * 3600_000);
+    const result = await em
+      .createQueryBuilder()
+      .update(WebhookEndpoint)
+      .set({ enabled: false, updatedAt: now })
+      .where('id = :id AND enabled = 1 AND failing_since <= :since', {
+        id: delivery.endpointId,
+        since: toSqlDateTime(since),
+      })
+      .execute();
+    if (result.affected !== 1) return;
+    this.logger.warn(
+      { endpointId: delivery.endpointId },
+      'webhook endpoint disabled: every delivery failed for too long',
+    );
+    await recordAudit(em, SYSTEM_ACTOR, {
+      action: AuditAction.WEBHOOK_ENDPOINT_DISABLED,
+      scope: organizationScope({ id: delivery.organizationId }),
+    });
   }
 }

@@ -20,7 +20,9 @@ import {
   UpdateWorkspaceDocument,
 } from '../generated/graphql';
 import { TEST_DATABASES } from '../support/databases';
-import { createWorld, invite, queuedToken } from '../support/factories';
+import { addMember, createWorld, invite, queuedToken, type World } from '../support/factories';
+import { Role, ScopeKind } from '../../permissions/access';
+import { toSqlDateTime } from '../../src/db/sql';
 import { createHarness, errorCodes, type Harness, type Person } from '../support/harness';
 
 const EVENT_FIELDS = `action occurredAt scope organizationId workspaceId domainId email fromRole toRole requestId
@@ -103,22 +105,16 @@ describe.each(TEST_DATABASES)('the audit log on %s', (kind) => {
     await ok(h.run(DeleteWorkspaceDocument, { id: ws.id }, admin));
 
     const { result, log } = await read('organization', org.id, admin);
-    // `actor` and `subject` are Users and keep User visibility: people who have left the
-    // organization (or never joined) are FORBIDDEN to the admin; the stored ids tell who they were.
-    const hidden = new Set([invitee.sub, decliner.sub, revokee.sub, leaver.sub]);
-    for (const error of result.errors ?? []) {
-      expect(error.extensions?.code).toBe('FORBIDDEN');
-      expect(error.path?.slice(-1)).toEqual(['id']);
-    }
+    // The log's readers see everyone it names, also those who have left (or only declined).
+    expect(result.errors).toBeUndefined();
     const stored = new Map(
       (await h.database.db.getRepository(AuditEvent).findBy({ organizationId: org.id })).map((e) => [e.id, e]),
     );
     const events = [...log.edges.map((e: any) => e.node)].reverse().map((node: any) => {
       const row = stored.get(node.id)!;
-      // What the API shows of a person is what may be shown; what is stored is the whole truth.
-      expect(node.actor?.id ?? null).toBe(row.actorId && !hidden.has(row.actorId) ? row.actorId : null);
-      expect(node.subject?.id ?? null).toBe(row.subjectId && !hidden.has(row.subjectId) ? row.subjectId : null);
-      return { ...node, actor: row.actorId && { id: row.actorId }, subject: row.subjectId && { id: row.subjectId } };
+      expect(node.actor?.id ?? null).toBe(row.actorId);
+      expect(node.subject?.id ?? null).toBe(row.subjectId);
+      return node;
     });
     const A = admin.sub;
     const I = invitee.sub;
@@ -269,6 +265,60 @@ describe.each(TEST_DATABASES)('the audit log on %s', (kind) => {
     );
   });
 
+  it('its readers see the people it names, also after they have left; each event says where it came from', async () => {
+    const world = await createWorld(h);
+    const admin = world.people.orgAdmin;
+    const leaver = world.people.orgMember;
+    const removed = world.people.wsMember;
+    expect(
+      errorCodes(await h.run(LeaveOrganizationDocument, { organizationId: world.organization.id }, leaver)),
+    ).toEqual([]);
+    const removedId = await membershipId(h.database.db, removed, world.organization.id);
+    expect(errorCodes(await h.run(RemoveMemberDocument, { memberId: removedId }, admin))).toEqual([]);
+    const query = `query($id: ID!) { organization(id: $id) { auditLog(first: 100) { nodes {
+      action source actor { id email displayName } subject { id email displayName } } } } }`;
+    const result = await h.run(query as never, { id: world.organization.id }, admin);
+    expect(result.errors).toBeUndefined();
+    const nodes = (result.data as any).organization.auditLog.nodes as any[];
+    const left = nodes.find((e) => e.action === 'MEMBER_LEFT' && e.subject?.id === leaver.sub);
+    expect(left).toMatchObject({
+      source: 'USER',
+      actor: { id: leaver.sub, email: leaver.email, displayName: leaver.name },
+      subject: { id: leaver.sub, email: leaver.email, displayName: leaver.name },
+    });
+    const gone = nodes.find((e) => e.action === 'MEMBER_REMOVED' && e.subject?.id === removed.sub);
+    expect(gone).toMatchObject({
+      source: 'USER',
+      actor: { id: admin.sub, email: admin.email },
+      subject: { id: removed.sub, email: removed.email, displayName: removed.name },
+    });
+    // Outside the log the departed are strangers again: a member of the organization cannot read them.
+    const stranger = await h.run(
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id email } } }` as never,
+      { r: [{ __typename: 'User', id: leaver.sub }] },
+      world.people.orgAccounting,
+    );
+    expect(errorCodes(stranger)).toEqual(['NOT_FOUND']);
+    // The system's own changes say so.
+    const expiring = await h.person('expiring');
+    await signInAndJoin(h, world, expiring);
+    const row = await membershipId(h.database.db, expiring, world.organization.id);
+    await h.database.db.query('UPDATE memberships SET expires_at = ? WHERE id = ?', [
+      toSqlDateTime(new Date(Date.now() - 1000)),
+      row,
+    ]);
+    await h.app.sweeper.runOnce();
+    const after = await h.run(query as never, { id: world.organization.id }, admin);
+    const expired = ((after.data as any).organization.auditLog.nodes as any[]).find(
+      (e) => e.action === 'MEMBER_EXPIRED',
+    );
+    expect(expired).toMatchObject({
+      source: 'SYSTEM',
+      actor: null,
+      subject: { id: expiring.sub, email: expiring.email },
+    });
+  });
+
   it('actors and subjects of a page load in one batch, however long the page', async () => {
     const world = await createWorld(h);
     const count = async (first: number) =>
@@ -284,6 +334,10 @@ describe.each(TEST_DATABASES)('the audit log on %s', (kind) => {
     expect(many).toBeLessThanOrEqual(5);
   });
 });
+
+async function signInAndJoin(h: Harness, world: World, person: Person): Promise<void> {
+  await addMember(h, person, { kind: ScopeKind.ORGANIZATION, organizationId: world.organization.id }, Role.MEMBER);
+}
 
 async function membershipId(db: DataSource, person: Person, scopeId: string): Promise<string> {
   const [row] = await db.query('SELECT id FROM memberships WHERE user_id = ? AND scope_id = ?', [person.sub, scopeId]);

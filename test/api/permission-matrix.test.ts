@@ -8,6 +8,8 @@ import {
   InviteMembersDocument,
   ExplainAccessDocument,
   UpdateSeatLimitDocument,
+  OrganizationSeatsDocument,
+  RedeliverWebhookDocument,
   SetMemberExpiryDocument,
   AddEmailDomainDocument,
   JoinOrganizationDocument,
@@ -54,7 +56,8 @@ import {
 } from '../generated/graphql';
 import { Invitation } from '../../entities/invitation.entity';
 import { Membership } from '../../entities/membership.entity';
-import { WebhookEndpoint } from '../../entities/webhook.entity';
+import { WebhookDelivery, WebhookEndpoint } from '../../entities/webhook.entity';
+import { DeliveryStatus } from '../../src/domain/enums';
 import { OutboxEmail } from '../../entities/outbox-email.entity';
 import { TEST_DATABASES } from '../support/databases';
 import { createWorld, invite, PERSONAS, scopeInput, type Persona, type World } from '../support/factories';
@@ -93,10 +96,11 @@ const READS: Record<string, Outcome[]> = {
   'domain D1b':             [U,    N,       'ok',    N,      N,        'ok',   'ok',    N,       N],
   'domain D2':              [U,    N,       'ok',    N,      N,        N,      N,       N,       N],
   'Domain.members':         [U,    N,       'ok',    N,      N,        'ok',   'ok',    'ok',    'ok'],
-  '_entities Organization': [U,    'null',  'ok',    'ok',   'ok',     'ok',   'ok',    'ok',    'ok'],
-  '_entities Workspace W1': [U,    'null',  'ok',    'ok',   'null',   'ok',   'ok',    'ok',    'ok'],
-  '_entities Domain D1':    [U,    'null',  'ok',    'null', 'null',   'ok',   'ok',    'ok',    'ok'],
-  '_entities User':         [U,    'null',  'ok',    'ok',   'ok',     'ok',   'ok',    'ok',    'ok'],
+  // What the caller may not see is null with NOT_FOUND at ["_entities", i], like what does not exist.
+  '_entities Organization': [U,    N,       'ok',    'ok',   'ok',     'ok',   'ok',    'ok',    'ok'],
+  '_entities Workspace W1': [U,    N,       'ok',    'ok',   N,        'ok',   'ok',    'ok',    'ok'],
+  '_entities Domain D1':    [U,    N,       'ok',    N,      N,        'ok',   'ok',    'ok',    'ok'],
+  '_entities User':         [U,    N,       'ok',    'ok',   'ok',     'ok',   'ok',    'ok',    'ok'],
   'invitationByToken':      ['ok', 'ok',    'ok',    'ok',   'ok',     'ok',   'ok',    'ok',    'ok'],
   'me.pendingInvitations':  ['ok', 'ok',    'ok',    'ok',   'ok',     'ok',   'ok',    'ok',    'ok'],
   'Organization.invitations':[U,   N,       'ok',    F,      F,        F,      F,       F,       F],
@@ -108,6 +112,8 @@ const READS: Record<string, Outcome[]> = {
   'Workspace.auditLog':     [U,    N,       'ok',    F,      N,        'ok',   F,       F,       F],
   'Domain.auditLog':        [U,    N,       'ok',    N,      N,        'ok',   F,       'ok',    F],
   'Organization.webhookEndpoints':[U,N,     'ok',    F,      F,        F,      F,       F,       F],
+  // Seats (with how many invitations are pending): those who invite somewhere in it, or read its billing.
+  'Organization.seatsUsed': [U,    N,       'ok',    'ok',   F,        'ok',   F,       'ok',    F],
   // READ_MEMBERS at the workspace: ACCOUNTING and a bare domain member may READ it, not its members.
   'Organization.emailDomains':[U,   N,       'ok',    F,      F,        F,      F,       F,       F],
   'explainAccess W1':       [U,    N,       'ok',    F,      N,        'ok',   'ok',    F,       F],
@@ -156,6 +162,7 @@ const WRITES: Record<string, Outcome[]> = {
   'updateWebhookEndpoint':  [U,    N,       'ok',    N,      N,        N,      N,       N,       N],
   'rotateWebhookSecret':    [U,    N,       'ok',    N,      N,        N,      N,       N,       N],
   'deleteWebhookEndpoint':  [U,    N,       'ok',    N,      N,        N,      N,       N,       N],
+  'redeliverWebhook':       [U,    N,       'ok',    N,      N,        N,      N,       N,       N],
 };
 
 type Run = (h: Harness, w: World, persona: Persona) => Promise<OperationResult<unknown>>;
@@ -252,10 +259,13 @@ const readOps: Record<string, { run: Run; pick?: (data: any) => unknown }> = {
   'Organization.emailDomains': {
     run: (h, w, p) => h.run(OrganizationEmailDomainsDocument, { id: w.organization.id }, w.as(p)),
   },
+  'Organization.seatsUsed': {
+    run: (h, w, p) => h.run(OrganizationSeatsDocument, { id: w.organization.id }, w.as(p)),
+  },
 };
 
 /** A webhook endpoint of each world (saved only: the matrix never runs a dispatcher). */
-const PUBLIC_HOOK = 'https://192.0.2.10/hook';
+const PUBLIC_HOOK = 'https://93.184.215.14/hook';
 const endpoints = new WeakMap<World, { id: string; secret: string }>();
 async function endpointIn(h: Harness, w: World) {
   if (!endpoints.has(w)) {
@@ -268,6 +278,20 @@ async function endpointIn(h: Harness, w: World) {
     endpoints.set(w, { id: made.endpoint.id, secret: made.secret });
   }
   return endpoints.get(w)!;
+}
+/** A FAILED delivery of the world's endpoint (made so in the database: the matrix sends nothing). */
+const failedDeliveries = new WeakMap<World, string>();
+async function failedDeliveryIn(h: Harness, w: World): Promise<string> {
+  if (!failedDeliveries.has(w)) {
+    const { id: endpointId } = await endpointIn(h, w);
+    await h.run(UpdateOrganizationDocument, { id: w.organization.id, input: { name: 'Hooked' } }, w.people.orgAdmin);
+    const delivery = await h.database.db.getRepository(WebhookDelivery).findOneByOrFail({ endpointId });
+    await h.database.db
+      .getRepository(WebhookDelivery)
+      .update({ id: delivery.id }, { status: DeliveryStatus.FAILED, attempts: 8, nextAttemptAt: null });
+    failedDeliveries.set(w, delivery.id);
+  }
+  return failedDeliveries.get(w)!;
 }
 const endpointRow = async (h: Harness, w: World) =>
   h.database.db.getRepository(WebhookEndpoint).findOneBy({ id: (await endpointIn(h, w)).id });
@@ -529,6 +553,12 @@ const writeOps: Record<string, { run: Run; happened: (h: Harness, w: World, pers
   deleteWebhookEndpoint: {
     run: async (h, w, p) => h.run(DeleteWebhookEndpointDocument, { id: (await endpointIn(h, w)).id }, w.as(p)),
     happened: async (h, w) => (await endpointRow(h, w)) === null,
+  },
+  redeliverWebhook: {
+    run: async (h, w, p) => h.run(RedeliverWebhookDocument, { deliveryId: await failedDeliveryIn(h, w) }, w.as(p)),
+    happened: async (h, w) =>
+      (await h.database.db.getRepository(WebhookDelivery).findOneBy({ id: await failedDeliveryIn(h, w) }))?.status ===
+      'PENDING',
   },
 };
 

@@ -1,8 +1,12 @@
 import { Invitation } from '../../entities/invitation.entity';
 import { Membership } from '../../entities/membership.entity';
 import { Role, ScopeKind } from '../../permissions/access';
+import { InvitationStatus } from '../../src/domain/enums';
 import {
   AcceptInvitationDocument,
+  ChangeMemberRoleDocument,
+  CreateOrganizationDocument,
+  WorkspaceMemberCapabilitiesDocument,
   InviteMemberDocument,
   InviteMembersDocument,
   InviteWithAccessUntilDocument,
@@ -109,6 +113,30 @@ describe.each(TEST_DATABASES)('seats and time-limited memberships on %s', (kind)
       ).toBeUndefined();
     });
 
+    it('after a lowered limit, invitations accept while the members fit: 1 member, 6 invited, limit 4 → 3 accept', async () => {
+      const founder = await h.person('founder');
+      const small = await h.run(CreateOrganizationDocument, { input: { name: 'Small' } }, founder);
+      const organizationId = small.data!.createOrganization.id;
+      const invitees = await Promise.all(Array.from({ length: 6 }, (_, i) => h.person(`late-joiner-${i}`)));
+      const links = [];
+      for (const invitee of invitees) links.push((await invite(h, founder, { organizationId }, invitee.email)).token);
+      expect(errorCodes(await h.run(UpdateSeatLimitDocument, { organizationId, seatLimit: 4 }, founder))).toEqual([]);
+      const answers = [];
+      for (const [i, invitee] of invitees.entries()) {
+        answers.push(errorCodes(await h.run(AcceptInvitationDocument, { input: { token: links[i] } }, invitee)));
+      }
+      expect(answers).toEqual([[], [], [], ['SEAT_LIMIT_REACHED'], ['SEAT_LIMIT_REACHED'], ['SEAT_LIMIT_REACHED']]);
+      const [members] = await h.database.db.query('SELECT COUNT(*) AS n FROM memberships WHERE scope_id = ?', [
+        organizationId,
+      ]);
+      expect(Number(members.n)).toBe(4);
+      // The refused invitations are still pending: they may accept once there is room.
+      const pending = await h.database.db
+        .getRepository(Invitation)
+        .countBy({ organizationId, status: InvitationStatus.PENDING });
+      expect(pending).toBe(3);
+    });
+
     it('is set by UPDATE_BILLING, to null or a whole number of at least 1', async () => {
       for (const bad of [0, -1]) {
         const result = await limitTo(bad);
@@ -211,10 +239,7 @@ describe.each(TEST_DATABASES)('seats and time-limited memberships on %s', (kind)
     it('never time-limits the last lasting ADMIN, and clears an expiry with null', async () => {
       const adminRow = (await rowOf(admin(), world.organization.id))!;
       const later = new Date(Date.now() + 3600_000).toISOString();
-      expect(
-        errorCodes(await h.run(SetMemberExpiryDocument, { memberId: adminRow.id, expiresAt: later }, admin())),
-      ).toEqual(['LAST_ADMIN']);
-      // A second ADMIN with an expiry of their own does not count as lasting.
+      // A second ADMIN, given an expiry: they do not count as lasting.
       const temporary = await h.person('temporary-admin');
       await addMember(
         h,
@@ -227,18 +252,134 @@ describe.each(TEST_DATABASES)('seats and time-limited memberships on %s', (kind)
         errorCodes(await h.run(SetMemberExpiryDocument, { memberId: temporaryRow.id, expiresAt: later }, admin())),
       ).toEqual([]);
       expect(
-        errorCodes(await h.run(SetMemberExpiryDocument, { memberId: adminRow.id, expiresAt: later }, admin())),
+        errorCodes(await h.run(SetMemberExpiryDocument, { memberId: adminRow.id, expiresAt: later }, temporary)),
       ).toEqual(['LAST_ADMIN']);
+      expect((await rowOf(admin(), world.organization.id))?.expiresAt).toBeNull();
       const rows = (await h.run(MemberExpiriesDocument, { id: world.organization.id }, admin())).data!.organization!
         .members!.nodes;
       expect(rows.find((r) => r.id === adminRow.id)?.viewerCan.setExpiry).toBe(false);
       expect(rows.find((r) => r.id === temporaryRow.id)?.viewerCan.setExpiry).toBe(true);
       const cleared = await h.run(SetMemberExpiryDocument, { memberId: temporaryRow.id, expiresAt: null }, admin());
       expect(cleared.data?.setMemberExpiry.expiresAt).toBeNull();
-      // Two lasting ADMINs now: either may be given an expiry.
+      // Two lasting ADMINs now: either may give the other an expiry.
       expect(
-        errorCodes(await h.run(SetMemberExpiryDocument, { memberId: adminRow.id, expiresAt: later }, admin())),
+        errorCodes(await h.run(SetMemberExpiryDocument, { memberId: adminRow.id, expiresAt: later }, temporary)),
       ).toEqual([]);
+    });
+
+    it('nobody sets, extends or clears the expiry of their own membership', async () => {
+      const until = new Date(Date.now() + 24 * 3600_000);
+      const temporary = await h.person('self-extender');
+      await addMember(
+        h,
+        temporary,
+        { kind: ScopeKind.ORGANIZATION, organizationId: world.organization.id },
+        Role.ADMIN,
+      );
+      const own = (await rowOf(temporary, world.organization.id))!;
+      expect(
+        errorCodes(await h.run(SetMemberExpiryDocument, { memberId: own.id, expiresAt: until.toISOString() }, admin())),
+      ).toEqual([]);
+      for (const expiresAt of [null, new Date(until.getTime() + 3600_000).toISOString(), until.toISOString()]) {
+        const result = await h.run(SetMemberExpiryDocument, { memberId: own.id, expiresAt }, temporary);
+        expect([expiresAt, errorCodes(result), result.errors?.[0].extensions?.permission]).toEqual([
+          expiresAt,
+          ['FORBIDDEN'],
+          'MANAGE_MEMBERS',
+        ]);
+      }
+      expect((await rowOf(temporary, world.organization.id))?.expiresAt?.toISOString()).toBe(until.toISOString());
+      // Their own row says so; the lasting ADMIN's view of it does not.
+      const mine = (await h.run(MemberExpiriesDocument, { id: world.organization.id }, temporary)).data!.organization!
+        .members!.nodes;
+      expect(mine.find((r) => r.id === own.id)?.viewerCan.setExpiry).toBe(false);
+      const theirs = (await h.run(MemberExpiriesDocument, { id: world.organization.id }, admin())).data!.organization!
+        .members!.nodes;
+      expect(theirs.find((r) => r.id === own.id)?.viewerCan.setExpiry).toBe(true);
+    });
+
+    it('what a time-limited person grants ends no later than their own access', async () => {
+      const until = new Date(Date.now() + 24 * 3600_000);
+      // A workspace ADMIN whose access ends tomorrow.
+      const contractor = await h.person('contractor-admin');
+      await addMember(
+        h,
+        contractor,
+        { kind: ScopeKind.WORKSPACE, organizationId: world.organization.id, workspaceId: world.w1.id },
+        Role.ADMIN,
+      );
+      const contractorRow = (await rowOf(contractor, world.w1.id))!;
+      expect(
+        errorCodes(
+          await h.run(SetMemberExpiryDocument, { memberId: contractorRow.id, expiresAt: until.toISOString() }, admin()),
+        ),
+      ).toEqual([]);
+
+      // Their invitation of a second account of theirs as a lasting ADMIN ends when they do.
+      const second = await h.person('second-account');
+      const invited = await h.run(
+        InviteWithAccessUntilDocument,
+        { input: { scope: { workspaceId: world.w1.id }, email: second.email, role: 'ADMIN' } },
+        contractor,
+      );
+      expect(invited.errors).toBeUndefined();
+      expect(invited.data?.inviteMember.accessExpiresAt).toBe(until.toISOString());
+      // Asking for longer is capped the same way; asking for shorter is kept.
+      const longer = await h.run(
+        InviteWithAccessUntilDocument,
+        {
+          input: {
+            scope: { workspaceId: world.w1.id },
+            email: address('longer'),
+            accessExpiresAt: new Date(until.getTime() + 7 * 24 * 3600_000).toISOString(),
+          },
+        },
+        contractor,
+      );
+      expect(longer.data?.inviteMember.accessExpiresAt).toBe(until.toISOString());
+      const shorter = new Date(until.getTime() - 3600_000).toISOString();
+      const kept = await h.run(
+        InviteWithAccessUntilDocument,
+        { input: { scope: { workspaceId: world.w1.id }, email: address('shorter'), accessExpiresAt: shorter } },
+        contractor,
+      );
+      expect(kept.data?.inviteMember.accessExpiresAt).toBe(shorter);
+      const token = await freshToken(invited.data!.inviteMember.id);
+      expect((await h.run(AcceptInvitationDocument, { input: { token } }, second)).errors).toBeUndefined();
+      expect((await rowOf(second, world.w1.id))?.expiresAt?.toISOString()).toBe(until.toISOString());
+
+      // A lasting member cannot be raised by them (the role would outlast them), nor made lasting.
+      const wsMemberRow = (await rowOf(world.people.wsMember, world.w1.id))!;
+      const raised = await h.run(
+        ChangeMemberRoleDocument,
+        { input: { memberId: wsMemberRow.id, role: 'ADMIN' } },
+        contractor,
+      );
+      expect(errorCodes(raised)).toEqual(['FORBIDDEN']);
+      expect((await rowOf(world.people.wsMember, world.w1.id))?.role).toBe('MEMBER');
+      const screen = (await h.run(WorkspaceMemberCapabilitiesDocument, { id: world.w1.id }, contractor)).data!
+        .workspace!.members!.nodes;
+      expect(screen.find((r) => r.id === wsMemberRow.id)?.viewerCan).toMatchObject({
+        changeRole: false,
+        assignableRoles: [],
+      });
+      // Someone whose access ends before theirs may be raised.
+      const sooner = new Date(until.getTime() - 3600_000).toISOString();
+      expect(
+        errorCodes(await h.run(SetMemberExpiryDocument, { memberId: wsMemberRow.id, expiresAt: sooner }, contractor)),
+      ).toEqual([]);
+      expect(
+        errorCodes(
+          await h.run(ChangeMemberRoleDocument, { input: { memberId: wsMemberRow.id, role: 'ADMIN' } }, contractor),
+        ),
+      ).toEqual([]);
+      // And nobody's expiry is cleared or pushed past theirs by them.
+      for (const expiresAt of [null, new Date(until.getTime() + 3600_000).toISOString()]) {
+        expect(
+          errorCodes(await h.run(SetMemberExpiryDocument, { memberId: wsMemberRow.id, expiresAt }, contractor)),
+        ).toEqual(['FORBIDDEN']);
+      }
+      expect((await rowOf(world.people.wsMember, world.w1.id))?.expiresAt?.toISOString()).toBe(sooner);
     });
 
     it('needs MANAGE_MEMBERS at the membership’s scope, and a moment ahead', async () => {

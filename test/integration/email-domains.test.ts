@@ -101,13 +101,35 @@ describe.each(TEST_DATABASES)('email domains on %s', (kind) => {
   });
 
   it('refuses public mail providers, a second claim, and a domain another organization verified', async () => {
-    for (const name of ['gmail.com', 'Outlook.com', 'not a domain', 'localhost']) {
+    const refusedNames = [
+      'gmail.com',
+      'Outlook.com',
+      'not a domain',
+      'localhost',
+      // Public suffixes (the Public Suffix List, private suffixes included): anyone registers under them.
+      'co.uk',
+      'github.io',
+      // A public provider's national domain, and a name under a provider's.
+      'yahoo.co.jp',
+      'sub.gmail.com',
+      // "gmаil.com" with a Cyrillic а: a look-alike written in mixed scripts.
+      'xn--gmil-63d.com',
+    ];
+    for (const name of refusedNames) {
       const result = await claim(admin(), world.organization.id, name);
       expect([name, errorCodes(result), result.errors?.[0].extensions?.field]).toEqual([
         name,
         ['BAD_USER_INPUT'],
         'domain',
       ]);
+    }
+    const [stored] = await h.database.db.query('SELECT COUNT(*) AS n FROM email_domains WHERE organization_id = ?', [
+      world.organization.id,
+    ]);
+    expect(Number(stored.n)).toBe(0);
+    // Names under an ordinary registered domain, and internationalised names in one script, may be claimed.
+    for (const name of ['mail.acme.co.uk', 'xn--bcher-kva.de']) {
+      expect([name, errorCodes(await claim(admin(), world.organization.id, name))]).toEqual([name, []]);
     }
     await verified();
     expect(errorCodes(await claim())).toEqual(['BAD_USER_INPUT']);

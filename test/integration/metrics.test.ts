@@ -1,10 +1,15 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
 import type http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { type App, createApp } from '../../src/app';
 import { createLogger } from '../../src/logger';
 import { TEST_DATABASES } from '../support/databases';
 import { createWorld, invite, type World } from '../support/factories';
-import { createHarness, type Harness } from '../support/harness';
+import { createHarness, type Harness, TEST_JWT_SECRET } from '../support/harness';
+import { exited, freeTcpPort, start, waitFor } from '../support/processes';
 import { listen, type Post } from '../support/http';
 
 /**
@@ -126,6 +131,49 @@ describe('without METRICS_PORT', () => {
       expect(h.app.metrics).toBeNull();
     } finally {
       await h.close();
+    }
+  });
+});
+
+/** The listening sockets of this machine's IPv4 TCP table: local address and port of each LISTEN entry. */
+function listeningSockets(): { address: string; port: number }[] {
+  return readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields[3] === '0A') // TCP_LISTEN
+    .map((fields) => {
+      const [hex, port] = fields[1].split(':');
+      const address = [0, 2, 4, 6]
+        .map((i) => parseInt(hex.slice(i, i + 2), 16))
+        .reverse()
+        .join('.');
+      return { address, port: parseInt(port, 16) };
+    });
+}
+
+describe('the metrics server of a production instance listening on every interface', () => {
+  it('listens on loopback (METRICS_HOST), not on HOST: it has no authentication', async () => {
+    const [port, metricsPort] = [await freeTcpPort(), await freeTcpPort()];
+    const database = join(tmpdir(), `membership-metrics-host-${randomUUID()}.sqlite`);
+    const server = start(process.execPath, [resolve(__dirname, '../../dist/src/main.js')], {
+      ...process.env,
+      NODE_ENV: 'production',
+      HOST: '0.0.0.0',
+      PORT: String(port),
+      METRICS_PORT: String(metricsPort),
+      DATABASE_URL: `sqlite:${database}`,
+      AUTH_JWT_SECRET: TEST_JWT_SECRET,
+    });
+    try {
+      await waitFor('the metrics server', async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).ok);
+      const sockets = listeningSockets();
+      expect(sockets.filter((s) => s.port === port)).toEqual([{ address: '0.0.0.0', port }]);
+      expect(sockets.filter((s) => s.port === metricsPort)).toEqual([{ address: '127.0.0.1', port: metricsPort }]);
+    } finally {
+      server.child.kill('SIGKILL');
+      await exited(server.child);
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${database}${suffix}`, { force: true });
     }
   });
 });

@@ -326,7 +326,7 @@ describe('webhook URLs outside WEBHOOKS_ALLOW_PRIVATE', () => {
 
   // Public addresses are only ever saved here, never called: no test sends anything off this
   // machine. Each test removes what it queued for them before any dispatcher runs.
-  const PUBLIC = 'https://192.0.2.10/hook'; // TEST-NET-1 (RFC 5737): public by the rules, routed nowhere here
+  const PUBLIC = 'https://93.184.215.14/hook'; // a public address by the rules, never called here
   const forgetDeliveries = () => h.database.db.query('DELETE FROM webhook_deliveries');
 
   it('accepts a public https address', async () => {

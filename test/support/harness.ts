@@ -3,6 +3,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { GraphQLFormattedError } from 'graphql';
 import { type App, type AppOptions, createApp } from '../../src/app';
 import { signDevelopmentToken } from '../../src/auth/jwt';
+import type { Clock } from '../../src/clock';
 import { type Config, loadConfig } from '../../src/config';
 import { StatementCounter } from '../../src/db/statement-counter';
 import { createLogger } from '../../src/logger';
@@ -47,11 +48,12 @@ export interface Harness {
 export async function createHarness(
   kind: TestDatabase,
   env: Record<string, string> = {},
-  options: AppOptions & { database?: OpenedDatabase } = { nudgeOutbox: false },
+  options: AppOptions & { database?: OpenedDatabase; clock?: Clock } = { nudgeOutbox: false },
 ): Promise<Harness> {
   const statements = new StatementCounter();
   const database = options.database ?? (await openTestDatabase(kind, { logger: statements }));
   const config = loadConfig({ NODE_ENV: 'test', AUTH_JWT_SECRET: TEST_JWT_SECRET, ...env });
+  if (options.clock) config.clock = options.clock;
   const app = await createApp(config, database.db, createLogger({ silent: true }), options);
   return {
     database,

@@ -15,6 +15,9 @@ export class TestSmtpServer {
   delayMs = 0;
   /** Every RCPT TO seen, refused ones included: how many attempts reached the server. */
   attempts = 0;
+  /** Recipients the server never answers at RCPT TO (a stalled mailbox), until it stops. */
+  stallWhen: (address: string) => boolean = () => false;
+  private readonly stalled: ((error?: Error) => void)[] = [];
   private server: SMTPServer | null = null;
   port = 0;
 
@@ -23,8 +26,12 @@ export class TestSmtpServer {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
-      onRcptTo: (_address, _session, callback) => {
+      onRcptTo: (address, _session, callback) => {
         this.attempts++;
+        if (this.stallWhen(address.address)) {
+          this.stalled.push(callback);
+          return;
+        }
         if (this.rejecting) {
           return callback(Object.assign(new Error('No such mailbox'), { responseCode: 550 }));
         }
@@ -58,6 +65,7 @@ export class TestSmtpServer {
 
   async stop(): Promise<void> {
     if (!this.server) return;
+    for (const release of this.stalled.splice(0)) release(Object.assign(new Error('Stopping'), { responseCode: 421 }));
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
     this.server = null;
   }

@@ -1,4 +1,4 @@
-import { isForbiddenAddress } from '../../src/webhooks/addresses';
+import { checkWebhookUrl, isForbiddenAddress, WebhookUrlError } from '../../src/webhooks/addresses';
 import { signWebhook } from '../../src/webhooks/dispatcher';
 
 describe('webhook signatures (Standard Webhooks)', () => {
@@ -33,15 +33,50 @@ describe('addresses a webhook may not reach', () => {
     ['ff02::1', 'multicast'],
     ['100.64.0.1', 'carrier-grade NAT'],
     ['::ffff:127.0.0.1', 'loopback, IPv4-mapped'],
+    ['::7f00:1', 'loopback, IPv4-compatible (written [::127.0.0.1])'],
+    ['::ffff:0:7f00:1', 'loopback, IPv4-translated'],
+    ['64:ff9b::a9fe:a9fe', 'link-local behind NAT64 (169.254.169.254)'],
+    ['64:ff9b::a00:1', 'private behind NAT64 (10.0.0.1)'],
+    ['64:ff9b:1:7f00:0:100::', 'loopback behind local-use NAT64 (64:ff9b:1::/48)'],
+    ['2002:7f00:1::', 'loopback inside 6to4'],
+    ['2002:a00:1::1', 'private inside 6to4'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'Teredo whose client is a documentation address'],
+    ['2001:0:a00:1::1', 'Teredo whose server is private'],
+    ['fec0::1', 'site-local (deprecated)'],
+    ['192.0.2.10', 'documentation (TEST-NET-1)'],
+    ['198.51.100.7', 'documentation (TEST-NET-2)'],
+    ['203.0.113.9', 'documentation (TEST-NET-3)'],
+    ['2001:db8::1', 'documentation'],
+    ['198.18.0.1', 'benchmarking'],
+    ['255.255.255.255', 'broadcast'],
+    ['100::1', 'discard-only'],
     ['not-an-address', 'not an address'],
   ])('%s (%s) is refused', (address) => {
     expect(isForbiddenAddress(address)).toBe(true);
   });
 
-  it.each(['192.0.2.10', '172.32.0.1', '8.8.8.8', '2606:4700:4700::1111', '::ffff:8.8.8.8'])(
-    '%s is allowed',
-    (address) => {
-      expect(isForbiddenAddress(address)).toBe(false);
+  it.each([
+    '172.32.0.1',
+    '8.8.8.8',
+    '93.184.215.14',
+    '2606:4700:4700::1111',
+    '::ffff:8.8.8.8',
+    '64:ff9b::808:808',
+    '2002:808:808::1',
+  ])('%s is allowed', (address) => {
+    expect(isForbiddenAddress(address)).toBe(false);
+  });
+});
+
+describe('webhook URLs with an IPv4 address inside an IPv6 literal', () => {
+  it.each(['https://[::127.0.0.1]/hook', 'https://[64:ff9b::169.254.169.254]/hook', 'https://[::ffff:0:7f00:1]/hook'])(
+    '%s is refused when saved',
+    async (url) => {
+      await expect(checkWebhookUrl(url, false)).rejects.toBeInstanceOf(WebhookUrlError);
     },
   );
+
+  it('a public IPv4 literal is kept as it was given', async () => {
+    await expect(checkWebhookUrl('https://93.184.215.14/hook', false)).resolves.toBe('https://93.184.215.14/hook');
+  });
 });

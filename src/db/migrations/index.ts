@@ -10,6 +10,8 @@ import { MemberOrder1764380000000 } from './1764380000000-member-order';
 import { SeatsAndExpiry1764390000000 } from './1764390000000-seats-and-expiry';
 import { EmailDomains1764400000000 } from './1764400000000-email-domains';
 import { MemberCounts1764410000000 } from './1764410000000-member-counts';
+import { AuditSource1764420000000 } from './1764420000000-audit-source';
+import { FairDelivery1764430000000 } from './1764430000000-fair-delivery';
 
 /** Every migration, oldest first. Listed by hand so that the compiled server needs no glob. */
 export const migrations = [
@@ -25,4 +27,6 @@ export const migrations = [
   SeatsAndExpiry1764390000000,
   EmailDomains1764400000000,
   MemberCounts1764410000000,
+  AuditSource1764420000000,
+  FairDelivery1764430000000,
 ];
