@@ -740,6 +740,25 @@ describe('the web app in chromium: members, invitations, roles', () => {
     await screenshot('members-as-plain-member');
   });
 
+  it('a domain member sees their domain, who reaches it from above, and nothing they may not read', async () => {
+    const { name, admin, domainId } = await organizationOf('Scoped');
+    const editor = address('editor');
+    await joinByInvitation(admin, { domainId }, editor, 'MEMBER');
+    await home(editor);
+    await openOrganization(name);
+    expect(await page.getByTestId('your-role').textContent()).toBe(
+      'Your role: Member of the organization · Member of the domain shop.example.com',
+    );
+    await page.getByRole('tab', { name: 'Workspaces' }).click();
+    await page.getByText('There is no workspace here whose members you can see.').waitFor();
+    await page.getByRole('tab', { name: 'Domains' }).click();
+    await rowOf(editor).waitFor();
+    await rowOf(admin, inheritedTable()).getByText('Inherited from the organization').waitFor();
+    await page.getByText('You cannot see the members of the workspace Web').waitFor();
+    expect(await menuItems(rowOf(editor))).toEqual(['Why this access?', 'Leave domain…']);
+    await expectAccessible('members as a domain member');
+  });
+
   it('lists follow what others do: a member added elsewhere shows on focus, with the seats', async () => {
     const { id, name, admin } = await organizationOf('Live');
     const other = address('other');

@@ -57,7 +57,11 @@ export function MembersSection() {
     (['organization', 'workspaces', 'domains'] as const).find((t) => t === location.searchParams.get('tab')) ??
     'organization';
   const scopeId = location.searchParams.get('scope');
-  const choices = tab === 'workspaces' ? workspaceScopes : tab === 'domains' ? domainScopes : [organizationScope];
+  // Only scopes whose members the viewer may read (a domain's member sees its workspace, not its members).
+  const readable = (scopes: ScopeView[]) => scopes.filter((s) => s.permissions.includes('READ_MEMBERS'));
+  const workspaceChoices = readable(workspaceScopes);
+  const domainChoices = readable(domainScopes);
+  const choices = tab === 'workspaces' ? workspaceChoices : tab === 'domains' ? domainChoices : [organizationScope];
   const scope = choices.find((s) => s.id === scopeId) ?? choices[0] ?? null;
   const selectTab = (next: TabId) =>
     updateSearch({ tab: next === 'organization' ? null : next, scope: null, q: null, role: null, ...FIRST_PAGE });
@@ -86,16 +90,16 @@ export function MembersSection() {
               onChange={(e) => updateSearch({ scope: e.target.value, q: null, role: null, ...FIRST_PAGE })}
             >
               {tab === 'workspaces'
-                ? workspaceScopes.map((w) => (
+                ? workspaceChoices.map((w) => (
                     <option key={w.id} value={w.id}>
                       {w.label}
                     </option>
                   ))
                 : workspaceScopes
-                    .filter((w) => domainScopes.some((d) => d.workspaceId === w.id))
+                    .filter((w) => domainChoices.some((d) => d.workspaceId === w.id))
                     .map((w) => (
                       <optgroup key={w.id} label={w.label}>
-                        {domainScopes
+                        {domainChoices
                           .filter((d) => d.workspaceId === w.id)
                           .map((d) => (
                             <option key={d.id} value={d.id}>
@@ -111,7 +115,7 @@ export function MembersSection() {
           <MembersPanel key={`${scope.kind}:${scope.id}`} scope={scope} />
         ) : (
           <Empty>
-            <p>There is no {tab === 'workspaces' ? 'workspace' : 'domain'} here that you can see.</p>
+            <p>There is no {tab === 'workspaces' ? 'workspace' : 'domain'} here whose members you can see.</p>
             <Link to={organizationPath(organization.id, 'workspaces')}>Go to Workspaces</Link>
           </Empty>
         )}
