@@ -67,8 +67,9 @@ async function api(email: string, query: string, variables: Record<string, unkno
   return body.data;
 }
 
-async function screenshot(name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+/** The whole page, or with `window` what the window shows (a dialog over the page). */
+async function screenshot(name: string, options: { window?: boolean } = {}): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: !options.window });
 }
 
 /** axe-core on the page as it is (dialogs included): no WCAG 2.1 A/AA violation. */
@@ -1323,16 +1324,16 @@ describe('the web app in chromium: the demo data', () => {
     await rowOf('grace@demo.example')
       .getByRole('button', { name: /^Actions for/ })
       .click();
-    await screenshot('demo-row-menu');
+    await screenshot('demo-row-menu', { window: true });
     await page.getByRole('menuitem', { name: 'Change role…' }).click();
     await dialog().getByRole('radio', { name: 'Admin', exact: true }).check();
-    await screenshot('demo-change-role');
+    await screenshot('demo-change-role', { window: true });
     await page.keyboard.press('Escape');
     await page.getByRole('tab', { name: 'Workspaces' }).click();
     await rowOf('margaret@demo.example').waitFor();
     await screenshot('demo-members-workspace');
     await page.getByRole('button', { name: 'Invite people' }).click();
-    await screenshot('demo-invite');
+    await screenshot('demo-invite', { window: true });
     await page.keyboard.press('Escape');
     await openSection('Workspaces');
     await screenshot('demo-workspaces');
@@ -1341,7 +1342,7 @@ describe('the web app in chromium: the demo data', () => {
     await screenshot('demo-billing');
     await openSection('Audit log');
     await page.getByRole('table', { name: 'Events, newest first' }).waitFor();
-    await screenshot('demo-audit-log');
+    await screenshot('demo-audit-log', { window: true });
     await page.setViewportSize({ width: 390, height: 844 });
     try {
       await openSection('Members');

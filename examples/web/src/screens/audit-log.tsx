@@ -82,7 +82,12 @@ export function AuditLogSection() {
       <SectionHeading lede="Every change to membership, access, settings and billing: who, what, where and when.">
         Audit log
       </SectionHeading>
-      <form className="card toolbar" role="search" aria-label="Audit log filters" onSubmit={(e) => e.preventDefault()}>
+      <form
+        className="card toolbar filters"
+        role="search"
+        aria-label="Audit log filters"
+        onSubmit={(e) => e.preventDefault()}
+      >
         {readable.length > 1 && (
           <SelectField
             label="Scope"
@@ -92,11 +97,7 @@ export function AuditLogSection() {
           >
             {readable.map((s) => (
               <option key={s.id} value={s.id}>
-                {s.kind === 'ORGANIZATION'
-                  ? 'Whole organization'
-                  : s.kind === 'WORKSPACE'
-                    ? `Workspace ${s.label}`
-                    : s.label}
+                {s.kind === 'ORGANIZATION' ? 'All scopes' : s.kind === 'WORKSPACE' ? `Workspace ${s.label}` : s.label}
               </option>
             ))}
           </SelectField>
@@ -133,7 +134,7 @@ export function AuditLogSection() {
         <TextField
           label="From"
           type="date"
-          className="field-narrow"
+          className="field-date"
           value={value('since')}
           max={value('until') || undefined}
           onChange={(e) => setFilter('since', e.target.value)}
@@ -141,7 +142,7 @@ export function AuditLogSection() {
         <TextField
           label="To"
           type="date"
-          className="field-narrow"
+          className="field-date"
           value={value('until')}
           min={value('since') || undefined}
           onChange={(e) => setFilter('until', e.target.value)}
