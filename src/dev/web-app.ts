@@ -5,13 +5,14 @@ import express from 'express';
 import { signDevelopmentToken } from '../auth/jwt';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { demoPersonByEmail, developmentSubject } from './demo-people';
+import { DEMO_PEOPLE, type DemoName, demoEmail, demoPersonByEmail, developmentSubject } from './demo-people';
 
 /**
  * Development only: the reference web app (examples/web, built by `npm run web:build`) served at
  * APP_URL, so that the link in an invitation email opens a page that answers it. Beside the app's
- * files: `/config.json` (where the API is, and that sign-in is the development one) and
- * `POST /dev/sign-in`, which signs a token for any address with the development secret. Neither
+ * files: `/config.json` (where the API is, and that sign-in is the development one),
+ * `POST /dev/sign-in`, which signs a token for any address with the development secret, and
+ * `GET /dev/people`, the seed's demo people for one-click sign-in. None
  * exists in production or with a real AUTH_JWT_SECRET: there the host product signs people in.
  */
 export const DEFAULT_WEB_APP_DIR = 'examples/web/dist';
@@ -33,6 +34,16 @@ export function webAppHandler(config: Config, options: WebAppOptions): express.E
     res.json({ graphqlUrl: options.graphqlUrl, devSignIn, tokenUrl: null });
   });
   if (devSignIn) {
+    // The demo people of `npm run seed`, for the sign-in page's one-click choices.
+    app.get('/dev/people', (_req, res) => {
+      res.json({
+        people: (Object.keys(DEMO_PEOPLE) as DemoName[]).map((key) => ({
+          email: demoEmail(key),
+          name: DEMO_PEOPLE[key].name,
+          role: DEMO_PEOPLE[key].role,
+        })),
+      });
+    });
     app.post('/dev/sign-in', express.json({ limit: '2kb' }), async (req, res) => {
       const body = (req.body ?? {}) as { email?: unknown; name?: unknown; emailVerified?: unknown };
       const email = typeof body.email === 'string' ? body.email.trim() : '';

@@ -1,26 +1,74 @@
-import { StrictMode, useEffect, useMemo, useRef, useState } from 'react';
+import { StrictMode, useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { cacheExchange, Client, fetchExchange, Provider } from 'urql';
+import { cacheExchange, Client, fetchExchange, mapExchange, Provider } from 'urql';
 import { AcceptInvitation } from './screens/accept-invitation';
 import { Home } from './screens/home';
 import { OrganizationScreen } from './screens/organization';
 import { SignIn } from './screens/sign-in';
 import { Link, useLocation } from './router';
-import { type AppConfig, hostToken, loadAppConfig, storedToken, storeToken, tokenEmail } from './session';
+import {
+  type AppConfig,
+  hostToken,
+  loadAppConfig,
+  onTokenChange,
+  storedToken,
+  storeToken,
+  tokenClaims,
+} from './session';
+import { AnnouncerProvider, useAnnounce } from './ui/announcer';
+import { Button } from './ui/button';
 import './styles.css';
+
+type Route =
+  | { kind: 'accept'; token: string }
+  | { kind: 'organization'; id: string; section: string | null }
+  | { kind: 'home' }
+  | { kind: 'not-found' };
+
+function routeOf(url: URL): Route {
+  const path = url.pathname.replace(/\/+$/, '') || '/';
+  if (path === '/invitations/accept') return { kind: 'accept', token: url.searchParams.get('token') ?? '' };
+  const organization = /^\/organizations\/([^/]+)(?:\/([^/]+))?$/.exec(path);
+  if (organization) {
+    return { kind: 'organization', id: decodeURIComponent(organization[1]), section: organization[2] ?? null };
+  }
+  return path === '/' ? { kind: 'home' } : { kind: 'not-found' };
+}
 
 function App(props: { config: AppConfig }) {
   const { config } = props;
   const [token, setToken] = useState<string | null>(storedToken());
   const location = useLocation();
+  const announce = useAnnounce();
+  const signIn = (next: string | null) => {
+    storeToken(next);
+    setToken(next);
+  };
+  // One session for every tab: another tab's sign-in or sign-out applies here too.
+  useEffect(() => onTokenChange(setToken), []);
   const client = useMemo(
     () =>
       new Client({
         url: config.graphqlUrl,
-        exchanges: [cacheExchange, fetchExchange],
+        exchanges: [
+          cacheExchange,
+          // A token the server refuses (expired, or signed by another key) ends the session.
+          mapExchange({
+            onError(error) {
+              const refused = error.graphQLErrors.some(
+                (e) => e.extensions?.code === 'UNAUTHENTICATED' && e.extensions?.reason,
+              );
+              if (refused && token) {
+                signIn(null);
+                announce('Your session ended: sign in again.', 'error');
+              }
+            },
+          }),
+          fetchExchange,
+        ],
         // POST for queries too: Apollo Server refuses GETs without a preflight header (CSRF prevention).
         preferGetMethod: false,
-        // Every answer reflects the latest change: screens re-read after their own mutations.
+        // Cached answers show at once, and the network's follow.
         requestPolicy: 'cache-and-network',
         fetchOptions: (): RequestInit => ({ headers: token ? { authorization: `Bearer ${token}` } : {} }),
       }),
@@ -31,49 +79,62 @@ function App(props: { config: AppConfig }) {
     void hostToken(config.tokenUrl).then((found) => found && signIn(found));
   }, [config.tokenUrl, token]);
 
-  const signIn = (next: string | null) => {
-    storeToken(next);
-    setToken(next);
-  };
-  // Focus moves to the new screen's heading, so that screen readers announce where one is.
-  const main = useRef<HTMLElement>(null);
+  const route = routeOf(location);
+  const claims = tokenClaims(token);
+  // Focus moves to a new screen's heading, so that screen readers say where one is; within an
+  // organization, moving between sections focuses the section's heading instead.
+  const screenKey = route.kind === 'organization' ? `organization:${route.id}` : route.kind;
   useEffect(() => {
-    main.current?.querySelector('h1')?.focus();
-  }, [location.pathname]);
+    document.querySelector<HTMLElement>('main h1')?.focus();
+  }, [screenKey, token]);
+  useEffect(() => {
+    const heading = document.querySelector('main h1')?.textContent;
+    document.title = heading ? `${heading} · Membership` : 'Membership';
+  });
 
-  const path = location.pathname;
-  const organizationId = /^\/organizations\/([^/]+)/.exec(path)?.[1];
   let screen;
-  if (path === '/invitations/accept') {
+  if (route.kind === 'accept') {
     screen = (
-      <AcceptInvitation
-        token={location.searchParams.get('token') ?? ''}
-        config={config}
-        signedInAs={tokenEmail(token)}
-        onSignIn={signIn}
-      />
+      <AcceptInvitation token={route.token} config={config} signedIn={token ? claims : null} onSignIn={signIn} />
     );
   } else if (!token) {
     screen = <SignIn config={config} onSignIn={signIn} />;
-  } else if (organizationId) {
-    screen = <OrganizationScreen id={decodeURIComponent(organizationId)} />;
-  } else {
+  } else if (route.kind === 'organization') {
+    screen = <OrganizationScreen id={route.id} section={route.section} />;
+  } else if (route.kind === 'home') {
     screen = <Home />;
+  } else {
+    screen = (
+      <>
+        <h1 tabIndex={-1}>This page does not exist</h1>
+        <Link to="/">Go to your organizations</Link>
+      </>
+    );
   }
   return (
     <Provider value={client}>
-      <header className="top">
-        <Link to="/">Membership</Link>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="app-header">
+        <Link to="/" className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            M
+          </span>
+          Membership
+        </Link>
         {token && (
           <span className="who">
-            Signed in as <strong>{tokenEmail(token)}</strong>{' '}
-            <button type="button" onClick={() => signIn(null)}>
+            <span>
+              Signed in as <strong>{claims.email}</strong>
+            </span>
+            <Button variant="ghost" size="sm" onClick={() => signIn(null)}>
               Sign out
-            </button>
+            </Button>
           </span>
         )}
       </header>
-      <main ref={main} key={`${path}|${token ?? ''}`}>
+      <main id="main" key={`${screenKey}|${token ?? ''}`}>
         {screen}
       </main>
     </Provider>
@@ -84,7 +145,9 @@ void loadAppConfig().then(
   (config) =>
     createRoot(document.getElementById('root')!).render(
       <StrictMode>
-        <App config={config} />
+        <AnnouncerProvider>
+          <App config={config} />
+        </AnnouncerProvider>
       </StrictMode>,
     ),
   (error: Error) => {

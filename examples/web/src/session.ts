@@ -3,6 +3,9 @@
  * GraphQL endpoint is and how to get a token: in development the server's sign-in route, which
  * signs a token for any address with the development secret; in production the host product's
  * `tokenUrl`, which answers `{ "token": "…" }` for its signed-in user (with its own cookie).
+ *
+ * The token lives in localStorage, so every tab of the app shares one session: signing in or out
+ * in one tab does so in the others (the `storage` event).
  */
 export interface AppConfig {
   graphqlUrl: string;
@@ -24,12 +27,29 @@ export async function loadAppConfig(): Promise<AppConfig> {
 }
 
 export function storedToken(): string | null {
-  return sessionStorage.getItem(TOKEN_KEY);
+  try {
+    return localStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
 }
 
 export function storeToken(token: string | null): void {
-  if (token) sessionStorage.setItem(TOKEN_KEY, token);
-  else sessionStorage.removeItem(TOKEN_KEY);
+  try {
+    if (token) localStorage.setItem(TOKEN_KEY, token);
+    else localStorage.removeItem(TOKEN_KEY);
+  } catch {
+    // Storage refused (private mode): the session lasts as long as the page.
+  }
+}
+
+/** Calls back with the new token when another tab signs in or out. */
+export function onTokenChange(listener: (token: string | null) => void): () => void {
+  const handler = (event: StorageEvent) => {
+    if (event.key === TOKEN_KEY || event.key === null) listener(storedToken());
+  };
+  window.addEventListener('storage', handler);
+  return () => window.removeEventListener('storage', handler);
 }
 
 /** Development only: a token for any address, signed by the server with the development secret. */
@@ -44,6 +64,24 @@ export async function devSignIn(input: { email: string; name: string; emailVerif
   return body.token;
 }
 
+export interface DemoPerson {
+  email: string;
+  name: string;
+  role: string;
+}
+
+/** Development only: the people `npm run seed` creates, for one-click sign-in; empty elsewhere. */
+export async function demoPeople(): Promise<DemoPerson[]> {
+  try {
+    const response = await fetch('/dev/people');
+    if (!response.ok) return [];
+    const body = (await response.json()) as { people?: DemoPerson[] };
+    return Array.isArray(body.people) ? body.people : [];
+  } catch {
+    return [];
+  }
+}
+
 /** Production: the host product's token for its signed-in user, or null when there is none. */
 export async function hostToken(tokenUrl: string): Promise<string | null> {
   const response = await fetch(tokenUrl, { credentials: 'include' });
@@ -52,13 +90,39 @@ export async function hostToken(tokenUrl: string): Promise<string | null> {
   return body.token ?? null;
 }
 
-/** The email a token was issued for (read, not verified: the server verifies it on every request). */
-export function tokenEmail(token: string | null): string | null {
-  if (!token) return null;
+export interface TokenClaims {
+  email: string | null;
+  name: string | null;
+  emailVerified: boolean | null;
+}
+
+/** What a token says of its holder (read, not verified: the server verifies it on every request). */
+export function tokenClaims(token: string | null): TokenClaims {
+  const none = { email: null, name: null, emailVerified: null };
+  if (!token) return none;
   try {
     const payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
-    return (JSON.parse(atob(payload)) as { email?: string }).email ?? null;
+    const claims = JSON.parse(
+      decodeURIComponent(
+        Array.from(atob(payload), (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join(''),
+      ),
+    ) as { email?: string; name?: string; email_verified?: boolean };
+    return {
+      email: claims.email ?? null,
+      name: claims.name ?? null,
+      emailVerified: typeof claims.email_verified === 'boolean' ? claims.email_verified : null,
+    };
   } catch {
-    return null;
+    return none;
   }
+}
+
+export function tokenEmail(token: string | null): string | null {
+  return tokenClaims(token).email;
+}
+
+/** Addresses as the server compares them: trimmed, NFC, lower-cased. */
+export function sameAddress(a: string | null | undefined, b: string | null | undefined): boolean {
+  const norm = (s: string) => s.trim().normalize('NFC').toLowerCase();
+  return Boolean(a && b && norm(a) === norm(b));
 }

@@ -1,90 +1,246 @@
 import { type FormEvent, useState } from 'react';
-import { useMutation, useQuery } from 'urql';
-import { ErrorMessage } from '../errors';
+import { useMutation } from 'urql';
+import { ErrorMessage, fieldErrors } from '../errors';
 import {
+  type WebAcceptedMemberFragment,
+  type WebMyInvitationFragment,
   WebAcceptInvitationDocument,
   WebCreateOrganizationDocument,
   WebDeclineInvitationDocument,
   WebHomeDocument,
+  WebJoinOrganizationDocument,
 } from '../generated';
-import { ROLE_LABEL } from '../roles';
+import { formatDate } from '../format';
+import { useLiveQuery } from '../live';
+import { ROLE_LABEL, roleDescription } from '../roles';
 import { Link, navigate } from '../router';
+import { useAnnounce } from '../ui/announcer';
+import { Button } from '../ui/button';
+import { ConfirmDialog } from '../ui/dialog';
+import { TextField } from '../ui/fields';
+import { Empty, Loading } from '../ui/misc';
+import { Badge, RoleBadge } from '../ui/person';
+import { organizationPath } from './organization';
 
-/** The homepage: my organizations, and the invitations waiting for my answer. */
+/** "the workspace Web in Acme": where an invitation or a membership is. */
+export function placeOf(x: {
+  organization: { name: string };
+  workspace?: { name: string } | null;
+  domain?: { hostname: string } | null;
+}): string {
+  if (x.domain) return `the domain ${x.domain.hostname} in ${x.organization.name}`;
+  if (x.workspace) return `the workspace ${x.workspace.name} in ${x.organization.name}`;
+  return x.organization.name;
+}
+
+/** "You joined the workspace Web in Acme as Admin, until 31 Mar 2027." — from what the server made. */
+export function welcomeOf(member: WebAcceptedMemberFragment): string {
+  const until = member.expiresAt ? `, until ${formatDate(member.expiresAt)}` : '';
+  const stronger =
+    member.effectiveRole && member.effectiveRole !== member.role
+      ? ` Through a role above, you are ${ROLE_LABEL[member.effectiveRole]} there.`
+      : '';
+  return `You joined ${placeOf(member)} as ${ROLE_LABEL[member.role]}${until}.${stronger}`;
+}
+
+/** The homepage: invitations waiting for me, organizations I may join, my organizations. */
 export function Home() {
-  const [{ data, error, fetching }, refetch] = useQuery({ query: WebHomeDocument });
-  const [accepted, accept] = useMutation(WebAcceptInvitationDocument);
-  const [declined, decline] = useMutation(WebDeclineInvitationDocument);
+  const [{ data, error, fetching }, refresh] = useLiveQuery({ query: WebHomeDocument });
   const [created, create] = useMutation(WebCreateOrganizationDocument);
   const [name, setName] = useState('');
-  const reload = () => refetch({ requestPolicy: 'network-only' });
+  const announce = useAnnounce();
   const me = data?.me;
+  const organizations = me?.organizations?.nodes ?? [];
+  const joinable = me?.joinableOrganizations ?? [];
+  const invitations = me?.pendingInvitations ?? [];
+  const createErrors = fieldErrors(created.error, { name: 'Name' });
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const result = await create({ name });
-    if (result.data) navigate(`/organizations/${result.data.createOrganization.id}`);
+    if (result.data) {
+      announce(`${result.data.createOrganization.name} created: you are its Admin.`);
+      navigate(organizationPath(result.data.createOrganization.id, 'members'));
+    }
   };
   return (
     <>
-      <h1 tabIndex={-1}>Your homepage</h1>
+      <div className="page-header">
+        <div>
+          <h1 tabIndex={-1}>Your organizations</h1>
+          {me && <p className="lede">Signed in as {me.displayName ? `${me.displayName} (${me.email})` : me.email}.</p>}
+        </div>
+      </div>
       <ErrorMessage error={error} />
-      {fetching && !data && <p role="status">Loading…</p>}
+      {fetching && !data && <Loading />}
+      {invitations.length > 0 && (
+        <section aria-labelledby="invitations-heading" className="card">
+          <h2 id="invitations-heading">Invitations waiting for you</h2>
+          <ul className="list-plain list-rows">
+            {invitations.map((invitation) => (
+              <InvitationItem key={invitation.id} invitation={invitation} onAnswered={refresh} />
+            ))}
+          </ul>
+        </section>
+      )}
+      {joinable.length > 0 && me && (
+        <section aria-labelledby="joinable-heading" className="card">
+          <h2 id="joinable-heading">Organizations you can join</h2>
+          <p className="muted">
+            They let in anyone with a verified @{me.email.slice(me.email.lastIndexOf('@') + 1)} address.
+          </p>
+          <ul className="list-plain list-rows">
+            {joinable.map((organization) => (
+              <JoinItem key={organization.id} organization={organization} />
+            ))}
+          </ul>
+        </section>
+      )}
       <section aria-labelledby="organizations-heading">
-        <h2 id="organizations-heading">Your organizations</h2>
-        {me && me.organizations?.nodes.length === 0 && <p>You do not belong to an organization yet.</p>}
-        <ul>
-          {me?.organizations?.nodes.map((organization) => (
-            <li key={organization.id}>
-              <Link to={`/organizations/${organization.id}`}>{organization.name}</Link>{' '}
-              {organization.viewerRole && <span className="badge">{ROLE_LABEL[organization.viewerRole]}</span>}
-            </li>
-          ))}
-        </ul>
-        <form onSubmit={submit} className="row">
-          <label>
-            New organization
-            <input value={name} onChange={(e) => setName(e.target.value)} required />
-          </label>
-          <button type="submit">Create</button>
-        </form>
-        <ErrorMessage error={created.error} />
-      </section>
-      <section aria-labelledby="invitations-heading">
-        <h2 id="invitations-heading">Invitations waiting for you</h2>
-        {me?.pendingInvitations?.length === 0 && <p>No invitation is waiting.</p>}
-        <ul>
-          {me?.pendingInvitations?.map((invitation) => {
-            const where = [invitation.organization.name, invitation.workspace?.name, invitation.domain?.hostname]
-              .filter(Boolean)
-              .join(' › ');
-            return (
-              <li key={invitation.id}>
-                {ROLE_LABEL[invitation.role]} of {where}{' '}
-                <button
-                  type="button"
-                  onClick={async () => {
-                    const result = await accept({ input: { invitationId: invitation.id } });
-                    if (result.data) navigate(`/organizations/${result.data.acceptInvitation.organization.id}`);
-                  }}
-                >
-                  Accept
-                </button>{' '}
-                <button
-                  type="button"
-                  onClick={async () => {
-                    await decline({ input: { invitationId: invitation.id } });
-                    reload();
-                  }}
-                >
-                  Decline
-                </button>
+        <h2 id="organizations-heading" className="visually-hidden">
+          Organizations you belong to
+        </h2>
+        {me && organizations.length === 0 && (
+          <Empty>
+            <p>
+              You do not belong to an organization yet.
+              {joinable.length > 0 && ' You can join one above, or create your own.'}
+              {joinable.length === 0 && invitations.length > 0 && ' Accept an invitation above, or create your own.'}
+            </p>
+          </Empty>
+        )}
+        {organizations.length > 0 && (
+          <ul className="grid list-plain" aria-label="Organizations you belong to">
+            {organizations.map((organization) => (
+              <li key={organization.id} className="card">
+                <div className="card-header">
+                  <h3>
+                    <Link to={organizationPath(organization.id, 'members')}>{organization.name}</Link>
+                  </h3>
+                  {organization.viewerRole && <RoleBadge role={organization.viewerRole} />}
+                </div>
+                <p className="small muted">
+                  {organization.seatsUsed} {organization.seatsUsed === 1 ? 'seat' : 'seats'} used
+                </p>
               </li>
-            );
-          })}
-        </ul>
-        <ErrorMessage error={accepted.error ?? declined.error} />
+            ))}
+          </ul>
+        )}
       </section>
+      <form onSubmit={submit} className="card toolbar" aria-label="Create an organization">
+        <TextField
+          label="New organization"
+          hint="You become its first Admin."
+          className="field-inline"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          required
+          maxLength={100}
+          error={createErrors.byField.name}
+        />
+        <Button type="submit" variant="primary" busy={created.fetching}>
+          Create organization
+        </Button>
+        <ErrorMessage error={createErrors.others} />
+      </form>
     </>
+  );
+}
+
+function InvitationItem(props: { invitation: WebMyInvitationFragment; onAnswered: () => void }) {
+  const { invitation } = props;
+  const announce = useAnnounce();
+  const [accepted, accept] = useMutation(WebAcceptInvitationDocument);
+  const [, decline] = useMutation(WebDeclineInvitationDocument);
+  const [declining, setDeclining] = useState(false);
+  const where = placeOf(invitation);
+  return (
+    <li>
+      <span className="stack-sm">
+        <span>
+          <RoleBadge role={invitation.role} /> of {where}
+          {invitation.accessExpiresAt && (
+            <>
+              {' '}
+              <Badge tone="warning">Access until {formatDate(invitation.accessExpiresAt)}</Badge>
+            </>
+          )}
+        </span>
+        <span className="small muted">
+          {invitation.invitedBy && `Invited by ${invitation.invitedBy.displayName ?? invitation.invitedBy.email} · `}
+          {roleDescription(invitation.role, invitation.scope)} Answer by {formatDate(invitation.expiresAt)}.
+        </span>
+        <ErrorMessage error={accepted.error} />
+      </span>
+      <span className="cluster">
+        <Button
+          variant="primary"
+          size="sm"
+          busy={accepted.fetching}
+          aria-label={`Accept the invitation to ${where}`}
+          onClick={async () => {
+            const result = await accept({ input: { invitationId: invitation.id } });
+            if (result.data) {
+              const member = result.data.acceptInvitation;
+              announce(`Welcome to ${member.organization.name}! ${welcomeOf(member)}`);
+              navigate(organizationPath(member.organization.id, 'members'));
+            }
+          }}
+        >
+          Accept
+        </Button>
+        <Button size="sm" aria-label={`Decline the invitation to ${where}`} onClick={() => setDeclining(true)}>
+          Decline
+        </Button>
+      </span>
+      {declining && (
+        <ConfirmDialog
+          title={`Decline the invitation to ${where}?`}
+          confirmLabel="Decline invitation"
+          onClose={() => setDeclining(false)}
+          onConfirm={async () => {
+            const done = await decline({ input: { invitationId: invitation.id } });
+            if (done.error) return done.error;
+            announce(`You declined the invitation to ${where}.`);
+            props.onAnswered();
+            return null;
+          }}
+        >
+          <p>
+            The invitation ends, and {invitation.invitedBy?.displayName ?? 'whoever invited you'} can see that you
+            declined. Joining later takes a new invitation.
+          </p>
+        </ConfirmDialog>
+      )}
+    </li>
+  );
+}
+
+function JoinItem(props: { organization: { id: string; name: string } }) {
+  const announce = useAnnounce();
+  const [joined, join] = useMutation(WebJoinOrganizationDocument);
+  return (
+    <li>
+      <span className="stack-sm">
+        <strong>{props.organization.name}</strong>
+        <span className="small muted">You would join as Member. {roleDescription('MEMBER', 'ORGANIZATION')}</span>
+        <ErrorMessage error={joined.error} />
+      </span>
+      <Button
+        variant="primary"
+        size="sm"
+        busy={joined.fetching}
+        aria-label={`Join ${props.organization.name}`}
+        onClick={async () => {
+          const result = await join({ organizationId: props.organization.id });
+          if (result.data) {
+            announce(`You joined ${props.organization.name} as a Member.`);
+            navigate(organizationPath(props.organization.id, 'members'));
+          }
+        }}
+      >
+        Join
+      </Button>
+    </li>
   );
 }

@@ -1,25 +1,46 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { ErrorMessage } from '../errors';
-import { type AppConfig, devSignIn } from '../session';
+import type { Role } from '../generated';
+import { ROLE_LABEL } from '../roles';
+import { type AppConfig, type DemoPerson, demoPeople, devSignIn } from '../session';
+import { Button } from '../ui/button';
+import { Checkbox, TextField } from '../ui/fields';
+import { Callout } from '../ui/misc';
+import { Avatar } from '../ui/person';
+
+/** "organization ADMIN" → "Admin of the organization"; "ADMIN of workspace X" → "Admin of workspace X". */
+function humanRole(text: string): string {
+  const worded = text.replace(/\b(ADMIN|ACCOUNTING|MEMBER)\b/g, (role) => ROLE_LABEL[role as Role]);
+  const match = /^organization (\w+)$/.exec(worded);
+  return match ? `${match[1]} of the organization` : worded;
+}
 
 /**
- * Development: sign in as anyone, by email (the server signs a token with its development
- * secret). Production: the host product signs people in and hands the app a token (`tokenUrl`).
+ * Development: sign in as anyone — one click for each demo person of `npm run seed`, or any
+ * address (the server signs a token with its development secret). Production: the host product
+ * signs people in and hands the app a token (`tokenUrl`).
  */
 export function SignIn(props: {
   config: AppConfig;
   onSignIn: (token: string) => void;
   email?: string;
   heading?: string;
+  /** The accept page asks for one address: no demo list there. */
+  showDemoPeople?: boolean;
 }) {
   const [email, setEmail] = useState(props.email ?? '');
   const [name, setName] = useState('');
   const [verified, setVerified] = useState(true);
   const [error, setError] = useState<string | null>(null);
+  const [people, setPeople] = useState<DemoPerson[]>([]);
   const heading = props.heading ?? 'Sign in';
+  const showDemo = props.showDemoPeople !== false && props.config.devSignIn;
+  useEffect(() => {
+    if (showDemo) void demoPeople().then(setPeople);
+  }, [showDemo]);
   if (!props.config.devSignIn) {
     return (
-      <section aria-labelledby="sign-in-heading">
+      <section aria-labelledby="sign-in-heading" className="narrow">
         <h1 id="sign-in-heading" tabIndex={-1}>
           {heading}
         </h1>
@@ -27,35 +48,74 @@ export function SignIn(props: {
       </section>
     );
   }
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const signIn = async (input: { email: string; name: string; emailVerified: boolean }) => {
     setError(null);
     try {
-      props.onSignIn(await devSignIn({ email, name, emailVerified: verified }));
+      props.onSignIn(await devSignIn(input));
     } catch (failure) {
       setError((failure as Error).message);
     }
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void signIn({ email, name, emailVerified: verified });
   };
   return (
     <section aria-labelledby="sign-in-heading">
       <h1 id="sign-in-heading" tabIndex={-1}>
         {heading}
       </h1>
-      <p className="note">Development sign-in: you can act as anyone. It does not exist in production.</p>
-      <form onSubmit={submit} className="stack">
-        <label>
-          Email
-          <input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="email" />
-        </label>
-        <label>
-          Name (optional)
-          <input value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" />
-        </label>
-        <label className="inline">
-          <input type="checkbox" checked={verified} onChange={(e) => setVerified(e.target.checked)} />
-          The address is verified
-        </label>
-        <button type="submit">Sign in</button>
+      <Callout tone="warning">
+        <p>Development sign-in: you can act as anyone. It does not exist in production.</p>
+      </Callout>
+      {showDemo && people.length > 0 && (
+        <section aria-labelledby="demo-heading">
+          <h2 id="demo-heading">Sign in as a demo person</h2>
+          <p className="muted small">
+            The people <code>npm run seed</code> puts in Demo Corp, one per role.
+          </p>
+          <ul className="demo-people">
+            {people.map((person) => (
+              <li key={person.email}>
+                <button
+                  type="button"
+                  className="demo-person"
+                  onClick={() => void signIn({ email: person.email, name: person.name, emailVerified: true })}
+                >
+                  <Avatar name={person.name} email={person.email} />
+                  <span className="stack-sm">
+                    <strong>{person.name}</strong>
+                    <span className="small muted">{person.email}</span>
+                    <span className="small">{humanRole(person.role)}</span>
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <form onSubmit={submit} className="card stack narrow" aria-labelledby="any-heading">
+        <h2 id="any-heading">{showDemo && people.length > 0 ? 'Or any address' : 'Your address'}</h2>
+        <TextField
+          label="Email"
+          type="email"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          autoComplete="email"
+        />
+        <TextField label="Name (optional)" value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" />
+        <Checkbox
+          label="The address is verified"
+          hint="Accepting an invitation and joining by email domain need a verified address."
+          checked={verified}
+          onChange={(e) => setVerified(e.target.checked)}
+        />
+        <div className="form-actions">
+          <Button type="submit" variant="primary">
+            Sign in
+          </Button>
+        </div>
       </form>
       <ErrorMessage error={error} />
     </section>

@@ -1,0 +1,331 @@
+import { type FormEvent, useState } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { ErrorMessage } from '../errors';
+import {
+  type Permission,
+  type Role,
+  type WebMemberRowFragment,
+  type WebUserFragment,
+  WebChangeRoleDocument,
+  WebExplainAccessDocument,
+  WebRemoveMemberDocument,
+  WebSetMemberExpiryDocument,
+} from '../generated';
+import { endOfDay, formatDate, todayInput, toDateInput } from '../format';
+import { ROLE_LABEL, roleDescription, SCOPE_LABEL, sortRoles } from '../roles';
+import { useAnnounce } from '../ui/announcer';
+import { Button } from '../ui/button';
+import { ConfirmDialog, Dialog } from '../ui/dialog';
+import { RadioCards, TextField } from '../ui/fields';
+import { Callout, Loading } from '../ui/misc';
+import { Person, RoleBadge } from '../ui/person';
+import { scopeInput, type ScopeView, useOrganization } from './organization';
+
+type MemberTarget<K extends string> = { kind: K; member: WebMemberRowFragment };
+export type DialogTarget =
+  | MemberTarget<'role'>
+  | MemberTarget<'expiry'>
+  | MemberTarget<'remove'>
+  | MemberTarget<'leave'>
+  | { kind: 'explain'; member: { user: WebUserFragment } };
+
+const nameOf = (user: WebUserFragment) => user.displayName ?? user.email;
+
+/**
+ * "Change role": the roles the server lets the viewer give, always in the same order, each with
+ * what it allows. Nothing changes until the button that says what will happen is pressed;
+ * promoting to Admin says what an Admin can do first.
+ */
+export function ChangeRoleDialog(props: {
+  target: Extract<DialogTarget, { kind: 'role' }>;
+  scope: ScopeView;
+  onClose: () => void;
+  onDone: () => void;
+}) {
+  const { member } = props.target;
+  const { scope } = props;
+  const { viewer } = useOrganization();
+  const announce = useAnnounce();
+  const roles = sortRoles([member.role, ...member.viewerCan.assignableRoles]);
+  // The current role is selected: nothing changes until another is picked and confirmed.
+  const [role, setRole] = useState<Role>(member.role);
+  const [result, change] = useMutation(WebChangeRoleDocument);
+  const name = nameOf(member.user);
+  const isYou = member.user.id === viewer.id;
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const done = await change({ memberId: member.id, role });
+    if (done.data) {
+      announce(`${name} is now ${ROLE_LABEL[role]} in ${scope.phrase}.`);
+      props.onDone();
+      props.onClose();
+    }
+  };
+  const promoting = role === 'ADMIN' && member.role !== 'ADMIN';
+  return (
+    <Dialog
+      title={`Change the role of ${name}`}
+      onClose={props.onClose}
+      busy={result.fetching}
+      onSubmit={submit}
+      footer={
+        <>
+          <Button onClick={props.onClose}>Cancel</Button>
+          <Button type="submit" variant="primary" disabled={role === member.role} busy={result.fetching}>
+            {promoting ? `Make ${name} an Admin` : `Change to ${ROLE_LABEL[role]}`}
+          </Button>
+        </>
+      }
+    >
+      <p>
+        In {scope.phrase}, {name} is now <RoleBadge role={member.role} />.
+      </p>
+      <RadioCards<Role>
+        legend="New role"
+        name="role"
+        value={role}
+        onChange={setRole}
+        choices={roles.map((r) => ({
+          value: r,
+          label: r === member.role ? `${ROLE_LABEL[r]} (current)` : ROLE_LABEL[r],
+          description: roleDescription(r, scope.kind),
+        }))}
+      />
+      {promoting && (
+        <Callout tone="warning" title="Admins have full control">
+          <p>
+            As an Admin of {scope.phrase}, {name} will be able to invite and remove people, change anyone&apos;s role
+            {scope.kind === 'ORGANIZATION'
+              ? ', edit billing, webhooks and email domains, read the audit log and delete the organization'
+              : scope.kind === 'WORKSPACE'
+                ? ' and manage every domain in it'
+                : ''}
+            .
+          </p>
+        </Callout>
+      )}
+      {isYou && role !== member.role && member.role === 'ADMIN' && (
+        <Callout tone="warning" title="This is your own role">
+          <p>You will lose what an Admin may do here, and cannot give it back to yourself.</p>
+        </Callout>
+      )}
+      <ErrorMessage error={result.error} />
+    </Dialog>
+  );
+}
+
+/** "Access until": a day after which the membership ends by itself, set or cleared. */
+export function ExpiryDialog(props: {
+  target: Extract<DialogTarget, { kind: 'expiry' }>;
+  scope: ScopeView;
+  onClose: () => void;
+  onDone: () => void;
+}) {
+  const { member } = props.target;
+  const announce = useAnnounce();
+  const [day, setDay] = useState(toDateInput(member.expiresAt) || todayInput(30));
+  const [result, save] = useMutation(WebSetMemberExpiryDocument);
+  const name = nameOf(member.user);
+  const apply = async (expiresAt: string | null) => {
+    const done = await save({ memberId: member.id, expiresAt });
+    if (done.data) {
+      announce(
+        expiresAt
+          ? `${name}'s access to ${props.scope.phrase} now ends on ${formatDate(expiresAt)}.`
+          : `${name}'s access to ${props.scope.phrase} no longer ends.`,
+      );
+      props.onDone();
+      props.onClose();
+    }
+  };
+  return (
+    <Dialog
+      title={`Access end for ${name}`}
+      onClose={props.onClose}
+      busy={result.fetching}
+      onSubmit={(event) => {
+        event.preventDefault();
+        void apply(endOfDay(day));
+      }}
+      footer={
+        <>
+          {member.expiresAt && (
+            <Button onClick={() => void apply(null)} disabled={result.fetching}>
+              Remove the end date
+            </Button>
+          )}
+          <Button onClick={props.onClose}>Cancel</Button>
+          <Button type="submit" variant="primary" busy={result.fetching} disabled={!day}>
+            Save end date
+          </Button>
+        </>
+      }
+    >
+      <p>
+        {member.expiresAt
+          ? `${name}'s access now ends on ${formatDate(member.expiresAt)}.`
+          : `${name}'s access does not end by itself.`}{' '}
+        After the day set here the membership grants nothing and is removed
+        {props.scope.kind === 'ORGANIZATION' ? ', with their workspace and domain memberships' : ''}.
+      </p>
+      <TextField
+        label="Access until (the last day included)"
+        type="date"
+        required
+        min={todayInput()}
+        value={day}
+        onChange={(e) => setDay(e.target.value)}
+      />
+      <ErrorMessage error={result.error} />
+    </Dialog>
+  );
+}
+
+const PERMISSION_LABEL: Record<Permission, string> = {
+  READ: 'See it',
+  READ_MEMBERS: 'See its members',
+  INVITE_MEMBERS: 'Invite people',
+  MANAGE_MEMBERS: 'Change roles and remove people',
+  UPDATE: 'Change its settings',
+  DELETE: 'Delete it',
+  CREATE_WORKSPACE: 'Create workspaces',
+  CREATE_DOMAIN: 'Create domains',
+  READ_BILLING: 'See billing details',
+  UPDATE_BILLING: 'Edit billing details and the seat limit',
+  READ_AUDIT_LOG: 'Read the audit log',
+  MANAGE_WEBHOOKS: 'Manage webhooks',
+};
+
+/** "Why this access?": the server's explanation (explainAccess) of one person's access here. */
+export function ExplainAccessDialog(props: {
+  target: Extract<DialogTarget, { kind: 'explain' }>;
+  scope: ScopeView;
+  onClose: () => void;
+}) {
+  const { user } = props.target.member;
+  const { organization } = useOrganization();
+  const [{ data, error, fetching }] = useQuery({
+    query: WebExplainAccessDocument,
+    variables: { scope: scopeInput(props.scope), userId: user.id },
+    requestPolicy: 'network-only',
+  });
+  const explanation = data?.explainAccess;
+  return (
+    <Dialog
+      title={`Why ${nameOf(user)} has access`}
+      onClose={props.onClose}
+      footer={
+        <Button variant="primary" onClick={props.onClose} data-autofocus>
+          Close
+        </Button>
+      }
+    >
+      <Person user={user} />
+      {fetching && !explanation && <Loading />}
+      <ErrorMessage error={error} />
+      {explanation && (
+        <>
+          <p style={{ marginTop: 'var(--space-3)' }}>
+            In {props.scope.phrase}:{' '}
+            {explanation.effectiveRole ? <RoleBadge role={explanation.effectiveRole} /> : 'no access'}
+          </p>
+          {explanation.sources.length > 0 && (
+            <>
+              <h3 className="small">Because they are</h3>
+              <ul>
+                {explanation.sources.map((source) => {
+                  const where =
+                    source.scope === 'ORGANIZATION'
+                      ? `the organization ${organization.name}`
+                      : source.scope === 'WORKSPACE'
+                        ? `the workspace ${source.member?.workspace?.name ?? (source.direct ? props.scope.label : 'above')}`
+                        : `the domain ${source.member?.domain?.hostname ?? props.scope.label}`;
+                  return (
+                    <li key={`${source.scope}:${source.role}`}>
+                      {ROLE_LABEL[source.role]} of {where}
+                      {source.direct ? '' : `, passed down to this ${SCOPE_LABEL[props.scope.kind]}`}
+                    </li>
+                  );
+                })}
+              </ul>
+            </>
+          )}
+          {explanation.permissions.length > 0 && (
+            <>
+              <h3 className="small">So they may</h3>
+              <ul>
+                {explanation.permissions.map((p) => (
+                  <li key={p}>{PERMISSION_LABEL[p]}</li>
+                ))}
+              </ul>
+            </>
+          )}
+        </>
+      )}
+    </Dialog>
+  );
+}
+
+/**
+ * Removal, saying what goes with the person: at organization scope every workspace and domain
+ * membership in it and the pending invitations to or from them; below it, that one membership.
+ */
+export function RemoveMemberDialog(props: {
+  target: Extract<DialogTarget, { kind: 'remove' }>;
+  scope: ScopeView;
+  isYou: boolean;
+  onClose: () => void;
+  onDone: () => void;
+}) {
+  const { member } = props.target;
+  const { scope, isYou } = props;
+  const { organization } = useOrganization();
+  const announce = useAnnounce();
+  const [, remove] = useMutation(WebRemoveMemberDocument);
+  const name = nameOf(member.user);
+  const title = isYou ? `Leave ${scope.phrase}?` : `Remove ${name} from ${scope.label}?`;
+  return (
+    <ConfirmDialog
+      title={title}
+      confirmLabel={isYou ? 'Leave' : `Remove ${name}`}
+      onClose={props.onClose}
+      onConfirm={async () => {
+        const done = await remove({ memberId: member.id }, { additionalTypenames: ['Member', 'Invitation'] });
+        if (done.error) return done.error;
+        announce(
+          isYou
+            ? `You left ${scope.phrase}.`
+            : scope.kind === 'ORGANIZATION'
+              ? `${name} was removed from ${scope.label}, with their workspace and domain memberships and pending invitations.`
+              : `${name} was removed from ${scope.phrase}.`,
+        );
+        props.onDone();
+        return null;
+      }}
+    >
+      {scope.kind === 'ORGANIZATION' ? (
+        <>
+          <p>
+            {name} ({member.user.email}) loses all access to {organization.name} at once. Going with it:
+          </p>
+          <ul>
+            <li>their membership of every workspace and domain in {organization.name};</li>
+            <li>the pending invitations sent to {member.user.email} or by them (revoked, their links stop working).</li>
+          </ul>
+          <p>Their seat is freed. To bring them back, invite them again.</p>
+        </>
+      ) : (
+        <p>
+          {isYou ? 'You lose' : `${name} loses`} the role {ROLE_LABEL[member.role]} in {scope.phrase}.{' '}
+          {isYou ? 'You stay' : 'They stay'} a member of the organization {organization.name}
+          {scope.kind === 'WORKSPACE'
+            ? `, and keep any domain memberships in this workspace (remove those from the Domains tab)`
+            : ''}
+          .
+          {member.accessSources.some((s) => !s.direct) &&
+            ` ${isYou ? 'You keep' : 'They keep'} the access inherited from above.`}
+        </p>
+      )}
+    </ConfirmDialog>
+  );
+}
