@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Invitation } from '../../entities/invitation.entity';
 
 @ObjectType({
@@ -14,6 +14,12 @@ export class RowError {
 
   @Field(() => String, { nullable: true })
   field!: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'With INVITATION_PENDING: the pending invitation to resend instead.',
+  })
+  invitationId!: string | null;
 }
 
 @ObjectType()

@@ -27,6 +27,12 @@ export class InvitationPreview {
   @Field(() => InvitationStatus)
   status!: InvitationStatus;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the link stops working.' })
   expiresAt!: Date;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the access that accepting gives ends by itself; null for lasting access.',
+  })
+  accessExpiresAt!: Date | null;
 }

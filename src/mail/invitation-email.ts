@@ -11,6 +11,8 @@ export interface InvitationEmailFacts {
   inviterName: string;
   role: string;
   expiresAt: Date;
+  /** When the access that accepting gives ends by itself; absent or null for lasting access. */
+  accessExpiresAt?: Date | null;
 }
 
 function escapeHtml(text: string): string {
@@ -37,8 +39,10 @@ export function composeInvitationEmail(config: Config, facts: InvitationEmailFac
   const organization = oneLine(facts.organizationName);
   const subject = `${inviter} invited you to join ${organization}`;
   const expires = facts.expiresAt.toUTCString();
+  const until = facts.accessExpiresAt ? `Your access will end on ${facts.accessExpiresAt.toUTCString()}.` : null;
   const text = [
     `${inviter} invited you to join ${facts.scopeLabel} as ${facts.role}.`,
+    ...(until ? [until] : []),
     '',
     `Accept the invitation: ${link}`,
     '',
@@ -46,6 +50,7 @@ export function composeInvitationEmail(config: Config, facts: InvitationEmailFac
   ].join('\n');
   const html = [
     `<p>${escapeHtml(inviter)} invited you to join <strong>${escapeHtml(facts.scopeLabel)}</strong> as ${escapeHtml(facts.role)}.</p>`,
+    ...(until ? [`<p>${escapeHtml(until)}</p>`] : []),
     `<p><a href="${escapeHtml(link)}">Accept the invitation</a></p>`,
     `<p>The link works once and expires on ${escapeHtml(expires)}. If you did not expect this email, ignore it.</p>`,
   ].join('\n');

@@ -214,7 +214,13 @@ async function createInvitation(
     email: invitation.email,
     toRole: invitation.role,
   });
-  await queueInvitationEmail(em, ctx.config, invitation, { ...facts, role: invitation.role }, token);
+  await queueInvitationEmail(
+    em,
+    ctx.config,
+    invitation,
+    { ...facts, role: invitation.role, accessExpiresAt: invitation.accessExpiresAt },
+    token,
+  );
 }
 
 /** The scope a ScopeInput names; the shield rule has found it and checked INVITE_MEMBERS there. */
@@ -264,6 +270,8 @@ export interface RowErrorData {
   code: string;
   message: string;
   field: string | null;
+  /** With INVITATION_PENDING: the pending invitation to resend instead. */
+  invitationId: string | null;
 }
 
 export interface InviteRowResultData {
@@ -283,8 +291,13 @@ class DryRunRollback extends Error {}
 
 function rowError(error: unknown, field: string | null = null): RowErrorData {
   if (!(error instanceof AppError)) throw error;
-  const named = error.extensions.field;
-  return { code: error.code, message: error.message, field: typeof named === 'string' ? named : field };
+  const { field: named, invitationId } = error.extensions;
+  return {
+    code: error.code,
+    message: error.message,
+    field: typeof named === 'string' ? named : field,
+    invitationId: typeof invitationId === 'string' ? invitationId : null,
+  };
 }
 
 /**
@@ -442,7 +455,7 @@ export async function resendInvitation(ctx: Context, id: string): Promise<Invita
         toRole: fresh.role,
       });
       await cancelQueuedEmails(em, id);
-      await queueInvitationEmail(em, ctx.config, fresh, facts, token);
+      await queueInvitationEmail(em, ctx.config, fresh, { ...facts, accessExpiresAt }, token);
       return Object.assign(fresh, changes);
     },
     invitationNotFound,
@@ -602,6 +615,7 @@ export interface InvitationPreviewData {
   inviterName: string | null;
   status: InvitationStatus;
   expiresAt: Date;
+  accessExpiresAt: Date | null;
 }
 
 /** What a link shows before sign-in. Unknown, wrong and rotated tokens are all just NOT_FOUND. */
@@ -624,6 +638,7 @@ export async function invitationByToken(ctx: Context, token: string): Promise<In
     inviterName: inviter ? (inviter.displayName ?? inviter.email) : null,
     status: invitation.effectiveStatus(),
     expiresAt: invitation.expiresAt,
+    accessExpiresAt: invitation.accessExpiresAt ?? null,
   };
 }
 

@@ -129,6 +129,9 @@ describe.each(TEST_DATABASES)('inviteMembers on %s', (kind) => {
       null,
       'BAD_USER_INPUT',
     ]);
+    // The pending row names the invitation to resend instead.
+    expect(real.data!.inviteMembers.results[1].error?.invitationId).toBe(pending.invitation.id);
+    expect(real.data!.inviteMembers.results[2].error?.invitationId).toBeNull();
     expect(dry.data!.inviteMembers.invitedCount).toBe(2);
     expect(real.data!.inviteMembers.invitedCount).toBe(2);
     expect((await footprint(world.organization.id)).invitations).toBe(before.invitations + 2);

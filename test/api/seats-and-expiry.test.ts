@@ -188,6 +188,13 @@ describe.each(TEST_DATABASES)('seats and time-limited memberships on %s', (kind)
       );
       expect([errorCodes(past), past.errors?.[0].extensions?.field]).toEqual([['BAD_USER_INPUT'], 'accessExpiresAt']);
       const token = await freshToken(invited.data!.inviteMember.id);
+      // The link's page says when the access would end, before anyone signs in.
+      const preview = await h.run(
+        'query($token: String!) { invitationByToken(token: $token) { expiresAt accessExpiresAt } }' as never,
+        { token },
+        null,
+      );
+      expect((preview.data as any).invitationByToken.accessExpiresAt).toBe(until.toISOString());
       expect((await h.run(AcceptInvitationDocument, { input: { token } }, contractor)).errors).toBeUndefined();
       // The workspace membership, and the organization membership it brought along, both end then.
       expect((await rowOf(contractor, world.w1.id))?.expiresAt?.toISOString()).toBe(until.toISOString());

@@ -29,6 +29,17 @@ describe('invitation email', () => {
     expect(email.html).not.toContain('<script>');
   });
 
+  it('says when time-limited access ends, and nothing of the kind for lasting access', () => {
+    const limited = composeInvitationEmail(
+      config,
+      { ...facts, accessExpiresAt: new Date('2027-01-31T18:00:00Z') },
+      token,
+    );
+    expect(limited.text).toContain('Your access will end on Sun, 31 Jan 2027 18:00:00 GMT.');
+    expect(limited.html).toContain('Your access will end on Sun, 31 Jan 2027 18:00:00 GMT.');
+    expect(email.text).not.toContain('access will end');
+  });
+
   it('redacts the token from a stored copy', () => {
     expect(redactTokens(email.text)).not.toContain(token);
     expect(redactTokens(email.html)).not.toContain(token);

@@ -44,6 +44,7 @@ const ACTIONS: Record<AuditAction, [Group, string]> = {
   WEBHOOK_ENDPOINT_CREATED: ['Webhooks', 'Webhook added'],
   WEBHOOK_ENDPOINT_UPDATED: ['Webhooks', 'Webhook changed'],
   WEBHOOK_ENDPOINT_DELETED: ['Webhooks', 'Webhook deleted'],
+  WEBHOOK_ENDPOINT_DISABLED: ['Webhooks', 'Webhook endpoint disabled after failing'],
 };
 
 export const ALL_AUDIT_ACTIONS = Object.keys(ACTIONS) as AuditAction[];

@@ -1,11 +1,6 @@
 import { useMutation, useQuery } from 'urql';
 import { ErrorMessage, errorCodes } from '../errors';
-import {
-  WebAcceptInvitationDocument,
-  WebDeclineInvitationDocument,
-  WebInvitationPreviewDocument,
-  WebMyPendingInvitationsDocument,
-} from '../generated';
+import { WebAcceptInvitationDocument, WebDeclineInvitationDocument, WebInvitationPreviewDocument } from '../generated';
 import { formatDate, formatDateTime } from '../format';
 import { roleDescription } from '../roles';
 import { Link } from '../router';
@@ -36,9 +31,6 @@ export function AcceptInvitation(props: {
   const preview = data?.invitationByToken;
   const signedInAs = props.signedIn?.email ?? null;
   const rightAccount = Boolean(preview && sameAddress(signedInAs, preview.email));
-  // The preview does not say when the access it offers ends; the invited person's own pending
-  // invitations do, once they are signed in with that address.
-  const [mine] = useQuery({ query: WebMyPendingInvitationsDocument, pause: !rightAccount });
   const [accepted, accept] = useMutation(WebAcceptInvitationDocument);
   const [declined, decline] = useMutation(WebDeclineInvitationDocument);
   if (props.token === '' || (data && !preview)) {
@@ -63,14 +55,6 @@ export function AcceptInvitation(props: {
   }
   const where = [preview.organizationName, preview.workspaceName, preview.domainHostname].filter(Boolean).join(' › ');
   const scope = preview.domainHostname ? 'DOMAIN' : preview.workspaceName ? 'WORKSPACE' : 'ORGANIZATION';
-  const match = mine.data?.me?.pendingInvitations?.find(
-    (i) =>
-      i.expiresAt === preview.expiresAt &&
-      i.role === preview.role &&
-      i.organization.name === preview.organizationName &&
-      (i.workspace?.name ?? null) === (preview.workspaceName ?? null) &&
-      (i.domain?.hostname ?? null) === (preview.domainHostname ?? null),
-  );
   const mismatch = errorCodes(accepted.error).includes('EMAIL_MISMATCH');
   const member = accepted.data?.acceptInvitation;
   return (
@@ -93,14 +77,10 @@ export function AcceptInvitation(props: {
           <dd>{preview.email}</dd>
           <dt>Link valid until</dt>
           <dd>{formatDateTime(preview.expiresAt)}</dd>
-          {match && (
-            <>
-              <dt>Your access</dt>
-              <dd>
-                {match.accessExpiresAt ? `Ends on ${formatDate(match.accessExpiresAt)}` : 'Does not end by itself'}
-              </dd>
-            </>
-          )}
+          <dt>Your access</dt>
+          <dd>
+            {preview.accessExpiresAt ? `Ends on ${formatDate(preview.accessExpiresAt)}` : 'Does not end by itself'}
+          </dd>
         </dl>
       </div>
       {member ? (

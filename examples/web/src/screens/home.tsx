@@ -119,9 +119,6 @@ export function Home() {
                   </h3>
                   {organization.viewerRole && <RoleBadge role={organization.viewerRole} />}
                 </div>
-                <p className="small muted">
-                  {organization.seatsUsed} {organization.seatsUsed === 1 ? 'seat' : 'seats'} used
-                </p>
               </li>
             ))}
           </ul>

@@ -23,6 +23,8 @@ type RowResult = {
   invited: boolean;
   code?: string;
   message?: string;
+  /** With INVITATION_PENDING: the pending invitation the server names, to resend instead. */
+  invitationId?: string | null;
 };
 
 /**
@@ -37,7 +39,7 @@ export function InviteDialog(props: {
   onClose: () => void;
 }) {
   const { scope } = props;
-  const { organization } = useOrganization();
+  const { organization, seats } = useOrganization();
   const announce = useAnnounce();
   const roles = sortRoles(scope.invitableRoles);
   const [addresses, setAddresses] = useState('');
@@ -73,6 +75,7 @@ export function InviteDialog(props: {
       invited: Boolean(row.invitation),
       code: row.error?.code,
       message: row.error?.message,
+      invitationId: row.error?.invitationId,
     }));
     setRows(answers);
     setResent({});
@@ -97,12 +100,10 @@ export function InviteDialog(props: {
     if (invited > 0) props.onInvited();
   };
 
+  // The server names the pending invitation in the row's error; the scope's list is the fallback.
   const pendingFor = (email: string) =>
     props.pending.find((i) => sameAddress(i.email, email) && i.viewerCan.resend) ?? null;
-  const seatsLeft =
-    organization.seatLimit === null || organization.seatLimit === undefined
-      ? null
-      : Math.max(0, organization.seatLimit - organization.seatsUsed);
+  const seatsLeft = seats === null || seats.limit === null ? null : Math.max(0, seats.limit - seats.used);
 
   return (
     <Dialog
@@ -123,7 +124,7 @@ export function InviteDialog(props: {
       {seatsLeft !== null && (
         <Callout tone={seatsLeft === 0 ? 'warning' : 'info'}>
           <p>
-            {organization.seatsUsed} of {organization.seatLimit} seats used:{' '}
+            {seats?.used} of {seats?.limit} seats used:{' '}
             {seatsLeft === 0
               ? 'no seat is left for someone new.'
               : `${seatsLeft} left for people not in ${organization.name} yet.`}
@@ -169,7 +170,12 @@ export function InviteDialog(props: {
       {rows && (
         <ul aria-label="Invitation results" className="list-plain list-rows">
           {rows.map((row) => {
-            const pending = row.code === 'INVITATION_PENDING' ? pendingFor(row.email) : null;
+            const pending =
+              row.code !== 'INVITATION_PENDING'
+                ? null
+                : row.invitationId
+                  ? { id: row.invitationId }
+                  : pendingFor(row.email);
             return (
               <li key={row.email}>
                 <span className="stack-sm">

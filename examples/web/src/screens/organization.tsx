@@ -6,6 +6,7 @@ import {
   type ScopeKind,
   type WebOrganizationQuery,
   WebOrganizationDocument,
+  WebOrganizationSeatsDocument,
 } from '../generated';
 import { useLiveQuery } from '../live';
 import { Link } from '../router';
@@ -45,6 +46,8 @@ export interface OrganizationContextValue {
   workspaceScopes: ScopeView[];
   domainScopes: ScopeView[];
   can: (permission: Permission) => boolean;
+  /** Seats used and the limit, for those the server shows them to (null for the others). */
+  seats: { used: number; limit: number | null } | null;
 }
 
 const OrganizationContext = createContext<OrganizationContextValue | null>(null);
@@ -173,6 +176,19 @@ export function OrganizationScreen(props: { id: string; section: string | null }
   });
   const organization = data?.organization;
   const viewer = data?.me;
+  // Seats tell how many invitations are pending: the server shows them to inviters and billing.
+  const seesSeats =
+    !!organization &&
+    (organization.viewerPermissions.includes('READ_BILLING') ||
+      [organization, ...organization.workspaces, ...organization.workspaces.flatMap((w) => w.domains)].some((s) =>
+        s.viewerPermissions.includes('INVITE_MEMBERS'),
+      ));
+  const [seatsResult, refreshSeats] = useLiveQuery({
+    query: WebOrganizationSeatsDocument,
+    variables: { id: props.id },
+    pause: !seesSeats,
+  });
+  const seatRow = seesSeats ? seatsResult.data?.organization : null;
   const sectionHeading = useRef<string | null>(null);
   useEffect(() => {
     // A new section: focus its heading (not on the first draw, where the page's h1 has it).
@@ -197,7 +213,11 @@ export function OrganizationScreen(props: { id: string; section: string | null }
   const context: OrganizationContextValue = {
     organization,
     viewer,
-    refresh,
+    refresh: () => {
+      refresh();
+      refreshSeats();
+    },
+    seats: seatRow ? { used: seatRow.seatsUsed, limit: seatRow.seatLimit ?? null } : null,
     ...scopes,
     can: (permission) => organization.viewerPermissions.includes(permission),
   };
@@ -231,7 +251,7 @@ export function OrganizationScreen(props: { id: string; section: string | null }
           </p>
         </div>
         <div className="stack-sm" aria-label="Organization seats" role="group">
-          <SeatMeter used={organization.seatsUsed} limit={organization.seatLimit} />
+          {context.seats && <SeatMeter used={context.seats.used} limit={context.seats.limit} />}
           {context.can('UPDATE_BILLING') && (
             <Link to={organizationPath(organization.id, 'billing')} className="small">
               Manage seats
