@@ -1,11 +1,14 @@
 import js from '@eslint/js';
+import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
 /**
- * The layering of the request path, checked on every import:
- *   src/app → src/schema → resolvers/ → src/services/ → permissions/, src/loaders/ → src/db/, entities/ → src/domain/
- * A room may import from the rooms to its right, never from one to its left, and runtime code
- * never imports an example.
+ * The layering of the request path, checked on every import (the README's picture):
+ *   src/http → src/graphql → permissions/ rules → resolvers/ → src/services/
+ *     → permissions/ (decisions), src/loaders/ → src/db/, entities/, src/outbound/ → src/domain/, src/config/
+ * with src/jobs/ (timers: outbox dispatchers, sweepers) a second way in beside src/http/.
+ * A room may import from the rooms below it, never from one above, and runtime code never imports
+ * an example. No file imports itself back through others (import-x/no-cycle).
  */
 const layer = (files, forbidden, why) => ({
   files,
@@ -21,6 +24,9 @@ const SERVICES = '(^|/)services/';
 const PERMISSIONS = '(^|/)permissions(/|$)';
 const LOADERS = '(^|/)loaders(/|$)';
 const EXAMPLES = '(^|/)examples/';
+const ENTRIES = '(^|/)(http|jobs|cli)/';
+// The request's context is the one file of src/graphql that the rooms below it may name (its type).
+const GRAPHQL_BUT_CONTEXT = '(^|/)graphql/(?!context$)';
 
 export default tseslint.config(
   {
@@ -50,20 +56,40 @@ export default tseslint.config(
     [EXAMPLES],
     'runtime code never imports an example',
   ),
-  layer(['src/services/**/*.ts'], [RESOLVERS, EXAMPLES], 'services return plain data: resolvers wrap it'),
+  layer(['resolvers/**/*.ts'], [ENTRIES, EXAMPLES], 'resolvers are reached from the schema, never the other way'),
+  layer(
+    ['src/services/**/*.ts'],
+    [RESOLVERS, ENTRIES, GRAPHQL_BUT_CONTEXT, EXAMPLES],
+    'services return plain data: resolvers wrap it',
+  ),
   layer(
     ['permissions/**/*.ts', 'src/loaders/**/*.ts'],
-    [RESOLVERS, SERVICES, EXAMPLES],
+    [RESOLVERS, SERVICES, ENTRIES, GRAPHQL_BUT_CONTEXT, EXAMPLES],
     'rules and loaders ask the context, not services',
   ),
   layer(
-    ['src/db/**/*.ts', 'entities/**/*.ts'],
-    [RESOLVERS, SERVICES, PERMISSIONS, LOADERS, EXAMPLES],
-    'the database layer knows only entities and the domain',
+    ['src/jobs/**/*.ts'],
+    [RESOLVERS, '(^|/)http/', '(^|/)graphql/', EXAMPLES],
+    'jobs are a way in of their own: they use services, never the request path',
   ),
   layer(
-    ['src/domain/**/*.ts'],
-    [RESOLVERS, SERVICES, PERMISSIONS, LOADERS, '(^|/)db/', '(^|/)entities/', EXAMPLES],
+    ['src/db/**/*.ts', 'entities/**/*.ts', 'src/outbound/**/*.ts', 'src/auth/**/*.ts'],
+    [RESOLVERS, SERVICES, PERMISSIONS, LOADERS, ENTRIES, '(^|/)graphql/', EXAMPLES],
+    'the database and the outside world know only entities, the domain and the configuration',
+  ),
+  layer(
+    ['src/domain/**/*.ts', 'src/config/**/*.ts'],
+    [RESOLVERS, SERVICES, PERMISSIONS, LOADERS, ENTRIES, '(^|/)(db|entities|outbound|auth|graphql|jobs)/', EXAMPLES],
     'the domain depends on nothing of the service',
   ),
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.tsx', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      'import-x/resolver-next': [importX.createNodeResolver({ extensions: ['.ts', '.tsx', '.js'] })],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
 );

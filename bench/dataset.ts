@@ -5,7 +5,7 @@ import { Membership } from '../entities/membership.entity';
 import { Organization } from '../entities/organization.entity';
 import { User } from '../entities/user.entity';
 import { Workspace } from '../entities/workspace.entity';
-import { Role, ScopeKind } from '../permissions/access';
+import { Role, ScopeKind } from '../src/domain/enums';
 import { recountOrganization } from '../src/db/membership-rows';
 import { inTransaction } from '../src/db/transaction';
 import { memberOrderKeys, userSearchKey } from '../src/db/sql';

@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { createApp } from '../src/app';
-import { loadConfig } from '../src/config';
+import { createApp } from '../src/http/app';
+import { loadConfig } from '../src/config/config';
 import { openDatabase } from '../src/db/data-source';
 import { StatementCounter } from '../src/db/statement-counter';
-import { createLogger } from '../src/logger';
-import { buildSchemaWithoutPermissionsForBenchmark } from '../src/schema';
+import { createLogger } from '../src/observability/logger';
+import { buildSchemaWithoutPermissionsForBenchmark } from '../src/graphql/schema';
 
 /**
  * The subgraph as the benchmark runs it: production mode, its own process, plus a small stats

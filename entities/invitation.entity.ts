@@ -3,7 +3,6 @@ import { Field, ObjectType } from 'type-graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { InvitationStatus, Role, ScopeKind } from '../src/domain/enums';
 
-export { InvitationStatus };
 import { idColumn, timestampColumn } from './columns';
 import { Domain } from './domain.entity';
 import { Organization } from './organization.entity';

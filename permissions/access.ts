@@ -1,8 +1,6 @@
 import { Permission, Role, ScopeKind } from '../src/domain/enums';
-import { BadUserInputError, ForbiddenError } from '../src/errors';
+import { BadUserInputError, ForbiddenError } from '../src/domain/errors';
 import { type ScopeRef, scopeId } from '../src/domain/scope';
-
-export { Permission, Role, ScopeKind, type ScopeRef, scopeId };
 
 /**
  * The permission table of SPEC §2 and the role inheritance that feeds it, as pure functions.

@@ -1,14 +1,6 @@
 import { InvitationStatus } from '../src/domain/enums';
-import {
-  type Access,
-  grantableUntil,
-  mayGrantRole,
-  Permission,
-  permissionsOfRole,
-  Role,
-  ROLES_BY_SCOPE,
-  ScopeKind,
-} from './access';
+import { type Access, grantableUntil, mayGrantRole, permissionsOfRole, ROLES_BY_SCOPE } from './access';
+import { Permission, Role, ScopeKind } from '../src/domain/enums';
 
 /**
  * What a caller may do to one membership or one invitation (SPEC §10), as pure functions of the

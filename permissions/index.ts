@@ -1,6 +1,6 @@
 import { allow, chain, deny, shield } from 'graphql-shield';
-import { ForbiddenError } from '../src/errors';
-import { Permission as P } from './access';
+import { ForbiddenError } from '../src/domain/errors';
+import { Permission as P } from '../src/domain/enums';
 import { canOnArgument } from './rules/can-on-argument.rule';
 import { canOnParent } from './rules/can-on-parent.rule';
 import { canRemoveMember } from './rules/can-remove-member.rule';

@@ -1,11 +1,12 @@
 import { Domain } from '../entities/domain.entity';
 import { Organization } from '../entities/organization.entity';
 import { Workspace } from '../entities/workspace.entity';
-import type { Context } from '../src/context';
+import type { Context } from '../src/graphql/context';
 import { findScope } from '../src/loaders/find-scope';
-import { isUuid } from '../src/validation';
+import { isUuid } from '../src/domain/validation';
 import { domainScope, organizationScope, scopeInputTarget, scopeOfRow, workspaceScope } from '../src/domain/scope';
-import { ScopeKind, type ScopeRef } from './access';
+import { ScopeKind } from '../src/domain/enums';
+import { type ScopeRef } from '../src/domain/scope';
 
 /**
  * What a root field's argument names: a scope by id, a `ScopeInput`, or a row that lives in a

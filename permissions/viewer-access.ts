@@ -1,7 +1,8 @@
 import type { Membership } from '../entities/membership.entity';
 import { rowIsIn, type ScopeRef, scopeId, scopeOfRow } from '../src/domain/scope';
 import type { Loaders } from '../src/loaders';
-import { accessAt, type Access, isInForce, type Permission, ScopeKind } from './access';
+import { accessAt, type Access, isInForce } from './access';
+import { type Permission, ScopeKind } from '../src/domain/enums';
 
 const NO_ACCESS: Access = Object.freeze({ role: null, grants: [], permissions: new Set(), until: new Map() }) as Access;
 

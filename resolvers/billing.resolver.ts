@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { BillingProfile, WorkspaceBilling } from '../entities/billing.entity';
-import type { Context } from '../src/context';
+import type { Context } from '../src/graphql/context';
 import * as billing from '../src/services/billing.service';
 import { BillingProfileInput, WorkspaceBillingInput } from './types/inputs';
 

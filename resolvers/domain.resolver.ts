@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Domain } from '../entities/domain.entity';
 import { Workspace } from '../entities/workspace.entity';
-import type { Context } from '../src/context';
+import type { Context } from '../src/graphql/context';
 import * as scopes from '../src/services/scope.service';
 import { domainScope } from '../src/domain/scope';
 import { CreateDomainInput, UpdateDomainInput } from './types/inputs';

@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-grap
 import { EmailDomain } from '../entities/email-domain.entity';
 import { Membership } from '../entities/membership.entity';
 import { Organization } from '../entities/organization.entity';
-import type { Context } from '../src/context';
+import type { Context } from '../src/graphql/context';
 import * as emailDomains from '../src/services/email-domain.service';
 import { AddEmailDomainInput, UpdateEmailDomainInput } from './types/inputs';
 

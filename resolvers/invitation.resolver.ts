@@ -5,9 +5,10 @@ import { Membership } from '../entities/membership.entity';
 import { Organization } from '../entities/organization.entity';
 import { User } from '../entities/user.entity';
 import { Workspace } from '../entities/workspace.entity';
-import type { Context } from '../src/context';
-import * as invitations from '../src/services/invitation.service';
-import { InvitationStatus } from './types/enums';
+import type { Context } from '../src/graphql/context';
+import * as answers from '../src/services/invitations/invitation-answers.service';
+import * as invitations from '../src/services/invitations/invitation-changes.service';
+import { InvitationStatus } from '../src/domain/enums';
 import { InviteMemberInput, InviteMembersInput, RespondToInvitationInput } from './types/inputs';
 import { InviteMembersPayload } from './types/bulk-invitations';
 import { InvitationPreview } from './types/invitation-preview';
@@ -21,7 +22,7 @@ export class InvitationResolver {
     description: 'What an invitation link shows before it is answered. Needs the token only, no sign-in.',
   })
   invitationByToken(@Arg('token', () => String) token: string, @Ctx() ctx: Context) {
-    return invitations.invitationByToken(ctx, token);
+    return answers.invitationByToken(ctx, token);
   }
 
   @FieldResolver(() => InvitationStatus)
@@ -89,7 +90,7 @@ export class InvitationResolver {
     description: 'The signed-in caller, whose verified email is the invited one, joins with the invited role.',
   })
   acceptInvitation(@Arg('input', () => RespondToInvitationInput) input: RespondToInvitationInput, @Ctx() ctx: Context) {
-    return invitations.acceptInvitation(ctx, input);
+    return answers.acceptInvitation(ctx, input);
   }
 
   @Mutation(() => Invitation)
@@ -97,6 +98,6 @@ export class InvitationResolver {
     @Arg('input', () => RespondToInvitationInput) input: RespondToInvitationInput,
     @Ctx() ctx: Context,
   ) {
-    return invitations.declineInvitation(ctx, input);
+    return answers.declineInvitation(ctx, input);
   }
 }

@@ -1,24 +1,10 @@
-import { ArgsType, Field, InputType, Int, registerEnumType } from 'type-graphql';
-import { Role } from './types/enums';
+import { ArgsType, Field, InputType, Int } from 'type-graphql';
+import { MemberOrderField, OrderDirection, Role } from '../src/domain/enums';
+import type { MemberListArgs } from '../src/services/memberships/membership-queries.service';
 
-export enum MemberOrderField {
-  JOINED_AT = 'JOINED_AT',
-  NAME = 'NAME',
-  EMAIL = 'EMAIL',
-}
-registerEnumType(MemberOrderField, {
-  name: 'MemberOrderField',
-  valuesConfig: { NAME: { description: 'The display name, people without one last.' } },
-});
-
-export enum OrderDirection {
-  ASC = 'ASC',
-  DESC = 'DESC',
-}
-registerEnumType(OrderDirection, { name: 'OrderDirection' });
-
-@InputType()
-export class MemberOrder {
+/** The GraphQL input `MemberOrder` (the service's own is `MemberOrder` of the members page). */
+@InputType('MemberOrder')
+export class MemberOrderInput {
   @Field(() => MemberOrderField)
   field!: MemberOrderField;
 
@@ -26,9 +12,9 @@ export class MemberOrder {
   direction!: OrderDirection;
 }
 
-/** Arguments of every `members` field. Checked by the service (1–100, cursor shape). */
+/** Arguments of every `members` field, as GraphQL takes them. Checked by the service (1–100, cursor shape). */
 @ArgsType()
-export class MemberListArgs {
+export class MembersFieldArgs implements MemberListArgs {
   @Field(() => Int, { nullable: true, defaultValue: 50 })
   first?: number | null;
 
@@ -41,9 +27,9 @@ export class MemberListArgs {
   @Field(() => String, { nullable: true, description: 'A case-insensitive substring of email or display name.' })
   query?: string | null;
 
-  @Field(() => MemberOrder, {
+  @Field(() => MemberOrderInput, {
     nullable: true,
     defaultValue: { field: MemberOrderField.JOINED_AT, direction: OrderDirection.ASC },
   })
-  orderBy?: MemberOrder | null;
+  orderBy?: MemberOrderInput | null;
 }

@@ -4,12 +4,12 @@ import { Membership } from '../entities/membership.entity';
 import { Organization } from '../entities/organization.entity';
 import { User } from '../entities/user.entity';
 import { Workspace } from '../entities/workspace.entity';
-import type { Context } from '../src/context';
-import * as memberships from '../src/services/membership.service';
-import { memberTotalCount } from '../src/services/membership.service';
+import type { Context } from '../src/graphql/context';
+import * as memberships from '../src/services/memberships/membership-changes.service';
+import { memberTotalCount } from '../src/services/memberships/membership-queries.service';
 import * as memberAccess from '../src/services/member-access.service';
 import type { AccessSourceData } from '../src/services/member-access.service';
-import { Role } from './types/enums';
+import { Role } from '../src/domain/enums';
 import { ChangeMemberRoleInput, ScopeInput } from './types/inputs';
 import { AccessExplanation, AccessSource, MemberCapabilities } from './types/member-access';
 import { MemberConnection } from './types/connections';
@@ -115,10 +115,7 @@ export class MemberMutationResolver {
   ) {
     return memberships.leaveOrganization(ctx, organizationId, successorMemberId);
   }
-}
 
-@Resolver()
-export class MemberExpiryResolver {
   @Mutation(() => Membership, {
     description: 'Sets or clears (null) the moment a membership ends by itself. Needs MANAGE_MEMBERS at its scope.',
   })

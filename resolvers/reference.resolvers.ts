@@ -2,11 +2,11 @@ import type { Domain } from '../entities/domain.entity';
 import type { Organization } from '../entities/organization.entity';
 import type { User } from '../entities/user.entity';
 import type { Workspace } from '../entities/workspace.entity';
-import { Permission } from '../permissions/access';
-import type { Context } from '../src/context';
+import { Permission } from '../src/domain/enums';
+import type { Context } from '../src/graphql/context';
 import { findDomain, findOrganization, findWorkspace } from '../src/services/scope.service';
 import { domainScope, organizationScope, workspaceScope } from '../src/domain/scope';
-import { NotFoundError } from '../src/errors';
+import { NotFoundError } from '../src/domain/errors';
 
 /**
  * `__resolveReference` for the four entities. Each goes through the request's loader, so a whole

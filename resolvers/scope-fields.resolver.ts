@@ -1,18 +1,19 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, type ClassType, Ctx, FieldResolver, Info, Int, Resolver, Root } from 'type-graphql';
 import { Invitation } from '../entities/invitation.entity';
-import { type Permission as PermissionValue, sortedPermissions } from '../permissions/access';
+import { sortedPermissions } from '../permissions/access';
+import { type Permission as PermissionValue } from '../src/domain/enums';
 import { invitableRoles } from '../permissions/capabilities';
-import type { Context } from '../src/context';
+import type { Context } from '../src/graphql/context';
 import type { ScopeRef } from '../src/domain/scope';
 import { auditLog } from '../src/services/audit.service';
-import { invitationsAt } from '../src/services/invitation.service';
-import { memberConnection } from '../src/services/membership.service';
-import { MemberListArgs } from './member-list-args';
+import { invitationsAt } from '../src/services/invitations/invitation-queries.service';
+import { memberConnection } from '../src/services/memberships/membership-queries.service';
+import { MembersFieldArgs } from './member-list-args';
 import { selects } from './selection';
 import { AuditEventConnection, AuditLogFilter } from './types/audit';
 import { MemberConnection } from './types/connections';
-import { InvitationStatus, Permission, Role } from './types/enums';
+import { InvitationStatus, Permission, Role } from '../src/domain/enums';
 
 /**
  * The fields every scope type has — `viewerRole`, `viewerPermissions`, `members`, `invitations` —
@@ -48,7 +49,7 @@ export function ScopeFieldsResolver<T extends { id: string }>(
     @FieldResolver(() => MemberConnection, { nullable: true })
     async members(
       @Root() root: T,
-      @Args(() => MemberListArgs) args: MemberListArgs,
+      @Args(() => MembersFieldArgs) args: MembersFieldArgs,
       @Ctx() ctx: Context,
       @Info() info: GraphQLResolveInfo,
     ): Promise<MemberConnection> {

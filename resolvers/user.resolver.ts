@@ -1,9 +1,9 @@
 import { Invitation } from '../entities/invitation.entity';
-import { pendingInvitationsOfViewer } from '../src/services/invitation.service';
+import { pendingInvitationsOfViewer } from '../src/services/invitations/invitation-queries.service';
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { User } from '../entities/user.entity';
-import type { Context } from '../src/context';
-import { organizationsOfViewer } from '../src/services/membership.service';
+import type { Context } from '../src/graphql/context';
+import { organizationsOfViewer } from '../src/services/memberships/membership-queries.service';
 import { OrganizationConnection } from './types/connections';
 import { Organization } from '../entities/organization.entity';
 import * as emailDomains from '../src/services/email-domain.service';

@@ -1,8 +1,8 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { WebhookDelivery, WebhookEndpoint } from '../entities/webhook.entity';
-import type { Context } from '../src/context';
+import type { Context } from '../src/graphql/context';
 import * as webhooks from '../src/services/webhook.service';
-import { AuditAction } from './types/enums';
+import { AuditAction } from '../src/domain/enums';
 import {
   CreateWebhookEndpointInput,
   UpdateWebhookEndpointInput,

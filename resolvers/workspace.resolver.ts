@@ -4,7 +4,7 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'ty
 import { Domain } from '../entities/domain.entity';
 import { Organization } from '../entities/organization.entity';
 import { Workspace } from '../entities/workspace.entity';
-import type { Context } from '../src/context';
+import type { Context } from '../src/graphql/context';
 import * as scopes from '../src/services/scope.service';
 import { workspaceScope } from '../src/domain/scope';
 import { CreateWorkspaceInput, UpdateWorkspaceInput } from './types/inputs';

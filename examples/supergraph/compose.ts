@@ -1,7 +1,7 @@
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 import { sitesTypeDefs } from '../sites/sites';
-import { printSubgraphSchemaFile } from '../../src/schema-file';
+import { printSubgraphSchemaFile } from '../../src/graphql/schema-file';
 
 export interface SubgraphUrls {
   membership: string;

@@ -1,8 +1,8 @@
 import { rule } from 'graphql-shield';
 import type { Rule } from 'graphql-shield/typings/rules';
-import type { Context } from '../../src/context';
-import { ForbiddenError, NotFoundError } from '../../src/errors';
-import { Permission } from '../access';
+import type { Context } from '../../src/graphql/context';
+import { ForbiddenError, NotFoundError } from '../../src/domain/errors';
+import { Permission } from '../../src/domain/enums';
 import { loadScope, TARGET_LABEL, type Target } from '../scopes';
 
 const rules = new Map<string, Rule>();

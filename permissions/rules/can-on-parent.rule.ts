@@ -1,5 +1,5 @@
 import type { Rule } from 'graphql-shield/typings/rules';
-import type { Permission } from '../access';
+import type { Permission } from '../../src/domain/enums';
 import { onParentScope } from './parent-scope';
 
 const rules = new Map<Permission, Rule>();

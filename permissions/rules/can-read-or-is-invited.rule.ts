@@ -1,4 +1,4 @@
-import { Permission, ScopeKind } from '../access';
+import { Permission, ScopeKind } from '../../src/domain/enums';
 import { onParentScope } from './parent-scope';
 
 /**

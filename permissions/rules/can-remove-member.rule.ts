@@ -1,9 +1,9 @@
 import { rule } from 'graphql-shield';
-import type { Context } from '../../src/context';
-import { ForbiddenError, NotFoundError } from '../../src/errors';
-import { isUuid } from '../../src/validation';
+import type { Context } from '../../src/graphql/context';
+import { ForbiddenError, NotFoundError } from '../../src/domain/errors';
+import { isUuid } from '../../src/domain/validation';
 import { scopeOfRow } from '../../src/domain/scope';
-import { Permission } from '../access';
+import { Permission } from '../../src/domain/enums';
 import { mayRemove } from '../capabilities';
 
 /**

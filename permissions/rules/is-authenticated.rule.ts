@@ -1,6 +1,6 @@
 import { rule } from 'graphql-shield';
-import type { Context } from '../../src/context';
-import { UnauthenticatedError } from '../../src/errors';
+import type { Context } from '../../src/graphql/context';
+import { UnauthenticatedError } from '../../src/domain/errors';
 
 /** A verified bearer token is present. Depends on the context only, so it may be cached per request. */
 export const isAuthenticated = rule('isAuthenticated', { cache: 'contextual' })((_parent, _args, ctx: Context) =>

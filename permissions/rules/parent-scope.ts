@@ -1,9 +1,9 @@
 import { rule } from 'graphql-shield';
 import type { Rule } from 'graphql-shield/typings/rules';
-import type { Context } from '../../src/context';
+import type { Context } from '../../src/graphql/context';
 import type { ScopeRef } from '../../src/domain/scope';
-import { ForbiddenError } from '../../src/errors';
-import type { Permission } from '../access';
+import { ForbiddenError } from '../../src/domain/errors';
+import type { Permission } from '../../src/domain/enums';
 import { scopeOfEntity } from '../scopes';
 
 /**

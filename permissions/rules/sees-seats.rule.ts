@@ -1,4 +1,4 @@
-import { Permission } from '../access';
+import { Permission } from '../../src/domain/enums';
 import { onParentScope } from './parent-scope';
 
 /**

@@ -1,4 +1,5 @@
-import { Permission, seesWholeScope } from '../access';
+import { seesWholeScope } from '../access';
+import { Permission } from '../../src/domain/enums';
 import { onParentScope } from './parent-scope';
 
 /**

@@ -1,7 +1,7 @@
 import { rule } from 'graphql-shield';
 import type { User } from '../../entities/user.entity';
-import type { Context } from '../../src/context';
-import { ForbiddenError } from '../../src/errors';
+import type { Context } from '../../src/graphql/context';
+import { ForbiddenError } from '../../src/domain/errors';
 
 /**
  * `User.email`: the user, those who share an organization with them, and the readers of a log

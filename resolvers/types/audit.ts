@@ -1,7 +1,7 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { AuditEvent } from '../../entities/audit-event.entity';
 import { PageInfo } from './connections';
-import { AuditAction } from './enums';
+import { AuditAction } from '../../src/domain/enums';
 
 @InputType()
 export class AuditLogFilter {

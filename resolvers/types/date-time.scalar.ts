@@ -1,5 +1,5 @@
 import { GraphQLScalarType, Kind } from 'graphql';
-import { BadUserInputError } from '../../src/errors';
+import { BadUserInputError } from '../../src/domain/errors';
 
 /** An instant as an ISO-8601 string in UTC (the contract's `DateTime`). */
 export const DateTimeScalar = new GraphQLScalarType<Date, string>({

@@ -1,5 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
-import { EnrollmentMode, Role } from './enums';
+import { EnrollmentMode, Role } from '../../src/domain/enums';
 
 @InputType()
 export class CreateOrganizationInput {

@@ -1,6 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
-import { InvitationStatus } from '../../entities/invitation.entity';
-import { Role } from './enums';
+import { InvitationStatus } from '../../src/domain/enums';
+import { Role } from '../../src/domain/enums';
 
 @ObjectType({ description: 'What the holder of an invitation link sees before answering it.' })
 export class InvitationPreview {

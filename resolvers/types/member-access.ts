@@ -1,6 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { User } from '../../entities/user.entity';
-import { DeliveryStatus, Permission, Role, ScopeKind } from './enums';
+import { DeliveryStatus, Permission, Role, ScopeKind } from '../../src/domain/enums';
 
 @ObjectType({ description: 'What the caller may do to one membership, decided by the rules the server enforces.' })
 export class MemberCapabilities {

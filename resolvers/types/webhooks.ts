@@ -1,7 +1,7 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { WebhookDelivery, WebhookEndpoint } from '../../entities/webhook.entity';
 import { PageInfo } from './connections';
-import { AuditAction } from './enums';
+import { AuditAction } from '../../src/domain/enums';
 
 @InputType()
 export class CreateWebhookEndpointInput {

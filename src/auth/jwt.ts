@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import type { AuthConfig } from '../config';
-import { cleanClaimName } from '../validation';
+import type { AuthConfig } from '../config/config';
+import { cleanClaimName } from '../domain/validation';
 
 /** The claims the service uses (SPEC §6). */
 export interface Identity {

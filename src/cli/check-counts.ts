@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { loadConfig } from '../config';
+import { loadConfig } from '../config/config';
 import { openDatabase } from '../db/data-source';
 import { memberCountDrift, recountOrganization } from '../db/membership-rows';
 import { withOrganizationLock } from '../db/transaction';

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { printSubgraphSchemaFile } from '../schema-file';
+import { printSubgraphSchemaFile } from '../graphql/schema-file';
 
 /** `npm run schema:emit`: writes schema/schema.graphql from the code. */
 async function main(): Promise<void> {

@@ -2,14 +2,12 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   Grant,
-  Permission,
   PERMISSION_TABLE,
   permissionsOfRole,
-  Role,
   ROLES_BY_SCOPE,
-  ScopeKind,
   sortedPermissions,
 } from '../../permissions/access';
+import { Permission, Role, ScopeKind } from '../domain/enums';
 
 /**
  * `npm run docs:permissions`: writes docs/permissions.md from the table in permissions/access.ts,

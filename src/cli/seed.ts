@@ -1,13 +1,14 @@
 import 'reflect-metadata';
-import { createApp } from '../app';
+import { createApp } from '../http/app';
 import { signDevelopmentToken } from '../auth/jwt';
-import { loadConfig } from '../config';
+import { loadConfig } from '../config/config';
 import { openDatabase } from '../db/data-source';
 import { withOrganizationLock } from '../db/transaction';
-import { createLogger } from '../logger';
+import { createLogger } from '../observability/logger';
 import { SYSTEM_ACTOR } from '../services/audit.service';
-import { grantMembership } from '../services/membership.service';
-import { Role, ScopeKind, type ScopeRef } from '../../permissions/access';
+import { grantMembership } from '../services/memberships/membership-grants';
+import { Role, ScopeKind } from '../domain/enums';
+import { type ScopeRef } from '../domain/scope';
 import { DEMO_ORGANIZATION, DEMO_PEOPLE, type DemoName, demoEmail, developmentSubject } from '../dev/demo-people';
 
 /**

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { signDevelopmentToken } from '../auth/jwt';
-import { loadConfig } from '../config';
+import { loadConfig } from '../config/config';
 import { demoPersonByEmail, developmentSubject } from '../dev/demo-people';
 
 const USAGE = `usage: npm run token -- --email someone@example.com [options]

@@ -1,5 +1,5 @@
 import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
-import type { Clock } from '../clock';
+import type { Clock } from '../config/clock';
 import { placeholders, toSqlDateTime } from './sql';
 import { inTransaction } from './transaction';
 

@@ -3,8 +3,8 @@ import http from 'node:http';
 import { join, resolve } from 'node:path';
 import express from 'express';
 import { signDevelopmentToken } from '../auth/jwt';
-import type { Config } from '../config';
-import type { Logger } from '../logger';
+import type { Config } from '../config/config';
+import type { Logger } from '../observability/logger';
 import { DEMO_PEOPLE, type DemoName, demoEmail, demoPersonByEmail, developmentSubject } from './demo-people';
 
 /**

@@ -108,6 +108,25 @@ registerEnumType(AuditAction, {
   description: 'What changed membership, access, settings or billing. Written in the same transaction as the change.',
 });
 
+/** What a members list is ordered by (ties broken by id). */
+export enum MemberOrderField {
+  JOINED_AT = 'JOINED_AT',
+  NAME = 'NAME',
+  EMAIL = 'EMAIL',
+}
+
+registerEnumType(MemberOrderField, {
+  name: 'MemberOrderField',
+  valuesConfig: { NAME: { description: 'The display name, people without one last.' } },
+});
+
+export enum OrderDirection {
+  ASC = 'ASC',
+  DESC = 'DESC',
+}
+
+registerEnumType(OrderDirection, { name: 'OrderDirection' });
+
 /** Where a change came from (`AuditEvent.source`). */
 export enum ChangeSource {
   USER = 'USER',

@@ -1,4 +1,4 @@
-import { BadUserInputError } from '../errors';
+import { BadUserInputError } from './errors';
 import { ScopeKind } from './enums';
 
 /** A scope, with the ids of the scopes above it. */

@@ -1,10 +1,10 @@
 import type { Domain } from '../../entities/domain.entity';
 import type { Organization } from '../../entities/organization.entity';
 import type { Workspace } from '../../entities/workspace.entity';
-import type { Context } from '../context';
+import type { Context } from '../graphql/context';
 import { ScopeKind } from '../domain/enums';
 import { domainScope, organizationScope, type ScopeRef, workspaceScope } from '../domain/scope';
-import { isUuid } from '../validation';
+import { isUuid } from '../domain/validation';
 
 /** What a lookup needs of the request: its loaders, and whose memberships are already on the way. */
 type Lookup = Pick<Context, 'loaders' | 'access' | 'viewer'>;

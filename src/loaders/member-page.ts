@@ -1,10 +1,11 @@
 import type { DataSource } from 'typeorm';
 import { Membership } from '../../entities/membership.entity';
 import { User } from '../../entities/user.entity';
-import type { Role, ScopeKind } from '../domain/enums';
+import { MemberOrderField, OrderDirection, type Role, type ScopeKind } from '../domain/enums';
 import { countedMembers } from '../db/membership-rows';
 import { containsPattern, fromSqlDateTime, placeholders, toCount, toSqlDateTime } from '../db/sql';
-import { BadUserInputError } from '../errors';
+import { BadUserInputError } from '../domain/errors';
+import { decodeCursor, encodeCursor, SQL_DATETIME } from '../db/pagination';
 
 /**
  * Keyset pagination of memberships, batched: one statement returns a page for each of many
@@ -12,16 +13,13 @@ import { BadUserInputError } from '../errors';
  * memberships in the asked order), and one statement counts them all.
  */
 
-export type MemberOrderField = 'JOINED_AT' | 'NAME' | 'EMAIL';
-export type OrderDirection = 'ASC' | 'DESC';
-
 /** The order of a members list (SPEC §10); ties are broken by id, in the same direction. */
 export interface MemberOrder {
   field: MemberOrderField;
   direction: OrderDirection;
 }
 
-export const JOINED_FIRST: MemberOrder = { field: 'JOINED_AT', direction: 'ASC' };
+export const JOINED_FIRST: MemberOrder = { field: MemberOrderField.JOINED_AT, direction: OrderDirection.ASC };
 
 export interface MemberFilter {
   first: number;
@@ -38,44 +36,13 @@ export interface MemberPageKey extends MemberFilter {
 }
 
 /** A membership of a page, with its user read in the same statement. */
-export type MemberRow = Membership & { user: User };
+export type MemberPageRow = Membership & { user: User };
 
 export interface MemberPage {
-  rows: MemberRow[];
+  rows: MemberPageRow[];
   hasNextPage: boolean;
   /** The filtered total, when it was asked for and the page is not empty. */
   total: number | null;
-}
-
-interface Cursor {
-  createdAt: string;
-  id: string;
-}
-
-/** The order of every members list (SPEC §3): creation time, then id. */
-export function byCreationThenId(a: Membership, b: Membership): number {
-  return a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
-
-/** A timestamp as cursors carry it (`toSqlDateTime`). */
-const SQL_DATETIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/;
-
-/** Opaque to clients: the position of the last row, by (created_at, id) — or (occurred_at, id) in the audit log. */
-export function encodeCursor(position: { createdAt: Date; id: string }): string {
-  return Buffer.from(`${toSqlDateTime(position.createdAt)}|${position.id}`).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): Cursor {
-  const [createdAt, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (rest.length > 0 || !SQL_DATETIME.test(createdAt ?? '') || !id || id.length > 36) {
-    throw new BadUserInputError('after is not a valid cursor.', 'after');
-  }
-  return { createdAt, id };
-}
-
-/** The cursor is checked when the field runs, so that a bad one is BAD_USER_INPUT at that path. */
-export function checkCursor(after: string | null): void {
-  if (after !== null) decodeCursor(after);
 }
 
 /**
@@ -88,13 +55,13 @@ interface Position {
   id: string;
 }
 
-function positionOf(row: MemberRow, order: MemberOrder): Position {
+function positionOf(row: MemberPageRow, order: MemberOrder): Position {
   switch (order.field) {
-    case 'JOINED_AT':
+    case MemberOrderField.JOINED_AT:
       return { segment: 0, key: toSqlDateTime(row.createdAt), id: row.id };
-    case 'EMAIL':
+    case MemberOrderField.EMAIL:
       return { segment: 0, key: row.emailKey, id: row.id };
-    case 'NAME':
+    case MemberOrderField.NAME:
       return row.unnamed ? { segment: 1, key: '', id: row.id } : { segment: 0, key: row.nameKey, id: row.id };
   }
 }
@@ -104,7 +71,7 @@ function positionOf(row: MemberRow, order: MemberOrder): Position {
  * `created_at|id` form the lists have always used; the others carry their field, direction and
  * position, so that a cursor handed to another order is refused rather than misread.
  */
-export function encodeMemberCursor(row: MemberRow, order: MemberOrder): string {
+export function encodeMemberCursor(row: MemberPageRow, order: MemberOrder): string {
   if (order.field === JOINED_FIRST.field && order.direction === JOINED_FIRST.direction) return encodeCursor(row);
   const { segment, key, id } = positionOf(row, order);
   return Buffer.from(JSON.stringify([order.field, order.direction, segment, key, id])).toString('base64url');
@@ -145,7 +112,7 @@ function compareText(a: string, b: string): number {
 }
 
 /** Sorts a page's rows in the asked order (the database returns UNION ALL branches in no set order). */
-function inOrder(rows: MemberRow[], order: MemberOrder): MemberRow[] {
+function inOrder(rows: MemberPageRow[], order: MemberOrder): MemberPageRow[] {
   const sign = order.direction === 'ASC' ? 1 : -1;
   const keyed = rows.map((row) => ({ row, position: positionOf(row, order) }));
   keyed.sort(
@@ -154,12 +121,6 @@ function inOrder(rows: MemberRow[], order: MemberOrder): MemberRow[] {
       sign * (compareText(a.position.key, b.position.key) || compareText(a.position.id, b.position.id)),
   );
   return keyed.map((k) => k.row);
-}
-
-/** Whether a membership comes after the cursor's position in (created_at, id) order. */
-export function isAfterCursor(membership: Membership, cursor: Cursor): boolean {
-  const createdAt = toSqlDateTime(membership.createdAt);
-  return createdAt > cursor.createdAt || (createdAt === cursor.createdAt && membership.id > cursor.id);
 }
 
 /** The role and search filters, written against a membership alias and a user alias. */
@@ -341,9 +302,9 @@ function pagesFrom(
   filter: MemberFilter,
   totals: Map<string, number> | null,
 ): Map<string, MemberPage> {
-  const byScope = new Map<string, { rows: MemberRow[]; total: number | null }>();
+  const byScope = new Map<string, { rows: MemberPageRow[]; total: number | null }>();
   for (const row of rows) {
-    const membership: MemberRow = Object.assign(membershipFromRow(row), { user: userFromRow(row) });
+    const membership: MemberPageRow = Object.assign(membershipFromRow(row), { user: userFromRow(row) });
     const entry = byScope.get(membership.scopeId) ?? {
       rows: [],
       total: totals ? (totals.get(membership.scopeId) ?? 0) : filter.withCount ? toCount(row.total_count) : null,

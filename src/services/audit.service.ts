@@ -2,12 +2,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { AuditEvent } from '../../entities/audit-event.entity';
 import { WebhookDelivery, WebhookEndpoint } from '../../entities/webhook.entity';
-import type { Context } from '../context';
+import type { Context } from '../graphql/context';
 import { AuditAction, ChangeSource, DeliveryStatus, type Role } from '../domain/enums';
 import { scopeColumn, type ScopeRef, scopeColumns } from '../domain/scope';
 import { toSqlDateTime } from '../db/sql';
-import type { Page } from './membership.service';
-import { newestFirstPage } from './newest-first';
+import type { Page } from '../db/pagination';
+import { newestFirstPage } from '../db/pagination';
 
 /**
  * The audit log (SPEC §12): every service transaction that changes membership, access, settings

@@ -1,13 +1,13 @@
 import { BillingProfile, WorkspaceBilling } from '../../entities/billing.entity';
-import type { Context } from '../context';
-import { ISO_COUNTRY_CODES } from '../countries';
+import type { Context } from '../graphql/context';
+import { ISO_COUNTRY_CODES } from '../domain/countries';
 import { AuditAction } from '../domain/enums';
 import { organizationScope, workspaceScope } from '../domain/scope';
 import { auditActorOf, recordAudit } from './audit.service';
 import { findLocked, withOrganizationLock } from '../db/transaction';
-import { assertScopeExists } from './membership.service';
-import { BadUserInputError, NotFoundError } from '../errors';
-import { validEmail } from '../validation';
+import { assertScopeExists } from './memberships/membership-grants';
+import { BadUserInputError, NotFoundError } from '../domain/errors';
+import { validEmail } from '../domain/validation';
 
 /**
  * Invoicing information of organizations and workspaces (SPEC §2: organization ADMIN and

@@ -1,20 +1,20 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Resolver } from 'node:dns/promises';
 import { EmailDomain } from '../../entities/email-domain.entity';
 import type { Membership } from '../../entities/membership.entity';
 import type { Organization } from '../../entities/organization.entity';
-import type { Context } from '../context';
-import { requireViewer } from '../context';
+import type { Context } from '../graphql/context';
+import { requireViewer } from '../graphql/context';
 import { isUniqueViolation } from '../db/sql';
 import { findLocked, withOrganizationLock } from '../db/transaction';
 import { AuditAction, EnrollmentMode, Role } from '../domain/enums';
 import { claimRefusal } from '../domain/email-domain-claims';
 import { organizationScope } from '../domain/scope';
-import { AlreadyMemberError, BadUserInputError, NotFoundError, VerificationFailedError } from '../errors';
-import { validHostname } from '../validation';
+import { AlreadyMemberError, BadUserInputError, NotFoundError, VerificationFailedError } from '../domain/errors';
+import { validHostname } from '../domain/validation';
+import { txtRecords } from '../outbound/dns';
 import { auditActorOf, recordAudit } from './audit.service';
-import { grantMembership } from './membership.service';
-import { assertSeatFor } from './seats';
+import { grantMembership } from './memberships/membership-grants';
+import { assertSeatFor } from './seats.service';
 
 /**
  * Verified email domains (SPEC §13): an organization claims `acme.com`, proves it by a TXT record,
@@ -78,34 +78,13 @@ export async function addEmailDomain(
 }
 
 /**
- * What DNS says at the claim's record name: the TXT strings (each record's chunks joined), or a
- * VERIFICATION_FAILED that says why — no record, or no answer in time. Uses `DNS_SERVERS` when set.
- */
-async function txtRecords(ctx: Context, name: string): Promise<string[]> {
-  const resolver = new Resolver({ timeout: ctx.config.dnsTimeoutMs, tries: 1 });
-  if (ctx.config.dnsServers.length > 0) resolver.setServers(ctx.config.dnsServers);
-  try {
-    return (await resolver.resolveTxt(name)).map((chunks) => chunks.join(''));
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'ENODATA' || code === 'ENOTFOUND') {
-      throw new VerificationFailedError(`No TXT record was found at ${name}. Publish it, then try again.`);
-    }
-    if (code === 'ETIMEOUT') {
-      throw new VerificationFailedError(`DNS did not answer for ${name} in time. Try again later.`);
-    }
-    throw new VerificationFailedError(`DNS could not be asked about ${name} (${code ?? 'error'}). Try again later.`);
-  }
-}
-
-/**
  * Looks the claim's TXT record up and, when it holds the expected value, marks the domain
  * verified — unless another organization verified it first (one organization per verified domain).
  */
 export async function verifyEmailDomain(ctx: Context, id: string): Promise<EmailDomain> {
   const claim = await mustFind(ctx, id);
   if (claim.verifiedAt) return claim;
-  const records = await txtRecords(ctx, claim.verificationRecordName);
+  const records = await txtRecords(ctx.config, claim.verificationRecordName);
   if (!records.includes(claim.verificationRecordValue)) {
     throw new VerificationFailedError(
       `The TXT record at ${claim.verificationRecordName} does not hold ${claim.verificationRecordValue}.`,

@@ -1,6 +1,7 @@
 import type { Membership } from '../../entities/membership.entity';
 import { User } from '../../entities/user.entity';
-import { accessAt, Permission, Role, ScopeKind, sortedPermissions, sourcesAt } from '../../permissions/access';
+import { accessAt, sortedPermissions, sourcesAt } from '../../permissions/access';
+import { Permission, Role, ScopeKind } from '../domain/enums';
 import {
   isLastLastingAdmin,
   type MemberCapabilities,
@@ -11,10 +12,10 @@ import {
 import type { Invitation } from '../../entities/invitation.entity';
 import { OutboxStatus } from '../../entities/outbox-email.entity';
 import { DeliveryStatus } from '../domain/enums';
-import type { Context } from '../context';
+import type { Context } from '../graphql/context';
 import { scopeInputTarget, scopeOfRow, type ScopeRef } from '../domain/scope';
 import { findScope } from '../loaders/find-scope';
-import { NotFoundError } from '../errors';
+import { NotFoundError } from '../domain/errors';
 
 /**
  * The members screen's "why" and "what may I do" (SPEC §10), read through loaders so that a page

@@ -8,19 +8,19 @@ import { Invitation } from '../../entities/invitation.entity';
 import { Organization } from '../../entities/organization.entity';
 import { OutboxEmail } from '../../entities/outbox-email.entity';
 import { Workspace } from '../../entities/workspace.entity';
-import { Permission, Role } from '../../permissions/access';
-import type { Context } from '../context';
+import { Permission, Role } from '../domain/enums';
+import type { Context } from '../graphql/context';
 import { deleteMemberships, insertMemberships } from '../db/membership-rows';
 import { isUniqueViolation } from '../db/sql';
 import { inTransaction, withOrganizationLock } from '../db/transaction';
-import { requireViewer } from '../context';
-import { BadUserInputError, NotFoundError } from '../errors';
+import { requireViewer } from '../graphql/context';
+import { BadUserInputError, NotFoundError } from '../domain/errors';
 import { findDomain, findOrganization, findScope, findWorkspace } from '../loaders/find-scope';
-import { validHostname, validName } from '../validation';
+import { validHostname, validName } from '../domain/validation';
 import { AuditAction } from '../domain/enums';
 import { domainScope, organizationScope, workspaceScope } from '../domain/scope';
 import { auditActorOf, recordAudit } from './audit.service';
-import { newMembership } from './membership.service';
+import { newMembership } from './memberships/membership-grants';
 
 /**
  * Organizations, workspaces and domains: reads filtered by visibility, and writes with their

@@ -1,14 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { WebhookDelivery, WebhookEndpoint } from '../../entities/webhook.entity';
-import type { Context } from '../context';
+import type { Context } from '../graphql/context';
 import { findLocked, inTransaction, withOrganizationLock } from '../db/transaction';
 import { AuditAction, DeliveryStatus } from '../domain/enums';
 import { organizationScope } from '../domain/scope';
-import { BadUserInputError, NotFoundError } from '../errors';
-import { checkWebhookUrl, WebhookUrlError } from '../webhooks/addresses';
+import { BadUserInputError, NotFoundError } from '../domain/errors';
+import { checkWebhookUrl, WebhookUrlError } from '../outbound/addresses';
 import { auditActorOf, recordAudit } from './audit.service';
-import type { Page } from './membership.service';
-import { newestFirstPage } from './newest-first';
+import type { Page } from '../db/pagination';
+import { newestFirstPage } from '../db/pagination';
 
 /**
  * Webhook endpoints (SPEC §12): an organization ADMIN (MANAGE_WEBHOOKS, checked by the rules)

@@ -21,7 +21,7 @@ import {
 } from '../generated/graphql';
 import { TEST_DATABASES } from '../support/databases';
 import { addMember, createWorld, invite, queuedToken, type World } from '../support/factories';
-import { Role, ScopeKind } from '../../permissions/access';
+import { Role, ScopeKind } from '../../src/domain/enums';
 import { toSqlDateTime } from '../../src/db/sql';
 import { createHarness, errorCodes, type Harness, type Person } from '../support/harness';
 

@@ -1,4 +1,5 @@
-import { Role, ROLES_BY_SCOPE, ScopeKind } from '../../permissions/access';
+import { ROLES_BY_SCOPE } from '../../permissions/access';
+import { Role, ScopeKind } from '../../src/domain/enums';
 import { TEST_DATABASES } from '../support/databases';
 import { createWorld, PERSONAS, scopeInput, type World } from '../support/factories';
 import { createHarness, errorCodes, type Harness } from '../support/harness';

@@ -1,4 +1,4 @@
-import { Role, ScopeKind } from '../../permissions/access';
+import { Role, ScopeKind } from '../../src/domain/enums';
 import {
   MeDocument,
   MyOrganizationsDocument,

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Membership } from '../../entities/membership.entity';
-import { Role, ROLES_BY_SCOPE, ScopeKind, type ScopeRef } from '../../permissions/access';
+import { ROLES_BY_SCOPE } from '../../permissions/access';
+import { Role, ScopeKind } from '../../src/domain/enums';
+import { type ScopeRef } from '../../src/domain/scope';
 import { signDevelopmentToken } from '../../src/auth/jwt';
 import {
   ChangeMemberRoleDocument,

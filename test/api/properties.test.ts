@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { DataSource } from 'typeorm';
-import { Role, ScopeKind } from '../../permissions/access';
+import { Role, ScopeKind } from '../../src/domain/enums';
 import { TEST_DATABASES } from '../support/databases';
 import { addMember, createWorld, invite, scopeInput, type World } from '../support/factories';
 import { createHarness, type Harness } from '../support/harness';

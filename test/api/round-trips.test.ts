@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Role, ScopeKind } from '../../permissions/access';
+import { Role, ScopeKind } from '../../src/domain/enums';
 import {
   EntitiesDocument,
   MeTreeDocument,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { printSubgraphSchemaFile } from '../../src/schema-file';
+import { printSubgraphSchemaFile } from '../../src/graphql/schema-file';
 import { composeSupergraph, LOCAL_SUBGRAPH_URLS } from '../../examples/supergraph/compose';
 
 const ROOT = resolve(__dirname, '../..');

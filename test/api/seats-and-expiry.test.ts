@@ -1,6 +1,6 @@
 import { Invitation } from '../../entities/invitation.entity';
 import { Membership } from '../../entities/membership.entity';
-import { Role, ScopeKind } from '../../permissions/access';
+import { Role, ScopeKind } from '../../src/domain/enums';
 import { InvitationStatus } from '../../src/domain/enums';
 import {
   AcceptInvitationDocument,

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { GraphQLFormattedError } from 'graphql';
-import { type App, createApp } from '../../src/app';
+import { type App, createApp } from '../../src/http/app';
 import { signDevelopmentToken } from '../../src/auth/jwt';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config/config';
 import { openDatabase } from '../../src/db/data-source';
 import { memberCountDrift } from '../../src/db/membership-rows';
 import { toCount } from '../../src/db/sql';
-import { PUBLIC_ERROR_CODES } from '../../src/errors';
-import { createLogger } from '../../src/logger';
+import { PUBLIC_ERROR_CODES } from '../../src/domain/errors';
+import { createLogger } from '../../src/observability/logger';
 import {
   AcceptInvitationDocument,
   ChangeMemberRoleDocument,

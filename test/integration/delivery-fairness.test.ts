@@ -1,10 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
-import { ManualClock } from '../../src/clock';
+import { ManualClock } from '../../src/config/clock';
 import { openDatabase } from '../../src/db/data-source';
-import { createLogger } from '../../src/logger';
-import { WebhookDispatcher } from '../../src/webhooks/dispatcher';
+import { createLogger } from '../../src/observability/logger';
+import { WebhookDispatcher } from '../../src/jobs/webhook-dispatcher';
 import {
   CreateWebhookEndpointDocument,
   CreateWorkspaceDocument,

@@ -1,6 +1,6 @@
 import { Trace } from '@apollo/usage-reporting-protobuf';
-import { type App, createApp } from '../../src/app';
-import { createLogger } from '../../src/logger';
+import { type App, createApp } from '../../src/http/app';
+import { createLogger } from '../../src/observability/logger';
 import { createWorld, type World } from '../support/factories';
 import { createHarness, type Harness, TEST_JWT_SECRET } from '../support/harness';
 import { listen } from '../support/http';

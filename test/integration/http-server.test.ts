@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { decodeJwt, SignJWT } from 'jose';
-import { createApp, type App } from '../../src/app';
+import { createApp, type App } from '../../src/http/app';
 import { signDevelopmentToken } from '../../src/auth/jwt';
-import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import { loadConfig } from '../../src/config/config';
+import { createLogger } from '../../src/observability/logger';
 import { openTestDatabase, type OpenedDatabase } from '../support/databases';
 import { TEST_JWT_SECRET } from '../support/harness';
 import { listen, type Post } from '../support/http';

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
-import { Invitation, InvitationStatus } from '../../entities/invitation.entity';
+import { Invitation } from '../../entities/invitation.entity';
+import { InvitationStatus } from '../../src/domain/enums';
 import { Membership } from '../../entities/membership.entity';
-import { Role, ScopeKind } from '../../permissions/access';
+import { Role, ScopeKind } from '../../src/domain/enums';
 import { memberCountDrift } from '../../src/db/membership-rows';
 import { toCount } from '../../src/db/sql';
 import {

@@ -1,6 +1,6 @@
-import { type App, createApp } from '../../src/app';
-import { loadConfig } from '../../src/config';
-import { createMailTransport } from '../../src/mail/outbox-dispatcher';
+import { type App, createApp } from '../../src/http/app';
+import { loadConfig } from '../../src/config/config';
+import { createMailTransport } from '../../src/outbound/mail-transport';
 import { createWorld, invite, type World } from '../support/factories';
 import { createHarness, type Harness } from '../support/harness';
 import { listen, type Post } from '../support/http';

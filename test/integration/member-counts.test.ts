@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { Membership } from '../../entities/membership.entity';
-import { Role } from '../../permissions/access';
+import { Role } from '../../src/domain/enums';
 import { memberCountDrift } from '../../src/db/membership-rows';
 import { toCount } from '../../src/db/sql';
 import { TEST_DATABASES } from '../support/databases';

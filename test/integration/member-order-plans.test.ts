@@ -1,5 +1,5 @@
 import { seedOrganization } from '../../bench/dataset';
-import { Role } from '../../permissions/access';
+import { MemberOrderField, OrderDirection, Role } from '../../src/domain/enums';
 import {
   encodeMemberCursor,
   type MemberFilter,
@@ -9,8 +9,8 @@ import {
 } from '../../src/loaders/member-page';
 import { openTestDatabase, type OpenedDatabase, TEST_DATABASES } from '../support/databases';
 
-const ORDERS: MemberOrder[] = (['JOINED_AT', 'NAME', 'EMAIL'] as const).flatMap((field) =>
-  (['ASC', 'DESC'] as const).map((direction) => ({ field, direction })),
+const ORDERS: MemberOrder[] = Object.values(MemberOrderField).flatMap((field) =>
+  Object.values(OrderDirection).map((direction) => ({ field, direction })),
 );
 
 /**

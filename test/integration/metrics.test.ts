@@ -4,8 +4,8 @@ import type http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { type App, createApp } from '../../src/app';
-import { createLogger } from '../../src/logger';
+import { type App, createApp } from '../../src/http/app';
+import { createLogger } from '../../src/observability/logger';
 import { TEST_DATABASES } from '../support/databases';
 import { createWorld, invite, type World } from '../support/factories';
 import { createHarness, type Harness, TEST_JWT_SECRET } from '../support/harness';
@@ -156,7 +156,7 @@ describe('the metrics server of a production instance listening on every interfa
   it('listens on loopback (METRICS_HOST), not on HOST: it has no authentication', async () => {
     const [port, metricsPort] = [await freeTcpPort(), await freeTcpPort()];
     const database = join(tmpdir(), `membership-metrics-host-${randomUUID()}.sqlite`);
-    const server = start(process.execPath, [resolve(__dirname, '../../dist/src/main.js')], {
+    const server = start(process.execPath, [resolve(__dirname, '../../dist/src/http/main.js')], {
       ...process.env,
       NODE_ENV: 'production',
       HOST: '0.0.0.0',

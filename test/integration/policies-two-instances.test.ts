@@ -1,10 +1,10 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { DataSource } from 'typeorm';
 import { Membership } from '../../entities/membership.entity';
-import { type App, createApp } from '../../src/app';
+import { type App, createApp } from '../../src/http/app';
 import { dataSourceOptions } from '../../src/db/data-source';
-import { createLogger } from '../../src/logger';
-import { MembershipSweeper } from '../../src/services/membership-sweeper';
+import { createLogger } from '../../src/observability/logger';
+import { MembershipSweeper } from '../../src/jobs/membership-sweeper';
 import {
   AcceptInvitationDocument,
   InviteMemberDocument,
@@ -15,7 +15,7 @@ import {
 import { TEST_DATABASES } from '../support/databases';
 import { addMember, createOrganization, invite } from '../support/factories';
 import { createHarness, errorCodes, type Harness, type Person } from '../support/harness';
-import { Role, ScopeKind } from '../../permissions/access';
+import { Role, ScopeKind } from '../../src/domain/enums';
 
 /**
  * SPEC §13 and §14: the seat limit and the expiry sweep hold with two server instances on one

@@ -1,5 +1,5 @@
 import { Membership } from '../../entities/membership.entity';
-import { Role, ScopeKind } from '../../permissions/access';
+import { Role, ScopeKind } from '../../src/domain/enums';
 import {
   AcceptInvitationDocument,
   ChangeMemberRoleDocument,

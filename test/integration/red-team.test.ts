@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
-import { createApp, type App } from '../../src/app';
+import { createApp, type App } from '../../src/http/app';
 import { signDevelopmentToken } from '../../src/auth/jwt';
-import { Role, ScopeKind } from '../../permissions/access';
+import { Role, ScopeKind } from '../../src/domain/enums';
 import {
   CreateDomainDocument,
   DeleteDomainDocument,

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { decodeJwt, jwtVerify } from 'jose';
-import { DEVELOPMENT_JWT_SECRET } from '../../src/config';
+import { DEVELOPMENT_JWT_SECRET } from '../../src/config/config';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../..');

@@ -3,12 +3,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { signDevelopmentToken } from '../../src/auth/jwt';
-import { DEVELOPMENT_JWT_SECRET } from '../../src/config';
+import { DEVELOPMENT_JWT_SECRET } from '../../src/config/config';
 import { openTestDatabase, type OpenedDatabase, TEST_DATABASES } from '../support/databases';
 import { exited, freeTcpPort, start, waitFor } from '../support/processes';
 
 /**
- * OpenTelemetry, end to end: the built server (`dist/src/main.js`) runs with
+ * OpenTelemetry, end to end: the built server (`dist/src/http/main.js`) runs with
  * OTEL_EXPORTER_OTLP_ENDPOINT pointing at an OTLP/HTTP receiver on loopback, gets a request with
  * a W3C `traceparent`, and exports that trace: the HTTP server span as a child of the given
  * parent, the GraphQL spans below it and, on MariaDB, the SQL statements — and the request's
@@ -55,7 +55,7 @@ describe.each(TEST_DATABASES)('traces on %s', (kind) => {
 
   it('a request continues the router trace: http → graphql → SQL, and its log line has the trace id', async () => {
     const port = await freeTcpPort();
-    const server = start('node', [join(__dirname, '../../dist/src/main.js')], {
+    const server = start('node', [join(__dirname, '../../dist/src/http/main.js')], {
       ...process.env,
       NODE_ENV: 'development',
       PORT: String(port),

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTokenVerifier } from '../../src/auth/jwt';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config/config';
 import { webAppHandler } from '../../src/dev/web-app';
 import { TEST_JWT_SECRET } from '../support/harness';
 

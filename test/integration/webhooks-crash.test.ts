@@ -8,7 +8,7 @@ import { signDevelopmentToken } from '../../src/auth/jwt';
 import { TEST_JWT_SECRET } from '../support/harness';
 import { exited, freeTcpPort, start, waitFor } from '../support/processes';
 
-const MAIN = resolve(__dirname, '../../dist/src/main.js');
+const MAIN = resolve(__dirname, '../../dist/src/http/main.js');
 
 /**
  * The real server process is killed (SIGKILL) while a webhook call is in flight: the event is

@@ -1,7 +1,8 @@
-import { Role, ScopeKind, type ScopeRef } from '../../permissions/access';
+import { Role, ScopeKind } from '../../src/domain/enums';
+import { type ScopeRef } from '../../src/domain/scope';
 import { withOrganizationLock } from '../../src/db/transaction';
 import { SYSTEM_ACTOR } from '../../src/services/audit.service';
-import { grantMembership } from '../../src/services/membership.service';
+import { grantMembership } from '../../src/services/memberships/membership-grants';
 import {
   CreateDomainDocument,
   CreateOrganizationDocument,

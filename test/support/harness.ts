@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { GraphQLFormattedError } from 'graphql';
-import { type App, type AppOptions, createApp } from '../../src/app';
+import { type App, type AppOptions, createApp } from '../../src/http/app';
 import { signDevelopmentToken } from '../../src/auth/jwt';
-import type { Clock } from '../../src/clock';
-import { type Config, loadConfig } from '../../src/config';
+import type { Clock } from '../../src/config/clock';
+import { type Config, loadConfig } from '../../src/config/config';
 import { StatementCounter } from '../../src/db/statement-counter';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/observability/logger';
 import { openTestDatabase, type OpenedDatabase, type TestDatabase } from './databases';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';

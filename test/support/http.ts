@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { App } from '../../src/app';
+import type { App } from '../../src/http/app';
 
 export type Post = (
   body: unknown,

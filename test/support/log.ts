@@ -1,4 +1,4 @@
-import { createLogger, type Logger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/observability/logger';
 
 /** A real pino logger whose lines are kept, parsed, for a test to read. */
 export function memoryLogger(level = 'info'): { logger: Logger; lines: Record<string, any>[] } {

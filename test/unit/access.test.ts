@@ -1,13 +1,6 @@
-import {
-  accessAt,
-  mayGrantRole,
-  Permission as P,
-  Role,
-  ScopeKind,
-  sortedPermissions,
-  type MembershipFact,
-  type ScopeRef,
-} from '../../permissions/access';
+import { accessAt, mayGrantRole, sortedPermissions, type MembershipFact } from '../../permissions/access';
+import { Permission as P, Role, ScopeKind } from '../../src/domain/enums';
+import { type ScopeRef } from '../../src/domain/scope';
 
 const ORG = 'org-1';
 const WS = 'ws-1';

@@ -1,11 +1,5 @@
 import { Membership } from '../../entities/membership.entity';
-import {
-  byCreationThenId,
-  checkCursor,
-  decodeCursor,
-  encodeCursor,
-  isAfterCursor,
-} from '../../src/loaders/member-page';
+import { byCreationThenId, checkCursor, decodeCursor, encodeCursor, isAfterCursor } from '../../src/db/pagination';
 
 const member = (id: string, at: string) => Object.assign(new Membership(), { id, createdAt: new Date(at) });
 

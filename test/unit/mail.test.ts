@@ -1,7 +1,7 @@
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config/config';
 import { memoryLogger } from '../support/log';
-import { composeInvitationEmail, redactTokens } from '../../src/mail/invitation-email';
-import { createMailTransport } from '../../src/mail/outbox-dispatcher';
+import { composeInvitationEmail, redactTokens } from '../../src/services/invitations/invitation-email';
+import { createMailTransport } from '../../src/outbound/mail-transport';
 
 const config = loadConfig({ APP_URL: 'https://app.example.test/' });
 const facts = {

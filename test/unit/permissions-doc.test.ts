@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PERMISSION_TABLE, ScopeKind } from '../../permissions/access';
+import { PERMISSION_TABLE } from '../../permissions/access';
+import { ScopeKind } from '../../src/domain/enums';
 import { permissionsMarkdown } from '../../src/cli/permissions-doc';
 
 describe('docs/permissions.md', () => {

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'graphql';
-import { EXAMPLE_OPERATION } from '../../src/landing-page';
-import { DEFAULT_QUERY_LIMITS, operationCost } from '../../src/query-limits';
-import { buildMembershipSchema } from '../../src/schema';
+import { EXAMPLE_OPERATION } from '../../src/http/landing-page';
+import { DEFAULT_QUERY_LIMITS, operationCost } from '../../src/graphql/query-limits';
+import { buildMembershipSchema } from '../../src/graphql/schema';
 
 /** The cost of SPEC §9, and the operations we ship staying within every limit. */
 describe('query cost', () => {

@@ -1,6 +1,6 @@
-import { loadConfig } from '../../src/config';
-import { BadUserInputError } from '../../src/errors';
-import { validEmail, validHostname, validName, validPageSize } from '../../src/validation';
+import { loadConfig } from '../../src/config/config';
+import { BadUserInputError } from '../../src/domain/errors';
+import { validEmail, validHostname, validName, validPageSize } from '../../src/domain/validation';
 
 function fieldOf(fn: () => unknown): string | undefined {
   try {

@@ -1,5 +1,5 @@
-import { checkWebhookUrl, isForbiddenAddress, WebhookUrlError } from '../../src/webhooks/addresses';
-import { signWebhook } from '../../src/webhooks/dispatcher';
+import { checkWebhookUrl, isForbiddenAddress, WebhookUrlError } from '../../src/outbound/addresses';
+import { signWebhook } from '../../src/outbound/webhook-call';
 
 describe('webhook signatures (Standard Webhooks)', () => {
   it("match the specification's own test vector", () => {

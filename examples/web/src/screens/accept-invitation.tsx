@@ -9,7 +9,7 @@ import { Button } from '../ui/button';
 import { Callout, Loading } from '../ui/misc';
 import { RoleBadge } from '../ui/person';
 import { welcomeOf } from './home';
-import { organizationPath } from './organization';
+import { organizationPath } from '../organization-context';
 import { SignIn } from './sign-in';
 
 /**

@@ -17,7 +17,7 @@ import { Button } from '../ui/button';
 import { SelectField, TextField } from '../ui/fields';
 import { Empty, Loading, Pager } from '../ui/misc';
 import { Avatar } from '../ui/person';
-import { type ScopeView, SectionHeading, useOrganization } from './organization';
+import { type ScopeView, SectionHeading, useOrganization } from '../organization-context';
 
 const PAGE_SIZE = 25;
 const FILTER_KEYS = ['action', 'actor', 'subject', 'since', 'until'] as const;

@@ -16,7 +16,7 @@ import { Button } from '../ui/button';
 import { TextField } from '../ui/fields';
 import { Loading } from '../ui/misc';
 import { SeatMeter } from '../ui/person';
-import { SectionHeading, useOrganization } from './organization';
+import { SectionHeading, useOrganization } from '../organization-context';
 
 type FieldSpec<K extends string> = { key: K; label: string; hint?: string; type?: string; autoComplete?: string };
 

@@ -19,7 +19,7 @@ import { RadioCards, SelectField, TextField } from '../ui/fields';
 import { RowMenu } from '../ui/menu';
 import { Callout, CopyField, Empty, Loading } from '../ui/misc';
 import { Badge } from '../ui/person';
-import { SectionHeading, useOrganization } from './organization';
+import { SectionHeading, useOrganization } from '../organization-context';
 
 const ENROLLMENT: Record<EnrollmentMode, { label: string; description: (domain: string, org: string) => string }> = {
   NONE: {

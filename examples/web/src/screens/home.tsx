@@ -20,7 +20,7 @@ import { ConfirmDialog } from '../ui/dialog';
 import { TextField } from '../ui/fields';
 import { Empty, Loading } from '../ui/misc';
 import { Badge, RoleBadge } from '../ui/person';
-import { organizationPath } from './organization';
+import { organizationPath } from '../organization-context';
 
 /** "the workspace Web in Acme": where an invitation or a membership is. */
 export function placeOf(x: {

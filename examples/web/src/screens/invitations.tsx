@@ -13,7 +13,7 @@ import { ConfirmDialog } from '../ui/dialog';
 import { RowMenu } from '../ui/menu';
 import { Empty } from '../ui/misc';
 import { Avatar, Badge, RoleBadge } from '../ui/person';
-import type { ScopeView } from './organization';
+import type { ScopeView } from '../organization-context';
 
 /**
  * What `Invitation.delivery` can honestly say: the server queued the email, handed it over, or

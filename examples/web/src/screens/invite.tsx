@@ -16,7 +16,7 @@ import { Checkbox, RadioCards, TextareaField, TextField } from '../ui/fields';
 import { Dialog } from '../ui/dialog';
 import { Callout } from '../ui/misc';
 import { Badge } from '../ui/person';
-import { scopeInput, type ScopeView, useOrganization } from './organization';
+import { scopeInput, type ScopeView, useOrganization } from '../organization-context';
 
 type RowResult = {
   email: string;

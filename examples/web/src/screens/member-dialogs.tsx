@@ -19,7 +19,7 @@ import { ConfirmDialog, Dialog } from '../ui/dialog';
 import { RadioCards, TextField } from '../ui/fields';
 import { Callout, Loading } from '../ui/misc';
 import { Person, RoleBadge } from '../ui/person';
-import { scopeInput, type ScopeView, useOrganization } from './organization';
+import { scopeInput, type ScopeView, useOrganization } from '../organization-context';
 
 type MemberTarget<K extends string> = { kind: K; member: WebMemberRowFragment };
 export type DialogTarget =

@@ -31,7 +31,7 @@ import {
   type DialogTarget,
 } from './member-dialogs';
 import { LeaveDialog } from './settings';
-import { organizationPath, type ScopeView, SectionHeading, useOrganization } from './organization';
+import { organizationPath, type ScopeView, SectionHeading, useOrganization } from '../organization-context';
 
 const PAGE_SIZE = 20;
 type TabId = 'organization' | 'workspaces' | 'domains';

@@ -1,13 +1,13 @@
-import { createContext, type ReactNode, useContext, useEffect, useRef } from 'react';
-import { ErrorMessage } from '../errors';
+import { type ReactNode, useEffect, useRef } from 'react';
 import {
-  type Permission,
-  type Role,
-  type ScopeKind,
-  type WebOrganizationQuery,
-  WebOrganizationDocument,
-  WebOrganizationSeatsDocument,
-} from '../generated';
+  type Frame,
+  OrganizationContext,
+  type OrganizationContextValue,
+  organizationPath,
+  scopesOf,
+} from '../organization-context';
+import { ErrorMessage } from '../errors';
+import { type Permission, type Role, WebOrganizationDocument, WebOrganizationSeatsDocument } from '../generated';
 import { useLiveQuery } from '../live';
 import { Link } from '../router';
 import { Loading } from '../ui/misc';
@@ -19,86 +19,6 @@ import { MembersSection } from './members';
 import { SettingsSection } from './settings';
 import { WorkspacesSection } from './workspaces';
 import { WebhooksSection } from './webhooks';
-
-export type Frame = NonNullable<WebOrganizationQuery['organization']>;
-export type Viewer = NonNullable<WebOrganizationQuery['me']>;
-
-/** One scope the screens can act on: the server's word on what the viewer may do there. */
-export interface ScopeView {
-  kind: ScopeKind;
-  id: string;
-  /** "Acme", "Marketing", "www.acme.com" */
-  label: string;
-  /** "the organization Acme", "the workspace Marketing", "the domain www.acme.com" */
-  phrase: string;
-  viewerRole: Role | null | undefined;
-  permissions: readonly Permission[];
-  invitableRoles: readonly Role[];
-  workspaceId?: string;
-}
-
-export interface OrganizationContextValue {
-  organization: Frame;
-  viewer: Viewer;
-  /** Reads the frame again: seats, roles and the tree after a change. */
-  refresh: () => void;
-  organizationScope: ScopeView;
-  workspaceScopes: ScopeView[];
-  domainScopes: ScopeView[];
-  can: (permission: Permission) => boolean;
-  /** Seats used and the limit, for those the server shows them to (null for the others). */
-  seats: { used: number; limit: number | null } | null;
-}
-
-const OrganizationContext = createContext<OrganizationContextValue | null>(null);
-
-export function useOrganization(): OrganizationContextValue {
-  const value = useContext(OrganizationContext);
-  if (!value) throw new Error('useOrganization outside an organization');
-  return value;
-}
-
-export function scopeInput(scope: { kind: ScopeKind; id: string }) {
-  return scope.kind === 'ORGANIZATION'
-    ? { organizationId: scope.id }
-    : scope.kind === 'WORKSPACE'
-      ? { workspaceId: scope.id }
-      : { domainId: scope.id };
-}
-
-function scopesOf(organization: Frame) {
-  const organizationScope: ScopeView = {
-    kind: 'ORGANIZATION',
-    id: organization.id,
-    label: organization.name,
-    phrase: `the organization ${organization.name}`,
-    viewerRole: organization.viewerRole,
-    permissions: organization.viewerPermissions,
-    invitableRoles: organization.viewerInvitableRoles,
-  };
-  const workspaceScopes: ScopeView[] = organization.workspaces.map((w) => ({
-    kind: 'WORKSPACE',
-    id: w.id,
-    label: w.name,
-    phrase: `the workspace ${w.name}`,
-    viewerRole: w.viewerRole,
-    permissions: w.viewerPermissions,
-    invitableRoles: w.viewerInvitableRoles,
-  }));
-  const domainScopes: ScopeView[] = organization.workspaces.flatMap((w) =>
-    w.domains.map((d) => ({
-      kind: 'DOMAIN' as const,
-      id: d.id,
-      label: d.hostname,
-      phrase: `the domain ${d.hostname}`,
-      viewerRole: d.viewerRole,
-      permissions: d.viewerPermissions,
-      invitableRoles: d.viewerInvitableRoles,
-      workspaceId: w.id,
-    })),
-  );
-  return { organizationScope, workspaceScopes, domainScopes };
-}
 
 /**
  * The sections of an organization, in the order of its navigation, each shown to those the
@@ -143,9 +63,6 @@ export const SECTIONS: readonly Section[] = [
   },
   { id: 'settings', label: 'Settings', visible: () => true, render: () => <SettingsSection /> },
 ];
-
-export const organizationPath = (id: string, section?: string) =>
-  `/organizations/${encodeURIComponent(id)}${section ? `/${section}` : ''}`;
 
 /**
  * "You are Member of the organization · Admin of the workspace Marketing": the viewer's real
@@ -272,20 +189,5 @@ export function OrganizationScreen(props: { id: string; section: string | null }
       </nav>
       <div key={section.id}>{section.render()}</div>
     </OrganizationContext.Provider>
-  );
-}
-
-/** The heading each section starts with; focus moves to it when the section changes. */
-export function SectionHeading(props: { children: ReactNode; actions?: ReactNode; lede?: ReactNode }) {
-  return (
-    <div className="page-header">
-      <div>
-        <h2 id="section-heading" tabIndex={-1}>
-          {props.children}
-        </h2>
-        {props.lede && <p className="lede">{props.lede}</p>}
-      </div>
-      {props.actions && <div className="cluster">{props.actions}</div>}
-    </div>
   );
 }

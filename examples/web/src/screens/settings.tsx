@@ -14,7 +14,7 @@ import { Button } from '../ui/button';
 import { ConfirmDialog } from '../ui/dialog';
 import { SelectField, TextField } from '../ui/fields';
 import { Callout, Loading } from '../ui/misc';
-import { type Frame, SectionHeading, useOrganization } from './organization';
+import { type Frame, SectionHeading, useOrganization } from '../organization-context';
 
 /** The organization's name, leaving it, and deleting it: each for those the server lets. */
 export function SettingsSection() {

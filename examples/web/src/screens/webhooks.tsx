@@ -24,7 +24,7 @@ import { Checkbox, RadioCards, TextField } from '../ui/fields';
 import { type MenuItem, RowMenu } from '../ui/menu';
 import { Callout, CopyField, Empty, Loading, Pager } from '../ui/misc';
 import { Badge } from '../ui/person';
-import { SectionHeading, useOrganization } from './organization';
+import { SectionHeading, useOrganization } from '../organization-context';
 
 /** A webhook delivery's state: here "Delivered" is true to the word, the receiver answered 2xx. */
 const DELIVERY: Record<DeliveryStatus, { label: string; tone: 'info' | 'success' | 'danger' }> = {

@@ -18,7 +18,7 @@ import { TextField } from '../ui/fields';
 import { RowMenu } from '../ui/menu';
 import { Empty } from '../ui/misc';
 import { RoleBadge } from '../ui/person';
-import { organizationPath, type ScopeView, SectionHeading, useOrganization } from './organization';
+import { organizationPath, type ScopeView, SectionHeading, useOrganization } from '../organization-context';
 
 type Edit = { kind: 'rename'; scope: ScopeView } | { kind: 'delete'; scope: ScopeView; domains: number };
 

@@ -2,8 +2,8 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Context } from './context';
-import { AppError, PUBLIC_ERROR_CODES } from './errors';
-import type { Logger } from './logger';
+import { AppError, PUBLIC_ERROR_CODES } from '../domain/errors';
+import type { Logger } from '../observability/logger';
 import { isTokenLimitError } from './query-limits';
 
 const PASSED_THROUGH = new Set<string>(PUBLIC_ERROR_CODES);

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { User } from '../../entities/user.entity';
-import type { Identity } from '../auth/jwt';
+import type { Identity } from './jwt';
 import { memberOrderKeys, userSearchKey } from '../db/sql';
 import { Membership } from '../../entities/membership.entity';
 import { inTransaction } from '../db/transaction';

@@ -1,11 +1,12 @@
 import { type EntityManager, In } from 'typeorm';
-import { Invitation, InvitationStatus } from '../../entities/invitation.entity';
-import { OutboxEmail, OutboxStatus } from '../../entities/outbox-email.entity';
-import { toSqlDateTime } from '../db/sql';
-import { redactTokens } from '../mail/invitation-email';
-import { AuditAction } from '../domain/enums';
-import { scopeOfRow } from '../domain/scope';
-import { type AuditActor, recordAudit } from './audit.service';
+import { Invitation } from '../../../entities/invitation.entity';
+import { InvitationStatus } from '../../domain/enums';
+import { OutboxEmail, OutboxStatus } from '../../../entities/outbox-email.entity';
+import { toSqlDateTime } from '../../db/sql';
+import { redactTokens } from './invitation-email';
+import { AuditAction } from '../../domain/enums';
+import { scopeOfRow } from '../../domain/scope';
+import { type AuditActor, recordAudit } from '../audit.service';
 
 /**
  * Ending invitations, shared by the invitation and membership services: inside their

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { Config } from '../config';
-import type { Logger } from '../logger';
+import type { Config } from '../config/config';
+import type { Logger } from '../observability/logger';
 
 export interface DispatcherOptions {
   /** Most deliveries in flight at once in this instance. */

@@ -1,35 +1,34 @@
 import 'reflect-metadata';
-import './domain/enums';
+import '../domain/enums';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { type GraphQLSchema, isObjectType, parse } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { buildSchema, createResolversMap } from 'type-graphql';
-import { Domain } from '../entities/domain.entity';
-import { Organization } from '../entities/organization.entity';
-import { User } from '../entities/user.entity';
-import { Workspace } from '../entities/workspace.entity';
-import { OPEN_TYPES, permissions } from '../permissions';
-import { DomainResolver } from '../resolvers/domain.resolver';
-import { AuditEventResolver } from '../resolvers/audit-event.resolver';
-import { BillingResolver } from '../resolvers/billing.resolver';
-import { InvitationResolver } from '../resolvers/invitation.resolver';
-import { EmailDomainResolver, OrganizationEmailDomainsResolver } from '../resolvers/email-domain.resolver';
+import { Domain } from '../../entities/domain.entity';
+import { Organization } from '../../entities/organization.entity';
+import { User } from '../../entities/user.entity';
+import { Workspace } from '../../entities/workspace.entity';
+import { OPEN_TYPES, permissions } from '../../permissions';
+import { DomainResolver } from '../../resolvers/domain.resolver';
+import { AuditEventResolver } from '../../resolvers/audit-event.resolver';
+import { BillingResolver } from '../../resolvers/billing.resolver';
+import { InvitationResolver } from '../../resolvers/invitation.resolver';
+import { EmailDomainResolver, OrganizationEmailDomainsResolver } from '../../resolvers/email-domain.resolver';
 import {
   AccessSourceResolver,
   ExplainAccessResolver,
   MemberConnectionResolver,
-  MemberExpiryResolver,
   MemberMutationResolver,
   MemberResolver,
-} from '../resolvers/member.resolver';
-import { OrganizationResolver } from '../resolvers/organization.resolver';
-import { referenceResolvers } from '../resolvers/reference.resolvers';
-import { DateTimeScalar } from '../resolvers/types/date-time.scalar';
-import { UserResolver } from '../resolvers/user.resolver';
-import { WebhookResolver } from '../resolvers/webhook.resolver';
-import { WorkspaceResolver } from '../resolvers/workspace.resolver';
-import { BadUserInputError } from './errors';
+} from '../../resolvers/member.resolver';
+import { OrganizationResolver } from '../../resolvers/organization.resolver';
+import { referenceResolvers } from '../../resolvers/reference.resolvers';
+import { DateTimeScalar } from '../../resolvers/types/date-time.scalar';
+import { UserResolver } from '../../resolvers/user.resolver';
+import { WebhookResolver } from '../../resolvers/webhook.resolver';
+import { WorkspaceResolver } from '../../resolvers/workspace.resolver';
+import { BadUserInputError } from '../domain/errors';
 
 export const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])';
@@ -47,7 +46,6 @@ async function buildUnguarded(): Promise<GraphQLSchema> {
       MemberResolver,
       MemberConnectionResolver,
       MemberMutationResolver,
-      MemberExpiryResolver,
       AccessSourceResolver,
       ExplainAccessResolver,
       InvitationResolver,

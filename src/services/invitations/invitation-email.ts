@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { Invitation } from '../../entities/invitation.entity';
-import { OutboxEmail, OutboxStatus } from '../../entities/outbox-email.entity';
-import type { Config } from '../config';
+import type { Invitation } from '../../../entities/invitation.entity';
+import { OutboxEmail, OutboxStatus } from '../../../entities/outbox-email.entity';
+import type { Config } from '../../config/config';
 
 export interface InvitationEmailFacts {
   organizationName: string;

@@ -1,11 +1,11 @@
 // First: tracing patches express, graphql and mysql2 as they load (and is off unless configured).
-import { telemetry } from './telemetry';
+import { telemetry } from '../observability/telemetry';
 import 'reflect-metadata';
 import { createApp } from './app';
-import { loadConfig } from './config';
-import { openDatabase } from './db/data-source';
-import { startWebApp } from './dev/web-app';
-import { createLogger } from './logger';
+import { loadConfig } from '../config/config';
+import { openDatabase } from '../db/data-source';
+import { startWebApp } from '../dev/web-app';
+import { createLogger } from '../observability/logger';
 
 /** Starts the subgraph: configuration, database (migrations run first), HTTP server, graceful stop. */
 async function main(): Promise<void> {

@@ -1,8 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { signDevelopmentToken } from './auth/jwt';
-import type { Config } from './config';
-import { DEMO_PEOPLE, demoEmail, developmentSubject } from './dev/demo-people';
+import { signDevelopmentToken } from '../auth/jwt';
+import type { Config } from '../config/config';
+import { DEMO_PEOPLE, demoEmail, developmentSubject } from '../dev/demo-people';
 
 /** The operation Sandbox opens with in development. */
 export const EXAMPLE_OPERATION = `# The membership subgraph. The Authorization header (Headers tab) signs you in as

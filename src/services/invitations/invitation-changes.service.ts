@@ -1,94 +1,49 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { Invitation, InvitationStatus } from '../../entities/invitation.entity';
-import { InvitationCounter } from '../../entities/invitation-counter.entity';
-import type { Membership } from '../../entities/membership.entity';
-import {
-  type Access,
-  assertMayGrantRole,
-  earlier,
-  grantableUntil,
-  Permission,
-  Role,
-  ScopeKind,
-  scopeId,
-  type ScopeRef,
-} from '../../permissions/access';
-import type { Context } from '../context';
-import { containsPattern, toSqlDateTime } from '../db/sql';
-import { findLocked, withOrganizationLock } from '../db/transaction';
+import { Invitation } from '../../../entities/invitation.entity';
+import { InvitationStatus } from '../../domain/enums';
+import { InvitationCounter } from '../../../entities/invitation-counter.entity';
+import { type Access, assertMayGrantRole, earlier, grantableUntil } from '../../../permissions/access';
+import { Permission, Role, ScopeKind } from '../../domain/enums';
+import { scopeId, type ScopeRef } from '../../domain/scope';
+import type { Context } from '../../graphql/context';
+import { findLocked, withOrganizationLock } from '../../db/transaction';
 import {
   AppError,
   AlreadyMemberError,
   BadUserInputError,
-  EmailMismatchError,
-  EmailNotVerifiedError,
-  InvitationExpiredError,
   InvitationNotPendingError,
   InvitationPendingError,
   NotFoundError,
   RateLimitedError,
-} from '../errors';
-import { type InvitationEmailFacts, queueInvitationEmail } from '../mail/invitation-email';
-import { auditActorOf, recordAudit } from './audit.service';
-import type { Page } from './membership.service';
-import { newestFirstPage } from './newest-first';
+} from '../../domain/errors';
+import { type InvitationEmailFacts, queueInvitationEmail } from './invitation-email';
+import { auditActorOf, recordAudit } from '../audit.service';
 import { cancelQueuedEmails, settle } from './invitation-settlement';
-import { validEmail, validFutureMoment } from '../validation';
-import { assertSeatFor } from './seats';
-import { isMemberByEmail } from '../db/seats';
-import { scopeOfRow } from '../domain/scope';
-import { assertScopeExists, grantMembership } from './membership.service';
-import { requireViewer } from '../context';
-import { RESENDABLE } from '../../permissions/capabilities';
-import { findScope } from '../loaders/find-scope';
-import { AuditAction } from '../domain/enums';
-import { organizationScope, scopeColumn, scopeColumns, scopeInputTarget } from '../domain/scope';
+import { validEmail, validFutureMoment } from '../../domain/validation';
+import { assertSeatFor } from '../seats.service';
+import { isMemberByEmail } from '../../db/seats';
+import { scopeOfRow } from '../../domain/scope';
+import { assertScopeExists } from '../memberships/membership-grants';
+import { requireViewer } from '../../graphql/context';
+import { RESENDABLE } from '../../../permissions/capabilities';
+import { findScope } from '../../loaders/find-scope';
+import { AuditAction } from '../../domain/enums';
+import { scopeColumns, scopeInputTarget } from '../../domain/scope';
+import { newInvitationToken } from './invitation-tokens';
+import { invitationNames } from './invitation-queries.service';
 
 /**
- * Invitations (SPEC §4): creating, resending, revoking, answering and listing them. The link's
- * token is 256 random bits, URL-safe; only its SHA-256 is stored, so a database leak yields no
- * usable link. Permission to act on a scope is checked by the shield rule of each mutation;
- * this service checks what depends on the invitation itself.
+ * Creating, resending and revoking invitations (docs/domain-rules.md §4, §11, §13). Permission to
+ * act on the scope was checked by the shield rule of each mutation; these check what depends on
+ * what is stored, inside the organization's lock.
  */
 
 const HOUR = 3600_000;
 
-/** A fresh link token (256 random bits, base64url) and the SHA-256 that is all the database keeps of it. */
-export function newInvitationToken(): { token: string; hash: string } {
-  const token = randomBytes(32).toString('base64url');
-  return { token, hash: hashToken(token) };
-}
-
-/** What is stored of a link token, and looked up by: its SHA-256, in hex. */
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
-/** Names that go into the email and the preview. */
-async function describe(ctx: Context, invitation: Pick<Invitation, 'organizationId' | 'workspaceId' | 'domainId'>) {
-  const [organization, workspace, domain] = await Promise.all([
-    ctx.loaders.organization.load(invitation.organizationId),
-    invitation.workspaceId ? ctx.loaders.workspace.load(invitation.workspaceId) : null,
-    invitation.domainId ? ctx.loaders.domain.load(invitation.domainId) : null,
-  ]);
-  const organizationName = organization?.name ?? '';
-  const scopeLabel = domain
-    ? `${domain.hostname} (${organizationName})`
-    : workspace
-      ? `the ${workspace.name} workspace of ${organizationName}`
-      : organizationName;
-  return {
-    organizationName,
-    workspaceName: workspace?.name ?? null,
-    domainHostname: domain?.hostname ?? null,
-    scopeLabel,
-  };
-}
-
 async function emailFacts(ctx: Context, invitation: Invitation): Promise<InvitationEmailFacts> {
   const viewer = requireViewer(ctx);
-  const names = await describe(ctx, invitation);
+  const names = await invitationNames(ctx, invitation);
   return {
     organizationName: names.organizationName,
     scopeLabel: names.scopeLabel,
@@ -404,7 +359,6 @@ async function mustFindInvitation(ctx: Context, id: string): Promise<Invitation>
 }
 
 const notPending = () => new InvitationNotPendingError();
-const expired = () => new InvitationExpiredError();
 
 /**
  * A new token (the old link stops working), a fresh expiry, and the email again. A PENDING
@@ -491,226 +445,4 @@ export async function revokeInvitation(ctx: Context, id: string): Promise<Invita
     answeredAt: now,
     updatedAt: now,
   });
-}
-
-/**
- * The invitation a signed-in caller answers: by the token of the link, or by the id of one of
- * their own pending invitations. Then the checks of SPEC §4, in order: answered or withdrawn,
- * expired, and whether the caller's verified email is the invited one.
- */
-async function invitationToAnswer(
-  ctx: Context,
-  input: { token?: string | null; invitationId?: string | null },
-): Promise<Invitation> {
-  const viewer = requireViewer(ctx);
-  const hasToken = typeof input.token === 'string';
-  const hasId = typeof input.invitationId === 'string';
-  if (hasToken === hasId) throw new BadUserInputError('Give exactly one of token and invitationId.', 'input');
-  const invitation = hasToken
-    ? await ctx.db.getRepository(Invitation).findOneBy({ tokenHash: hashToken(input.token as string) })
-    : await ctx.loaders.invitation.load(input.invitationId as string);
-  const sameAddress = invitation !== null && invitation.email === viewer.identity.email;
-  // By id, only the caller's own invitations exist for them.
-  if (!invitation || (hasId && !sameAddress)) throw new NotFoundError('Invitation');
-  const status = invitation.effectiveStatus();
-  // Access that would already be over when it starts is as good as an expired invitation.
-  if (status === InvitationStatus.EXPIRED || (invitation.accessExpiresAt && invitation.accessExpiresAt <= new Date())) {
-    throw expired();
-  }
-  if (status !== InvitationStatus.PENDING) throw notPending();
-  if (!sameAddress) throw new EmailMismatchError();
-  if (!viewer.identity.emailVerified) throw new EmailNotVerifiedError();
-  return invitation;
-}
-
-/** Why a conditional update found nothing to change: expired, or answered in the meantime. */
-async function lostRace(ctx: Context, id: string): Promise<InvitationExpiredError | InvitationNotPendingError> {
-  const fresh = await ctx.db.getRepository(Invitation).findOneBy({ id });
-  return fresh?.effectiveStatus() === InvitationStatus.EXPIRED ? expired() : notPending();
-}
-
-/** Joins with the invited role (and the implied organization membership), in one transaction. */
-export async function acceptInvitation(
-  ctx: Context,
-  input: { token?: string | null; invitationId?: string | null },
-): Promise<Membership> {
-  const viewer = requireViewer(ctx);
-  const invitation = await invitationToAnswer(ctx, input);
-  let raceLost = false;
-  const membership = await withOrganizationLock(
-    ctx.db,
-    invitation.organizationId,
-    async (em) => {
-      if (!(await settle(em, invitation.id, InvitationStatus.ACCEPTED, new Date()))) {
-        raceLost = true;
-        return null;
-      }
-      // Already holding a role there (say the organization MEMBER a workspace invitation brought):
-      // the invited role if it confers more, and the invitation ends ACCEPTED either way. The seat
-      // the invitation held becomes the member's: only room among the members is needed.
-      await assertSeatFor(em, invitation.organizationId, invitation.email, 'accept');
-      const actor = auditActorOf(ctx);
-      await recordAudit(em, actor, {
-        action: AuditAction.INVITATION_ACCEPTED,
-        scope: scopeOfRow(invitation),
-        email: invitation.email,
-        toRole: invitation.role,
-      });
-      return grantMembership(
-        em,
-        actor,
-        viewer.id,
-        scopeOfRow(invitation),
-        invitation.role,
-        'upgrade',
-        invitation.accessExpiresAt ?? null,
-      );
-    },
-    invitationNotFound,
-  );
-  if (raceLost || !membership) throw await lostRace(ctx, invitation.id);
-  ctx.access.invalidate();
-  return membership;
-}
-
-/** The invitee declines: the invitation ends DECLINED and its unsent email is withdrawn. */
-export async function declineInvitation(
-  ctx: Context,
-  input: { token?: string | null; invitationId?: string | null },
-): Promise<Invitation> {
-  const invitation = await invitationToAnswer(ctx, input);
-  const now = new Date();
-  const changed = await withOrganizationLock(
-    ctx.db,
-    invitation.organizationId,
-    async (em) => {
-      if (!(await settle(em, invitation.id, InvitationStatus.DECLINED, now))) return false;
-      await recordAudit(em, auditActorOf(ctx), {
-        action: AuditAction.INVITATION_DECLINED,
-        scope: scopeOfRow(invitation),
-        email: invitation.email,
-        toRole: invitation.role,
-      });
-      await cancelQueuedEmails(em, invitation.id);
-      return true;
-    },
-    invitationNotFound,
-  );
-  if (!changed) throw await lostRace(ctx, invitation.id);
-  return Object.assign(invitation, {
-    status: InvitationStatus.DECLINED,
-    pendingKey: null,
-    answeredAt: now,
-    updatedAt: now,
-  });
-}
-
-/** What the holder of an invitation link sees before answering it. */
-export interface InvitationPreviewData {
-  email: string;
-  organizationName: string;
-  workspaceName: string | null;
-  domainHostname: string | null;
-  role: Role;
-  inviterName: string | null;
-  status: InvitationStatus;
-  expiresAt: Date;
-  accessExpiresAt: Date | null;
-}
-
-/** What a link shows before sign-in. Unknown, wrong and rotated tokens are all just NOT_FOUND. */
-export async function invitationByToken(ctx: Context, token: string): Promise<InvitationPreviewData> {
-  const invitation =
-    token.length > 0 && token.length <= 128
-      ? await ctx.db.getRepository(Invitation).findOneBy({ tokenHash: hashToken(token) })
-      : null;
-  if (!invitation) throw new NotFoundError('Invitation');
-  const [names, inviter] = await Promise.all([
-    describe(ctx, invitation),
-    invitation.invitedById ? ctx.loaders.user.load(invitation.invitedById) : null,
-  ]);
-  return {
-    email: invitation.email,
-    organizationName: names.organizationName,
-    workspaceName: names.workspaceName,
-    domainHostname: names.domainHostname,
-    role: invitation.role,
-    inviterName: inviter ? (inviter.displayName ?? inviter.email) : null,
-    status: invitation.effectiveStatus(),
-    expiresAt: invitation.expiresAt,
-    accessExpiresAt: invitation.accessExpiresAt ?? null,
-  };
-}
-
-/** `me.pendingInvitations`: PENDING invitations to the caller's verified email. */
-export async function pendingInvitationsOfViewer(ctx: Context): Promise<Invitation[]> {
-  requireViewer(ctx);
-  return ctx.access.pendingInvitations();
-}
-
-/** A scope's invitations with one status (PENDING by default). */
-export function invitationsAt(
-  ctx: Context,
-  scope: ScopeRef,
-  status: InvitationStatus | null | undefined,
-): Promise<Invitation[]> {
-  return ctx.loaders.invitationsByScope.load({ scopeId: scopeId(scope), status: status ?? InvitationStatus.PENDING });
-}
-
-/** `Organization.allInvitations`: a page of the invitations a caller may see, with their total. */
-export interface InvitationPageResult extends Page<Invitation> {
-  totalCount: number;
-}
-
-/**
- * Every invitation of the organization tree that the caller may see — those of the scopes where
- * they hold INVITE_MEMBERS (all of them for an organization ADMIN; a workspace's include its
- * domains') — newest first, filtered by (effective) status and by a part of the address.
- */
-export async function allInvitationsOf(
-  ctx: Context,
-  organizationId: string,
-  args: { first?: number | null; after?: string | null; status?: InvitationStatus[] | null; query?: string | null },
-): Promise<InvitationPageResult> {
-  const organization = organizationScope({ id: organizationId });
-  const query = ctx.db.getRepository(Invitation).createQueryBuilder('i').where('i.organization_id = :organizationId', {
-    organizationId,
-  });
-  if (!(await ctx.access.allows(organization, Permission.INVITE_MEMBERS))) {
-    // Below the organization: the workspaces and domains where the caller may invite.
-    const visible: string[] = [];
-    const params: Record<string, string> = {};
-    for (const membership of await ctx.access.memberships()) {
-      if (membership.organizationId !== organizationId || membership.scope === ScopeKind.ORGANIZATION) continue;
-      if (!(await ctx.access.allows(scopeOfRow(membership), Permission.INVITE_MEMBERS))) continue;
-      const key = `scope${visible.length}`;
-      params[key] = membership.scopeId;
-      visible.push(`i.${scopeColumn(membership.scope)} = :${key}`);
-    }
-    query.andWhere(visible.length > 0 ? `(${visible.join(' OR ')})` : '1 = 0', params);
-  }
-  const now = toSqlDateTime(new Date());
-  const statuses = [...new Set(args.status ?? [])];
-  if (statuses.length > 0) {
-    // EXPIRED is stored for superseded invitations and derived for PENDING ones past their date.
-    const clauses = statuses.map((status, index) =>
-      status === InvitationStatus.PENDING
-        ? `(i.status = 'PENDING' AND i.expires_at > :now)`
-        : status === InvitationStatus.EXPIRED
-          ? `(i.status = 'EXPIRED' OR (i.status = 'PENDING' AND i.expires_at <= :now))`
-          : `i.status = :status${index}`,
-    );
-    query.andWhere(
-      `(${clauses.join(' OR ')})`,
-      Object.fromEntries([['now', now], ...statuses.map((status, index) => [`status${index}`, status])]),
-    );
-  }
-  const text = args.query?.trim();
-  if (text) {
-    if (text.length > 254) throw new BadUserInputError('query must be at most 254 characters.', 'query');
-    query.andWhere(`i.email LIKE :pattern ESCAPE '!'`, { pattern: containsPattern(text) });
-  }
-  const totalCount = await query.clone().getCount();
-  const page = await newestFirstPage(query, 'i', 'created_at', (invitation) => invitation.createdAt, args);
-  return { ...page, totalCount };
 }

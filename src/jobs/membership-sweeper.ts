@@ -1,12 +1,12 @@
 import type { DataSource } from 'typeorm';
 import { Membership } from '../../entities/membership.entity';
-import type { Config } from '../config';
+import type { Config } from '../config/config';
 import { toSqlDateTime } from '../db/sql';
 import { findLocked, withOrganizationLock } from '../db/transaction';
 import { AuditAction } from '../domain/enums';
-import type { Logger } from '../logger';
-import { SYSTEM_ACTOR } from './audit.service';
-import { removeWithin } from './membership.service';
+import type { Logger } from '../observability/logger';
+import { SYSTEM_ACTOR } from '../services/audit.service';
+import { removeWithin } from '../services/memberships/membership-grants';
 
 const BATCH = 100;
 

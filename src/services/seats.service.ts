@@ -1,12 +1,12 @@
 import type { EntityManager } from 'typeorm';
 import { Organization } from '../../entities/organization.entity';
-import type { Context } from '../context';
+import type { Context } from '../graphql/context';
 import { isMemberByEmail, seatCounts } from '../db/seats';
 import { toSqlDateTime } from '../db/sql';
 import { withOrganizationLock } from '../db/transaction';
 import { AuditAction } from '../domain/enums';
 import { organizationScope } from '../domain/scope';
-import { BadUserInputError, NotFoundError, SeatLimitReachedError } from '../errors';
+import { BadUserInputError, NotFoundError, SeatLimitReachedError } from '../domain/errors';
 import { auditActorOf, recordAudit } from './audit.service';
 
 /**

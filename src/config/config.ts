@@ -1,5 +1,4 @@
 import { type Clock, systemClock } from './clock';
-import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './query-limits';
 
 /**
  * Configuration from the environment (SPEC §8). Read once at start-up; every setting has a
@@ -72,6 +71,28 @@ export interface Config {
   /** SPEC §9. */
   limits: QueryLimits;
 }
+
+/** SPEC §9: every request is checked against these before anything runs. */
+export interface QueryLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxTokens: number;
+  maxCost: number;
+  maxBodyBytes: number;
+  /** `_entities` representations in one request. */
+  maxRepresentations: number;
+}
+
+export const DEFAULT_QUERY_LIMITS: QueryLimits = {
+  maxDepth: 10,
+  maxAliases: 15,
+  maxDirectives: 50,
+  maxTokens: 1000,
+  maxCost: 5000,
+  maxBodyBytes: 100_000,
+  maxRepresentations: 100,
+};
 
 /** Used outside production when neither AUTH_JWT_SECRET nor AUTH_JWKS_URL is set. */
 export const DEVELOPMENT_JWT_SECRET = 'membership-subgraph-development-secret-do-not-use-in-production';

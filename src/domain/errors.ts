@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import type { Permission } from './domain/enums';
+import type { Permission } from './enums';
 
 /** Every code a client may see (SPEC §5). Anything else is masked as INTERNAL_SERVER_ERROR. */
 export const PUBLIC_ERROR_CODES = [

@@ -1,72 +1,15 @@
-import { createHmac } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
-import { isIP } from 'node:net';
 import type { DataSource, EntityManager } from 'typeorm';
 import { WebhookDelivery, WebhookEndpoint } from '../../entities/webhook.entity';
-import type { Config } from '../config';
+import type { Config } from '../config/config';
 import { claimDue, keepClaim } from '../db/claims';
 import { toSqlDateTime } from '../db/sql';
 import { inTransaction } from '../db/transaction';
 import { AuditAction, DeliveryStatus } from '../domain/enums';
 import { organizationScope } from '../domain/scope';
-import type { Logger } from '../logger';
-import { type DispatcherOptions, PollingDispatcher } from '../outbox/polling-dispatcher';
+import type { Logger } from '../observability/logger';
+import { type DispatcherOptions, PollingDispatcher } from './polling-dispatcher';
 import { recordAudit, SYSTEM_ACTOR } from '../services/audit.service';
-import { guardedLookup, isForbiddenAddress } from './addresses';
-
-/**
- * The Standard Webhooks signature: `v1,` + base64 of HMAC-SHA256 over `id.timestamp.body`, keyed
- * with the base64-decoded part of the `whsec_` secret. (Checked against the specification's own
- * test vector in the unit tests.)
- */
-export function signWebhook(secret: string, id: string, timestamp: number, body: string): string {
-  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
-  return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
-}
-
-interface Answer {
-  status: number | null;
-  error: string | null;
-}
-
-/**
- * POSTs one delivery. No redirect is followed (node's client never does), the body of the answer
- * is read and thrown away, the receiver has `timeoutMs` in all, and the address connected to is
- * checked by the connection's own DNS lookup (IP literals are checked here, as no lookup runs
- * for them).
- */
-function post(delivery: WebhookDelivery, timeoutMs: number, allowPrivate: boolean, now: Date): Promise<Answer> {
-  const url = new URL(delivery.url);
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (!allowPrivate && (url.protocol !== 'https:' || (isIP(host) && isForbiddenAddress(host)))) {
-    return Promise.resolve({ status: null, error: 'refused: not a public https address' });
-  }
-  const timestamp = Math.floor(now.getTime() / 1000);
-  const headers = {
-    'content-type': 'application/json',
-    'user-agent': 'membership-subgraph-webhooks',
-    'webhook-id': delivery.eventId,
-    'webhook-timestamp': String(timestamp),
-    'webhook-signature': signWebhook(delivery.secret, delivery.eventId, timestamp, delivery.body),
-  };
-  const client = url.protocol === 'https:' ? https : http;
-  return new Promise((resolve) => {
-    const request = client.request(
-      url,
-      { method: 'POST', headers, lookup: guardedLookup(allowPrivate) as never },
-      (response) => {
-        response.resume();
-        response.on('end', () => resolve({ status: response.statusCode ?? null, error: null }));
-        response.on('error', (error) => resolve({ status: response.statusCode ?? null, error: error.message }));
-      },
-    );
-    const deadline = setTimeout(() => request.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    request.on('close', () => clearTimeout(deadline));
-    request.on('error', (error) => resolve({ status: null, error: error.message }));
-    request.end(delivery.body);
-  });
-}
+import { type Answer, post } from '../outbound/webhook-call';
 
 /**
  * Delivers queued webhook calls (SPEC §12), claimed like the emails (one instance per attempt), up

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { bearerToken, type Identity, type TokenCheck, type TokenVerifier } from './auth/jwt';
-import type { Config } from './config';
-import { RejectedTokenError, UnauthenticatedError } from './errors';
-import { createLoaders, type Loaders } from './loaders';
-import { type UserDirectory, userFromIdentity } from './services/user.service';
-import { ViewerAccess } from '../permissions/viewer-access';
+import { bearerToken, type Identity, type TokenCheck, type TokenVerifier } from '../auth/jwt';
+import type { Config } from '../config/config';
+import { RejectedTokenError, UnauthenticatedError } from '../domain/errors';
+import { createLoaders, type Loaders } from '../loaders';
+import { type UserDirectory, userFromIdentity } from '../auth/user-directory';
+import { ViewerAccess } from '../../permissions/viewer-access';
 
 /** The signed-in caller. */
 export interface Viewer {

@@ -2,8 +2,8 @@ import http from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import { fromSqlDateTime, toCount, toSqlDateTime } from './db/sql';
-import { PUBLIC_ERROR_CODES } from './errors';
+import { fromSqlDateTime, toCount, toSqlDateTime } from '../db/sql';
+import { PUBLIC_ERROR_CODES } from '../domain/errors';
 import type { Logger } from './logger';
 
 /**

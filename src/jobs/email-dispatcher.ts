@@ -1,65 +1,15 @@
-import nodemailer from 'nodemailer';
 import type { DataSource } from 'typeorm';
 import { OutboxEmail, OutboxStatus } from '../../entities/outbox-email.entity';
-import type { Config } from '../config';
+import type { Config } from '../config/config';
 import { claimDue, keepClaim } from '../db/claims';
 import { fromSqlDateTime } from '../db/sql';
 import { inTransaction } from '../db/transaction';
-import type { Logger } from '../logger';
-import { redactTokens } from './invitation-email';
-import { type DispatcherOptions, PollingDispatcher } from '../outbox/polling-dispatcher';
+import type { Logger } from '../observability/logger';
+import { redactTokens } from '../services/invitations/invitation-email';
+import { type DispatcherOptions, PollingDispatcher } from './polling-dispatcher';
+import { isPermanentRejection, type MailTransport, messageIdDomain } from '../outbound/mail-transport';
 
 export type { DispatcherOptions };
-
-export interface OutgoingEmail {
-  from: string;
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-  /** The same on every attempt of one outbox row, so that mail systems can drop a duplicate. */
-  messageId: string;
-}
-
-const SMTP_TIMEOUT_MS = 20_000;
-
-export interface MailTransport {
-  send(email: OutgoingEmail): Promise<void>;
-  close?(): void;
-}
-
-/** SMTP when `SMTP_URL` is set; otherwise the email, link included, goes to the log (SPEC §4). */
-export function createMailTransport(config: Config, logger: Logger): MailTransport {
-  if (!config.smtpUrl) {
-    return {
-      async send(email) {
-        // In development the log is the mailbox: the link is what a developer follows. In
-        // production a link is a credential, and logs are read by many: it stays out.
-        if (config.production) {
-          logger.warn({ to: email.to, subject: email.subject }, 'email not sent: SMTP_URL is not set');
-        } else {
-          logger.info(
-            { to: email.to, subject: email.subject, text: email.text },
-            'email (SMTP_URL not set, so logged)',
-          );
-        }
-      },
-    };
-  }
-  // Every SMTP wait is bounded, and well below the dispatcher's lease (60 s, renewed while a send
-  // is in flight): a stalled server fails the attempt, it does not outlive the claim.
-  const transporter = nodemailer.createTransport(config.smtpUrl, {
-    connectionTimeout: SMTP_TIMEOUT_MS,
-    greetingTimeout: SMTP_TIMEOUT_MS,
-    socketTimeout: SMTP_TIMEOUT_MS,
-  } as never);
-  return {
-    async send(email) {
-      await transporter.sendMail(email);
-    },
-    close: () => transporter.close(),
-  };
-}
 
 /**
  * Delivers the outbox. Several server instances can run one each on the same database: a row is
@@ -182,27 +132,4 @@ export class OutboxDispatcher extends PollingDispatcher<OutboxEmail> {
     );
     return true;
   }
-}
-
-/**
- * Whether the SMTP server refused the recipient with a permanent (5xx) reply (RFC 5321 §4.2.1):
- * the mailbox does not exist or does not accept mail, and asking again will not change that.
- * Temporary (4xx) replies, connection failures and 5xx replies to other commands (a login
- * problem is ours to fix) keep the email waiting for the next attempt.
- */
-export function isPermanentRejection(error: unknown): boolean {
-  const { responseCode, command } = (error ?? {}) as { responseCode?: unknown; command?: unknown };
-  return (
-    typeof responseCode === 'number' &&
-    responseCode >= 500 &&
-    responseCode < 600 &&
-    typeof command === 'string' &&
-    command.toUpperCase().startsWith('RCPT')
-  );
-}
-
-/** The domain of the From address, for Message-IDs (`membership.invalid` when it has none). */
-function messageIdDomain(from: string): string {
-  const match = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from);
-  return match ? match[1] : 'membership.invalid';
 }

@@ -12,27 +12,9 @@ import {
 } from 'graphql';
 import { type ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
 
-/** SPEC §9: every request is checked against these before anything runs. */
-export interface QueryLimits {
-  maxDepth: number;
-  maxAliases: number;
-  maxDirectives: number;
-  maxTokens: number;
-  maxCost: number;
-  maxBodyBytes: number;
-  /** `_entities` representations in one request. */
-  maxRepresentations: number;
-}
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from '../config/config';
 
-export const DEFAULT_QUERY_LIMITS: QueryLimits = {
-  maxDepth: 10,
-  maxAliases: 15,
-  maxDirectives: 50,
-  maxTokens: 1000,
-  maxCost: 5000,
-  maxBodyBytes: 100_000,
-  maxRepresentations: 100,
-};
+export { DEFAULT_QUERY_LIMITS, type QueryLimits };
 
 /** A refusal of SPEC §9: a validation error, HTTP 400, before execution. */
 export function limitError(message: string): GraphQLError {

@@ -1,0 +1,109 @@
+import type { Membership } from '../../../entities/membership.entity';
+import type { Organization } from '../../../entities/organization.entity';
+import { byCreationThenId, decodeCursor, encodeCursor, isAfterCursor, type Page } from '../../db/pagination';
+import type { Role } from '../../domain/enums';
+import { OrderDirection, ScopeKind } from '../../domain/enums';
+import { BadUserInputError } from '../../domain/errors';
+import { validPageSize } from '../../domain/validation';
+import type { Context } from '../../graphql/context';
+import {
+  decodeMemberCursor,
+  encodeMemberCursor,
+  JOINED_FIRST,
+  type MemberOrder,
+  type MemberPageKey,
+} from '../../loaders/member-page';
+
+/**
+ * Reading memberships: a scope's members page (keyset-paginated, many scopes of one request in
+ * one statement) with its total, and the viewer's own organizations. What may be read was
+ * decided by the shield rule on the field; these only read.
+ */
+
+export interface MemberListArgs {
+  first?: number | null;
+  after?: string | null;
+  role?: Role | null;
+  query?: string | null;
+  orderBy?: { field: MemberOrder['field']; direction?: MemberOrder['direction'] | null } | null;
+}
+
+/** Checks the list arguments of SPEC §3 and turns them into a loader key. */
+export function memberPageKey(scopeId: string, args: MemberListArgs, withCount = false): MemberPageKey {
+  const first = validPageSize(args.first);
+  const after = args.after ?? null;
+  const order: MemberOrder = args.orderBy
+    ? { field: args.orderBy.field, direction: args.orderBy.direction ?? OrderDirection.ASC }
+    : JOINED_FIRST;
+  if (after !== null) decodeMemberCursor(after, order);
+  const query = args.query?.trim() ? args.query.trim() : null;
+  if (query !== null && query.length > 254)
+    throw new BadUserInputError('query must be at most 254 characters.', 'query');
+  return { scopeId, first, after, role: args.role ?? null, query, withCount, order };
+}
+
+/** A page of members, with what `totalCount` needs: the key it was asked with, and the total when read with it. */
+export interface MemberPageResult extends Page<Membership> {
+  key: MemberPageKey;
+  total: number | null;
+}
+
+/** One page of a scope's members; many scopes in one request share one statement. */
+export async function memberConnection(
+  ctx: Context,
+  scopeId: string,
+  args: MemberListArgs,
+  withCount = true,
+): Promise<MemberPageResult> {
+  const key = memberPageKey(scopeId, args, withCount);
+  const page = await ctx.loaders.memberPage.load(key);
+  // The shield rule on `members` let the viewer read this scope's members: they share its organization.
+  ctx.access.noteCoMembers(page.rows.map((m) => m.userId));
+  return {
+    key,
+    total: page.total,
+    edges: page.rows.map((node) => ({ cursor: encodeMemberCursor(node, key.order), node })),
+    nodes: page.rows,
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      endCursor: page.rows.length > 0 ? encodeMemberCursor(page.rows[page.rows.length - 1], key.order) : null,
+    },
+  };
+}
+
+/** `totalCount` of a members page: read with the page when selected, else one count statement. */
+export async function memberTotalCount(
+  ctx: Context,
+  connection: Pick<MemberPageResult, 'key' | 'total'>,
+): Promise<number> {
+  return connection.total ?? ctx.loaders.memberCount.load(connection.key);
+}
+
+/**
+ * The viewer's organizations (`User.organizations`), paged by the date they joined. Uses the
+ * memberships already loaded for permission checks: only the organizations themselves are read.
+ */
+export async function organizationsOfViewer(
+  ctx: Context,
+  args: { first?: number | null; after?: string | null },
+): Promise<Page<Organization> & { totalCount: number }> {
+  const first = validPageSize(args.first);
+  const cursor = args.after ? decodeCursor(args.after) : null;
+  const all = (await ctx.access.memberships()).filter((m) => m.scope === ScopeKind.ORGANIZATION).sort(byCreationThenId);
+  const rest = cursor ? all.filter((m) => isAfterCursor(m, cursor)) : all;
+  const slice = rest.slice(0, first);
+  const organizations = await Promise.all(slice.map((m) => ctx.loaders.organization.load(m.organizationId)));
+  const edges = slice.flatMap((m, i) => {
+    const node = organizations[i];
+    return node ? [{ cursor: encodeCursor(m), node }] : [];
+  });
+  return {
+    edges,
+    nodes: edges.map((e) => e.node),
+    pageInfo: {
+      hasNextPage: rest.length > first,
+      endCursor: slice.length > 0 ? encodeCursor(slice[slice.length - 1]) : null,
+    },
+    totalCount: all.length,
+  };
+}
