@@ -1,6 +1,6 @@
 import { Permission, Role, ScopeKind } from '../src/domain/enums';
 import { BadUserInputError, ForbiddenError } from '../src/domain/errors';
-import { type ScopeRef, scopeId } from '../src/domain/scope';
+import { type ScopeRef } from '../src/domain/scope';
 
 /**
  * The permission table of SPEC §2 and the role inheritance that feeds it, as pure functions.
