@@ -94,7 +94,7 @@ export class Invitation extends BaseRecord {
   answeredAt!: Date | null;
 
   /** The status a reader sees: PENDING past its expiry reads as EXPIRED. */
-  effectiveStatus(now = new Date()): InvitationStatus {
+  effectiveStatus(now: Date): InvitationStatus {
     return this.status === InvitationStatus.PENDING && this.expiresAt.getTime() <= now.getTime()
       ? InvitationStatus.EXPIRED
       : this.status;

@@ -97,8 +97,8 @@ export interface MembershipFact {
 }
 
 /** Whether a membership still counts at `now`: a time-limited one stops at its expiry, sweeper or not. */
-export function isInForce(m: Pick<MembershipFact, 'expiresAt'>, now = Date.now()): boolean {
-  return !m.expiresAt || m.expiresAt.getTime() > now;
+export function isInForce(m: Pick<MembershipFact, 'expiresAt'>, now: Date): boolean {
+  return !m.expiresAt || m.expiresAt.getTime() > now.getTime();
 }
 
 export interface Access {
@@ -172,9 +172,12 @@ const DEPTH: Record<ScopeKind, number> = {
  * there, and those above it whose role passes something down ({@link CASCADE}). `explainAccess`
  * and `Member.accessSources` show exactly these; {@link grantsAt} is built from them.
  */
-export function sourcesAt<M extends MembershipFact>(scope: ScopeRef, memberships: readonly M[]): AccessSourceOf<M>[] {
+export function sourcesAt<M extends MembershipFact>(
+  scope: ScopeRef,
+  memberships: readonly M[],
+  now: Date,
+): AccessSourceOf<M>[] {
   const sources: AccessSourceOf<M>[] = [];
-  const now = Date.now();
   for (const membership of memberships) {
     if (!isInForce(membership, now)) continue;
     if (isAt(membership, scope)) {
@@ -188,13 +191,13 @@ export function sourcesAt<M extends MembershipFact>(scope: ScopeRef, memberships
 }
 
 /** Grants that the memberships give at a scope: the role held there plus what is passed down. */
-export function grantsAt(scope: ScopeRef, memberships: readonly MembershipFact[]): Grant[] {
+export function grantsAt(scope: ScopeRef, memberships: readonly MembershipFact[], now: Date): Grant[] {
   const grants = new Set<Grant>();
-  for (const source of sourcesAt(scope, memberships)) for (const grant of source.grants) grants.add(grant);
+  for (const source of sourcesAt(scope, memberships, now)) for (const grant of source.grants) grants.add(grant);
   // A member of one of a workspace's domains may see the workspace itself (its id and name).
   if (
     scope.kind === ScopeKind.WORKSPACE &&
-    memberships.some((m) => m.scope === ScopeKind.DOMAIN && m.workspaceId === scope.workspaceId && isInForce(m))
+    memberships.some((m) => m.scope === ScopeKind.DOMAIN && m.workspaceId === scope.workspaceId && isInForce(m, now))
   ) {
     grants.add(Grant.DOMAIN_MEMBER);
   }
@@ -224,16 +227,19 @@ function later(a: Date | null, b: Date | null): Date | null {
 }
 
 /** Until when each permission lasts, from the memberships that give it (see `Access.until`). */
-function permissionsUntil(scope: ScopeRef, memberships: readonly MembershipFact[]): Map<Permission, Date | null> {
+function permissionsUntil(
+  scope: ScopeRef,
+  memberships: readonly MembershipFact[],
+  now: Date,
+): Map<Permission, Date | null> {
   const until = new Map<Permission, Date | null>();
   const extend = (permission: Permission, end: Date | null) =>
     until.set(permission, until.has(permission) ? later(until.get(permission) ?? null, end) : end);
-  for (const source of sourcesAt(scope, memberships)) {
+  for (const source of sourcesAt(scope, memberships, now)) {
     const end = source.membership.expiresAt ?? null;
     for (const permission of permissionsFor(scope.kind, source.grants)) extend(permission, end);
   }
   if (scope.kind === ScopeKind.WORKSPACE) {
-    const now = Date.now();
     for (const m of memberships) {
       if (m.scope === ScopeKind.DOMAIN && m.workspaceId === scope.workspaceId && isInForce(m, now)) {
         for (const permission of PERMISSION_TABLE[ScopeKind.WORKSPACE][Grant.DOMAIN_MEMBER] ?? []) {
@@ -245,14 +251,17 @@ function permissionsUntil(scope: ScopeRef, memberships: readonly MembershipFact[
   return until;
 }
 
-/** The caller's effective role and permissions at a scope. Fails closed: no membership, no permission. */
-export function accessAt(scope: ScopeRef, memberships: readonly MembershipFact[]): Access {
-  const grants = grantsAt(scope, memberships);
+/**
+ * The caller's effective role and permissions at a scope, at the moment `now` (a membership past
+ * its expiry counts for nothing). Fails closed: no membership, no permission.
+ */
+export function accessAt(scope: ScopeRef, memberships: readonly MembershipFact[], now: Date): Access {
+  const grants = grantsAt(scope, memberships, now);
   return {
     role: displayedRole(grants),
     grants,
     permissions: permissionsFor(scope.kind, grants),
-    until: permissionsUntil(scope, memberships),
+    until: permissionsUntil(scope, memberships, now),
   };
 }
 

@@ -30,6 +30,8 @@ export class ViewerAccess {
   constructor(
     private readonly viewer: AccessViewer | null,
     private readonly loaders: Loaders,
+    /** The moment the request decides at: a membership past its expiry grants nothing from then on. */
+    private readonly now: Date,
   ) {
     this.viewerId = viewer?.id ?? null;
   }
@@ -38,7 +40,9 @@ export class ViewerAccess {
   memberships(): Promise<Membership[]> {
     if (!this.viewerId) return Promise.resolve([]);
     // Filtered once per request (every permission decision reads these), not on each call.
-    this.inForce ??= this.loaders.membershipsByUser.load(this.viewerId).then((all) => all.filter((m) => isInForce(m)));
+    this.inForce ??= this.loaders.membershipsByUser
+      .load(this.viewerId)
+      .then((all) => all.filter((m) => isInForce(m, this.now)));
     return this.inForce;
   }
 
@@ -47,7 +51,7 @@ export class ViewerAccess {
     const key = `${scope.kind}:${scopeId(scope)}`;
     let access = this.memo.get(key);
     if (!access) {
-      access = this.memberships().then((memberships) => accessAt(scope, memberships));
+      access = this.memberships().then((memberships) => accessAt(scope, memberships, this.now));
       this.memo.set(key, access);
     }
     return access;
@@ -105,7 +109,7 @@ export class ViewerAccess {
     if (this.viewerId === userId || this.coMembers.has(userId)) return true;
     const [mine, theirs] = await Promise.all([this.memberships(), this.loaders.membershipsByUser.load(userId)]);
     const organizations = new Set(mine.map((m) => m.organizationId));
-    return theirs.some((m) => isInForce(m) && organizations.has(m.organizationId));
+    return theirs.some((m) => isInForce(m, this.now) && organizations.has(m.organizationId));
   }
 
   /**

@@ -26,8 +26,8 @@ export class InvitationResolver {
   }
 
   @FieldResolver(() => InvitationStatus)
-  status(@Root() invitation: Invitation) {
-    return invitation.effectiveStatus();
+  status(@Root() invitation: Invitation, @Ctx() ctx: Context) {
+    return invitation.effectiveStatus(ctx.now);
   }
 
   @FieldResolver(() => Organization)

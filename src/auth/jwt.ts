@@ -101,6 +101,8 @@ export interface TokenClaims {
   ttlSeconds?: number;
   issuer?: string;
   audience?: string;
+  /** When it is issued (`iat`; `exp` counts from it): now by default. */
+  issuedAt?: Date;
 }
 
 /** Signs an HS256 token: development tokens (`npm run token`) and tests. */
@@ -112,8 +114,10 @@ export async function signDevelopmentToken(secret: string, claims: TokenClaims):
   })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.sub)
-    .setIssuedAt()
-    .setExpirationTime(`${claims.ttlSeconds ?? 12 * 3600}s`);
+    .setIssuedAt(claims.issuedAt)
+    .setExpirationTime(
+      Math.floor((claims.issuedAt?.getTime() ?? Date.now()) / 1000) + (claims.ttlSeconds ?? 12 * 3600),
+    );
   if (claims.issuer) jwt = jwt.setIssuer(claims.issuer);
   if (claims.audience) jwt = jwt.setAudience(claims.audience);
   return jwt.sign(new TextEncoder().encode(secret));

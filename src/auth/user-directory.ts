@@ -29,13 +29,12 @@ export class UserDirectory {
     private readonly maxRemembered = 10_000,
   ) {}
 
-  async ensure(identity: Identity): Promise<void> {
+  async ensure(identity: Identity, now: Date): Promise<void> {
     const fingerprint = JSON.stringify([identity.email, identity.emailVerified, identity.name]);
     if (this.lastWritten.get(identity.sub) === fingerprint) return;
 
     const repo = this.db.getRepository(User);
     const existing = await repo.findOneBy({ id: identity.sub });
-    const now = new Date();
     if (!existing) {
       // Two first requests of one person may race: the loser's insert is a no-op.
       await inTransaction(this.db, (em) =>

@@ -5,7 +5,7 @@ import { loadConfig } from '../config/config';
 import { openDatabase } from '../db/data-source';
 import { withOrganizationLock } from '../db/transaction';
 import { createLogger } from '../observability/logger';
-import { SYSTEM_ACTOR } from '../services/audit.service';
+import { systemActor } from '../services/audit.service';
 import { grantMembership } from '../services/memberships/membership-grants';
 import { Role, ScopeKind } from '../domain/enums';
 import { type ScopeRef } from '../domain/scope';
@@ -107,7 +107,8 @@ async function main(): Promise<void> {
     db,
     org.id,
     async (em) => {
-      for (const [name, scope, role] of grants) await grantMembership(em, SYSTEM_ACTOR, sub(name), scope, role);
+      for (const [name, scope, role] of grants)
+        await grantMembership(em, systemActor(new Date()), sub(name), scope, role);
     },
     () => new Error('the demo organization vanished'),
   );

@@ -15,7 +15,7 @@ export interface SeatCounts {
 export async function seatCounts(
   em: Pick<EntityManager, 'query'>,
   organizationIds: readonly string[],
-  now = new Date(),
+  now: Date,
 ): Promise<SeatCounts[]> {
   if (organizationIds.length === 0) return [];
   const marks = organizationIds.map(() => '?').join(', ');
@@ -39,8 +39,9 @@ export async function seatCounts(
 export async function seatsUsed(
   em: Pick<EntityManager, 'query'>,
   organizationIds: readonly string[],
+  now: Date,
 ): Promise<number[]> {
-  return (await seatCounts(em, organizationIds)).map((c) => c.members + c.invited);
+  return (await seatCounts(em, organizationIds, now)).map((c) => c.members + c.invited);
 }
 
 /** Whether the address belongs to someone holding a membership at the scope itself. */

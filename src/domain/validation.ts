@@ -81,12 +81,12 @@ export function validEmail(value: string, field = 'email'): string {
 const MAX_AHEAD_MS = 10 * 366 * 24 * 3600_000;
 
 /** A moment that lies ahead (an expiry), within ten years; BAD_USER_INPUT on `field` otherwise. */
-export function validFutureMoment(value: Date, field: string): Date {
+export function validFutureMoment(value: Date, field: string, now: Date): Date {
   const at = value.getTime();
-  if (!Number.isFinite(at) || at <= Date.now()) {
+  if (!Number.isFinite(at) || at <= now.getTime()) {
     throw new BadUserInputError(`${field} must lie in the future.`, field);
   }
-  if (at > Date.now() + MAX_AHEAD_MS) {
+  if (at > now.getTime() + MAX_AHEAD_MS) {
     throw new BadUserInputError(`${field} must lie within ten years.`, field);
   }
   return value;

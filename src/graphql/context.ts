@@ -16,6 +16,12 @@ export interface Viewer {
 /** What every resolver and rule receives. Built fresh for each request. */
 export interface Context {
   requestId: string;
+  /**
+   * The moment the request decides at, read once from the configuration's clock: every check of
+   * one request (expiries, invitation status, rate windows) sees the same time, and tests move the
+   * clock instead of sleeping.
+   */
+  now: Date;
   config: Config;
   db: DataSource;
   viewer: Viewer | null;
@@ -57,8 +63,9 @@ export async function createContext(
     if ('rejected' in check) throw new RejectedTokenError(check.rejected);
     identity = check.identity;
   }
-  if (identity) await deps.users.ensure(identity);
-  const loaders = createLoaders(deps.db);
+  const now = deps.config.clock.now();
+  if (identity) await deps.users.ensure(identity, now);
+  const loaders = createLoaders(deps.db, now);
   const viewer = identity ? { id: identity.sub, identity } : null;
   if (identity) {
     // The user record was just made to match the claims: `me` needs no read of it.
@@ -69,6 +76,7 @@ export async function createContext(
   }
   return {
     requestId,
+    now,
     config: deps.config,
     db: deps.db,
     viewer,
@@ -79,6 +87,7 @@ export async function createContext(
         verifiedEmail: viewer.identity.emailVerified && viewer.identity.email ? viewer.identity.email : null,
       },
       loaders,
+      now,
     ),
     outbox: deps.outbox ?? null,
   };

@@ -178,7 +178,7 @@ export async function createApp(
   };
   const app = express();
   const httpServer = http.createServer(app);
-  const metrics = config.metricsPort ? new Metrics(db) : null;
+  const metrics = config.metricsPort ? new Metrics(db, config.clock) : null;
 
   const apollo = new ApolloServer<Context>({
     schema,

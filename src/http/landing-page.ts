@@ -60,6 +60,7 @@ export async function sandboxDefaults(config: Config): Promise<{ document: strin
         ttlSeconds: SANDBOX_TOKEN_HOURS * 3600,
         issuer: config.auth.issuer,
         audience: config.auth.audience,
+        issuedAt: config.clock.now(),
       })}`
     : 'Bearer <a token: npm run token -- --email you@example.com>';
   return { document: EXAMPLE_OPERATION, headers: { Authorization: authorization } };

@@ -5,7 +5,7 @@ import { toSqlDateTime } from '../db/sql';
 import { findLocked, withOrganizationLock } from '../db/transaction';
 import { AuditAction } from '../domain/enums';
 import type { Logger } from '../observability/logger';
-import { SYSTEM_ACTOR } from '../services/audit.service';
+import { systemActor } from '../services/audit.service';
 import { removeWithin } from '../services/memberships/membership-grants';
 
 const BATCH = 100;
@@ -56,7 +56,7 @@ export class MembershipSweeper {
     for (;;) {
       const due: { id: string; organization_id: string }[] = await this.db.query(
         `SELECT id, organization_id FROM memberships WHERE expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at LIMIT ${BATCH}`,
-        [toSqlDateTime(new Date())],
+        [toSqlDateTime(this.config.clock.now())],
       );
       let progressed = 0;
       for (const row of due) {
@@ -78,8 +78,9 @@ export class MembershipSweeper {
       async (em) => {
         const membership = await findLocked(em, Membership, { id });
         // Gone (another sweeper, a removal) or given more time since it was read.
-        if (!membership?.expiresAt || membership.expiresAt.getTime() > Date.now()) return false;
-        await removeWithin(em, SYSTEM_ACTOR, membership, AuditAction.MEMBER_EXPIRED);
+        const now = this.config.clock.now();
+        if (!membership?.expiresAt || membership.expiresAt > now) return false;
+        await removeWithin(em, systemActor(now), membership, AuditAction.MEMBER_EXPIRED);
         return true;
       },
       () => new Error('organization gone'),

@@ -8,7 +8,7 @@ import { AuditAction, DeliveryStatus } from '../domain/enums';
 import { organizationScope } from '../domain/scope';
 import type { Logger } from '../observability/logger';
 import { type DispatcherOptions, PollingDispatcher } from './polling-dispatcher';
-import { recordAudit, SYSTEM_ACTOR } from '../services/audit.service';
+import { recordAudit, systemActor } from '../services/audit.service';
 import { type Answer, post } from '../outbound/webhook-call';
 
 /**
@@ -135,7 +135,7 @@ export class WebhookDispatcher extends PollingDispatcher<WebhookDelivery> {
       { endpointId: delivery.endpointId },
       'webhook endpoint disabled: every delivery failed for too long',
     );
-    await recordAudit(em, SYSTEM_ACTOR, {
+    await recordAudit(em, systemActor(now), {
       action: AuditAction.WEBHOOK_ENDPOINT_DISABLED,
       scope: organizationScope({ id: delivery.organizationId }),
     });

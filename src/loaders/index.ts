@@ -67,11 +67,10 @@ function byKey<T extends ObjectLiteral, K extends keyof T & string>(
 }
 
 /** Invitations of many scopes with one status each, in one statement per status asked for. */
-function invitationsByScope(db: DataSource) {
+function invitationsByScope(db: DataSource, now: Date) {
   return new DataLoader<{ scopeId: string; status: InvitationStatus }, Invitation[], string>(
     async (keys) => {
       const statuses = [...new Set(keys.map((k) => k.status))];
-      const now = new Date();
       const results = new Map<string, Invitation[]>(keys.map((k) => [`${k.scopeId}:${k.status}`, []]));
       await Promise.all(
         statuses.map(async (status) => {
@@ -146,7 +145,8 @@ const pageKey = (key: MemberPageKey) =>
   JSON.stringify([key.scopeId, key.first, key.after, key.role, key.query, key.withCount, key.order]);
 const countKey = (key: MemberPageKey) => JSON.stringify([key.scopeId, key.role, key.query]);
 
-export function createLoaders(db: DataSource): Loaders {
+/** The request's loaders; `now` is the moment the request decides at (what has expired by then). */
+export function createLoaders(db: DataSource, now: Date): Loaders {
   const loaders: Loaders = {
     user: byKey(db, User, 'id'),
     webhookEndpoint: byKey(db, WebhookEndpoint, 'id'),
@@ -194,7 +194,7 @@ export function createLoaders(db: DataSource): Loaders {
       });
       return domains.map((domain) => rows.filter((r) => r.verifiedDomain === domain).map((r) => r.organizationId));
     }),
-    seatsUsed: new DataLoader((organizationIds) => seatsUsed(db, organizationIds)),
+    seatsUsed: new DataLoader((organizationIds) => seatsUsed(db, organizationIds, now)),
     lastingAdmins: new DataLoader(async (organizationIds) => {
       const rows: { scope_id: string; user_id: string }[] = await db.query(
         `SELECT scope_id, user_id FROM memberships WHERE scope_id IN (${placeholders(organizationIds.length)}) AND role = ? AND expires_at IS NULL`,
@@ -216,14 +216,13 @@ export function createLoaders(db: DataSource): Loaders {
       { cacheKeyFn: countKey },
     ),
     invitation: byKey(db, Invitation, 'id'),
-    invitationsByScope: invitationsByScope(db),
+    invitationsByScope: invitationsByScope(db, now),
     pendingInvitationsByEmail: new DataLoader(async (emails) => {
-      const now = Date.now();
       const rows = await db.getRepository(Invitation).find({
         where: { email: In([...emails]), status: InvitationStatus.PENDING },
         order: { createdAt: 'ASC', id: 'ASC' },
       });
-      return emails.map((email) => rows.filter((r) => r.email === email && r.expiresAt.getTime() > now));
+      return emails.map((email) => rows.filter((r) => r.email === email && r.expiresAt > now));
     }),
     invitationEmail: new DataLoader(async (invitationIds) => {
       const rows = await db.getRepository(OutboxEmail).find({

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import type { Clock } from '../config/clock';
 import { fromSqlDateTime, toCount, toSqlDateTime } from '../db/sql';
 import { PUBLIC_ERROR_CODES } from '../domain/errors';
 import type { Logger } from './logger';
@@ -29,7 +30,7 @@ export class Metrics {
   private readonly duration: Histogram<'operation' | 'type'>;
   private readonly errors: Counter<'code'>;
 
-  constructor(db: DataSource) {
+  constructor(db: DataSource, clock: Clock) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     this.requests = new Counter({
@@ -70,7 +71,7 @@ export class Metrics {
     // metrics concurrently): the first to collect starts it, the others wait for it.
     let reading: Promise<OutboxFigures[]> | null = null;
     const outboxFigures = () => {
-      reading ??= readOutboxes(db).finally(() => (reading = null));
+      reading ??= readOutboxes(db, clock.now()).finally(() => (reading = null));
       return reading;
     };
     const outboxGauge = (name: string, help: string, pick: (figures: OutboxFigures) => number) =>
@@ -156,8 +157,7 @@ interface OutboxFigures {
   failed: number;
 }
 
-async function readOutboxes(db: DataSource): Promise<OutboxFigures[]> {
-  const now = new Date();
+async function readOutboxes(db: DataSource, now: Date): Promise<OutboxFigures[]> {
   return Promise.all(
     OUTBOXES.map(async ({ kind, table }) => {
       const [pending] = await db.query(

@@ -20,6 +20,8 @@ import { newestFirstPage } from '../db/pagination';
  * token), the identity provider, or the service itself.
  */
 export interface AuditActor {
+  /** When the change is made (the request's moment, or the job's): the events' `occurredAt`. */
+  at: Date;
   actorId: string | null;
   requestId: string | null;
   source: ChangeSource;
@@ -27,11 +29,14 @@ export interface AuditActor {
   provisioningTokenId?: string | null;
 }
 
-/** The service itself: an expiry, a disabled endpoint, a retention sweep. */
-export const SYSTEM_ACTOR: AuditActor = { actorId: null, requestId: null, source: ChangeSource.SYSTEM };
+/** The service itself, at `at`: an expiry, a disabled endpoint, a retention sweep. */
+export function systemActor(at: Date): AuditActor {
+  return { at, actorId: null, requestId: null, source: ChangeSource.SYSTEM };
+}
 
-export function auditActorOf(ctx: Pick<Context, 'viewer' | 'requestId'>): AuditActor {
-  return { actorId: ctx.viewer?.id ?? null, requestId: ctx.requestId, source: ChangeSource.USER };
+/** The signed-in caller of a request, at the request's moment. */
+export function auditActorOf(ctx: Pick<Context, 'viewer' | 'requestId' | 'now'>): AuditActor {
+  return { at: ctx.now, actorId: ctx.viewer?.id ?? null, requestId: ctx.requestId, source: ChangeSource.USER };
 }
 
 export interface AuditFacts {
@@ -50,7 +55,7 @@ let sequence = 0;
  * A UUIDv7 (time first, then a per-process sequence, then randomness), so that `id` — the
  * tie-break of the log's order — follows the order events were written within a millisecond.
  */
-export function auditEventId(now = Date.now()): string {
+export function auditEventId(now: number): string {
   if (now <= lastMs) {
     sequence = (sequence + 1) & 0xfff;
     if (sequence === 0) lastMs += 1;
@@ -76,9 +81,9 @@ export function auditEventId(now = Date.now()): string {
 export async function recordAudit(em: EntityManager, actor: AuditActor, facts: AuditFacts): Promise<void> {
   const { scopeId: _scopeId, ...columns } = scopeColumns(facts.scope);
   const event = Object.assign(new AuditEvent(), {
-    id: auditEventId(),
+    id: auditEventId(actor.at.getTime()),
     action: facts.action,
-    occurredAt: new Date(),
+    occurredAt: actor.at,
     actorId: actor.actorId,
     ...columns,
     subjectId: facts.subjectId ?? null,

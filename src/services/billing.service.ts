@@ -123,7 +123,7 @@ export async function updateBillingProfile(
     organizationId,
     async (em) => {
       const current = (await findLocked(em, BillingProfile, { organizationId })) ?? emptyProfile(organizationId);
-      const next = Object.assign(current, patch, { organizationId, updatedAt: new Date() });
+      const next = Object.assign(current, patch, { organizationId, updatedAt: ctx.now });
       await em.save(BillingProfile, next);
       await recordAudit(em, auditActorOf(ctx), {
         action: AuditAction.BILLING_UPDATED,
@@ -153,7 +153,7 @@ export async function updateWorkspaceBilling(
     async (em) => {
       await assertScopeExists(em, workspaceScope(workspace));
       const current = (await findLocked(em, WorkspaceBilling, { workspaceId })) ?? emptyWorkspaceBilling(workspaceId);
-      const next = Object.assign(current, patch, { workspaceId, updatedAt: new Date() });
+      const next = Object.assign(current, patch, { workspaceId, updatedAt: ctx.now });
       await em.save(WorkspaceBilling, next);
       await recordAudit(em, auditActorOf(ctx), {
         action: AuditAction.BILLING_UPDATED,

@@ -46,7 +46,7 @@ export async function addEmailDomain(
     throw new BadUserInputError('domain must be a registered domain such as acme.com.', 'domain');
   const refusal = claimRefusal(domain);
   if (refusal) throw new BadUserInputError(refusal, 'domain');
-  const now = new Date();
+  const now = ctx.now;
   const claim = Object.assign(new EmailDomain(), {
     id: randomUUID(),
     organizationId: input.organizationId,
@@ -90,7 +90,7 @@ export async function verifyEmailDomain(ctx: Context, id: string): Promise<Email
       `The TXT record at ${claim.verificationRecordName} does not hold ${claim.verificationRecordValue}.`,
     );
   }
-  const now = new Date();
+  const now = ctx.now;
   try {
     return await withOrganizationLock(
       ctx.db,
@@ -135,7 +135,7 @@ export async function updateEmailDomain(
     async (em) => {
       const fresh = await findLocked(em, EmailDomain, { id });
       if (!fresh) throw notFound();
-      const now = new Date();
+      const now = ctx.now;
       await em.update(EmailDomain, { id }, { enrollment, updatedAt: now });
       await recordAudit(em, auditActorOf(ctx), {
         action: AuditAction.EMAIL_DOMAIN_UPDATED,
@@ -201,7 +201,7 @@ export async function joinOrganization(ctx: Context, organizationId: string): Pr
         enrollment: EnrollmentMode.AUTO_JOIN,
       });
       if (!open) throw organizationNotFound();
-      await assertSeatFor(em, organizationId, email, 'join');
+      await assertSeatFor(em, organizationId, email, 'join', ctx.now);
       const actor = auditActorOf(ctx);
       const scope = organizationScope({ id: organizationId });
       await recordAudit(em, actor, {

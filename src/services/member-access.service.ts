@@ -43,8 +43,8 @@ function memberships(ctx: Context, userId: string, organizationId: string): Prom
   return ctx.loaders.membershipsInOrganization.load({ userId, organizationId });
 }
 
-function toSources(scope: ScopeRef, held: readonly Membership[]): AccessSourceData[] {
-  return sourcesAt(scope, held).map(({ membership, direct }) => ({
+function toSources(scope: ScopeRef, held: readonly Membership[], now: Date): AccessSourceData[] {
+  return sourcesAt(scope, held, now).map(({ membership, direct }) => ({
     membership,
     role: membership.role,
     scope: membership.scope,
@@ -64,12 +64,12 @@ export async function capabilitiesOf(ctx: Context, member: Membership): Promise<
 
 /** `Member.effectiveRole`: the person's standing in the membership's scope, inherited roles included. */
 export async function effectiveRoleOf(ctx: Context, member: Membership): Promise<Role | null> {
-  return accessAt(scopeOfRow(member), await memberships(ctx, member.userId, member.organizationId)).role;
+  return accessAt(scopeOfRow(member), await memberships(ctx, member.userId, member.organizationId), ctx.now).role;
 }
 
 /** `Member.accessSources`. */
 export async function accessSourcesOf(ctx: Context, member: Membership): Promise<AccessSourceData[]> {
-  return toSources(scopeOfRow(member), await memberships(ctx, member.userId, member.organizationId));
+  return toSources(scopeOfRow(member), await memberships(ctx, member.userId, member.organizationId), ctx.now);
 }
 
 /**
@@ -95,7 +95,7 @@ export async function explainAccess(
   const scope = await findScope(ctx, target.kind, target.id);
   if (!scope) throw new NotFoundError('Scope');
   const held = userId.length <= 255 ? await memberships(ctx, userId, scope.organizationId) : [];
-  const access = accessAt(scope, held);
+  const access = accessAt(scope, held, ctx.now);
   const user =
     (held.length > 0 ? await ctx.loaders.user.load(userId) : null) ?? Object.assign(new User(), { id: userId });
   return {
@@ -103,13 +103,13 @@ export async function explainAccess(
     scope: scope.kind,
     effectiveRole: access.role,
     permissions: sortedPermissions(access.permissions),
-    sources: toSources(scope, held),
+    sources: toSources(scope, held, ctx.now),
   };
 }
 
 /** `Invitation.viewerCan`. */
 export async function invitationCapabilitiesOf(ctx: Context, invitation: Invitation): Promise<InvitationCapabilities> {
-  return invitationCapabilities(await ctx.access.at(scopeOfRow(invitation)), invitation.effectiveStatus());
+  return invitationCapabilities(await ctx.access.at(scopeOfRow(invitation)), invitation.effectiveStatus(ctx.now));
 }
 
 /** `Invitation.delivery`, as a frontend shows it. */

@@ -54,7 +54,7 @@ export async function visibleDomains(ctx: Context, workspace: Workspace): Promis
 export async function createOrganization(ctx: Context, input: { name: string }): Promise<Organization> {
   const viewer = requireViewer(ctx);
   const name = validName(input.name);
-  const now = new Date();
+  const now = ctx.now;
   const organization = Object.assign(new Organization(), { id: randomUUID(), name, createdAt: now, updatedAt: now });
   await inTransaction(ctx.db, async (em) => {
     await em.insert(Organization, organization);
@@ -86,7 +86,7 @@ export async function updateOrganization(
   const name = optionalName(input.name, 'name');
   if (name !== undefined && name !== organization.name) {
     organization.name = name;
-    organization.updatedAt = new Date();
+    organization.updatedAt = ctx.now;
     await inTransaction(ctx.db, async (em) => {
       await em.update(Organization, { id }, { name, updatedAt: organization.updatedAt });
       await recordAudit(em, auditActorOf(ctx), {
@@ -159,7 +159,7 @@ export async function createWorkspace(
 ): Promise<Workspace> {
   const organization = await mustFind(findOrganization(ctx, input.organizationId), 'Organization');
   const name = validName(input.name);
-  const now = new Date();
+  const now = ctx.now;
   const workspace = Object.assign(new Workspace(), {
     id: randomUUID(),
     organizationId: organization.id,
@@ -183,7 +183,7 @@ export async function updateWorkspace(ctx: Context, id: string, input: { name?: 
   const name = optionalName(input.name, 'name');
   if (name !== undefined && name !== workspace.name) {
     workspace.name = name;
-    workspace.updatedAt = new Date();
+    workspace.updatedAt = ctx.now;
     await inTransaction(ctx.db, async (em) => {
       await em.update(Workspace, { id }, { name, updatedAt: workspace.updatedAt });
       await recordAudit(em, auditActorOf(ctx), {
@@ -228,7 +228,7 @@ export async function createDomain(ctx: Context, input: { workspaceId: string; h
   const workspace = await mustFind(findWorkspace(ctx, input.workspaceId), 'Workspace');
   const hostname = validHostname(input.hostname);
   if (await hostnameTaken(ctx, workspace.id, hostname)) throw hostnameInUse();
-  const now = new Date();
+  const now = ctx.now;
   const domain = Object.assign(new Domain(), {
     id: randomUUID(),
     organizationId: workspace.organizationId,
@@ -257,7 +257,7 @@ export async function updateDomain(ctx: Context, id: string, input: { hostname?:
   const hostname = validHostname(input.hostname);
   if (hostname === domain.hostname) return domain;
   if (await hostnameTaken(ctx, domain.workspaceId, hostname, domain.id)) throw hostnameInUse();
-  const updatedAt = new Date();
+  const updatedAt = ctx.now;
   try {
     await inTransaction(ctx.db, async (em) => {
       await em.update(Domain, { id }, { hostname, updatedAt });

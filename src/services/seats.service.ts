@@ -41,7 +41,7 @@ export async function assertSeatFor(
   organizationId: string,
   email: string,
   use: SeatUse,
-  now: Date = new Date(),
+  now: Date,
 ): Promise<void> {
   const [organization] = await em.query('SELECT seat_limit FROM organizations WHERE id = ?', [organizationId]);
   const limit =
@@ -85,7 +85,7 @@ export async function updateSeatLimit(
     ctx.db,
     organizationId,
     async (em) => {
-      await em.update(Organization, { id: organizationId }, { seatLimit, updatedAt: new Date() });
+      await em.update(Organization, { id: organizationId }, { seatLimit, updatedAt: ctx.now });
       await recordAudit(em, auditActorOf(ctx), {
         action: AuditAction.SEAT_LIMIT_CHANGED,
         scope: organizationScope({ id: organizationId }),

@@ -43,7 +43,7 @@ export async function createWebhookEndpoint(
   input: { organizationId: string; url: string; actions?: AuditAction[] | null },
 ): Promise<EndpointWithSecret> {
   const url = await validUrl(ctx, input.url);
-  const now = new Date();
+  const now = ctx.now;
   const endpoint = Object.assign(new WebhookEndpoint(), {
     id: randomUUID(),
     organizationId: input.organizationId,
@@ -90,7 +90,7 @@ export async function updateWebhookEndpoint(
   input: { url?: string | null; actions?: AuditAction[] | null; enabled?: boolean | null },
 ): Promise<WebhookEndpoint> {
   const endpoint = await mustFindEndpoint(ctx, id);
-  const changes: Partial<WebhookEndpoint> = { updatedAt: new Date() };
+  const changes: Partial<WebhookEndpoint> = { updatedAt: ctx.now };
   if (input.url !== undefined && input.url !== null) changes.url = await validUrl(ctx, input.url);
   if (input.actions !== undefined && input.actions !== null) changes.actionList = actionList(input.actions);
   if (input.enabled !== undefined && input.enabled !== null) {
@@ -114,7 +114,7 @@ export async function rotateWebhookSecret(ctx: Context, id: string): Promise<End
   const endpoint = await mustFindEndpoint(ctx, id);
   const secret = newSecret();
   await inTransaction(ctx.db, async (em) => {
-    await em.update(WebhookEndpoint, { id }, { secret, updatedAt: new Date() });
+    await em.update(WebhookEndpoint, { id }, { secret, updatedAt: ctx.now });
     await em.update(WebhookDelivery, { endpointId: id, status: DeliveryStatus.PENDING }, { secret });
     await recordAudit(em, auditActorOf(ctx), {
       action: AuditAction.WEBHOOK_ENDPOINT_UPDATED,

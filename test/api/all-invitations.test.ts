@@ -1,14 +1,14 @@
 import { RevokeInvitationDocument } from '../generated/graphql';
-import { TEST_DATABASES } from '../support/databases';
 import { createWorld, invite, type World } from '../support/factories';
 import { createHarness, errorCodes, type Harness, type Person } from '../support/harness';
+import { describeOnEachDatabase } from '../support/each-database';
 
 const ALL = `query($id: ID!, $first: Int, $after: String, $status: [InvitationStatus!], $query: String) {
   organization(id: $id) { allInvitations(first: $first, after: $after, status: $status, query: $query) {
     totalCount edges { cursor node { id email scope status } } pageInfo { hasNextPage endCursor } } } }`;
 
 /** SPEC §10: every invitation of the organization tree that the caller may see, in one list. */
-describe.each(TEST_DATABASES)('Organization.allInvitations on %s', (kind) => {
+describeOnEachDatabase('Organization.allInvitations', (kind) => {
   let h: Harness;
   let world: World;
   let ids: Record<'org' | 'w1' | 'd1' | 'w2' | 'd2', string>;

@@ -19,11 +19,11 @@ import {
   UpdateOrganizationDocument,
   UpdateWorkspaceDocument,
 } from '../generated/graphql';
-import { TEST_DATABASES } from '../support/databases';
 import { addMember, createWorld, invite, queuedToken, type World } from '../support/factories';
 import { Role, ScopeKind } from '../../src/domain/enums';
 import { toSqlDateTime } from '../../src/db/sql';
-import { createHarness, errorCodes, type Harness, type Person } from '../support/harness';
+import { errorCodes, type Harness, type Person } from '../support/harness';
+import { describeOnEachDatabase, useHarness } from '../support/each-database';
 
 const EVENT_FIELDS = `action occurredAt scope organizationId workspaceId domainId email fromRole toRole requestId
   actor { id } subject { id }`;
@@ -44,12 +44,8 @@ type Row = {
 };
 
 /** SPEC §12: every change writes its event in its own transaction; the log reads it back. */
-describe.each(TEST_DATABASES)('the audit log on %s', (kind) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await createHarness(kind);
-  });
-  afterAll(() => h.close());
+describeOnEachDatabase('the audit log', (kind) => {
+  const h = useHarness(kind);
 
   async function read(type: 'organization' | 'workspace' | 'domain', id: string, who: Person, variables = {}) {
     const result = await h.run(LOG(type) as never, { id, first: 100, ...variables }, who);

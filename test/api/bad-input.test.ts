@@ -13,19 +13,13 @@ import {
   WorkspaceDocument,
   WorkspaceDomainsDocument,
 } from '../generated/graphql';
-import { TEST_DATABASES } from '../support/databases';
-import { createWorld, type World } from '../support/factories';
-import { createHarness, errorCodes, type Harness } from '../support/harness';
+import { errorCodes } from '../support/harness';
+import { describeOnEachDatabase, useHarness, useWorld } from '../support/each-database';
 
 /** Bad input gets BAD_USER_INPUT naming the field, or NOT_FOUND for ids, and changes nothing. */
-describe.each(TEST_DATABASES)('bad input on %s', (kind) => {
-  let h: Harness;
-  let world: World;
-  beforeAll(async () => {
-    h = await createHarness(kind);
-    world = await createWorld(h);
-  });
-  afterAll(() => h.close());
+describeOnEachDatabase('bad input', (kind) => {
+  const h = useHarness(kind);
+  const world = useWorld(h);
 
   const BAD_NAMES = ['', '   ', 'x'.repeat(101), 'tab\tinside'];
   const BAD_HOSTNAMES = [

@@ -1,12 +1,12 @@
 import { InviteMembersDocument, type InviteMembersMutationVariables } from '../generated/graphql';
-import { TEST_DATABASES } from '../support/databases';
 import { createWorld, invite, type World } from '../support/factories';
 import { createHarness, errorCodes, type Harness } from '../support/harness';
+import { describeOnEachDatabase } from '../support/each-database';
 
 type Rows = InviteMembersMutationVariables['input']['invitations'];
 
 /** SPEC §11: many invitations in one request, each row judged alone. */
-describe.each(TEST_DATABASES)('inviteMembers on %s', (kind) => {
+describeOnEachDatabase('inviteMembers', (kind) => {
   let h: Harness;
   let world: World;
   beforeAll(async () => {

@@ -3,14 +3,14 @@ import { SignJWT, UnsecuredJWT } from 'jose';
 import { User } from '../../entities/user.entity';
 import { signDevelopmentToken } from '../../src/auth/jwt';
 import { MeDocument, OrganizationDocument } from '../generated/graphql';
-import { TEST_DATABASES } from '../support/databases';
 import { createOrganization } from '../support/factories';
 import { createHarness, errorCodes, TEST_JWT_SECRET, type Harness, type Person } from '../support/harness';
+import { describeOnEachDatabase } from '../support/each-database';
 
 const key = new TextEncoder().encode(TEST_JWT_SECRET);
 const asToken = (token: string): Person => ({ sub: 'x', email: 'x@example.test', name: 'X', token });
 
-describe.each(TEST_DATABASES)('identity and errors on %s', (kind) => {
+describeOnEachDatabase('identity and errors', (kind) => {
   let h: Harness;
   let admin: Person;
   let organizationId: string;

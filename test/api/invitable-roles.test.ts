@@ -1,8 +1,8 @@
 import { ROLES_BY_SCOPE } from '../../permissions/access';
 import { Role, ScopeKind } from '../../src/domain/enums';
-import { TEST_DATABASES } from '../support/databases';
-import { createWorld, PERSONAS, scopeInput, type World } from '../support/factories';
-import { createHarness, errorCodes, type Harness } from '../support/harness';
+import { PERSONAS, scopeInput } from '../support/factories';
+import { errorCodes } from '../support/harness';
+import { describeOnEachDatabase, useHarness, useWorld } from '../support/each-database';
 
 /**
  * `viewerInvitableRoles` is what an invite form offers. For every persona at every scope of a
@@ -17,14 +17,9 @@ const QUERY = `query($o: ID!, $w: ID!, $d: ID!) {
 }`;
 const INVITE = 'mutation($i: InviteMemberInput!) { inviteMember(input: $i) { id } }';
 
-describe.each(TEST_DATABASES)('viewerInvitableRoles on %s', (kind) => {
-  let h: Harness;
-  let world: World;
-  beforeAll(async () => {
-    h = await createHarness(kind, { INVITATIONS_PER_HOUR: '10000' });
-    world = await createWorld(h);
-  });
-  afterAll(() => h.close());
+describeOnEachDatabase('viewerInvitableRoles', (kind) => {
+  const h = useHarness(kind, { INVITATIONS_PER_HOUR: '10000' });
+  const world = useWorld(h);
 
   it.each(PERSONAS.filter((p) => p !== 'anonymous'))(
     '%s: offered exactly the roles an invitation accepts',

@@ -15,11 +15,11 @@ import {
   WorkspaceInvitationsDocument,
   WorkspaceMembersDocument,
 } from '../generated/graphql';
-import { TEST_DATABASES } from '../support/databases';
 import { createWorld, invite, queuedToken, scopeInput, signIn, type World } from '../support/factories';
 import { createHarness, errorCodes, TEST_JWT_SECRET, type Harness, type Person } from '../support/harness';
+import { describeOnEachDatabase } from '../support/each-database';
 
-describe.each(TEST_DATABASES)('invitations on %s', (kind) => {
+describeOnEachDatabase('invitations', (kind) => {
   let h: Harness;
   let world: World;
   beforeAll(async () => {

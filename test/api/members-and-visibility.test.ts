@@ -7,16 +7,12 @@ import {
   WorkspaceDomainsDocument,
   WorkspaceMembersDocument,
 } from '../generated/graphql';
-import { TEST_DATABASES } from '../support/databases';
 import { addMember, createOrganization, createWorld, type World } from '../support/factories';
-import { createHarness, errorCodes, type Harness, type Person } from '../support/harness';
+import { errorCodes, type Person } from '../support/harness';
+import { describeOnEachDatabase, useHarness } from '../support/each-database';
 
-describe.each(TEST_DATABASES)('members lists and visibility on %s', (kind) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await createHarness(kind);
-  });
-  afterAll(() => h.close());
+describeOnEachDatabase('members lists and visibility', (kind) => {
+  const h = useHarness(kind);
 
   describe('visibility of lists', () => {
     let world: World;

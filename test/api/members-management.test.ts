@@ -10,16 +10,12 @@ import {
   WorkspaceBillingQueryDocument,
   WorkspaceDocument,
 } from '../generated/graphql';
-import { TEST_DATABASES } from '../support/databases';
 import { createWorld, type World } from '../support/factories';
-import { createHarness, errorCodes, type Harness, type Person } from '../support/harness';
+import { errorCodes, type Person } from '../support/harness';
+import { describeOnEachDatabase, useHarness } from '../support/each-database';
 
-describe.each(TEST_DATABASES)('member management and billing on %s', (kind) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await createHarness(kind);
-  });
-  afterAll(() => h.close());
+describeOnEachDatabase('member management and billing', (kind) => {
+  const h = useHarness(kind);
 
   const memberships = () => h.database.db.getRepository(Membership);
   const membershipOf = (person: Person, scopeId: string) =>

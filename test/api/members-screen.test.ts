@@ -15,16 +15,9 @@ import {
   RemoveMemberDocument,
   WorkspaceMembersScreenDocument,
 } from '../generated/graphql';
-import { TEST_DATABASES } from '../support/databases';
 import { addMember, createOrganization, createWorld, PERSONAS, type World } from '../support/factories';
-import {
-  createHarness,
-  errorCodes,
-  type Harness,
-  type OperationResult,
-  type Person,
-  TEST_JWT_SECRET,
-} from '../support/harness';
+import { errorCodes, type Harness, type OperationResult, type Person, TEST_JWT_SECRET } from '../support/harness';
+import { describeOnEachDatabase, useHarness } from '../support/each-database';
 
 type Capabilities = MemberScreenRowFragment['viewerCan'];
 
@@ -54,12 +47,8 @@ async function capabilitiesSeenBy(h: Harness, world: World, who: Person): Promis
   return seen;
 }
 
-describe.each(TEST_DATABASES)('the members screen on %s', (kind) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await createHarness(kind);
-  });
-  afterAll(() => h.close());
+describeOnEachDatabase('the members screen', (kind) => {
+  const h = useHarness(kind);
 
   describe('viewerCan is what the mutations then allow', () => {
     /**

@@ -59,9 +59,9 @@ import { Membership } from '../../entities/membership.entity';
 import { WebhookDelivery, WebhookEndpoint } from '../../entities/webhook.entity';
 import { DeliveryStatus } from '../../src/domain/enums';
 import { OutboxEmail } from '../../entities/outbox-email.entity';
-import { TEST_DATABASES } from '../support/databases';
 import { createWorld, invite, PERSONAS, scopeInput, type Persona, type World } from '../support/factories';
-import { createHarness, type Harness, type OperationResult, type Person } from '../support/harness';
+import { type Harness, type OperationResult, type Person } from '../support/harness';
+import { describeOnEachDatabase, useHarness } from '../support/each-database';
 
 /**
  * Every operation and guarded field of the contract × every kind of caller, with the outcome SPEC §2 and §5
@@ -565,12 +565,8 @@ const writeOps: Record<string, { run: Run; happened: (h: Harness, w: World, pers
 const cases = (table: Record<string, Outcome[]>) =>
   Object.entries(table).flatMap(([op, row]) => PERSONAS.map((persona, i) => [op, persona, row[i]] as const));
 
-describe.each(TEST_DATABASES)('permission matrix on %s', (kind) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await createHarness(kind);
-  });
-  afterAll(() => h.close());
+describeOnEachDatabase('permission matrix', (kind) => {
+  const h = useHarness(kind);
 
   it('covers every operation of the contract and every persona', () => {
     expect(Object.keys(readOps).sort()).toEqual(Object.keys(READS).sort());

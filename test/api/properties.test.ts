@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import type { DataSource } from 'typeorm';
 import { Role, ScopeKind } from '../../src/domain/enums';
-import { TEST_DATABASES } from '../support/databases';
 import { addMember, createWorld, invite, scopeInput, type World } from '../support/factories';
 import { createHarness, type Harness } from '../support/harness';
+import { describeOnEachDatabase } from '../support/each-database';
 
 /**
  * Property-based: arbitrary input to every mutation either succeeds or is refused with one of the
@@ -85,7 +85,7 @@ const MUTATIONS = [
   'updateWorkspaceBilling',
 ];
 
-describe.each(TEST_DATABASES)('mutations under arbitrary input on %s', (kind) => {
+describeOnEachDatabase('mutations under arbitrary input', (kind) => {
   let h: Harness;
   let world: World;
   let pendingToken: string;

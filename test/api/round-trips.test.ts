@@ -8,31 +8,19 @@ import {
   WorkspaceMembersScreenDocument,
   WorkspaceWithMembersDocument,
 } from '../generated/graphql';
-import { TEST_DATABASES } from '../support/databases';
-import {
-  addMember,
-  createDomain,
-  createOrganization,
-  createWorkspace,
-  createWorld,
-  type World,
-} from '../support/factories';
-import { createHarness, TEST_JWT_SECRET, type Harness, type Person } from '../support/harness';
+import { addMember, createDomain, createOrganization, createWorkspace, type World } from '../support/factories';
+import { TEST_JWT_SECRET, type Person } from '../support/harness';
 import { seedOrganization } from '../../bench/dataset';
 import { signDevelopmentToken } from '../../src/auth/jwt';
+import { describeOnEachDatabase, useHarness, useWorld } from '../support/each-database';
 
 /**
  * SQL statements per request must not grow with the data (no N+1). Each figure is measured,
  * then compared across sizes; the absolute ceilings are the performance issue's goals.
  */
-describe.each(TEST_DATABASES)('round trips on %s', (kind) => {
-  let h: Harness;
-  let world: World;
-  beforeAll(async () => {
-    h = await createHarness(kind);
-    world = await createWorld(h);
-  });
-  afterAll(() => h.close());
+describeOnEachDatabase('round trips', (kind) => {
+  const h = useHarness(kind);
+  const world = useWorld(h);
 
   async function statements(
     who: Person,

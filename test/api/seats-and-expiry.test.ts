@@ -1,6 +1,7 @@
 import { Invitation } from '../../entities/invitation.entity';
 import { Membership } from '../../entities/membership.entity';
 import { Role, ScopeKind } from '../../src/domain/enums';
+import { ManualClock } from '../../src/config/clock';
 import { InvitationStatus } from '../../src/domain/enums';
 import {
   AcceptInvitationDocument,
@@ -16,16 +17,18 @@ import {
   UpdateSeatLimitDocument,
   WorkspaceDocument,
 } from '../generated/graphql';
-import { TEST_DATABASES } from '../support/databases';
 import { addMember, createWorld, invite, type World } from '../support/factories';
 import { createHarness, errorCodes, type Harness, type Person } from '../support/harness';
+import { describeOnEachDatabase } from '../support/each-database';
 
 /** SPEC §13: seat limits and memberships that end by themselves. */
-describe.each(TEST_DATABASES)('seats and time-limited memberships on %s', (kind) => {
+describeOnEachDatabase('seats and time-limited memberships', (kind) => {
   let h: Harness;
   let world: World;
+  // Runs with the wall clock; the expiry tests move it ahead instead of waiting.
+  const clock = new ManualClock(Date.now(), { running: true });
   beforeAll(async () => {
-    h = await createHarness(kind, { INVITATIONS_PER_HOUR: '1000' });
+    h = await createHarness(kind, { INVITATIONS_PER_HOUR: '1000' }, { nudgeOutbox: false, clock });
   });
   afterAll(() => h.close());
   beforeEach(async () => {
@@ -54,7 +57,7 @@ describe.each(TEST_DATABASES)('seats and time-limited memberships on %s', (kind)
       expect((await seats()).seatsUsed).toBe(9);
       await h.database.db
         .getRepository(Invitation)
-        .update({ id: late.invitation.id }, { expiresAt: new Date(Date.now() - 1000) });
+        .update({ id: late.invitation.id }, { expiresAt: new Date(clock.now().getTime() - 1000) });
       expect((await seats()).seatsUsed).toBe(8);
       // Accepted: a member now, counted once (the other pending invitation to them counts no more).
       expect(
@@ -164,7 +167,7 @@ describe.each(TEST_DATABASES)('seats and time-limited memberships on %s', (kind)
 
   describe('time-limited memberships', () => {
     it('carries accessExpiresAt from the invitation to the membership, and refuses a moment already past', async () => {
-      const until = new Date(Date.now() + 30 * 24 * 3600_000);
+      const until = new Date(clock.now().getTime() + 30 * 24 * 3600_000);
       const contractor = await h.person('contractor');
       const invited = await h.run(
         InviteWithAccessUntilDocument,
@@ -181,7 +184,7 @@ describe.each(TEST_DATABASES)('seats and time-limited memberships on %s', (kind)
           input: {
             scope: { workspaceId: world.w1.id },
             email: address('past'),
-            accessExpiresAt: new Date(Date.now() - 1000).toISOString(),
+            accessExpiresAt: new Date(clock.now().getTime() - 1000).toISOString(),
           },
         },
         admin(),
@@ -208,12 +211,13 @@ describe.each(TEST_DATABASES)('seats and time-limited memberships on %s', (kind)
     it('grants nothing from the expiry on, before any sweep; the sweeper then removes it with MEMBER_EXPIRED', async () => {
       const wsMember = world.people.wsMember;
       const row = (await rowOf(wsMember, world.w1.id))!;
-      const soon = new Date(Date.now() + 1000);
+      const soon = new Date(clock.now().getTime() + 60_000);
       const set = await h.run(SetMemberExpiryDocument, { memberId: row.id, expiresAt: soon.toISOString() }, admin());
       expect(set.errors).toBeUndefined();
       expect(set.data?.setMemberExpiry.expiresAt).toBe(soon.toISOString());
       expect(errorCodes(await h.run(WorkspaceDocument, { id: world.w1.id }, wsMember))).toEqual([]);
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, soon.getTime() - Date.now()) + 50));
+      expect(await h.app.sweeper.runOnce()).toBe(0);
+      clock.advance(60_000);
       // Still stored, no longer in force: the workspace is gone for them.
       expect(await rowOf(wsMember, world.w1.id)).not.toBeNull();
       expect(errorCodes(await h.run(WorkspaceDocument, { id: world.w1.id }, wsMember))).toEqual(['NOT_FOUND']);
@@ -232,20 +236,20 @@ describe.each(TEST_DATABASES)('seats and time-limited memberships on %s', (kind)
     it('an expiring organization membership takes the workspace and domain memberships with it', async () => {
       const domainAdmin = world.people.domainAdmin;
       const orgRow = (await rowOf(domainAdmin, world.organization.id))!;
-      const soon = new Date(Date.now() + 600);
+      const soon = new Date(clock.now().getTime() + 60_000);
       expect(
         errorCodes(
           await h.run(SetMemberExpiryDocument, { memberId: orgRow.id, expiresAt: soon.toISOString() }, admin()),
         ),
       ).toEqual([]);
-      await new Promise((resolve) => setTimeout(resolve, 700));
+      clock.advance(60_000);
       await h.app.sweeper.runOnce();
       expect(await h.database.db.getRepository(Membership).countBy({ userId: domainAdmin.sub })).toBe(0);
     });
 
     it('never time-limits the last lasting ADMIN, and clears an expiry with null', async () => {
       const adminRow = (await rowOf(admin(), world.organization.id))!;
-      const later = new Date(Date.now() + 3600_000).toISOString();
+      const later = new Date(clock.now().getTime() + 3600_000).toISOString();
       // A second ADMIN, given an expiry: they do not count as lasting.
       const temporary = await h.person('temporary-admin');
       await addMember(
@@ -275,7 +279,7 @@ describe.each(TEST_DATABASES)('seats and time-limited memberships on %s', (kind)
     });
 
     it('nobody sets, extends or clears the expiry of their own membership', async () => {
-      const until = new Date(Date.now() + 24 * 3600_000);
+      const until = new Date(clock.now().getTime() + 24 * 3600_000);
       const temporary = await h.person('self-extender');
       await addMember(
         h,
@@ -306,7 +310,7 @@ describe.each(TEST_DATABASES)('seats and time-limited memberships on %s', (kind)
     });
 
     it('what a time-limited person grants ends no later than their own access', async () => {
-      const until = new Date(Date.now() + 24 * 3600_000);
+      const until = new Date(clock.now().getTime() + 24 * 3600_000);
       // A workspace ADMIN whose access ends tomorrow.
       const contractor = await h.person('contractor-admin');
       await addMember(
@@ -391,13 +395,13 @@ describe.each(TEST_DATABASES)('seats and time-limited memberships on %s', (kind)
 
     it('needs MANAGE_MEMBERS at the membership’s scope, and a moment ahead', async () => {
       const wsRow = (await rowOf(world.people.wsMember, world.w1.id))!;
-      const later = new Date(Date.now() + 3600_000).toISOString();
+      const later = new Date(clock.now().getTime() + 3600_000).toISOString();
       const by = (who: Person, expiresAt: string | null = later) =>
         h.run(SetMemberExpiryDocument, { memberId: wsRow.id, expiresAt }, who);
       expect(errorCodes(await by(world.people.wsAdmin))).toEqual([]);
       expect(errorCodes(await by(world.people.wsMember))).toEqual(['FORBIDDEN']);
       expect(errorCodes(await by(world.people.orgMember))).toEqual(['NOT_FOUND']);
-      expect(errorCodes(await by(world.people.wsAdmin, new Date(Date.now() - 1).toISOString()))).toEqual([
+      expect(errorCodes(await by(world.people.wsAdmin, new Date(clock.now().getTime() - 1).toISOString()))).toEqual([
         'BAD_USER_INPUT',
       ]);
     });

@@ -1,7 +1,6 @@
 import { DomainDocument, OrganizationDocument, WorkspaceDocument } from '../generated/graphql';
-import { TEST_DATABASES } from '../support/databases';
-import { createWorld, type Persona, type World } from '../support/factories';
-import { createHarness, type Harness } from '../support/harness';
+import { type Persona } from '../support/factories';
+import { describeOnEachDatabase, useHarness, useWorld } from '../support/each-database';
 
 /**
  * `viewerRole` and `viewerPermissions` of each kind of member at each scope, as SPEC §2 gives
@@ -60,14 +59,9 @@ const TABLE: Record<Exclude<Persona, 'anonymous' | 'outsider'>, [Expected, Expec
   domainMember:  [{ role: 'MEMBER', permissions: MEMBER },               { role: null, permissions: ['READ'] },              { role: 'MEMBER', permissions: MEMBER }],
 };
 
-describe.each(TEST_DATABASES)('viewerRole and viewerPermissions on %s', (kind) => {
-  let h: Harness;
-  let world: World;
-  beforeAll(async () => {
-    h = await createHarness(kind);
-    world = await createWorld(h);
-  });
-  afterAll(() => h.close());
+describeOnEachDatabase('viewerRole and viewerPermissions', (kind) => {
+  const h = useHarness(kind);
+  const world = useWorld(h);
 
   const rows = Object.entries(TABLE).map(([persona, cells]) => [persona as Persona, ...cells] as const);
 

@@ -11,7 +11,7 @@ import { openDatabase } from '../../src/db/data-source';
 import { DEMO_ORGANIZATION, demoPersonByEmail, developmentSubject } from '../../src/dev/demo-people';
 import { webAppHandler } from '../../src/dev/web-app';
 import { createLogger } from '../../src/observability/logger';
-import { TestDnsServer } from '../support/dns';
+import { DnsResponder } from '../../src/dev/dns-responder';
 import { waitFor } from '../support/processes';
 import { TestSmtpServer, tokenFromEmail } from '../support/smtp';
 
@@ -31,7 +31,7 @@ const WEB_DIR = resolve(__dirname, '../../examples/web/dist');
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 let smtp: TestSmtpServer;
-let dns: TestDnsServer;
+let dns: DnsResponder;
 let app: App;
 let webServer: http.Server;
 let webUrl: string;
@@ -251,7 +251,7 @@ beforeAll(async () => {
   if (!existsSync(join(WEB_DIR, 'index.html'))) throw new Error('the web app is not built: npm run web:build');
   mkdirSync(SCREENSHOTS, { recursive: true });
   smtp = await new TestSmtpServer().start();
-  dns = await new TestDnsServer().start();
+  dns = await new DnsResponder().start();
   // The web server first: its address is APP_URL, which the emailed links and CORS use.
   let handler: http.RequestListener = (_req, res) => res.end();
   webServer = http.createServer((req, res) => handler(req, res));

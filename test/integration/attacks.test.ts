@@ -1,4 +1,5 @@
 import { BillingProfile } from '../../entities/billing.entity';
+import { Membership } from '../../entities/membership.entity';
 import { Organization } from '../../entities/organization.entity';
 import { createWorld, invite, scopeInput, type World } from '../support/factories';
 import { createHarness, type Harness } from '../support/harness';
@@ -204,6 +205,8 @@ describe('attack suite (production mode, over HTTP)', () => {
       ['mutation($v: ID!) { removeMember(memberId: $v) }', { v: text }, () => undefined, ''],
       ['mutation($v: String!) { acceptInvitation(input: { token: $v }) { id } }', { v: text }, () => undefined, ''],
     ];
+    const members = () => h.database.db.getRepository(Membership).countBy({ organizationId: orgId });
+    const membersBefore = await members();
     for (const [query, variables, pick, expected] of calls) {
       const response = await post({ query, variables }, admin.token);
       const errorCodes = codes(response.body);
@@ -211,9 +214,11 @@ describe('attack suite (production mode, over HTTP)', () => {
       if (errorCodes.length === 0 && expected !== '') expect(pick(response.body.data)).toEqual(expected);
       else if (errorCodes.length > 0) expect(['BAD_USER_INPUT', 'NOT_FOUND']).toContain(errorCodes[0]);
     }
-    // The tables are all still there.
+    // The text was stored as data, never run as SQL: the tables and their rows are all still there.
     expect(await h.database.db.getRepository(Organization).count()).toBeGreaterThan(0);
-    expect(await h.database.db.getRepository(BillingProfile).count()).toBeGreaterThanOrEqual(0);
+    expect(await members()).toBe(membersBefore);
+    const profile = await h.database.db.getRepository(BillingProfile).findOneBy({ organizationId: orgId });
+    expect(profile?.city).toBe(text.trim());
   });
 
   it('a hostile invitation token is NOT_FOUND like any unknown one', async () => {

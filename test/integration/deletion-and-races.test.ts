@@ -9,16 +9,12 @@ import {
   DeleteOrganizationDocument,
   DeleteWorkspaceDocument,
 } from '../generated/graphql';
-import { TEST_DATABASES } from '../support/databases';
 import { createWorld, type World } from '../support/factories';
-import { createHarness, errorCodes, type Harness } from '../support/harness';
+import { errorCodes } from '../support/harness';
+import { describeOnEachDatabase, useHarness } from '../support/each-database';
 
-describe.each(TEST_DATABASES)('deletion and races on %s', (kind) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await createHarness(kind);
-  });
-  afterAll(() => h.close());
+describeOnEachDatabase('deletion and races', (kind) => {
+  const h = useHarness(kind);
 
   const count = (entity: typeof Membership | typeof Domain | typeof Workspace | typeof Organization, where: object) =>
     h.database.db.getRepository(entity).countBy(where as never);

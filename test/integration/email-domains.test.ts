@@ -11,22 +11,22 @@ import {
   UpdateSeatLimitDocument,
   VerifyEmailDomainDocument,
 } from '../generated/graphql';
-import { TEST_DATABASES } from '../support/databases';
 import { createOrganization, createWorld, type World } from '../support/factories';
 import { createHarness, errorCodes, type Harness, type Person, TEST_JWT_SECRET } from '../support/harness';
-import { TestDnsServer } from '../support/dns';
+import { DnsResponder } from '../../src/dev/dns-responder';
+import { describeOnEachDatabase } from '../support/each-database';
 
 /**
  * Verified email domains and joining by them (SPEC §13), verified against a real DNS server on
  * loopback that the test runs and tells what to answer.
  */
-describe.each(TEST_DATABASES)('email domains on %s', (kind) => {
-  let dns: TestDnsServer;
+describeOnEachDatabase('email domains', (kind) => {
+  let dns: DnsResponder;
   let h: Harness;
   let world: World;
   let domain: string;
   beforeAll(async () => {
-    dns = await new TestDnsServer().start();
+    dns = await new DnsResponder().start();
     h = await createHarness(kind, { DNS_SERVERS: dns.address, DNS_TIMEOUT_MS: '300' });
   });
   afterAll(async () => {

@@ -7,11 +7,11 @@ import { createLogger } from '../../src/observability/logger';
 import { OutboxDispatcher } from '../../src/jobs/email-dispatcher';
 import { createMailTransport } from '../../src/outbound/mail-transport';
 import { AcceptInvitationDocument, InviteMemberDocument } from '../generated/graphql';
-import { TEST_DATABASES } from '../support/databases';
 import { createWorld, scopeInput, type World } from '../support/factories';
 import { createHarness, type Harness, type Person } from '../support/harness';
 import { freeTcpPort } from '../support/processes';
 import { TestSmtpServer, tokenFromEmail } from '../support/smtp';
+import { describeOnEachDatabase } from '../support/each-database';
 
 const APP_URL = 'https://app.example.test';
 const settings = (smtpUrl: string) => ({
@@ -31,7 +31,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | null 
   }
 }
 
-describe.each(TEST_DATABASES)('invitation emails over SMTP on %s', (kind) => {
+describeOnEachDatabase('invitation emails over SMTP', (kind) => {
   describe('delivery and joining, for each scope and role', () => {
     let smtp: TestSmtpServer;
     let h: Harness;

@@ -13,21 +13,17 @@ import {
   RemoveMemberDocument,
   UpdateBillingProfileDocument,
 } from '../generated/graphql';
-import { TEST_DATABASES } from '../support/databases';
 import { addMember, createOrganization, createWorkspace, invite } from '../support/factories';
-import { createHarness, errorCodes, type Harness, type Person } from '../support/harness';
+import { errorCodes, type Person } from '../support/harness';
+import { describeOnEachDatabase, useHarness } from '../support/each-database';
 
 /**
  * Integrity under concurrency: every change to who belongs to an organization takes the
  * organization's row first (withOrganizationLock), so the races that used to corrupt
  * membership state end with the invariants intact — checked after every round.
  */
-describe.each(TEST_DATABASES)('integrity under concurrency on %s', (kind) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await createHarness(kind);
-  });
-  afterAll(() => h.close());
+describeOnEachDatabase('integrity under concurrency', (kind) => {
+  const h = useHarness(kind);
 
   const outcome = (result: { errors?: readonly unknown[] }) => errorCodes(result as never)[0] ?? 'ok';
 

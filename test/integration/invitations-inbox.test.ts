@@ -6,10 +6,10 @@ import {
   MyInvitationsWithInviterDocument,
   RevokeInvitationDocument,
 } from '../generated/graphql';
-import { TEST_DATABASES } from '../support/databases';
 import { createWorld, invite, type World } from '../support/factories';
 import { createHarness, errorCodes, type Harness, type Person } from '../support/harness';
 import { TestSmtpServer } from '../support/smtp';
+import { describeOnEachDatabase } from '../support/each-database';
 
 type Row = NonNullable<NonNullable<InvitationsInboxQuery['organization']>['allInvitations']>['nodes'][number];
 
@@ -17,7 +17,7 @@ type Row = NonNullable<NonNullable<InvitationsInboxQuery['organization']>['allIn
  * The pending-invitations tab (SPEC §10): what the caller may do to each invitation, whether its
  * email went out — against a real SMTP server on loopback — and who sent it.
  */
-describe.each(TEST_DATABASES)('the invitations inbox on %s', (kind) => {
+describeOnEachDatabase('the invitations inbox', (kind) => {
   let smtp: TestSmtpServer;
   let h: Harness;
   let world: World;

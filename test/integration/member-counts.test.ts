@@ -7,9 +7,10 @@ import { Membership } from '../../entities/membership.entity';
 import { Role } from '../../src/domain/enums';
 import { memberCountDrift } from '../../src/db/membership-rows';
 import { toCount } from '../../src/db/sql';
-import { TEST_DATABASES } from '../support/databases';
+import { ManualClock } from '../../src/config/clock';
 import { createWorld, invite, type World } from '../support/factories';
 import { createHarness, errorCodes, type Harness, type Person } from '../support/harness';
+import { describeOnEachDatabase } from '../support/each-database';
 
 /**
  * Members lists' `totalCount` and the seat check read counts kept per scope and role in the
@@ -36,11 +37,13 @@ type CountsData = {
   } | null;
 };
 
-describe.each(TEST_DATABASES)('maintained member counts on %s', (kind) => {
+describeOnEachDatabase('maintained member counts', (kind) => {
+  // Runs with the wall clock; expiries are reached by moving it ahead, not by waiting.
+  const clock = new ManualClock(Date.now(), { running: true });
   let h: Harness;
   let world: World;
   beforeAll(async () => {
-    h = await createHarness(kind, { INVITATIONS_PER_HOUR: '1000' });
+    h = await createHarness(kind, { INVITATIONS_PER_HOUR: '1000' }, { nudgeOutbox: false, clock });
   });
   afterAll(() => h.close());
   beforeEach(async () => {
@@ -150,7 +153,7 @@ describe.each(TEST_DATABASES)('maintained member counts on %s', (kind) => {
 
   it('memberships that end by themselves are uncounted by the sweep that removes them', async () => {
     const member = await membershipOf(world.people.wsMember, world.organization.id);
-    const soon = new Date(Date.now() + 1000).toISOString();
+    const soon = new Date(clock.now().getTime() + 60_000).toISOString();
     ok(
       await h.run(
         'mutation($id: ID!, $at: DateTime) { setMemberExpiry(memberId: $id, expiresAt: $at) { id } }',
@@ -158,7 +161,7 @@ describe.each(TEST_DATABASES)('maintained member counts on %s', (kind) => {
         admin(),
       ),
     );
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    clock.advance(60_000);
     expect(await h.app.sweeper.runOnce()).toBeGreaterThan(0);
     await expectCountsAgree();
   });

@@ -7,7 +7,8 @@ import {
   loadMemberPages,
   memberPageStatement,
 } from '../../src/loaders/member-page';
-import { openTestDatabase, type OpenedDatabase, TEST_DATABASES } from '../support/databases';
+import { openTestDatabase, type OpenedDatabase } from '../support/databases';
+import { describeOnEachDatabase } from '../support/each-database';
 
 const ORDERS: MemberOrder[] = Object.values(MemberOrderField).flatMap((field) =>
   Object.values(OrderDirection).map((direction) => ({ field, direction })),
@@ -19,7 +20,7 @@ const ORDERS: MemberOrder[] = Object.values(MemberOrderField).flatMap((field) =>
  * page costs the same at any size). Asked of the database itself: EXPLAIN on MariaDB, EXPLAIN
  * QUERY PLAN on SQLite.
  */
-describe.each(TEST_DATABASES)('members orders on %s', (kind) => {
+describeOnEachDatabase('members orders', (kind) => {
   let database: OpenedDatabase;
   let scopeId: string;
   beforeAll(async () => {

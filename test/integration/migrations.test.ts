@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/db/data-source';
-import { TEST_DATABASES, type TestDatabase, withServer } from '../support/databases';
+import { type TestDatabase, withServer } from '../support/databases';
+import { describeOnEachDatabase } from '../support/each-database';
 
 const TABLES = ['domains', 'memberships', 'organizations', 'users', 'workspaces'];
 
@@ -34,7 +35,7 @@ async function tableNames(db: DataSource): Promise<string[]> {
   }
 }
 
-describe.each(TEST_DATABASES)('migrations on %s', (kind) => {
+describeOnEachDatabase('migrations', (kind) => {
   it('run from nothing, revert to nothing, and run again', async () => {
     const target = await emptyDatabase(kind);
     const db = new DataSource(dataSourceOptions(target.url));

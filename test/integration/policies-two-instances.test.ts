@@ -12,21 +12,24 @@ import {
   SetMemberExpiryDocument,
   UpdateSeatLimitDocument,
 } from '../generated/graphql';
-import { TEST_DATABASES } from '../support/databases';
+import { ManualClock } from '../../src/config/clock';
 import { addMember, createOrganization, invite } from '../support/factories';
 import { createHarness, errorCodes, type Harness, type Person } from '../support/harness';
 import { Role, ScopeKind } from '../../src/domain/enums';
+import { describeOnEachDatabase } from '../support/each-database';
 
 /**
  * SPEC §13 and §14: the seat limit and the expiry sweep hold with two server instances on one
  * database — on MariaDB each with a connection pool of its own, as two processes would have.
  */
-describe.each(TEST_DATABASES)('policies with two instances on %s', (kind) => {
+describeOnEachDatabase('policies with two instances', (kind) => {
+  // Runs with the wall clock; expiries are reached by moving it ahead, not by waiting.
+  const clock = new ManualClock(Date.now(), { running: true });
   let h: Harness;
   let secondDb: DataSource;
   let second: App;
   beforeAll(async () => {
-    h = await createHarness(kind, { INVITATIONS_PER_HOUR: '1000' });
+    h = await createHarness(kind, { INVITATIONS_PER_HOUR: '1000' }, { nudgeOutbox: false, clock });
     secondDb = kind === 'sqlite' ? h.database.db : new DataSource(dataSourceOptions(h.database.url));
     if (!secondDb.isInitialized) await secondDb.initialize();
     second = await createApp(h.config, secondDb, createLogger({ silent: true }), { nudgeOutbox: false });
@@ -90,14 +93,14 @@ describe.each(TEST_DATABASES)('policies with two instances on %s', (kind) => {
     const scope = { kind: ScopeKind.ORGANIZATION, organizationId: organization.id } as const;
     const people = await Promise.all(Array.from({ length: 12 }, () => h.person('expiring')));
     for (const person of people) await addMember(h, person, scope, Role.MEMBER);
-    const soon = new Date(Date.now() + 500).toISOString();
+    const soon = new Date(clock.now().getTime() + 60_000).toISOString();
     for (const person of people) {
       const row = await h.database.db.getRepository(Membership).findOneByOrFail({ userId: person.sub });
       expect(errorCodes(await h.run(SetMemberExpiryDocument, { memberId: row.id, expiresAt: soon }, owner))).toEqual(
         [],
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    clock.advance(60_000);
     const otherSweeper = new MembershipSweeper(secondDb, h.config, createLogger({ silent: true }));
     const [mine, theirs] = await Promise.all([h.app.sweeper.runOnce(), otherSweeper.runOnce()]);
     expect(mine + theirs).toBe(12);

@@ -9,17 +9,13 @@ import {
   LeaveOrganizationDocument,
   RemoveMemberDocument,
 } from '../generated/graphql';
-import { TEST_DATABASES } from '../support/databases';
 import { addMember, createOrganization, createWorld, invite, scopeInput } from '../support/factories';
-import { createHarness, errorCodes, type Harness, type Person } from '../support/harness';
+import { errorCodes, type Harness, type Person } from '../support/harness';
+import { describeOnEachDatabase, useHarness } from '../support/each-database';
 
 /** Check-then-write under concurrency: the database, not luck, decides (SPEC §3–§4). */
-describe.each(TEST_DATABASES)('races on %s', (kind) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await createHarness(kind);
-  });
-  afterAll(() => h.close());
+describeOnEachDatabase('races', (kind) => {
+  const h = useHarness(kind);
 
   it('10 simultaneous accepts of one invitation make one membership; the rest are INVITATION_NOT_PENDING', async () => {
     for (let round = 0; round < 3; round++) {

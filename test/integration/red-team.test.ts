@@ -10,11 +10,12 @@ import {
   OrganizationMembersDocument,
   UpdateOrganizationDocument,
 } from '../generated/graphql';
-import { type OpenedDatabase, TEST_DATABASES } from '../support/databases';
+import { type OpenedDatabase } from '../support/databases';
 import { addMember, createOrganization, createWorld, signIn, type World } from '../support/factories';
 import { memoryLogger } from '../support/log';
 import { createHarness, errorCodes, type Harness, type Person, TEST_JWT_SECRET } from '../support/harness';
 import { listen, type Post } from '../support/http';
+import { describeOnEachDatabase, useHarness } from '../support/each-database';
 
 /**
  * The red team's findings outside the races, one regression test each: every one failed on the
@@ -191,12 +192,8 @@ describe('red team, against a production server over HTTP', () => {
   });
 });
 
-describe.each(TEST_DATABASES)('red team, on %s', (kind) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await createHarness(kind, { INVITATIONS_PER_HOUR: '5' });
-  });
-  afterAll(() => h.close());
+describeOnEachDatabase('red team,', (kind) => {
+  const h = useHarness(kind, { INVITATIONS_PER_HOUR: '5' });
 
   /** A person with a display name of our choosing, signed in once so that the user record exists. */
   async function named(name: string, email: string): Promise<Person> {

@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { signDevelopmentToken } from '../../src/auth/jwt';
 import { DEVELOPMENT_JWT_SECRET } from '../../src/config/config';
-import { openTestDatabase, type OpenedDatabase, TEST_DATABASES } from '../support/databases';
+import { openTestDatabase, type OpenedDatabase } from '../support/databases';
 import { exited, freeTcpPort, start, waitFor } from '../support/processes';
+import { describeOnEachDatabase } from '../support/each-database';
 
 /**
  * OpenTelemetry, end to end: the built server (`dist/src/http/main.js`) runs with
@@ -25,7 +26,7 @@ interface ExportedSpan {
   attributes: { key: string; value: { stringValue?: string } }[];
 }
 
-describe.each(TEST_DATABASES)('traces on %s', (kind) => {
+describeOnEachDatabase('traces', (kind) => {
   const spans: ExportedSpan[] = [];
   let receiver: http.Server;
   let database: OpenedDatabase;

@@ -7,9 +7,9 @@ import { dataSourceOptions } from '../../src/db/data-source';
 import { createLogger } from '../../src/observability/logger';
 import { WebhookDispatcher } from '../../src/jobs/webhook-dispatcher';
 import { CreateWorkspaceDocument, DeleteOrganizationDocument } from '../generated/graphql';
-import { TEST_DATABASES } from '../support/databases';
 import { createOrganization, createWorld } from '../support/factories';
 import { createHarness, errorCodes, type Harness, type Person } from '../support/harness';
+import { describeOnEachDatabase, useHarness } from '../support/each-database';
 
 const CREATE = `mutation($input: CreateWebhookEndpointInput!) {
   createWebhookEndpoint(input: $input) { secret endpoint { id url actions enabled createdAt } } }`;
@@ -62,17 +62,13 @@ function verify(secret: string, message: Received): boolean {
     .some((signature) => signature === `v1,${expected}`);
 }
 
-describe.each(TEST_DATABASES)('webhooks on %s', (kind) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await createHarness(kind, {
-      WEBHOOKS_ALLOW_PRIVATE: 'true',
-      WEBHOOK_RETRY_BASE_MS: '1',
-      WEBHOOK_MAX_ATTEMPTS: '3',
-      WEBHOOK_TIMEOUT_MS: '300',
-    });
+describeOnEachDatabase('webhooks', (kind) => {
+  const h = useHarness(kind, {
+    WEBHOOKS_ALLOW_PRIVATE: 'true',
+    WEBHOOK_RETRY_BASE_MS: '1',
+    WEBHOOK_MAX_ATTEMPTS: '3',
+    WEBHOOK_TIMEOUT_MS: '300',
   });
-  afterAll(() => h.close());
 
   async function endpoint(admin: Person, organizationId: string, url: string, actions: string[] = []) {
     const created = await h.run(CREATE as never, { input: { organizationId, url, actions } }, admin);

@@ -1,7 +1,7 @@
 import { Role, ScopeKind } from '../../src/domain/enums';
 import { type ScopeRef } from '../../src/domain/scope';
 import { withOrganizationLock } from '../../src/db/transaction';
-import { SYSTEM_ACTOR } from '../../src/services/audit.service';
+import { systemActor } from '../../src/services/audit.service';
 import { grantMembership } from '../../src/services/memberships/membership-grants';
 import {
   CreateDomainDocument,
@@ -42,7 +42,7 @@ export async function addMember(h: Harness, person: Person, scope: ScopeRef, rol
   await withOrganizationLock(
     h.database.db,
     scope.organizationId,
-    (em) => grantMembership(em, SYSTEM_ACTOR, person.sub, scope, role),
+    (em) => grantMembership(em, systemActor(h.config.clock.now()), person.sub, scope, role),
     () => new Error('no such organization'),
   );
 }

@@ -2,6 +2,9 @@ import { accessAt, mayGrantRole, sortedPermissions, type MembershipFact } from '
 import { Permission as P, Role, ScopeKind } from '../../src/domain/enums';
 import { type ScopeRef } from '../../src/domain/scope';
 
+/** The moment every decision here is made at. */
+const NOW = new Date('2026-12-01T12:00:00Z');
+
 const ORG = 'org-1';
 const WS = 'ws-1';
 const OTHER_WS = 'ws-2';
@@ -37,8 +40,8 @@ const atDomain = (role: Role): MembershipFact => ({
 });
 
 const perms = (scope: ScopeRef, memberships: MembershipFact[]) =>
-  sortedPermissions(accessAt(scope, memberships).permissions);
-const role = (scope: ScopeRef, memberships: MembershipFact[]) => accessAt(scope, memberships).role;
+  sortedPermissions(accessAt(scope, memberships, NOW).permissions);
+const role = (scope: ScopeRef, memberships: MembershipFact[]) => accessAt(scope, memberships, NOW).role;
 
 // Literal expectations from SPEC §2, cell by cell.
 const ORG_ADMIN = [
@@ -160,23 +163,23 @@ describe('permission table and inheritance (SPEC §2)', () => {
   describe('who may grant what', () => {
     it('organization ADMIN grants every role at every scope that accepts it', () => {
       const admin = [atOrg(Role.ADMIN)];
-      expect(mayGrantRole(ScopeKind.ORGANIZATION, Role.ADMIN, accessAt(org, admin))).toBe(true);
-      expect(mayGrantRole(ScopeKind.ORGANIZATION, Role.ACCOUNTING, accessAt(org, admin))).toBe(true);
-      expect(mayGrantRole(ScopeKind.WORKSPACE, Role.ADMIN, accessAt(ws, admin))).toBe(true);
-      expect(mayGrantRole(ScopeKind.DOMAIN, Role.ADMIN, accessAt(dom, admin))).toBe(true);
+      expect(mayGrantRole(ScopeKind.ORGANIZATION, Role.ADMIN, accessAt(org, admin, NOW))).toBe(true);
+      expect(mayGrantRole(ScopeKind.ORGANIZATION, Role.ACCOUNTING, accessAt(org, admin, NOW))).toBe(true);
+      expect(mayGrantRole(ScopeKind.WORKSPACE, Role.ADMIN, accessAt(ws, admin, NOW))).toBe(true);
+      expect(mayGrantRole(ScopeKind.DOMAIN, Role.ADMIN, accessAt(dom, admin, NOW))).toBe(true);
     });
 
     it('ACCOUNTING is never granted below organization scope', () => {
-      expect(mayGrantRole(ScopeKind.WORKSPACE, Role.ACCOUNTING, accessAt(ws, [atOrg(Role.ADMIN)]))).toBe(false);
-      expect(mayGrantRole(ScopeKind.DOMAIN, Role.ACCOUNTING, accessAt(dom, [atOrg(Role.ADMIN)]))).toBe(false);
+      expect(mayGrantRole(ScopeKind.WORKSPACE, Role.ACCOUNTING, accessAt(ws, [atOrg(Role.ADMIN)], NOW))).toBe(false);
+      expect(mayGrantRole(ScopeKind.DOMAIN, Role.ACCOUNTING, accessAt(dom, [atOrg(Role.ADMIN)], NOW))).toBe(false);
     });
 
     it('nobody grants above their own effective role', () => {
-      const accounting = accessAt(org, [atOrg(Role.ACCOUNTING)]);
+      const accounting = accessAt(org, [atOrg(Role.ACCOUNTING)], NOW);
       expect(mayGrantRole(ScopeKind.ORGANIZATION, Role.ADMIN, accounting)).toBe(false);
-      const member = accessAt(org, [atOrg(Role.MEMBER)]);
+      const member = accessAt(org, [atOrg(Role.MEMBER)], NOW);
       expect(mayGrantRole(ScopeKind.ORGANIZATION, Role.ACCOUNTING, member)).toBe(false);
-      const wsMember = accessAt(ws, [atOrg(Role.MEMBER), atWs(Role.MEMBER)]);
+      const wsMember = accessAt(ws, [atOrg(Role.MEMBER), atWs(Role.MEMBER)], NOW);
       expect(mayGrantRole(ScopeKind.WORKSPACE, Role.ADMIN, wsMember)).toBe(false);
     });
   });
@@ -187,5 +190,28 @@ describe('permission table and inheritance (SPEC §2)', () => {
       'DELETE',
       'UPDATE_BILLING',
     ]);
+  });
+});
+
+describe('time-limited memberships', () => {
+  const until = (ms: number) => new Date(NOW.getTime() + ms);
+  it('grant everything up to their expiry and nothing from it on, judged at the moment given', () => {
+    const admin = [{ ...atOrg(Role.ADMIN), expiresAt: until(1000) }];
+    expect(role(org, admin)).toBe(Role.ADMIN);
+    expect(accessAt(org, admin, until(999)).role).toBe(Role.ADMIN);
+    expect(accessAt(org, admin, until(1000)).role).toBeNull();
+    expect(accessAt(ws, admin, until(1000)).permissions.size).toBe(0);
+  });
+
+  it('say until when each permission lasts: the latest of the memberships that give it', () => {
+    const held = [
+      { ...atOrg(Role.ADMIN), expiresAt: until(1000) },
+      { ...atWs(Role.MEMBER), expiresAt: until(5000) },
+    ];
+    const access = accessAt(ws, held, NOW);
+    expect(access.until.get(P.MANAGE_MEMBERS)).toEqual(until(1000));
+    expect(access.until.get(P.READ)).toEqual(until(5000));
+    // A lasting membership that gives it: it lasts.
+    expect(accessAt(ws, [held[0], atWs(Role.MEMBER)], NOW).until.get(P.READ)).toBeNull();
   });
 });

@@ -35,7 +35,7 @@ describe('loaders (embedded SQLite in memory)', () => {
       },
       query: { value: query },
     });
-    const loaders = createLoaders(counting as DataSource);
+    const loaders = createLoaders(counting as DataSource, new Date());
     const missing = randomUUID();
     const asked = [ids[2], missing, ids[0], ids[1], ids[0]];
     const answers = await Promise.all(asked.map((id) => loaders.organization.load(id)));
@@ -56,7 +56,7 @@ describe('loaders (embedded SQLite in memory)', () => {
         updatedAt: now,
       });
     }
-    const loaders = createLoaders(db);
+    const loaders = createLoaders(db, new Date());
     const users = await loaders.user.loadMany(['idp|a', 'idp|zz', 'idp|b']);
     expect(users.map((u) => (u instanceof User ? u.email : u))).toEqual(['a@x.test', null, 'b@x.test']);
   });

@@ -51,9 +51,9 @@ async function invitationToAnswer(
   const sameAddress = invitation !== null && invitation.email === viewer.identity.email;
   // By id, only the caller's own invitations exist for them.
   if (!invitation || (hasId && !sameAddress)) throw new NotFoundError('Invitation');
-  const status = invitation.effectiveStatus();
+  const status = invitation.effectiveStatus(ctx.now);
   // Access that would already be over when it starts is as good as an expired invitation.
-  if (status === InvitationStatus.EXPIRED || (invitation.accessExpiresAt && invitation.accessExpiresAt <= new Date())) {
+  if (status === InvitationStatus.EXPIRED || (invitation.accessExpiresAt && invitation.accessExpiresAt <= ctx.now)) {
     throw expired();
   }
   if (status !== InvitationStatus.PENDING) throw notPending();
@@ -65,7 +65,7 @@ async function invitationToAnswer(
 /** Why a conditional update found nothing to change: expired, or answered in the meantime. */
 async function lostRace(ctx: Context, id: string): Promise<InvitationExpiredError | InvitationNotPendingError> {
   const fresh = await ctx.db.getRepository(Invitation).findOneBy({ id });
-  return fresh?.effectiveStatus() === InvitationStatus.EXPIRED ? expired() : notPending();
+  return fresh?.effectiveStatus(ctx.now) === InvitationStatus.EXPIRED ? expired() : notPending();
 }
 
 /** Joins with the invited role (and the implied organization membership), in one transaction. */
@@ -80,14 +80,14 @@ export async function acceptInvitation(
     ctx.db,
     invitation.organizationId,
     async (em) => {
-      if (!(await settle(em, invitation.id, InvitationStatus.ACCEPTED, new Date()))) {
+      if (!(await settle(em, invitation.id, InvitationStatus.ACCEPTED, ctx.now))) {
         raceLost = true;
         return null;
       }
       // Already holding a role there (say the organization MEMBER a workspace invitation brought):
       // the invited role if it confers more, and the invitation ends ACCEPTED either way. The seat
       // the invitation held becomes the member's: only room among the members is needed.
-      await assertSeatFor(em, invitation.organizationId, invitation.email, 'accept');
+      await assertSeatFor(em, invitation.organizationId, invitation.email, 'accept', ctx.now);
       const actor = auditActorOf(ctx);
       await recordAudit(em, actor, {
         action: AuditAction.INVITATION_ACCEPTED,
@@ -118,7 +118,7 @@ export async function declineInvitation(
   input: { token?: string | null; invitationId?: string | null },
 ): Promise<Invitation> {
   const invitation = await invitationToAnswer(ctx, input);
-  const now = new Date();
+  const now = ctx.now;
   const changed = await withOrganizationLock(
     ctx.db,
     invitation.organizationId,
@@ -130,7 +130,7 @@ export async function declineInvitation(
         email: invitation.email,
         toRole: invitation.role,
       });
-      await cancelQueuedEmails(em, invitation.id);
+      await cancelQueuedEmails(em, invitation.id, now);
       return true;
     },
     invitationNotFound,
@@ -175,7 +175,7 @@ export async function invitationByToken(ctx: Context, token: string): Promise<In
     domainHostname: names.domainHostname,
     role: invitation.role,
     inviterName: inviter ? (inviter.displayName ?? inviter.email) : null,
-    status: invitation.effectiveStatus(),
+    status: invitation.effectiveStatus(ctx.now),
     expiresAt: invitation.expiresAt,
     accessExpiresAt: invitation.accessExpiresAt ?? null,
   };

@@ -61,7 +61,7 @@ async function emailFacts(ctx: Context, invitation: Invitation): Promise<Invitat
  * says in `retryAfter` how many seconds remain until the next hour's count starts.
  */
 async function countAgainstRateLimit(ctx: Context, em: EntityManager, organizationId: string): Promise<void> {
-  const now = Date.now();
+  const now = ctx.now.getTime();
   const windowStart = new Date(Math.floor(now / HOUR) * HOUR);
   const counter = await findLocked(em, InvitationCounter, { organizationId, windowStart });
   if ((counter?.count ?? 0) >= ctx.config.invitationsPerHour) {
@@ -113,7 +113,7 @@ async function assertInvitable(
       { id: existing.id },
       { status: InvitationStatus.EXPIRED, pendingKey: null, updatedAt: now },
     );
-    await cancelQueuedEmails(em, existing.id);
+    await cancelQueuedEmails(em, existing.id, now);
   }
   // A new or renewed invitation holds a seat (an expired one holds none).
   await assertSeatFor(em, scope.organizationId, email, 'invite', now);
@@ -175,6 +175,7 @@ async function createInvitation(
     invitation,
     { ...facts, role: invitation.role, accessExpiresAt: invitation.accessExpiresAt },
     token,
+    now,
   );
 }
 
@@ -201,10 +202,10 @@ export async function inviteMember(
   const scope = await invitationScope(ctx, input.scope);
   const email = validEmail(input.email);
   const role = input.role ?? Role.MEMBER;
-  const asked = input.accessExpiresAt ? validFutureMoment(input.accessExpiresAt, 'accessExpiresAt') : null;
+  const asked = input.accessExpiresAt ? validFutureMoment(input.accessExpiresAt, 'accessExpiresAt', ctx.now) : null;
   const access = await ctx.access.at(scope);
   assertMayGrantRole(scope.kind, role, access);
-  const now = new Date();
+  const now = ctx.now;
   const draft = draftInvitation(ctx, scope, email, role, now, accessEnd(scope.kind, role, access, asked));
   const facts = await emailFacts(ctx, draft.invitation);
   await withOrganizationLock(
@@ -280,11 +281,11 @@ export async function inviteMembers(
   if (rows.length === 0 || rows.length > MAX_BULK_INVITATIONS) {
     throw new BadUserInputError(`invitations must hold 1 to ${MAX_BULK_INVITATIONS} rows.`, 'invitations');
   }
-  const asked = input.accessExpiresAt ? validFutureMoment(input.accessExpiresAt, 'accessExpiresAt') : null;
+  const asked = input.accessExpiresAt ? validFutureMoment(input.accessExpiresAt, 'accessExpiresAt', ctx.now) : null;
   const dryRun = input.dryRun === true;
   const scope = await invitationScope(ctx, input.scope);
   const access = await ctx.access.at(scope);
-  const now = new Date();
+  const now = ctx.now;
 
   // What can be judged without the database: the address, the role, repeats within the request.
   const seen = new Set<string>();
@@ -367,7 +368,7 @@ const notPending = () => new InvitationNotPendingError();
  */
 export async function resendInvitation(ctx: Context, id: string): Promise<Invitation> {
   const invitation = await mustFindInvitation(ctx, id);
-  if (!RESENDABLE.includes(invitation.effectiveStatus())) throw notPending();
+  if (!RESENDABLE.includes(invitation.effectiveStatus(ctx.now))) throw notPending();
   // Resending is inviting again: a time-limited resender's invitation ends with their access.
   const scopeOfInvitation = scopeOfRow(invitation);
   const accessExpiresAt = accessEnd(
@@ -377,7 +378,7 @@ export async function resendInvitation(ctx: Context, id: string): Promise<Invita
     invitation.accessExpiresAt ?? null,
   );
   const { token, hash } = newInvitationToken();
-  const now = new Date();
+  const now = ctx.now;
   const expiresAt = new Date(now.getTime() + ctx.config.invitationTtlHours * HOUR);
   const facts = await emailFacts(ctx, Object.assign(new Invitation(), invitation, { expiresAt }));
   const scope = scopeOfRow(invitation);
@@ -408,8 +409,8 @@ export async function resendInvitation(ctx: Context, id: string): Promise<Invita
         email: fresh.email,
         toRole: fresh.role,
       });
-      await cancelQueuedEmails(em, id);
-      await queueInvitationEmail(em, ctx.config, fresh, { ...facts, accessExpiresAt }, token);
+      await cancelQueuedEmails(em, id, now);
+      await queueInvitationEmail(em, ctx.config, fresh, { ...facts, accessExpiresAt }, token, now);
       return Object.assign(fresh, changes);
     },
     invitationNotFound,
@@ -422,8 +423,8 @@ export async function resendInvitation(ctx: Context, id: string): Promise<Invita
 /** Withdraws a PENDING invitation; its link stops working and an unsent email is not sent. */
 export async function revokeInvitation(ctx: Context, id: string): Promise<Invitation> {
   const invitation = await mustFindInvitation(ctx, id);
-  if (invitation.effectiveStatus() !== InvitationStatus.PENDING) throw notPending();
-  const now = new Date();
+  if (invitation.effectiveStatus(ctx.now) !== InvitationStatus.PENDING) throw notPending();
+  const now = ctx.now;
   await withOrganizationLock(
     ctx.db,
     invitation.organizationId,
@@ -435,7 +436,7 @@ export async function revokeInvitation(ctx: Context, id: string): Promise<Invita
         email: invitation.email,
         toRole: invitation.role,
       });
-      await cancelQueuedEmails(em, id);
+      await cancelQueuedEmails(em, id, now);
     },
     invitationNotFound,
   );

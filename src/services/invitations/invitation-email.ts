@@ -64,9 +64,9 @@ export async function queueInvitationEmail(
   invitation: Invitation,
   facts: InvitationEmailFacts,
   token: string,
+  now: Date,
 ): Promise<void> {
   const { subject, text, html } = composeInvitationEmail(config, facts, token);
-  const now = new Date();
   await em.insert(OutboxEmail, {
     id: randomUUID(),
     organizationId: invitation.organizationId,

@@ -86,7 +86,7 @@ export async function allInvitationsOf(
     }
     query.andWhere(visible.length > 0 ? `(${visible.join(' OR ')})` : '1 = 0', params);
   }
-  const now = toSqlDateTime(new Date());
+  const now = toSqlDateTime(ctx.now);
   const statuses = [...new Set(args.status ?? [])];
   if (statuses.length > 0) {
     // EXPIRED is stored for superseded invitations and derived for PENDING ones past their date.

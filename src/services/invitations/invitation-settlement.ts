@@ -32,7 +32,11 @@ export async function settle(em: EntityManager, id: string, status: InvitationSt
 }
 
 /** Outbox rows of invitations that have not gone out: withdrawn, with their dead links redacted. */
-export async function cancelQueuedEmails(em: EntityManager, invitationIds: string | string[]): Promise<void> {
+export async function cancelQueuedEmails(
+  em: EntityManager,
+  invitationIds: string | string[],
+  now: Date,
+): Promise<void> {
   const ids = typeof invitationIds === 'string' ? [invitationIds] : invitationIds;
   if (ids.length === 0) return;
   const queued = await em.findBy(OutboxEmail, { invitationId: In(ids), status: OutboxStatus.PENDING });
@@ -44,7 +48,7 @@ export async function cancelQueuedEmails(em: EntityManager, invitationIds: strin
         status: OutboxStatus.CANCELLED,
         textBody: redactTokens(email.textBody),
         htmlBody: redactTokens(email.htmlBody),
-        updatedAt: new Date(),
+        updatedAt: now,
       },
     );
   }
@@ -66,7 +70,7 @@ export async function revokePendingInvitations(
       { organizationId, status: InvitationStatus.PENDING, invitedById: who.invitedById },
     ],
   });
-  const now = new Date();
+  const now = actor.at;
   const revoked: string[] = [];
   for (const invitation of pending) {
     if (!(await settle(em, invitation.id, InvitationStatus.REVOKED, now))) continue;
@@ -78,5 +82,5 @@ export async function revokePendingInvitations(
       toRole: invitation.role,
     });
   }
-  await cancelQueuedEmails(em, revoked);
+  await cancelQueuedEmails(em, revoked, now);
 }

@@ -54,7 +54,7 @@ export async function changeMemberRole(ctx: Context, input: { memberId: string; 
       if (membership.scope === ScopeKind.ORGANIZATION && membership.role === Role.ADMIN) {
         await assertAnotherAdmin(em, membership.organizationId, membership.userId);
       }
-      const now = new Date();
+      const now = ctx.now;
       await updateMembershipRole(em, membership, { role: input.role, updatedAt: now });
       await recordAudit(em, auditActorOf(ctx), {
         action: AuditAction.MEMBER_ROLE_CHANGED,
@@ -154,7 +154,7 @@ async function handOver(em: EntityManager, actor: AuditActor, leaving: Membershi
       message: 'Your own access is time-limited: you cannot name a successor whose ADMIN role would outlast it.',
     });
   }
-  const now = new Date();
+  const now = actor.at;
   await updateMembershipRole(em, successor, { role: Role.ADMIN, updatedAt: now });
   await recordAudit(em, actor, {
     action: AuditAction.MEMBER_ROLE_CHANGED,
@@ -170,7 +170,7 @@ async function handOver(em: EntityManager, actor: AuditActor, leaving: Membershi
  * rule); the moment must lie ahead; the organization's last lasting ADMIN cannot be given one.
  */
 export async function setMemberExpiry(ctx: Context, memberId: string, expiresAt: Date | null): Promise<Membership> {
-  if (expiresAt !== null) validFutureMoment(expiresAt, 'expiresAt');
+  if (expiresAt !== null) validFutureMoment(expiresAt, 'expiresAt', ctx.now);
   const current = await ctx.loaders.membership.load(memberId);
   if (!current) throw memberNotFound();
   // The same function decides `viewerCan.setExpiry`: never one's own, never past one's own access.
@@ -192,7 +192,7 @@ export async function setMemberExpiry(ctx: Context, memberId: string, expiresAt:
       if (expiresAt !== null && membership.scope === ScopeKind.ORGANIZATION && membership.role === Role.ADMIN) {
         await assertAnotherAdmin(em, membership.organizationId, membership.userId);
       }
-      const now = new Date();
+      const now = ctx.now;
       await em.update(Membership, { id: membership.id }, { expiresAt, updatedAt: now });
       await recordAudit(em, auditActorOf(ctx), {
         action: AuditAction.MEMBER_EXPIRY_CHANGED,

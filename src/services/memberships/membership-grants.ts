@@ -80,7 +80,7 @@ export async function grantMembership(
 ): Promise<Membership> {
   assertRoleAccepted(scope.kind, role);
   await assertScopeExists(em, scope);
-  const now = new Date();
+  const now = actor.at;
   const held = await findLocked(em, Membership, { userId, scopeId: scopeId(scope) });
   if (held) {
     if (ifHeld === 'refuse') throw new AlreadyMemberError();

@@ -2,12 +2,13 @@ import { createSocket, type Socket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A real DNS server on loopback for the tests: a small UDP responder that answers TXT questions
- * from a table, NXDOMAIN for names it does not know, and — when told to — nothing at all, so that
- * a client's timeout can be seen. Only what the tests need of RFC 1035: one question per query,
- * TXT answers, no compression beyond a pointer back to the question's name.
+ * A real DNS server on loopback, for trying email-domain verification without owning a domain
+ * (`npm run dns`) and for the tests: a small UDP responder that answers TXT questions from a
+ * table, NXDOMAIN for names it does not know, and — when told to — nothing at all, so that a
+ * client's timeout can be seen. Only what that needs of RFC 1035: one question per query, TXT
+ * answers, no compression beyond a pointer back to the question's name. Development only.
  */
-export class TestDnsServer {
+export class DnsResponder {
   /** TXT records by lower-cased name; each record is one string. */
   readonly txt = new Map<string, string[]>();
   /** Say nothing (a server that does not answer). */
@@ -17,13 +18,17 @@ export class TestDnsServer {
   private socket: Socket | null = null;
   port = 0;
 
-  async start(): Promise<this> {
+  /** Listens on 127.0.0.1 (`port` 0: any free one). */
+  async start(port = 0): Promise<this> {
     const socket = createSocket('udp4');
     socket.on('message', (message, remote) => {
       const answer = this.answer(message);
       if (answer) socket.send(answer, remote.port, remote.address);
     });
-    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(port, '127.0.0.1', () => resolve());
+    });
     this.socket = socket;
     this.port = (socket.address() as AddressInfo).port;
     return this;
