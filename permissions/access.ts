@@ -3,7 +3,7 @@ import { BadUserInputError, ForbiddenError } from '../src/domain/errors';
 import { type ScopeRef } from '../src/domain/scope';
 
 /**
- * The permission table of SPEC §2 and the role inheritance that feeds it, as pure functions.
+ * The permission table of docs/domain-rules.md §2 and the role inheritance that feeds it, as pure functions.
  *
  * Every permission decision in the service comes from here: the shield rules, the visibility
  * filters of the services and the `viewerRole` / `viewerPermissions` fields all call
@@ -15,7 +15,7 @@ import { type ScopeRef } from '../src/domain/scope';
  * gives each grant.
  */
 
-/** Roles each scope accepts (SPEC §1). See {@link assertRoleAccepted}. */
+/** Roles each scope accepts (docs/domain-rules.md §1). See {@link assertRoleAccepted}. */
 export const ROLES_BY_SCOPE: Readonly<Record<ScopeKind, readonly Role[]>> = {
   [ScopeKind.ORGANIZATION]: [Role.ADMIN, Role.ACCOUNTING, Role.MEMBER],
   [ScopeKind.WORKSPACE]: [Role.ADMIN, Role.MEMBER],
@@ -45,7 +45,7 @@ export enum Grant {
 
 const P = Permission;
 
-/** SPEC §2, cell by cell. */
+/** docs/domain-rules.md §2, cell by cell. */
 export const PERMISSION_TABLE: Readonly<Record<ScopeKind, Partial<Record<Grant, readonly Permission[]>>>> = {
   [ScopeKind.ORGANIZATION]: {
     [Grant.ADMIN]: [
@@ -109,7 +109,7 @@ export interface Access {
   /**
    * Until when each permission held lasts: null when a lasting membership gives it, else the
    * latest expiry among the time-limited memberships that do. What a time-limited person grants
-   * ends no later than this (SPEC §13).
+   * ends no later than this (docs/domain-rules.md §13).
    */
   until: ReadonlyMap<Permission, Date | null>;
 }
@@ -119,7 +119,7 @@ function roleGrant(role: Role): Grant {
 }
 
 /**
- * What a role held at one scope passes down to the scopes below it (SPEC §2): organization ADMIN
+ * What a role held at one scope passes down to the scopes below it (docs/domain-rules.md §2): organization ADMIN
  * cascades as ADMIN (with the organization-only workspace rights), organization ACCOUNTING
  * gives billing on every workspace, workspace ADMIN and MEMBER carry over to its domains.
  * Organization MEMBER, and ACCOUNTING on domains, pass nothing down.
@@ -268,7 +268,7 @@ export function accessAt(scope: ScopeRef, memberships: readonly MembershipFact[]
 /**
  * Until when a caller keeps everything that giving `role` at a scope of `kind` takes — `via`
  * (INVITE_MEMBERS or MANAGE_MEMBERS) and every permission the role confers: null while all of it
- * lasts. Someone whose access is time-limited grants nothing that outlives it (SPEC §13).
+ * lasts. Someone whose access is time-limited grants nothing that outlives it (docs/domain-rules.md §13).
  */
 export function grantableUntil(kind: ScopeKind, role: Role, access: Access, via: Permission): Date | null {
   let end: Date | null = null;

@@ -3,7 +3,7 @@ import { type Access, grantableUntil, mayGrantRole, permissionsOfRole, ROLES_BY_
 import { Permission, Role, ScopeKind } from '../src/domain/enums';
 
 /**
- * What a caller may do to one membership or one invitation (SPEC §10), as pure functions of the
+ * What a caller may do to one membership or one invitation (docs/domain-rules.md §10), as pure functions of the
  * caller's access at the row's scope. The mutations' rules and services call the same functions
  * as the `viewerCan` fields, so a button a frontend shows is a request the server accepts.
  *
@@ -68,7 +68,7 @@ export function raises(kind: ScopeKind, held: Role, role: Role): boolean {
 /**
  * Whether the caller may give the row `role` (the last-admin rule aside): a role they may grant
  * there and, when their own access is time-limited and the role raises the row, only on a
- * membership that ends no later than their access does (SPEC §13) — the raised role cannot outlive
+ * membership that ends no later than their access does (docs/domain-rules.md §13) — the raised role cannot outlive
  * the one who gave it.
  */
 export function mayChangeRoleTo(access: Access, row: MembershipFacts, role: Role): boolean {
@@ -99,7 +99,7 @@ export function maySetExpiry(viewerId: string | null, access: Access, row: Membe
 /**
  * Whether the caller may give the row `expiresAt` (null: lasting): besides `maySetExpiry`, someone
  * whose own access is time-limited may only end the row no later than their access ends, or
- * bring its end forward — never clear it or push it past their own (SPEC §13).
+ * bring its end forward — never clear it or push it past their own (docs/domain-rules.md §13).
  */
 export function mayGiveExpiry(
   viewerId: string | null,

@@ -75,7 +75,7 @@ export const permissions = shield(
       organization: on('Organization', 'id', P.READ),
       workspace: on('Workspace', 'id', P.READ),
       domain: on('Domain', 'id', P.READ),
-      // The link alone opens the preview (SPEC §4); unknown and wrong tokens look alike.
+      // The link alone opens the preview (docs/domain-rules.md §4); unknown and wrong tokens look alike.
       invitationByToken: allow,
       explainAccess: on('ScopeInput', 'scope', P.READ_MEMBERS),
       // Federation: the SDL is public; `_entities` needs a caller and hands each object to the type rules below.

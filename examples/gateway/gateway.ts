@@ -1,5 +1,6 @@
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 
 /** What the gateway keeps of the client's request: the header every subgraph verifies. */
 export interface GatewayContext {
@@ -13,9 +14,13 @@ export interface GatewayContext {
  */
 export function createGateway(
   supergraphSdl: string,
-  options: { routerSecret?: string } = {},
+  options: { routerSecret?: string; sandbox?: { document: string; headers: Record<string, string> } } = {},
 ): ApolloServer<GatewayContext> {
   return new ApolloServer<GatewayContext>({
+    // Sandbox opens on a query that crosses both subgraphs, signed in like the subgraph's own.
+    plugins: options.sandbox
+      ? [ApolloServerPluginLandingPageLocalDefault({ footer: false, includeCookies: false, ...options.sandbox })]
+      : [],
     gateway: new ApolloGateway({
       supergraphSdl,
       buildService: ({ name, url }) =>

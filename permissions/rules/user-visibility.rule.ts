@@ -5,7 +5,7 @@ import { ForbiddenError } from '../../src/domain/errors';
 
 /**
  * `User.email`: the user, those who share an organization with them, and the readers of a log
- * that names them (its actor or subject), also after they left (SPEC §5).
+ * that names them (its actor or subject), also after they left (docs/domain-rules.md §5).
  */
 export const isSelfOrSharesOrganization = rule('isSelfOrSharesOrganization', { cache: 'no_cache' })(
   async (parent: User, _args, ctx: Context) =>

@@ -2,7 +2,7 @@ import { createRemoteJWKSet, errors, jwtVerify, SignJWT, type JWTPayload, type J
 import type { AuthConfig } from '../config/config';
 import { cleanClaimName } from '../domain/validation';
 
-/** The claims the service uses (SPEC §6). */
+/** The claims the service uses (docs/domain-rules.md §6). */
 export interface Identity {
   sub: string;
   email: string;
@@ -10,7 +10,7 @@ export interface Identity {
   name: string | null;
 }
 
-/** Why a bearer token was refused: deliberately no finer than this (SPEC §6). */
+/** Why a bearer token was refused: deliberately no finer than this (docs/domain-rules.md §6). */
 export type TokenRejection = 'TOKEN_EXPIRED' | 'TOKEN_INVALID';
 
 export type TokenCheck = { identity: Identity } | { rejected: TokenRejection };

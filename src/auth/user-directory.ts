@@ -17,7 +17,7 @@ export function userFromIdentity(identity: Identity): User {
 }
 
 /**
- * Creates or refreshes the user record from the token's claims (SPEC §6). A small per-process
+ * Creates or refreshes the user record from the token's claims (docs/domain-rules.md §6). A small per-process
  * memory of what was last written spares the database a write on every request; it only ever
  * skips a write that would change nothing.
  */

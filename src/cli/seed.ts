@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createApp } from '../http/app';
 import { signDevelopmentToken } from '../auth/jwt';
 import { loadConfig } from '../config/config';
@@ -9,7 +11,14 @@ import { systemActor } from '../services/audit.service';
 import { grantMembership } from '../services/memberships/membership-grants';
 import { Role, ScopeKind } from '../domain/enums';
 import { type ScopeRef } from '../domain/scope';
-import { DEMO_ORGANIZATION, DEMO_PEOPLE, type DemoName, demoEmail, developmentSubject } from '../dev/demo-people';
+import {
+  DEMO_ORGANIZATION,
+  DEMO_PEOPLE,
+  DEMO_SITES_FILE,
+  type DemoName,
+  demoEmail,
+  developmentSubject,
+} from '../dev/demo-people';
 
 /**
  * `npm run seed`: demo data in the configured database (DATABASE_URL, the embedded SQLite by
@@ -118,6 +127,20 @@ async function main(): Promise<void> {
   await ada(invite, { i: { scope: { workspaceId: shopWorkspace }, email: 'edsger@demo.example', role: 'ADMIN' } });
   await ada(invite, { i: { scope: { domainId: shop }, email: 'frances@demo.example', role: 'MEMBER' } });
 
+  // The example `sites` subgraph publishes a site on two demo domains (npm run sites).
+  mkdirSync(dirname(DEMO_SITES_FILE), { recursive: true });
+  writeFileSync(
+    DEMO_SITES_FILE,
+    `${JSON.stringify(
+      [
+        { id: 'site-www', title: 'Demo Corp — home page', domainId: www, organizationId: org.id },
+        { id: 'site-shop', title: 'Demo Corp shop', domainId: shop, organizationId: org.id },
+      ],
+      null,
+      2,
+    )}\n`,
+  );
+
   await app.apollo.stop();
   await db.destroy();
   printSummary(
@@ -138,6 +161,7 @@ function printSummary(
     `Seeded "${DEMO_ORGANIZATION}" (${organizationId}): workspaces Marketing (www.demo.example, blog.demo.example)`,
     'and Shop (shop.demo.example); pending invitations for alan@, edsger@ and frances@demo.example.',
     '(The invitation emails go out when the server runs: without SMTP_URL their links appear in its log.)',
+    `Sites of www.demo.example and shop.demo.example for the example subgraph: ${DEMO_SITES_FILE} (npm run sites).`,
     '',
     ...(webApp
       ? [`Web app: ${webApp} (served by npm start) — sign in there with any address below, e.g. ada@demo.example.`, '']

@@ -1,7 +1,7 @@
 import { type Clock, systemClock } from './clock';
 
 /**
- * Configuration from the environment (SPEC §8). Read once at start-up; every setting has a
+ * Configuration from the environment (docs/domain-rules.md §8). Read once at start-up; every setting has a
  * default that works on a developer's machine, and production refuses to start on the
  * development secret.
  */
@@ -68,11 +68,11 @@ export interface Config {
   dnsServers: string[];
   /** How long one DNS lookup of a verification may take. */
   dnsTimeoutMs: number;
-  /** SPEC §9. */
+  /** docs/domain-rules.md §9. */
   limits: QueryLimits;
 }
 
-/** SPEC §9: every request is checked against these before anything runs. */
+/** docs/domain-rules.md §9: every request is checked against these before anything runs. */
 export interface QueryLimits {
   maxDepth: number;
   maxAliases: number;

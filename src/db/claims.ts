@@ -8,7 +8,7 @@ import { inTransaction } from './transaction';
  * (`status = 'PENDING'`, `next_attempt_at` passed, no live lease) are taken with a lease in
  * `claim_token` / `claimed_until`, so that each attempt is made by one instance at a time.
  *
- * Organizations are taken in turn (SPEC §12): the due rows are ranked within their organization,
+ * Organizations are taken in turn (docs/domain-rules.md §12): the due rows are ranked within their organization,
  * oldest due first, and the claim takes every organization's first row before any second one,
  * and never more than `perOrganization` in flight for one organization (`busy`: what this
  * instance already has in flight). The claim itself is a conditional update whose affected rows

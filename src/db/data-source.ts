@@ -38,7 +38,7 @@ function causalReadsDriver(): unknown {
   };
 }
 
-/** Which engine a DATABASE_URL names (SPEC §8). Throws on anything else. */
+/** Which engine a DATABASE_URL names (docs/domain-rules.md §8). Throws on anything else. */
 export function databaseKind(url: string): DatabaseKind {
   if (url.startsWith('sqlite:')) return 'sqlite';
   if (url.startsWith('mysql://')) return 'mysql';

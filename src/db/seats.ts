@@ -3,7 +3,7 @@ import { countedMembers } from './membership-rows';
 import { toCount, toSqlDateTime } from './sql';
 
 /**
- * Seats (SPEC §13): an organization's members plus the people it has invited (PENDING, unexpired
+ * Seats (docs/domain-rules.md §13): an organization's members plus the people it has invited (PENDING, unexpired
  * invitations to addresses that are not members yet, each address once).
  */
 export interface SeatCounts {

@@ -34,7 +34,7 @@ export function userSearchKey(email: string, displayName: string | null): string
 }
 
 /**
- * What members lists sort by (SPEC §10), copied onto each membership so that every order walks
+ * What members lists sort by (docs/domain-rules.md §10), copied onto each membership so that every order walks
  * an index of its scope's memberships: the folded display name (`unnamed` when there is none, so
  * that such people come last in both directions) and the email. Compared bytewise on both
  * databases; a name's key keeps its first 100 code points.

@@ -4,6 +4,12 @@
  */
 export const DEMO_ORGANIZATION = 'Demo Corp';
 
+/**
+ * Where the seed writes the demo domains' sites for the example `sites` subgraph (`npm run
+ * sites`), so that a query through the gateway joins the two subgraphs on the demo data.
+ */
+export const DEMO_SITES_FILE = 'data/demo-sites.json';
+
 export const DEMO_PEOPLE = {
   ada: { name: 'Ada Lovelace', role: 'organization ADMIN' },
   grace: { name: 'Grace Hopper', role: 'organization ACCOUNTING' },

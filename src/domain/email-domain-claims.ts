@@ -2,7 +2,7 @@ import { domainToUnicode } from 'node:url';
 import { parse } from 'tldts';
 
 /**
- * Which email domains an organization may claim (SPEC §13): not a public suffix, not a public
+ * Which email domains an organization may claim (docs/domain-rules.md §13): not a public suffix, not a public
  * mail provider's domain nor one under it, and not a look-alike written in mixed scripts.
  *
  * Public suffixes come from the Public Suffix List through `tldts` (kept current with the list by

@@ -43,7 +43,8 @@ export enum InvitationStatus {
 
 registerEnumType(Role, {
   name: 'Role',
-  description: 'A role held in one scope. Which roles a scope accepts: SPEC.md.',
+  description:
+    'A role held in one scope. Organizations accept ADMIN, ACCOUNTING and MEMBER; workspaces and domains ADMIN and MEMBER.',
   valuesConfig: {
     ADMIN: { description: 'Full control of the scope and, by inheritance, of every workspace and domain below it.' },
     ACCOUNTING: {

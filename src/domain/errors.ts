@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { Permission } from './enums';
 
-/** Every code a client may see (SPEC §5). Anything else is masked as INTERNAL_SERVER_ERROR. */
+/** Every code a client may see (docs/domain-rules.md §5). Anything else is masked as INTERNAL_SERVER_ERROR. */
 export const PUBLIC_ERROR_CODES = [
   'UNAUTHENTICATED',
   'FORBIDDEN',
@@ -63,7 +63,7 @@ export class RejectedTokenError extends AppError {
 
 /**
  * A visible thing the caller may not read or change. `extensions.permission` names the
- * permission the caller lacks (SPEC §2), where one does: a frontend can say what to ask for.
+ * permission the caller lacks (docs/domain-rules.md §2), where one does: a frontend can say what to ask for.
  */
 export class ForbiddenError extends AppError {
   readonly code = 'FORBIDDEN' as const;
@@ -87,7 +87,7 @@ export class NotFoundError extends AppError {
   }
 }
 
-/** Input that breaks a rule of SPEC §5; `field` names the offending input field. */
+/** Input that breaks a rule of docs/domain-rules.md §5; `field` names the offending input field. */
 export class BadUserInputError extends AppError {
   readonly code = 'BAD_USER_INPUT' as const;
   constructor(message: string, field?: string) {
@@ -95,7 +95,7 @@ export class BadUserInputError extends AppError {
   }
 }
 
-/** Errors whose code comes from this service's own rules (SPEC §3–§4): one named class per code below. */
+/** Errors whose code comes from this service's own rules (docs/domain-rules.md §3–§4): one named class per code below. */
 export abstract class DomainRuleError extends AppError {
   constructor(
     readonly code: Exclude<

@@ -1,6 +1,6 @@
 import { BadUserInputError } from './errors';
 
-/** Input rules of SPEC §5. Each returns the normalised value or throws BAD_USER_INPUT naming the field. */
+/** Input rules of docs/domain-rules.md §5. Each returns the normalised value or throws BAD_USER_INPUT naming the field. */
 
 /**
  * C0 and C1 control characters, line and paragraph separators, and the bidirectional embeddings,

@@ -16,7 +16,7 @@ import { DEFAULT_QUERY_LIMITS, type QueryLimits } from '../config/config';
 
 export { DEFAULT_QUERY_LIMITS, type QueryLimits };
 
-/** A refusal of SPEC §9: a validation error, HTTP 400, before execution. */
+/** A refusal of docs/domain-rules.md §9: a validation error, HTTP 400, before execution. */
 export function limitError(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
 }
@@ -24,7 +24,7 @@ export function limitError(message: string): GraphQLError {
 /**
  * Depth, aliases and directives: GraphQL Armor's validation rules. By default they throw, which
  * Apollo Server would answer with a 500; reported as validation errors instead, they give the
- * 400 GRAPHQL_VALIDATION_FAILED of SPEC §9.
+ * 400 GRAPHQL_VALIDATION_FAILED of docs/domain-rules.md §9.
  */
 export function limitValidationRules(limits: QueryLimits): ValidationRule[] {
   const report = {
@@ -40,7 +40,7 @@ export function limitValidationRules(limits: QueryLimits): ValidationRule[] {
 }
 
 /**
- * The cost of SPEC §9: an object field costs 2, a scalar 1, a field with a `first` argument
+ * The cost of docs/domain-rules.md §9: an object field costs 2, a scalar 1, a field with a `first` argument
  * (a connection) costs its children times `first`, and `_entities` its selection once per
  * representation. `seen` records the most representations one `_entities` field carries.
  */
@@ -108,7 +108,7 @@ export function operationCost(
   return measureOperation(schema, document, variables, operationName).cost;
 }
 
-/** graphql-js reports its own token limit as a syntax error; SPEC §9 calls it a validation error. */
+/** graphql-js reports its own token limit as a syntax error; docs/domain-rules.md §9 calls it a validation error. */
 export function isTokenLimitError(message: string): boolean {
   return /Document contains more tha[nt] \d+ tokens/.test(message);
 }

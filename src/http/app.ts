@@ -55,7 +55,7 @@ export interface AppOptions {
 
 /**
  * With ROUTER_SECRET set, only the router reaches the subgraph: a request without the shared
- * secret in `router-authorization` is refused before its body is even read (SPEC §8).
+ * secret in `router-authorization` is refused before its body is even read (docs/domain-rules.md §8).
  */
 function routerGate(secret: string | undefined): express.RequestHandler {
   if (!secret) return (_req, _res, next) => next();
@@ -109,7 +109,7 @@ function nudgeAfterMutations(nudge: () => void): ApolloServerPlugin<Context> {
   };
 }
 
-/** One operation per HTTP request (SPEC §9): an array body is refused before anything runs. */
+/** One operation per HTTP request (docs/domain-rules.md §9): an array body is refused before anything runs. */
 const refuseBatches: express.RequestHandler = (req, res, next) => {
   if (Array.isArray(req.body))
     return refusal(res, 'Batched requests are not accepted: send one operation per request.');
@@ -189,7 +189,7 @@ export async function createApp(
     allowBatchedHttpRequests: false,
     // main.ts owns SIGTERM: Apollo's own handler would re-raise the signal and kill requests in flight.
     stopOnTerminationSignals: false,
-    // SPEC §9: the token limit is graphql-js's own (it stops the parser); depth, aliases and
+    // docs/domain-rules.md §9: the token limit is graphql-js's own (it stops the parser); depth, aliases and
     // directives are GraphQL Armor's validation rules; the cost is graphql-query-complexity's.
     parseOptions: { maxTokens: config.limits.maxTokens },
     validationRules: limitValidationRules(config.limits),

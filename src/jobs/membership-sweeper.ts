@@ -11,7 +11,7 @@ import { removeWithin } from '../services/memberships/membership-grants';
 const BATCH = 100;
 
 /**
- * Removes memberships past their expiry (SPEC §13), as `removeMember` would at their scope — an
+ * Removes memberships past their expiry (docs/domain-rules.md §13), as `removeMember` would at their scope — an
  * organization membership with the person's workspace and domain memberships and pending
  * invitations — with a MEMBER_EXPIRED event and no actor. Access already ends at the expiry
  * itself (the permission functions ignore an expired membership); this only tidies up.

@@ -22,7 +22,7 @@ export interface OutboxRow {
  * What every outbox dispatcher (emails, webhook calls) shares: it polls every `outboxPollMs`,
  * can be nudged right after a commit, and on stop waits for the deliveries in hand.
  *
- * **One tenant never holds up another** (SPEC §12). Deliveries run concurrently, up to
+ * **One tenant never holds up another** (docs/domain-rules.md §12). Deliveries run concurrently, up to
  * `concurrency` at once, and at most `perOrganization` (2) at once for any one organization:
  * an organization whose receivers all hang until the timeout holds two slots, never the
  * instance. Each claim takes organizations in turn — every organization with something due gets

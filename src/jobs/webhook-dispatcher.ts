@@ -12,7 +12,7 @@ import { recordAudit, systemActor } from '../services/audit.service';
 import { type Answer, post } from '../outbound/webhook-call';
 
 /**
- * Delivers queued webhook calls (SPEC §12), claimed like the emails (one instance per attempt), up
+ * Delivers queued webhook calls (docs/domain-rules.md §12), claimed like the emails (one instance per attempt), up
  * to WEBHOOK_CONCURRENCY at once and at most two per organization (see `PollingDispatcher`). A
  * 2xx answer within WEBHOOK_TIMEOUT_MS delivers; anything else is retried with exponential
  * backoff from WEBHOOK_RETRY_BASE_MS, up to WEBHOOK_MAX_ATTEMPTS, then FAILED. `webhook-id` is

@@ -13,7 +13,7 @@ import { decodeCursor, encodeCursor, SQL_DATETIME } from '../db/pagination';
  * memberships in the asked order), and one statement counts them all.
  */
 
-/** The order of a members list (SPEC §10); ties are broken by id, in the same direction. */
+/** The order of a members list (docs/domain-rules.md §10); ties are broken by id, in the same direction. */
 export interface MemberOrder {
   field: MemberOrderField;
   direction: OrderDirection;

@@ -17,7 +17,7 @@ import ipaddr, { IPv4, type IPv6 } from 'ipaddr.js';
  * loopback, link-local, carrier-grade NAT, documentation and benchmarking networks, multicast,
  * reserved, …); what it leaves to us is the IPv6 forms that carry an IPv4 address inside —
  * IPv4-mapped and -translated, IPv4-compatible, NAT64 (RFC 6052), 6to4 and Teredo — which are
- * judged by the IPv4 address they carry (SPEC §12): `[::127.0.0.1]` is loopback.
+ * judged by the IPv4 address they carry (docs/domain-rules.md §12): `[::127.0.0.1]` is loopback.
  */
 function embeddedIPv4(address: IPv6): IPv4[] {
   const bytes = address.toByteArray();

@@ -24,7 +24,7 @@ export interface MailTransport {
   close?(): void;
 }
 
-/** SMTP when `SMTP_URL` is set; otherwise the email, link included, goes to the log (SPEC §4). */
+/** SMTP when `SMTP_URL` is set; otherwise the email, link included, goes to the log (docs/domain-rules.md §4). */
 export function createMailTransport(config: Config, logger: Logger): MailTransport {
   if (!config.smtpUrl) {
     return {

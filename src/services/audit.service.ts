@@ -10,7 +10,7 @@ import type { Page } from '../db/pagination';
 import { newestFirstPage } from '../db/pagination';
 
 /**
- * The audit log (SPEC §12): every service transaction that changes membership, access, settings
+ * The audit log (docs/domain-rules.md §12): every service transaction that changes membership, access, settings
  * or billing writes its event with `recordAudit`, through the same EntityManager, so the event
  * commits with the change or not at all. Never from a resolver, never after commit.
  */
@@ -98,7 +98,7 @@ export async function recordAudit(em: EntityManager, actor: AuditActor, facts: A
   await queueWebhookDeliveries(em, event);
 }
 
-/** The body of SPEC §12, fixed when queued so that every attempt sends the same bytes. */
+/** The body of docs/domain-rules.md §12, fixed when queued so that every attempt sends the same bytes. */
 export function webhookBody(event: AuditEvent): string {
   return JSON.stringify({
     type: event.action,
@@ -179,7 +179,7 @@ export async function auditLog(ctx: Context, scope: ScopeRef, args: AuditLogArgs
   if (filter.since) query.andWhere('e.occurred_at >= :since', { since: toSqlDateTime(filter.since) });
   if (filter.until) query.andWhere('e.occurred_at <= :until', { until: toSqlDateTime(filter.until) });
   const page = await newestFirstPage(query, 'e', 'occurred_at', (event) => event.occurredAt, args);
-  // The readers of a log see the people it names, also those who have left since (SPEC §5).
+  // The readers of a log see the people it names, also those who have left since (docs/domain-rules.md §5).
   ctx.access.noteNamedInLog(page.nodes.flatMap((event) => [event.actorId, event.subjectId]));
   return page;
 }

@@ -10,7 +10,7 @@ import { BadUserInputError, NotFoundError } from '../domain/errors';
 import { validEmail } from '../domain/validation';
 
 /**
- * Invoicing information of organizations and workspaces (SPEC §2: organization ADMIN and
+ * Invoicing information of organizations and workspaces (docs/domain-rules.md §2: organization ADMIN and
  * ACCOUNTING). Updates are partial: a field left out stays as it is, a field set to null (or to
  * an empty string) is cleared.
  */

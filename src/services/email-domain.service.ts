@@ -17,7 +17,7 @@ import { grantMembership } from './memberships/membership-grants';
 import { assertSeatFor } from './seats.service';
 
 /**
- * Verified email domains (SPEC §13): an organization claims `acme.com`, proves it by a TXT record,
+ * Verified email domains (docs/domain-rules.md §13): an organization claims `acme.com`, proves it by a TXT record,
  * and may let people signed in with a verified `@acme.com` address join as MEMBER. Settings of the
  * organization, changed under its lock and written to its audit log (the `email` of those events
  * holds the domain).

@@ -18,7 +18,7 @@ import { findScope } from '../loaders/find-scope';
 import { NotFoundError } from '../domain/errors';
 
 /**
- * The members screen's "why" and "what may I do" (SPEC §10), read through loaders so that a page
+ * The members screen's "why" and "what may I do" (docs/domain-rules.md §10), read through loaders so that a page
  * of members costs a fixed number of statements: every row's person's memberships in the
  * organization come in one statement, the organizations' lasting ADMINs in another.
  */

@@ -10,7 +10,7 @@ import { BadUserInputError, NotFoundError, SeatLimitReachedError } from '../doma
 import { auditActorOf, recordAudit } from './audit.service';
 
 /**
- * Seats (SPEC §13): an organization's members plus the people it has invited (PENDING, unexpired
+ * Seats (docs/domain-rules.md §13): an organization's members plus the people it has invited (PENDING, unexpired
  * invitations to addresses that are not members yet, each address once). `seatLimit` caps them;
  * null means no cap. Lowering the cap removes nobody, it only stops new seats.
  */
@@ -25,7 +25,7 @@ export type SeatUse = 'invite' | 'accept' | 'join';
 /**
  * Inside `withOrganizationLock` (whose version write comes before every read here, so they see
  * the latest committed rows, and concurrent seat changes of one organization take turns), before
- * `email` gets a seat. SEAT_LIMIT_REACHED when that would pass the limit (SPEC §13):
+ * `email` gets a seat. SEAT_LIMIT_REACHED when that would pass the limit (docs/domain-rules.md §13):
  *
  * - a member already holds their seat, whatever the use;
  * - `invite`: an address already invited holds one; anyone else needs a free seat

@@ -11,7 +11,7 @@ import type { Page } from '../db/pagination';
 import { newestFirstPage } from '../db/pagination';
 
 /**
- * Webhook endpoints (SPEC §12): an organization ADMIN (MANAGE_WEBHOOKS, checked by the rules)
+ * Webhook endpoints (docs/domain-rules.md §12): an organization ADMIN (MANAGE_WEBHOOKS, checked by the rules)
  * registers URLs for the actions wanted; every audit event is then queued for them in its own
  * transaction (see recordAudit) and delivered by the WebhookDispatcher.
  */

@@ -7,7 +7,7 @@ const ALL = `query($id: ID!, $first: Int, $after: String, $status: [InvitationSt
   organization(id: $id) { allInvitations(first: $first, after: $after, status: $status, query: $query) {
     totalCount edges { cursor node { id email scope status } } pageInfo { hasNextPage endCursor } } } }`;
 
-/** SPEC §10: every invitation of the organization tree that the caller may see, in one list. */
+/** docs/domain-rules.md §10: every invitation of the organization tree that the caller may see, in one list. */
 describeOnEachDatabase('Organization.allInvitations', (kind) => {
   let h: Harness;
   let world: World;

@@ -43,7 +43,7 @@ type Row = {
   to: string | null;
 };
 
-/** SPEC §12: every change writes its event in its own transaction; the log reads it back. */
+/** docs/domain-rules.md §12: every change writes its event in its own transaction; the log reads it back. */
 describeOnEachDatabase('the audit log', (kind) => {
   const h = useHarness(kind);
 

@@ -5,7 +5,7 @@ import { describeOnEachDatabase } from '../support/each-database';
 
 type Rows = InviteMembersMutationVariables['input']['invitations'];
 
-/** SPEC §11: many invitations in one request, each row judged alone. */
+/** docs/domain-rules.md §11: many invitations in one request, each row judged alone. */
 describeOnEachDatabase('inviteMembers', (kind) => {
   let h: Harness;
   let world: World;

@@ -64,7 +64,7 @@ import { type Harness, type OperationResult, type Person } from '../support/harn
 import { describeOnEachDatabase, useHarness } from '../support/each-database';
 
 /**
- * Every operation and guarded field of the contract × every kind of caller, with the outcome SPEC §2 and §5
+ * Every operation and guarded field of the contract × every kind of caller, with the outcome docs/domain-rules.md §2 and §5
  * give, written out by hand (not computed from the code's own table).
  *
  * Outcomes: `ok` (data, no error), `null` (no error, no object: `_entities` for something the
@@ -147,7 +147,7 @@ const WRITES: Record<string, Outcome[]> = {
   'changeMemberRole org':   [U,    N,       'ok',    F,      F,        F,      F,       F,       F],
   'changeMemberRole ws':    [U,    N,       'ok',    N,      N,        'ok',   F,       N,       N],
   'removeMember org':       [U,    N,       'ok',    F,      F,        F,      F,       F,       F],
-  // The domain MEMBER removes their own domain membership: they leave it (SPEC §10).
+  // The domain MEMBER removes their own domain membership: they leave it (docs/domain-rules.md §10).
   'removeMember domain':    [U,    N,       'ok',    N,      N,        'ok',   F,       'ok',    'ok'],
   'leaveOrganization':      [U,    N,       'LAST_ADMIN','ok','ok',    'ok',   'ok',    'ok',    'ok'],
   'updateBillingProfile':   [U,    N,       'ok',    'ok',   F,        F,      F,       F,       F],

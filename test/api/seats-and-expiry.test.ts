@@ -21,7 +21,7 @@ import { addMember, createWorld, invite, type World } from '../support/factories
 import { createHarness, errorCodes, type Harness, type Person } from '../support/harness';
 import { describeOnEachDatabase } from '../support/each-database';
 
-/** SPEC §13: seat limits and memberships that end by themselves. */
+/** docs/domain-rules.md §13: seat limits and memberships that end by themselves. */
 describeOnEachDatabase('seats and time-limited memberships', (kind) => {
   let h: Harness;
   let world: World;

@@ -3,7 +3,7 @@ import { type Persona } from '../support/factories';
 import { describeOnEachDatabase, useHarness, useWorld } from '../support/each-database';
 
 /**
- * `viewerRole` and `viewerPermissions` of each kind of member at each scope, as SPEC §2 gives
+ * `viewerRole` and `viewerPermissions` of each kind of member at each scope, as docs/domain-rules.md §2 gives
  * them, written out by hand. `—` means the scope is not visible (NOT_FOUND).
  */
 type Expected = { role: string | null; permissions: string[] } | '—';

@@ -252,7 +252,7 @@ describe('on a three-node Galera cluster', () => {
     }
   });
 
-  it('forty concurrent invitations through three instances: SPEC codes only, and each email sent exactly once', async () => {
+  it('forty concurrent invitations through three instances: documented codes only, and each email sent exactly once', async () => {
     const admin = await person('admin');
     const organizationId = await organizationWithAdmins([admin]);
     const emails = Array.from({ length: 40 }, (_, i) => `guest-${i}-${randomUUID().slice(0, 6)}@example.test`);

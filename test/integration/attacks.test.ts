@@ -7,7 +7,7 @@ import { listen, type Post } from '../support/http';
 
 /**
  * What a hostile client tries first, against the production server over HTTP. Each attempt is
- * refused (SPEC §9: GRAPHQL_VALIDATION_FAILED, HTTP 400, nothing executes) or harmless; none
+ * refused (docs/domain-rules.md §9: GRAPHQL_VALIDATION_FAILED, HTTP 400, nothing executes) or harmless; none
  * gets INTERNAL_SERVER_ERROR.
  */
 describe('attack suite (production mode, over HTTP)', () => {

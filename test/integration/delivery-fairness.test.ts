@@ -20,7 +20,7 @@ import { TestSmtpServer } from '../support/smtp';
 import { describeOnEachDatabase } from '../support/each-database';
 
 /**
- * One tenant never holds up another (SPEC §12): an organization whose webhook receivers accept
+ * One tenant never holds up another (docs/domain-rules.md §12): an organization whose webhook receivers accept
  * the connection and never answer, or whose invitees' mailboxes never answer, holds two of an
  * instance's delivery slots, and another organization's delivery leaves at once. Receivers and
  * the SMTP server are real servers on loopback; the receivers' timeout is long (30 s), so a
@@ -28,7 +28,7 @@ import { describeOnEachDatabase } from '../support/each-database';
  */
 
 const POLL_MS = 200;
-/** SPEC §12: within 2 seconds of its event, plus the poll interval. */
+/** docs/domain-rules.md §12: within 2 seconds of its event, plus the poll interval. */
 const BOUND_MS = 2000 + POLL_MS;
 
 interface Receiver {

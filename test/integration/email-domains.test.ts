@@ -17,7 +17,7 @@ import { DnsResponder } from '../../src/dev/dns-responder';
 import { describeOnEachDatabase } from '../support/each-database';
 
 /**
- * Verified email domains and joining by them (SPEC §13), verified against a real DNS server on
+ * Verified email domains and joining by them (docs/domain-rules.md §13), verified against a real DNS server on
  * loopback that the test runs and tells what to answer.
  */
 describeOnEachDatabase('email domains', (kind) => {

@@ -27,7 +27,7 @@ describeOnEachDatabase('integrity under concurrency', (kind) => {
 
   const outcome = (result: { errors?: readonly unknown[] }) => errorCodes(result as never)[0] ?? 'ok';
 
-  /** The invariants of SPEC §1 and §3 for one organization. */
+  /** The invariants of docs/domain-rules.md §1 and §3 for one organization. */
   async function expectInvariants(organizationId: string, results: { errors?: readonly unknown[] }[] = []) {
     const [orphans] = await h.database.db.query(
       `SELECT COUNT(*) AS n FROM memberships m WHERE m.organization_id = ? AND m.scope <> 'ORGANIZATION'

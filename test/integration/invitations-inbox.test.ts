@@ -14,7 +14,7 @@ import { describeOnEachDatabase } from '../support/each-database';
 type Row = NonNullable<NonNullable<InvitationsInboxQuery['organization']>['allInvitations']>['nodes'][number];
 
 /**
- * The pending-invitations tab (SPEC §10): what the caller may do to each invitation, whether its
+ * The pending-invitations tab (docs/domain-rules.md §10): what the caller may do to each invitation, whether its
  * email went out — against a real SMTP server on loopback — and who sent it.
  */
 describeOnEachDatabase('the invitations inbox', (kind) => {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { createTokenVerifier } from '../../src/auth/jwt';
 
-/** RS256 and ES256 tokens checked against a JWKS endpoint (SPEC §6), served here on loopback. */
+/** RS256 and ES256 tokens checked against a JWKS endpoint (docs/domain-rules.md §6), served here on loopback. */
 describe('tokens from a JWKS endpoint', () => {
   let server: http.Server;
   let jwksUrl: string;

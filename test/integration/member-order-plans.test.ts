@@ -16,7 +16,7 @@ const ORDERS: MemberOrder[] = Object.values(MemberOrderField).flatMap((field) =>
 
 /**
  * Every members order walks an index of the scope's memberships: the plan of each page statement,
- * in an organization of 10 000 members, sorts nothing (SPEC §10, and the performance goal that a
+ * in an organization of 10 000 members, sorts nothing (docs/domain-rules.md §10, and the performance goal that a
  * page costs the same at any size). Asked of the database itself: EXPLAIN on MariaDB, EXPLAIN
  * QUERY PLAN on SQLite.
  */

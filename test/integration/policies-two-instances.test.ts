@@ -19,7 +19,7 @@ import { Role, ScopeKind } from '../../src/domain/enums';
 import { describeOnEachDatabase } from '../support/each-database';
 
 /**
- * SPEC §13 and §14: the seat limit and the expiry sweep hold with two server instances on one
+ * docs/domain-rules.md §13 and §14: the seat limit and the expiry sweep hold with two server instances on one
  * database — on MariaDB each with a connection pool of its own, as two processes would have.
  */
 describeOnEachDatabase('policies with two instances', (kind) => {

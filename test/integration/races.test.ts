@@ -13,7 +13,7 @@ import { addMember, createOrganization, createWorld, invite, scopeInput } from '
 import { errorCodes, type Harness, type Person } from '../support/harness';
 import { describeOnEachDatabase, useHarness } from '../support/each-database';
 
-/** Check-then-write under concurrency: the database, not luck, decides (SPEC §3–§4). */
+/** Check-then-write under concurrency: the database, not luck, decides (docs/domain-rules.md §3–§4). */
 describeOnEachDatabase('races', (kind) => {
   const h = useHarness(kind);
 

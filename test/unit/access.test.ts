@@ -43,7 +43,7 @@ const perms = (scope: ScopeRef, memberships: MembershipFact[]) =>
   sortedPermissions(accessAt(scope, memberships, NOW).permissions);
 const role = (scope: ScopeRef, memberships: MembershipFact[]) => accessAt(scope, memberships, NOW).role;
 
-// Literal expectations from SPEC §2, cell by cell.
+// Literal expectations from docs/domain-rules.md §2, cell by cell.
 const ORG_ADMIN = [
   'READ',
   'UPDATE',
@@ -82,7 +82,7 @@ const WS_ADMIN_VIA_ORG = [
 ];
 const DOMAIN_ADMIN = ['READ', 'UPDATE', 'DELETE', 'READ_MEMBERS', 'INVITE_MEMBERS', 'MANAGE_MEMBERS', 'READ_AUDIT_LOG'];
 
-describe('permission table and inheritance (SPEC §2)', () => {
+describe('permission table and inheritance (docs/domain-rules.md §2)', () => {
   it('gives nothing to someone without memberships (fails closed)', () => {
     for (const scope of [org, ws, dom]) {
       expect(perms(scope, [])).toEqual([]);

@@ -5,7 +5,7 @@ import { EXAMPLE_OPERATION } from '../../src/http/landing-page';
 import { DEFAULT_QUERY_LIMITS, operationCost } from '../../src/graphql/query-limits';
 import { buildMembershipSchema } from '../../src/graphql/schema';
 
-/** The cost of SPEC §9, and the operations we ship staying within every limit. */
+/** The cost of docs/domain-rules.md §9, and the operations we ship staying within every limit. */
 describe('query cost', () => {
   it('counts objects 2, scalars 1, and multiplies connections by first (default 50)', async () => {
     const schema = await buildMembershipSchema();

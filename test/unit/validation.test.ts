@@ -12,7 +12,7 @@ function fieldOf(fn: () => unknown): string | undefined {
   throw new Error('expected BAD_USER_INPUT');
 }
 
-describe('input rules (SPEC §5)', () => {
+describe('input rules (docs/domain-rules.md §5)', () => {
   it('names are trimmed and 1–100 characters', () => {
     expect(validName('  Acme  ')).toBe('Acme');
     expect(validName('x'.repeat(100))).toHaveLength(100);
@@ -70,7 +70,7 @@ describe('input rules (SPEC §5)', () => {
   });
 });
 
-describe('configuration (SPEC §8)', () => {
+describe('configuration (docs/domain-rules.md §8)', () => {
   it('has the documented defaults outside production', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({

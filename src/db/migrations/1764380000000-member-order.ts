@@ -2,7 +2,7 @@ import { type MigrationInterface, type QueryRunner, TableColumn, TableIndex } fr
 import { memberOrderKeys } from '../sql';
 
 /**
- * Members lists sorted by name or email (SPEC §10) without sorting a whole scope: each membership
+ * Members lists sorted by name or email (docs/domain-rules.md §10) without sorting a whole scope: each membership
  * carries its person's sort keys, indexed after its scope. On MariaDB the keys compare bytewise
  * and without trailing-space padding, exactly as SQLite compares them.
  */

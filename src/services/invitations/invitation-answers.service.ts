@@ -34,7 +34,7 @@ const expired = () => new InvitationExpiredError();
 
 /**
  * The invitation a signed-in caller answers: by the token of the link, or by the id of one of
- * their own pending invitations. Then the checks of SPEC §4, in order: answered or withdrawn,
+ * their own pending invitations. Then the checks of docs/domain-rules.md §4, in order: answered or withdrawn,
  * expired, and whether the caller's verified email is the invited one.
  */
 async function invitationToAnswer(

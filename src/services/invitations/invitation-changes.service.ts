@@ -79,7 +79,7 @@ const pendingKeyOf = (scope: ScopeRef, email: string) => `${scopeId(scope)}:${em
 /**
  * When the access an invitation gives ends: what the inviter asked for, and never later than the
  * inviter's own access to give that role there — a time-limited ADMIN's invitations end with
- * them (SPEC §13), also when they asked for none.
+ * them (docs/domain-rules.md §13), also when they asked for none.
  */
 function accessEnd(kind: ScopeKind, role: Role, inviter: Access, asked: Date | null): Date | null {
   return earlier(asked, grantableUntil(kind, role, inviter, Permission.INVITE_MEMBERS));
@@ -148,7 +148,7 @@ function draftInvitation(
 }
 
 /**
- * Inside the organization's lock: the checks of SPEC §4 that depend on what is stored, the hourly
+ * Inside the organization's lock: the checks of docs/domain-rules.md §4 that depend on what is stored, the hourly
  * limit, then the invitation, its audit event and its email, all in the caller's transaction.
  */
 async function createInvitation(
@@ -189,7 +189,7 @@ async function invitationScope(ctx: Context, input: Parameters<typeof scopeInput
 
 const scopeNotFound = () => new NotFoundError('Scope');
 
-/** SPEC §4: creates a PENDING invitation and queues its email in the same transaction. */
+/** docs/domain-rules.md §4: creates a PENDING invitation and queues its email in the same transaction. */
 export async function inviteMember(
   ctx: Context,
   input: {
@@ -218,7 +218,7 @@ export async function inviteMember(
   return draft.invitation;
 }
 
-/** Most rows one `inviteMembers` takes (SPEC §11). */
+/** Most rows one `inviteMembers` takes (docs/domain-rules.md §11). */
 export const MAX_BULK_INVITATIONS = 100;
 
 /** Why one row of a bulk invitation was refused. */
@@ -257,7 +257,7 @@ function rowError(error: unknown, field: string | null = null): RowErrorData {
 }
 
 /**
- * SPEC §11: up to 100 invitations into one scope, each row judged alone with the rules of
+ * docs/domain-rules.md §11: up to 100 invitations into one scope, each row judged alone with the rules of
  * `inviteMember` — the address, the role (accepted there, not above the caller's own), a repeat
  * of an earlier row, ALREADY_MEMBER, INVITATION_PENDING, the hourly limit — and the valid rows
  * invited and emailed. A refused row says why and stops nothing.

@@ -57,7 +57,7 @@ export function composeInvitationEmail(config: Config, facts: InvitationEmailFac
   return { subject, text, html };
 }
 
-/** Writes the invitation email to the outbox, in the caller's transaction (SPEC §4). */
+/** Writes the invitation email to the outbox, in the caller's transaction (docs/domain-rules.md §4). */
 export async function queueInvitationEmail(
   em: EntityManager,
   config: Config,

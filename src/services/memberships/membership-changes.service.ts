@@ -27,7 +27,7 @@ async function freshMembership(em: EntityManager, id: string): Promise<Membershi
   return membership;
 }
 
-/** SPEC §3: a new role at the membership's scope, never above the caller's own, never the last ADMIN's. */
+/** docs/domain-rules.md §3: a new role at the membership's scope, never above the caller's own, never the last ADMIN's. */
 export async function changeMemberRole(ctx: Context, input: { memberId: string; role: Role }): Promise<Membership> {
   const current = await ctx.loaders.membership.load(input.memberId);
   if (!current) throw memberNotFound();
@@ -147,7 +147,7 @@ async function handOver(em: EntityManager, actor: AuditActor, leaving: Membershi
     );
   }
   if (successor.role === Role.ADMIN) return;
-  // A time-limited ADMIN hands over nothing that outlives their own access (SPEC §13).
+  // A time-limited ADMIN hands over nothing that outlives their own access (docs/domain-rules.md §13).
   if (leaving.expiresAt && !(successor.expiresAt && successor.expiresAt <= leaving.expiresAt)) {
     throw new ForbiddenError({
       permission: Permission.MANAGE_MEMBERS,

@@ -62,7 +62,7 @@ export async function assertScopeExists(em: EntityManager, scope: ScopeRef): Pro
  * Gives a person a role in a scope. Runs inside `withOrganizationLock` of the scope's
  * organization, so what it reads cannot change before it writes. A workspace or domain
  * membership brings the organization membership (MEMBER) with it when the person has none
- * (SPEC §1). The scope must accept the role; a person holds one role per scope.
+ * (docs/domain-rules.md §1). The scope must accept the role; a person holds one role per scope.
  *
  * When the person already holds a role at the scope: `ifHeld: 'refuse'` is ALREADY_MEMBER;
  * `ifHeld: 'upgrade'` (accepting an invitation) gives the new role when it confers more than the
@@ -139,7 +139,7 @@ export async function assertAnotherAdmin(
 
 /**
  * Removes a membership, inside `withOrganizationLock`. At organization scope the person's
- * workspace and domain memberships in that organization go with it (SPEC §3), and so do the
+ * workspace and domain memberships in that organization go with it (docs/domain-rules.md §3), and so do the
  * PENDING invitations in it addressed to the person's email and those the person sent: someone
  * removed cannot come back through an older invitation, nor through one they sent themselves.
  */

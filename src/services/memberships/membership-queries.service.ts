@@ -28,7 +28,7 @@ export interface MemberListArgs {
   orderBy?: { field: MemberOrder['field']; direction?: MemberOrder['direction'] | null } | null;
 }
 
-/** Checks the list arguments of SPEC §3 and turns them into a loader key. */
+/** Checks the list arguments of docs/domain-rules.md §3 and turns them into a loader key. */
 export function memberPageKey(scopeId: string, args: MemberListArgs, withCount = false): MemberPageKey {
   const first = validPageSize(args.first);
   const after = args.after ?? null;

@@ -1,0 +1,91 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/**
+ * `npm run docs:performance`: writes docs/performance.md from the benchmark's own results
+ * (bench/results/*.json, written by `npm run bench`) and the notes beside them
+ * (bench/performance-notes.md). Nothing in the page is pasted by hand; a test fails when the
+ * committed page differs from what this makes. Earlier figures live in the history of the results.
+ */
+
+interface Measurement {
+  query: string;
+  size: number;
+  server: string;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  statementsPerRequest: number | null;
+  peakRssMb: number;
+  errors: number;
+}
+
+interface Run {
+  date: string;
+  machine: Record<string, string | number>;
+  results: Measurement[];
+  goals: { goal: string; value: string | number; pass: boolean }[];
+}
+
+const ROOT = resolve(__dirname, '..');
+
+function table(header: string[], rows: (string | number)[][], right: boolean[]): string {
+  const cells = [header, ...rows.map((r) => r.map(String))];
+  const widths = header.map((_, i) => Math.max(3, ...cells.map((r) => r[i].length)));
+  const line = (r: string[]) =>
+    `| ${r.map((c, i) => (right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(' | ')} |`;
+  const rule = `| ${widths.map((w, i) => (right[i] ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w))).join(' | ')} |`;
+  return [line(header), rule, ...cells.slice(1).map(line)].join('\n');
+}
+
+function section(file: string, run: Run): string {
+  const m = run.machine;
+  const describe = `${run.date.slice(0, 10)}, ${m.cores} cores ${m.cpu}, ${m.memoryGb} GB, ${m.os}, Node ${m.node}, ${m.database}; ${m.durationSeconds} s per figure, ${m.connections} connections`;
+  const results = table(
+    ['query', 'members', 'server', 'req/s', 'p50 ms', 'p99 ms', 'SQL/req', 'peak RSS MB', 'errors'],
+    run.results.map((r) => [
+      r.query,
+      r.size,
+      r.server,
+      r.requestsPerSecond,
+      r.p50Ms,
+      r.p99Ms,
+      r.statementsPerRequest ?? '–',
+      r.peakRssMb,
+      r.errors,
+    ]),
+    [false, true, false, true, true, true, true, true, true],
+  );
+  const goals = table(
+    ['goal', 'measured', ''],
+    run.goals.map((g) => [g.goal, g.value, g.pass ? 'pass' : '**short**']),
+    [false, false, false],
+  );
+  return `## ${m.database} (\`bench/results/${file}\`)\n\n${describe}.\n\n${results}\n\n${goals}\n`;
+}
+
+/** The whole page, from the results and notes in the repository. */
+export function performanceMarkdown(root = ROOT): string {
+  const dir = join(root, 'bench/results');
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
+  const notes = readFileSync(join(root, 'bench/performance-notes.md'), 'utf8').trim();
+  const sections = files.map((f) => section(f, JSON.parse(readFileSync(join(dir, f), 'utf8')) as Run));
+  return [
+    '# Performance',
+    '',
+    '<!-- Written by `npm run docs:performance` from bench/results/*.json and bench/performance-notes.md: edit those. -->',
+    '',
+    notes,
+    '',
+    '# The latest results',
+    '',
+    sections.join('\n'),
+  ].join('\n');
+}
+
+if (require.main === module) {
+  writeFileSync(join(ROOT, 'docs/performance.md'), performanceMarkdown());
+  process.stdout.write('wrote docs/performance.md\n');
+}
