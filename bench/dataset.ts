@@ -6,9 +6,10 @@ import { Organization } from '../entities/organization.entity';
 import { User } from '../entities/user.entity';
 import { Workspace } from '../entities/workspace.entity';
 import { Role, ScopeKind } from '../src/domain/enums';
-import { recountOrganization } from '../src/db/membership-rows';
+import { insertMemberships } from '../src/db/membership-rows';
 import { inTransaction } from '../src/db/transaction';
-import { memberOrderKeys, userSearchKey } from '../src/db/sql';
+import { memberOrderKeys } from '../src/db/sql';
+import { addLargeMembership, largeMember } from '../src/dev/large-organization';
 
 /**
  * A realistic organization of `size` members, written straight to the database in bulk (the API
@@ -135,9 +136,11 @@ export async function seedOrganization(db: DataSource, size: number, label: stri
   }
   await insertInChunks(db, Workspace, workspaces);
   await insertInChunks(db, Domain, domains);
-  // Every workspace or domain member is an organization member already (all users are).
-  await insertInChunks(db, Membership, memberships);
-  await inTransaction(db, (em) => recountOrganization(em, organizationId));
+  // Every workspace or domain member is an organization member already (all users are). Through
+  // the one writer of memberships: counts and search index as the service keeps them.
+  for (let i = 0; i < memberships.length; i += 5000) {
+    await inTransaction(db, (em) => insertMemberships(em, memberships.slice(i, i + 5000)));
+  }
   return {
     size,
     organizationId,
@@ -148,56 +151,41 @@ export async function seedOrganization(db: DataSource, size: number, label: stri
 }
 
 /**
- * An organization of `size` members and nothing else (no workspaces), written with multi-row
- * INSERTs of 1 000 rows: a million members take a few minutes instead of hours. For the size
- * axis of the members lists; `label` keeps its users apart from other seeds.
+ * An organization of `size` members and nothing else (no workspaces), for the size axis of the
+ * members lists: its people are `largeMember`s (searches of known sizes exist at every size), its
+ * memberships written in batches through the one writer, as `npm run seed:large` does.
  */
 export async function seedFlatOrganization(db: DataSource, size: number, label: string): Promise<BenchOrganization> {
   const organizationId = randomUUID();
-  const base = Date.UTC(2025, 0, 1);
-  const stamp = (i: number) => new Date(base + i * 1000).toISOString().replace('T', ' ').slice(0, 23);
-  await db.query('INSERT INTO organizations (id, name, version, created_at, updated_at) VALUES (?, ?, 0, ?, ?)', [
-    organizationId,
-    `Bench ${label}`,
-    stamp(0),
-    stamp(0),
-  ]);
-  const CHUNK = 1_000;
-  for (let start = 0; start < size; start += CHUNK) {
-    const users: unknown[] = [];
-    const memberships: unknown[] = [];
-    const end = Math.min(size, start + CHUNK);
-    for (let i = start; i < end; i++) {
-      const id = `bench|${label}-${i}`;
-      const email = `m${i}-${label}@bench.example`;
-      const name = `Member ${i} of ${label}`;
-      const keys = memberOrderKeys(email, name);
-      users.push(id, email, 1, name, userSearchKey(email, name), stamp(i), stamp(i));
-      const role = i === 0 ? Role.ADMIN : i % 50 === 1 ? Role.ACCOUNTING : Role.MEMBER;
-      memberships.push(randomUUID(), id, ScopeKind.ORGANIZATION, organizationId, role, organizationId);
-      memberships.push(keys.unnamed ? 1 : 0, keys.nameKey, keys.emailKey, stamp(i), stamp(i));
-    }
-    const rows = end - start;
-    await inTransaction(db, async (em) => {
-      await em.query(
-        `INSERT INTO users (id, email, email_verified, display_name, search_key, created_at, updated_at) VALUES ${Array(
-          rows,
-        )
-          .fill('(?, ?, ?, ?, ?, ?, ?)')
-          .join(', ')}`,
-        users,
-      );
-      await em.query(
-        `INSERT INTO memberships (id, user_id, scope, scope_id, role, organization_id, unnamed, name_key, email_key, created_at, updated_at) VALUES ${Array(
-          rows,
-        )
-          .fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-          .join(', ')}`,
-        memberships,
-      );
+  const start = new Date(Date.UTC(2025, 0, 1));
+  const admin = largeMember(label, 0);
+  await inTransaction(db, async (em) => {
+    await em.insert(Organization, { id: organizationId, name: `Bench ${label}`, createdAt: start, updatedAt: start });
+    await em.insert(User, {
+      id: admin.sub,
+      email: admin.email,
+      emailVerified: true,
+      displayName: admin.name,
+      createdAt: start,
+      updatedAt: start,
     });
-  }
-  // Inserted in bulk, past the service: its member counts are made once, from the rows.
-  await inTransaction(db, (em) => recountOrganization(em, organizationId));
-  return { size, organizationId, adminSub: `bench|${label}-0`, workspaceId: '', domainIds: [] };
+    await insertMemberships(em, [
+      Object.assign(new Membership(), {
+        id: randomUUID(),
+        userId: admin.sub,
+        scope: ScopeKind.ORGANIZATION,
+        scopeId: organizationId,
+        role: Role.ADMIN,
+        organizationId,
+        workspaceId: null,
+        domainId: null,
+        expiresAt: null,
+        ...memberOrderKeys(admin.email, admin.name),
+        createdAt: start,
+        updatedAt: start,
+      }),
+    ]);
+  });
+  await addLargeMembership(db, { label, organizationId, members: size, workspaces: [], start });
+  return { size, organizationId, adminSub: admin.sub, workspaceId: '', domainIds: [] };
 }

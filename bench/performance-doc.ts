@@ -64,11 +64,48 @@ function section(file: string, run: Run): string {
   return `## ${m.database} (\`bench/results/${file}\`)\n\n${describe}.\n\n${results}\n\n${goals}\n`;
 }
 
+interface Candidates {
+  date: string;
+  machine: Record<string, string | number>;
+  members: number;
+  figures: { candidate: string; search: string; statement: string; ms: number; rows: number }[];
+}
+
+/** How each way of searching fared (bench/search-candidates.ts): one row a search, one column a candidate. */
+function candidatesSection(file: string, run: Candidates): string {
+  const candidates = [...new Set(run.figures.map((f) => f.candidate))];
+  const searches = [...new Set(run.figures.map((f) => `${f.search}|${f.statement}`))];
+  const rows = searches.map((key) => {
+    const [search, statement] = key.split('|');
+    return [
+      `${search}, ${statement}`,
+      ...candidates.map((candidate) => {
+        const figure = run.figures.find(
+          (f) => f.candidate === candidate && f.search === search && f.statement === statement,
+        );
+        return figure ? `${figure.ms} ms (${figure.rows})` : '–';
+      }),
+    ];
+  });
+  const m = run.machine;
+  return [
+    `## Search candidates, ${m.database} (\`bench/results/${file}\`)`,
+    '',
+    `${run.date.slice(0, 10)}, ${run.members.toLocaleString('en-US')} members, one request at a time (ms each, the rows or count it gave in brackets); ${m.cores} cores ${m.cpu}, Node ${m.node}.`,
+    '',
+    table(['search', ...candidates], rows, [false, ...candidates.map(() => true)]),
+    '',
+  ].join('\n');
+}
+
 /** The whole page, from the results and notes in the repository. */
 export function performanceMarkdown(root = ROOT): string {
   const dir = join(root, 'bench/results');
   const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
+    .filter((f) => f.startsWith('latest-') && f.endsWith('.json'))
+    .sort();
+  const candidateFiles = readdirSync(dir)
+    .filter((f) => f.startsWith('search-candidates-') && f.endsWith('.json'))
     .sort();
   const notes = readFileSync(join(root, 'bench/performance-notes.md'), 'utf8').trim();
   const sections = files.map((f) => section(f, JSON.parse(readFileSync(join(dir, f), 'utf8')) as Run));
@@ -82,6 +119,7 @@ export function performanceMarkdown(root = ROOT): string {
     '# The latest results',
     '',
     sections.join('\n'),
+    ...candidateFiles.map((f) => candidatesSection(f, JSON.parse(readFileSync(join(dir, f), 'utf8')) as Candidates)),
   ].join('\n');
 }
 

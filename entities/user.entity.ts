@@ -26,13 +26,6 @@ export class User {
   @Column({ name: 'display_name', type: 'varchar', length: 255, nullable: true })
   displayName!: string | null;
 
-  /**
-   * Email and display name folded for search (NFC, lower case), written with the record; on
-   * MariaDB it compares bytewise (utf8mb4_bin), as SQLite does.
-   */
-  @Column({ name: 'search_key', type: 'varchar', length: 520, default: '' })
-  searchKey!: string;
-
   @Column(timestampColumn('created_at'))
   createdAt!: Date;
 

@@ -24,7 +24,11 @@ export class MembersFieldArgs implements MemberListArgs {
   @Field(() => Role, { nullable: true })
   role?: Role | null;
 
-  @Field(() => String, { nullable: true, description: 'A case-insensitive substring of email or display name.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Words (1–100 characters) that must each begin a word of the display name or of the email address (split at white space and @ . _ - +), ignoring case and accents.',
+  })
   query?: string | null;
 
   @Field(() => MemberOrderInput, {

@@ -130,8 +130,18 @@ export class MemberMutationResolver {
 
 @Resolver(() => MemberConnection)
 export class MemberConnectionResolver {
-  @FieldResolver(() => Int, { description: 'How many members match the filter (the cursor does not narrow it).' })
-  totalCount(@Root() connection: MemberConnection, @Ctx() ctx: Context) {
-    return memberTotalCount(ctx, connection);
+  @FieldResolver(() => Int, {
+    description:
+      'How many members match the filter (the cursor does not narrow it). Exact; with a search, capped at 10,000 (then totalCountIsLowerBound is true).',
+  })
+  async totalCount(@Root() connection: MemberConnection, @Ctx() ctx: Context) {
+    return (await memberTotalCount(ctx, connection)).total;
+  }
+
+  @FieldResolver(() => Boolean, {
+    description: 'True when a search matches more members than it counts: totalCount then reads "10,000+".',
+  })
+  async totalCountIsLowerBound(@Root() connection: MemberConnection, @Ctx() ctx: Context) {
+    return (await memberTotalCount(ctx, connection)).lowerBound;
   }
 }

@@ -55,7 +55,12 @@ export function ScopeFieldsResolver<T extends { id: string }>(
     ): Promise<MemberConnection> {
       return Object.assign(
         new MemberConnection(),
-        await memberConnection(ctx, root.id, args, selects(info, 'totalCount')),
+        await memberConnection(
+          ctx,
+          root.id,
+          args,
+          selects(info, 'totalCount') || selects(info, 'totalCountIsLowerBound'),
+        ),
       );
     }
 

@@ -37,8 +37,8 @@ export class MemberConnection {
   /** What the page was asked with, for `totalCount`. */
   key!: MemberPageKey;
 
-  /** The total read with the page, when `totalCount` was selected. */
-  total!: number | null;
+  /** The total read with the page, when `totalCount` was selected (a search's is capped). */
+  total!: { total: number; lowerBound: boolean } | null;
 }
 
 @ObjectType()

@@ -1,8 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { User } from '../../entities/user.entity';
 import type { Identity } from './jwt';
-import { memberOrderKeys, userSearchKey } from '../db/sql';
-import { Membership } from '../../entities/membership.entity';
+import { refreshPersonKeys } from '../db/membership-rows';
 import { inTransaction } from '../db/transaction';
 
 /** The user record as the claims describe it (what `UserDirectory.ensure` stores). */
@@ -12,7 +11,6 @@ export function userFromIdentity(identity: Identity): User {
     email: identity.email,
     emailVerified: identity.emailVerified,
     displayName: identity.name,
-    searchKey: userSearchKey(identity.email, identity.name),
   });
 }
 
@@ -47,7 +45,6 @@ export class UserDirectory {
             email: identity.email,
             emailVerified: identity.emailVerified,
             displayName: identity.name,
-            searchKey: userSearchKey(identity.email, identity.name),
             createdAt: now,
             updatedAt: now,
           })
@@ -67,14 +64,12 @@ export class UserDirectory {
             email: identity.email,
             emailVerified: identity.emailVerified,
             displayName: identity.name,
-            searchKey: userSearchKey(identity.email, identity.name),
             updatedAt: now,
           },
         );
-        // The members lists sort by these: a renamed person moves in every list at once. Only
-        // copies of the user's own name and email change here, never a role or a membership.
+        // The members lists sort and search by these: a renamed person moves in every list at once.
         if (existing.email !== identity.email || existing.displayName !== identity.name) {
-          await em.update(Membership, { userId: identity.sub }, memberOrderKeys(identity.email, identity.name));
+          await refreshPersonKeys(em, identity.sub, identity.email, identity.name);
         }
       });
     }

@@ -6,6 +6,7 @@ import { Invitation } from '../../entities/invitation.entity';
 import { InvitationCounter } from '../../entities/invitation-counter.entity';
 import { OutboxEmail } from '../../entities/outbox-email.entity';
 import { MemberCount } from '../../entities/member-count.entity';
+import { MemberWord } from '../../entities/member-word.entity';
 import { Membership } from '../../entities/membership.entity';
 import { Organization } from '../../entities/organization.entity';
 import { User } from '../../entities/user.entity';
@@ -19,6 +20,7 @@ export const entities = [
   Domain,
   Membership,
   MemberCount,
+  MemberWord,
   Invitation,
   InvitationCounter,
   OutboxEmail,

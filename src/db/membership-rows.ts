@@ -3,13 +3,15 @@ import { MemberCount } from '../../entities/member-count.entity';
 import { Membership } from '../../entities/membership.entity';
 import type { Role } from '../domain/enums';
 import { inTransaction, isSqlite } from './transaction';
-import { placeholders, toCount } from './sql';
+import { searchWords } from '../domain/search';
+import { memberOrderKeys, placeholders, toCount } from './sql';
 
 /**
- * The only writes of membership rows that add, remove or re-role one: each keeps `member_counts`
- * (members per scope and role) in step, in the same transaction. The callers hold the
- * organization's lock (`withOrganizationLock`), so two changes of one organization's counts never
- * interleave; on a Galera cluster the organization row already makes them conflict.
+ * The only writes of membership rows that add, remove, re-role or rename one: each keeps
+ * `member_counts` (members per scope and role) and `member_words` (the search index) in step, in
+ * the same transaction. The callers hold the organization's lock (`withOrganizationLock`), so two
+ * changes of one organization's counts never interleave; on a Galera cluster the organization row
+ * already makes them conflict.
  */
 
 interface CountChange {
@@ -46,10 +48,29 @@ async function adjustCounts(em: EntityManager, changes: readonly CountChange[]):
   }
 }
 
-/** Inserts new memberships and counts them. */
+/** The search index's rows of memberships: every word their person is found by, in their scope. */
+function wordRows(memberships: readonly Pick<Membership, 'id' | 'scopeId' | 'nameKey' | 'emailKey'>[]) {
+  return memberships.flatMap((m) =>
+    searchWords(m.nameKey, m.emailKey).map((word) => ({ scopeId: m.scopeId, word, membershipId: m.id })),
+  );
+}
+
+/** Writes search-index rows, a few hundred a statement (SQLite takes 32 766 parameters at most). */
+async function insertWords(em: EntityManager, rows: { scopeId: string; word: string; membershipId: string }[]) {
+  for (let i = 0; i < rows.length; i += 1000) {
+    const chunk = rows.slice(i, i + 1000);
+    await em.query(
+      `INSERT INTO member_words (scope_id, word, membership_id) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`,
+      chunk.flatMap((row) => [row.scopeId, row.word, row.membershipId]),
+    );
+  }
+}
+
+/** Inserts new memberships, counts them and indexes their words. */
 export async function insertMemberships(em: EntityManager, memberships: readonly Membership[]): Promise<void> {
   if (memberships.length === 0) return;
-  await em.insert(Membership, [...memberships]);
+  for (let i = 0; i < memberships.length; i += 500) await em.insert(Membership, memberships.slice(i, i + 500));
+  await insertWords(em, wordRows(memberships));
   await adjustCounts(
     em,
     memberships.map((m) => ({ organizationId: m.organizationId, scopeId: m.scopeId, role: m.role, delta: 1 })),
@@ -97,11 +118,35 @@ export async function deleteMemberships(em: EntityManager, selection: Membership
     params,
   );
   if (groups.length === 0) return;
+  await em.query(`DELETE FROM member_words WHERE membership_id IN (SELECT id FROM memberships WHERE ${where})`, params);
   await em.query(`DELETE FROM memberships WHERE ${where}`, params);
   await adjustCounts(
     em,
     groups.map((g) => ({ organizationId: g.organization_id, scopeId: g.scope_id, role: g.role, delta: -toCount(g.n) })),
   );
+}
+
+/**
+ * A person's name or email changed (a token brought new claims): their sort keys and search words
+ * change in every membership they hold, at once. Only copies of their own name and email change,
+ * never a role or a membership.
+ */
+export async function refreshPersonKeys(
+  em: EntityManager,
+  userId: string,
+  email: string,
+  displayName: string | null,
+): Promise<void> {
+  const keys = memberOrderKeys(email, displayName);
+  await em.update(Membership, { userId }, keys);
+  await em.query('DELETE FROM member_words WHERE membership_id IN (SELECT id FROM memberships WHERE user_id = ?)', [
+    userId,
+  ]);
+  const held: { id: string; scope_id: string }[] = await em.query(
+    'SELECT id, scope_id FROM memberships WHERE user_id = ?',
+    [userId],
+  );
+  await insertWords(em, wordRows(held.map((m) => ({ id: m.id, scopeId: m.scope_id, ...keys }))));
 }
 
 /**
@@ -174,5 +219,83 @@ export async function recountOrganization(em: EntityManager, organizationId: str
     `INSERT INTO member_counts (scope_id, role, organization_id, n)
      SELECT scope_id, role, organization_id, COUNT(*) FROM memberships WHERE organization_id = ? GROUP BY scope_id, role, organization_id`,
     [organizationId],
+  );
+}
+
+/** One word of the search index that differs from what the memberships say. */
+export interface WordDrift {
+  organizationId: string;
+  scopeId: string;
+  membershipId: string;
+  word: string;
+  /** `missing`: the memberships say it, the index lacks it; `extra`: the other way round. */
+  kind: 'missing' | 'extra';
+}
+
+/**
+ * Compares the search index with the words the memberships' name and email keys give (the check
+ * behind `npm run check:counts`). Reads every membership and word: a maintenance task.
+ */
+export async function searchIndexDrift(db: DataSource, organizationId: string | null = null): Promise<WordDrift[]> {
+  const where = organizationId ? ' WHERE m.organization_id = ?' : '';
+  const params = organizationId ? [organizationId] : [];
+  type Held = { id: string; scope_id: string; organization_id: string; name_key: string; email_key: string };
+  const [held, indexed] = await inTransaction(
+    db,
+    async (em): Promise<[Held[], { scope_id: string; membership_id: string; word: string }[]]> => [
+      await em.query(
+        `SELECT m.id, m.scope_id, m.organization_id, m.name_key, m.email_key FROM memberships m${where}`,
+        params,
+      ),
+      await em.query(
+        `SELECT w.scope_id, w.membership_id, w.word FROM member_words w` +
+          (organizationId ? ' JOIN memberships m ON m.id = w.membership_id WHERE m.organization_id = ?' : ''),
+        params,
+      ),
+    ],
+  );
+  const key = (scopeId: string, membershipId: string, word: string) => `${scopeId}\n${membershipId}\n${word}`;
+  const organizationOf = new Map(held.map((m) => [m.id, m.organization_id]));
+  const expected = new Map<string, WordDrift>();
+  for (const m of held) {
+    for (const word of searchWords(m.name_key, m.email_key)) {
+      expected.set(key(m.scope_id, m.id, word), {
+        organizationId: m.organization_id,
+        scopeId: m.scope_id,
+        membershipId: m.id,
+        word,
+        kind: 'missing',
+      });
+    }
+  }
+  const drift: WordDrift[] = [];
+  for (const row of indexed) {
+    const k = key(row.scope_id, row.membership_id, row.word);
+    if (expected.has(k)) expected.delete(k);
+    else
+      drift.push({
+        organizationId: organizationOf.get(row.membership_id) ?? '',
+        scopeId: row.scope_id,
+        membershipId: row.membership_id,
+        word: row.word,
+        kind: 'extra',
+      });
+  }
+  return [...expected.values(), ...drift];
+}
+
+/** Rewrites one organization's search index from its memberships (inside its lock). */
+export async function reindexOrganization(em: EntityManager, organizationId: string): Promise<void> {
+  await em.query(
+    'DELETE FROM member_words WHERE membership_id IN (SELECT id FROM memberships WHERE organization_id = ?)',
+    [organizationId],
+  );
+  const held: { id: string; scope_id: string; name_key: string; email_key: string }[] = await em.query(
+    'SELECT id, scope_id, name_key, email_key FROM memberships WHERE organization_id = ?',
+    [organizationId],
+  );
+  await insertWords(
+    em,
+    wordRows(held.map((m) => ({ id: m.id, scopeId: m.scope_id, nameKey: m.name_key, emailKey: m.email_key }))),
   );
 }

@@ -28,11 +28,6 @@ export function foldForSearch(text: string): string {
   return text.normalize('NFC').toLowerCase();
 }
 
-/** What a person is found by in member searches: their email and display name, folded. */
-export function userSearchKey(email: string, displayName: string | null): string {
-  return foldForSearch(`${email}\n${displayName ?? ''}`);
-}
-
 /**
  * What members lists sort by (docs/domain-rules.md §10), copied onto each membership so that every order walks
  * an index of its scope's memberships: the folded display name (`unnamed` when there is none, so

@@ -7,11 +7,17 @@ import type { Logger as TypeOrmLogger } from 'typeorm';
 export class StatementCounter implements TypeOrmLogger {
   count = 0;
   readonly recent: string[] = [];
+  /** The parameters of each of `recent`, in the same order. */
+  readonly recentParameters: unknown[][] = [];
 
-  logQuery(query: string): void {
+  logQuery(query: string, parameters?: unknown[]): void {
     this.count++;
     this.recent.push(query);
-    if (this.recent.length > 50) this.recent.shift();
+    this.recentParameters.push(parameters ?? []);
+    if (this.recent.length > 50) {
+      this.recent.shift();
+      this.recentParameters.shift();
+    }
   }
 
   logQueryError(): void {}
@@ -21,10 +27,18 @@ export class StatementCounter implements TypeOrmLogger {
   log(): void {}
 
   /** Statements sent while `work` runs (run it alone: concurrent work would count too). */
-  async during<T>(work: () => Promise<T>): Promise<{ result: T; statements: number; queries: string[] }> {
+  async during<T>(
+    work: () => Promise<T>,
+  ): Promise<{ result: T; statements: number; queries: string[]; parameters: unknown[][] }> {
     const before = this.count;
     this.recent.length = 0;
+    this.recentParameters.length = 0;
     const result = await work();
-    return { result, statements: this.count - before, queries: [...this.recent] };
+    return {
+      result,
+      statements: this.count - before,
+      queries: [...this.recent],
+      parameters: [...this.recentParameters],
+    };
   }
 }

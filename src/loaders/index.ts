@@ -40,7 +40,8 @@ export interface Loaders {
   /** The people holding a lasting (not time-limited) ADMIN role at an organization itself. */
   lastingAdmins: DataLoader<string, string[]>;
   memberPage: DataLoader<MemberPageKey, MemberPage, string>;
-  memberCount: DataLoader<MemberPageKey, number, string>;
+  /** A members list's total, and whether it is a search's lower bound (docs/domain-rules.md §3). */
+  memberCount: DataLoader<MemberPageKey, { total: number; lowerBound: boolean }, string>;
   invitation: DataLoader<string, Invitation | null>;
   /** A scope's invitations with one (effective) status, oldest first. */
   invitationsByScope: DataLoader<{ scopeId: string; status: InvitationStatus }, Invitation[], string>;

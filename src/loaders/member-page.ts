@@ -3,7 +3,8 @@ import { Membership } from '../../entities/membership.entity';
 import { User } from '../../entities/user.entity';
 import { MemberOrderField, OrderDirection, type Role, type ScopeKind } from '../domain/enums';
 import { countedMembers } from '../db/membership-rows';
-import { containsPattern, fromSqlDateTime, placeholders, toCount, toSqlDateTime } from '../db/sql';
+import { fromSqlDateTime, placeholders, toCount, toSqlDateTime } from '../db/sql';
+import { prefixRange, queryWords } from '../domain/search';
 import { BadUserInputError } from '../domain/errors';
 import { decodeCursor, encodeCursor, SQL_DATETIME } from '../db/pagination';
 
@@ -43,7 +44,20 @@ export interface MemberPage {
   hasNextPage: boolean;
   /** The filtered total, when it was asked for and the page is not empty. */
   total: number | null;
+  /** A search's total stops at SEARCH_COUNT_CAP: true when there are more matches than that. */
+  totalIsLowerBound: boolean;
 }
+
+/** The page of a search that matches nobody. */
+const NO_MATCH = (filter: Pick<MemberFilter, 'withCount'>): MemberPage => ({
+  rows: [],
+  hasNextPage: false,
+  total: filter.withCount ? 0 : null,
+  totalIsLowerBound: false,
+});
+
+/** A search counts its matches up to this many; past it the total is this, and a lower bound. */
+export const SEARCH_COUNT_CAP = 10_000;
 
 /**
  * Where a row stands in a members order: a segment (the name order puts people without a name
@@ -123,25 +137,25 @@ function inOrder(rows: MemberPageRow[], order: MemberOrder): MemberPageRow[] {
   return keyed.map((k) => k.row);
 }
 
-/** The role and search filters, written against a membership alias and a user alias. */
-function filterSql(
-  filter: Pick<MemberFilter, 'role' | 'query'>,
-  m: string,
-  u: string,
-): { where: string; params: unknown[] } {
-  const clauses: string[] = [];
-  const params: unknown[] = [];
-  if (filter.role) {
-    clauses.push(`${m}.role = ?`);
-    params.push(filter.role);
-  }
-  if (filter.query) {
-    // users.search_key holds the email and name folded by the service, compared bytewise on both
-    // databases (see foldForSearch), so a search finds the same people on SQLite and MariaDB.
-    clauses.push(`${u}.search_key LIKE ? ESCAPE '!'`);
-    params.push(containsPattern(filter.query));
-  }
-  return { where: clauses.map((c) => ` AND ${c}`).join(''), params };
+/** The role filter, written against a membership alias. */
+function roleSql(filter: Pick<MemberFilter, 'role'>, m: string): { where: string; params: unknown[] } {
+  return filter.role ? { where: ` AND ${m}.role = ?`, params: [filter.role] } : { where: '', params: [] };
+}
+
+/**
+ * The search's condition on a membership (its id in `membershipId`): for each query word, one of
+ * the membership's words begins with it — a probe of the (membership_id, word) index.
+ */
+function wordsSql(words: readonly string[], membershipId: string): { where: string; params: unknown[] } {
+  return {
+    where: words
+      .map(
+        () =>
+          ` AND EXISTS (SELECT 1 FROM member_words sw WHERE sw.membership_id = ${membershipId} AND sw.word >= ? AND sw.word < ?)`,
+      )
+      .join(''),
+    params: words.flatMap((word) => prefixRange(word)),
+  };
 }
 
 const COLUMNS =
@@ -234,15 +248,13 @@ export function memberPageStatement(
   scopeIds: readonly string[],
   filter: MemberFilter,
 ): { sql: string; params: unknown[] } {
-  const { where, params } = filterSql(filter, 'm', 'u');
-  const counted = filterSql(filter, 'c', 'cu');
+  const { where, params } = roleSql(filter, 'm');
+  const counted = roleSql(filter, 'c');
   const cursor = filter.after === null ? null : decodeMemberCursor(filter.after, filter.order);
-  // Without a search the total is the maintained count (member_counts has a role column too).
-  const countSql = !filter.withCount
-    ? ''
-    : filter.query
-      ? `, (SELECT COUNT(*) FROM memberships c JOIN users cu ON cu.id = c.user_id WHERE c.scope_id = ?${counted.where}) AS total_count`
-      : `, (SELECT COALESCE(SUM(c.n), 0) FROM member_counts c WHERE c.scope_id = ?${counted.where}) AS total_count`;
+  // The total is the maintained count (member_counts has a role column too).
+  const countSql = filter.withCount
+    ? `, (SELECT COALESCE(SUM(c.n), 0) FROM member_counts c WHERE c.scope_id = ?${counted.where}) AS total_count`
+    : '';
   const branches: string[] = [];
   const allParams: unknown[] = [];
   const orderBranchesOf = orderBranches(filter.order, cursor);
@@ -266,7 +278,7 @@ export function memberPageStatement(
  * to be small, where reading all of their rows costs less than planning a branch each.
  */
 function smallScopesStatement(scopeIds: readonly string[], filter: MemberFilter): { sql: string; params: unknown[] } {
-  const { where, params } = filterSql(filter, 'm', 'u');
+  const { where, params } = roleSql(filter, 'm');
   const cursor = filter.after === null ? null : decodeMemberCursor(filter.after, filter.order);
   const branches = orderBranches(filter.order, cursor);
   const dir = filter.order.direction;
@@ -318,7 +330,12 @@ function pagesFrom(
     const list = inOrder(entry?.rows ?? [], filter.order);
     // An empty page of a branch carries no total: `totalCount` then asks the count loader.
     const total = totals ? (totals.get(scopeId) ?? 0) : (entry?.total ?? null);
-    pages.set(scopeId, { rows: list.slice(0, filter.first), hasNextPage: list.length > filter.first, total });
+    pages.set(scopeId, {
+      rows: list.slice(0, filter.first),
+      hasNextPage: list.length > filter.first,
+      total,
+      totalIsLowerBound: false,
+    });
   }
   return pages;
 }
@@ -337,12 +354,18 @@ export async function loadMemberPages(
   filter: MemberFilter,
   options: { strategy?: 'branches' | 'auto' } = {},
 ): Promise<MemberPage[]> {
+  if (filter.query) {
+    const words = queryWords(filter.query);
+    // A query of separators alone (`_`, `@`) has no word to find: it matches nobody.
+    if (words.length === 0) return scopeIds.map(() => NO_MATCH(filter));
+    return searchPages(db, scopeIds, filter, words);
+  }
   if (options.strategy === 'branches' || scopeIds.length <= BRANCHES_AT_MOST) {
     const { sql, params } = memberPageStatement(scopeIds, filter);
     const pages = pagesFrom(await db.query(sql, params), scopeIds, filter, null);
     return scopeIds.map((id) => pages.get(id) as MemberPage);
   }
-  const counts = await countMembers(db, scopeIds, filter);
+  const counts = await countedMembers(db, scopeIds, filter.role);
   const totals = new Map(scopeIds.map((id, i) => [id, counts[i]]));
   const small = scopeIds.filter((id) => (totals.get(id) ?? 0) <= SMALL_SCOPE && (totals.get(id) ?? 0) > 0);
   const large = scopeIds.filter((id) => (totals.get(id) ?? 0) > SMALL_SCOPE);
@@ -370,20 +393,213 @@ export async function loadMemberPages(
 
 /**
  * `totalCount` of the filtered set (the cursor does not narrow it), for many scopes at once: the
- * maintained counts unless there is a search, which counts the matching rows.
+ * maintained counts, or with a search its matches counted up to SEARCH_COUNT_CAP (see `searchPage`).
  */
 export async function countMembers(
   db: DataSource,
   scopeIds: readonly string[],
   filter: Pick<MemberFilter, 'role' | 'query'>,
-): Promise<number[]> {
-  if (!filter.query) return countedMembers(db, scopeIds, filter.role);
-  const { where, params } = filterSql(filter, 'm', 'u');
-  const rows: { scope_id: string; n: unknown }[] = await db.query(
-    'SELECT m.scope_id AS scope_id, COUNT(*) AS n FROM memberships m JOIN users u ON u.id = m.user_id' +
-      ` WHERE m.scope_id IN (${placeholders(scopeIds.length)})${where} GROUP BY m.scope_id`,
-    [...scopeIds, ...params],
-  );
-  const counts = new Map(rows.map((row) => [row.scope_id, toCount(row.n)]));
-  return scopeIds.map((id) => counts.get(id) ?? 0);
+): Promise<{ total: number; lowerBound: boolean }[]> {
+  if (!filter.query) {
+    return (await countedMembers(db, scopeIds, filter.role)).map((total) => ({ total, lowerBound: false }));
+  }
+  const words = queryWords(filter.query);
+  if (words.length === 0) return scopeIds.map(() => ({ total: 0, lowerBound: false }));
+  return countSearches(db, scopeIds, filter, await planSearches(db, scopeIds, words));
+}
+
+/** Scopes per search statement: each brings one row of probes, or up to two order branches. */
+const SEARCH_SCOPES_PER_STATEMENT = 100;
+
+/** Runs `statementOf` for each chunk of SEARCH_SCOPES_PER_STATEMENT items, rows concatenated in order. */
+async function inChunks<T>(
+  db: DataSource,
+  items: readonly T[],
+  statementOf: (chunk: readonly T[], offset: number) => { sql: string; params: unknown[] },
+): Promise<Record<string, unknown>[]> {
+  const chunks: Promise<Record<string, unknown>[]>[] = [];
+  for (let i = 0; i < items.length; i += SEARCH_SCOPES_PER_STATEMENT) {
+    const { sql, params } = statementOf(items.slice(i, i + SEARCH_SCOPES_PER_STATEMENT), i);
+    chunks.push(db.query(sql, params));
+  }
+  return (await Promise.all(chunks)).flat();
+}
+
+/** The capped search totals of planned scopes (null plan: no match), one statement per chunk. */
+async function countSearches(
+  db: DataSource,
+  scopeIds: readonly string[],
+  filter: Pick<MemberFilter, 'role'>,
+  plans: readonly (SearchPlan | null)[],
+): Promise<{ total: number; lowerBound: boolean }[]> {
+  const totals = scopeIds.map(() => ({ total: 0, lowerBound: false }));
+  const planned = scopeIds.flatMap((scopeId, i) => (plans[i] ? [{ scopeId, i, plan: plans[i] }] : []));
+  const rows = await inChunks(db, planned, (chunk) => {
+    const params: unknown[] = [];
+    const selects = chunk.map(({ scopeId, i, plan }) => {
+      const count = searchCountSql(scopeId, filter, plan);
+      params.push(...count.params);
+      return `SELECT ${i} AS k, ${count.sql} AS total_count`;
+    });
+    return { sql: selects.join(' UNION ALL '), params };
+  });
+  for (const row of rows) totals[toCount(row.k)] = cappedTotal(row.total_count);
+  return totals;
+}
+
+/**
+ * A search's plan in one scope: how many index rows each query word's range holds, counted only
+ * up to SPARSE_AT_MOST + 1 (a short index range scan each), and the rarest word. Null when a word
+ * matches nobody: no member can match them all.
+ */
+interface SearchPlan {
+  words: readonly string[];
+  rarest: string;
+  /** The rarest word matches at most SPARSE_AT_MOST rows: the page starts from its matches. */
+  sparse: boolean;
+}
+
+/**
+ * Where a search page starts. A rare word's few matches are read from the index and sorted; a
+ * common word's are met by walking the order's index and keeping the members whose words match
+ * (at half the members matching, a page of 50 reads about 100). The line between the two is
+ * where both cost about the same at a million members.
+ */
+const SPARSE_AT_MOST = 500;
+
+/** Each scope's plan, in the order of `scopeIds`: one statement per chunk of scopes. */
+async function planSearches(
+  db: DataSource,
+  scopeIds: readonly string[],
+  words: readonly string[],
+): Promise<(SearchPlan | null)[]> {
+  const probe = `(SELECT COUNT(*) FROM (SELECT 1 FROM member_words WHERE scope_id = ? AND word >= ? AND word < ? LIMIT ${SPARSE_AT_MOST + 1}) AS probe)`;
+  const rows = await inChunks(db, scopeIds, (chunk, offset) => ({
+    sql: chunk
+      .map((_, i) => `SELECT ${offset + i} AS k, ${words.map((_, w) => `${probe} AS n${w}`).join(', ')}`)
+      .join(' UNION ALL '),
+    params: chunk.flatMap((scopeId) => words.flatMap((word) => [scopeId, ...prefixRange(word)])),
+  }));
+  const plans: (SearchPlan | null)[] = scopeIds.map(() => null);
+  for (const row of rows) {
+    const counts = words.map((_, w) => toCount(row[`n${w}`]));
+    if (counts.some((n) => n === 0)) continue;
+    const fewest = Math.min(...counts);
+    plans[toCount(row.k)] = { words, rarest: words[counts.indexOf(fewest)], sparse: fewest <= SPARSE_AT_MOST };
+  }
+  return plans;
+}
+
+/** The memberships of a scope whose words include one that the rarest query word begins. */
+function candidatesSql(scopeId: string, plan: SearchPlan): { sql: string; params: unknown[] } {
+  return {
+    sql: '(SELECT DISTINCT membership_id FROM member_words WHERE scope_id = ? AND word >= ? AND word < ?)',
+    params: [scopeId, ...prefixRange(plan.rarest)],
+  };
+}
+
+/**
+ * A scalar subquery counting a search's matches in a scope: exactly from the rarest word's few
+ * matches when sparse, else the distinct matches up to SEARCH_COUNT_CAP + 1 (the index range of
+ * the rarest word, read only until that many are found).
+ */
+function searchCountSql(
+  scopeId: string,
+  filter: Pick<MemberFilter, 'role'>,
+  plan: SearchPlan,
+): { sql: string; params: unknown[] } {
+  const others = plan.words.filter((word) => word !== plan.rarest);
+  const role = roleSql(filter, 'cm');
+  if (plan.sparse) {
+    const candidates = candidatesSql(scopeId, plan);
+    const matching = wordsSql(others, 'cm.id');
+    return {
+      sql:
+        `(SELECT COUNT(*) FROM ${candidates.sql} cc JOIN memberships cm ON cm.id = cc.membership_id` +
+        ` WHERE cm.scope_id = ?${role.where}${matching.where})`,
+      params: [...candidates.params, scopeId, ...role.params, ...matching.params],
+    };
+  }
+  const matching = wordsSql(others, 'cw.membership_id');
+  const join = filter.role ? ' JOIN memberships cm ON cm.id = cw.membership_id' : '';
+  return {
+    sql:
+      `(SELECT COUNT(*) FROM (SELECT DISTINCT cw.membership_id FROM member_words cw${join}` +
+      ` WHERE cw.scope_id = ? AND cw.word >= ? AND cw.word < ?${role.where}${matching.where}` +
+      ` LIMIT ${SEARCH_COUNT_CAP + 1}) AS counted)`,
+    params: [scopeId, ...prefixRange(plan.rarest), ...role.params, ...matching.params],
+  };
+}
+
+function cappedTotal(value: unknown): { total: number; lowerBound: boolean } {
+  const n = toCount(value);
+  return n > SEARCH_COUNT_CAP ? { total: SEARCH_COUNT_CAP, lowerBound: true } : { total: n, lowerBound: false };
+}
+
+/**
+ * The pages of a search (docs/domain-rules.md §3), in two statements whatever the scopes' sizes
+ * (per chunk of SEARCH_SCOPES_PER_STATEMENT scopes): the plans (`planSearches`), then the pages
+ * with their totals. Sparse: the rarest word's matches (at most SPARSE_AT_MOST) joined to their
+ * memberships, the other words checked, sorted, the keyset applied. Dense: each order branch
+ * walks its index as an unfiltered page does, keeping the members all of whose query words match.
+ */
+async function searchPages(
+  db: DataSource,
+  scopeIds: readonly string[],
+  filter: MemberFilter,
+  words: readonly string[],
+): Promise<MemberPage[]> {
+  const plans = await planSearches(db, scopeIds, words);
+  const planned = scopeIds.flatMap((scopeId, i) => (plans[i] ? [{ scopeId, plan: plans[i] }] : []));
+  const cursor = filter.after === null ? null : decodeMemberCursor(filter.after, filter.order);
+  const role = roleSql(filter, 'm');
+  const rows = await inChunks(db, planned, (chunk, offset) => {
+    const branches: string[] = [];
+    const params: unknown[] = [];
+    chunk.forEach(({ scopeId, plan }, i) => {
+      const count = filter.withCount ? searchCountSql(scopeId, filter, plan) : null;
+      const candidates = plan.sparse ? candidatesSql(scopeId, plan) : null;
+      const matching = wordsSql(plan.sparse ? words.filter((word) => word !== plan.rarest) : words, 'm.id');
+      orderBranches(filter.order, cursor).forEach((branch, b) => {
+        const from = candidates
+          ? `${candidates.sql} c JOIN memberships m ON m.id = c.membership_id JOIN users u ON u.id = m.user_id`
+          : 'memberships m JOIN users u ON u.id = m.user_id';
+        branches.push(
+          `SELECT * FROM (SELECT ${COLUMNS}, ${USER_COLUMNS}${count ? `, ${count.sql} AS total_count` : ''} FROM ${from}` +
+            ` WHERE m.scope_id = ?${branch.where}${role.where}${matching.where}` +
+            ` ORDER BY ${branch.orderBy} LIMIT ${filter.first + 1}) AS s${offset + i}_${b}`,
+        );
+        params.push(
+          ...(count?.params ?? []),
+          ...(candidates?.params ?? []),
+          scopeId,
+          ...branch.params,
+          ...role.params,
+          ...matching.params,
+        );
+      });
+    });
+    return { sql: branches.join(' UNION ALL '), params };
+  });
+  const pages = pagesFrom(rows, scopeIds, { ...filter, withCount: false }, null);
+  if (!filter.withCount) return scopeIds.map((id) => pages.get(id) as MemberPage);
+  const totals = new Map<string, { total: number; lowerBound: boolean }>();
+  for (const row of rows) {
+    if (!totals.has(row.scope_id as string)) totals.set(row.scope_id as string, cappedTotal(row.total_count));
+  }
+  // An empty page carries no total: those are counted apart, as `totalCount` would.
+  const uncounted = planned.filter(({ scopeId }) => !totals.has(scopeId));
+  if (uncounted.length > 0) {
+    const counted = await countSearches(
+      db,
+      uncounted.map(({ scopeId }) => scopeId),
+      filter,
+      uncounted.map(({ plan }) => plan),
+    );
+    uncounted.forEach(({ scopeId }, i) => totals.set(scopeId, counted[i]));
+  }
+  return scopeIds.map((id) => {
+    const total = totals.get(id) ?? { total: 0, lowerBound: false };
+    return { ...(pages.get(id) as MemberPage), total: total.total, totalIsLowerBound: total.lowerBound };
+  });
 }

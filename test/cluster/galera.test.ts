@@ -4,7 +4,7 @@ import { type App, createApp } from '../../src/http/app';
 import { signDevelopmentToken } from '../../src/auth/jwt';
 import { loadConfig } from '../../src/config/config';
 import { openDatabase } from '../../src/db/data-source';
-import { memberCountDrift } from '../../src/db/membership-rows';
+import { memberCountDrift, searchIndexDrift } from '../../src/db/membership-rows';
 import { toCount } from '../../src/db/sql';
 import { PUBLIC_ERROR_CODES } from '../../src/domain/errors';
 import { createLogger } from '../../src/observability/logger';
@@ -294,11 +294,12 @@ describe('on a three-node Galera cluster', () => {
     }
   });
 
-  it('after all of the races above, the member counts on every node equal its memberships', async () => {
+  it('after all of the races above, the member counts and search index on every node equal its memberships', async () => {
     // The counts are written in each membership change's transaction, beside the organization
     // row: a change retried after losing certification must not count twice.
     expect(await count(0, 'SELECT COUNT(*) AS n FROM memberships', [])).toBeGreaterThan(20);
     for (const db of databases) expect(await memberCountDrift(db)).toEqual([]);
+    for (const db of databases) expect(await searchIndexDrift(db)).toEqual([]);
   });
 
   it('a node killed mid-stream: the others keep serving, and nothing acknowledged is lost', async () => {

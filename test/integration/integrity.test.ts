@@ -3,7 +3,7 @@ import { Invitation } from '../../entities/invitation.entity';
 import { InvitationStatus } from '../../src/domain/enums';
 import { Membership } from '../../entities/membership.entity';
 import { Role, ScopeKind } from '../../src/domain/enums';
-import { memberCountDrift } from '../../src/db/membership-rows';
+import { memberCountDrift, searchIndexDrift } from '../../src/db/membership-rows';
 import { toCount } from '../../src/db/sql';
 import {
   AcceptInvitationDocument,
@@ -42,6 +42,8 @@ describeOnEachDatabase('integrity under concurrency', (kind) => {
     expect(toCount(admins.n)).toBeGreaterThanOrEqual(1);
     // The maintained member counts (members lists' totalCount, seats) agree with the rows.
     expect(await memberCountDrift(h.database.db, organizationId)).toEqual([]);
+    // And so does the search index: each membership's words, none of one that is gone.
+    expect(await searchIndexDrift(h.database.db)).toEqual([]);
     expect(results.map(outcome)).not.toContain('INTERNAL_SERVER_ERROR');
   }
 

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { Membership } from '../../entities/membership.entity';
 import { Role } from '../../src/domain/enums';
-import { memberCountDrift } from '../../src/db/membership-rows';
+import { memberCountDrift, searchIndexDrift } from '../../src/db/membership-rows';
 import { toCount } from '../../src/db/sql';
 import { ManualClock } from '../../src/config/clock';
 import { createWorld, invite, type World } from '../support/factories';
@@ -14,9 +14,10 @@ import { describeOnEachDatabase } from '../support/each-database';
 
 /**
  * Members lists' `totalCount` and the seat check read counts kept per scope and role in the
- * transaction of every membership change (`member_counts`). After each kind of change the counts
- * must equal the rows — through the API (every scope, every role filter) and by recounting.
- * The races (integrity, Galera) recount after every round too.
+ * transaction of every membership change (`member_counts`), and the search reads the words kept
+ * the same way (`member_words`). After each kind of change both must equal what the rows say —
+ * through the API (every scope, every role filter) and by recounting. The races (integrity,
+ * Galera) recount after every round too.
  */
 const COUNTS = `
   query Counts($org: ID!, $role: Role) {
@@ -55,6 +56,8 @@ describeOnEachDatabase('maintained member counts', (kind) => {
   /** Every scope's totalCount, unfiltered and per role, as the API answers and as the rows say. */
   async function expectCountsAgree(): Promise<void> {
     expect(await memberCountDrift(h.database.db, world.organization.id)).toEqual([]);
+    // The search index too: every membership's words, and no word of a membership that is gone.
+    expect(await searchIndexDrift(h.database.db)).toEqual([]);
     for (const role of [null, Role.ADMIN, Role.ACCOUNTING, Role.MEMBER]) {
       const result = await h.run<CountsData, Record<string, unknown>>(
         COUNTS,
@@ -196,7 +199,7 @@ describe('npm run check:counts', () => {
     const env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`, NODE_ENV: 'development' };
     const script = join(__dirname, '../../dist/src/cli/check-counts.js');
     const first = await run('node', [script], { env });
-    expect(first.stdout).toContain('member counts match');
+    expect(first.stdout).toContain('member counts and the search index match');
     // An organization whose ADMIN count says 3 while it has no memberships.
     const { openDatabase } = await import('../../src/db/data-source');
     const db = await openDatabase(env.DATABASE_URL);
@@ -204,6 +207,16 @@ describe('npm run check:counts', () => {
       "INSERT INTO organizations (id, name, created_at, updated_at, version) VALUES ('o1', 'O', '2026-01-01 00:00:00.000', '2026-01-01 00:00:00.000', 0)",
     );
     await db.query("INSERT INTO member_counts (scope_id, role, organization_id, n) VALUES ('o1', 'ADMIN', 'o1', 3)");
+    // A membership whose index lost a word, and a word of a membership that is gone.
+    await db.query(
+      "INSERT INTO users (id, email, email_verified, display_name, created_at, updated_at) VALUES ('u1', 'ada@x.example', 1, 'Ada', '2026-01-01 00:00:00.000', '2026-01-01 00:00:00.000')",
+    );
+    await db.query(
+      "INSERT INTO memberships (id, user_id, scope, scope_id, role, organization_id, unnamed, name_key, email_key, created_at, updated_at) VALUES ('m1', 'u1', 'ORGANIZATION', 'o1', 'MEMBER', 'o1', 0, 'ada', 'ada@x.example', '2026-01-01 00:00:00.000', '2026-01-01 00:00:00.000')",
+    );
+    await db.query(
+      "INSERT INTO member_words (scope_id, word, membership_id) VALUES ('o1', 'ada', 'm1'), ('o1', 'x', 'm1'), ('o1', 'ghost', 'gone')",
+    );
     await db.destroy();
     const drifted = await run('node', [script], { env }).then(
       () => ({ code: 0, stdout: '' }),
@@ -211,9 +224,11 @@ describe('npm run check:counts', () => {
     );
     expect(drifted.code).toBe(1);
     expect(drifted.stdout).toContain('o1 o1 ADMIN: counted 3, actual 0');
+    expect(drifted.stdout).toContain('o1 o1 m1: word "example" missing');
+    expect(drifted.stdout).toContain('(membership gone) o1 gone: word "ghost" extra');
     const repaired = await run('node', [script, '--repair'], { env });
     expect(repaired.stdout).toContain('repaired');
     const after = await run('node', [script], { env });
-    expect(after.stdout).toContain('member counts match');
+    expect(after.stdout).toContain('member counts and the search index match');
   });
 });

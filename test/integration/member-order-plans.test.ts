@@ -7,6 +7,7 @@ import {
   loadMemberPages,
   memberPageStatement,
 } from '../../src/loaders/member-page';
+import { StatementCounter } from '../../src/db/statement-counter';
 import { openTestDatabase, type OpenedDatabase } from '../support/databases';
 import { describeOnEachDatabase } from '../support/each-database';
 
@@ -23,8 +24,9 @@ const ORDERS: MemberOrder[] = Object.values(MemberOrderField).flatMap((field) =>
 describeOnEachDatabase('members orders', (kind) => {
   let database: OpenedDatabase;
   let scopeId: string;
+  const counter = new StatementCounter();
   beforeAll(async () => {
-    database = await openTestDatabase(kind);
+    database = await openTestDatabase(kind, { logger: counter });
     const seeded = await seedOrganization(database.db, 10_000, `plans-${kind}`);
     scopeId = seeded.organizationId;
     if (kind === 'mysql') await database.db.query('ANALYZE TABLE memberships, users');
@@ -110,5 +112,36 @@ describeOnEachDatabase('members orders', (kind) => {
       }
     }
     expect(compared).toBe(48);
+  }, 120_000);
+
+  it('searches 301 scopes at once as one scope at a time, in 2 statements per 100 scopes', async () => {
+    const scopes: string[] = [
+      scopeId,
+      ...(
+        await database.db.query(
+          'SELECT id FROM workspaces WHERE organization_id = ? UNION ALL SELECT id FROM domains WHERE organization_id = ?',
+          [scopeId, scopeId],
+        )
+      ).map((r: { id: string }) => r.id),
+    ];
+    expect(scopes.length).toBe(301);
+    let nonEmpty = 0;
+    for (const query of ['member 1', 'member', 'zzz']) {
+      for (const withCount of [false, true]) {
+        const filter: MemberFilter = { first: 3, after: null, role: null, query, withCount, order: ORDERS[0] };
+        const statements = await counter.during(() => loadMemberPages(database.db, scopes, filter));
+        const together = await loadMemberPages(database.db, scopes, filter);
+        const alone = [];
+        for (const scope of scopes) alone.push(...(await loadMemberPages(database.db, [scope], filter)));
+        expect(together).toEqual(alone);
+        // The plans of 4 chunks, then the pages of the scopes with matches, 100 a statement (and
+        // the totals of empty pages, as many again at most).
+        const matched = together.filter((page) => page.rows.length > 0).length;
+        expect(statements.statements).toBeGreaterThanOrEqual(4 + Math.ceil(matched / 100));
+        expect(statements.statements).toBeLessThanOrEqual(12);
+        nonEmpty += together.filter((page) => page.rows.length > 0).length;
+      }
+    }
+    expect(nonEmpty).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -51,7 +51,6 @@ describe('loaders (embedded SQLite in memory)', () => {
         email: `${sub.slice(4)}@x.test`,
         emailVerified: true,
         displayName: null,
-        searchKey: '',
         createdAt: now,
         updatedAt: now,
       });

@@ -52,3 +52,8 @@ export function todayInput(offsetDays = 0): string {
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }
+
+/** A total as the list shows it: "1,234", or "10,000+" when the server counted only that far. */
+export function formatTotal(total: number, lowerBound = false): string {
+  return `${total.toLocaleString('en-US')}${lowerBound ? '+' : ''}`;
+}

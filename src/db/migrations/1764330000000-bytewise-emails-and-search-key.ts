@@ -1,5 +1,9 @@
 import { type MigrationInterface, type QueryRunner, TableColumn } from 'typeorm';
-import { userSearchKey } from '../sql';
+
+/** The users' search key as this migration wrote it (frozen here: the service no longer has one). */
+function userSearchKey(email: string, displayName: string | null): string {
+  return `${email}\n${displayName ?? ''}`.normalize('NFC').toLowerCase();
+}
 
 /**
  * Two databases, one behaviour:

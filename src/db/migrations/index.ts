@@ -12,6 +12,7 @@ import { EmailDomains1764400000000 } from './1764400000000-email-domains';
 import { MemberCounts1764410000000 } from './1764410000000-member-counts';
 import { AuditSource1764420000000 } from './1764420000000-audit-source';
 import { FairDelivery1764430000000 } from './1764430000000-fair-delivery';
+import { MemberWords1764440000000 } from './1764440000000-member-words';
 
 /** Every migration, oldest first. Listed by hand so that the compiled server needs no glob. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   MemberCounts1764410000000,
   AuditSource1764420000000,
   FairDelivery1764430000000,
+  MemberWords1764440000000,
 ];

@@ -4,6 +4,7 @@ import { byCreationThenId, decodeCursor, encodeCursor, isAfterCursor, type Page 
 import type { Role } from '../../domain/enums';
 import { OrderDirection, ScopeKind } from '../../domain/enums';
 import { BadUserInputError } from '../../domain/errors';
+import { MAX_QUERY_LENGTH } from '../../domain/search';
 import { validPageSize } from '../../domain/validation';
 import type { Context } from '../../graphql/context';
 import {
@@ -37,15 +38,22 @@ export function memberPageKey(scopeId: string, args: MemberListArgs, withCount =
     : JOINED_FIRST;
   if (after !== null) decodeMemberCursor(after, order);
   const query = args.query?.trim() ? args.query.trim() : null;
-  if (query !== null && query.length > 254)
-    throw new BadUserInputError('query must be at most 254 characters.', 'query');
+  if (query !== null && [...query].length > MAX_QUERY_LENGTH) {
+    throw new BadUserInputError(`query must be at most ${MAX_QUERY_LENGTH} characters.`, 'query');
+  }
   return { scopeId, first, after, role: args.role ?? null, query, withCount, order };
 }
 
 /** A page of members, with what `totalCount` needs: the key it was asked with, and the total when read with it. */
 export interface MemberPageResult extends Page<Membership> {
   key: MemberPageKey;
-  total: number | null;
+  total: MemberTotal | null;
+}
+
+/** A members list's total: exact, or for a search with more matches than it counts, a lower bound. */
+export interface MemberTotal {
+  total: number;
+  lowerBound: boolean;
 }
 
 /** One page of a scope's members; many scopes in one request share one statement. */
@@ -61,7 +69,7 @@ export async function memberConnection(
   ctx.access.noteCoMembers(page.rows.map((m) => m.userId));
   return {
     key,
-    total: page.total,
+    total: page.total === null ? null : { total: page.total, lowerBound: page.totalIsLowerBound },
     edges: page.rows.map((node) => ({ cursor: encodeMemberCursor(node, key.order), node })),
     nodes: page.rows,
     pageInfo: {
@@ -71,11 +79,14 @@ export async function memberConnection(
   };
 }
 
-/** `totalCount` of a members page: read with the page when selected, else one count statement. */
+/**
+ * `totalCount` (and `totalCountIsLowerBound`) of a members page: read with the page when
+ * selected, else counted apart — a search up to SEARCH_COUNT_CAP matches (docs/domain-rules.md §3).
+ */
 export async function memberTotalCount(
   ctx: Context,
   connection: Pick<MemberPageResult, 'key' | 'total'>,
-): Promise<number> {
+): Promise<MemberTotal> {
   return connection.total ?? ctx.loaders.memberCount.load(connection.key);
 }
 

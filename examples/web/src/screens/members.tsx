@@ -11,7 +11,7 @@ import {
   WebInheritedAccessDocument,
   WebScopeMembersDocument,
 } from '../generated';
-import { formatDate } from '../format';
+import { formatDate, formatTotal } from '../format';
 import { useLiveQuery } from '../live';
 import { describeSource, ROLE_LABEL, sortRoles } from '../roles';
 import { FIRST_PAGE, Link, navigate, updateSearch, useKeysetPage, useLocation, withSearch } from '../router';
@@ -231,7 +231,7 @@ function MembersPanel(props: { scope: ScopeView }) {
         <div className="table-wrap">
           <table className="data-table">
             <caption>
-              {caption} ({page.totalCount})
+              {caption} ({formatTotal(page.totalCount, page.totalCountIsLowerBound)})
             </caption>
             <thead>
               <tr>
@@ -265,6 +265,7 @@ function MembersPanel(props: { scope: ScopeView }) {
             pageSize={PAGE_SIZE}
             shown={page.nodes.length}
             total={page.totalCount}
+            totalIsLowerBound={page.totalCountIsLowerBound}
             hasNext={page.pageInfo.hasNextPage}
             onNext={() => pages.next(page.pageInfo.endCursor)}
             onPrevious={pages.previous}

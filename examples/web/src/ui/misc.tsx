@@ -1,5 +1,6 @@
 import { type ReactNode, useId, useState } from 'react';
 import { Button } from './button';
+import { formatTotal } from '../format';
 
 export function Callout(props: {
   tone?: 'info' | 'warning' | 'danger' | 'success';
@@ -75,6 +76,8 @@ export function Pager(props: {
   pageSize: number;
   shown: number;
   total?: number | null;
+  /** The total is where the server stopped counting ("10,000+"). */
+  totalIsLowerBound?: boolean;
   hasNext: boolean;
   onPrevious: (() => void) | null;
   onFirst: (() => void) | null;
@@ -86,7 +89,7 @@ export function Pager(props: {
   if (props.page === 1 && !props.hasNext) {
     return props.total !== undefined && props.total !== null ? (
       <div className="table-footer">
-        <span>{props.total === 1 ? '1 result' : `${props.total} results`}</span>
+        <span>{props.total === 1 ? '1 result' : `${formatTotal(props.total, props.totalIsLowerBound)} results`}</span>
       </div>
     ) : null;
   }
@@ -94,7 +97,9 @@ export function Pager(props: {
     <nav className="table-footer" aria-label={props.label}>
       <span>
         Page {props.page} · {from}–{to}
-        {props.total !== undefined && props.total !== null && ` of ${props.total}`}
+        {props.total !== undefined &&
+          props.total !== null &&
+          ` of ${formatTotal(props.total, props.totalIsLowerBound)}`}
       </span>
       <span className="cluster">
         {props.onPrevious ? (
