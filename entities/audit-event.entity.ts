@@ -19,6 +19,8 @@ import { Organization } from './organization.entity';
 @Index('IDX_audit_events_subject_time', ['subjectId', 'occurredAt'])
 @Index('IDX_audit_events_action_time', ['action', 'occurredAt'])
 @Index('IDX_audit_events_time', ['occurredAt'])
+// An erasure finds the events that name a person's address (docs/domain-rules.md §16).
+@Index('IDX_audit_events_email', ['email'])
 export class AuditEvent {
   @Field(() => ID)
   @PrimaryColumn(idColumn)

@@ -23,6 +23,8 @@ import { Workspace } from './workspace.entity';
 @Index('IDX_memberships_workspace', ['workspaceId'])
 @Index('IDX_memberships_domain', ['domainId'])
 @Index('IDX_memberships_expires_at', ['expiresAt'])
+// The scope's ADMINs (and whether their access lasts) without reading its other members.
+@Index('IDX_memberships_scope_role', ['scopeId', 'role', 'expiresAt'])
 export class Membership extends BaseRecord {
   @Column({ name: 'user_id', type: 'varchar', length: 255 })
   userId!: string;

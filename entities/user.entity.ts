@@ -31,4 +31,11 @@ export class User {
 
   @Column(timestampColumn('updated_at'))
   updatedAt!: Date;
+
+  /**
+   * When the identity provider had this person erased (docs/domain-rules.md §16): their name and
+   * address are gone from every row, the id stays so that the log still reads.
+   */
+  @Column({ ...timestampColumn('erased_at'), nullable: true })
+  erasedAt!: Date | null;
 }

@@ -60,6 +60,8 @@ export class WebhookEndpoint extends BaseRecord {
 @Index('IDX_webhook_deliveries_due', ['status', 'nextAttemptAt'])
 @Index('IDX_webhook_deliveries_organization_due', ['organizationId', 'status', 'nextAttemptAt'])
 @Index('IDX_webhook_deliveries_endpoint_created', ['endpointId', 'createdAt', 'id'])
+// An erasure rewrites the bodies of its events' deliveries; retention removes them with their events.
+@Index('IDX_webhook_deliveries_event', ['eventId'])
 export class WebhookDelivery extends BaseRecord {
   @Column({ ...idColumn, name: 'endpoint_id' })
   endpointId!: string;

@@ -130,6 +130,9 @@ export const permissions = shield(
       id: isKnownOrInvitedViewer,
       email: isSelfOrSharesOrganization,
       displayName: isKnownOrInvitedViewer,
+      // Whoever sees the name sees that it was erased (docs/domain-rules.md §5).
+      erased: isKnownOrInvitedViewer,
+      dataExport: isSelf,
       organizations: isSelf,
       pendingInvitations: isSelf,
       joinableOrganizations: isSelf,

@@ -68,6 +68,13 @@ export class OrganizationResolver extends ScopeFieldsResolver(
     return webhookEndpointsOf(ctx, organization.id);
   }
 
+  @FieldResolver(() => Boolean, {
+    description: 'True when an erasure or a deprovisioning left the organization without an ADMIN.',
+  })
+  async needsAdmin(@Root() organization: Organization, @Ctx() ctx: Context) {
+    return (await ctx.loaders.lastingAdmins.load(organization.id)).length === 0;
+  }
+
   @FieldResolver(() => Int, {
     description: 'Organization memberships plus PENDING, unexpired invitations to people who are not members yet.',
   })

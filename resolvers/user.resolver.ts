@@ -7,6 +7,8 @@ import { organizationsOfViewer } from '../src/services/memberships/membership-qu
 import { OrganizationConnection } from './types/connections';
 import { Organization } from '../entities/organization.entity';
 import * as emailDomains from '../src/services/email-domain.service';
+import { dataExportOf } from '../src/services/people/data-export.service';
+import { JSONScalar } from './types/json.scalar';
 
 @Resolver(() => User)
 export class UserResolver {
@@ -38,6 +40,22 @@ export class UserResolver {
   })
   pendingInvitations(@Ctx() ctx: Context) {
     return pendingInvitationsOfViewer(ctx);
+  }
+
+  @FieldResolver(() => Boolean, {
+    description:
+      'True once the identity provider has had this person erased: displayName is null and email a placeholder.',
+  })
+  erased(@Root() user: User) {
+    return Boolean(user.erasedAt);
+  }
+
+  @FieldResolver(() => JSONScalar, {
+    nullable: true,
+    description: "Everything stored about the caller, as one JSON document (GDPR access). The user's own only.",
+  })
+  dataExport(@Ctx() ctx: Context) {
+    return dataExportOf(ctx);
   }
 
   @FieldResolver(() => [Organization], {

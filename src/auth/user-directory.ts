@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { User } from '../../entities/user.entity';
 import type { Identity } from './jwt';
-import { refreshPersonKeys } from '../db/membership-rows';
+import { updatePerson } from '../db/people';
+import { RejectedTokenError } from '../domain/errors';
 import { inTransaction } from '../db/transaction';
 
 /** The user record as the claims describe it (what `UserDirectory.ensure` stores). */
@@ -14,22 +15,34 @@ export function userFromIdentity(identity: Identity): User {
   });
 }
 
+/** How long a person's row is taken as written without reading it: an erasure reaches every instance within it. */
+const REMEMBER_MS = 60_000;
+
 /**
- * Creates or refreshes the user record from the token's claims (docs/domain-rules.md §6). A small per-process
- * memory of what was last written spares the database a write on every request; it only ever
- * skips a write that would change nothing.
+ * Creates or refreshes the user record from the token's claims (docs/domain-rules.md §6), and
+ * refuses the tokens of an erased person (§16). A small per-process memory of what was last
+ * written spares the database a read and a write on every request; it only ever skips a write
+ * that would change nothing, and forgets within REMEMBER_MS, so that an erasure made through
+ * another instance is seen within a minute (the writes that grant access check it in their own
+ * transaction at once).
  */
 export class UserDirectory {
-  private readonly lastWritten = new Map<string, string>();
+  private readonly lastWritten = new Map<string, { fingerprint: string; at: number }>();
 
   constructor(
     private readonly db: DataSource,
     private readonly maxRemembered = 10_000,
   ) {}
 
+  /** Forgets what was written for a person (this instance erased or refreshed them). */
+  forget(userId: string): void {
+    this.lastWritten.delete(userId);
+  }
+
   async ensure(identity: Identity, now: Date): Promise<void> {
     const fingerprint = JSON.stringify([identity.email, identity.emailVerified, identity.name]);
-    if (this.lastWritten.get(identity.sub) === fingerprint) return;
+    const remembered = this.lastWritten.get(identity.sub);
+    if (remembered?.fingerprint === fingerprint && Math.abs(now.getTime() - remembered.at) < REMEMBER_MS) return;
 
     const repo = this.db.getRepository(User);
     const existing = await repo.findOneBy({ id: identity.sub });
@@ -51,29 +64,26 @@ export class UserDirectory {
           .orIgnore()
           .execute(),
       );
+    } else if (existing.erasedAt) {
+      // The identity provider had this person erased (docs/domain-rules.md §16): a token issued
+      // before that is refused, and nothing of theirs is written back.
+      throw new RejectedTokenError('USER_ERASED');
     } else if (
       existing.email !== identity.email ||
       existing.emailVerified !== identity.emailVerified ||
       existing.displayName !== identity.name
     ) {
-      await inTransaction(this.db, async (em) => {
-        await em.update(
-          User,
-          { id: identity.sub },
-          {
-            email: identity.email,
-            emailVerified: identity.emailVerified,
-            displayName: identity.name,
-            updatedAt: now,
-          },
-        );
-        // The members lists sort and search by these: a renamed person moves in every list at once.
-        if (existing.email !== identity.email || existing.displayName !== identity.name) {
-          await refreshPersonKeys(em, identity.sub, identity.email, identity.name);
-        }
-      });
+      await inTransaction(this.db, (em) =>
+        updatePerson(
+          em,
+          identity.sub,
+          existing,
+          { email: identity.email, emailVerified: identity.emailVerified, displayName: identity.name },
+          now,
+        ),
+      );
     }
     if (this.lastWritten.size >= this.maxRemembered) this.lastWritten.clear();
-    this.lastWritten.set(identity.sub, fingerprint);
+    this.lastWritten.set(identity.sub, { fingerprint, at: now.getTime() });
   }
 }

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { runCommand } from './run';
 import { loadConfig } from '../config/config';
 import { openDatabase } from '../db/data-source';
 import { memberCountDrift, recountOrganization, reindexOrganization, searchIndexDrift } from '../db/membership-rows';
@@ -55,10 +56,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error);
-    process.exit(2);
-  },
-);
+runCommand(main);

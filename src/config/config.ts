@@ -64,6 +64,15 @@ export interface Config {
   mailConcurrency: number;
   /** How often expired memberships are removed (they grant nothing from their expiry on anyway). */
   membershipSweepMs: number;
+  /** Audit events older than this many days are deleted (docs/domain-rules.md §16); unset: kept for ever. */
+  auditRetentionDays: number | null;
+  /** How often the retention sweep runs (one instance at a time). */
+  auditRetentionSweepMs: number;
+  /**
+   * The Standard Webhooks secret (`whsec_…`) the identity provider signs its user events with
+   * (POST /identity/events); unset: the endpoint answers 404.
+   */
+  identityWebhookSecret?: string;
   /** DNS servers for email-domain verification (`host` or `host:port`); the system's when empty. */
   dnsServers: string[];
   /** How long one DNS lookup of a verification may take. */
@@ -100,6 +109,19 @@ export const DEVELOPMENT_JWT_SECRET = 'membership-subgraph-development-secret-do
 export const DEFAULT_DATABASE_URL = 'sqlite:data/dev.sqlite';
 
 export const DEFAULT_MAX_TOKEN_HOURS = 24;
+
+/** IDENTITY_WEBHOOK_SECRET: a Standard Webhooks secret, `whsec_` and base64 of at least 24 bytes. */
+function identitySecret(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = optional(env, 'IDENTITY_WEBHOOK_SECRET');
+  if (raw === undefined) return undefined;
+  const key = raw.replace(/^whsec_/, '');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(key) || Buffer.from(key, 'base64').length < 24) {
+    throw new Error(
+      'IDENTITY_WEBHOOK_SECRET must be a Standard Webhooks secret: whsec_ and base64 of 24 bytes or more',
+    );
+  }
+  return raw;
+}
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -196,6 +218,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookDisableAfterHours: positiveInt(env, 'WEBHOOK_DISABLE_AFTER_HOURS', 72),
     mailConcurrency: positiveInt(env, 'MAIL_CONCURRENCY', 8),
     membershipSweepMs: positiveInt(env, 'MEMBERSHIP_SWEEP_MS', 60_000),
+    auditRetentionDays: env.AUDIT_RETENTION_DAYS ? positiveInt(env, 'AUDIT_RETENTION_DAYS', 0) : null,
+    auditRetentionSweepMs: positiveInt(env, 'AUDIT_RETENTION_SWEEP_MS', 60 * 60_000),
+    identityWebhookSecret: identitySecret(env),
     dnsServers: (env.DNS_SERVERS ?? '')
       .split(',')
       .map((server) => server.trim())

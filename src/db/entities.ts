@@ -4,6 +4,7 @@ import { Domain } from '../../entities/domain.entity';
 import { EmailDomain } from '../../entities/email-domain.entity';
 import { Invitation } from '../../entities/invitation.entity';
 import { InvitationCounter } from '../../entities/invitation-counter.entity';
+import { JobLease } from '../../entities/job-lease.entity';
 import { OutboxEmail } from '../../entities/outbox-email.entity';
 import { MemberCount } from '../../entities/member-count.entity';
 import { MemberWord } from '../../entities/member-word.entity';
@@ -30,4 +31,5 @@ export const entities = [
   WebhookEndpoint,
   WebhookDelivery,
   EmailDomain,
+  JobLease,
 ];

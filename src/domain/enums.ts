@@ -102,11 +102,21 @@ export enum AuditAction {
   WEBHOOK_ENDPOINT_DELETED = 'WEBHOOK_ENDPOINT_DELETED',
   /** An endpoint whose deliveries all failed for WEBHOOK_DISABLE_AFTER_HOURS was disabled by the service. */
   WEBHOOK_ENDPOINT_DISABLED = 'WEBHOOK_ENDPOINT_DISABLED',
+  /** An erasure or a deprovisioning left the organization without an ADMIN (docs/domain-rules.md §16). */
+  ORGANIZATION_WITHOUT_ADMIN = 'ORGANIZATION_WITHOUT_ADMIN',
+  /** A person was erased at the identity provider's request (docs/domain-rules.md §16). */
+  USER_ERASED = 'USER_ERASED',
 }
 
 registerEnumType(AuditAction, {
   name: 'AuditAction',
   description: 'What changed membership, access, settings or billing. Written in the same transaction as the change.',
+  valuesConfig: {
+    ORGANIZATION_WITHOUT_ADMIN: {
+      description: 'An erasure or a deprovisioning left the organization without an ADMIN.',
+    },
+    USER_ERASED: { description: "A person was erased at the identity provider's request." },
+  },
 });
 
 /** What a members list is ordered by (ties broken by id). */

@@ -52,9 +52,13 @@ export class UnauthenticatedError extends AppError {
  */
 export class RejectedTokenError extends AppError {
   readonly code = 'UNAUTHENTICATED' as const;
-  constructor(readonly reason: 'TOKEN_EXPIRED' | 'TOKEN_INVALID') {
+  constructor(readonly reason: 'TOKEN_EXPIRED' | 'TOKEN_INVALID' | 'USER_ERASED') {
     super(
-      reason === 'TOKEN_EXPIRED' ? 'The bearer token has expired: sign in again.' : 'The bearer token is not valid.',
+      reason === 'TOKEN_EXPIRED'
+        ? 'The bearer token has expired: sign in again.'
+        : reason === 'USER_ERASED'
+          ? 'This person was erased at the identity provider’s request.'
+          : 'The bearer token is not valid.',
       'UNAUTHENTICATED',
       { reason, http: { status: 401 } },
     );

@@ -27,6 +27,8 @@ import { buildMembershipSchema } from '../graphql/schema';
 import { WebhookDispatcher } from '../jobs/webhook-dispatcher';
 import { UserDirectory } from '../auth/user-directory';
 import { MembershipSweeper } from '../jobs/membership-sweeper';
+import { AuditRetention } from '../jobs/audit-retention';
+import { auditExportRoute, identityEventsRoute } from './people-routes';
 
 export interface App {
   apollo: ApolloServer<Context>;
@@ -37,6 +39,8 @@ export interface App {
   webhooks: WebhookDispatcher;
   /** Removes memberships past their expiry; `main` starts it, tests drive it. */
   sweeper: MembershipSweeper;
+  /** Deletes audit events past AUDIT_RETENTION_DAYS; `main` starts it, tests drive it. */
+  retention: AuditRetention;
   /** Prometheus metrics, when METRICS_PORT is set (`main` serves them). */
   metrics: Metrics | null;
   /** Builds the context for a request with this Authorization header (tests use it with executeOperation). */
@@ -169,6 +173,7 @@ export async function createApp(
   const outbox = new OutboxDispatcher(db, options.transport ?? createMailTransport(config, logger), config, logger);
   const webhooks = new WebhookDispatcher(db, config, logger);
   const sweeper = new MembershipSweeper(db, config, logger);
+  const retention = new AuditRetention(db, config, logger);
   const deps: ContextDependencies = {
     config,
     db,
@@ -227,6 +232,14 @@ export async function createApp(
       res.status(503).json({ status: 'unavailable' });
     }
   });
+  // A person's data (docs/domain-rules.md §16): the audit log taken out, the identity provider's user events.
+  app.get('/audit/export', corsFor(config.corsOrigins), auditExportRoute(deps, logger));
+  app.use(
+    '/identity/events',
+    identityEventsRoute(deps, logger, () => {
+      if (options.nudgeOutbox !== false) webhooks.nudge();
+    }),
+  );
   app.use(
     '/graphql',
     corsFor(config.corsOrigins),
@@ -245,6 +258,7 @@ export async function createApp(
     outbox,
     webhooks,
     sweeper,
+    retention,
     metrics,
     contextFor: (authorization) => createContext(deps, authorization),
   };

@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   app.outbox.start();
   app.webhooks.start();
   app.sweeper.start();
+  app.retention.start();
   // The address shown is the one listened on (a wildcard is shown as localhost, which reaches it).
   const shownHost = ['0.0.0.0', '::'].includes(config.host) ? 'localhost' : config.host;
   const graphqlUrl = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${config.port}/graphql`;
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
     metricsServer?.close();
     await app.apollo.stop();
     // The batch of emails in hand is finished before the pool closes.
-    await Promise.all([app.outbox.stop(), app.webhooks.stop(), app.sweeper.stop()]);
+    await Promise.all([app.outbox.stop(), app.webhooks.stop(), app.sweeper.stop(), app.retention.stop()]);
     await db.destroy();
     // The last spans go out before the process ends.
     await telemetry?.shutdown();

@@ -5,6 +5,7 @@ import { toSqlDateTime } from '../db/sql';
 import { findLocked, withOrganizationLock } from '../db/transaction';
 import { AuditAction } from '../domain/enums';
 import type { Logger } from '../observability/logger';
+import { PeriodicJob } from './periodic-job';
 import { systemActor } from '../services/audit.service';
 import { removeWithin } from '../services/memberships/membership-grants';
 
@@ -19,39 +20,21 @@ const BATCH = 100;
  * Safe with several instances on one database: each removal re-reads the membership inside its
  * organization's lock, so a second sweeper that reaches it finds it gone and moves on.
  */
-export class MembershipSweeper {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
-
+export class MembershipSweeper extends PeriodicJob {
   constructor(
     private readonly db: DataSource,
     private readonly config: Config,
-    private readonly logger: Logger,
-  ) {}
-
-  start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      this.runOnce().catch((error: unknown) => this.logger.error({ err: error }, 'membership sweep failed'));
-    }, this.config.membershipSweepMs);
-    this.timer.unref();
+    logger: Logger,
+  ) {
+    super(logger, 'membership sweep');
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running?.catch(() => undefined);
+  protected everyMs(): number {
+    return this.config.membershipSweepMs;
   }
 
   /** One pass over what is due; resolves to how many memberships it removed. */
-  runOnce(): Promise<number> {
-    this.running ??= this.sweep().finally(() => {
-      this.running = null;
-    });
-    return this.running;
-  }
-
-  private async sweep(): Promise<number> {
+  protected async pass(): Promise<number> {
     let removed = 0;
     for (;;) {
       const due: { id: string; organization_id: string }[] = await this.db.query(

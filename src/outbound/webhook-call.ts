@@ -1,25 +1,15 @@
-import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
 import type { WebhookDelivery } from '../../entities/webhook.entity';
 import { guardedLookup, isForbiddenAddress } from './addresses';
+import { signWebhook } from '../domain/standard-webhooks';
 
 /**
  * One webhook call (docs/domain-rules.md §12): the body signed by the Standard Webhooks scheme,
  * POSTed to an address checked as the connection is made. The dispatcher
  * (`src/jobs/webhook-dispatcher.ts`) decides what to call and when.
  */
-
-/**
- * The Standard Webhooks signature: `v1,` + base64 of HMAC-SHA256 over `id.timestamp.body`, keyed
- * with the base64-decoded part of the `whsec_` secret. (Checked against the specification's own
- * test vector in the unit tests.)
- */
-export function signWebhook(secret: string, id: string, timestamp: number, body: string): string {
-  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
-  return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
-}
 
 export interface Answer {
   status: number | null;

@@ -11,6 +11,7 @@ import { Workspace } from '../../entities/workspace.entity';
 import { Permission, Role } from '../domain/enums';
 import type { Context } from '../graphql/context';
 import { deleteMemberships, insertMemberships } from '../db/membership-rows';
+import { assertNotErased } from '../db/people';
 import { isUniqueViolation } from '../db/sql';
 import { inTransaction, withOrganizationLock } from '../db/transaction';
 import { requireViewer } from '../graphql/context';
@@ -57,6 +58,7 @@ export async function createOrganization(ctx: Context, input: { name: string }):
   const now = ctx.now;
   const organization = Object.assign(new Organization(), { id: randomUUID(), name, createdAt: now, updatedAt: now });
   await inTransaction(ctx.db, async (em) => {
+    await assertNotErased(em, viewer.id);
     await em.insert(Organization, organization);
     const scope = organizationScope(organization);
     const creator = { id: viewer.id, email: viewer.identity.email, displayName: viewer.identity.name };

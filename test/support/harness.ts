@@ -84,6 +84,7 @@ export async function createHarness(
       await app.outbox.stop();
       await app.webhooks.stop();
       await app.sweeper.stop();
+      await app.retention.stop();
       await app.apollo.stop();
       await database.close();
     },

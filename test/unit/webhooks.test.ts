@@ -1,5 +1,6 @@
 import { checkWebhookUrl, isForbiddenAddress, WebhookUrlError } from '../../src/outbound/addresses';
-import { signWebhook } from '../../src/outbound/webhook-call';
+import { Webhook } from 'standardwebhooks';
+import { signWebhook, verifyWebhook } from '../../src/domain/standard-webhooks';
 
 describe('webhook signatures (Standard Webhooks)', () => {
   it("match the specification's own test vector", () => {
@@ -11,6 +12,72 @@ describe('webhook signatures (Standard Webhooks)', () => {
         '{"test": 2432232314}',
       ),
     ).toBe('v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=');
+  });
+
+  // Messages signed by the reference implementation (the `standardwebhooks` package), as an
+  // identity provider would send them; verified by ours.
+  const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+  const body = '{"type":"user.deleted","data":{"id":"user_29w83sxmDNGwOuEthce5gg56FcC","deleted":true}}';
+  const now = new Date('2026-12-03T10:00:00Z');
+  const at = (offsetSeconds: number) => new Date(now.getTime() + offsetSeconds * 1000);
+  const signed = (timestamp: Date, payload = body) => {
+    const signature = new Webhook(secret).sign('msg_2Lh9KRb0pzN4LePd3XiA4NOTAnY', timestamp, payload);
+    return {
+      'webhook-id': 'msg_2Lh9KRb0pzN4LePd3XiA4NOTAnY',
+      'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+      'webhook-signature': signature,
+    };
+  };
+
+  it('accept what the reference implementation signs, under webhook-* or svix-* headers', () => {
+    const headers = signed(at(-30));
+    expect(verifyWebhook(secret, headers, body, now)).toEqual({
+      id: 'msg_2Lh9KRb0pzN4LePd3XiA4NOTAnY',
+      timestamp: at(-30),
+    });
+    const svix = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.replace('webhook-', 'svix-'), v]));
+    expect(verifyWebhook(secret, svix, body, now)).toMatchObject({ id: 'msg_2Lh9KRb0pzN4LePd3XiA4NOTAnY' });
+    // Several signatures (a secret being rotated): one that matches is enough.
+    const rotated = {
+      ...headers,
+      'webhook-signature': `v1,AAAA${headers['webhook-signature'].slice(7)} ${headers['webhook-signature']}`,
+    };
+    expect(verifyWebhook(secret, rotated, body, now)).toMatchObject({ id: 'msg_2Lh9KRb0pzN4LePd3XiA4NOTAnY' });
+  });
+
+  it.each([
+    ['a changed body', signed(at(0)), body.replace('deleted', 'updated')],
+    [
+      'another secret',
+      {
+        ...signed(at(0)),
+        'webhook-signature': new Webhook('whsec_' + Buffer.alloc(24, 7).toString('base64')).sign(
+          'msg_2Lh9KRb0pzN4LePd3XiA4NOTAnY',
+          at(0),
+          body,
+        ),
+      },
+      body,
+    ],
+    ['another id', { ...signed(at(0)), 'webhook-id': 'msg_other' }, body],
+    [
+      'a v2 signature',
+      { ...signed(at(0)), 'webhook-signature': signed(at(0))['webhook-signature'].replace('v1,', 'v2,') },
+      body,
+    ],
+  ])('refuse %s as BAD_SIGNATURE', (_what, headers, payload) => {
+    expect(verifyWebhook(secret, headers, payload, now)).toEqual({ refused: 'BAD_SIGNATURE' });
+  });
+
+  it('refuse a timestamp more than five minutes away, either way, and missing headers', () => {
+    expect(verifyWebhook(secret, signed(at(-301)), body, now)).toEqual({ refused: 'TIMESTAMP_OUT_OF_TOLERANCE' });
+    expect(verifyWebhook(secret, signed(at(301)), body, now)).toEqual({ refused: 'TIMESTAMP_OUT_OF_TOLERANCE' });
+    expect(verifyWebhook(secret, signed(at(-299)), body, now)).toMatchObject({ id: 'msg_2Lh9KRb0pzN4LePd3XiA4NOTAnY' });
+    expect(verifyWebhook(secret, { ...signed(at(0)), 'webhook-timestamp': '17e8' }, body, now)).toEqual({
+      refused: 'BAD_TIMESTAMP',
+    });
+    const { 'webhook-signature': _dropped, ...unsigned } = signed(at(0));
+    expect(verifyWebhook(secret, unsigned, body, now)).toEqual({ refused: 'MISSING_HEADERS' });
   });
 });
 

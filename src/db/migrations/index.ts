@@ -13,6 +13,7 @@ import { MemberCounts1764410000000 } from './1764410000000-member-counts';
 import { AuditSource1764420000000 } from './1764420000000-audit-source';
 import { FairDelivery1764430000000 } from './1764430000000-fair-delivery';
 import { MemberWords1764440000000 } from './1764440000000-member-words';
+import { PeopleData1764450000000 } from './1764450000000-people-data';
 
 /** Every migration, oldest first. Listed by hand so that the compiled server needs no glob. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   AuditSource1764420000000,
   FairDelivery1764430000000,
   MemberWords1764440000000,
+  PeopleData1764450000000,
 ];

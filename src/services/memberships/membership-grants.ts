@@ -6,7 +6,7 @@ import { deleteMemberships, insertMemberships, updateMembershipRole } from '../.
 import { memberOrderKeys } from '../../db/sql';
 import { findLocked, lockForUpdate } from '../../db/transaction';
 import { AuditAction, Role, ScopeKind } from '../../domain/enums';
-import { AlreadyMemberError, LastAdminError, NotFoundError } from '../../domain/errors';
+import { AlreadyMemberError, LastAdminError, NotFoundError, RejectedTokenError } from '../../domain/errors';
 import { assertRoleAccepted } from '../../../permissions/access';
 import { scopeColumns, scopeId, scopeOfRow, type ScopeRef } from '../../domain/scope';
 import { type AuditActor, recordAudit } from '../audit.service';
@@ -39,8 +39,13 @@ export function newMembership(
 }
 
 async function userFacts(em: EntityManager, userId: string) {
-  const [row] = await em.query('SELECT email, display_name FROM users WHERE id = ?', [userId]);
-  return { id: userId, email: (row?.email as string | undefined) ?? '', displayName: row?.display_name ?? null };
+  const [row] = await em.query('SELECT email, display_name, erased_at FROM users WHERE id = ?', [userId]);
+  return {
+    id: userId,
+    email: (row?.email as string | undefined) ?? '',
+    displayName: row?.display_name ?? null,
+    erased: Boolean(row?.erased_at),
+  };
 }
 
 /** Whether `next` confers strictly more than `held` at a scope of `kind` (ADMIN ⊇ ACCOUNTING ⊇ MEMBER). */
@@ -97,6 +102,8 @@ export async function grantMembership(
     return Object.assign(held, { role, expiresAt, updatedAt: now });
   }
   const user = await userFacts(em, userId);
+  // An erased person's token may outlive them by a few minutes: it gives them nothing back.
+  if (user.erased) throw new RejectedTokenError('USER_ERASED');
   if (
     scope.kind !== ScopeKind.ORGANIZATION &&
     !(await findLocked(em, Membership, { userId, scopeId: scope.organizationId }))
@@ -137,6 +144,16 @@ export async function assertAnotherAdmin(
   if (!admins.some((row) => row.user_id !== leavingUserId)) throw new LastAdminError();
 }
 
+/** Whether the organization has an ADMIN whose access does not end by itself (a locking read). */
+export async function hasLastingAdmin(em: EntityManager, organizationId: string): Promise<boolean> {
+  const admins = await lockForUpdate(
+    em,
+    'SELECT user_id FROM memberships WHERE scope_id = ? AND role = ? AND expires_at IS NULL',
+    [organizationId, Role.ADMIN],
+  );
+  return admins.length > 0;
+}
+
 /**
  * Removes a membership, inside `withOrganizationLock`. At organization scope the person's
  * workspace and domain memberships in that organization go with it (docs/domain-rules.md §3), and so do the
@@ -148,6 +165,7 @@ export async function removeWithin(
   actor: AuditActor,
   membership: Membership,
   action: AuditAction.MEMBER_REMOVED | AuditAction.MEMBER_LEFT | AuditAction.MEMBER_EXPIRED,
+  lastAdmin: 'refuse' | 'allow' = 'refuse',
 ): Promise<void> {
   const removed = (m: Membership) =>
     recordAudit(em, actor, { action, scope: scopeOfRow(m), subjectId: m.userId, fromRole: m.role });
@@ -156,7 +174,10 @@ export async function removeWithin(
     await removed(membership);
     return;
   }
-  if (membership.role === Role.ADMIN) await assertAnotherAdmin(em, membership.organizationId, membership.userId);
+  // Only an erasure removes the last ADMIN (`lastAdmin: 'allow'`): the person is gone either way.
+  if (membership.role === Role.ADMIN && lastAdmin === 'refuse') {
+    await assertAnotherAdmin(em, membership.organizationId, membership.userId);
+  }
   // Every membership that goes is in the log (narrowest first): the workspace's and domain's own logs show it too.
   const depth = { [ScopeKind.DOMAIN]: 0, [ScopeKind.WORKSPACE]: 1, [ScopeKind.ORGANIZATION]: 2 };
   const all = (

@@ -1,0 +1,30 @@
+import type express from 'express';
+import { AppError } from '../domain/errors';
+import type { Logger } from '../observability/logger';
+
+/** The HTTP status of each code the plain-HTTP endpoints answer with. */
+const STATUS: Record<string, number> = {
+  BAD_USER_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  SERVICE_UNAVAILABLE: 503,
+};
+
+/**
+ * An error of a plain-HTTP endpoint (audit export, identity events) in the shape GraphQL answers
+ * use — `{ errors: [{ message, extensions: { code, … } }] }` — with the HTTP status of its code.
+ * The service's own errors keep their message; anything else is logged with the request id and
+ * answered as a bare INTERNAL_SERVER_ERROR, as in GraphQL.
+ */
+export function sendError(res: express.Response, error: unknown, logger: Logger): void {
+  if (error instanceof AppError) {
+    const { http: _http, ...extensions } = error.extensions as Record<string, unknown>;
+    res.status(STATUS[error.code] ?? 400).json({ errors: [{ message: error.message, extensions }] });
+    return;
+  }
+  logger.error({ err: error, requestId: res.locals.requestId }, 'request failed');
+  res
+    .status(500)
+    .json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+}

@@ -1,0 +1,155 @@
+import type { DataSource } from 'typeorm';
+import { Membership } from '../../../entities/membership.entity';
+import { User } from '../../../entities/user.entity';
+import { erasedAddress } from '../../db/people';
+import { placeholders, toSqlDateTime } from '../../db/sql';
+import { inTransaction, withOrganizationLock } from '../../db/transaction';
+import { AuditAction, InvitationStatus, Role, ScopeKind } from '../../domain/enums';
+import { OutboxStatus } from '../../../entities/outbox-email.entity';
+import { organizationScope } from '../../domain/scope';
+import { type AuditActor, recordAudit } from '../audit.service';
+import { hasLastingAdmin, removeWithin } from '../memberships/membership-grants';
+import { revokePendingInvitations } from '../invitations/invitation-settlement';
+
+/** What an erasure did, for the caller's log line and answer. */
+export interface Erasure {
+  userId: string;
+  /** False when the person is unknown here or was erased before: nothing changed. */
+  erased: boolean;
+  /** Organizations they were removed from (or had pending invitations in). */
+  organizations: string[];
+  /** Of those, the ones it left without a lasting ADMIN (`needsAdmin`). */
+  withoutAdmin: string[];
+}
+
+/** What replaces the text of an email that named an erased person. */
+const ERASED_TEXT = '(erased)';
+
+/**
+ * Erases a person at the identity provider's request (docs/domain-rules.md §16). In each
+ * organization where they belong or have pending invitations, under its lock: every membership
+ * removed (MEMBER_REMOVED, the last ADMIN included), the PENDING invitations to and from them
+ * revoked, ORGANIZATION_WITHOUT_ADMIN when none with a lasting role remains, and USER_ERASED. Then
+ * in one transaction their name and address are replaced wherever stored — the user row (marked
+ * erased, id kept), invitations to them, audit events naming their address and the webhook
+ * bodies queued for those, emails to them or naming them as the inviter — so that no row holds
+ * either. Replaying it changes nothing: an erased or unknown person is left as they are.
+ */
+export async function erasePerson(db: DataSource, actor: AuditActor, userId: string): Promise<Erasure> {
+  const user = await db.getRepository(User).findOneBy({ id: userId });
+  if (!user || user.erasedAt) return { userId, erased: false, organizations: [], withoutAdmin: [] };
+  const { email } = user;
+  const organizations: string[] = (
+    await db.query(
+      `SELECT organization_id FROM memberships WHERE user_id = ?
+        UNION SELECT organization_id FROM invitations WHERE status = ? AND (email = ? OR invited_by_id = ?)`,
+      [userId, InvitationStatus.PENDING, email, userId],
+    )
+  ).map((row: { organization_id: string }) => row.organization_id);
+
+  const touched: string[] = [];
+  const withoutAdmin: string[] = [];
+  for (const organizationId of organizations) {
+    const outcome = await withOrganizationLock(
+      db,
+      organizationId,
+      async (em) => {
+        const scope = organizationScope({ id: organizationId });
+        const held = await em.findBy(Membership, { organizationId, userId });
+        const top = held.find((m) => m.scope === ScopeKind.ORGANIZATION);
+        const wasAdmin = top?.role === Role.ADMIN;
+        // The organization membership takes the rest with it; without one (never, by §1), each goes alone.
+        for (const membership of top ? [top] : held) {
+          await removeWithin(em, actor, membership, AuditAction.MEMBER_REMOVED, 'allow');
+        }
+        if (!top) await revokePendingInvitations(em, actor, organizationId, { email, invitedById: userId });
+        const leftWithoutAdmin = wasAdmin && !(await hasLastingAdmin(em, organizationId));
+        if (leftWithoutAdmin) await recordAudit(em, actor, { action: AuditAction.ORGANIZATION_WITHOUT_ADMIN, scope });
+        await recordAudit(em, actor, { action: AuditAction.USER_ERASED, scope, subjectId: userId });
+        return leftWithoutAdmin ? 'without admin' : 'done';
+      },
+      () => new OrganizationGone(),
+    ).catch((error: unknown) => {
+      if (error instanceof OrganizationGone) return 'gone';
+      throw error;
+    });
+    if (outcome === 'gone') continue;
+    touched.push(organizationId);
+    if (outcome === 'without admin') withoutAdmin.push(organizationId);
+  }
+
+  const placeholder = erasedAddress(userId);
+  const now = actor.at;
+  await inTransaction(db, async (em) => {
+    await em.update(
+      User,
+      { id: userId },
+      { email: placeholder, displayName: null, emailVerified: false, erasedAt: now, updatedAt: now },
+    );
+    // Answered and lapsed invitations to them (the live ones were revoked above; one made since,
+    // for whoever holds the address next, is not theirs to erase).
+    await em.query(
+      `UPDATE invitations SET email = ?, pending_key = NULL,
+              status = CASE WHEN status = ? THEN ? ELSE status END, updated_at = ?
+        WHERE email = ? AND (status <> ? OR expires_at <= ?)`,
+      [
+        placeholder,
+        InvitationStatus.PENDING,
+        InvitationStatus.EXPIRED,
+        toSqlDateTime(now),
+        email,
+        InvitationStatus.PENDING,
+        toSqlDateTime(now),
+      ],
+    );
+    // Emails to them, and those that named them as the inviter: addressee and text gone, the
+    // unsent ones withdrawn.
+    const emails: { id: string }[] = await em.query(
+      `SELECT id FROM outbox_emails WHERE recipient = ?
+        UNION SELECT o.id FROM outbox_emails o JOIN invitations i ON i.id = o.invitation_id WHERE i.invited_by_id = ?`,
+      [email, userId],
+    );
+    for (let i = 0; i < emails.length; i += 500) {
+      const ids = emails.slice(i, i + 500).map((row) => row.id);
+      await em.query(
+        `UPDATE outbox_emails SET recipient = CASE WHEN recipient = ? THEN ? ELSE recipient END,
+                subject = ?, text_body = ?, html_body = ?,
+                status = CASE WHEN status = ? THEN ? ELSE status END, updated_at = ?
+          WHERE id IN (${placeholders(ids.length)})`,
+        [
+          email,
+          placeholder,
+          ERASED_TEXT,
+          ERASED_TEXT,
+          ERASED_TEXT,
+          OutboxStatus.PENDING,
+          OutboxStatus.CANCELLED,
+          toSqlDateTime(now),
+          ...ids,
+        ],
+      );
+    }
+    // Audit events that name their address, and the webhook bodies made from them.
+    const events: { id: string }[] = await em.query('SELECT id FROM audit_events WHERE email = ?', [email]);
+    for (let i = 0; i < events.length; i += 500) {
+      const ids = events.slice(i, i + 500).map((row) => row.id);
+      await em.query(`UPDATE audit_events SET email = ? WHERE id IN (${placeholders(ids.length)})`, [
+        placeholder,
+        ...ids,
+      ]);
+      const deliveries: { id: string; body: string }[] = await em.query(
+        `SELECT id, body FROM webhook_deliveries WHERE event_id IN (${placeholders(ids.length)})`,
+        ids,
+      );
+      for (const delivery of deliveries) {
+        const body = JSON.parse(delivery.body) as { data?: { email?: string | null } };
+        if (body.data?.email !== email) continue;
+        body.data.email = placeholder;
+        await em.query('UPDATE webhook_deliveries SET body = ? WHERE id = ?', [JSON.stringify(body), delivery.id]);
+      }
+    }
+  });
+  return { userId, erased: true, organizations: touched, withoutAdmin };
+}
+
+class OrganizationGone extends Error {}

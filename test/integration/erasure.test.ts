@@ -1,0 +1,371 @@
+import { createHash } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import { ManualClock } from '../../src/config/clock';
+import { Role, ScopeKind } from '../../src/domain/enums';
+import { erasedAddress } from '../../src/db/people';
+import { grantAdminAsOperator } from '../../src/services/people/operator.service';
+import { AcceptInvitationDocument, AuditLogPeopleDocument, ChangeMemberRoleDocument, CreateWebhookEndpointDocument, MyDataExportDocument, OrganizationMembersDocument, OrganizationNeedsAdminDocument } from '../generated/graphql';
+import { describeOnEachDatabase, useHarness } from '../support/each-database';
+import { addMember, createDomain, createOrganization, createWorkspace, invite } from '../support/factories';
+import { errorCodes, type Harness } from '../support/harness';
+import { listen } from '../support/http';
+import { exited, start } from '../support/processes';
+
+const SECRET = `whsec_${Buffer.alloc(32, 'identity-provider-secret').toString('base64')}`;
+
+/** Every table and its text columns, asked of the database itself (so that a new table is scanned too). */
+async function textColumns(h: Harness, kind: 'sqlite' | 'mysql'): Promise<Map<string, string[]>> {
+  const db = h.database.db;
+  const columns = new Map<string, string[]>();
+  if (kind === 'sqlite') {
+    const tables: { name: string }[] = await db.query(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+    );
+    for (const { name } of tables) {
+      const info: { name: string; type: string }[] = await db.query(`PRAGMA table_info("${name}")`);
+      columns.set(
+        name,
+        info.filter((c) => /char|text|clob/i.test(c.type)).map((c) => c.name),
+      );
+    }
+  } else {
+    const rows: { t: string; c: string }[] = await db.query(
+      `SELECT table_name AS t, column_name AS c FROM information_schema.columns
+        WHERE table_schema = DATABASE() AND data_type IN ('varchar', 'char', 'text', 'mediumtext', 'longtext', 'tinytext')`,
+    );
+    for (const row of rows) columns.set(row.t, [...(columns.get(row.t) ?? []), row.c]);
+  }
+  return columns;
+}
+
+/** Where `needle` appears (case-insensitive) in any text column of any table: "table.column" per row found. */
+async function occurrences(h: Harness, kind: 'sqlite' | 'mysql', needle: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const [table, columns] of await textColumns(h, kind)) {
+    for (const column of columns) {
+      const q = kind === 'sqlite' ? `"${column}"` : `\`${column}\``;
+      const [row] = await h.database.db.query(
+        `SELECT COUNT(*) AS n FROM ${kind === 'sqlite' ? `"${table}"` : `\`${table}\``} WHERE LOWER(${q}) LIKE ?`,
+        [`%${needle.toLowerCase()}%`],
+      );
+      for (let i = 0; i < Number(row.n); i++) found.push(`${table}.${column}`);
+    }
+  }
+  return found;
+}
+
+/** A fingerprint of every row of every table: equal fingerprints, nothing changed. */
+async function snapshot(h: Harness, kind: 'sqlite' | 'mysql'): Promise<string> {
+  const hash = createHash('sha256');
+  for (const table of [...(await textColumns(h, kind)).keys()].sort()) {
+    const rows: Record<string, unknown>[] = await h.database.db.query(
+      `SELECT * FROM ${kind === 'sqlite' ? `"${table}"` : `\`${table}\``}`,
+    );
+    const lines = rows.map((row) => JSON.stringify(Object.entries(row).sort(([a], [b]) => a.localeCompare(b)))).sort();
+    hash.update(`${table}\n${lines.join('\n')}\n`);
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * docs/domain-rules.md §16: the identity provider's `user.deleted` erases a person — as member,
+ * last ADMIN, inviter, invitee, actor and subject of events — and nothing of their name or address
+ * stays in any row; replays and refused events change nothing; `user.updated` refreshes them.
+ */
+describeOnEachDatabase('erasure by the identity provider', (kind) => {
+  const clock = new ManualClock(new Date('2026-12-01T09:00:00Z'), { running: true });
+  const h = useHarness(
+    kind,
+    { IDENTITY_WEBHOOK_SECRET: SECRET, WEBHOOKS_ALLOW_PRIVATE: 'true' },
+    {
+      nudgeOutbox: false,
+      clock,
+    },
+  );
+  let base = '';
+  beforeAll(async () => {
+    base = (await listen(h.app)).url.replace(/\/graphql$/, '');
+  });
+
+  /** Sends an event signed as the provider would, under Clerk's svix-* headers unless told otherwise. */
+  async function send(
+    event: unknown,
+    options: { id?: string; at?: Date; secret?: string; headers?: 'svix' | 'webhook'; signed?: string } = {},
+  ) {
+    const body = JSON.stringify(event);
+    const id = options.id ?? `msg_${Math.random().toString(36).slice(2)}`;
+    const at = options.at ?? clock.now();
+    const prefix = options.headers ?? 'svix';
+    const response = await fetch(`${base}/identity/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [`${prefix}-id`]: id,
+        [`${prefix}-timestamp`]: String(Math.floor(at.getTime() / 1000)),
+        [`${prefix}-signature`]: new Webhook(options.secret ?? SECRET).sign(id, at, options.signed ?? body),
+      },
+      body,
+    });
+    return { status: response.status, body: (await response.json()) as any };
+  }
+
+  const deleted = (sub: string) => ({
+    data: { deleted: true, id: sub, object: 'user' },
+    object: 'event',
+    type: 'user.deleted',
+  });
+
+  it('erases a member, last ADMIN, inviter, invitee, actor and subject: no row keeps their name or address', async () => {
+    const pat = await h.person('erasable');
+    const colleague = await h.person('colleague');
+    const other = await h.person('otheradmin');
+    const third = await h.person('thirdadmin');
+    // Acme: Pat is its only ADMIN, with workspace and domain memberships, an inviter and an actor.
+    const acme = await createOrganization(h, pat, 'Acme');
+    const web = await createWorkspace(h, pat, acme.id, 'Web');
+    const shop = await createDomain(h, pat, web.id, 'shop.acme.example');
+    await addMember(h, pat, { kind: ScopeKind.WORKSPACE, organizationId: acme.id, workspaceId: web.id }, Role.MEMBER);
+    await addMember(
+      h,
+      pat,
+      { kind: ScopeKind.DOMAIN, organizationId: acme.id, workspaceId: web.id, domainId: shop.id },
+      Role.ADMIN,
+    );
+    await addMember(h, colleague, { kind: ScopeKind.ORGANIZATION, organizationId: acme.id }, Role.MEMBER);
+    const hooks = await h.run(
+      CreateWebhookEndpointDocument,
+      { input: { organizationId: acme.id, url: 'http://127.0.0.1:9/hook' } },
+      pat,
+    );
+    expect(hooks.errors).toBeUndefined();
+    const colleagueMember = (await h.run(OrganizationMembersDocument, { id: acme.id, query: 'colleague' }, pat)).data
+      ?.organization?.members?.edges[0].node.id as string;
+    expect(
+      errorCodes(
+        await h.run(ChangeMemberRoleDocument, { input: { memberId: colleagueMember, role: 'ACCOUNTING' } }, pat),
+      ),
+    ).toEqual([]);
+    const fromPat = await invite(h, pat, { organizationId: acme.id }, 'newcomer@example.test');
+    // Beta: Pat joined by an invitation (the invitee), and has another one pending there.
+    const beta = await createOrganization(h, other, 'Beta');
+    const betaWeb = await createWorkspace(h, other, beta.id, 'Beta web');
+    await h.run(
+      CreateWebhookEndpointDocument,
+      { input: { organizationId: beta.id, url: 'http://127.0.0.1:9/b' } },
+      other,
+    );
+    const toPat = await invite(h, other, { organizationId: beta.id }, pat.email);
+    expect(errorCodes(await h.run(AcceptInvitationDocument, { input: { token: toPat.token } }, pat))).toEqual([]);
+    const pendingToPat = await invite(h, other, { workspaceId: betaWeb.id }, pat.email);
+    // Gamma: only an invitation to Pat's address, never answered.
+    const gamma = await createOrganization(h, third, 'Gamma');
+    const gammaInvitation = await invite(h, third, { organizationId: gamma.id }, pat.email);
+
+    // The scan can find them before (it is not blind), and the refused events change nothing.
+    expect((await occurrences(h, kind, pat.email)).length).toBeGreaterThan(5);
+    expect((await occurrences(h, kind, pat.name)).length).toBeGreaterThan(3);
+    const before = await snapshot(h, kind);
+    expect((await send(deleted(pat.sub), { secret: `whsec_${Buffer.alloc(32, 7).toString('base64')}` })).status).toBe(
+      401,
+    );
+    expect((await send(deleted(pat.sub), { at: new Date(clock.now().getTime() - 6 * 60_000) })).status).toBe(401);
+    const unknown = await send({ type: 'session.created', data: { id: pat.sub } });
+    expect([unknown.status, unknown.body.errors[0].extensions.code]).toEqual([400, 'BAD_USER_INPUT']);
+    // A body other than the one signed: refused.
+    expect((await send(deleted(pat.sub), { signed: JSON.stringify(deleted(other.sub)) })).status).toBe(401);
+    expect(await snapshot(h, kind)).toBe(before);
+    const acmeEventsBefore = await countOf(h, acme.id);
+
+    const answer = await send(deleted(pat.sub), { id: 'msg_erase_pat' });
+    expect(answer.status).toBe(200);
+    expect(answer.body.erasure.erased).toBe(true);
+    expect([...answer.body.erasure.organizations].sort()).toEqual([acme.id, beta.id, gamma.id].sort());
+    expect(answer.body.erasure.withoutAdmin).toEqual([acme.id]);
+
+    // Nothing of them anywhere.
+    expect(await occurrences(h, kind, pat.email)).toEqual([]);
+    expect(await occurrences(h, kind, pat.name)).toEqual([]);
+    expect(await h.database.db.query('SELECT id FROM memberships WHERE user_id = ?', [pat.sub])).toEqual([]);
+    const [user] = await h.database.db.query('SELECT email, display_name, erased_at FROM users WHERE id = ?', [
+      pat.sub,
+    ]);
+    expect([user.email, user.display_name, Boolean(user.erased_at)]).toEqual([erasedAddress(pat.sub), null, true]);
+    const statuses = await h.database.db.query(`SELECT id, status FROM invitations WHERE id IN (?, ?, ?) ORDER BY id`, [
+      fromPat.invitation.id,
+      pendingToPat.invitation.id,
+      gammaInvitation.invitation.id,
+    ]);
+    expect(statuses.map((r: { status: string }) => r.status)).toEqual(['REVOKED', 'REVOKED', 'REVOKED']);
+
+    // The log says what happened, from the identity provider, and it went to webhooks.
+    const events: { action: string; source: string; subject_id: string | null }[] = await h.database.db.query(
+      'SELECT action, source, subject_id FROM audit_events WHERE organization_id = ? ORDER BY occurred_at DESC, id DESC LIMIT ?',
+      [acme.id, (await countOf(h, acme.id)) - acmeEventsBefore],
+    );
+    expect(events.map((e) => e.action)).toEqual([
+      'USER_ERASED',
+      'ORGANIZATION_WITHOUT_ADMIN',
+      'INVITATION_REVOKED',
+      'MEMBER_REMOVED',
+      'MEMBER_REMOVED',
+      'MEMBER_REMOVED',
+    ]);
+    expect(new Set(events.map((e) => e.source))).toEqual(new Set(['IDENTITY_PROVIDER']));
+    const [queued] = await h.database.db.query(
+      "SELECT COUNT(*) AS n FROM webhook_deliveries d JOIN audit_events e ON e.id = d.event_id WHERE e.action = 'USER_ERASED'",
+    );
+    expect(Number(queued.n)).toBe(2); // Acme's endpoint and Beta's
+
+    // Acme's members see that it needs an ADMIN; Beta's ADMIN reads "an erased person" in the log.
+    expect(
+      (await h.run(OrganizationNeedsAdminDocument, { id: acme.id }, colleague)).data?.organization?.needsAdmin,
+    ).toBe(true);
+    expect((await h.run(OrganizationNeedsAdminDocument, { id: beta.id }, other)).data?.organization?.needsAdmin).toBe(
+      false,
+    );
+    const log = await h.run(AuditLogPeopleDocument, { id: beta.id, first: 50 }, other);
+    const named = log.data?.organization?.auditLog?.nodes.filter((e) => e.subject?.id === pat.sub) ?? [];
+    expect(named.length).toBeGreaterThan(1);
+    for (const event of named) {
+      expect(event.subject).toEqual({ id: pat.sub, email: erasedAddress(pat.sub), displayName: null, erased: true });
+    }
+    // Their token no longer opens anything.
+    const refused = await h
+      .run(MyDataExportDocument, {}, pat)
+      .catch((error: { extensions?: { reason?: string } }) => error);
+    expect((refused as { extensions?: { reason?: string } }).extensions?.reason).toBe('USER_ERASED');
+
+    // A replay of the same event changes nothing.
+    const after = await snapshot(h, kind);
+    const replay = await send(deleted(pat.sub), { id: 'msg_erase_pat' });
+    expect([replay.status, replay.body.erasure.erased]).toEqual([200, false]);
+    expect(await snapshot(h, kind)).toBe(after);
+
+    // An operator names a new ADMIN: audited as the system's doing.
+    await expect(grantAdminAsOperator(h.database.db, acme.id, 'nobody@example.test', clock.now())).rejects.toThrow(
+      /Nobody has signed in/,
+    );
+    expect(await grantAdminAsOperator(h.database.db, acme.id, colleague.email, clock.now())).toEqual({
+      userId: colleague.sub,
+      outcome: 'promoted',
+    });
+    expect(
+      (await h.run(OrganizationNeedsAdminDocument, { id: acme.id }, colleague)).data?.organization?.needsAdmin,
+    ).toBe(false);
+    const [granted] = await h.database.db.query(
+      "SELECT source, to_role FROM audit_events WHERE organization_id = ? AND action = 'MEMBER_ROLE_CHANGED' AND subject_id = ? ORDER BY occurred_at DESC, id DESC",
+      [acme.id, colleague.sub],
+    );
+    expect(granted).toEqual({ source: 'SYSTEM', to_role: 'ADMIN' });
+  });
+
+  it('refreshes a renamed person from user.updated: every list finds the new name, an unverified address is not taken', async () => {
+    const admin = await h.person('renamer');
+    const renamed = await h.person('renamed');
+    const organization = await createOrganization(h, admin, 'Renames');
+    await addMember(h, renamed, { kind: ScopeKind.ORGANIZATION, organizationId: organization.id }, Role.MEMBER);
+    const updated = (address: string, status: string) => ({
+      type: 'user.updated',
+      object: 'event',
+      data: {
+        id: renamed.sub,
+        object: 'user',
+        first_name: 'Ziggy',
+        last_name: 'Stardust',
+        primary_email_address_id: 'idn_primary',
+        email_addresses: [
+          { id: 'idn_other', email_address: 'other@example.test', verification: { status: 'verified' } },
+          { id: 'idn_primary', email_address: address, verification: { status } },
+        ],
+      },
+    });
+    const first = await send(updated('Ziggy@Mars.Example', 'unverified'), { headers: 'webhook' });
+    expect([first.status, first.body.updated]).toEqual([200, true]);
+    const found = async (query: string) =>
+      (
+        await h.run(OrganizationMembersDocument, { id: organization.id, query }, admin)
+      ).data?.organization?.members?.edges.map((e) => [e.node.user.displayName, e.node.user.email]);
+    expect(await found('ziggy star')).toEqual([['Ziggy Stardust', renamed.email]]);
+    const second = await send(updated('Ziggy@Mars.Example', 'verified'));
+    expect([second.status, second.body.updated]).toEqual([200, true]);
+    expect(await found('mars')).toEqual([['Ziggy Stardust', 'ziggy@mars.example']]);
+    // The same facts again: nothing to change.
+    expect((await send(updated('ziggy@mars.example', 'verified'))).body.updated).toBe(false);
+    // Someone who never signed in is not recorded.
+    const stranger = {
+      ...updated('s@example.test', 'verified'),
+      data: { ...updated('s@example.test', 'verified').data, id: 'user_never_seen' },
+    };
+    expect((await send(stranger)).body.updated).toBe(false);
+    expect(await h.database.db.query("SELECT id FROM users WHERE id = 'user_never_seen'")).toEqual([]);
+  });
+
+  it('gives a person everything stored about them in me.dataExport, and nobody else', async () => {
+    const admin = await h.person('exporter');
+    const organization = await createOrganization(h, admin, 'Exports');
+    const invited = await invite(h, admin, { organizationId: organization.id }, 'friend@example.test');
+    const result = await h.run(MyDataExportDocument, {}, admin);
+    const exported = result.data?.me?.dataExport as Record<string, any>;
+    expect(exported.user).toMatchObject({
+      id: admin.sub,
+      email: admin.email,
+      displayName: admin.name,
+      emailVerified: true,
+    });
+    expect(exported.memberships).toEqual([
+      expect.objectContaining({
+        scope: 'ORGANIZATION',
+        role: 'ADMIN',
+        organization: { id: organization.id, name: 'Exports' },
+      }),
+    ]);
+    expect(exported.invitationsSent.map((i: { id: string }) => i.id)).toEqual([invited.invitation.id]);
+    expect(exported.auditEvents.map((e: { action: string }) => e.action)).toEqual([
+      'INVITATION_CREATED',
+      'MEMBER_ADDED',
+      'ORGANIZATION_CREATED',
+    ]);
+    expect(exported.auditEventsTruncated).toBe(false);
+    // Another person's export is not reachable, not even for a colleague who sees their name.
+    const stranger = await h.person('coworker');
+    await addMember(h, stranger, { kind: ScopeKind.ORGANIZATION, organizationId: organization.id }, Role.MEMBER);
+    const other = await h.run(
+      `query($id: ID!) { _entities(representations: [{ __typename: "User", id: $id }]) { ... on User { id dataExport } } }`,
+      { id: admin.sub },
+      stranger,
+    );
+    expect(errorCodes(other)).toEqual(['FORBIDDEN']);
+    expect((other.data as { _entities?: unknown } | null)?._entities).toEqual([{ id: admin.sub, dataExport: null }]);
+    expect(JSON.stringify(other.data)).not.toContain(admin.email);
+  });
+
+  it('npm run erase-user does the same for an operator', async () => {
+    const person = await h.person('operatorerased');
+    const admin = await h.person('keeper');
+    const organization = await createOrganization(h, admin, 'Keeps');
+    await addMember(h, person, { kind: ScopeKind.ORGANIZATION, organizationId: organization.id }, Role.MEMBER);
+    const run = start('node', ['dist/src/cli/erase-user.js', person.sub], {
+      ...process.env,
+      DATABASE_URL: h.database.url,
+    });
+    expect(await exited(run.child)).toBe(0);
+    expect(JSON.parse(run.output().split('\n')[0])).toMatchObject({
+      userId: person.sub,
+      erased: true,
+      organizations: [organization.id],
+    });
+    expect(await occurrences(h, kind, person.email)).toEqual([]);
+    const [event] = await h.database.db.query(
+      "SELECT source FROM audit_events WHERE organization_id = ? AND action = 'USER_ERASED'",
+      [organization.id],
+    );
+    expect(event.source).toBe('SYSTEM');
+  });
+});
+
+async function countOf(h: Harness, organizationId: string): Promise<number> {
+  const [row] = await h.database.db.query('SELECT COUNT(*) AS n FROM audit_events WHERE organization_id = ?', [
+    organizationId,
+  ]);
+  return Number(row.n);
+}
