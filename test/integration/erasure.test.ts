@@ -4,7 +4,15 @@ import { ManualClock } from '../../src/config/clock';
 import { Role, ScopeKind } from '../../src/domain/enums';
 import { erasedAddress } from '../../src/db/people';
 import { grantAdminAsOperator } from '../../src/services/people/operator.service';
-import { AcceptInvitationDocument, AuditLogPeopleDocument, ChangeMemberRoleDocument, CreateWebhookEndpointDocument, MyDataExportDocument, OrganizationMembersDocument, OrganizationNeedsAdminDocument } from '../generated/graphql';
+import {
+  AcceptInvitationDocument,
+  AuditLogPeopleDocument,
+  ChangeMemberRoleDocument,
+  CreateWebhookEndpointDocument,
+  MyDataExportDocument,
+  OrganizationMembersDocument,
+  OrganizationNeedsAdminDocument,
+} from '../generated/graphql';
 import { describeOnEachDatabase, useHarness } from '../support/each-database';
 import { addMember, createDomain, createOrganization, createWorkspace, invite } from '../support/factories';
 import { errorCodes, type Harness } from '../support/harness';

@@ -55,9 +55,10 @@ export async function dataExportOf(ctx: Context): Promise<Record<string, unknown
     ]),
     ...(verifiedEmail
       ? [
-          db.query(`SELECT ${eventColumns} FROM audit_events WHERE email = ? ORDER BY occurred_at DESC LIMIT ${limit}`, [
-            verifiedEmail,
-          ]),
+          db.query(
+            `SELECT ${eventColumns} FROM audit_events WHERE email = ? ORDER BY occurred_at DESC LIMIT ${limit}`,
+            [verifiedEmail],
+          ),
         ]
       : []),
   ];

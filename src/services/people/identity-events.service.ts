@@ -44,7 +44,10 @@ function parseEvent(body: unknown): { type: string; user: ClerkUser } {
     throw new BadUserInputError('The event has no type.', 'type');
   }
   if (!HANDLED.includes(event.type)) {
-    throw new BadUserInputError(`Event type ${event.type.slice(0, 64)} is not handled: send ${HANDLED.join(', ')}.`, 'type');
+    throw new BadUserInputError(
+      `Event type ${event.type.slice(0, 64)} is not handled: send ${HANDLED.join(', ')}.`,
+      'type',
+    );
   }
   const id = event.data?.id;
   if (typeof id !== 'string' || id.length === 0 || id.length > 255) {
@@ -58,7 +61,8 @@ function factsOf(user: ClerkUser, current: PersonFacts): PersonFacts {
   const name = [user.first_name, user.last_name].filter((part) => typeof part === 'string' && part.trim()).join(' ');
   const addresses = Array.isArray(user.email_addresses) ? (user.email_addresses as ClerkEmailAddress[]) : [];
   const primary = addresses.find((address) => address?.id === user.primary_email_address_id);
-  const address = typeof primary?.email_address === 'string' ? primary.email_address.normalize('NFC').trim().toLowerCase() : '';
+  const address =
+    typeof primary?.email_address === 'string' ? primary.email_address.normalize('NFC').trim().toLowerCase() : '';
   const verified = primary?.verification?.status === 'verified' && address !== '' && address.length <= 254;
   return {
     displayName: cleanClaimName(name),
@@ -77,7 +81,12 @@ export async function applyIdentityEvent(
   const { type, user } = parseEvent(body);
   if (type === 'user.created') return { type, updated: false };
   if (type === 'user.deleted') {
-    const actor: AuditActor = { at, actorId: null, requestId: messageId.slice(0, 64), source: ChangeSource.IDENTITY_PROVIDER };
+    const actor: AuditActor = {
+      at,
+      actorId: null,
+      requestId: messageId.slice(0, 64),
+      source: ChangeSource.IDENTITY_PROVIDER,
+    };
     return { type, erasure: await erasePerson(db, actor, user.id) };
   }
   const updated = await inTransaction(db, async (em) => {

@@ -48,7 +48,8 @@ export async function grantAdminAsOperator(
         await grantMembership(em, actor, userId, organizationScope({ id: organizationId }), Role.ADMIN);
         return 'granted';
       }
-      if (held.scope === ScopeKind.ORGANIZATION && held.role === Role.ADMIN && held.expiresAt === null) return 'already';
+      if (held.scope === ScopeKind.ORGANIZATION && held.role === Role.ADMIN && held.expiresAt === null)
+        return 'already';
       await updateMembershipRole(em, held, { role: Role.ADMIN, expiresAt: null, updatedAt: at });
       await recordAudit(em, actor, {
         action: AuditAction.MEMBER_ROLE_CHANGED,
