@@ -84,6 +84,10 @@ export class AuditEvent {
   source!: ChangeSource;
 
   /** The provisioning token that made the change, when `source` is PROVISIONING. */
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The provisioning token that made the change, when source is PROVISIONING.',
+  })
   @Column({ ...idColumn, name: 'provisioning_token_id', nullable: true })
   provisioningTokenId!: string | null;
 }

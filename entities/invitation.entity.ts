@@ -93,6 +93,17 @@ export class Invitation extends BaseRecord {
   @Column({ ...timestampColumn('answered_at'), nullable: true })
   answeredAt!: Date | null;
 
+  @Field(() => Boolean, {
+    description:
+      "Made by the organization's directory (SCIM) for someone who has not signed in yet: no email, no link; it becomes a membership at their first sign-in with that verified address.",
+  })
+  @Column({ type: 'boolean', default: false })
+  provisioned!: boolean;
+
+  /** The provisioning token that made a provisioned invitation (docs/domain-rules.md §15). */
+  @Column({ name: 'provisioning_token_id', type: 'varchar', length: 36, nullable: true })
+  provisioningTokenId!: string | null;
+
   /** The status a reader sees: PENDING past its expiry reads as EXPIRED. */
   effectiveStatus(now: Date): InvitationStatus {
     return this.status === InvitationStatus.PENDING && this.expiresAt.getTime() <= now.getTime()

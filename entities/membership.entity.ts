@@ -79,4 +79,8 @@ export class Membership extends BaseRecord {
 
   @Column({ name: 'email_key', type: 'varchar', length: 254, default: '' })
   emailKey!: string;
+
+  @Field(() => Boolean, { description: "Managed by the organization's directory (SCIM)." })
+  @Column({ type: 'boolean', default: false })
+  provisioned!: boolean;
 }

@@ -20,4 +20,8 @@ export class Workspace extends BaseRecord {
   @Field(() => String)
   @Column({ type: 'varchar', length: 100 })
   name!: string;
+
+  /** The `externalId` a directory gave the workspace as its group (docs/domain-rules.md §15). */
+  @Column({ name: 'external_id', type: 'varchar', length: 255, nullable: true })
+  externalId!: string | null;
 }

@@ -136,8 +136,18 @@ export function memberCapabilities(
 export const RESENDABLE: readonly InvitationStatus[] = [InvitationStatus.PENDING, InvitationStatus.EXPIRED];
 export const REVOCABLE: readonly InvitationStatus[] = [InvitationStatus.PENDING];
 
-/** `Invitation.viewerCan`: INVITE_MEMBERS at its scope, and a status that allows it. */
-export function invitationCapabilities(access: Access, status: InvitationStatus): InvitationCapabilities {
+/**
+ * `Invitation.viewerCan`: INVITE_MEMBERS at its scope, and a status that allows it. A directory's
+ * (provisioned) invitation sends no email: it is never resent.
+ */
+export function invitationCapabilities(
+  access: Access,
+  status: InvitationStatus,
+  provisioned = false,
+): InvitationCapabilities {
   const invite = access.permissions.has(Permission.INVITE_MEMBERS);
-  return { resend: invite && RESENDABLE.includes(status), revoke: invite && REVOCABLE.includes(status) };
+  return {
+    resend: invite && !provisioned && RESENDABLE.includes(status),
+    revoke: invite && REVOCABLE.includes(status),
+  };
 }

@@ -56,6 +56,10 @@ export const OPEN_TYPES = [
   'WebhookDelivery',
   'WebhookDeliveryConnection',
   'WebhookDeliveryEdge',
+  // Reached only through `provisioningTokens` and the token mutations, all MANAGE_PROVISIONING;
+  // `createdBy` is a User, whose own field rules still apply.
+  'ProvisioningToken',
+  'ProvisioningTokenCreated',
   '_Service',
 ] as const;
 
@@ -101,6 +105,9 @@ export const permissions = shield(
       rotateWebhookSecret: on('WebhookEndpoint', 'id', P.MANAGE_WEBHOOKS, P.MANAGE_WEBHOOKS),
       deleteWebhookEndpoint: on('WebhookEndpoint', 'id', P.MANAGE_WEBHOOKS, P.MANAGE_WEBHOOKS),
       redeliverWebhook: on('WebhookDelivery', 'deliveryId', P.MANAGE_WEBHOOKS, P.MANAGE_WEBHOOKS),
+      createProvisioningToken: on('Organization', 'input.organizationId', P.MANAGE_PROVISIONING),
+      // A token exists only for those who manage provisioning in its organization.
+      revokeProvisioningToken: on('ProvisioningToken', 'id', P.MANAGE_PROVISIONING, P.MANAGE_PROVISIONING),
       // An invitation is seen only by those who may invite in its scope.
       resendInvitation: on('Invitation', 'id', P.INVITE_MEMBERS, P.INVITE_MEMBERS),
       revokeInvitation: on('Invitation', 'id', P.INVITE_MEMBERS, P.INVITE_MEMBERS),
@@ -146,6 +153,7 @@ export const permissions = shield(
       invitations: canOnParent(P.INVITE_MEMBERS),
       billingProfile: canOnParent(P.READ_BILLING),
       webhookEndpoints: canOnParent(P.MANAGE_WEBHOOKS),
+      provisioningTokens: canOnParent(P.MANAGE_PROVISIONING),
       emailDomains: canOnParent(P.UPDATE),
       seatsUsed: seesSeats,
     },

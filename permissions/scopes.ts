@@ -21,6 +21,7 @@ export type Target =
   | 'Member'
   | 'WebhookEndpoint'
   | 'WebhookDelivery'
+  | 'ProvisioningToken'
   | 'EmailDomain';
 
 /** The scope an argument value points at, or null where there is no such thing. */
@@ -53,6 +54,10 @@ export async function loadScope(ctx: Context, target: Target, value: unknown): P
       const delivery = isUuid(value) ? await ctx.loaders.webhookDelivery.load(value) : null;
       return delivery && organizationScope({ id: delivery.organizationId });
     }
+    case 'ProvisioningToken': {
+      const token = isUuid(value) ? await ctx.loaders.provisioningToken.load(value) : null;
+      return token && !token.revokedAt ? organizationScope({ id: token.organizationId }) : null;
+    }
     case 'Member': {
       const membership = isUuid(value) ? await ctx.loaders.membership.load(value) : null;
       return membership && scopeOfRow(membership);
@@ -78,5 +83,6 @@ export const TARGET_LABEL: Record<Target, string> = {
   Member: 'Member',
   WebhookEndpoint: 'Webhook endpoint',
   WebhookDelivery: 'Webhook delivery',
+  ProvisioningToken: 'Provisioning token',
   EmailDomain: 'Email domain',
 };

@@ -3,6 +3,8 @@ import { billingProfileOf } from '../src/services/billing.service';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Organization } from '../entities/organization.entity';
 import { WebhookEndpoint } from '../entities/webhook.entity';
+import { ProvisioningToken } from '../entities/provisioning-token.entity';
+import { provisioningTokensOf } from '../src/services/provisioning/provisioning-tokens.service';
 import { allInvitationsOf } from '../src/services/invitations/invitation-queries.service';
 import { webhookEndpointsOf } from '../src/services/webhook.service';
 import { InvitationConnection } from './types/connections';
@@ -66,6 +68,14 @@ export class OrganizationResolver extends ScopeFieldsResolver(
   @FieldResolver(() => [WebhookEndpoint], { nullable: true, description: 'Needs MANAGE_WEBHOOKS.' })
   webhookEndpoints(@Root() organization: Organization, @Ctx() ctx: Context) {
     return webhookEndpointsOf(ctx, organization.id);
+  }
+
+  @FieldResolver(() => [ProvisioningToken], {
+    nullable: true,
+    description: 'SCIM provisioning tokens (never the token itself). Needs MANAGE_PROVISIONING.',
+  })
+  provisioningTokens(@Root() organization: Organization, @Ctx() ctx: Context) {
+    return provisioningTokensOf(ctx, organization.id);
   }
 
   @FieldResolver(() => Boolean, {

@@ -31,7 +31,14 @@ export class UserDirectory {
 
   constructor(
     private readonly db: DataSource,
-    private readonly maxRemembered = 10_000,
+    private readonly options: {
+      maxRemembered?: number;
+      /**
+       * A person now holds this verified address (first sign-in, or a new one): what waits for
+       * it — a directory's provisioning (docs/domain-rules.md §15) — is theirs.
+       */
+      onVerifiedAddress?: (userId: string, email: string, at: Date) => Promise<unknown>;
+    } = {},
   ) {}
 
   /** Forgets what was written for a person (this instance erased or refreshed them). */
@@ -83,7 +90,12 @@ export class UserDirectory {
         ),
       );
     }
-    if (this.lastWritten.size >= this.maxRemembered) this.lastWritten.clear();
+    const before = existing && { email: existing.email, verified: existing.emailVerified };
+    const nowVerified = identity.emailVerified && identity.email !== '';
+    if (nowVerified && (!before || !before.verified || before.email !== identity.email)) {
+      await this.options.onVerifiedAddress?.(identity.sub, identity.email, now);
+    }
+    if (this.lastWritten.size >= (this.options.maxRemembered ?? 10_000)) this.lastWritten.clear();
     this.lastWritten.set(identity.sub, { fingerprint, at: now.getTime() });
   }
 }

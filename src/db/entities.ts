@@ -5,6 +5,9 @@ import { EmailDomain } from '../../entities/email-domain.entity';
 import { Invitation } from '../../entities/invitation.entity';
 import { InvitationCounter } from '../../entities/invitation-counter.entity';
 import { JobLease } from '../../entities/job-lease.entity';
+import { ProvisioningToken } from '../../entities/provisioning-token.entity';
+import { ScimGroupMember } from '../../entities/scim-group-member.entity';
+import { ScimUser } from '../../entities/scim-user.entity';
 import { OutboxEmail } from '../../entities/outbox-email.entity';
 import { MemberCount } from '../../entities/member-count.entity';
 import { MemberWord } from '../../entities/member-word.entity';
@@ -32,4 +35,7 @@ export const entities = [
   WebhookDelivery,
   EmailDomain,
   JobLease,
+  ProvisioningToken,
+  ScimUser,
+  ScimGroupMember,
 ];

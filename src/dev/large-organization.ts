@@ -87,6 +87,7 @@ export async function addLargeMembership(
       role,
       expiresAt: null,
       ...memberOrderKeys(person.email, person.name),
+      provisioned: false,
       createdAt: at(i),
       updatedAt: at(i),
     });

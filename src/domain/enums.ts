@@ -31,6 +31,7 @@ export enum Permission {
   UPDATE_BILLING = 'UPDATE_BILLING',
   READ_AUDIT_LOG = 'READ_AUDIT_LOG',
   MANAGE_WEBHOOKS = 'MANAGE_WEBHOOKS',
+  MANAGE_PROVISIONING = 'MANAGE_PROVISIONING',
 }
 
 export enum InvitationStatus {
@@ -63,6 +64,7 @@ registerEnumType(Permission, {
   valuesConfig: {
     READ_AUDIT_LOG: { description: "The scope's audit log (AuditEvent)." },
     MANAGE_WEBHOOKS: { description: 'Organization only: webhook endpoints and their deliveries.' },
+    MANAGE_PROVISIONING: { description: 'Organization only: SCIM provisioning tokens.' },
   },
 });
 
@@ -102,6 +104,9 @@ export enum AuditAction {
   WEBHOOK_ENDPOINT_DELETED = 'WEBHOOK_ENDPOINT_DELETED',
   /** An endpoint whose deliveries all failed for WEBHOOK_DISABLE_AFTER_HOURS was disabled by the service. */
   WEBHOOK_ENDPOINT_DISABLED = 'WEBHOOK_ENDPOINT_DISABLED',
+  /** A SCIM provisioning token was made or revoked (docs/domain-rules.md §15). */
+  PROVISIONING_TOKEN_CREATED = 'PROVISIONING_TOKEN_CREATED',
+  PROVISIONING_TOKEN_REVOKED = 'PROVISIONING_TOKEN_REVOKED',
   /** An erasure or a deprovisioning left the organization without an ADMIN (docs/domain-rules.md §16). */
   ORGANIZATION_WITHOUT_ADMIN = 'ORGANIZATION_WITHOUT_ADMIN',
   /** A person was erased at the identity provider's request (docs/domain-rules.md §16). */

@@ -27,6 +27,7 @@ import { referenceResolvers } from '../../resolvers/reference.resolvers';
 import { DateTimeScalar } from '../../resolvers/types/date-time.scalar';
 import { UserResolver } from '../../resolvers/user.resolver';
 import { WebhookResolver } from '../../resolvers/webhook.resolver';
+import { ProvisioningTokenResolver } from '../../resolvers/provisioning.resolver';
 import { WorkspaceResolver } from '../../resolvers/workspace.resolver';
 import { BadUserInputError } from '../domain/errors';
 
@@ -52,6 +53,7 @@ async function buildUnguarded(): Promise<GraphQLSchema> {
       BillingResolver,
       AuditEventResolver,
       WebhookResolver,
+      ProvisioningTokenResolver,
       OrganizationEmailDomainsResolver,
       EmailDomainResolver,
     ],

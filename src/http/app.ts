@@ -29,6 +29,8 @@ import { UserDirectory } from '../auth/user-directory';
 import { MembershipSweeper } from '../jobs/membership-sweeper';
 import { AuditRetention } from '../jobs/audit-retention';
 import { auditExportRoute, identityEventsRoute } from './people-routes';
+import { scimRouter } from './scim-routes';
+import { claimProvisionedAccess } from '../services/provisioning/provisioned-access';
 
 export interface App {
   apollo: ApolloServer<Context>;
@@ -178,7 +180,9 @@ export async function createApp(
     config,
     db,
     verifyToken: createTokenVerifier(config.auth),
-    users: new UserDirectory(db),
+    users: new UserDirectory(db, {
+      onVerifiedAddress: (userId, email, at) => claimProvisionedAccess(db, userId, email, at),
+    }),
     outbox: options.nudgeOutbox === false ? null : outbox,
   };
   const app = express();
@@ -232,6 +236,8 @@ export async function createApp(
       res.status(503).json({ status: 'unavailable' });
     }
   });
+  // Provisioning from a directory (docs/domain-rules.md §15): SCIM 2.0, with a provisioning token.
+  app.use('/scim/v2', scimRouter(db, config, logger));
   // A person's data (docs/domain-rules.md §16): the audit log taken out, the identity provider's user events.
   app.get('/audit/export', corsFor(config.corsOrigins), auditExportRoute(deps, logger));
   app.use(

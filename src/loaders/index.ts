@@ -6,6 +6,7 @@ import { Invitation } from '../../entities/invitation.entity';
 import { InvitationStatus } from '../domain/enums';
 import { Membership } from '../../entities/membership.entity';
 import { Organization } from '../../entities/organization.entity';
+import { ProvisioningToken } from '../../entities/provisioning-token.entity';
 import { OutboxEmail, OutboxStatus } from '../../entities/outbox-email.entity';
 import { User } from '../../entities/user.entity';
 import { WebhookDelivery, WebhookEndpoint } from '../../entities/webhook.entity';
@@ -51,6 +52,7 @@ export interface Loaders {
   workspaceBilling: DataLoader<string, WorkspaceBilling | null>;
   webhookEndpoint: DataLoader<string, WebhookEndpoint | null>;
   webhookDelivery: DataLoader<string, WebhookDelivery | null>;
+  provisioningToken: DataLoader<string, ProvisioningToken | null>;
   /** The newest email queued for an invitation (without its bodies), or null. */
   invitationEmail: DataLoader<string, OutboxEmail | null>;
 }
@@ -152,6 +154,7 @@ export function createLoaders(db: DataSource, now: Date): Loaders {
     user: byKey(db, User, 'id'),
     webhookEndpoint: byKey(db, WebhookEndpoint, 'id'),
     webhookDelivery: byKey(db, WebhookDelivery, 'id'),
+    provisioningToken: byKey(db, ProvisioningToken, 'id'),
     organization: byKey(db, Organization, 'id'),
     workspace: byKey(db, Workspace, 'id'),
     domain: byKey(db, Domain, 'id'),

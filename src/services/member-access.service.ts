@@ -109,7 +109,11 @@ export async function explainAccess(
 
 /** `Invitation.viewerCan`. */
 export async function invitationCapabilitiesOf(ctx: Context, invitation: Invitation): Promise<InvitationCapabilities> {
-  return invitationCapabilities(await ctx.access.at(scopeOfRow(invitation)), invitation.effectiveStatus(ctx.now));
+  return invitationCapabilities(
+    await ctx.access.at(scopeOfRow(invitation)),
+    invitation.effectiveStatus(ctx.now),
+    invitation.provisioned,
+  );
 }
 
 /** `Invitation.delivery`, as a frontend shows it. */

@@ -12,6 +12,9 @@ import { Permission, Role } from '../domain/enums';
 import type { Context } from '../graphql/context';
 import { deleteMemberships, insertMemberships } from '../db/membership-rows';
 import { assertNotErased } from '../db/people';
+import { ProvisioningToken } from '../../entities/provisioning-token.entity';
+import { ScimGroupMember } from '../../entities/scim-group-member.entity';
+import { ScimUser } from '../../entities/scim-user.entity';
 import { isUniqueViolation } from '../db/sql';
 import { inTransaction, withOrganizationLock } from '../db/transaction';
 import { requireViewer } from '../graphql/context';
@@ -20,7 +23,7 @@ import { findDomain, findOrganization, findScope, findWorkspace } from '../loade
 import { validHostname, validName } from '../domain/validation';
 import { AuditAction } from '../domain/enums';
 import { domainScope, organizationScope, workspaceScope } from '../domain/scope';
-import { auditActorOf, recordAudit } from './audit.service';
+import { type AuditActor, auditActorOf, recordAudit } from './audit.service';
 import { newMembership } from './memberships/membership-grants';
 
 /**
@@ -138,7 +141,12 @@ async function deleteScopeContents(
     await em.delete(OutboxEmail, { invitationId: In(invitations.map((i) => i.id)) });
     await em.delete(Invitation, { id: In(invitations.map((i) => i.id)) });
   }
+  // The directory's groups and people (docs/domain-rules.md §15) go with their workspace or organization.
+  if ('workspaceId' in where) await em.delete(ScimGroupMember, where);
   if ('organizationId' in where) {
+    await em.delete(ScimGroupMember, where);
+    await em.delete(ScimUser, where);
+    await em.delete(ProvisioningToken, where);
     await em.delete(OutboxEmail, where);
     await em.delete(BillingProfile, where);
     await em.delete(InvitationCounter, where);
@@ -166,6 +174,7 @@ export async function createWorkspace(
     id: randomUUID(),
     organizationId: organization.id,
     name,
+    externalId: null,
     createdAt: now,
     updatedAt: now,
   });
@@ -203,19 +212,19 @@ export async function deleteWorkspace(ctx: Context, id: string): Promise<string>
   await withOrganizationLock(
     ctx.db,
     workspace.organizationId,
-    async (em) => {
-      await deleteScopeContents(em, { workspaceId: id });
-      await em.delete(Workspace, { id });
-      await recordAudit(em, auditActorOf(ctx), {
-        action: AuditAction.WORKSPACE_DELETED,
-        scope: workspaceScope(workspace),
-      });
-    },
+    (em) => deleteWorkspaceWithin(em, auditActorOf(ctx), workspace),
     () => new NotFoundError('Workspace'),
   );
   ctx.loaders.workspace.clear(id);
   ctx.access.invalidate();
   return id;
+}
+
+/** Deletes a workspace with everything in it, inside its organization's lock (the API's and a directory's way). */
+export async function deleteWorkspaceWithin(em: EntityManager, actor: AuditActor, workspace: Workspace): Promise<void> {
+  await deleteScopeContents(em, { workspaceId: workspace.id });
+  await em.delete(Workspace, { id: workspace.id });
+  await recordAudit(em, actor, { action: AuditAction.WORKSPACE_DELETED, scope: workspaceScope(workspace) });
 }
 
 async function hostnameTaken(ctx: Context, workspaceId: string, hostname: string, exceptId?: string): Promise<boolean> {

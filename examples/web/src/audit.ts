@@ -6,7 +6,8 @@ type Group =
   | 'Organization, workspaces and domains'
   | 'Billing and seats'
   | 'Email domains'
-  | 'Webhooks';
+  | 'Webhooks'
+  | 'Directory provisioning';
 
 /**
  * Every audit action as a person reads it, with its group: the audit log's filter and the
@@ -47,6 +48,8 @@ const ACTIONS: Record<AuditAction, [Group, string]> = {
   WEBHOOK_ENDPOINT_UPDATED: ['Webhooks', 'Webhook changed'],
   WEBHOOK_ENDPOINT_DELETED: ['Webhooks', 'Webhook deleted'],
   WEBHOOK_ENDPOINT_DISABLED: ['Webhooks', 'Webhook endpoint disabled after failing'],
+  PROVISIONING_TOKEN_CREATED: ['Directory provisioning', 'Provisioning token created'],
+  PROVISIONING_TOKEN_REVOKED: ['Directory provisioning', 'Provisioning token revoked'],
 };
 
 export const ALL_AUDIT_ACTIONS = Object.keys(ACTIONS) as AuditAction[];

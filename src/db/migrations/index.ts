@@ -14,6 +14,7 @@ import { AuditSource1764420000000 } from './1764420000000-audit-source';
 import { FairDelivery1764430000000 } from './1764430000000-fair-delivery';
 import { MemberWords1764440000000 } from './1764440000000-member-words';
 import { PeopleData1764450000000 } from './1764450000000-people-data';
+import { Provisioning1764460000000 } from './1764460000000-provisioning';
 
 /** Every migration, oldest first. Listed by hand so that the compiled server needs no glob. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   FairDelivery1764430000000,
   MemberWords1764440000000,
   PeopleData1764450000000,
+  Provisioning1764460000000,
 ];

@@ -1,6 +1,6 @@
 import { Invitation } from '../../../entities/invitation.entity';
 import { InvitationStatus } from '../../domain/enums';
-import type { Membership } from '../../../entities/membership.entity';
+import { Membership } from '../../../entities/membership.entity';
 import { Role } from '../../domain/enums';
 import type { Context } from '../../graphql/context';
 import { withOrganizationLock } from '../../db/transaction';
@@ -21,6 +21,7 @@ import { requireViewer } from '../../graphql/context';
 import { AuditAction } from '../../domain/enums';
 import { hashToken } from './invitation-tokens';
 import { invitationNames } from './invitation-queries.service';
+import { claimProvisionedAccess } from '../provisioning/provisioned-access';
 
 /**
  * Answering invitations (docs/domain-rules.md §4): what a link shows before sign-in, accepting
@@ -75,6 +76,16 @@ export async function acceptInvitation(
 ): Promise<Membership> {
   const viewer = requireViewer(ctx);
   const invitation = await invitationToAnswer(ctx, input);
+  if (invitation.provisioned) {
+    // A directory's invitation: joining links the person to what the directory provisioned (§15).
+    await claimProvisionedAccess(ctx.db, viewer.id, invitation.email, ctx.now, { refusals: 'throw' });
+    const joined = await ctx.db
+      .getRepository(Membership)
+      .findOneBy({ userId: viewer.id, scopeId: invitation.organizationId });
+    if (!joined) throw await lostRace(ctx, invitation.id);
+    ctx.access.invalidate();
+    return joined;
+  }
   let raceLost = false;
   const membership = await withOrganizationLock(
     ctx.db,

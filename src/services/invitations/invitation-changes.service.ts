@@ -141,6 +141,8 @@ function draftInvitation(
     expiresAt: new Date(now.getTime() + ctx.config.invitationTtlHours * HOUR),
     accessExpiresAt,
     answeredAt: null,
+    provisioned: false,
+    provisioningTokenId: null,
     createdAt: now,
     updatedAt: now,
   });
@@ -368,6 +370,12 @@ const notPending = () => new InvitationNotPendingError();
  */
 export async function resendInvitation(ctx: Context, id: string): Promise<Invitation> {
   const invitation = await mustFindInvitation(ctx, id);
+  if (invitation.provisioned) {
+    throw new BadUserInputError(
+      "A directory's invitation sends no email: the person joins by signing in with that address.",
+      'id',
+    );
+  }
   if (!RESENDABLE.includes(invitation.effectiveStatus(ctx.now))) throw notPending();
   // Resending is inviting again: a time-limited resender's invitation ends with their access.
   const scopeOfInvitation = scopeOfRow(invitation);

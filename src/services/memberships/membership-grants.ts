@@ -25,6 +25,7 @@ export function newMembership(
   role: Role,
   now: Date,
   expiresAt: Date | null = null,
+  provisioned = false,
 ): Membership {
   return Object.assign(new Membership(), {
     id: randomUUID(),
@@ -33,6 +34,7 @@ export function newMembership(
     role,
     expiresAt,
     ...memberOrderKeys(user.email, user.displayName),
+    provisioned,
     createdAt: now,
     updatedAt: now,
   });

@@ -7,6 +7,7 @@ import { BadUserInputError } from '../../domain/errors';
 import { cleanClaimName } from '../../domain/validation';
 import type { AuditActor } from '../audit.service';
 import { type Erasure, erasePerson } from './erasure.service';
+import { claimProvisionedAccess } from '../provisioning/provisioned-access';
 
 /**
  * The identity provider's user events (docs/domain-rules.md §16), in the shape Clerk sends them
@@ -102,7 +103,9 @@ export async function applyIdentityEvent(
       return false;
     }
     await updatePerson(em, user.id, current, next, at);
-    return true;
+    return next.email !== current.email || next.emailVerified !== current.emailVerified ? next.email : true;
   });
-  return { type: 'user.updated', updated };
+  // A new verified address: what a directory provisioned for it is theirs now (§15).
+  if (typeof updated === 'string') await claimProvisionedAccess(db, user.id, updated, at);
+  return { type: 'user.updated', updated: updated !== false };
 }

@@ -194,6 +194,7 @@ const PERMISSION_LABEL: Record<Permission, string> = {
   UPDATE_BILLING: 'Edit billing details and the seat limit',
   READ_AUDIT_LOG: 'Read the audit log',
   MANAGE_WEBHOOKS: 'Manage webhooks',
+  MANAGE_PROVISIONING: 'Connect a directory (SCIM provisioning tokens)',
 };
 
 /** "Why this access?": the server's explanation (explainAccess) of one person's access here. */

@@ -1,0 +1,276 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { Invitation } from '../../../entities/invitation.entity';
+import { Membership } from '../../../entities/membership.entity';
+import { ScimGroupMember } from '../../../entities/scim-group-member.entity';
+import { ScimUser } from '../../../entities/scim-user.entity';
+import { updateMembershipRole } from '../../db/membership-rows';
+import { findLocked, lockForUpdate, withOrganizationLock } from '../../db/transaction';
+import { AuditAction, ChangeSource, InvitationStatus, Role, ScopeKind } from '../../domain/enums';
+import { organizationScope, type ScopeRef } from '../../domain/scope';
+import { AppError } from '../../domain/errors';
+import { type AuditActor, recordAudit } from '../audit.service';
+import { newInvitationToken } from '../invitations/invitation-tokens';
+import { cancelQueuedEmails, settle } from '../invitations/invitation-settlement';
+import { assertSeatFor } from '../seats.service';
+import { assertAnotherAdmin, grantMembership, removeWithin } from '../memberships/membership-grants';
+
+/**
+ * What a directory's word about a person does to the organization (docs/domain-rules.md §15),
+ * always inside the organization's lock (`withOrganizationLock`): the same writes, rules, seat
+ * limits and audit events as the GraphQL API, with `source: PROVISIONING` and the token's id.
+ *
+ * Identity stays with the identity provider: the directory grants membership, not an account. A
+ * provisioned person who has signed in (a user with that verified address) is a member at once;
+ * one who has not holds a PENDING invitation marked `provisioned` (no email, no link, a seat),
+ * which becomes their membership the first time they sign in with that address.
+ */
+
+/** The actor of a directory's change: no person, the token that made it. */
+export function provisioningActor(at: Date, tokenId: string | null, requestId: string | null = null): AuditActor {
+  return { at, actorId: null, requestId, source: ChangeSource.PROVISIONING, provisioningTokenId: tokenId };
+}
+
+/** Provisioned invitations never lapse by themselves: the directory ends them. */
+const PROVISIONED_INVITATION_YEARS = 100;
+
+const pendingKeyOf = (organizationId: string, email: string) => `${organizationId}:${email}`;
+
+/** The person a directory's userName names: the earliest user who signed in with it, verified, not erased. */
+async function personWithAddress(em: EntityManager, email: string): Promise<string | null> {
+  const [row] = await em.query(
+    'SELECT id FROM users WHERE email = ? AND email_verified = ? AND erased_at IS NULL ORDER BY created_at, id',
+    [email, true],
+  );
+  return (row?.id as string | undefined) ?? null;
+}
+
+/** The PENDING invitation at the organization itself addressed to `email`, read with a lock. */
+function pendingAt(em: EntityManager, organizationId: string, email: string): Promise<Invitation | null> {
+  return findLocked(em, Invitation, { pendingKey: pendingKeyOf(organizationId, email) });
+}
+
+/** Ends an invitation the directory no longer wants (or that a membership replaces). */
+async function endInvitation(
+  em: EntityManager,
+  actor: AuditActor,
+  invitation: Invitation,
+  status: InvitationStatus.REVOKED | InvitationStatus.ACCEPTED,
+): Promise<void> {
+  if (!(await settle(em, invitation.id, status, actor.at))) {
+    // Lapsed (an ordinary invitation past its expiry): it only frees the address.
+    await em.update(
+      Invitation,
+      { id: invitation.id },
+      { status: InvitationStatus.EXPIRED, pendingKey: null, updatedAt: actor.at },
+    );
+    return;
+  }
+  await cancelQueuedEmails(em, invitation.id, actor.at);
+  await recordAudit(em, actor, {
+    action: status === InvitationStatus.REVOKED ? AuditAction.INVITATION_REVOKED : AuditAction.INVITATION_ACCEPTED,
+    scope: organizationScope({ id: invitation.organizationId }),
+    email: invitation.email,
+    toRole: invitation.role,
+  });
+}
+
+/** A provisioned invitation: PENDING, no email, no usable link, a seat held. */
+async function inviteProvisioned(em: EntityManager, actor: AuditActor, scim: ScimUser): Promise<void> {
+  await assertSeatFor(em, scim.organizationId, scim.userName, 'invite', actor.at);
+  const expiresAt = new Date(actor.at);
+  expiresAt.setUTCFullYear(expiresAt.getUTCFullYear() + PROVISIONED_INVITATION_YEARS);
+  await em.insert(
+    Invitation,
+    Object.assign(new Invitation(), {
+      id: randomUUID(),
+      scope: ScopeKind.ORGANIZATION,
+      scopeId: scim.organizationId,
+      organizationId: scim.organizationId,
+      workspaceId: null,
+      domainId: null,
+      email: scim.userName,
+      role: scim.role,
+      status: InvitationStatus.PENDING,
+      // A link nobody is sent: the person joins by signing in.
+      tokenHash: newInvitationToken().hash,
+      pendingKey: pendingKeyOf(scim.organizationId, scim.userName),
+      invitedById: null,
+      expiresAt,
+      accessExpiresAt: null,
+      answeredAt: null,
+      provisioned: true,
+      provisioningTokenId: actor.provisioningTokenId ?? null,
+      createdAt: actor.at,
+      updatedAt: actor.at,
+    }),
+  );
+  await recordAudit(em, actor, {
+    action: AuditAction.INVITATION_CREATED,
+    scope: organizationScope({ id: scim.organizationId }),
+    email: scim.userName,
+    toRole: scim.role,
+  });
+}
+
+/** Marks memberships as the directory's (`Member.provisioned`). */
+async function markProvisioned(em: EntityManager, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await em.query(`UPDATE memberships SET provisioned = ? WHERE id IN (${ids.map(() => '?').join(', ')})`, [
+    true,
+    ...ids,
+  ]);
+}
+
+/** The workspace memberships a linked person's groups give them (MEMBER, provisioned). */
+async function applyGroups(em: EntityManager, actor: AuditActor, scim: ScimUser, userId: string): Promise<void> {
+  const groups = await em.findBy(ScimGroupMember, { scimUserId: scim.id });
+  for (const group of groups) {
+    const scope: ScopeRef = {
+      kind: ScopeKind.WORKSPACE,
+      organizationId: scim.organizationId,
+      workspaceId: group.workspaceId,
+    };
+    const held = await findLocked(em, Membership, { userId, scopeId: group.workspaceId });
+    const membership = held ?? (await grantMembership(em, actor, userId, scope, Role.MEMBER));
+    if (!membership.provisioned) await markProvisioned(em, [membership.id]);
+  }
+}
+
+/**
+ * Makes the organization match what the directory says of one person (`scim`, already written):
+ * call inside `withOrganizationLock` of its organization. `previousUserName` is the address the
+ * person was provisioned under before this change, when it changed.
+ *
+ * Active: a known person gets (or keeps) the organization membership with the directory's role —
+ * demoting the last lasting ADMIN is LAST_ADMIN — and their groups' workspace memberships; an
+ * unknown one a provisioned invitation. Inactive (or deleted, `remove`): the membership is
+ * removed as `removeMember` would (the last ADMIN refused), the invitation revoked.
+ */
+export async function applyDirectory(
+  em: EntityManager,
+  actor: AuditActor,
+  scim: ScimUser,
+  options: { previousUserName?: string | null; remove?: boolean } = {},
+): Promise<void> {
+  const organizationId = scim.organizationId;
+  const organization = organizationScope({ id: organizationId });
+  const stale =
+    options.previousUserName && options.previousUserName !== scim.userName ? options.previousUserName : null;
+  if (stale) {
+    const old = await pendingAt(em, organizationId, stale);
+    if (old?.provisioned) await endInvitation(em, actor, old, InvitationStatus.REVOKED);
+  }
+  let userId = scim.userId;
+  if (!userId && scim.active && !options.remove) {
+    userId = await personWithAddress(em, scim.userName);
+    if (userId) {
+      await em.update(ScimUser, { id: scim.id }, { userId });
+      scim.userId = userId;
+    }
+  }
+  const invitation = await pendingAt(em, organizationId, scim.userName);
+  const provisionedInvitation = invitation?.provisioned ? invitation : null;
+
+  if (!scim.active || options.remove) {
+    if (provisionedInvitation) await endInvitation(em, actor, provisionedInvitation, InvitationStatus.REVOKED);
+    const held = userId ? await findLocked(em, Membership, { userId, scopeId: organizationId }) : null;
+    if (held) await removeWithin(em, actor, held, AuditAction.MEMBER_REMOVED);
+    return;
+  }
+
+  if (!userId) {
+    if (provisionedInvitation && provisionedInvitation.role === scim.role) return;
+    if (invitation) {
+      // An invitation sent by a person (or one with another role) gives way to the directory's.
+      await endInvitation(em, actor, invitation, InvitationStatus.REVOKED);
+    }
+    await inviteProvisioned(em, actor, scim);
+    return;
+  }
+
+  if (provisionedInvitation) await endInvitation(em, actor, provisionedInvitation, InvitationStatus.ACCEPTED);
+  const held = await findLocked(em, Membership, { userId, scopeId: organizationId });
+  if (!held) {
+    await assertSeatFor(em, organizationId, scim.userName, 'join', actor.at);
+    const granted = await grantMembership(em, actor, userId, organization, scim.role);
+    await markProvisioned(em, [granted.id]);
+  } else {
+    if (held.role !== scim.role || held.expiresAt !== null) {
+      if (held.role === Role.ADMIN) await assertAnotherAdmin(em, organizationId, userId);
+      await updateMembershipRole(em, held, { role: scim.role, expiresAt: null, updatedAt: actor.at });
+      await recordAudit(em, actor, {
+        action: AuditAction.MEMBER_ROLE_CHANGED,
+        scope: organization,
+        subjectId: userId,
+        fromRole: held.role,
+        toRole: scim.role,
+      });
+    }
+    if (!held.provisioned) await markProvisioned(em, [held.id]);
+  }
+  await applyGroups(em, actor, scim, userId);
+}
+
+/** A group's member leaves it: their provisioned workspace membership goes (one given by a person stays). */
+export async function leaveGroup(
+  em: EntityManager,
+  actor: AuditActor,
+  scim: ScimUser,
+  workspaceId: string,
+): Promise<void> {
+  await em.delete(ScimGroupMember, { workspaceId, scimUserId: scim.id });
+  if (!scim.userId) return;
+  const held = await findLocked(em, Membership, { userId: scim.userId, scopeId: workspaceId });
+  if (held?.provisioned) await removeWithin(em, actor, held, AuditAction.MEMBER_REMOVED);
+}
+
+/**
+ * A person signs in with a verified address for the first time (or with a new one): every
+ * organization whose directory provisioned that address and waits for them links them, and the
+ * provisioned invitation becomes their membership (docs/domain-rules.md §15). Returns the
+ * organizations joined.
+ */
+export async function claimProvisionedAccess(
+  db: DataSource,
+  userId: string,
+  email: string,
+  at: Date,
+  options: { refusals?: 'skip' | 'throw' } = {},
+): Promise<string[]> {
+  const waiting: { id: string; organization_id: string }[] = await db.query(
+    'SELECT id, organization_id FROM scim_users WHERE user_name = ? AND user_id IS NULL AND active = ?',
+    [email, true],
+  );
+  const joined: string[] = [];
+  for (const row of waiting) {
+    const done = await withOrganizationLock(
+      db,
+      row.organization_id,
+      async (em) => {
+        const [fresh] = await lockForUpdate(
+          em,
+          'SELECT id FROM scim_users WHERE id = ? AND user_id IS NULL AND active = ?',
+          [row.id, true],
+        );
+        if (!fresh) return false;
+        const scim = (await em.findOneBy(ScimUser, { id: row.id })) as ScimUser;
+        const invitation = await pendingAt(em, row.organization_id, email);
+        await em.update(ScimUser, { id: scim.id }, { userId });
+        scim.userId = userId;
+        // The person's sign-in does it, on the directory's word (and its token's).
+        const actor = { ...provisioningActor(at, invitation?.provisioningTokenId ?? null), actorId: userId };
+        await applyDirectory(em, actor, scim);
+        return true;
+      },
+      () => new Error('gone'),
+    ).catch((error: unknown) => {
+      if (error instanceof Error && error.message === 'gone') return false;
+      // No seat left (SEAT_LIMIT_REACHED): the invitation keeps waiting; the sign-in goes on.
+      if (error instanceof AppError && options.refusals !== 'throw') return false;
+      throw error;
+    });
+    if (done) joined.push(row.organization_id);
+  }
+  return joined;
+}
