@@ -17,6 +17,11 @@ export interface DatabaseOptions {
    * the server reports `wsrep_on`.
    */
   causalReads?: boolean;
+  /**
+   * SQLite: how long a statement waits for another process's lock before the request answers
+   * SERVICE_UNAVAILABLE (docs/domain-rules.md §17). Default 5 s.
+   */
+  sqliteBusyTimeoutMs?: number;
 }
 
 /**
@@ -48,8 +53,8 @@ export function databaseKind(url: string): DatabaseKind {
 
 /**
  * TypeORM options for a DATABASE_URL. MySQL and MariaDB go through mysql2 with a bounded pool
- * and a bounded wait queue, so that a dead database fails requests quickly instead of piling
- * them up; SQLite through better-sqlite3 with WAL and foreign keys on.
+ * and a bounded wait queue (a full queue refuses at once, as SERVICE_UNAVAILABLE), so that a dead
+ * database fails requests quickly instead of piling them up; SQLite through better-sqlite3 with WAL and foreign keys on.
  */
 export function dataSourceOptions(url: string, options: DatabaseOptions = {}): DataSourceOptions {
   const kind = databaseKind(url);
@@ -70,7 +75,7 @@ export function dataSourceOptions(url: string, options: DatabaseOptions = {}): D
       database: path,
       enableWAL: path !== ':memory:',
       prepareDatabase: (db: { pragma(source: string): unknown }) => {
-        db.pragma('busy_timeout = 5000');
+        db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.sqliteBusyTimeoutMs ?? 5000))}`);
       },
     } as DataSourceOptions;
   }
@@ -85,7 +90,9 @@ export function dataSourceOptions(url: string, options: DatabaseOptions = {}): D
     database: decodeURIComponent(parsed.pathname.replace(/^\//, '')),
     charset: 'utf8mb4_unicode_ci',
     timezone: 'Z',
-    connectTimeout: 5000,
+    // A node that does not answer fails the request in 3 s as SERVICE_UNAVAILABLE (docs/domain-rules.md §17);
+    // a dead one (connection refused) at once.
+    connectTimeout: 3000,
     poolSize: options.poolSize ?? 10,
     extra: { waitForConnections: true, queueLimit: 200, enableKeepAlive: true },
     ...(options.causalReads ? { driver: causalReadsDriver() } : {}),

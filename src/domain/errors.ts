@@ -17,6 +17,8 @@ export const PUBLIC_ERROR_CODES = [
   'RATE_LIMITED',
   'SEAT_LIMIT_REACHED',
   'VERIFICATION_FAILED',
+  // The database cannot serve right now (docs/domain-rules.md §17): HTTP 503, try again.
+  'SERVICE_UNAVAILABLE',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   // Apollo Server's own answers to malformed requests: client mistakes, never our errors.
@@ -83,6 +85,22 @@ export class ForbiddenError extends AppError {
   }
 }
 
+/**
+ * The database cannot serve right now (docs/domain-rules.md §17): a retryable answer, HTTP 503
+ * with `Retry-After`, so that a router tries another instance and a frontend says "try again".
+ * A request refused this way changed nothing, except in one case no service can rule out: a
+ * commit whose acknowledgement was lost with the connection (docs/operations.md says how to tell).
+ */
+export class ServiceUnavailableError extends AppError {
+  readonly code = 'SERVICE_UNAVAILABLE' as const;
+  constructor(readonly retryAfterSeconds: number) {
+    super('The service cannot reach its database right now; try again shortly.', 'SERVICE_UNAVAILABLE', {
+      retryAfter: retryAfterSeconds,
+      http: { status: 503, headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
+    });
+  }
+}
+
 /** Missing, or not visible to the caller: the two are deliberately indistinguishable. */
 export class NotFoundError extends AppError {
   readonly code = 'NOT_FOUND' as const;
@@ -105,6 +123,7 @@ export abstract class DomainRuleError extends AppError {
     readonly code: Exclude<
       ErrorCode,
       | 'INTERNAL_SERVER_ERROR'
+      | 'SERVICE_UNAVAILABLE'
       | 'GRAPHQL_PARSE_FAILED'
       | 'GRAPHQL_VALIDATION_FAILED'
       | 'BAD_REQUEST'

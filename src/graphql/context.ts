@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { bearerToken, type Identity, type TokenCheck, type TokenVerifier } from '../auth/jwt';
 import type { Config } from '../config/config';
-import { RejectedTokenError, UnauthenticatedError } from '../domain/errors';
+import { type DatabaseOutage, isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../db/availability';
+import { AppError, RejectedTokenError, ServiceUnavailableError, UnauthenticatedError } from '../domain/errors';
 import { createLoaders, type Loaders } from '../loaders';
 import { type UserDirectory, userFromIdentity } from '../auth/user-directory';
 import { ViewerAccess } from '../../permissions/viewer-access';
@@ -37,6 +38,8 @@ export interface ContextDependencies {
   verifyToken: TokenVerifier;
   users: UserDirectory;
   outbox?: { nudge(): void } | null;
+  /** Where a database outage met while building the context is reported (logged once). */
+  outage?: DatabaseOutage;
 }
 
 /** The signed-in caller, or UNAUTHENTICATED. */
@@ -55,6 +58,21 @@ export async function createContext(
   deps: ContextDependencies,
   authorization: string | undefined,
   requestId: string = randomUUID(),
+): Promise<Context> {
+  try {
+    return await buildContext(deps, authorization, requestId);
+  } catch (error) {
+    // docs/domain-rules.md §17: the whole request answers 503 SERVICE_UNAVAILABLE, retryably.
+    if (error instanceof AppError || !isDatabaseUnavailable(error)) throw error;
+    deps.outage?.report(error);
+    throw new ServiceUnavailableError(RETRY_AFTER_SECONDS);
+  }
+}
+
+async function buildContext(
+  deps: ContextDependencies,
+  authorization: string | undefined,
+  requestId: string,
 ): Promise<Context> {
   let identity: Identity | null = null;
   if (authorization !== undefined && authorization.trim() !== '') {

@@ -2,7 +2,9 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Context } from './context';
-import { AppError, PUBLIC_ERROR_CODES } from '../domain/errors';
+import type { DataSource } from 'typeorm';
+import { isDatabaseUnavailable, outageOf, RETRY_AFTER_SECONDS } from '../db/availability';
+import { AppError, PUBLIC_ERROR_CODES, ServiceUnavailableError } from '../domain/errors';
 import type { Logger } from '../observability/logger';
 import { isTokenLimitError } from './query-limits';
 
@@ -12,6 +14,8 @@ const PASSED_THROUGH = new Set<string>(PUBLIC_ERROR_CODES);
 function isUnexpected(formatted: GraphQLFormattedError, error: unknown): boolean {
   const original = unwrapResolverError(error);
   if (original instanceof AppError) return false;
+  // An outage is logged once, by `availabilityPlugin`, not once per request.
+  if (isDatabaseUnavailable(original)) return false;
   const code = formatted.extensions?.code;
   // Apollo's own errors (parse, validation, variables, limits) carry no resolver error inside.
   return !(
@@ -40,6 +44,15 @@ export function withoutSuggestions(message: string): string {
 export function createErrorFormatter(production = false) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     if (production) formatted = { ...formatted, message: withoutSuggestions(formatted.message) };
+    if (!(unwrapResolverError(error) instanceof AppError) && isDatabaseUnavailable(unwrapResolverError(error))) {
+      const unavailable = new ServiceUnavailableError(RETRY_AFTER_SECONDS);
+      return {
+        message: unavailable.message,
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { code: unavailable.code, retryAfter: RETRY_AFTER_SECONDS },
+      };
+    }
     if (isUnexpected(formatted, error)) {
       return {
         message: 'Internal server error',
@@ -76,6 +89,32 @@ export function requestLogPlugin(logger: Logger): ApolloServerPlugin<Context> {
         },
         async willSendResponse({ response }) {
           response.http.headers.set('x-request-id', contextValue.requestId);
+        },
+      };
+    },
+  };
+}
+
+/**
+ * docs/domain-rules.md §17: an answer that met a database outage is HTTP 503 with `Retry-After`
+ * (a router retries it elsewhere, a frontend says "try again"), and the outage is reported to the
+ * database's tracker, which logs it once.
+ */
+export function availabilityPlugin(db: DataSource, logger: Logger): ApolloServerPlugin<Context> {
+  const outage = outageOf(db, logger);
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors }) {
+          const cause = errors.map((e) => unwrapResolverError(e)).find((e) => isDatabaseUnavailable(e));
+          if (cause) outage.report(cause);
+        },
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const errors = response.body.singleResult.errors ?? [];
+          if (!errors.some((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE')) return;
+          response.http.status = 503;
+          response.http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
         },
       };
     },

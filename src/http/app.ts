@@ -16,7 +16,8 @@ import type { DataSource } from 'typeorm';
 import { createTokenVerifier } from '../auth/jwt';
 import type { Config } from '../config/config';
 import { type Context, createContext, type ContextDependencies } from '../graphql/context';
-import { createErrorFormatter, errorForTrace, requestLogPlugin } from '../graphql/format-error';
+import { availabilityPlugin, createErrorFormatter, errorForTrace, requestLogPlugin } from '../graphql/format-error';
+import { outageOf } from '../db/availability';
 import { costLimitPlugin, limitValidationRules } from '../graphql/query-limits';
 import { type Logger, requestIdFrom } from '../observability/logger';
 import { Metrics } from '../observability/metrics';
@@ -57,6 +58,11 @@ export interface AppOptions {
   schema?: GraphQLSchema;
   /** Benchmark only: false leaves out the federated-trace plugin, to measure what it costs. */
   inlineTrace?: boolean;
+  /**
+   * How long an email or webhook call claimed by an instance that then dies stays out of the
+   * others' reach (default: 60 s for emails, three webhook timeouts). The cluster test shortens it.
+   */
+  dispatcherLeaseMs?: number;
 }
 
 /**
@@ -157,7 +163,8 @@ function requestLogging(logger: Logger): express.RequestHandler {
         res: { statusCode: res.statusCode },
         responseTime: Number(process.hrtime.bigint() - started) / 1e6,
       };
-      if (res.statusCode >= 500) logger.error(fields, 'request failed');
+      // A 503 is an outage's retryable answer, logged once per outage by its tracker, not as an error per request.
+      if (res.statusCode >= 500 && res.statusCode !== 503) logger.error(fields, 'request failed');
       else logger.info(fields, 'request completed');
     });
     next();
@@ -172,8 +179,9 @@ export async function createApp(
   options: AppOptions = {},
 ): Promise<App> {
   const schema = options.schema ?? (await buildMembershipSchema());
-  const outbox = new OutboxDispatcher(db, options.transport ?? createMailTransport(config, logger), config, logger);
-  const webhooks = new WebhookDispatcher(db, config, logger);
+  const lease = options.dispatcherLeaseMs ? { leaseMs: options.dispatcherLeaseMs } : {};
+  const outbox = new OutboxDispatcher(db, options.transport ?? createMailTransport(config, logger), config, logger, lease);
+  const webhooks = new WebhookDispatcher(db, config, logger, lease);
   const sweeper = new MembershipSweeper(db, config, logger);
   const retention = new AuditRetention(db, config, logger);
   const deps: ContextDependencies = {
@@ -184,6 +192,7 @@ export async function createApp(
       onVerifiedAddress: (userId, email, at) => claimProvisionedAccess(db, userId, email, at),
     }),
     outbox: options.nudgeOutbox === false ? null : outbox,
+    outage: outageOf(db, logger),
   };
   const app = express();
   const httpServer = http.createServer(app);
@@ -204,6 +213,7 @@ export async function createApp(
     validationRules: limitValidationRules(config.limits),
     plugins: [
       requestLogPlugin(logger),
+      availabilityPlugin(db, logger),
       ...(metrics ? [metrics.plugin()] : []),
       // A mutation may have queued webhook calls (every change writes its audit event): send soon.
       ...(options.nudgeOutbox === false ? [] : [nudgeAfterMutations(() => webhooks.nudge())]),

@@ -69,7 +69,7 @@ export function identityEventsRoute(
       nudgeWebhooks();
       res.json({ ok: true, ...outcome });
     } catch (error) {
-      sendError(res, error, logger);
+      sendError(res, error, logger, deps.outage);
     }
   });
   return router;
@@ -112,7 +112,7 @@ export function auditExportRoute(deps: ContextDependencies, logger: Logger): exp
       }
       res.end();
     } catch (error) {
-      if (!started) return sendError(res, error, logger);
+      if (!started) return sendError(res, error, logger, deps.outage);
       logger.error({ err: error, requestId: res.locals.requestId }, 'audit export failed midway');
       res.destroy(error instanceof Error ? error : undefined);
     }

@@ -2,6 +2,7 @@ import express from 'express';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/config';
 import { MAX_RESULTS, SCIM, ScimError } from '../domain/scim';
+import { type DatabaseOutage, isDatabaseUnavailable, outageOf, RETRY_AFTER_SECONDS } from '../db/availability';
 import type { Logger } from '../observability/logger';
 import { authenticateProvisioning } from '../services/provisioning/provisioning-tokens.service';
 import * as groups from '../services/provisioning/scim-groups.service';
@@ -24,7 +25,18 @@ function send(res: express.Response, status: number, body: unknown): void {
   res.status(status).type(SCIM_JSON).send(JSON.stringify(body));
 }
 
-function sendError(res: express.Response, error: unknown, logger: Logger): void {
+function sendError(res: express.Response, error: unknown, logger: Logger, outage?: DatabaseOutage): void {
+  if (isDatabaseUnavailable(error)) {
+    // docs/domain-rules.md §17: retryable (directories retry a 503), logged once per outage.
+    outage?.report(error);
+    res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
+    send(res, 503, {
+      schemas: [SCIM.ERROR],
+      status: '503',
+      detail: 'The service cannot reach its database right now; try again shortly.',
+    });
+    return;
+  }
   const scim = asScimError(error);
   if (scim instanceof ScimError) {
     send(res, scim.status, {
@@ -46,6 +58,7 @@ function baseOf(req: express.Request): string {
 
 export function scimRouter(db: DataSource, config: Config, logger: Logger): express.Router {
   const router = express.Router();
+  const outage = outageOf(db, logger);
   router.use(express.json({ type: [SCIM_JSON, 'application/json'], limit: MAX_BODY }));
   // Bodies that are not JSON, or too large, are SCIM errors too.
   router.use(((error, _req, res, next) => {
@@ -80,7 +93,7 @@ export function scimRouter(db: DataSource, config: Config, logger: Logger): expr
       res.locals.scim = scim;
       next();
     } catch (error) {
-      sendError(res, error, logger);
+      sendError(res, error, logger, outage);
     }
   });
 
@@ -91,7 +104,7 @@ export function scimRouter(db: DataSource, config: Config, logger: Logger): expr
       try {
         await handler(res.locals.scim as ScimRequest, req, res);
       } catch (error) {
-        sendError(res, error, logger);
+        sendError(res, error, logger, outage);
       }
     };
   const query = (req: express.Request) => req.query as Record<string, unknown>;

@@ -22,11 +22,11 @@ export class AuditRetention extends PeriodicJob {
   private readonly holder = randomUUID();
 
   constructor(
-    private readonly db: DataSource,
+    db: DataSource,
     private readonly config: Config,
     logger: Logger,
   ) {
-    super(logger, 'audit retention sweep');
+    super(db, logger, 'audit retention sweep');
   }
 
   protected everyMs(): number | null {

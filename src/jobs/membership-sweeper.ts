@@ -22,11 +22,11 @@ const BATCH = 100;
  */
 export class MembershipSweeper extends PeriodicJob {
   constructor(
-    private readonly db: DataSource,
+    db: DataSource,
     private readonly config: Config,
     logger: Logger,
   ) {
-    super(logger, 'membership sweep');
+    super(db, logger, 'membership sweep');
   }
 
   protected everyMs(): number {

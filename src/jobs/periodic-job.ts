@@ -1,3 +1,5 @@
+import type { DataSource } from 'typeorm';
+import { logJobFailure } from '../db/availability';
 import type { Logger } from '../observability/logger';
 
 /**
@@ -10,6 +12,7 @@ export abstract class PeriodicJob {
   private running: Promise<number> | null = null;
 
   protected constructor(
+    protected readonly db: DataSource,
     protected readonly logger: Logger,
     private readonly what: string,
   ) {}
@@ -24,7 +27,7 @@ export abstract class PeriodicJob {
     const every = this.everyMs();
     if (this.timer || every === null) return;
     this.timer = setInterval(() => {
-      this.runOnce().catch((error: unknown) => this.logger.error({ err: error }, `${this.what} failed`));
+      this.runOnce().catch((error: unknown) => logJobFailure(this.db, this.logger, error, `${this.what} failed`));
     }, every);
     this.timer.unref();
   }

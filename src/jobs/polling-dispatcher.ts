@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/config';
 import type { Logger } from '../observability/logger';
+import { logJobFailure } from '../db/availability';
 
 export interface DispatcherOptions {
   /** Most deliveries in flight at once in this instance. */
@@ -79,7 +80,7 @@ export abstract class PollingDispatcher<Row extends OutboxRow> {
       this.again = true;
       return;
     }
-    this.fill().catch((error: unknown) => this.logger.error({ err: error }, 'outbox dispatch failed'));
+    this.fill().catch((error: unknown) => logJobFailure(this.db, this.logger, error, 'outbox dispatch failed'));
   }
 
   /**
@@ -138,7 +139,7 @@ export abstract class PollingDispatcher<Row extends OutboxRow> {
     this.busy.set(row.organizationId, (this.busy.get(row.organizationId) ?? 0) + 1);
     const delivery: Promise<boolean> = this.deliver(row, claimToken)
       .catch((error: unknown) => {
-        this.logger.error({ err: error, id: row.id }, 'outbox delivery failed');
+        logJobFailure(this.db, this.logger, error, 'outbox delivery failed', { id: row.id });
         return false;
       })
       .finally(() => {

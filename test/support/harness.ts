@@ -6,7 +6,7 @@ import { signDevelopmentToken } from '../../src/auth/jwt';
 import type { Clock } from '../../src/config/clock';
 import { type Config, loadConfig } from '../../src/config/config';
 import { StatementCounter } from '../../src/db/statement-counter';
-import { createLogger } from '../../src/observability/logger';
+import { createLogger, type Logger } from '../../src/observability/logger';
 import { openTestDatabase, type OpenedDatabase, type TestDatabase } from './databases';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
@@ -48,13 +48,13 @@ export interface Harness {
 export async function createHarness(
   kind: TestDatabase,
   env: Record<string, string> = {},
-  options: AppOptions & { database?: OpenedDatabase; clock?: Clock } = { nudgeOutbox: false },
+  options: AppOptions & { database?: OpenedDatabase; clock?: Clock; logger?: Logger } = { nudgeOutbox: false },
 ): Promise<Harness> {
   const statements = new StatementCounter();
   const database = options.database ?? (await openTestDatabase(kind, { logger: statements }));
   const config = loadConfig({ NODE_ENV: 'test', AUTH_JWT_SECRET: TEST_JWT_SECRET, ...env });
   if (options.clock) config.clock = options.clock;
-  const app = await createApp(config, database.db, createLogger({ silent: true }), options);
+  const app = await createApp(config, database.db, options.logger ?? createLogger({ silent: true }), options);
   return {
     database,
     statements,
