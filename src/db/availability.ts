@@ -33,9 +33,12 @@ const CONNECTION_CODES = new Set([
  * MariaDB's server errors that mean "not now" rather than "not this": too many connections (1040),
  * a Galera node outside the primary component or not yet synced (1047 ER_UNKNOWN_COM_ERROR,
  * "WSREP has not yet prepared node for application use"), a server shutting down (1053, 1927
- * connection killed), a read-only server during a failover (1290 with --read-only).
+ * connection killed), a read-only server during a failover (1290 with --read-only); and a deadlock
+ * or certification conflict (1213) or lock wait timeout (1205) still there after the writer's ten
+ * attempts (src/db/transaction.ts): contention the database could not settle in time, which a
+ * retry a moment later settles.
  */
-const SERVER_ERRNOS = new Set([1040, 1047, 1053, 1290, 1927]);
+const SERVER_ERRNOS = new Set([1040, 1047, 1053, 1205, 1213, 1290, 1927]);
 
 /** SQLite's primary result codes for a file that cannot be used now (extended codes start with them). */
 const SQLITE_PREFIXES = ['SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_FULL'];

@@ -18,6 +18,10 @@ describe('which errors mean "the database cannot serve right now" (docs/domain-r
       driverError({ code: 'ER_UNKNOWN_COM_ERROR', errno: 1047 }, 'WSREP has not yet prepared node for application use'),
     ],
     ['a full pool queue', new Error('Queue limit reached.')],
+    [
+      'a certification conflict still there after the writer’s retries',
+      driverError({ code: 'ER_LOCK_DEADLOCK', errno: 1213 }),
+    ],
     ['an SQLite I/O error', driverError({ code: 'SQLITE_IOERR_WRITE' })],
     ['an SQLite lock held elsewhere', driverError({ code: 'SQLITE_BUSY' })],
     ['a full disk under SQLite', driverError({ code: 'SQLITE_FULL' })],
@@ -30,7 +34,6 @@ describe('which errors mean "the database cannot serve right now" (docs/domain-r
 
   it.each([
     ['a duplicate key', driverError({ code: 'ER_DUP_ENTRY', errno: 1062 })],
-    ['a deadlock (retried by the writer)', driverError({ code: 'ER_LOCK_DEADLOCK', errno: 1213 })],
     ['a syntax error (a bug)', driverError({ code: 'ER_PARSE_ERROR', errno: 1064 })],
     ['an SQLite constraint', driverError({ code: 'SQLITE_CONSTRAINT_UNIQUE' })],
     ['an ordinary bug', new TypeError("Cannot read properties of undefined (reading 'id')")],
