@@ -6,13 +6,24 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
 import { jwtVerify } from 'jose';
+import { createPool } from 'mysql2/promise';
 
 /**
  * The ceiling of this stack: a bare Apollo Server 5 with plain graphql-js resolvers serving the
  * same members page and the same organization tree from memory (no database, no type-graphql, no
  * permissions, no loaders) — behind the same check of the same HS256 bearer token, which the real
  * server cannot skip either.
+ *
+ * With BARE_SQL (a JSON file: for each query, the statements the membership server sent for it,
+ * with their parameters, captured from a probe request) and DATABASE_URL, it is the fairer
+ * ceiling "bare Apollo + SQL": each request first sends exactly those statements through a plain
+ * mysql2 pool of the same size (or better-sqlite3) — all at once, the most parallel those
+ * statements could run — and then answers as above. What separates the membership server from it
+ * is what our layers add (type-graphql, permissions, TypeORM, loaders, context, plugins), not the
+ * database's work. The answer is not built from the rows: mapping 50 rows by hand costs
+ * microseconds, and leaving it out only raises the ceiling.
  */
 const typeDefs = `#graphql
   enum Role { ADMIN ACCOUNTING MEMBER }
@@ -67,10 +78,60 @@ function pageOf(list: typeof members, args: { first: number; after?: string }) {
 
 const organization = { id: 'bench', name: 'Bench', viewerRole: 'ADMIN' };
 
+interface Captured {
+  queries: string[];
+  parameters: unknown[][];
+}
+/** The captured statements, by query ('members page', 'me tree'), and how to send one. */
+const replay: {
+  statements: Record<string, Captured>;
+  send: (sql: string, params: unknown[]) => Promise<unknown>;
+} | null = process.env.BARE_SQL ? openReplay(process.env.BARE_SQL, process.env.DATABASE_URL ?? '') : null;
+
+function openReplay(file: string, url: string) {
+  const statements = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Captured>;
+  if (url.startsWith('sqlite:')) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Database = require('better-sqlite3') as new (path: string) => {
+      prepare(sql: string): { reader: boolean; all(...p: unknown[]): unknown; run(...p: unknown[]): unknown };
+    };
+    const db = new Database(url.slice('sqlite:'.length).replace(/^\/\//, ''));
+    const prepared = new Map<string, ReturnType<typeof db.prepare>>();
+    return {
+      statements,
+      send: async (sql: string, params: unknown[]) => {
+        let statement = prepared.get(sql);
+        if (!statement) prepared.set(sql, (statement = db.prepare(sql)));
+        return statement.reader ? statement.all(...params) : statement.run(...params);
+      },
+    };
+  }
+  const pool = createPool({ uri: url.replace(/^mariadb:/, 'mysql:'), connectionLimit: 10, timezone: 'Z' });
+  return { statements, send: async (sql: string, params: unknown[]) => (await pool.query(sql, params))[0] };
+}
+
+/** A date parameter comes back from JSON as ISO text: give the driver a Date again, as TypeORM did. */
+function revive(value: unknown): unknown {
+  return typeof value === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(value) ? new Date(value) : value;
+}
+
+/** Sends the statements the membership server sent for `query` (nothing without BARE_SQL). */
+async function sendStatementsOf(query: string): Promise<void> {
+  const captured = replay?.statements[query];
+  if (!replay || !captured) return;
+  await Promise.all(captured.queries.map((sql, i) => replay.send(sql, (captured.parameters[i] ?? []).map(revive))));
+}
+
 const resolvers = {
   Query: {
-    me: (_: unknown, _args: unknown, ctx: { sub: string }) => ({ id: ctx.sub, email: 'm0@bench.example' }),
-    organization: (_: unknown, args: { id: string }) => ({ ...organization, id: args.id }),
+    me: async (_: unknown, _args: unknown, ctx: { sub: string }) => {
+      await sendStatementsOf('me tree');
+      return { id: ctx.sub, email: 'm0@bench.example' };
+    },
+    organization: async (_: unknown, args: { id: string }) => {
+      await sendStatementsOf('members page');
+      return { ...organization, id: args.id };
+    },
   },
   User: { organizations: () => ({ nodes: [organization] }) },
   Domain: { members: (domain: { members: typeof members }, args: { first: number }) => pageOf(domain.members, args) },

@@ -33,6 +33,8 @@ interface Stats {
 interface Server {
   url: string;
   stats(reset?: boolean): Promise<Stats>;
+  /** The statements sent since the last reset, with their parameters (the membership server only). */
+  recent(): Promise<{ queries: string[]; parameters: unknown[][] }>;
   stop(): Promise<void>;
 }
 
@@ -54,6 +56,12 @@ async function startProcess(
     url: `http://127.0.0.1:${port}/graphql`,
     async stats(reset = false) {
       return (await (await fetch(`http://127.0.0.1:${statsPort}/${reset ? 'reset' : 'stats'}`)).json()) as Stats;
+    },
+    async recent() {
+      return (await (await fetch(`http://127.0.0.1:${statsPort}/recent`)).json()) as {
+        queries: string[];
+        parameters: unknown[][];
+      };
     },
     async stop() {
       child.kill('SIGTERM');
@@ -90,6 +98,20 @@ interface Measurement {
   statementsPerRequest: number;
   peakRssMb: number;
   errors: number;
+}
+
+/** Waits (two minutes at most) until InnoDB has flushed what a bulk seed left dirty. */
+async function settleWrites(db: DataSource): Promise<void> {
+  for (let waited = 0; waited < 120; waited += 2) {
+    const [row] = await db.query("SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_dirty'");
+    if (Number(row?.Value ?? 0) < 1000) return;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+}
+
+/** The measurement of median throughput among runs of the same thing. */
+function median(runs: Measurement[]): Measurement {
+  return [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(runs.length / 2)];
 }
 
 async function measure(server: Server, op: Operation, size: number | null, label: string): Promise<Measurement> {
@@ -334,6 +356,54 @@ async function main(): Promise<void> {
     );
     const axis: BenchOrganization[] = [];
     const loopStall = (await membership.stats()).eventLoopMaxMs;
+
+    // The fair ceiling, "bare Apollo + SQL": a bare server that sends exactly the statements the
+    // membership server sends for the same request (captured now, from a probe request, so the
+    // ceiling follows our SQL as it changes). Measured alternately with the membership server,
+    // three times each, the median kept: the machine is noisy.
+    for (const org of [orgs[0], large]) {
+      const captured: Record<string, { queries: string[]; parameters: unknown[][] }> = {};
+      for (const op of ops(org).slice(0, 2)) {
+        await post(membership.url, op);
+        await membership.stats(true);
+        await post(membership.url, op);
+        captured[op.name] = await membership.recent();
+      }
+      const file = join(tmpdir(), `membership-bench-sql-${process.pid}-${org.size}.json`);
+      writeFileSync(file, JSON.stringify(captured));
+      const bareSql = await startProcess(
+        'bare-server.js',
+        {
+          NODE_ENV: 'production',
+          BARE_MEMBERS: String(org.size),
+          AUTH_JWT_SECRET: SECRET,
+          BARE_SQL: file,
+          DATABASE_URL: target.url,
+        },
+        4106,
+        4206,
+      );
+      servers.push(bareSql);
+      for (const op of ops(org).slice(0, 2)) {
+        const bareOp = op.name === 'members page' ? { ...op, body: body(MEMBERS_PAGE, { id: 'bench' }) } : op;
+        const ours: Measurement[] = [];
+        const ceiling: Measurement[] = [];
+        for (let round = 0; round < 3; round++) {
+          ours.push(await measure(membership, op, org.size, 'membership, alternating'));
+          ceiling.push({
+            ...(await measure(bareSql, bareOp, org.size, 'bare Apollo + SQL')),
+            statementsPerRequest: captured[op.name].queries.length,
+          });
+        }
+        results.push(median(ours), median(ceiling));
+        process.stdout.write(
+          `  ${op.name} @ ${org.size}: ${median(ours).requestsPerSecond} vs bare+SQL ${median(ceiling).requestsPerSecond} req/s\n`,
+        );
+      }
+      await bareSql.stop();
+      servers.pop();
+      rmSync(file, { force: true });
+    }
     await membership.stop();
     servers.pop();
 
@@ -390,11 +460,15 @@ async function main(): Promise<void> {
         axis.push(await seedFlatOrganization(db, size, `flat${size}`));
         process.stdout.write(`  ${size} members in ${Math.round((Date.now() - started) / 1000)} s\n`);
       }
-      for (const org of axis) {
+      // A bulk seed leaves InnoDB flushing for a while: wait until it has (at most two minutes),
+      // then measure each query at both sizes in turn, twice, keeping each size's better run —
+      // so that what differs between the two figures is the size, not the moment.
+      if (!useSqlite) await settleWrites(db);
+      const opsOf = async (org: (typeof axis)[number]) => {
         const admin = largeMember(`flat${org.size}`, 0);
         const token = await signDevelopmentToken(SECRET, { sub: admin.sub, email: admin.email, name: admin.name });
         const id = org.organizationId;
-        for (const op of [
+        return [
           { name: 'axis: members page', token, body: body(AXIS_PAGE, { id }) },
           { name: 'axis: role filter', token, body: body(AXIS_ROLE, { id }) },
           ...AXIS_SEARCHES(`flat${org.size}`).map((search) => ({
@@ -403,9 +477,22 @@ async function main(): Promise<void> {
             body: body(search.counted ? AXIS_SEARCH_COUNTED : AXIS_SEARCH, { id, q: search.q }),
           })),
           { name: 'axis: totalCount', token, body: body(MEMBER_COUNT, { id }) },
-        ]) {
-          results.push(await measure(sized, op, org.size, 'membership'));
-          process.stdout.write(`  ${op.name} @ ${org.size}: ${results.at(-1)!.requestsPerSecond} req/s\n`);
+        ];
+      };
+      const opsBySize = await Promise.all(axis.map(opsOf));
+      for (let i = 0; i < opsBySize[0].length; i++) {
+        const best = new Map<number, Measurement>();
+        for (let round = 0; round < 2; round++) {
+          for (const [j, org] of axis.entries()) {
+            const result = await measure(sized, opsBySize[j][i], org.size, 'membership');
+            const held = best.get(org.size);
+            if (!held || result.requestsPerSecond > held.requestsPerSecond) best.set(org.size, result);
+          }
+        }
+        for (const org of axis) {
+          const result = best.get(org.size)!;
+          results.push(result);
+          process.stdout.write(`  ${result.query} @ ${org.size}: ${result.requestsPerSecond} req/s (better of 2)\n`);
         }
       }
       await sized.stop();
@@ -458,6 +545,23 @@ async function main(): Promise<void> {
           return { goal: `${query} ≥ 0.5× bare Apollo (${size})`, value: `${r}×`, pass: r >= 0.5 };
         }),
       ),
+      ...[SIZES[0], large.size].flatMap((size) =>
+        ['members page', 'me tree'].map((query) => {
+          const r = ratio(
+            find(query, 'membership, alternating', size).requestsPerSecond,
+            find(query, 'bare Apollo + SQL', size).requestsPerSecond,
+          );
+          return { goal: `${query} ≥ 0.8× bare Apollo + SQL (${size})`, value: `${r}×`, pass: r >= 0.8 };
+        }),
+      ),
+      ...[SIZES[0], large.size].map((size) => {
+        const n = find('members page', 'membership', size).statementsPerRequest;
+        return { goal: `members page in 1 round trip (${size})`, value: `${n} statements`, pass: n <= 1 };
+      }),
+      ...[SIZES[0], large.size].map((size) => {
+        const n = find('me tree', 'membership', size).statementsPerRequest;
+        return { goal: `me tree in ≤ 3 round trips (${size})`, value: `${n} statements`, pass: n <= 3 };
+      }),
       (() => {
         const r = ratio(find('members page 100').p50Ms || 1, find('members page').p50Ms || 1);
         const t = ratio(find('members page').requestsPerSecond, find('members page 100').requestsPerSecond);

@@ -13,6 +13,7 @@ import { buildSchemaWithoutPermissionsForBenchmark } from '../src/graphql/schema
  * endpoint on STATS_PORT (SQL statements sent, peak RSS, event-loop delay). BENCH_NO_SHIELD=1
  * serves the schema without the permission layer, to measure what that layer costs;
  * BENCH_NO_INLINE_TRACE=1 leaves out the federated-trace plugin, to measure what it costs unasked.
+ * `/recent` on the stats port gives the statements sent since the last `/reset`, with parameters.
  */
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -33,8 +34,16 @@ async function main(): Promise<void> {
       if (req.url === '/reset') {
         loop.reset();
         statements.count = 0;
+        statements.recent.length = 0;
+        statements.recentParameters.length = 0;
       }
       res.setHeader('content-type', 'application/json');
+      // The statements (and their parameters) sent since the last reset: what the bare+SQL
+      // ceiling replays for the same request.
+      if (req.url === '/recent') {
+        res.end(JSON.stringify({ queries: statements.recent, parameters: statements.recentParameters }));
+        return;
+      }
       res.end(
         JSON.stringify({
           statements: statements.count,
