@@ -442,7 +442,13 @@ describe('a node killed and restarted (docs/domain-rules.md §17)', () => {
         }
       }
     };
-    const killer = killWhen(2, () => answered >= 9).then(() => (killed = true));
+    const killer = killWhen(2, () => answered >= 9).then(async () => {
+      killed = true;
+      // The instance says so at once: its readiness turns 503 within 5 s.
+      const diedAt = Date.now();
+      await waitFor('instance 2 to be unready', async () => (await fetch(readyUrls[2])).status === 503, 5_000);
+      expect(Date.now() - diedAt).toBeLessThan(5_000);
+    });
     await Promise.all([stream(0), stream(1), stream(2), killer]);
     expect(acknowledgedAfterKill).toBeGreaterThan(0);
     expect(refused.length).toBeGreaterThan(0);
