@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { User } from '../../entities/user.entity';
 import { RejectedTokenError } from '../domain/errors';
@@ -28,11 +29,14 @@ export async function updatePerson(
   }
 }
 
-/** The placeholder an erased person's address becomes (docs/domain-rules.md §5, §16): never a deliverable address. */
+/**
+ * The placeholder an erased person's address becomes (docs/domain-rules.md §5, §16): never a
+ * deliverable address, the same for the same person (a replayed erasure finds it), and made from a
+ * digest of their id rather than the id itself — some identity providers' ids contain the address
+ * (`dev|ada@example.com` in development), which must not survive the erasure in every row.
+ */
 export function erasedAddress(userId: string): string {
-  const address = `erased-${userId}@invalid`;
-  // Ids are at most 255 characters, addresses 254: a very long id is shortened (the row keeps it whole).
-  return address.length <= 254 ? address : `erased-${userId.slice(0, 254 - 'erased-@invalid'.length)}@invalid`;
+  return `erased-${createHash('sha256').update(userId).digest('hex').slice(0, 24)}@invalid`;
 }
 
 /**

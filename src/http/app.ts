@@ -104,7 +104,8 @@ function corsFor(origins: string[]): express.RequestHandler {
       'x-apollo-operation-name',
       'x-request-id',
     ],
-    exposedHeaders: ['x-request-id'],
+    // The export's file name, and how long to wait after a 503.
+    exposedHeaders: ['x-request-id', 'content-disposition', 'retry-after'],
     maxAge: 600,
   });
 }
@@ -180,7 +181,13 @@ export async function createApp(
 ): Promise<App> {
   const schema = options.schema ?? (await buildMembershipSchema());
   const lease = options.dispatcherLeaseMs ? { leaseMs: options.dispatcherLeaseMs } : {};
-  const outbox = new OutboxDispatcher(db, options.transport ?? createMailTransport(config, logger), config, logger, lease);
+  const outbox = new OutboxDispatcher(
+    db,
+    options.transport ?? createMailTransport(config, logger),
+    config,
+    logger,
+    lease,
+  );
   const webhooks = new WebhookDispatcher(db, config, logger, lease);
   const sweeper = new MembershipSweeper(db, config, logger);
   const retention = new AuditRetention(db, config, logger);
@@ -249,7 +256,9 @@ export async function createApp(
   // Provisioning from a directory (docs/domain-rules.md §15): SCIM 2.0, with a provisioning token.
   app.use('/scim/v2', scimRouter(db, config, logger));
   // A person's data (docs/domain-rules.md §16): the audit log taken out, the identity provider's user events.
-  app.get('/audit/export', corsFor(config.corsOrigins), auditExportRoute(deps, logger));
+  // CORS on every method, so that a browser's preflight of the bearer-token GET is answered too.
+  app.use('/audit/export', corsFor(config.corsOrigins));
+  app.get('/audit/export', auditExportRoute(deps, logger));
   app.use(
     '/identity/events',
     identityEventsRoute(deps, logger, () => {

@@ -159,7 +159,7 @@ describe('Apollo Sandbox with the development secret', () => {
 });
 
 describe('with ROUTER_SECRET set', () => {
-  it('CORS_ORIGINS opens /graphql to the origins listed, in production too', async () => {
+  it('CORS_ORIGINS opens /graphql and /audit/export to the origins listed, in production too', async () => {
     const database = await openTestDatabase('sqlite');
     const config = loadConfig({
       NODE_ENV: 'production',
@@ -181,7 +181,19 @@ describe('with ROUTER_SECRET set', () => {
         body: JSON.stringify({ query: '{ __typename }' }),
       });
       expect(post.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
-      expect(post.headers.get('access-control-expose-headers')).toBe('x-request-id');
+      expect(post.headers.get('access-control-expose-headers')).toBe('x-request-id,content-disposition,retry-after');
+      // The audit export's bearer-token GET is preflighted by a browser: answered the same way.
+      const exportPreflight = await fetch(url.replace(/\/graphql$/, '/audit/export'), {
+        method: 'OPTIONS',
+        headers: {
+          origin: 'https://admin.example.com',
+          'access-control-request-method': 'GET',
+          'access-control-request-headers': 'authorization',
+        },
+      });
+      expect(exportPreflight.status).toBe(204);
+      expect(exportPreflight.headers.get('access-control-allow-origin')).toBe('https://admin.example.com');
+      expect(exportPreflight.headers.get('access-control-allow-headers')).toMatch(/authorization/);
     } finally {
       await app.apollo.stop();
       await database.close();
