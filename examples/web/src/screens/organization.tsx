@@ -16,13 +16,14 @@ import { AuditLogSection } from './audit-log';
 import { BillingSection } from './billing';
 import { EmailDomainsSection } from './email-domains';
 import { MembersSection } from './members';
+import { ProvisioningSection } from './provisioning';
 import { SettingsSection } from './settings';
 import { WorkspacesSection } from './workspaces';
 import { WebhooksSection } from './webhooks';
 
 /**
  * The sections of an organization, in the order of its navigation, each shown to those the
- * server lets use it. A new screen is one entry here (SCIM provisioning and audit export will be).
+ * server lets use it. A new screen is one entry here.
  */
 interface Section {
   id: string;
@@ -55,6 +56,12 @@ export const SECTIONS: readonly Section[] = [
     render: () => <EmailDomainsSection />,
   },
   { id: 'webhooks', label: 'Webhooks', visible: (c) => c.can('MANAGE_WEBHOOKS'), render: () => <WebhooksSection /> },
+  {
+    id: 'provisioning',
+    label: 'Directory provisioning',
+    visible: (c) => c.can('MANAGE_PROVISIONING'),
+    render: () => <ProvisioningSection />,
+  },
   {
     id: 'audit-log',
     label: 'Audit log',
