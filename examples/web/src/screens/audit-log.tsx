@@ -4,6 +4,7 @@ import { ErrorMessage } from '../errors';
 import {
   type AuditAction,
   type AuditLogFilter,
+  type ChangeSource,
   type WebAuditEventFragment,
   type WebUserFragment,
   WebAuditLogDocument,
@@ -72,9 +73,7 @@ export function AuditLogSection() {
   for (const e of log?.nodes ?? []) {
     for (const u of [e.actor, e.subject]) if (u && !known.has(u.id)) known.set(u.id, u);
   }
-  const everyone = [...known.values()].sort((a, b) =>
-    (a.displayName ?? a.email).localeCompare(b.displayName ?? b.email),
-  );
+  const everyone = [...known.values()].sort((a, b) => who(a)!.localeCompare(who(b)!));
   const setFilter = (key: string, next: string) => updateSearch({ [key]: next, ...FIRST_PAGE });
 
   return (
@@ -203,6 +202,8 @@ function PersonFilter(props: {
   people: WebUserFragment[];
   onChange: (value: string) => void;
 }) {
+  // Erased people have nothing left to tell them apart by: they are numbered.
+  const erased = props.people.filter((user) => user.erased);
   return (
     <SelectField
       label={props.label}
@@ -213,18 +214,36 @@ function PersonFilter(props: {
       <option value="">Anyone</option>
       {props.people.map((user) => (
         <option key={user.id} value={user.id}>
-          {user.displayName ? `${user.displayName} (${user.email})` : user.email}
+          {user.erased
+            ? `Erased person${erased.length > 1 ? ` ${erased.indexOf(user) + 1}` : ''}`
+            : user.displayName
+              ? `${user.displayName} (${user.email})`
+              : user.email}
         </option>
       ))}
     </SelectField>
   );
 }
 
-const who = (user: WebUserFragment | null | undefined) => (user ? (user.displayName ?? user.email) : null);
+// What an erasure leaves of an address: erased-<their id>@invalid (the id may itself hold an @).
+const ERASED_ADDRESS = /^erased-.*@invalid$/;
+
+/** Who acted when no person did: a directory, the identity provider, or the service itself. */
+const NOBODY: Record<ChangeSource, string> = {
+  USER: 'The system',
+  SYSTEM: 'The system',
+  PROVISIONING: 'Your directory',
+  IDENTITY_PROVIDER: 'The identity provider',
+};
+
+/** How the log names a person: an erased one has no name or address left to show. */
+const who = (user: WebUserFragment | null | undefined) =>
+  user ? (user.erased ? 'Erased person' : (user.displayName ?? user.email)) : null;
 
 /** The event as a sentence's worth of detail: about whom, and the roles before and after. */
 function detailOf(event: WebAuditEventFragment): string {
-  const about = who(event.subject) ?? event.email;
+  // An erasure replaces the invited address in the log too (erased-<id>@invalid).
+  const about = who(event.subject) ?? (event.email && ERASED_ADDRESS.test(event.email) ? 'Erased person' : event.email);
   const roles =
     event.fromRole && event.toRole
       ? `${ROLE_LABEL[event.fromRole]} → ${ROLE_LABEL[event.toRole]}`
@@ -259,11 +278,11 @@ function AuditRow(props: { event: WebAuditEventFragment; scope: ScopeView }) {
       <td data-label="Done by">
         {event.actor ? (
           <span className="person">
-            <Avatar name={event.actor.displayName} email={event.actor.email} small />
+            <Avatar name={who(event.actor)} email={event.actor.email} small />
             <span>{who(event.actor)}</span>
           </span>
         ) : (
-          <span className="muted">The system</span>
+          <span className="muted">{NOBODY[event.source]}</span>
         )}
       </td>
       <td data-label="Where">{where}</td>
