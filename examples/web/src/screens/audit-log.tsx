@@ -1,4 +1,6 @@
+import { useState } from 'react';
 import { useQuery } from 'urql';
+import { apiUrl, useApi } from '../api';
 import { AUDIT_GROUPS, auditLabel } from '../audit';
 import { ErrorMessage } from '../errors';
 import {
@@ -17,17 +19,20 @@ import { FIRST_PAGE, updateSearch, useKeysetPage, useLocation } from '../router'
 import { Button } from '../ui/button';
 import { SelectField, TextField } from '../ui/fields';
 import { Empty, Loading, Pager } from '../ui/misc';
+import { useAnnounce } from '../ui/announcer';
 import { Avatar } from '../ui/person';
 import { type ScopeView, SectionHeading, useOrganization } from '../organization-context';
 
 const PAGE_SIZE = 25;
 const FILTER_KEYS = ['action', 'actor', 'subject', 'since', 'until'] as const;
 
-/** "2026-03-01" → the start of that day, local time. */
-const startOfDay = (day: string) => {
+/** "2026-03-01" → the start of that day (or of a day `plusDays` later), local time. */
+const startOfDay = (day: string, plusDays = 0) => {
   const [y, m, d] = day.split('-').map(Number);
-  return new Date(y, m - 1, d).toISOString();
+  return new Date(y, m - 1, d + plusDays).toISOString();
 };
+
+type ExportFormat = 'csv' | 'ndjson';
 
 /**
  * The audit log: every change, newest first, filtered by action, by who did it, by whom it is
@@ -75,6 +80,10 @@ export function AuditLogSection() {
   }
   const everyone = [...known.values()].sort((a, b) => who(a)!.localeCompare(who(b)!));
   const setFilter = (key: string, next: string) => updateSearch({ [key]: next, ...FIRST_PAGE });
+  const exported = useExport();
+  const [format, setFormat] = useState<ExportFormat>('csv');
+  // The export takes the scope and the dates; it has no filter by action or person.
+  const unexportedFilters = ['action', 'actor', 'subject'].some((key) => params.get(key));
 
   return (
     <section aria-labelledby="section-heading">
@@ -155,7 +164,43 @@ export function AuditLogSection() {
             Clear filters
           </Button>
         )}
-        {/* The export (CSV, NDJSON) of what is filtered here takes its place beside these. */}
+        <span className="spacer" />
+        <div className="cluster export" role="group" aria-labelledby="export-label">
+          <span id="export-label" className="visually-hidden">
+            Export
+          </span>
+          <SelectField
+            label="Export as"
+            className="field-narrow"
+            value={format}
+            onChange={(e) => setFormat(e.target.value as ExportFormat)}
+          >
+            <option value="csv">CSV (spreadsheets)</option>
+            <option value="ndjson">NDJSON (one JSON event a line)</option>
+          </SelectField>
+          <Button
+            busy={exported.busy}
+            disabled={!scope}
+            aria-describedby={unexportedFilters ? 'export-note' : undefined}
+            onClick={() =>
+              scope &&
+              exported.run({
+                scope,
+                format,
+                from: value('since') ? startOfDay(value('since')) : null,
+                to: value('until') ? startOfDay(value('until'), 1) : null,
+              })
+            }
+          >
+            Export
+          </Button>
+        </div>
+        {unexportedFilters && (
+          <p id="export-note" className="small muted export-note">
+            The export holds every event of {scope?.kind === 'ORGANIZATION' ? 'the organization' : scope?.phrase}
+            {value('since') || value('until') ? ' between the dates chosen' : ''}: it cannot filter by action or person.
+          </p>
+        )}
       </form>
       <ErrorMessage error={error} />
       {fetching && !log && <Loading what="the audit log" />}
@@ -297,3 +342,58 @@ function AuditRow(props: { event: WebAuditEventFragment; scope: ScopeView }) {
     </tr>
   );
 }
+
+/**
+ * `GET /audit/export` with the scope and dates on screen. The endpoint wants the bearer token in
+ * the Authorization header, which a plain link cannot carry: the app fetches the file and saves it
+ * through a Blob URL. The result, or the server's refusal, goes to the status region.
+ */
+function useExport() {
+  const api = useApi();
+  const announce = useAnnounce();
+  const [busy, setBusy] = useState(false);
+  const run = async (request: { scope: ScopeView; format: ExportFormat; from: string | null; to: string | null }) => {
+    const { scope, format } = request;
+    const url = new URL(apiUrl(api, '/audit/export'));
+    const scopeKey =
+      scope.kind === 'ORGANIZATION' ? 'organizationId' : scope.kind === 'WORKSPACE' ? 'workspaceId' : 'domainId';
+    url.searchParams.set(scopeKey, scope.id);
+    if (request.from) url.searchParams.set('from', request.from);
+    if (request.to) url.searchParams.set('to', request.to);
+    url.searchParams.set('format', format);
+    setBusy(true);
+    try {
+      const response = await fetch(url, { headers: api.token ? { authorization: `Bearer ${api.token}` } : {} });
+      if (!response.ok) {
+        const body = (await response.json().catch(() => null)) as { errors?: { message?: string }[] } | null;
+        const reason = body?.errors?.[0]?.message ?? `the server answered ${response.status}`;
+        announce(`The audit log was not exported: ${reason}`, 'error');
+        return;
+      }
+      const blob = await response.blob();
+      const named = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1];
+      const name = named ?? `audit-${scope.kind.toLowerCase()}-${new Date().toISOString().slice(0, 10)}.${format}`;
+      const href = URL.createObjectURL(blob);
+      const link = document.createElement('a');
+      link.href = href;
+      link.download = name;
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(href), 60_000);
+      announce(`Audit log of ${scope.phrase} exported as ${name} (${formatSize(blob.size)}).`);
+    } catch {
+      announce('The audit log was not exported: the server could not be reached.', 'error');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, run };
+}
+
+const formatSize = (bytes: number) =>
+  bytes < 1024
+    ? `${bytes} bytes`
+    : bytes < 1024 * 1024
+      ? `${Math.round(bytes / 1024)} KB`
+      : `${(bytes / 1048576).toFixed(1)} MB`;
