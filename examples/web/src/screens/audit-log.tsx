@@ -383,7 +383,11 @@ function useExport() {
       setTimeout(() => URL.revokeObjectURL(href), 60_000);
       announce(`Audit log of ${scope.phrase} exported as ${name} (${formatSize(blob.size)}).`);
     } catch {
-      announce('The audit log was not exported: the server could not be reached.', 'error');
+      // A refused CORS preflight looks the same to the page as a server that is down.
+      announce(
+        'The audit log was not exported: the server could not be reached, or does not let this page download from it.',
+        'error',
+      );
     } finally {
       setBusy(false);
     }
