@@ -585,6 +585,22 @@ describe('the web app in chromium: members, invitations, roles', () => {
     // Everyone in a workspace or domain is in the organization too.
     await page.getByRole('tab', { name: 'Organization' }).click();
     await rowOf(domainPerson).waitFor();
+    // Removing them from the organization names the memberships that go with them.
+    await rowAction(rowOf(wsPerson), 'Remove…');
+    const removal = dialog(`Remove Lead from ${name}?`);
+    await removal
+      .getByRole('list', { name: "Lead's memberships below the organization" })
+      .getByText('Admin of the workspace Web', { exact: true })
+      .waitFor();
+    await expectAccessible('remove dialog naming the memberships');
+    await removal.getByRole('button', { name: 'Cancel' }).click();
+    await removal.waitFor({ state: 'detached' });
+    await rowAction(rowOf(domainPerson), 'Remove…');
+    await dialog(`Remove Editor from ${name}?`)
+      .getByText('Member of the domain shop.example.com', { exact: true })
+      .waitFor();
+    await page.keyboard.press('Escape');
+    await dialog().waitFor({ state: 'detached' });
   });
 
   it('pending invitations say whether their email was sent; resend renews the link, revoke ends it', async () => {
