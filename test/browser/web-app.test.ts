@@ -1,12 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { Webhook } from 'standardwebhooks';
 import { type App, createApp } from '../../src/http/app';
 import { signDevelopmentToken } from '../../src/auth/jwt';
-import { DEVELOPMENT_JWT_SECRET, loadConfig } from '../../src/config/config';
+import { type Config, DEVELOPMENT_JWT_SECRET, loadConfig } from '../../src/config/config';
 import { openDatabase } from '../../src/db/data-source';
 import { DEMO_ORGANIZATION, demoPersonByEmail, developmentSubject } from '../../src/dev/demo-people';
 import { webAppHandler } from '../../src/dev/web-app';
@@ -29,6 +31,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = resolve(__dirname, '../screenshots');
 const WEB_DIR = resolve(__dirname, '../../examples/web/dist');
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+/** The identity provider's signing secret (Standard Webhooks), for its user events. */
+const IDENTITY_SECRET = `whsec_${Buffer.alloc(32, 'browser-identity-provider').toString('base64')}`;
 
 let smtp: TestSmtpServer;
 let dns: DnsResponder;
@@ -40,6 +44,7 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let db: Awaited<ReturnType<typeof openDatabase>>;
+let config: Config;
 /** Every screen axe checked, for the summary printed at the end. */
 const checkedScreens = new Set<string>();
 
@@ -257,7 +262,7 @@ beforeAll(async () => {
   webServer = http.createServer((req, res) => handler(req, res));
   await new Promise<void>((done) => webServer.listen(0, '127.0.0.1', done));
   webUrl = `http://127.0.0.1:${(webServer.address() as AddressInfo).port}`;
-  const config = loadConfig({
+  config = loadConfig({
     NODE_ENV: 'development',
     APP_URL: webUrl,
     SMTP_URL: smtp.url,
@@ -266,6 +271,10 @@ beforeAll(async () => {
     DNS_TIMEOUT_MS: '1000',
     // The test's webhook receiver listens on loopback, plain http.
     WEBHOOKS_ALLOW_PRIVATE: 'true',
+    // A delivery the receiver refuses fails at once, to be redelivered from its row.
+    WEBHOOK_MAX_ATTEMPTS: '1',
+    // The identity provider's user events (an erasure) at /identity/events.
+    IDENTITY_WEBHOOK_SECRET: IDENTITY_SECRET,
   });
   db = await openDatabase(`sqlite:${join(mkdtempSync(join(tmpdir(), 'web-')), 'web.sqlite')}`);
   app = await createApp(config, db, createLogger({ silent: true }));
@@ -576,6 +585,22 @@ describe('the web app in chromium: members, invitations, roles', () => {
     // Everyone in a workspace or domain is in the organization too.
     await page.getByRole('tab', { name: 'Organization' }).click();
     await rowOf(domainPerson).waitFor();
+    // Removing them from the organization names the memberships that go with them.
+    await rowAction(rowOf(wsPerson), 'Remove…');
+    const removal = dialog(`Remove Lead from ${name}?`);
+    await removal
+      .getByRole('list', { name: "Lead's memberships below the organization" })
+      .getByText('Admin of the workspace Web', { exact: true })
+      .waitFor();
+    await expectAccessible('remove dialog naming the memberships');
+    await removal.getByRole('button', { name: 'Cancel' }).click();
+    await removal.waitFor({ state: 'detached' });
+    await rowAction(rowOf(domainPerson), 'Remove…');
+    await dialog(`Remove Editor from ${name}?`)
+      .getByText('Member of the domain shop.example.com', { exact: true })
+      .waitFor();
+    await page.keyboard.press('Escape');
+    await dialog().waitFor({ state: 'detached' });
   });
 
   it('pending invitations say whether their email was sent; resend renews the link, revoke ends it', async () => {
@@ -1199,6 +1224,348 @@ describe("the web app in chromium: an organization's other screens", () => {
   });
 });
 
+/** A SCIM request as the directory sends it, with its bearer token. */
+async function scim(url: string, token: string, init: { method?: string; body?: unknown } = {}) {
+  const response = await fetch(url, {
+    method: init.method ?? 'GET',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  return { status: response.status, body: (await response.json().catch(() => null)) as any };
+}
+
+const scimUser = (email: string, given: string, family: string) => ({
+  schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+  userName: email,
+  name: { givenName: given, familyName: family },
+  emails: [{ value: email, type: 'work', primary: true }],
+  active: true,
+});
+
+/** A user event from the identity provider, signed as Clerk (through Svix) signs it. */
+async function identityEvent(event: unknown): Promise<number> {
+  const body = JSON.stringify(event);
+  const id = `msg_${Math.random().toString(36).slice(2)}`;
+  const at = new Date();
+  const response = await fetch(new URL('/identity/events', apiUrl), {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'svix-id': id,
+      'svix-timestamp': String(Math.floor(at.getTime() / 1000)),
+      'svix-signature': new Webhook(IDENTITY_SECRET).sign(id, at, body),
+    },
+    body,
+  });
+  return response.status;
+}
+
+/**
+ * The web app and the API behind one origin, as a reverse proxy in front of both serves them:
+ * `/graphql` and `/audit/export` go to the API, everything else is the app's.
+ */
+async function sameOriginApp(): Promise<{ url: string; close: () => Promise<void> }> {
+  const upstream = new URL(apiUrl);
+  let app: http.RequestListener = (_req, res) => res.end();
+  const server = http.createServer((req, res) => {
+    if (!/^\/(graphql|audit\/export)(\?|\/|$)/.test(req.url ?? '')) return app(req, res);
+    const forward = http.request(
+      { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    forward.on('error', () => res.destroy());
+    req.pipe(forward);
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  app = webAppHandler(config, { dir: WEB_DIR, graphqlUrl: `${url}/graphql` });
+  return {
+    url,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+}
+
+describe('the web app in chromium: directory provisioning, erasure, export, redelivery', () => {
+  it('a provisioning token: made (shown once), used by a directory over SCIM, its people marked, revoked after a confirmation', async () => {
+    const plain = address('dirmember');
+    const { id, name, admin } = await organizationOf('Directory', [[plain, 'MEMBER']]);
+    // A plain member has no link to the section.
+    await home(plain);
+    await openOrganization(name);
+    const sections = page.getByRole('navigation', { name: 'Organization sections' });
+    await sections.getByRole('link', { name: 'Members' }).waitFor();
+    expect(await sections.getByRole('link', { name: 'Directory provisioning' }).count()).toBe(0);
+
+    await home(admin);
+    await openOrganization(name);
+    await openSection('Directory provisioning');
+    await page.getByText('No provisioning token yet').waitFor();
+    const guide = page.getByRole('region', { name: 'Connect your directory' });
+    const scimUrl = await guide.getByLabel('SCIM base URL', { exact: true }).inputValue();
+    expect(scimUrl).toBe(new URL('/scim/v2', apiUrl).href);
+    await guide
+      .getByRole('table', { name: /^Attributes the service reads/ })
+      .getByText('userName')
+      .first()
+      .waitFor();
+    await expectAccessible('directory provisioning, no token');
+    await page.getByLabel('Description').fill('Okta');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const made = dialog('Token created: copy it now');
+    await made.getByText('You will not see it again').waitFor();
+    const token = await made.getByLabel('Secret token', { exact: true }).inputValue();
+    expect(token).toMatch(/^scim_/);
+    expect(await made.getByLabel('SCIM base URL', { exact: true }).inputValue()).toBe(scimUrl);
+    await expectStatus('Token Okta created. Copy it now: it is shown only once.');
+    await expectAccessible('provisioning token created dialog');
+    await screenshot('provisioning-token-created', { window: true });
+    await made.getByRole('button', { name: 'I have copied the token' }).click();
+    await made.waitFor({ state: 'detached' });
+    const tokens = page.getByRole('table', { name: /^Provisioning tokens/ });
+    const okta = tokens.getByRole('row').filter({ hasText: 'Okta' });
+    await okta.getByText('Never used').waitFor();
+    await okta.getByText('Active').waitFor();
+    // Shown once: after a reload the page holds it nowhere, as text or as a field's value.
+    await page.reload();
+    await okta.waitFor();
+    const shown = await page.evaluate(() => {
+      const { document } = globalThis as any;
+      return [
+        document.body.innerText as string,
+        ...[...document.querySelectorAll('input, textarea')].map((el: any) => el.value as string),
+      ].join('\n');
+    });
+    expect(shown).not.toContain(token);
+
+    // The directory pushes two people: one who has signed in before (a member at once), one who has not.
+    const known = address('dirknown');
+    await api(known, '{ me { id } }');
+    const waiting = address('dirwaiting');
+    expect(
+      (await scim(`${scimUrl}/Users`, token, { method: 'POST', body: scimUser(known, 'Known', 'Person') })).status,
+    ).toBe(201);
+    expect(
+      (await scim(`${scimUrl}/Users`, token, { method: 'POST', body: scimUser(waiting, 'Waiting', 'Person') })).status,
+    ).toBe(201);
+    // Its use shows once the list is read again.
+    await page.reload();
+    await okta.locator('td[data-label="Last used"] time').waitFor();
+    expect(await okta.getByText('Never used').count()).toBe(0);
+    await expectAccessible('directory provisioning with a token');
+    await screenshot('provisioning');
+    await openSection('Members');
+    await rowOf(known).getByText('Managed by your directory').waitFor();
+    expect(await rowOf(plain).getByText('Managed by your directory').count()).toBe(0);
+    const pending = rowOf(waiting, pendingTable());
+    await pending.getByText('Managed by your directory').waitFor();
+    await pending.getByText('Waiting for the first sign-in').waitFor();
+    await pending.getByText('No link').waitFor();
+    expect(await pending.getByText(/^(Queued|Sent|Not sent)$/).count()).toBe(0);
+    // No email exists to resend: the server says so in viewerCan, and the menu follows.
+    expect(await menuItems(pending)).toEqual(['Revoke invitation…']);
+    expect(smtp.to(waiting)).toHaveLength(0);
+    const held = await api(
+      admin,
+      'query($o: ID!) { organization(id: $o) { invitations { email provisioned viewerCan { resend } } } }',
+      { o: id },
+    );
+    expect(held.organization.invitations).toContainEqual({
+      email: waiting,
+      provisioned: true,
+      viewerCan: { resend: false },
+    });
+    await expectAccessible('members with provisioned people');
+    await screenshot('members-provisioned');
+
+    await openSection('Directory provisioning');
+    await rowAction(okta, 'Revoke token…');
+    const revoke = dialog('Revoke the token Okta?');
+    await revoke.getByText('refused from its next request').waitFor();
+    await expectAccessible('revoke provisioning token dialog');
+    await revoke.getByRole('button', { name: 'Revoke token' }).click();
+    await expectStatus('The token Okta was revoked: the directory using it is refused from its next request.');
+    await page.getByText('No provisioning token yet').waitFor();
+    expect((await scim(`${scimUrl}/Users`, token)).status).toBe(401);
+  });
+
+  it('an erased last admin: their organization says it has no admin; another organization\'s log names "Erased person"', async () => {
+    const stays = address('stays');
+    const orphaned = await organizationOf('Orphan', [[stays, 'MEMBER']]);
+    const witness = await organizationOf('Witness');
+    await joinByInvitation(witness.admin, { organizationId: witness.id }, orphaned.admin, 'MEMBER');
+    expect(
+      await identityEvent({
+        data: { deleted: true, id: developmentSubject(orphaned.admin), object: 'user' },
+        object: 'event',
+        type: 'user.deleted',
+      }),
+    ).toBe(200);
+
+    await home(stays);
+    await openOrganization(orphaned.name);
+    const banner = page.getByRole('alert').filter({ hasText: 'This organization has no Admin' });
+    await banner.getByText(`npm run grant-admin -- ${orphaned.id}`).waitFor();
+    await expectAccessible('organization without an admin');
+    await screenshot('needs-admin');
+    // An organization with its admin says nothing of the kind.
+    await home(witness.admin);
+    await openOrganization(witness.name);
+    await rowOf(witness.admin).waitFor();
+    expect(await page.getByText('This organization has no Admin').count()).toBe(0);
+
+    await openSection('Audit log');
+    const log = page.getByRole('table', { name: 'Events, newest first' });
+    // They accepted their invitation (the actor), then the erasure removed them (the subject).
+    await log.getByRole('row').filter({ hasText: 'Invitation accepted' }).getByText('Erased person').first().waitFor();
+    await log.getByRole('row').filter({ hasText: 'Member removed' }).getByText('Erased person').first().waitFor();
+    await log.getByRole('row').filter({ hasText: 'Member removed' }).getByText('The identity provider').waitFor();
+    const text = await log.textContent();
+    expect(text).not.toContain(orphaned.admin);
+    expect(text).not.toContain(nameOf(orphaned.admin));
+    expect(await page.getByLabel('Done by').locator('option').allTextContents()).toContain('Erased person');
+    await expectAccessible('audit log with an erased person');
+    await screenshot('audit-log-erased');
+  });
+
+  it('the audit log exported as CSV and NDJSON with the dates on screen; a refusal in the status region', async () => {
+    const second = address('exportsecond');
+    const { id, name, admin } = await organizationOf('Export', [[second, 'ADMIN']]);
+    await api(
+      admin,
+      'mutation($o: ID!) { createWorkspace(input: { organizationId: $o, name: "Exported, \\"quoted\\"" }) { id } }',
+      {
+        o: id,
+      },
+    );
+    const together = await sameOriginApp();
+    try {
+      await page.goto(together.url);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      if (await page.getByRole('button', { name: 'Sign out' }).isVisible()) await signOut();
+      await signIn(admin, { name: nameOf(admin) });
+      await openOrganization(name);
+      await openSection('Audit log');
+      const log = page.getByRole('table', { name: 'Events, newest first' });
+      await log.getByRole('row').nth(1).waitFor();
+      await page.getByLabel('From').fill(dayInput(-1));
+      await page.getByLabel('To').fill(dayInput(1));
+      await log.getByRole('row').nth(1).waitFor();
+      await expectAccessible('audit log with the export');
+      const expected = await api(
+        admin,
+        'query($o: ID!) { organization(id: $o) { auditLog(first: 100) { nodes { id action actor { email } } } } }',
+        { o: id },
+      );
+      const events = expected.organization.auditLog.nodes as {
+        id: string;
+        action: string;
+        actor: { email: string } | null;
+      }[];
+
+      const [csv] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Export', exact: true }).click(),
+      ]);
+      expect(csv.suggestedFilename()).toMatch(/^audit-organization-\d{4}-\d{2}-\d{2}\.csv$/);
+      const text = readFileSync((await csv.path())!, 'utf8');
+      expect(text.split('\r\n')[0]).toBe(
+        'id,action,occurredAt,actorId,actorEmail,actorName,scope,organizationId,workspaceId,domainId,subjectId,subjectEmail,subjectName,email,fromRole,toRole,requestId,source,provisioningTokenId',
+      );
+      const rows = parseCsv(text, { columns: true }) as Record<string, string>[];
+      expect(rows.map((r) => [r.id, r.action, r.actorEmail])).toEqual(
+        events.map((e) => [e.id, e.action, e.actor?.email ?? '']),
+      );
+      expect(new Set(rows.map((r) => r.organizationId))).toEqual(new Set([id]));
+      await expectStatus(/^Audit log of the organization .+ exported as audit-organization-.+\.csv \(.+\)\.$/);
+
+      await page.getByLabel('Export as').selectOption({ label: 'NDJSON (one JSON event a line)' });
+      const [ndjson] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Export', exact: true }).click(),
+      ]);
+      expect(ndjson.suggestedFilename()).toMatch(/\.ndjson$/);
+      const lines = readFileSync((await ndjson.path())!, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      expect(lines.map((e) => e.id)).toEqual(events.map((e) => e.id));
+
+      // A filter the export cannot apply is said beside the button.
+      await page.getByLabel('Action').selectOption({ label: 'Workspace created' });
+      await page.getByText('it cannot filter by action or person').waitFor();
+      await page.getByLabel('Action').selectOption({ label: 'Any action' });
+
+      // No longer an admin: the server's refusal is announced.
+      const mine = await api(
+        second,
+        'query($o: ID!) { organization(id: $o) { members(role: ADMIN) { nodes { id user { email } } } } }',
+        { o: id },
+      );
+      const adminRow = mine.organization.members.nodes.find((m: any) => m.user.email === admin).id;
+      await api(second, 'mutation($m: ID!) { changeMemberRole(input: { memberId: $m, role: MEMBER }) { id } }', {
+        m: adminRow,
+      });
+      await page.getByRole('button', { name: 'Export', exact: true }).click();
+      await expectStatus(/^The audit log was not exported: .+/);
+      expect(await status().getAttribute('class')).toContain('toast-error');
+    } finally {
+      await together.close();
+    }
+  });
+
+  it('a failed webhook delivery is redelivered from its row, with the same webhook-id', async () => {
+    let answer = 503;
+    const received: string[] = [];
+    const receiver = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        received.push(String(req.headers['webhook-id']));
+        res.statusCode = answer;
+        res.end();
+      });
+    });
+    await new Promise<void>((done) => receiver.listen(0, '127.0.0.1', done));
+    const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    try {
+      const { id, name, admin } = await organizationOf('Redeliver');
+      await api(admin, 'mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { secret } }', {
+        i: { organizationId: id, url: hookUrl, actions: ['WORKSPACE_CREATED'] },
+      });
+      await api(admin, 'mutation($o: ID!) { createWorkspace(input: { organizationId: $o, name: "Retried" }) { id } }', {
+        o: id,
+      });
+      await home(admin);
+      await openOrganization(name);
+      await openSection('Webhooks');
+      const deliveries = page.getByRole('table', { name: 'Deliveries, newest first' });
+      const row = deliveries.getByRole('row').filter({ hasText: 'Workspace created' });
+      await row.getByText('Failed').waitFor({ timeout: 15_000 });
+      await row.locator('td[data-label="Answer"]').getByText('HTTP 503').waitFor();
+      const eventId = (await row.locator('.mono').textContent())!;
+      expect(received).toEqual([eventId]);
+      await expectAccessible('webhooks with a failed delivery');
+      await screenshot('webhook-failed-delivery');
+      answer = 200;
+      await rowAction(row, 'Redeliver');
+      await expectStatus(`Workspace created (${eventId}) is queued again for ${hookUrl}, with the same webhook-id.`);
+      await row.getByText('Delivered').waitFor({ timeout: 15_000 });
+      await row.locator('td[data-label="Answer"]').getByText('HTTP 200').waitFor();
+      expect(received).toEqual([eventId, eventId]);
+      // Delivered: nothing left to redeliver.
+      expect(await menuItems(row)).toEqual(['Copy event ID']);
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise<void>((done) => receiver.close(() => done()));
+    }
+  });
+});
+
 describe('the web app in chromium: narrow screens', () => {
   it('every screen fits 360 px without horizontal scroll, tables become cards, menus stay on screen', async () => {
     const member = address('narrow-member');
@@ -1228,7 +1595,15 @@ describe('the web app in chromium: narrow screens', () => {
       await page.keyboard.press('Escape');
       await expectAccessible('members at 360 px');
       await screenshot('narrow-members');
-      for (const section of ['Workspaces', 'Billing & seats', 'Email domains', 'Webhooks', 'Audit log', 'Settings']) {
+      for (const section of [
+        'Workspaces',
+        'Billing & seats',
+        'Email domains',
+        'Webhooks',
+        'Directory provisioning',
+        'Audit log',
+        'Settings',
+      ]) {
         await openSection(section);
         await expectNoHorizontalScroll(section);
         await expectAccessible(`${section} at 360 px`);
@@ -1343,6 +1718,19 @@ describe('the web app in chromium: the demo data', () => {
     await openSection('Audit log');
     await page.getByRole('table', { name: 'Events, newest first' }).waitFor();
     await screenshot('demo-audit-log', { window: true });
+    await api(
+      ada,
+      'mutation($o: ID!) { createProvisioningToken(input: { organizationId: $o, description: "Okta" }) { token } }',
+      {
+        o: id,
+      },
+    );
+    await openSection('Directory provisioning');
+    await page
+      .getByRole('table', { name: /^Provisioning tokens/ })
+      .getByText('Okta')
+      .waitFor();
+    await screenshot('demo-provisioning');
     await page.setViewportSize({ width: 390, height: 844 });
     try {
       await openSection('Members');

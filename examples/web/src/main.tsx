@@ -1,6 +1,7 @@
 import { StrictMode, useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { cacheExchange, Client, fetchExchange, mapExchange, Provider } from 'urql';
+import { ApiContext } from './api';
 import { AcceptInvitation } from './screens/accept-invitation';
 import { Home } from './screens/home';
 import { OrganizationScreen } from './screens/organization';
@@ -79,6 +80,7 @@ function App(props: { config: AppConfig }) {
     void hostToken(config.tokenUrl).then((found) => found && signIn(found));
   }, [config.tokenUrl, token]);
 
+  const api = useMemo(() => ({ graphqlUrl: config.graphqlUrl, token }), [config.graphqlUrl, token]);
   const route = routeOf(location);
   const claims = tokenClaims(token);
   // Focus moves to a new screen's heading, so that screen readers say where one is; within an
@@ -113,30 +115,32 @@ function App(props: { config: AppConfig }) {
   }
   return (
     <Provider value={client}>
-      <a className="skip-link" href="#main">
-        Skip to content
-      </a>
-      <header className="app-header">
-        <Link to="/" className="brand">
-          <span className="brand-mark" aria-hidden="true">
-            M
-          </span>
-          Membership
-        </Link>
-        {token && (
-          <span className="who">
-            <span>
-              Signed in as <strong>{claims.email}</strong>
+      <ApiContext.Provider value={api}>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="app-header">
+          <Link to="/" className="brand">
+            <span className="brand-mark" aria-hidden="true">
+              M
             </span>
-            <Button variant="ghost" size="sm" onClick={() => signIn(null)}>
-              Sign out
-            </Button>
-          </span>
-        )}
-      </header>
-      <main id="main" key={`${screenKey}|${token ?? ''}`}>
-        {screen}
-      </main>
+            Membership
+          </Link>
+          {token && (
+            <span className="who">
+              <span>
+                Signed in as <strong>{claims.email}</strong>
+              </span>
+              <Button variant="ghost" size="sm" onClick={() => signIn(null)}>
+                Sign out
+              </Button>
+            </span>
+          )}
+        </header>
+        <main id="main" key={`${screenKey}|${token ?? ''}`}>
+          {screen}
+        </main>
+      </ApiContext.Provider>
     </Provider>
   );
 }

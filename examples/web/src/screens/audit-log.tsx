@@ -1,9 +1,12 @@
+import { useState } from 'react';
 import { useQuery } from 'urql';
+import { apiUrl, useApi } from '../api';
 import { AUDIT_GROUPS, auditLabel } from '../audit';
 import { ErrorMessage } from '../errors';
 import {
   type AuditAction,
   type AuditLogFilter,
+  type ChangeSource,
   type WebAuditEventFragment,
   type WebUserFragment,
   WebAuditLogDocument,
@@ -16,17 +19,20 @@ import { FIRST_PAGE, updateSearch, useKeysetPage, useLocation } from '../router'
 import { Button } from '../ui/button';
 import { SelectField, TextField } from '../ui/fields';
 import { Empty, Loading, Pager } from '../ui/misc';
+import { useAnnounce } from '../ui/announcer';
 import { Avatar } from '../ui/person';
 import { type ScopeView, SectionHeading, useOrganization } from '../organization-context';
 
 const PAGE_SIZE = 25;
 const FILTER_KEYS = ['action', 'actor', 'subject', 'since', 'until'] as const;
 
-/** "2026-03-01" → the start of that day, local time. */
-const startOfDay = (day: string) => {
+/** "2026-03-01" → the start of that day (or of a day `plusDays` later), local time. */
+const startOfDay = (day: string, plusDays = 0) => {
   const [y, m, d] = day.split('-').map(Number);
-  return new Date(y, m - 1, d).toISOString();
+  return new Date(y, m - 1, d + plusDays).toISOString();
 };
+
+type ExportFormat = 'csv' | 'ndjson';
 
 /**
  * The audit log: every change, newest first, filtered by action, by who did it, by whom it is
@@ -72,10 +78,12 @@ export function AuditLogSection() {
   for (const e of log?.nodes ?? []) {
     for (const u of [e.actor, e.subject]) if (u && !known.has(u.id)) known.set(u.id, u);
   }
-  const everyone = [...known.values()].sort((a, b) =>
-    (a.displayName ?? a.email).localeCompare(b.displayName ?? b.email),
-  );
+  const everyone = [...known.values()].sort((a, b) => who(a)!.localeCompare(who(b)!));
   const setFilter = (key: string, next: string) => updateSearch({ [key]: next, ...FIRST_PAGE });
+  const exported = useExport();
+  const [format, setFormat] = useState<ExportFormat>('csv');
+  // The export takes the scope and the dates; it has no filter by action or person.
+  const unexportedFilters = ['action', 'actor', 'subject'].some((key) => params.get(key));
 
   return (
     <section aria-labelledby="section-heading">
@@ -156,7 +164,43 @@ export function AuditLogSection() {
             Clear filters
           </Button>
         )}
-        {/* The export (CSV, NDJSON) of what is filtered here takes its place beside these. */}
+        <span className="spacer" />
+        <div className="cluster export" role="group" aria-labelledby="export-label">
+          <span id="export-label" className="visually-hidden">
+            Export
+          </span>
+          <SelectField
+            label="Export as"
+            className="field-narrow"
+            value={format}
+            onChange={(e) => setFormat(e.target.value as ExportFormat)}
+          >
+            <option value="csv">CSV (spreadsheets)</option>
+            <option value="ndjson">NDJSON (one JSON event a line)</option>
+          </SelectField>
+          <Button
+            busy={exported.busy}
+            disabled={!scope}
+            aria-describedby={unexportedFilters ? 'export-note' : undefined}
+            onClick={() =>
+              scope &&
+              exported.run({
+                scope,
+                format,
+                from: value('since') ? startOfDay(value('since')) : null,
+                to: value('until') ? startOfDay(value('until'), 1) : null,
+              })
+            }
+          >
+            Export
+          </Button>
+        </div>
+        {unexportedFilters && (
+          <p id="export-note" className="small muted export-note">
+            The export holds every event of {scope?.kind === 'ORGANIZATION' ? 'the organization' : scope?.phrase}
+            {value('since') || value('until') ? ' between the dates chosen' : ''}: it cannot filter by action or person.
+          </p>
+        )}
       </form>
       <ErrorMessage error={error} />
       {fetching && !log && <Loading what="the audit log" />}
@@ -203,6 +247,8 @@ function PersonFilter(props: {
   people: WebUserFragment[];
   onChange: (value: string) => void;
 }) {
+  // Erased people have nothing left to tell them apart by: they are numbered.
+  const erased = props.people.filter((user) => user.erased);
   return (
     <SelectField
       label={props.label}
@@ -213,18 +259,36 @@ function PersonFilter(props: {
       <option value="">Anyone</option>
       {props.people.map((user) => (
         <option key={user.id} value={user.id}>
-          {user.displayName ? `${user.displayName} (${user.email})` : user.email}
+          {user.erased
+            ? `Erased person${erased.length > 1 ? ` ${erased.indexOf(user) + 1}` : ''}`
+            : user.displayName
+              ? `${user.displayName} (${user.email})`
+              : user.email}
         </option>
       ))}
     </SelectField>
   );
 }
 
-const who = (user: WebUserFragment | null | undefined) => (user ? (user.displayName ?? user.email) : null);
+// What an erasure leaves of an address: erased-<their id>@invalid (the id may itself hold an @).
+const ERASED_ADDRESS = /^erased-.*@invalid$/;
+
+/** Who acted when no person did: a directory, the identity provider, or the service itself. */
+const NOBODY: Record<ChangeSource, string> = {
+  USER: 'The system',
+  SYSTEM: 'The system',
+  PROVISIONING: 'Your directory',
+  IDENTITY_PROVIDER: 'The identity provider',
+};
+
+/** How the log names a person: an erased one has no name or address left to show. */
+const who = (user: WebUserFragment | null | undefined) =>
+  user ? (user.erased ? 'Erased person' : (user.displayName ?? user.email)) : null;
 
 /** The event as a sentence's worth of detail: about whom, and the roles before and after. */
 function detailOf(event: WebAuditEventFragment): string {
-  const about = who(event.subject) ?? event.email;
+  // An erasure replaces the invited address in the log too (erased-<id>@invalid).
+  const about = who(event.subject) ?? (event.email && ERASED_ADDRESS.test(event.email) ? 'Erased person' : event.email);
   const roles =
     event.fromRole && event.toRole
       ? `${ROLE_LABEL[event.fromRole]} → ${ROLE_LABEL[event.toRole]}`
@@ -259,11 +323,11 @@ function AuditRow(props: { event: WebAuditEventFragment; scope: ScopeView }) {
       <td data-label="Done by">
         {event.actor ? (
           <span className="person">
-            <Avatar name={event.actor.displayName} email={event.actor.email} small />
+            <Avatar name={who(event.actor)} email={event.actor.email} small />
             <span>{who(event.actor)}</span>
           </span>
         ) : (
-          <span className="muted">The system</span>
+          <span className="muted">{NOBODY[event.source]}</span>
         )}
       </td>
       <td data-label="Where">{where}</td>
@@ -278,3 +342,62 @@ function AuditRow(props: { event: WebAuditEventFragment; scope: ScopeView }) {
     </tr>
   );
 }
+
+/**
+ * `GET /audit/export` with the scope and dates on screen. The endpoint wants the bearer token in
+ * the Authorization header, which a plain link cannot carry: the app fetches the file and saves it
+ * through a Blob URL. The result, or the server's refusal, goes to the status region.
+ */
+function useExport() {
+  const api = useApi();
+  const announce = useAnnounce();
+  const [busy, setBusy] = useState(false);
+  const run = async (request: { scope: ScopeView; format: ExportFormat; from: string | null; to: string | null }) => {
+    const { scope, format } = request;
+    const url = new URL(apiUrl(api, '/audit/export'));
+    const scopeKey =
+      scope.kind === 'ORGANIZATION' ? 'organizationId' : scope.kind === 'WORKSPACE' ? 'workspaceId' : 'domainId';
+    url.searchParams.set(scopeKey, scope.id);
+    if (request.from) url.searchParams.set('from', request.from);
+    if (request.to) url.searchParams.set('to', request.to);
+    url.searchParams.set('format', format);
+    setBusy(true);
+    try {
+      const response = await fetch(url, { headers: api.token ? { authorization: `Bearer ${api.token}` } : {} });
+      if (!response.ok) {
+        const body = (await response.json().catch(() => null)) as { errors?: { message?: string }[] } | null;
+        const reason = body?.errors?.[0]?.message ?? `the server answered ${response.status}`;
+        announce(`The audit log was not exported: ${reason}`, 'error');
+        return;
+      }
+      const blob = await response.blob();
+      const named = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1];
+      const name = named ?? `audit-${scope.kind.toLowerCase()}-${new Date().toISOString().slice(0, 10)}.${format}`;
+      const href = URL.createObjectURL(blob);
+      const link = document.createElement('a');
+      link.href = href;
+      link.download = name;
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(href), 60_000);
+      announce(`Audit log of ${scope.phrase} exported as ${name} (${formatSize(blob.size)}).`);
+    } catch {
+      // A refused CORS preflight looks the same to the page as a server that is down.
+      announce(
+        'The audit log was not exported: the server could not be reached, or does not let this page download from it.',
+        'error',
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, run };
+}
+
+const formatSize = (bytes: number) =>
+  bytes < 1024
+    ? `${bytes} bytes`
+    : bytes < 1024 * 1024
+      ? `${Math.round(bytes / 1024)} KB`
+      : `${(bytes / 1048576).toFixed(1)} MB`;

@@ -12,7 +12,7 @@ import { useAnnounce } from '../ui/announcer';
 import { ConfirmDialog } from '../ui/dialog';
 import { RowMenu } from '../ui/menu';
 import { Empty } from '../ui/misc';
-import { Avatar, Badge, RoleBadge } from '../ui/person';
+import { Avatar, Badge, DirectoryBadge, RoleBadge } from '../ui/person';
 import type { ScopeView } from '../organization-context';
 
 /**
@@ -65,10 +65,11 @@ export function PendingInvitations(props: {
                       <div className="person-text">
                         <span className="person-name">{invitation.email}</span>
                         <span className="person-email">
-                          Invited {formatRelative(invitation.createdAt)}
+                          {invitation.provisioned ? 'Provisioned' : 'Invited'} {formatRelative(invitation.createdAt)}
                           {invitation.invitedBy &&
                             ` by ${invitation.invitedBy.displayName ?? invitation.invitedBy.email}`}
                         </span>
+                        {invitation.provisioned && <DirectoryBadge />}
                       </div>
                     </div>
                   </td>
@@ -81,7 +82,13 @@ export function PendingInvitations(props: {
                     </span>
                   </td>
                   <td data-label="Email">
-                    {invitation.delivery ? (
+                    {invitation.provisioned ? (
+                      // A directory's invitation sends no email: it waits for the person to sign in.
+                      <span className="stack-sm">
+                        <Badge tone="info">Waiting for the first sign-in</Badge>
+                        <span className="small muted">No email is sent</span>
+                      </span>
+                    ) : invitation.delivery ? (
                       <span className="cluster">
                         <Badge tone={DELIVERY[invitation.delivery.status].tone}>
                           {DELIVERY[invitation.delivery.status].label}
@@ -94,7 +101,9 @@ export function PendingInvitations(props: {
                       <span className="muted">—</span>
                     )}
                   </td>
-                  <td data-label="Link valid until">{formatDate(invitation.expiresAt)}</td>
+                  <td data-label="Link valid until">
+                    {invitation.provisioned ? <span className="muted">No link</span> : formatDate(invitation.expiresAt)}
+                  </td>
                   <td className="actions">
                     <RowMenu
                       label={`Actions for the invitation to ${invitation.email}`}
@@ -125,6 +134,8 @@ export function PendingInvitations(props: {
           </table>
           <p className="table-footer muted">
             “Sent” means the server handed the email over for delivery; whether it reached the inbox is not known here.
+            {props.invitations.some((i) => i.provisioned) &&
+              ' People your directory provisioned get no email: they join when they first sign in with that address.'}
           </p>
         </div>
       )}
@@ -142,7 +153,14 @@ export function PendingInvitations(props: {
             return null;
           }}
         >
-          <p>The link in the email to {revoking.email} stops working. You can invite the address again later.</p>
+          {revoking.provisioned ? (
+            <p>
+              {revoking.email} will not join when they first sign in, and their seat is freed. Your directory
+              provisioned them: unless it is unassigned there, the directory may provision them again.
+            </p>
+          ) : (
+            <p>The link in the email to {revoking.email} stops working. You can invite the address again later.</p>
+          )}
         </ConfirmDialog>
       )}
     </section>

@@ -8,6 +8,7 @@ import {
   type WebUserFragment,
   WebChangeRoleDocument,
   WebExplainAccessDocument,
+  WebPersonMembershipsDocument,
   WebRemoveMemberDocument,
   WebSetMemberExpiryDocument,
 } from '../generated';
@@ -285,6 +286,7 @@ export function RemoveMemberDialog(props: {
   const [, remove] = useMutation(WebRemoveMemberDocument);
   const name = nameOf(member.user);
   const title = isYou ? `Leave ${scope.phrase}?` : `Remove ${name} from ${scope.label}?`;
+  const below = useMembershipsBelow(member.user, organization.id, scope.kind === 'ORGANIZATION');
   return (
     <ConfirmDialog
       title={title}
@@ -310,7 +312,25 @@ export function RemoveMemberDialog(props: {
             {name} ({member.user.email}) loses all access to {organization.name} at once. Going with it:
           </p>
           <ul>
-            <li>their membership of every workspace and domain in {organization.name};</li>
+            <li>
+              their membership of every workspace and domain in {organization.name}
+              {below === null ? (
+                ';'
+              ) : below.length === 0 ? (
+                ' (they have none);'
+              ) : (
+                <>
+                  :
+                  <ul aria-label={`${name}'s memberships below the organization`}>
+                    {below.map((m) => (
+                      <li key={m.id}>
+                        {ROLE_LABEL[m.role]} of {m.where}
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
+            </li>
             <li>the pending invitations sent to {member.user.email} or by them (revoked, their links stop working).</li>
           </ul>
           <p>Their seat is freed. To bring them back, invite them again.</p>
@@ -329,4 +349,36 @@ export function RemoveMemberDialog(props: {
       )}
     </ConfirmDialog>
   );
+}
+
+/**
+ * The person's workspace and domain memberships, for the removal dialog to name what goes with
+ * them: each scope's members searched by their address, keeping their own rows. Null while it is
+ * read, or when the server does not say (the generic sentence stays then).
+ */
+function useMembershipsBelow(
+  user: WebUserFragment,
+  organizationId: string,
+  wanted: boolean,
+): { id: string; role: Role; where: string }[] | null {
+  const [{ data, error }] = useQuery({
+    query: WebPersonMembershipsDocument,
+    variables: { id: organizationId, query: user.email },
+    pause: !wanted,
+    requestPolicy: 'network-only',
+  });
+  const workspaces = data?.organization?.workspaces;
+  if (!wanted || error || !workspaces) return null;
+  const found: { id: string; role: Role; where: string }[] = [];
+  for (const workspace of workspaces) {
+    for (const m of workspace.members?.nodes ?? []) {
+      if (m.user.id === user.id) found.push({ id: m.id, role: m.role, where: `the workspace ${workspace.name}` });
+    }
+    for (const domain of workspace.domains) {
+      for (const m of domain.members?.nodes ?? []) {
+        if (m.user.id === user.id) found.push({ id: m.id, role: m.role, where: `the domain ${domain.hostname}` });
+      }
+    }
+  }
+  return found;
 }

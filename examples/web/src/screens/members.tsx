@@ -19,7 +19,7 @@ import { Button } from '../ui/button';
 import { SelectField, TextField } from '../ui/fields';
 import { RowMenu } from '../ui/menu';
 import { Callout, Empty, Loading, Pager } from '../ui/misc';
-import { Badge, Person, RoleBadge } from '../ui/person';
+import { Badge, DirectoryBadge, Person, RoleBadge } from '../ui/person';
 import { TabPanel, Tabs } from '../ui/tabs';
 import { InviteDialog } from './invite';
 import { PendingInvitations } from './invitations';
@@ -313,7 +313,7 @@ function MemberRow(props: {
   return (
     <tr>
       <td className="primary-cell">
-        <Person user={member.user} isYou={isYou} />
+        <Person user={member.user} isYou={isYou} extra={member.provisioned && <DirectoryBadge />} />
       </td>
       <td data-label="Role">
         <span className="cluster">

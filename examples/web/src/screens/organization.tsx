@@ -10,19 +10,20 @@ import { ErrorMessage } from '../errors';
 import { type Permission, type Role, WebOrganizationDocument, WebOrganizationSeatsDocument } from '../generated';
 import { useLiveQuery } from '../live';
 import { Link } from '../router';
-import { Loading } from '../ui/misc';
+import { Callout, Loading } from '../ui/misc';
 import { RoleBadge, SeatMeter } from '../ui/person';
 import { AuditLogSection } from './audit-log';
 import { BillingSection } from './billing';
 import { EmailDomainsSection } from './email-domains';
 import { MembersSection } from './members';
+import { ProvisioningSection } from './provisioning';
 import { SettingsSection } from './settings';
 import { WorkspacesSection } from './workspaces';
 import { WebhooksSection } from './webhooks';
 
 /**
  * The sections of an organization, in the order of its navigation, each shown to those the
- * server lets use it. A new screen is one entry here (SCIM provisioning and audit export will be).
+ * server lets use it. A new screen is one entry here.
  */
 interface Section {
   id: string;
@@ -55,6 +56,12 @@ export const SECTIONS: readonly Section[] = [
     render: () => <EmailDomainsSection />,
   },
   { id: 'webhooks', label: 'Webhooks', visible: (c) => c.can('MANAGE_WEBHOOKS'), render: () => <WebhooksSection /> },
+  {
+    id: 'provisioning',
+    label: 'Directory provisioning',
+    visible: (c) => c.can('MANAGE_PROVISIONING'),
+    render: () => <ProvisioningSection />,
+  },
   {
     id: 'audit-log',
     label: 'Audit log',
@@ -176,6 +183,7 @@ export function OrganizationScreen(props: { id: string; section: string | null }
           )}
         </div>
       </header>
+      {organization.needsAdmin && <NeedsAdmin id={organization.id} />}
       <nav aria-label="Organization sections" className="section-nav">
         <ul>
           {visible.map((s) => (
@@ -189,5 +197,27 @@ export function OrganizationScreen(props: { id: string; section: string | null }
       </nav>
       <div key={section.id}>{section.render()}</div>
     </OrganizationContext.Provider>
+  );
+}
+
+/**
+ * An erasure or a deprovisioning took the organization's last lasting Admin: nobody may manage it
+ * until someone is named, which only an operator (or the directory) can do (docs/personal-data.md).
+ */
+function NeedsAdmin(props: { id: string }) {
+  return (
+    <Callout tone="warning" role="alert" title="This organization has no Admin">
+      <p>
+        Its last lasting Admin is gone (erased by the identity provider, or removed by the directory). Nobody can invite
+        or remove people, change roles, billing or settings until someone is made Admin.
+      </p>
+      <p>
+        Ask the operator of the membership service to run{' '}
+        <code>
+          npm run grant-admin -- {props.id} <var>their-email</var>
+        </code>{' '}
+        for a person who has signed in once with that verified address, or have your directory provision an Admin.
+      </p>
+    </Callout>
   );
 }

@@ -9,6 +9,7 @@ import {
   type WebWebhookEndpointFragment,
   WebCreateWebhookDocument,
   WebDeleteWebhookDocument,
+  WebRedeliverWebhookDocument,
   WebRotateWebhookSecretDocument,
   WebUpdateWebhookDocument,
   WebWebhookDeliveriesDocument,
@@ -291,15 +292,15 @@ function NewWebhook(props: { onCreated: (endpoint: WebWebhookEndpointFragment, s
 }
 
 /**
- * What each delivery did, newest first. Each row has a menu for what can be done to one delivery
- * (today: copy its event id, which the receiver sees as webhook-id); redelivering a failed one
- * joins it there once the API offers it.
+ * What each delivery did, newest first. Each row has a menu for what can be done to one delivery:
+ * redeliver a failed one (while its endpoint is enabled), copy its event id, which the receiver
+ * sees as webhook-id.
  */
 function Deliveries(props: { endpoint: WebWebhookEndpointFragment }) {
   const { organization } = useOrganization();
   const location = useLocation();
   const pages = useKeysetPage(`deliveries:${props.endpoint.id}`, location);
-  const [{ data, error }] = useLiveQuery(
+  const [{ data, error }, refresh] = useLiveQuery(
     {
       query: WebWebhookDeliveriesDocument,
       variables: { id: organization.id, after: pages.after, first: DELIVERIES_PAGE },
@@ -307,7 +308,31 @@ function Deliveries(props: { endpoint: WebWebhookEndpointFragment }) {
     DELIVERIES_POLL_MS,
   );
   const connection = data?.organization?.webhookEndpoints?.find((e) => e.id === props.endpoint.id)?.deliveries;
+  const [, redeliver] = useMutation(WebRedeliverWebhookDocument);
+  const announce = useAnnounce();
   const actionsFor = (delivery: WebWebhookDeliveryFragment): MenuItem[] => [
+    // The server takes back a FAILED delivery only, and only while its endpoint is enabled.
+    ...(delivery.status === 'FAILED' && props.endpoint.enabled
+      ? [
+          {
+            label: 'Redeliver',
+            onSelect: async () => {
+              const done = await redeliver({ deliveryId: delivery.id });
+              if (done.data) {
+                announce(
+                  `${auditLabel(delivery.action)} (${delivery.eventId}) is queued again for ${props.endpoint.url}, with the same webhook-id.`,
+                );
+                refresh();
+              } else if (done.error) {
+                announce(
+                  `Not redelivered: ${done.error.graphQLErrors[0]?.message ?? 'the server could not be reached.'}`,
+                  'error',
+                );
+              }
+            },
+          },
+        ]
+      : []),
     { label: 'Copy event ID', onSelect: () => void navigator.clipboard?.writeText(delivery.eventId) },
   ];
   return (
@@ -351,6 +376,11 @@ function Deliveries(props: { endpoint: WebWebhookEndpointFragment }) {
                       {delivery.status === 'PENDING' && delivery.nextAttemptAt && delivery.attempts > 0 && (
                         <span className="small muted">Next try {formatRelative(delivery.nextAttemptAt)}</span>
                       )}
+                      {delivery.status === 'FAILED' &&
+                        delivery.lastError &&
+                        delivery.lastError !== `HTTP ${delivery.responseStatus}` && (
+                          <span className="small muted">{delivery.lastError}</span>
+                        )}
                     </span>
                   </td>
                   <td data-label="Answer">

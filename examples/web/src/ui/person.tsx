@@ -88,3 +88,12 @@ export function SeatMeter(props: { used: number; limit: number | null | undefine
     </span>
   );
 }
+
+/** Someone the organization's directory provisioned (SCIM): changed there rather than here. */
+export function DirectoryBadge() {
+  return (
+    <span className="badge badge-info" title="Added, changed and removed by your identity provider's directory (SCIM)">
+      Managed by your directory
+    </span>
+  );
+}

@@ -1,0 +1,24 @@
+import { createContext, useContext } from 'react';
+
+/**
+ * Where the API is and the bearer token the app sends it: what the screens need to reach the
+ * server's other endpoints (`/audit/export`, the SCIM base URL a directory is given) beside
+ * GraphQL. Everything is on the GraphQL endpoint's origin and path prefix.
+ */
+export interface Api {
+  graphqlUrl: string;
+  token: string | null;
+}
+
+export const ApiContext = createContext<Api>({ graphqlUrl: '/graphql', token: null });
+
+export function useApi(): Api {
+  return useContext(ApiContext);
+}
+
+/** "https://api.example.com/graphql" + "/scim/v2" → "https://api.example.com/scim/v2". */
+export function apiUrl(api: Api, path: string): string {
+  const graphql = new URL(api.graphqlUrl, window.location.href);
+  const prefix = graphql.pathname.replace(/\/graphql\/?$/, '');
+  return new URL(`${prefix}${path}`, graphql.origin).href;
+}
