@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { AppError } from '../domain/errors';
 import type { Logger } from '../observability/logger';
 
 /**
@@ -61,8 +62,12 @@ function* chain(error: unknown): Generator<Record<string, unknown>> {
   }
 }
 
-/** Whether an error says the database cannot serve right now (as opposed to a bug or a refused statement). */
+/**
+ * Whether an error says the database cannot serve right now (as opposed to a bug or a refused
+ * statement). The service's own errors never do: they already say what they mean.
+ */
 export function isDatabaseUnavailable(error: unknown): boolean {
+  if (error instanceof AppError) return false;
   for (const link of chain(error)) {
     const code = typeof link.code === 'string' ? link.code : '';
     if (CONNECTION_CODES.has(code)) return true;

@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { bearerToken, type Identity, type TokenCheck, type TokenVerifier } from '../auth/jwt';
 import type { Config } from '../config/config';
 import { type DatabaseOutage, isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../db/availability';
-import { AppError, RejectedTokenError, ServiceUnavailableError, UnauthenticatedError } from '../domain/errors';
+import { RejectedTokenError, ServiceUnavailableError, UnauthenticatedError } from '../domain/errors';
 import { createLoaders, type Loaders } from '../loaders';
 import { type UserDirectory, userFromIdentity } from '../auth/user-directory';
 import { ViewerAccess } from '../../permissions/viewer-access';
@@ -63,7 +63,7 @@ export async function createContext(
     return await buildContext(deps, authorization, requestId);
   } catch (error) {
     // docs/domain-rules.md §17: the whole request answers 503 SERVICE_UNAVAILABLE, retryably.
-    if (error instanceof AppError || !isDatabaseUnavailable(error)) throw error;
+    if (!isDatabaseUnavailable(error)) throw error;
     deps.outage?.report(error);
     throw new ServiceUnavailableError(RETRY_AFTER_SECONDS);
   }

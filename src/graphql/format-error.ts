@@ -44,7 +44,7 @@ export function withoutSuggestions(message: string): string {
 export function createErrorFormatter(production = false) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     if (production) formatted = { ...formatted, message: withoutSuggestions(formatted.message) };
-    if (!(unwrapResolverError(error) instanceof AppError) && isDatabaseUnavailable(unwrapResolverError(error))) {
+    if (isDatabaseUnavailable(unwrapResolverError(error))) {
       const unavailable = new ServiceUnavailableError(RETRY_AFTER_SECONDS);
       return {
         message: unavailable.message,

@@ -19,7 +19,7 @@ const STATUS: Record<string, number> = {
  * answered as a bare INTERNAL_SERVER_ERROR, as in GraphQL; a database outage as 503 SERVICE_UNAVAILABLE.
  */
 export function sendError(res: express.Response, error: unknown, logger: Logger, outage?: DatabaseOutage): void {
-  if (!(error instanceof AppError) && isDatabaseUnavailable(error)) {
+  if (isDatabaseUnavailable(error)) {
     // docs/domain-rules.md §17: retryable, and logged once per outage by its tracker.
     outage?.report(error);
     error = new ServiceUnavailableError(RETRY_AFTER_SECONDS);

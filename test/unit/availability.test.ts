@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { QueryFailedError } from 'typeorm';
 import { isDatabaseUnavailable } from '../../src/db/availability';
+import { ServiceUnavailableError } from '../../src/domain/errors';
 
 /** The shapes mysql2 and better-sqlite3 give their errors (code, errno, fatal), as the drivers set them. */
 function driverError(fields: Record<string, unknown>, message = 'driver error'): Error {
@@ -36,6 +37,7 @@ describe('which errors mean "the database cannot serve right now" (docs/domain-r
     ['a duplicate key', driverError({ code: 'ER_DUP_ENTRY', errno: 1062 })],
     ['a syntax error (a bug)', driverError({ code: 'ER_PARSE_ERROR', errno: 1064 })],
     ['an SQLite constraint', driverError({ code: 'SQLITE_CONSTRAINT_UNIQUE' })],
+    ['the service’s own answer', new ServiceUnavailableError(2)],
     ['an ordinary bug', new TypeError("Cannot read properties of undefined (reading 'id')")],
     ['a thrown string', 'boom'],
     ['nothing', undefined],
