@@ -16,6 +16,7 @@ import { createLogger } from '../../src/observability/logger';
 import { DnsResponder } from '../../src/dev/dns-responder';
 import { waitFor } from '../support/processes';
 import { TestSmtpServer, tokenFromEmail } from '../support/smtp';
+import { webhookReceiver } from '../support/http';
 
 /**
  * The reference web app (examples/web) in a real browser — Debian's chromium driven by
@@ -1053,17 +1054,8 @@ describe("the web app in chromium: an organization's other screens", () => {
   });
 
   it('a webhook is added (secret shown once), delivers an event, and is disabled, rotated and deleted', async () => {
-    const received: { id: string; body: string }[] = [];
-    const receiver = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk) => (body += chunk));
-      req.on('end', () => {
-        received.push({ id: String(req.headers['webhook-id']), body });
-        res.end('ok');
-      });
-    });
-    await new Promise<void>((done) => receiver.listen(0, '127.0.0.1', done));
-    const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const receiver = await webhookReceiver();
+    const hookUrl = receiver.url;
     try {
       const { id, name, admin } = await organizationOf('Hooks');
       await home(admin);
@@ -1089,7 +1081,7 @@ describe("the web app in chromium: an organization's other screens", () => {
       await delivered.getByText('Delivered').waitFor({ timeout: 15_000 });
       await delivered.getByText('HTTP 200').waitFor();
       const eventId = await delivered.locator('.mono').textContent();
-      expect(received.map((r) => r.id)).toContain(eventId);
+      expect(receiver.received.map((call) => call.headers['webhook-id'])).toContain(eventId);
       await expectAccessible('webhooks with deliveries');
       await screenshot('webhooks');
 
@@ -1109,8 +1101,7 @@ describe("the web app in chromium: an organization's other screens", () => {
       await dialog(`Delete the endpoint ${hookUrl}?`).getByRole('button', { name: 'Delete endpoint' }).click();
       await page.getByText('No webhook endpoint yet.').waitFor();
     } finally {
-      receiver.closeAllConnections();
-      await new Promise<void>((done) => receiver.close(() => done()));
+      await receiver.close();
     }
   });
 
@@ -1522,17 +1513,9 @@ describe('the web app in chromium: directory provisioning, erasure, export, rede
 
   it('a failed webhook delivery is redelivered from its row, with the same webhook-id', async () => {
     let answer = 503;
-    const received: string[] = [];
-    const receiver = http.createServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        received.push(String(req.headers['webhook-id']));
-        res.statusCode = answer;
-        res.end();
-      });
-    });
-    await new Promise<void>((done) => receiver.listen(0, '127.0.0.1', done));
-    const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const receiver = await webhookReceiver(() => answer);
+    const hookUrl = receiver.url;
+    const received = () => receiver.received.map((call) => call.headers['webhook-id']);
     try {
       const { id, name, admin } = await organizationOf('Redeliver');
       await api(admin, 'mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { secret } }', {
@@ -1549,7 +1532,7 @@ describe('the web app in chromium: directory provisioning, erasure, export, rede
       await row.getByText('Failed').waitFor({ timeout: 15_000 });
       await row.locator('td[data-label="Answer"]').getByText('HTTP 503').waitFor();
       const eventId = (await row.locator('.mono').textContent())!;
-      expect(received).toEqual([eventId]);
+      expect(received()).toEqual([eventId]);
       await expectAccessible('webhooks with a failed delivery');
       await screenshot('webhook-failed-delivery');
       answer = 200;
@@ -1557,12 +1540,11 @@ describe('the web app in chromium: directory provisioning, erasure, export, rede
       await expectStatus(`Workspace created (${eventId}) is queued again for ${hookUrl}, with the same webhook-id.`);
       await row.getByText('Delivered').waitFor({ timeout: 15_000 });
       await row.locator('td[data-label="Answer"]').getByText('HTTP 200').waitFor();
-      expect(received).toEqual([eventId, eventId]);
+      expect(received()).toEqual([eventId, eventId]);
       // Delivered: nothing left to redeliver.
       expect(await menuItems(row)).toEqual(['Copy event ID']);
     } finally {
-      receiver.closeAllConnections();
-      await new Promise<void>((done) => receiver.close(() => done()));
+      await receiver.close();
     }
   });
 });

@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type DocumentNode, type GraphQLFormattedError, print } from 'graphql';
 import { type App, createApp } from '../../src/http/app';
 import { signDevelopmentToken } from '../../src/auth/jwt';
@@ -22,7 +20,7 @@ import {
   WorkspaceDocument,
 } from '../generated/graphql';
 import { GaleraCluster } from '../support/galera';
-import { listen, type Post } from '../support/http';
+import { listen, type Post, webhookReceiver, type WebhookReceiver } from '../support/http';
 import { TEST_JWT_SECRET } from '../support/harness';
 import { waitFor } from '../support/processes';
 import { TestSmtpServer } from '../support/smtp';
@@ -48,7 +46,7 @@ const apps: App[] = [];
 /** Each instance over real HTTP (the fault tests check the status and headers a client sees). */
 const posts: Post[] = [];
 const readyUrls: string[] = [];
-let hooks: Awaited<ReturnType<typeof webhookReceiver>>;
+let hooks: WebhookReceiver;
 const databases: Awaited<ReturnType<typeof openDatabase>>[] = [];
 
 async function person(label: string): Promise<Person> {
@@ -326,25 +324,6 @@ describe('on a three-node Galera cluster', () => {
   });
 });
 
-/** A webhook receiver on loopback that records every call's `webhook-id`. */
-async function webhookReceiver() {
-  const ids: string[] = [];
-  const server = createServer((req, res) => {
-    const id = req.headers['webhook-id'];
-    req.resume();
-    req.on('end', () => {
-      if (typeof id === 'string') ids.push(id);
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    ids,
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 interface HttpResult {
   status: number;
   code: string;
@@ -612,7 +591,8 @@ describe('a node killed and restarted (docs/domain-rules.md §17)', () => {
     }
     const received = new Set(smtp.messages.map((mail) => /^<([^@]+)@/.exec(mail.messageId ?? '')?.[1]));
     for (const id of emailIds) expect(received).toContain(id);
-    for (const id of eventIds) expect(hooks.ids).toContain(id);
+    const called = hooks.received.map((call) => call.headers['webhook-id']);
+    for (const id of eventIds) expect(called).toContain(id);
     for (const node of [0, 1, 2]) {
       expect(
         await count(

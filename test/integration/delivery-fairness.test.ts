@@ -1,5 +1,3 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { ManualClock } from '../../src/config/clock';
 import { openDatabase } from '../../src/db/data-source';
@@ -18,6 +16,7 @@ import { createHarness, errorCodes, type Harness, type Person } from '../support
 import { waitFor } from '../support/processes';
 import { TestSmtpServer } from '../support/smtp';
 import { describeOnEachDatabase } from '../support/each-database';
+import { webhookReceiver, type WebhookReceiver } from '../support/http';
 
 /**
  * One tenant never holds up another (docs/domain-rules.md §12): an organization whose webhook receivers accept
@@ -30,38 +29,6 @@ import { describeOnEachDatabase } from '../support/each-database';
 const POLL_MS = 200;
 /** docs/domain-rules.md §12: within 2 seconds of its event, plus the poll interval. */
 const BOUND_MS = 2000 + POLL_MS;
-
-interface Receiver {
-  url: string;
-  received: { headers: http.IncomingHttpHeaders; body: string; at: number }[];
-  close(): Promise<void>;
-}
-
-/** A real HTTP receiver on loopback: `answer` decides each response (a status, or 'hang': never answers). */
-async function receiver(answer: () => number | 'hang' = () => 200): Promise<Receiver> {
-  const received: Receiver['received'] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body, at: Date.now() });
-      const reply = answer();
-      if (reply === 'hang') return;
-      res.statusCode = reply;
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    received,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 async function endpoint(h: Harness, admin: Person, organizationId: string, url: string) {
   const created = await h.run(CreateWebhookEndpointDocument, { input: { organizationId, url } }, admin);
@@ -76,7 +43,7 @@ describeOnEachDatabase('fair delivery', (kind) => {
   describe('webhooks', () => {
     let h: Harness;
     let second: { db: DataSource; dispatcher: WebhookDispatcher } | null = null;
-    const receivers: Receiver[] = [];
+    const receivers: WebhookReceiver[] = [];
 
     beforeAll(async () => {
       h = await createHarness(kind, {
@@ -101,12 +68,12 @@ describeOnEachDatabase('fair delivery', (kind) => {
       }
       const stalling = await h.person('stalling');
       const stalled = await createOrganization(h, stalling, 'Tarpit');
-      const tarpits = await Promise.all(Array.from({ length: 6 }, () => receiver(() => 'hang')));
+      const tarpits = await Promise.all(Array.from({ length: 6 }, () => webhookReceiver(() => 'hang')));
       receivers.push(...tarpits);
       for (const tarpit of tarpits) await endpoint(h, stalling, stalled.id, tarpit.url);
       const healthy = await h.person('healthy');
       const other = await createOrganization(h, healthy, 'Healthy');
-      const good = await receiver();
+      const good = await webhookReceiver();
       receivers.push(good);
       await endpoint(h, healthy, other.id, good.url);
 
@@ -206,7 +173,7 @@ describeOnEachDatabase('fair delivery', (kind) => {
   describe('endpoints that keep failing', () => {
     let h: Harness;
     let clock: ManualClock;
-    const receivers: Receiver[] = [];
+    const receivers: WebhookReceiver[] = [];
     const HOUR = 3600_000;
 
     beforeAll(async () => {
@@ -239,8 +206,8 @@ describeOnEachDatabase('fair delivery', (kind) => {
 
     it(`are disabled after ${72} hours of failures, with WEBHOOK_ENDPOINT_DISABLED; a failed delivery is redelivered`, async () => {
       let failing = true;
-      const broken = await receiver(() => (failing ? 500 : 200));
-      const watcher = await receiver();
+      const broken = await webhookReceiver(() => (failing ? 500 : 200));
+      const watcher = await webhookReceiver();
       receivers.push(broken, watcher);
       const admin = await h.person('hook-owner');
       const organization = await createOrganization(h, admin, 'Failing hooks');

@@ -1,6 +1,4 @@
 import { createHmac } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { WebhookDelivery } from '../../entities/webhook.entity';
 import { dataSourceOptions } from '../../src/db/data-source';
@@ -10,6 +8,7 @@ import { CreateWorkspaceDocument, DeleteOrganizationDocument } from '../generate
 import { createOrganization, createWorld } from '../support/factories';
 import { createHarness, errorCodes, type Harness, type Person } from '../support/harness';
 import { describeOnEachDatabase, useHarness } from '../support/each-database';
+import { type ReceivedCall, webhookReceiver } from '../support/http';
 
 const CREATE = `mutation($input: CreateWebhookEndpointInput!) {
   createWebhookEndpoint(input: $input) { secret endpoint { id url actions enabled createdAt } } }`;
@@ -19,40 +18,8 @@ const DELETE = `mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }`;
 const DELIVERIES = `query($id: ID!) { organization(id: $id) { webhookEndpoints { id deliveries(first: 50) {
   nodes { eventId action status attempts responseStatus lastAttemptAt nextAttemptAt } } } } }`;
 
-interface Received {
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** A real HTTP receiver on loopback; `answer` decides each response (a status, or 'hang'). */
-async function receiver(answer: (n: number) => number | 'hang' = () => 200) {
-  const received: Received[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body });
-      const reply = answer(received.length);
-      if (reply === 'hang') return; // never answers
-      res.statusCode = reply;
-      res.end('ignored');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  return {
-    url,
-    received,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 /** Verifies a delivery the way the specification says a receiver should, with nothing of ours. */
-function verify(secret: string, message: Received): boolean {
+function verify(secret: string, message: ReceivedCall): boolean {
   const id = String(message.headers['webhook-id']);
   const timestamp = String(message.headers['webhook-timestamp']);
   const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
@@ -85,7 +52,7 @@ describeOnEachDatabase('webhooks', (kind) => {
   };
 
   it('delivers every event signed as the specification says, with the event as its body', async () => {
-    const target = await receiver();
+    const target = await webhookReceiver();
     try {
       const admin = await h.person('hooked');
       const organization = await createOrganization(h, admin, 'Hooked');
@@ -124,7 +91,7 @@ describeOnEachDatabase('webhooks', (kind) => {
   });
 
   it('retries a failing receiver with the same webhook-id: 500, 500, then 200 is three attempts', async () => {
-    const target = await receiver((n) => (n <= 2 ? 500 : 200));
+    const target = await webhookReceiver((n) => (n <= 2 ? 500 : 200));
     try {
       const admin = await h.person('retried');
       const organization = await createOrganization(h, admin, 'Retried');
@@ -149,7 +116,7 @@ describeOnEachDatabase('webhooks', (kind) => {
   });
 
   it('gives up on a receiver that never answers after WEBHOOK_MAX_ATTEMPTS', async () => {
-    const target = await receiver(() => 'hang');
+    const target = await webhookReceiver(() => 'hang');
     try {
       const admin = await h.person('silent');
       const organization = await createOrganization(h, admin, 'Silent');
@@ -166,7 +133,7 @@ describeOnEachDatabase('webhooks', (kind) => {
   });
 
   it('honours the action filter, and a disabled endpoint receives nothing', async () => {
-    const [wanted, disabled] = [await receiver(), await receiver()];
+    const [wanted, disabled] = [await webhookReceiver(), await webhookReceiver()];
     try {
       const admin = await h.person('filtered');
       const organization = await createOrganization(h, admin, 'Filtered');
@@ -191,7 +158,7 @@ describeOnEachDatabase('webhooks', (kind) => {
   });
 
   it('two instances deliver each event once per endpoint, and a dead instance’s claim is taken over', async () => {
-    const target = await receiver();
+    const target = await webhookReceiver();
     // A second instance: on MariaDB with a connection pool of its own on the same database (the
     // embedded SQLite serves one process: there both share its connection and race on the claims).
     const secondDb = kind === 'sqlite' ? h.database.db : new DataSource(dataSourceOptions(h.database.url));
@@ -221,7 +188,7 @@ describeOnEachDatabase('webhooks', (kind) => {
   });
 
   it('an organization’s deletion reaches its endpoints after they are gone', async () => {
-    const target = await receiver();
+    const target = await webhookReceiver();
     try {
       const admin = await h.person('deleting');
       const organization = await createOrganization(h, admin, 'Deleting');
@@ -235,7 +202,7 @@ describeOnEachDatabase('webhooks', (kind) => {
   });
 
   it('rotating the secret signs what follows with the new one; deleting stops deliveries', async () => {
-    const target = await receiver();
+    const target = await webhookReceiver();
     try {
       const admin = await h.person('rotating');
       const organization = await createOrganization(h, admin, 'Rotating');
@@ -334,7 +301,7 @@ describe('webhook URLs outside WEBHOOKS_ALLOW_PRIVATE', () => {
   });
 
   it('checks again when delivering: a URL that now reaches loopback is not called', async () => {
-    const target = await receiver();
+    const target = await webhookReceiver();
     try {
       const admin = await h.person('rebound');
       const organization = await createOrganization(h, admin, 'Rebound');

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App } from '../../src/http/app';
 
@@ -31,4 +32,46 @@ export async function listen(app: App): Promise<{ url: string; post: Post }> {
     return { status: response.status, body: parsed, headers: response.headers };
   };
   return { url, post };
+}
+
+/** One call a webhook receiver got: its headers, body and when it arrived (wall clock). */
+export interface ReceivedCall {
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  at: number;
+}
+
+export interface WebhookReceiver {
+  url: string;
+  received: ReceivedCall[];
+  close(): Promise<void>;
+}
+
+/**
+ * A real HTTP receiver on loopback for webhook tests: `answer` decides each response from the
+ * number of calls so far (a status, or 'hang': never answers, holding the connection).
+ */
+export async function webhookReceiver(answer: (n: number) => number | 'hang' = () => 200): Promise<WebhookReceiver> {
+  const received: ReceivedCall[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body, at: Date.now() });
+      const reply = answer(received.length);
+      if (reply === 'hang') return;
+      res.statusCode = reply;
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    received,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
