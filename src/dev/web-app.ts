@@ -5,6 +5,7 @@ import express from 'express';
 import { signDevelopmentToken } from '../auth/jwt';
 import type { Config } from '../config/config';
 import type { Logger } from '../observability/logger';
+import { noSniff, onlyMethods, refusalErrors, sendRefusal } from '../http/refusals';
 import { DEMO_PEOPLE, type DemoName, demoEmail, demoPersonByEmail, developmentSubject } from './demo-people';
 
 /**
@@ -22,17 +23,48 @@ export interface WebAppOptions {
   dir: string;
   /** The GraphQL endpoint as the browser reaches it. */
   graphqlUrl: string;
+  /** Where an unexpected error is logged. */
+  logger?: Logger;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/**
+ * docs/domain-rules.md §8: the app runs its own scripts only — the built index.html has no inline
+ * script or style (Vite puts everything in /assets), and React sets `style` through the CSSOM,
+ * which `style-src 'self'` allows — and talks to itself and the API only. It may not be framed
+ * (`frame-ancestors`, and `X-Frame-Options` for browsers that predate it). A host product that
+ * serves the app in production sends the same (examples/web/README.md).
+ */
+export function contentSecurityPolicy(graphqlUrl: string): string {
+  const api = new URL(graphqlUrl).origin;
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    `connect-src 'self' ${api}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
 export function webAppHandler(config: Config, options: WebAppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  const policy = contentSecurityPolicy(options.graphqlUrl);
+  app.use((_req, res, next) => {
+    noSniff(res);
+    res.setHeader('Content-Security-Policy', policy);
+    res.setHeader('X-Frame-Options', 'DENY');
+    next();
+  });
   const devSignIn = !config.production && config.auth.usingDevelopmentSecret && config.auth.jwtSecret !== undefined;
   app.get('/config.json', (_req, res) => {
     res.json({ graphqlUrl: options.graphqlUrl, devSignIn, tokenUrl: null });
   });
+  app.all('/config.json', onlyMethods('GET'));
   if (devSignIn) {
     // The demo people of `npm run seed`, for the sign-in page's one-click choices.
     app.get('/dev/people', (_req, res) => {
@@ -66,10 +98,17 @@ export function webAppHandler(config: Config, options: WebAppOptions): express.E
       });
       res.json({ token });
     });
+    app.all('/dev/people', onlyMethods('GET'));
+    app.all('/dev/sign-in', onlyMethods('POST'));
   }
   app.use(express.static(options.dir, { index: 'index.html', maxAge: 0 }));
+  // A file that is not there, or a development route that is off, is not a page of the app.
+  app.use(['/assets', '/dev'], (_req, res) => sendRefusal(res, 404, 'NOT_FOUND', 'Nothing is served at this address.'));
   // Every other page is the app's: it reads the path itself (/, /organizations/…, /invitations/accept).
   app.get('/{*path}', (_req, res) => res.sendFile(join(options.dir, 'index.html')));
+  app.all('/{*path}', onlyMethods('GET'));
+  // A sign-in body that is not JSON or too large: JSON too, never Express's HTML page.
+  app.use(refusalErrors(options.logger));
   return app;
 }
 
@@ -90,7 +129,7 @@ export async function startWebApp(config: Config, logger: Logger, graphqlUrl: st
     logger.warn({ dir }, 'the web app is not built (npm run web:build): invitation links will not open');
     return null;
   }
-  const server = http.createServer(webAppHandler(config, { dir, graphqlUrl }));
+  const server = http.createServer(webAppHandler(config, { dir, graphqlUrl, logger }));
   try {
     await new Promise<void>((done, fail) => {
       server.once('error', fail);

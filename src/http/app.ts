@@ -31,6 +31,7 @@ import { MembershipSweeper } from '../jobs/membership-sweeper';
 import { AuditRetention } from '../jobs/audit-retention';
 import { auditExportRoute, identityEventsRoute } from './people-routes';
 import { scimRouter } from './scim-routes';
+import { noSniffing, onlyMethods, refusalErrors, unknownRoute } from './refusals';
 import { claimProvisionedAccess } from '../services/provisioning/provisioned-access';
 
 export interface App {
@@ -241,6 +242,8 @@ export async function createApp(
   await apollo.start();
 
   app.disable('x-powered-by');
+  // docs/domain-rules.md §8: on every answer, refusals included.
+  app.use(noSniffing);
   app.use(requestLogging(logger));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -253,18 +256,21 @@ export async function createApp(
       res.status(503).json({ status: 'unavailable' });
     }
   });
+  app.all(['/health', '/ready'], onlyMethods('GET'));
   // Provisioning from a directory (docs/domain-rules.md §15): SCIM 2.0, with a provisioning token.
   app.use('/scim/v2', scimRouter(db, config, logger));
   // A person's data (docs/domain-rules.md §16): the audit log taken out, the identity provider's user events.
   // CORS on every method, so that a browser's preflight of the bearer-token GET is answered too.
   app.use('/audit/export', corsFor(config.corsOrigins));
   app.get('/audit/export', auditExportRoute(deps, logger));
+  app.all('/audit/export', onlyMethods('GET'));
   app.use(
     '/identity/events',
     identityEventsRoute(deps, logger, () => {
       if (options.nudgeOutbox !== false) webhooks.nudge();
     }),
   );
+  app.all('/identity/events', onlyMethods('POST'));
   app.use(
     '/graphql',
     corsFor(config.corsOrigins),
@@ -276,6 +282,10 @@ export async function createApp(
     }),
     bodyErrors(config.limits.maxBodyBytes),
   );
+  // docs/domain-rules.md §8: an unknown route, and any error no route answered (an identity event over
+  // its size), are JSON too, never Express's HTML page.
+  app.use(unknownRoute);
+  app.use(refusalErrors(logger));
 
   return {
     apollo,

@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import type { Clock } from '../config/clock';
 import { fromSqlDateTime, toCount, toSqlDateTime } from '../db/sql';
 import { PUBLIC_ERROR_CODES } from '../domain/errors';
+import { noSniff, sendRefusal } from '../http/refusals';
 import type { Logger } from './logger';
 
 /**
@@ -133,15 +134,21 @@ export class Metrics {
   /** `/metrics` on its own server (nothing else is served there). */
   async listen(port: number, host: string, logger: Logger): Promise<http.Server> {
     const server = http.createServer((req, res) => {
-      if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
-        res.writeHead(404).end();
+      // docs/domain-rules.md §8: nosniff on every answer, refusals as JSON.
+      noSniff(res);
+      if (req.url?.split('?')[0] !== '/metrics') {
+        sendRefusal(res, 404, 'NOT_FOUND', 'Only /metrics is served here.');
+        return;
+      }
+      if (req.method !== 'GET') {
+        sendRefusal(res, 405, 'BAD_REQUEST', `${req.method} is not accepted here: use GET.`, ['GET']);
         return;
       }
       this.registry.metrics().then(
         (text) => res.writeHead(200, { 'content-type': this.registry.contentType }).end(text),
         (error: unknown) => {
           logger.error({ err: error }, 'metrics could not be collected');
-          res.writeHead(500).end();
+          sendRefusal(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
         },
       );
     });

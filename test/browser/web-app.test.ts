@@ -81,7 +81,8 @@ async function screenshot(name: string, options: { window?: boolean } = {}): Pro
 /** axe-core on the page as it is (dialogs included): no WCAG 2.1 A/AA violation. */
 async function expectAccessible(screen: string): Promise<void> {
   if (!(await page.evaluate(() => 'axe' in globalThis))) {
-    await page.addScriptTag({ path: require.resolve('axe-core') });
+    // Evaluated, not added as a <script>: the app's Content-Security-Policy refuses inline scripts.
+    await page.evaluate(readFileSync(require.resolve('axe-core'), 'utf8'));
   }
   const violations = await page.evaluate(async (tags) => {
     const axe = (globalThis as unknown as { axe: any }).axe;
@@ -246,10 +247,21 @@ async function focused(target: Locator): Promise<void> {
   await waitFor('the focus', () => target.evaluate((el) => el === (globalThis as any).document.activeElement), 5_000);
 }
 
+/** What the app's Content-Security-Policy refused, in any page (docs/domain-rules.md §8): nothing, each test checks. */
+const cspViolations: string[] = [];
+
 function newPageListeners(p: Page): void {
   p.setDefaultTimeout(10_000);
   p.on('pageerror', (error) => console.error('error in the page:', error.message));
+  // Chromium reports each refusal on the console ("Refused to … because it violates … Content Security Policy").
+  p.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(`${p.url()}: ${message.text()}`);
+  });
 }
+
+afterEach(() => {
+  expect(cspViolations.splice(0)).toEqual([]);
+});
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM))
@@ -347,6 +359,22 @@ async function joinByInvitation(
 }
 
 describe('the web app in chromium: members, invitations, roles', () => {
+  it('runs under its Content-Security-Policy, which the page would report refusing', async () => {
+    const answer = await page.goto(webUrl);
+    expect(answer?.headers()['content-security-policy']).toContain("script-src 'self'");
+    expect(answer?.headers()['x-frame-options']).toBe('DENY');
+    await home(address('policy'));
+    // The check itself: an inline script is refused and reported, so a silent console means something.
+    await page.evaluate(() => {
+      const script = (globalThis as any).document.createElement('script');
+      script.textContent = 'globalThis.inlineRan = true';
+      (globalThis as any).document.body.append(script);
+    });
+    await waitFor('the refusal to be reported', async () => cspViolations.length > 0, 5_000);
+    expect(await page.evaluate(() => (globalThis as any).inlineRan)).toBeUndefined();
+    expect(cspViolations.splice(0)).toEqual([expect.stringMatching(/inline script/)]);
+  });
+
   it('an admin creates an organization on the homepage and lands in its Members section', async () => {
     const admin = address('creator');
     await home(admin);
