@@ -77,6 +77,11 @@ export interface Config {
   dnsServers: string[];
   /** How long one DNS lookup of a verification may take. */
   dnsTimeoutMs: number;
+  /**
+   * On SIGTERM or SIGINT, the longest the process takes to end (docs/domain-rules.md §8): what is
+   * still hanging then (a log write, an SMTP send, a webhook call, the pool's close) is abandoned.
+   */
+  shutdownTimeoutMs: number;
   /** docs/domain-rules.md §9. */
   limits: QueryLimits;
 }
@@ -226,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .map((server) => server.trim())
       .filter((server) => server !== ''),
     dnsTimeoutMs: positiveInt(env, 'DNS_TIMEOUT_MS', 5_000),
+    shutdownTimeoutMs: positiveInt(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
     limits: {
       maxDepth: positiveInt(env, 'QUERY_MAX_DEPTH', DEFAULT_QUERY_LIMITS.maxDepth),
       maxAliases: positiveInt(env, 'QUERY_MAX_ALIASES', DEFAULT_QUERY_LIMITS.maxAliases),

@@ -6,10 +6,15 @@ import { loadConfig } from '../config/config';
 import { openDatabase } from '../db/data-source';
 import { startWebApp } from '../dev/web-app';
 import { createLogger } from '../observability/logger';
+import { LogOutput } from '../observability/log-output';
 
 /** Starts the subgraph: configuration, database (migrations run first), HTTP server, graceful stop. */
 async function main(): Promise<void> {
-  const logger = createLogger();
+  const output = new LogOutput(1);
+  const logger = createLogger({ destination: output });
+  // Their reader gone (EPIPE), stdout and stderr say so with an 'error' event: without a listener
+  // that would crash the process on its way out (issue 39). The log itself is `output`'s concern.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   const config = loadConfig();
   if (config.auth.usingDevelopmentSecret) {
     logger.warn({}, 'AUTH_JWT_SECRET is not set: using the development secret. Never do this in production.');
@@ -39,19 +44,35 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'stopping: finishing requests in flight and the email and webhook batches in hand');
-    // ApolloServer.stop drains the HTTP server (the drain plugin) before returning.
-    webApp?.close();
-    metricsServer?.close();
-    await app.apollo.stop();
-    // The batch of emails in hand is finished before the pool closes.
-    await Promise.all([app.outbox.stop(), app.webhooks.stop(), app.sweeper.stop(), app.retention.stop()]);
-    await db.destroy();
-    // The last spans go out before the process ends.
-    await telemetry?.shutdown();
-    logger.info({}, 'stopped');
-    // Lines are written asynchronously: the last ones reach stdout before the process ends.
-    logger.flush(() => process.exit(0));
+    // docs/domain-rules.md §8 (issue 39): the process ends within SHUTDOWN_TIMEOUT_MS whatever still hangs
+    // then — an SMTP server or a webhook receiver that never answers, a database that does not
+    // close, a log nobody reads. Unref'd: it never keeps the process alive by itself.
+    setTimeout(() => {
+      logger.error(
+        { signal, timeoutMs: config.shutdownTimeoutMs },
+        'not stopped in time: exiting with work unfinished',
+      );
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
+    try {
+      logger.info({ signal }, 'stopping: finishing requests in flight and the email and webhook batches in hand');
+      // ApolloServer.stop drains the HTTP server (the drain plugin) before returning.
+      webApp?.close();
+      metricsServer?.close();
+      await app.apollo.stop();
+      // The batch of emails in hand is finished before the pool closes.
+      await Promise.all([app.outbox.stop(), app.webhooks.stop(), app.sweeper.stop(), app.retention.stop()]);
+      await db.destroy();
+      // The last spans go out before the process ends.
+      await telemetry?.shutdown();
+      logger.info({}, 'stopped');
+    } catch (error) {
+      logger.error({ err: error }, 'stopping failed');
+      process.exitCode = 1;
+    }
+    // Lines are written asynchronously: the last ones reach stdout first, if anything reads it.
+    await output.drained(config.shutdownTimeoutMs);
+    process.exit();
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { trace } from '@opentelemetry/api';
 import pino, { type DestinationStream } from 'pino';
+import { LogOutput } from './log-output';
 
 /**
  * pino: one JSON line per event (`level` as a label, `time` as ISO text, `msg`), at `LOG_LEVEL`
@@ -55,6 +56,7 @@ export function createLogger(
       redact: { paths: LOG_REDACTIONS, censor: '[Redacted]' },
       serializers: { err: pino.stdSerializers.err },
     },
-    options.destination ?? pino.destination({ fd: 1, sync: false }),
+    // Not pino.destination: its exit-time flush can hang the process for ever (src/observability/log-output.ts).
+    options.destination ?? new LogOutput(1),
   );
 }
