@@ -18,10 +18,23 @@ const PRESET: Record<string, string> = {
 
 const children: ChildProcess[] = [];
 
+/**
+ * Each child leads its own process group (`detached`), so that stopping reaches what it started
+ * too: npx's shell and the tool, `node --watch` and the server it restarts.
+ */
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
-  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
   children.push(child);
   return child;
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // the group has ended already
+  }
 }
 
 function npx(tool: string, args: string[]): ChildProcess {
@@ -60,14 +73,37 @@ async function main(): Promise<void> {
   server.stdout?.pipe(process.stdout);
 }
 
-function stop(): void {
-  for (const child of children) child.kill('SIGTERM');
-  process.exit(0);
+/** The server's own bound (SHUTDOWN_TIMEOUT_MS), and a little more for the watchers. */
+const STOP_MS = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000) + 2_000;
+
+let stopping = false;
+/**
+ * Ctrl-C (or SIGTERM): every child is told to stop and waited for, its output still relayed — the
+ * server finishes its requests and batches. Exiting at once instead left the server writing into
+ * a pipe nobody read, and `node --watch` waiting for it (issue 39). Past STOP_MS, or at a second
+ * Ctrl-C, what is left is killed.
+ */
+function stop(code = 0): void {
+  if (stopping) {
+    for (const child of children) signalGroup(child, 'SIGKILL');
+    process.exit(code || 130);
+  }
+  stopping = true;
+  const alive = children.filter((child) => child.exitCode === null && child.signalCode === null);
+  for (const child of alive) signalGroup(child, 'SIGTERM');
+  const deadline = setTimeout(() => {
+    for (const child of children) signalGroup(child, 'SIGKILL');
+    process.exit(code || 1);
+  }, STOP_MS);
+  deadline.unref();
+  void Promise.all(alive.map((child) => new Promise((done) => child.once('close', done)))).then(() =>
+    process.exit(code),
+  );
 }
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+process.on('SIGINT', () => stop());
+process.on('SIGTERM', () => stop());
 
 main().catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  stop();
+  stop(1);
 });
