@@ -32,8 +32,8 @@ export async function updatePerson(
 /**
  * The placeholder an erased person's address becomes (docs/domain-rules.md §5, §16): never a
  * deliverable address, the same for the same person (a replayed erasure finds it), and made from a
- * digest of their id rather than the id itself — some identity providers' ids contain the address
- * (`dev|ada@example.com` in development), which must not survive the erasure in every row.
+ * digest of their id rather than the id itself, in case an identity provider's id holds the
+ * address (ours in development no longer do: docs/personal-data.md).
  */
 export function erasedAddress(userId: string): string {
   return `erased-${createHash('sha256').update(userId).digest('hex').slice(0, 24)}@invalid`;

@@ -198,8 +198,6 @@ describeOnEachDatabase('erasure by the identity provider', (kind) => {
       pat.sub,
     ]);
     expect([user.email, user.display_name, Boolean(user.erased_at)]).toEqual([erasedAddress(pat.sub), null, true]);
-    // The placeholder is made from a digest of the id: an id built from the address does not keep it.
-    expect(erasedAddress('dev|pat@example.com')).toMatch(/^erased-[0-9a-f]{24}@invalid$/);
     const statuses = await h.database.db.query(`SELECT id, status FROM invitations WHERE id IN (?, ?, ?) ORDER BY id`, [
       fromPat.invitation.id,
       pendingToPat.invitation.id,
