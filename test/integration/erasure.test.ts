@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
+import { decodeJwt } from 'jose';
 import { Webhook } from 'standardwebhooks';
 import { ManualClock } from '../../src/config/clock';
 import { Role, ScopeKind } from '../../src/domain/enums';
 import { erasedAddress } from '../../src/db/people';
+import { systemActor } from '../../src/services/audit.service';
+import { erasePerson } from '../../src/services/people/erasure.service';
 import { grantAdminAsOperator } from '../../src/services/people/operator.service';
 import {
   AcceptInvitationDocument,
@@ -15,8 +18,9 @@ import {
 } from '../generated/graphql';
 import { describeOnEachDatabase, useHarness } from '../support/each-database';
 import { addMember, createDomain, createOrganization, createWorkspace, invite } from '../support/factories';
-import { errorCodes, type Harness } from '../support/harness';
-import { listen } from '../support/http';
+import { errorCodes, type Harness, TEST_JWT_SECRET } from '../support/harness';
+import { signDevelopmentToken } from '../../src/auth/jwt';
+import { listen, type Post } from '../support/http';
 import { exited, start } from '../support/processes';
 
 const SECRET = `whsec_${Buffer.alloc(32, 'identity-provider-secret').toString('base64')}`;
@@ -91,8 +95,11 @@ describeOnEachDatabase('erasure by the identity provider', (kind) => {
     },
   );
   let base = '';
+  let post: Post;
   beforeAll(async () => {
-    base = (await listen(h.app)).url.replace(/\/graphql$/, '');
+    const server = await listen(h.app);
+    base = server.url.replace(/\/graphql$/, '');
+    post = server.post;
   });
 
   /** Sends an event signed as the provider would, under Clerk's svix-* headers unless told otherwise. */
@@ -345,6 +352,52 @@ describeOnEachDatabase('erasure by the identity provider', (kind) => {
     expect(errorCodes(other)).toEqual(['FORBIDDEN']);
     expect((other.data as { _entities?: unknown } | null)?._entities).toEqual([{ id: admin.sub, dataExport: null }]);
     expect(JSON.stringify(other.data)).not.toContain(admin.email);
+  });
+
+  it('refuses an erased person’s token on the very next request, every way in, however the erasure was made', async () => {
+    const admin = await h.person('stays');
+    const member = await h.person('erasedmember');
+    const loner = await h.person('erasedloner');
+    const organization = await createOrganization(h, admin, 'Next request');
+    await addMember(h, member, { kind: ScopeKind.ORGANIZATION, organizationId: organization.id }, Role.MEMBER);
+    const me = { query: '{ me { id } }' };
+    // Both have been seen moments ago: this instance remembers their rows as written.
+    for (const person of [member, loner]) {
+      expect((await post(me, person.token)).body.data.me.id).toBe(person.sub);
+      expect((await post(me, person.token)).body.data.me.id).toBe(person.sub);
+    }
+    // The erasure is made as `npm run erase-user` makes it: the service on the database, past this
+    // server (another process), with no word to its memory.
+    for (const person of [member, loner]) {
+      expect((await erasePerson(h.database.db, systemActor(clock.now()), person.sub)).erased).toBe(true);
+      const refused = await post(me, person.token);
+      expect([refused.status, refused.body.errors?.[0]?.extensions?.reason]).toEqual([401, 'USER_ERASED']);
+      const exported = await fetch(`${base}/audit/export?organizationId=${organization.id}`, {
+        headers: { authorization: `Bearer ${person.token}` },
+      });
+      expect(exported.status).toBe(401);
+      expect(((await exported.json()) as any).errors[0].extensions.reason).toBe('USER_ERASED');
+    }
+    // The one who stays is not bothered.
+    expect((await post(me, admin.token)).body.data.me.id).toBe(admin.sub);
+  });
+
+  it('judges a token’s expiry by the configured clock, also for a token it has verified before', async () => {
+    const person = await h.person('expiring');
+    const token = await signDevelopmentToken(TEST_JWT_SECRET, {
+      sub: person.sub,
+      email: person.email,
+      ttlSeconds: 3600,
+    });
+    expect((await post({ query: '{ me { id } }' }, token)).body.data.me.id).toBe(person.sub);
+    const moment = clock.now();
+    clock.set(new Date(((decodeJwt(token).exp as number) + 10) * 1000));
+    try {
+      const expired = await post({ query: '{ me { id } }' }, token);
+      expect([expired.status, expired.body.errors?.[0]?.extensions?.reason]).toEqual([401, 'TOKEN_EXPIRED']);
+    } finally {
+      clock.set(moment);
+    }
   });
 
   it('npm run erase-user does the same for an operator', async () => {
