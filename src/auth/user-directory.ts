@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { User } from '../../entities/user.entity';
 import type { Identity } from './jwt';
-import { updatePerson } from '../db/people';
+import { rememberAddress, updatePerson } from '../db/people';
 import { RejectedTokenError } from '../domain/errors';
 import { inTransaction } from '../db/transaction';
 
@@ -69,8 +69,8 @@ export class UserDirectory {
     const existing = await repo.findOneBy({ id: identity.sub });
     if (!existing) {
       // Two first requests of one person may race: the loser's insert is a no-op.
-      await inTransaction(this.db, (em) =>
-        em
+      await inTransaction(this.db, async (em) => {
+        await em
           .createQueryBuilder()
           .insert()
           .into(User)
@@ -83,8 +83,9 @@ export class UserDirectory {
             updatedAt: now,
           })
           .orIgnore()
-          .execute(),
-      );
+          .execute();
+        await rememberAddress(em, identity.sub, identity.email, now);
+      });
     } else if (existing.erasedAt) {
       // The identity provider had this person erased (docs/domain-rules.md §16): a token issued
       // before that is refused, and nothing of theirs is written back.
