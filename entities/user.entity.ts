@@ -38,4 +38,11 @@ export class User {
    */
   @Column({ ...timestampColumn('erased_at'), nullable: true })
   erasedAt!: Date | null;
+
+  /**
+   * The `webhook-timestamp` of the newest identity provider event applied to this person
+   * (docs/domain-rules.md §16): an older one arriving late never undoes it.
+   */
+  @Column({ ...timestampColumn('identity_event_at'), nullable: true })
+  identityEventAt!: Date | null;
 }

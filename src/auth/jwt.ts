@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { type Clock, systemClock } from '../config/clock';
 import type { AuthConfig } from '../config/config';
 import { cleanClaimName } from '../domain/validation';
 
@@ -37,35 +38,42 @@ function identityFrom(payload: JWTPayload): Identity | null {
  * passed (the client should sign in again), and TOKEN_INVALID for everything else (`alg: none`,
  * a wrong signature, issuer or audience, a token not yet valid, garbage), with no hint of which
  * check failed.
+ *
+ * Time is the configured clock's (`config.clock`), for the signature check's `exp` and `nbf` and
+ * for the memory of verified tokens alike: tests move it to see a token expire, and the two never
+ * disagree about whether a token is still good.
  */
-export function createTokenVerifier(auth: AuthConfig): TokenVerifier {
-  const options = {
+export function createTokenVerifier(auth: AuthConfig, clock: Clock = systemClock): TokenVerifier {
+  const options = () => ({
     issuer: auth.issuer,
     audience: auth.audience,
     clockTolerance: 5,
-  };
+    currentDate: clock.now(),
+  });
   let verify: (token: string) => Promise<JWTPayload>;
   if (auth.jwksUrl) {
     const jwks: JWTVerifyGetKey = createRemoteJWKSet(new URL(auth.jwksUrl));
-    verify = async (token) => (await jwtVerify(token, jwks, { ...options, algorithms: ['RS256', 'ES256'] })).payload;
+    verify = async (token) => (await jwtVerify(token, jwks, { ...options(), algorithms: ['RS256', 'ES256'] })).payload;
   } else if (auth.jwtSecret) {
     const key = new TextEncoder().encode(auth.jwtSecret);
-    verify = async (token) => (await jwtVerify(token, key, { ...options, algorithms: ['HS256'] })).payload;
+    verify = async (token) => (await jwtVerify(token, key, { ...options(), algorithms: ['HS256'] })).payload;
   } else {
     throw new Error('No token verification configured');
   }
-  // A token, once verified, stays valid until it expires (JWTs cannot be revoked), so a bounded
-  // memory of verified tokens spares the signature check on a client's next requests. Only
-  // successes are remembered, each until its own `exp`.
+  // A token's signature, once checked, stays good until the token expires, so a bounded memory of
+  // verified tokens spares the signature check on a client's next requests. Only successes are
+  // remembered, each until its own `exp`. It remembers the signature only, never the person:
+  // whether they are still here (erased, removed) is the database's answer on every request
+  // (src/graphql/context.ts).
   const verified = new Map<string, { identity: Identity; expiresAt: number }>();
   const maxLifetimeSeconds = (auth.maxTokenHours ?? 24) * 3600;
   return async (token) => {
     const known = verified.get(token);
-    if (known && known.expiresAt > Date.now()) return { identity: known.identity };
+    if (known && known.expiresAt > clock.now().getTime()) return { identity: known.identity };
     try {
       const payload = await verify(token);
       const identity = identityFrom(payload);
-      if (!identity || !lifetimeAllowed(payload, maxLifetimeSeconds)) return { rejected: 'TOKEN_INVALID' };
+      if (!identity || !lifetimeAllowed(payload, maxLifetimeSeconds, clock)) return { rejected: 'TOKEN_INVALID' };
       if (verified.size >= 10_000) verified.clear();
       verified.set(token, { identity, expiresAt: (payload.exp as number) * 1000 });
       return { identity };
@@ -80,9 +88,9 @@ export function createTokenVerifier(auth: AuthConfig): TokenVerifier {
  * A token must expire, and not too far ahead: a leaked token without `exp` would be valid
  * forever, since JWTs cannot be revoked. The lifetime is `exp` − `iat` (from now without `iat`).
  */
-function lifetimeAllowed(payload: JWTPayload, maxSeconds: number): boolean {
+function lifetimeAllowed(payload: JWTPayload, maxSeconds: number, clock: Clock): boolean {
   if (typeof payload.exp !== 'number') return false;
-  const issuedAt = typeof payload.iat === 'number' ? payload.iat : Date.now() / 1000;
+  const issuedAt = typeof payload.iat === 'number' ? payload.iat : clock.now().getTime() / 1000;
   return payload.exp - issuedAt <= maxSeconds;
 }
 

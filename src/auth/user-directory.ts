@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { User } from '../../entities/user.entity';
 import type { Identity } from './jwt';
-import { updatePerson } from '../db/people';
+import { rememberAddress, updatePerson } from '../db/people';
 import { RejectedTokenError } from '../domain/errors';
 import { inTransaction } from '../db/transaction';
 
@@ -15,16 +15,19 @@ export function userFromIdentity(identity: Identity): User {
   });
 }
 
-/** How long a person's row is taken as written without reading it: an erasure reaches every instance within it. */
+/** How long a person's row is taken as written without reading it again. */
 const REMEMBER_MS = 60_000;
+
+/** Whether `ensure` read the person's row (`read`), or skipped it as written moments ago (`remembered`). */
+export type EnsureOutcome = 'read' | 'remembered';
 
 /**
  * Creates or refreshes the user record from the token's claims (docs/domain-rules.md §6), and
  * refuses the tokens of an erased person (§16). A small per-process memory of what was last
  * written spares the database a read and a write on every request; it only ever skips a write
- * that would change nothing, and forgets within REMEMBER_MS, so that an erasure made through
- * another instance is seen within a minute (the writes that grant access check it in their own
- * transaction at once).
+ * that would change nothing. It never decides whether the person is still here: when it skipped
+ * the read, the caller asks `refuseErased` (src/graphql/context.ts), so that an erasure made by
+ * another instance or by `npm run erase-user` bites on the very next request.
  */
 export class UserDirectory {
   private readonly lastWritten = new Map<string, { fingerprint: string; at: number }>();
@@ -46,17 +49,28 @@ export class UserDirectory {
     this.lastWritten.delete(userId);
   }
 
-  async ensure(identity: Identity, now: Date): Promise<void> {
+  /** UNAUTHENTICATED (`USER_ERASED`) when the person was erased (docs/domain-rules.md §16). */
+  async refuseErased(userId: string): Promise<void> {
+    const [row] = await this.db.query('SELECT erased_at FROM users WHERE id = ?', [userId]);
+    if (row?.erased_at) {
+      this.forget(userId);
+      throw new RejectedTokenError('USER_ERASED');
+    }
+  }
+
+  async ensure(identity: Identity, now: Date): Promise<EnsureOutcome> {
     const fingerprint = JSON.stringify([identity.email, identity.emailVerified, identity.name]);
     const remembered = this.lastWritten.get(identity.sub);
-    if (remembered?.fingerprint === fingerprint && Math.abs(now.getTime() - remembered.at) < REMEMBER_MS) return;
+    if (remembered?.fingerprint === fingerprint && Math.abs(now.getTime() - remembered.at) < REMEMBER_MS) {
+      return 'remembered';
+    }
 
     const repo = this.db.getRepository(User);
     const existing = await repo.findOneBy({ id: identity.sub });
     if (!existing) {
       // Two first requests of one person may race: the loser's insert is a no-op.
-      await inTransaction(this.db, (em) =>
-        em
+      await inTransaction(this.db, async (em) => {
+        await em
           .createQueryBuilder()
           .insert()
           .into(User)
@@ -69,8 +83,9 @@ export class UserDirectory {
             updatedAt: now,
           })
           .orIgnore()
-          .execute(),
-      );
+          .execute();
+        await rememberAddress(em, identity.sub, identity.email, now);
+      });
     } else if (existing.erasedAt) {
       // The identity provider had this person erased (docs/domain-rules.md §16): a token issued
       // before that is refused, and nothing of theirs is written back.
@@ -97,5 +112,6 @@ export class UserDirectory {
     }
     if (this.lastWritten.size >= (this.options.maxRemembered ?? 10_000)) this.lastWritten.clear();
     this.lastWritten.set(identity.sub, { fingerprint, at: now.getTime() });
+    return 'read';
   }
 }

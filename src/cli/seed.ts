@@ -5,6 +5,7 @@ import { createApp } from '../http/app';
 import { signDevelopmentToken } from '../auth/jwt';
 import { loadConfig } from '../config/config';
 import { openDatabase } from '../db/data-source';
+import { readmitErasedPeople } from '../db/people';
 import { withOrganizationLock } from '../db/transaction';
 import { createLogger } from '../observability/logger';
 import { systemActor } from '../services/audit.service';
@@ -63,6 +64,11 @@ async function main(): Promise<void> {
       return data as any;
     };
   const ada = as('ada');
+
+  // A demo person erased meanwhile (npm run erase-user, or an identity event) comes back, so that
+  // the seed can run again (development only, docs/personal-data.md).
+  const readmitted = await readmitErasedPeople(db, (Object.keys(PEOPLE) as Name[]).map(sub));
+  if (readmitted > 0) process.stderr.write(`${readmitted} erased demo people signed in again\n`);
 
   // Every demo person signs in once, so that their user record exists.
   for (const name of Object.keys(PEOPLE) as Name[]) await as(name)('{ me { id } }');

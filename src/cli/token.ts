@@ -10,7 +10,7 @@ and nothing else on stdout: TOKEN=$(npm run -s token -- --email ada@demo.example
 
   --email E       the token's email claim (required)
   --name N        display name (default: the seeded person's name for a demo address)
-  --sub S         the token's subject, which is the User.id (default: dev|<email>)
+  --sub S         the token's subject, which is the User.id (default: dev_ + a digest of the email)
   --hours H       lifetime in hours (default 12, at most AUTH_MAX_TOKEN_HOURS, 24)
   --unverified    email_verified: false (such a caller cannot answer invitations)
   --help          this text

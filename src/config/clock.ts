@@ -2,8 +2,9 @@
  * The one source of the current time for what the service decides by it — expiries, invitation
  * and rate windows, retries, sweeps, the audit log's times. A request reads it once (`ctx.now`),
  * a job at each pass. The server runs on the system clock; tests hand in a `ManualClock` and move
- * it, so that nothing is tested by sleeping. Bearer tokens are the exception: their `iat` and
- * `exp` come from the identity provider's clock, and are judged by the wall clock.
+ * it, so that nothing is tested by sleeping. Bearer tokens' `exp` and `nbf` are judged by it too
+ * (src/auth/jwt.ts): in production it is the wall clock, and a test that moves it sees a token
+ * expire on the next request.
  */
 export interface Clock {
   now(): Date;

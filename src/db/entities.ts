@@ -14,6 +14,8 @@ import { MemberWord } from '../../entities/member-word.entity';
 import { Membership } from '../../entities/membership.entity';
 import { Organization } from '../../entities/organization.entity';
 import { User } from '../../entities/user.entity';
+import { UserAddress } from '../../entities/user-address.entity';
+import { IdentityEvent } from '../../entities/identity-event.entity';
 import { WebhookDelivery, WebhookEndpoint } from '../../entities/webhook.entity';
 import { Workspace } from '../../entities/workspace.entity';
 
@@ -38,4 +40,6 @@ export const entities = [
   ProvisioningToken,
   ScimUser,
   ScimGroupMember,
+  UserAddress,
+  IdentityEvent,
 ];

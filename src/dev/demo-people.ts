@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The people `npm run seed` creates, shared by the seed, the token command and the Sandbox
  * defaults so that a token for a demo address signs in as that very person. Development only.
@@ -26,9 +28,13 @@ export const demoEmail = (name: DemoName): string => `${name}@demo.example`;
 
 /**
  * The `sub` of a development token for an email: the same rule for `npm run token`, the seed
- * and Sandbox, so one address is one person in development.
+ * and Sandbox, so one address is one person in development. Opaque, as a production identity
+ * provider's ids are (docs/personal-data.md): `dev_` and a digest of the address, never the
+ * address itself, which would otherwise outlive an erasure in every id column that keeps the
+ * person's id (docs/domain-rules.md §16); and no `|`, which a shell reads as a pipe.
  */
-export const developmentSubject = (email: string): string => `dev|${email.trim().toLowerCase()}`;
+export const developmentSubject = (email: string): string =>
+  `dev_${createHash('sha256').update(email.trim().toLowerCase()).digest('hex').slice(0, 32)}`;
 
 /** The seeded person with this email, if any. */
 export function demoPersonByEmail(email: string): { name: string; role: string } | null {

@@ -82,7 +82,7 @@ async function buildContext(
     identity = check.identity;
   }
   const now = deps.config.clock.now();
-  if (identity) await deps.users.ensure(identity, now);
+  const ensured = identity ? await deps.users.ensure(identity, now) : null;
   const loaders = createLoaders(deps.db, now);
   const viewer = identity ? { id: identity.sub, identity } : null;
   if (identity) {
@@ -90,7 +90,17 @@ async function buildContext(
     loaders.user.prime(identity.sub, userFromIdentity(identity));
     // Nearly every operation checks permissions: the viewer's memberships start loading now, in
     // parallel with whatever the operation reads first.
-    loaders.membershipsByUser.load(identity.sub).catch(() => undefined);
+    const memberships = loaders.membershipsByUser.load(identity.sub);
+    if (ensured === 'remembered') {
+      // The person's row was not read, yet an erasure by any instance or `npm run erase-user` must
+      // bite on the next request (docs/domain-rules.md §16). An erased person holds no membership
+      // (the erasure removes them all before marking the row, and every grant refuses an erased
+      // person), so someone who holds one is not erased and costs nothing more; only someone who
+      // holds none is asked of the database.
+      if ((await memberships).length === 0) await deps.users.refuseErased(identity.sub);
+    } else {
+      memberships.catch(() => undefined);
+    }
   }
   return {
     requestId,

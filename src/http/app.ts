@@ -195,7 +195,7 @@ export async function createApp(
   const deps: ContextDependencies = {
     config,
     db,
-    verifyToken: createTokenVerifier(config.auth),
+    verifyToken: createTokenVerifier(config.auth, config.clock),
     users: new UserDirectory(db, {
       onVerifiedAddress: (userId, email, at) => claimProvisionedAccess(db, userId, email, at),
     }),

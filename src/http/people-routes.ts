@@ -58,7 +58,7 @@ export function identityEventsRoute(
       } catch {
         throw new BadUserInputError('The event is not JSON.', 'body');
       }
-      const outcome = await applyIdentityEvent(deps.db, event, verified.id, now);
+      const outcome = await applyIdentityEvent(deps.db, event, { id: verified.id, sentAt: verified.timestamp }, now);
       if (outcome.type === 'user.deleted' || outcome.type === 'user.updated') {
         deps.users.forget(
           outcome.type === 'user.deleted' ? outcome.erasure.userId : (event as { data: { id: string } }).data.id,

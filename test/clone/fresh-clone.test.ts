@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { freeTcpPort } from '../support/processes';
+import { developmentSubject } from '../../src/dev/demo-people';
 
 /**
  * A stranger's first hour, for real: the committed tree cloned into an empty temporary folder
@@ -59,7 +60,7 @@ describe('a fresh clone with nothing beside it', () => {
           body: JSON.stringify({ query: '{ me { id email } }' }),
         });
         expect(await answer.json()).toEqual({
-          data: { me: { id: 'dev|ada@demo.example', email: 'ada@demo.example' } },
+          data: { me: { id: developmentSubject('ada@demo.example'), email: 'ada@demo.example' } },
         });
 
         // The web app at APP_URL: an invitation link's page, and the development sign-in.

@@ -209,7 +209,7 @@ describeOnEachDatabase('fair delivery', (kind) => {
       const broken = await webhookReceiver(() => (failing ? 500 : 200));
       const watcher = await webhookReceiver();
       receivers.push(broken, watcher);
-      const admin = await h.person('hook-owner');
+      let admin = await h.person('hook-owner');
       const organization = await createOrganization(h, admin, 'Failing hooks');
       const brokenId = await endpoint(h, admin, organization.id, broken.url);
       const watcherId = await endpoint(h, admin, organization.id, watcher.url);
@@ -225,6 +225,7 @@ describeOnEachDatabase('fair delivery', (kind) => {
 
       // 71 hours of failures later: still enabled.
       clock.advance(71 * HOUR);
+      admin = await h.signIn(admin); // tokens expire by the clock too
       expect((await workspaceIn(h, admin, organization.id, 'Second')).errors).toBeUndefined();
       await h.app.webhooks.runOnce();
       expect(await enabled(brokenId)).toBe(true);

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { decodeJwt, SignJWT } from 'jose';
 import { ManualClock } from '../../src/config/clock';
 import { createApp, type App } from '../../src/http/app';
+import { developmentSubject } from '../../src/dev/demo-people';
 import { signDevelopmentToken } from '../../src/auth/jwt';
 import { loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/observability/logger';
@@ -143,7 +144,8 @@ describe('Apollo Sandbox with the development secret', () => {
       const tokenIn = (text: string) => /Bearer(?:%20| )(eyJ[\w-]+\.[\w-]+\.[\w-]+)/.exec(text)?.[1];
       const first = tokenIn(html) as string;
       const claims = decodeJwt(first);
-      expect(claims.sub).toBe('dev|ada@demo.example');
+      expect(claims.sub).toBe(developmentSubject('ada@demo.example'));
+      expect(claims.sub).toMatch(/^dev_[0-9a-f]{32}$/);
       expect(Math.abs((claims.iat as number) - Date.now() / 1000)).toBeLessThan(5);
       expect((claims.exp as number) - (claims.iat as number)).toBe(12 * 3600);
       clock.advance(60_000);

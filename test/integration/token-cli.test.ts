@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { decodeJwt, jwtVerify } from 'jose';
 import { DEVELOPMENT_JWT_SECRET } from '../../src/config/config';
+import { developmentSubject } from '../../src/dev/demo-people';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../..');
@@ -25,12 +26,14 @@ describe('the token command', () => {
     expect(stdout).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/);
     const { payload } = await jwtVerify(stdout.trim(), new TextEncoder().encode(DEVELOPMENT_JWT_SECRET));
     expect(payload).toMatchObject({
-      sub: 'dev|ada@demo.example',
+      sub: developmentSubject('ada@demo.example'),
       email: 'ada@demo.example',
       email_verified: true,
       name: 'Ada Lovelace',
     });
     expect((payload.exp as number) - (payload.iat as number)).toBe(12 * 3600);
+    // The id is opaque: no address in it, nothing a shell would read as a pipe.
+    expect(payload.sub).toMatch(/^dev_[0-9a-f]{32}$/);
     expect(stderr).toContain('ada@demo.example is the seeded Ada Lovelace');
   });
 

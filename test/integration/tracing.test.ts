@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { signDevelopmentToken } from '../../src/auth/jwt';
 import { DEVELOPMENT_JWT_SECRET } from '../../src/config/config';
+import { developmentSubject } from '../../src/dev/demo-people';
 import { openTestDatabase, type OpenedDatabase } from '../support/databases';
 import { exited, freeTcpPort, start, waitFor } from '../support/processes';
 import { describeOnEachDatabase } from '../support/each-database';
@@ -72,7 +73,7 @@ describeOnEachDatabase('traces', (kind) => {
       const traceId = randomBytes(16).toString('hex');
       const parentId = randomBytes(8).toString('hex');
       const token = await signDevelopmentToken(DEVELOPMENT_JWT_SECRET, {
-        sub: 'dev|tracer@example.test',
+        sub: developmentSubject('tracer@example.test'),
         email: 'tracer@example.test',
       });
       const response = await fetch(`http://127.0.0.1:${port}/graphql`, {

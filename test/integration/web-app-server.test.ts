@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createTokenVerifier } from '../../src/auth/jwt';
 import { loadConfig } from '../../src/config/config';
 import { webAppHandler } from '../../src/dev/web-app';
+import { developmentSubject } from '../../src/dev/demo-people';
 import { TEST_JWT_SECRET } from '../support/harness';
 
 /**
@@ -59,7 +60,7 @@ describe('the web app server', () => {
       const verified = await verify(answer.token);
       expect(verified).toMatchObject({
         identity: {
-          sub: 'dev|grace@demo.example',
+          sub: developmentSubject('grace@demo.example'),
           email: 'grace@demo.example',
           name: 'Grace',
           emailVerified: false,

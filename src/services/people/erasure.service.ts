@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { Membership } from '../../../entities/membership.entity';
 import { User } from '../../../entities/user.entity';
-import { erasedAddress } from '../../db/people';
+import { addressesOf, erasedAddress } from '../../db/people';
 import { placeholders, toSqlDateTime } from '../../db/sql';
 import { inTransaction, withOrganizationLock } from '../../db/transaction';
 import { AuditAction, InvitationStatus, Role, ScopeKind } from '../../domain/enums';
@@ -30,20 +30,23 @@ const ERASED_TEXT = '(erased)';
  * organization where they belong or have pending invitations, under its lock: every membership
  * removed (MEMBER_REMOVED, the last ADMIN included), the PENDING invitations to and from them
  * revoked, ORGANIZATION_WITHOUT_ADMIN when none with a lasting role remains, and USER_ERASED. Then
- * in one transaction their name and address are replaced wherever stored — the user row (marked
- * erased, id kept), invitations to them, audit events naming their address and the webhook
- * bodies queued for those, emails to them or naming them as the inviter — so that no row holds
- * either. Replaying it changes nothing: an erased or unknown person is left as they are.
+ * in one transaction their name and every address they ever had here (`user_addresses`, not only
+ * the current one) are replaced wherever stored — the user row (marked erased, id kept),
+ * invitations to them, audit events naming one of their addresses and the webhook bodies queued
+ * for those, emails to them or naming them as the inviter — and the remembered addresses are
+ * forgotten, so that no row holds any of them. Replaying it changes nothing: an erased or unknown
+ * person is left as they are.
  */
 export async function erasePerson(db: DataSource, actor: AuditActor, userId: string): Promise<Erasure> {
   const user = await db.getRepository(User).findOneBy({ id: userId });
   if (!user || user.erasedAt) return { userId, erased: false, organizations: [], withoutAdmin: [] };
-  const { email } = user;
+  const addresses = await addressesOf(db.manager, userId, user.email);
+  const inAddresses = addresses.length > 0 ? `IN (${placeholders(addresses.length)})` : 'IS NULL';
   const organizations: string[] = (
     await db.query(
       `SELECT organization_id FROM memberships WHERE user_id = ?
-        UNION SELECT organization_id FROM invitations WHERE status = ? AND (email = ? OR invited_by_id = ?)`,
-      [userId, InvitationStatus.PENDING, email, userId],
+        UNION SELECT organization_id FROM invitations WHERE status = ? AND (email ${inAddresses} OR invited_by_id = ?)`,
+      [userId, InvitationStatus.PENDING, ...addresses, userId],
     )
   ).map((row: { organization_id: string }) => row.organization_id);
 
@@ -62,7 +65,10 @@ export async function erasePerson(db: DataSource, actor: AuditActor, userId: str
         for (const membership of top ? [top] : held) {
           await removeWithin(em, actor, membership, AuditAction.MEMBER_REMOVED, 'allow');
         }
-        if (!top) await revokePendingInvitations(em, actor, organizationId, { email, invitedById: userId });
+        // What the removal left pending: invitations to their other addresses (or all of them, without one).
+        for (const address of addresses.length > 0 ? addresses : [null]) {
+          await revokePendingInvitations(em, actor, organizationId, { email: address, invitedById: userId });
+        }
         const leftWithoutAdmin = wasAdmin && !(await hasLastingAdmin(em, organizationId));
         if (leftWithoutAdmin) await recordAudit(em, actor, { action: AuditAction.ORGANIZATION_WITHOUT_ADMIN, scope });
         await recordAudit(em, actor, { action: AuditAction.USER_ERASED, scope, subjectId: userId });
@@ -87,21 +93,23 @@ export async function erasePerson(db: DataSource, actor: AuditActor, userId: str
       { email: placeholder, displayName: null, emailVerified: false, erasedAt: now, updatedAt: now },
     );
     // What directories provisioned of them (docs/domain-rules.md §15): their copy of the person goes too.
-    const provisioned = 'SELECT id FROM scim_users WHERE user_id = ? OR user_name = ?';
-    await em.query(`DELETE FROM scim_group_members WHERE scim_user_id IN (${provisioned})`, [userId, email]);
-    await em.query('DELETE FROM scim_users WHERE user_id = ? OR user_name = ?', [userId, email]);
+    const provisioned = `SELECT id FROM scim_users WHERE user_id = ? OR user_name ${inAddresses}`;
+    await em.query(`DELETE FROM scim_group_members WHERE scim_user_id IN (${provisioned})`, [userId, ...addresses]);
+    await em.query(`DELETE FROM scim_users WHERE user_id = ? OR user_name ${inAddresses}`, [userId, ...addresses]);
+    // The addresses themselves: remembered only for this moment.
+    await em.query('DELETE FROM user_addresses WHERE user_id = ?', [userId]);
     // Answered and lapsed invitations to them (the live ones were revoked above; one made since,
     // for whoever holds the address next, is not theirs to erase).
     await em.query(
       `UPDATE invitations SET email = ?, pending_key = NULL,
               status = CASE WHEN status = ? THEN ? ELSE status END, updated_at = ?
-        WHERE email = ? AND (status <> ? OR expires_at <= ?)`,
+        WHERE email ${inAddresses} AND (status <> ? OR expires_at <= ?)`,
       [
         placeholder,
         InvitationStatus.PENDING,
         InvitationStatus.EXPIRED,
         toSqlDateTime(now),
-        email,
+        ...addresses,
         InvitationStatus.PENDING,
         toSqlDateTime(now),
       ],
@@ -109,19 +117,19 @@ export async function erasePerson(db: DataSource, actor: AuditActor, userId: str
     // Emails to them, and those that named them as the inviter: addressee and text gone, the
     // unsent ones withdrawn.
     const emails: { id: string }[] = await em.query(
-      `SELECT id FROM outbox_emails WHERE recipient = ?
+      `SELECT id FROM outbox_emails WHERE recipient ${inAddresses}
         UNION SELECT o.id FROM outbox_emails o JOIN invitations i ON i.id = o.invitation_id WHERE i.invited_by_id = ?`,
-      [email, userId],
+      [...addresses, userId],
     );
     for (let i = 0; i < emails.length; i += 500) {
       const ids = emails.slice(i, i + 500).map((row) => row.id);
       await em.query(
-        `UPDATE outbox_emails SET recipient = CASE WHEN recipient = ? THEN ? ELSE recipient END,
+        `UPDATE outbox_emails SET recipient = CASE WHEN recipient ${inAddresses} THEN ? ELSE recipient END,
                 subject = ?, text_body = ?, html_body = ?,
                 status = CASE WHEN status = ? THEN ? ELSE status END, updated_at = ?
           WHERE id IN (${placeholders(ids.length)})`,
         [
-          email,
+          ...addresses,
           placeholder,
           ERASED_TEXT,
           ERASED_TEXT,
@@ -134,7 +142,10 @@ export async function erasePerson(db: DataSource, actor: AuditActor, userId: str
       );
     }
     // Audit events that name their address, and the webhook bodies made from them.
-    const events: { id: string }[] = await em.query('SELECT id FROM audit_events WHERE email = ?', [email]);
+    const events: { id: string }[] = await em.query(
+      `SELECT id FROM audit_events WHERE email ${inAddresses}`,
+      addresses,
+    );
     for (let i = 0; i < events.length; i += 500) {
       const ids = events.slice(i, i + 500).map((row) => row.id);
       await em.query(`UPDATE audit_events SET email = ? WHERE id IN (${placeholders(ids.length)})`, [
@@ -147,7 +158,7 @@ export async function erasePerson(db: DataSource, actor: AuditActor, userId: str
       );
       for (const delivery of deliveries) {
         const body = JSON.parse(delivery.body) as { data?: { email?: string | null } };
-        if (body.data?.email !== email) continue;
+        if (!body.data?.email || !addresses.includes(body.data.email)) continue;
         body.data.email = placeholder;
         await em.query('UPDATE webhook_deliveries SET body = ? WHERE id = ?', [JSON.stringify(body), delivery.id]);
       }

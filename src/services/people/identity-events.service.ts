@@ -1,7 +1,10 @@
 import type { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { IdentityEvent } from '../../../entities/identity-event.entity';
 import { User } from '../../../entities/user.entity';
 import { updatePerson, type PersonFacts } from '../../db/people';
-import { inTransaction } from '../../db/transaction';
+import { isUniqueViolation, toSqlDateTime } from '../../db/sql';
+import { findLocked, inTransaction } from '../../db/transaction';
 import { ChangeSource } from '../../domain/enums';
 import { BadUserInputError } from '../../domain/errors';
 import { cleanClaimName } from '../../domain/validation';
@@ -15,12 +18,26 @@ import { claimProvisionedAccess } from '../provisioning/provisioned-access';
  * Standard Webhooks signature: `user.deleted` erases the person, `user.updated` refreshes their
  * name and primary verified address, `user.created` is acknowledged (a person is recorded when
  * they first sign in). Any other type is refused: the endpoint should be subscribed to these.
+ *
+ * Applied once and in order: a message id already applied is answered (`replayed: true`) and
+ * changes nothing, and a `user.updated` sent (by its `webhook-timestamp`) before the newest one
+ * applied to that person is recorded but not applied (`stale: true`), so that retries arriving out
+ * of order leave the newest name and address in place.
  */
 
 export type IdentityEventOutcome =
-  | { type: 'user.deleted'; erasure: Erasure }
-  | { type: 'user.updated'; updated: boolean }
-  | { type: 'user.created'; updated: false };
+  | { type: 'user.deleted'; erasure: Erasure; replayed?: true }
+  | { type: 'user.updated'; updated: boolean; replayed?: true; stale?: true }
+  | { type: 'user.created'; updated: false; replayed?: true };
+
+/** The message as its signature vouches for it: its id and when the provider sent it. */
+export interface IdentityMessage {
+  id: string;
+  sentAt: Date;
+}
+
+/** How long applied message ids are remembered: longer than any provider retries one (Svix: about a day). */
+export const IDENTITY_EVENT_MEMORY_DAYS = 7;
 
 interface ClerkEmailAddress {
   id?: unknown;
@@ -73,27 +90,88 @@ function factsOf(user: ClerkUser, current: PersonFacts): PersonFacts {
   };
 }
 
+/** Whether this message id was applied before. */
+async function applied(em: EntityManager, messageId: string): Promise<boolean> {
+  return (await em.countBy(IdentityEvent, { messageId })) > 0;
+}
+
+/**
+ * Records a message as applied, in the transaction that applies it, and forgets those older than
+ * IDENTITY_EVENT_MEMORY_DAYS. A concurrent delivery of the same message that recorded it first
+ * makes this one AlreadyApplied, and its transaction rolls back.
+ */
+async function recordApplied(
+  em: EntityManager,
+  message: IdentityMessage,
+  type: string,
+  userId: string,
+  at: Date,
+): Promise<void> {
+  await em.query('DELETE FROM identity_events WHERE received_at < ?', [
+    toSqlDateTime(new Date(at.getTime() - IDENTITY_EVENT_MEMORY_DAYS * 86_400_000)),
+  ]);
+  try {
+    await em.insert(IdentityEvent, { messageId: message.id, type, userId, sentAt: message.sentAt, receivedAt: at });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AlreadyApplied();
+    throw error;
+  }
+}
+
+class AlreadyApplied extends Error {}
+
+/** Records a message whose effect needs no transaction of its own; recorded twice, once is enough. */
+async function recordOnce(db: DataSource, message: IdentityMessage, type: string, userId: string, at: Date) {
+  await inTransaction(db, (em) => recordApplied(em, message, type, userId, at)).catch((error: unknown) => {
+    if (!(error instanceof AlreadyApplied)) throw error;
+  });
+}
+
 export async function applyIdentityEvent(
   db: DataSource,
   body: unknown,
-  messageId: string,
+  message: IdentityMessage,
   at: Date,
 ): Promise<IdentityEventOutcome> {
   const { type, user } = parseEvent(body);
-  if (type === 'user.created') return { type, updated: false };
+  if (await applied(db.manager, message.id)) {
+    if (type === 'user.deleted') {
+      return {
+        type,
+        erasure: { userId: user.id, erased: false, organizations: [], withoutAdmin: [] },
+        replayed: true,
+      };
+    }
+    return { type: type as 'user.updated', updated: false, replayed: true };
+  }
+  if (type === 'user.created') {
+    await recordOnce(db, message, type, user.id, at);
+    return { type, updated: false };
+  }
   if (type === 'user.deleted') {
     const actor: AuditActor = {
       at,
       actorId: null,
-      requestId: messageId.slice(0, 64),
+      requestId: message.id.slice(0, 64),
       source: ChangeSource.IDENTITY_PROVIDER,
     };
-    return { type, erasure: await erasePerson(db, actor, user.id) };
+    // Recorded once the erasure is done: a retry after a crash midway finishes it (erasing is itself idempotent).
+    const erasure = await erasePerson(db, actor, user.id);
+    await recordOnce(db, message, type, user.id, at);
+    return { type, erasure };
   }
+  let stale = false;
   const updated = await inTransaction(db, async (em) => {
-    const current = await em.findOneBy(User, { id: user.id });
+    await recordApplied(em, message, type, user.id, at);
+    // Locked, so that two events of one person apply one after the other, each seeing the other's stamp.
+    const current = await findLocked(em, User, { id: user.id });
     // Someone who has never signed in is not stored; an erased person stays erased.
     if (!current || current.erasedAt) return false;
+    if (current.identityEventAt && message.sentAt < current.identityEventAt) {
+      stale = true;
+      return false;
+    }
+    await em.update(User, { id: user.id }, { identityEventAt: message.sentAt });
     const next = factsOf(user, current);
     if (
       next.email === current.email &&
@@ -104,8 +182,12 @@ export async function applyIdentityEvent(
     }
     await updatePerson(em, user.id, current, next, at);
     return next.email !== current.email || next.emailVerified !== current.emailVerified ? next.email : true;
+  }).catch((error: unknown) => {
+    if (error instanceof AlreadyApplied) return 'replayed' as const;
+    throw error;
   });
+  if (updated === 'replayed') return { type: 'user.updated', updated: false, replayed: true };
   // A new verified address: what a directory provisioned for it is theirs now (§15).
   if (typeof updated === 'string') await claimProvisionedAccess(db, user.id, updated, at);
-  return { type: 'user.updated', updated: updated !== false };
+  return { type: 'user.updated', updated: updated !== false, ...(stale ? { stale: true as const } : {}) };
 }
