@@ -87,9 +87,9 @@ export async function erasePerson(db: DataSource, actor: AuditActor, userId: str
       { email: placeholder, displayName: null, emailVerified: false, erasedAt: now, updatedAt: now },
     );
     // What directories provisioned of them (docs/domain-rules.md §15): their copy of the person goes too.
-    const provisioned = 'SELECT id FROM scim_users WHERE user_id = ? OR user_name = ?';
+    const provisioned = 'SELECT id FROM scim_users WHERE user_id = ? OR email = ?';
     await em.query(`DELETE FROM scim_group_members WHERE scim_user_id IN (${provisioned})`, [userId, email]);
-    await em.query('DELETE FROM scim_users WHERE user_id = ? OR user_name = ?', [userId, email]);
+    await em.query('DELETE FROM scim_users WHERE user_id = ? OR email = ?', [userId, email]);
     // Answered and lapsed invitations to them (the live ones were revoked above; one made since,
     // for whoever holds the address next, is not theirs to erase).
     await em.query(
