@@ -113,7 +113,8 @@ function roleOf(value: unknown): Role {
     entry && typeof entry === 'object' ? (entry as Record<string, unknown>) : { value: entry },
   );
   if (entries.length === 0) return Role.MEMBER;
-  const chosen = entries.find((entry) => attribute(entry, 'primary') === true) ?? entries[0];
+  // A PATCH `add` appends (RFC 7644 §3.5.2.1): the newest value marked primary is the one that applies.
+  const chosen = entries.filter((entry) => attribute(entry, 'primary') === true).pop() ?? entries[0];
   const role = attribute(chosen, 'value');
   if (typeof role !== 'string' || !ROLES.has(role.toUpperCase())) {
     throw new ScimError(400, 'roles must hold one of ADMIN, ACCOUNTING or MEMBER.', 'invalidValue');
@@ -152,7 +153,8 @@ interface EmailEntry {
 /** The person's address (docs/domain-rules.md §15); none at all is `invalidValue`. */
 function addressOf(userName: string, emails: EmailEntry[]): string {
   if (isEmailAddress(userName)) return userName;
-  const chosen = emails.find((entry) => entry.primary) ?? emails.find((entry) => entry.type === 'work') ?? emails[0];
+  const chosen =
+    emails.filter((entry) => entry.primary).pop() ?? emails.find((entry) => entry.type === 'work') ?? emails[0];
   if (!chosen) {
     throw new ScimError(
       400,
