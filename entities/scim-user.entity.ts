@@ -6,7 +6,8 @@ import { Organization } from './organization.entity';
 /**
  * A person as the organization's directory provisions them (a SCIM User, docs/domain-rules.md
  * §15). What the directory sent is kept whole in `resource`; the columns are what the service
- * decides and filters by: `userName` (the work email, lower case, unique in the organization),
+ * decides and filters by: `userName` (any identifier, lower case, unique in the organization),
+ * `email` (the person's address: userName when it is one, else the primary, work or first email),
  * `externalId`, `displayName`, every email value (`emails`: `\n`-separated, lower case, for
  * `emails.value` filters), `active`, the role, and the person it is linked to once known (the
  * user who signed in with that verified address).
@@ -14,7 +15,7 @@ import { Organization } from './organization.entity';
 @Entity({ name: 'scim_users' })
 @Index('UQ_scim_users_organization_user_name', ['organizationId', 'userName'], { unique: true })
 @Index('IDX_scim_users_organization_external', ['organizationId', 'externalId'])
-@Index('IDX_scim_users_user_name', ['userName'])
+@Index('IDX_scim_users_email', ['email'])
 @Index('IDX_scim_users_user', ['userId'])
 export class ScimUser {
   @PrimaryColumn(idColumn)
@@ -29,6 +30,9 @@ export class ScimUser {
 
   @Column({ name: 'user_name', type: 'varchar', length: 254 })
   userName!: string;
+
+  @Column({ type: 'varchar', length: 254, default: '' })
+  email!: string;
 
   @Column({ name: 'external_id', type: 'varchar', length: 255, nullable: true })
   externalId!: string | null;

@@ -164,13 +164,39 @@ function conditionOf(attributes: Record<string, Column>, filter: Filter): Condit
   }
 }
 
-/** `filter` as a condition on `attributes`' columns; a filter that does not parse is `invalidFilter`. */
+/** The longest filter taken, in characters (docs/domain-rules.md §15). */
+export const MAX_FILTER_LENGTH = 4096;
+/** The deepest nesting of `and`, `or`, `not` and `[…]` taken: deeper ones would reach the engines' own limits. */
+export const MAX_FILTER_DEPTH = 32;
+
+/** How deeply a parsed filter nests its logical operators (`a or b or c` is one level). */
+function depthOf(filter: Filter): number {
+  switch (filter.op) {
+    case 'and':
+    case 'or':
+      return 1 + Math.max(0, ...filter.filters.map(depthOf));
+    case 'not':
+      return 1 + depthOf(filter.filter);
+    case '[]':
+      return 1 + depthOf(filter.valFilter);
+    default:
+      return 0;
+  }
+}
+
+/**
+ * `filter` as a condition on `attributes`' columns. A filter that does not parse, is longer than
+ * MAX_FILTER_LENGTH or nests deeper than MAX_FILTER_DEPTH is `invalidFilter` — before it reaches
+ * the database, whose parser would otherwise fail (SQLite's expression depth) as a 500.
+ */
 export function filterCondition(attributes: Record<string, Column>, filter: string): Condition {
+  if (filter.length > MAX_FILTER_LENGTH) invalid(`A filter is at most ${MAX_FILTER_LENGTH} characters.`);
   let parsed: Filter;
   try {
     parsed = parse(filter);
   } catch (error) {
     return invalid(`The filter does not parse: ${error instanceof Error ? error.message : String(error)}`);
   }
+  if (depthOf(parsed) > MAX_FILTER_DEPTH) invalid(`A filter nests at most ${MAX_FILTER_DEPTH} levels deep.`);
   return conditionOf(attributes, parsed);
 }

@@ -42,7 +42,7 @@ const attribute = (
 const USER_ATTRIBUTES: Attribute[] = [
   attribute(
     'userName',
-    'The work email address: unique in the organization, and the verified address the person signs in with.',
+    "Any unique identifier (case-insensitive). The person's address is userName when it is an email address, else the primary, work or first emails value.",
     {
       required: true,
       uniqueness: 'server',
@@ -58,7 +58,7 @@ const USER_ATTRIBUTES: Attribute[] = [
       attribute('familyName', 'The family name.'),
     ],
   }),
-  attribute('emails', 'Email addresses (filterable by value).', {
+  attribute('emails', 'Email addresses (filterable by value); the address of a userName that is none.', {
     type: 'complex',
     multiValued: true,
     subAttributes: [

@@ -73,8 +73,13 @@ export function pathWithBooleans(path: string): string {
 
 /** What a User resource means to the service. */
 export interface UserFacts {
-  /** The work email, lower case: unique in the organization, and the address the person signs in with. */
+  /** Any identifier the directory chose (RFC 7643 §4.1.1), lower case: unique in the organization. */
   userName: string;
+  /**
+   * The person's address, lower case: `userName` when it is an email address, else the `emails`
+   * value marked primary, else the one of type work, else the first (docs/domain-rules.md §15).
+   */
+  email: string;
   externalId: string | null;
   displayName: string | null;
   /** Every email value, lower case. */
@@ -108,7 +113,8 @@ function roleOf(value: unknown): Role {
     entry && typeof entry === 'object' ? (entry as Record<string, unknown>) : { value: entry },
   );
   if (entries.length === 0) return Role.MEMBER;
-  const chosen = entries.find((entry) => attribute(entry, 'primary') === true) ?? entries[0];
+  // A PATCH `add` appends (RFC 7644 §3.5.2.1): the newest value marked primary is the one that applies.
+  const chosen = entries.filter((entry) => attribute(entry, 'primary') === true).pop() ?? entries[0];
   const role = attribute(chosen, 'value');
   if (typeof role !== 'string' || !ROLES.has(role.toUpperCase())) {
     throw new ScimError(400, 'roles must hold one of ADMIN, ACCOUNTING or MEMBER.', 'invalidValue');
@@ -119,13 +125,47 @@ function roleOf(value: unknown): Role {
   return role.toUpperCase() as Role;
 }
 
-/** A work email as userName: trimmed, lower case, one `@`, at most 254 characters. */
+/** An email address as the service keeps one: one `@` with something on each side, no spaces, at most 254 characters. */
+export function isEmailAddress(text: string): boolean {
+  return /^[^\s@]+@[^\s@]+$/.test(text) && text.length <= 254;
+}
+
+/**
+ * userName: any unique identifier (RFC 7643 §4.1.1: Okta's custom formats, Entra's UPN, an
+ * employee number), trimmed, NFC and lower case so that uniqueness ignores case; 1 to 254
+ * characters, no control characters.
+ */
 function userNameOf(value: unknown): string {
   const userName = typeof value === 'string' ? value.normalize('NFC').trim().toLowerCase() : '';
-  if (!/^[^\s@]+@[^\s@]+$/.test(userName) || userName.length > 254) {
-    throw new ScimError(400, 'userName is required and must be the work email address.', 'invalidValue');
+  const length = [...userName].length;
+  if (length < 1 || length > 254 || /\p{Cc}/u.test(userName)) {
+    throw new ScimError(400, 'userName is required: an identifier of 1 to 254 characters.', 'invalidValue');
   }
   return userName;
+}
+
+interface EmailEntry {
+  value: string;
+  type: string | null;
+  primary: boolean;
+}
+
+/** The person's address (docs/domain-rules.md §15); none at all is `invalidValue`. */
+function addressOf(userName: string, emails: EmailEntry[]): string {
+  if (isEmailAddress(userName)) return userName;
+  const chosen =
+    emails.filter((entry) => entry.primary).pop() ?? emails.find((entry) => entry.type === 'work') ?? emails[0];
+  if (!chosen) {
+    throw new ScimError(
+      400,
+      'The user needs an address: a userName that is an email address, or an emails value.',
+      'invalidValue',
+    );
+  }
+  if (!isEmailAddress(chosen.value)) {
+    throw new ScimError(400, 'The address in emails is not an email address.', 'invalidValue');
+  }
+  return chosen.value;
 }
 
 /**
@@ -150,12 +190,18 @@ export function userFactsOf(body: unknown): UserFacts {
   if (emailsValue !== undefined && emailsValue !== null && !Array.isArray(emailsValue)) {
     throw new ScimError(400, 'emails must be a list.', 'invalidValue');
   }
-  const emails = ((emailsValue as unknown[] | undefined) ?? []).map((entry) => {
-    const value = entry && typeof entry === 'object' ? attribute(entry as Record<string, unknown>, 'value') : undefined;
+  const emails = ((emailsValue as unknown[] | undefined) ?? []).map((entry): EmailEntry => {
+    const fields = entry && typeof entry === 'object' ? (entry as Record<string, unknown>) : {};
+    const value = attribute(fields, 'value');
     if (typeof value !== 'string' || value.length > 254) {
       throw new ScimError(400, 'Every email needs a value of at most 254 characters.', 'invalidValue');
     }
-    return value.trim().toLowerCase();
+    const type = attribute(fields, 'type');
+    return {
+      value: value.normalize('NFC').trim().toLowerCase(),
+      type: typeof type === 'string' ? type.toLowerCase() : null,
+      primary: attribute(fields, 'primary') === true,
+    };
   });
   const name = attribute(resource, 'name') as Record<string, unknown> | undefined;
   const fromName =
@@ -167,11 +213,13 @@ export function userFactsOf(body: unknown): UserFacts {
   const kept = Object.fromEntries(
     Object.entries(resource).filter(([key]) => !['id', 'meta'].includes(key.toLowerCase())),
   );
+  const userName = userNameOf(attribute(resource, 'userName'));
   return {
-    userName: userNameOf(attribute(resource, 'userName')),
+    userName,
+    email: addressOf(userName, emails),
     externalId: optionalText(attribute(resource, 'externalId'), 'externalId', 255),
     displayName: cleanClaimName(displayName ?? (typeof fromName === 'string' ? fromName : '')),
-    emails: [...new Set(emails)].slice(0, 20),
+    emails: [...new Set(emails.map((entry) => entry.value))].slice(0, 20),
     active: active === undefined || active === null ? true : active,
     role: roleOf(attribute(resource, 'roles')),
     resource: kept,
@@ -215,4 +263,85 @@ export function groupFactsOf(body: unknown): GroupFacts {
     externalId: optionalText(attribute(resource, 'externalId'), 'externalId', 255),
     members: members && [...new Set(members)],
   };
+}
+
+/** The largest `startIndex` or `count` a list takes (2^31−1, docs/domain-rules.md §15): beyond it, `invalidValue`. */
+export const MAX_PAGING_VALUE = 2 ** 31 - 1;
+
+/** The schema URN a core attribute may be written with (`urn:…:core:2.0:User:userName`). */
+const CORE_PREFIX = /^urn:ietf:params:scim:schemas:core:2\.0:(User|Group):/i;
+
+/** `attributes` / `excludedAttributes` (RFC 7644 §3.4.2.5, §3.9): a comma-separated list of paths. */
+function pathsOf(value: unknown): string[][] {
+  if (typeof value !== 'string' || value.trim() === '') return [];
+  return value
+    .split(',')
+    .map((path) => path.trim())
+    .filter((path) => path !== '')
+    .map((path) => {
+      const bare = path.replace(CORE_PREFIX, '');
+      // An extension's attribute: `urn:…:enterprise:2.0:User:department` is that object's `department`.
+      const urn = /^(urn:.+):([^:]+)$/i.exec(bare);
+      if (urn && !bare.includes('.')) return [urn[1].toLowerCase(), urn[2].toLowerCase()];
+      return bare.toLowerCase().split('.');
+    });
+}
+
+/** The resource's own key for a lower-case name (attribute names are case-insensitive). */
+function keyOf(resource: Record<string, unknown>, name: string): string | undefined {
+  return Object.keys(resource).find((key) => key.toLowerCase() === name);
+}
+
+function keep(resource: Record<string, unknown>, paths: string[][]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [head, ...rest] of paths) {
+    const key = keyOf(resource, head);
+    if (key === undefined) continue;
+    const value = resource[key];
+    if (rest.length === 0) {
+      out[key] = value;
+    } else if (Array.isArray(value)) {
+      out[key] = value.map((item) =>
+        item && typeof item === 'object' ? keep(item as Record<string, unknown>, [rest]) : item,
+      );
+    } else if (value && typeof value === 'object') {
+      const previous = (out[key] as Record<string, unknown> | undefined) ?? {};
+      out[key] = { ...previous, ...keep(value as Record<string, unknown>, [rest]) };
+    }
+  }
+  return out;
+}
+
+function drop(resource: Record<string, unknown>, paths: string[][]): Record<string, unknown> {
+  const out = { ...resource };
+  for (const [head, ...rest] of paths) {
+    const key = keyOf(out, head);
+    if (key === undefined) continue;
+    if (rest.length === 0) {
+      delete out[key];
+      continue;
+    }
+    const value = out[key];
+    if (Array.isArray(value)) {
+      out[key] = value.map((item) =>
+        item && typeof item === 'object' ? drop(item as Record<string, unknown>, [rest]) : item,
+      );
+    } else if (value && typeof value === 'object') {
+      out[key] = drop(value as Record<string, unknown>, [rest]);
+    }
+  }
+  return out;
+}
+
+/**
+ * A resource as `attributes` or `excludedAttributes` ask (RFC 7644 §3.4.2.5): only the named
+ * attributes, or all but them. `id` and `schemas` are always returned (RFC 7643 §3.1, §7).
+ */
+export function projected(resource: Record<string, unknown>, query: Record<string, unknown>): Record<string, unknown> {
+  const always = { schemas: resource.schemas, id: resource.id };
+  const only = pathsOf(query.attributes);
+  if (only.length > 0) return { ...always, ...keep(resource, only) };
+  const without = pathsOf(query.excludedAttributes);
+  if (without.length > 0) return { ...drop(resource, without), ...always };
+  return resource;
 }

@@ -89,6 +89,7 @@ export function scimRouter(db: DataSource, config: Config, logger: Logger): expr
         now,
         requestId: (res.locals.requestId as string) ?? null,
         base: baseOf(req),
+        config,
       };
       res.locals.scim = scim;
       next();
@@ -154,7 +155,7 @@ export function scimRouter(db: DataSource, config: Config, logger: Logger): expr
   );
   router.get(
     '/Users/:id',
-    handle(async (scim, req, res) => send(res, 200, await users.getUser(scim, String(req.params.id)))),
+    handle(async (scim, req, res) => send(res, 200, await users.getUser(scim, String(req.params.id), query(req)))),
   );
   router.put(
     '/Users/:id',

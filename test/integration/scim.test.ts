@@ -1,20 +1,30 @@
+import { randomUUID } from 'node:crypto';
 import { signDevelopmentToken } from '../../src/auth/jwt';
 import { ManualClock } from '../../src/config/clock';
 import { memberCountDrift } from '../../src/db/membership-rows';
+import { withOrganizationLock } from '../../src/db/transaction';
+import { DnsResponder } from '../../src/dev/dns-responder';
 import { Role, ScopeKind } from '../../src/domain/enums';
+import { systemActor } from '../../src/services/audit.service';
+import { grantMembership } from '../../src/services/memberships/membership-grants';
 import {
+  AcceptInvitationDocument,
+  AddEmailDomainDocument,
   CreateProvisioningTokenDocument,
   LeaveOrganizationDocument,
+  MeDocument,
   OrganizationProvisioningDocument,
   ProvisioningAuditLogDocument,
   RevokeProvisioningTokenDocument,
   UpdateSeatLimitDocument,
+  VerifyEmailDomainDocument,
   WorkspaceProvisionedMembersDocument,
 } from '../generated/graphql';
 import { describeOnEachDatabase, useHarness } from '../support/each-database';
 import { addMember, createDomain, createOrganization, createWorkspace, signIn } from '../support/factories';
 import { errorCodes, type Harness, type Person, TEST_JWT_SECRET } from '../support/harness';
 import { listen } from '../support/http';
+import { TestSmtpServer, tokenFromEmail } from '../support/smtp';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -49,10 +59,28 @@ function scimClient(base: () => string, defaultToken: () => string): Scim {
   };
 }
 
-/** A directory's organization: its ADMIN and a provisioning token. */
-async function directory(h: Harness, label: string) {
-  const admin = await h.person(`${label}admin`);
+/** A person with a verified address at `domain` (signed in only when the test says so). */
+async function personAt(label: string, domain: string): Promise<Person> {
+  const suffix = randomUUID().slice(0, 8);
+  const sub = `test|${label}-${suffix}`;
+  const email = `${label}-${suffix}@${domain}`;
+  const name = `${label} ${suffix}`;
+  return { sub, email, name, token: await signDevelopmentToken(TEST_JWT_SECRET, { sub, email, name }) };
+}
+
+/**
+ * A directory's organization: its ADMIN, a provisioning token, and an email domain it owns
+ * (claimed and verified through the test's DNS server), where its directory speaks for people.
+ */
+async function makeDirectory(h: Harness, label: string, dns: DnsResponder) {
+  const domain = `${label}-${randomUUID().slice(0, 8)}.example`;
+  const admin = await personAt(`${label}admin`, domain);
   const organization = await createOrganization(h, admin, `${label} Inc`);
+  const claimed = (await h.run(AddEmailDomainDocument, { input: { organizationId: organization.id, domain } }, admin))
+    .data?.addEmailDomain;
+  if (!claimed) throw new Error('could not claim the domain');
+  dns.txt.set(claimed.verificationRecordName, [claimed.verificationRecordValue]);
+  expect(errorCodes(await h.run(VerifyEmailDomainDocument, { id: claimed.id }, admin))).toEqual([]);
   const made = await h.run(
     CreateProvisioningTokenDocument,
     { input: { organizationId: organization.id, description: `${label} directory` } },
@@ -60,7 +88,15 @@ async function directory(h: Harness, label: string) {
   );
   const created = made.data?.createProvisioningToken;
   if (!created) throw new Error(JSON.stringify(made.errors));
-  return { admin, organization, token: created.token, tokenId: created.provisioningToken.id };
+  return {
+    admin,
+    organization,
+    domain,
+    token: created.token,
+    tokenId: created.provisioningToken.id,
+    /** Someone at the organization's own domain. */
+    person: (name: string) => personAt(name, domain),
+  };
 }
 
 const user = (userName: string, extra: Record<string, unknown> = {}) => ({
@@ -75,11 +111,36 @@ const user = (userName: string, extra: Record<string, unknown> = {}) => ({
 /** docs/domain-rules.md §15: the SCIM 2.0 service provider, over real HTTP, on each database. */
 describeOnEachDatabase('SCIM provisioning', (kind) => {
   const clock = new ManualClock(new Date('2026-12-01T09:00:00Z'), { running: true });
-  const h = useHarness(kind, {}, { nudgeOutbox: false, clock });
+  // A real DNS server (for verified email domains) and a real SMTP server (for invitation emails).
+  const dns = new DnsResponder();
+  const smtp = new TestSmtpServer();
+  beforeAll(async () => {
+    await dns.start();
+    await smtp.start();
+  });
+  afterAll(async () => {
+    await dns.stop();
+    await smtp.stop();
+  });
+  const h = useHarness(
+    kind,
+    {
+      // Read when the harness is made, after the servers above have their ports.
+      get DNS_SERVERS() {
+        return dns.address;
+      },
+      get SMTP_URL() {
+        return smtp.url;
+      },
+      DNS_TIMEOUT_MS: '500',
+    },
+    { nudgeOutbox: false, clock },
+  );
   let base = '';
   beforeAll(async () => {
     base = (await listen(h.app)).url.replace(/\/graphql$/, '');
   });
+  const directory = (label: string) => makeDirectory(h, label, dns);
   let token = '';
   const scim = scimClient(
     () => base,
@@ -87,14 +148,14 @@ describeOnEachDatabase('SCIM provisioning', (kind) => {
   );
 
   /** A person who has signed in (a user with that verified address). */
-  async function signedIn(label: string): Promise<Person> {
-    const person = await h.person(label);
+  async function signedIn(label: string, at?: { person(name: string): Promise<Person> }): Promise<Person> {
+    const person = at ? await at.person(label) : await h.person(label);
     await signIn(h, person);
     return person;
   }
 
   it('makes, lists and revokes tokens (MANAGE_PROVISIONING); the token reaches SCIM and its organization only', async () => {
-    const { admin, organization, token: made, tokenId } = await directory(h, 'tokens');
+    const { admin, organization, token: made, tokenId } = await directory('tokens');
     const member = await h.person('tokenmember');
     await addMember(h, member, { kind: ScopeKind.ORGANIZATION, organizationId: organization.id }, Role.MEMBER);
     expect(made).toMatch(/^scim_[A-Za-z0-9_-]{43}$/);
@@ -135,7 +196,7 @@ describeOnEachDatabase('SCIM provisioning', (kind) => {
   });
 
   it('describes exactly what it supports', async () => {
-    token = (await directory(h, 'discovery')).token;
+    token = (await directory('discovery')).token;
     const config = await scim('GET', '/ServiceProviderConfig');
     expect(config.type).toMatch(/^application\/scim\+json/);
     expect(config.body).toMatchObject({
@@ -171,7 +232,7 @@ describeOnEachDatabase('SCIM provisioning', (kind) => {
   });
 
   it('creates, reads, lists, replaces, patches and deletes Users as RFC 7644 says', async () => {
-    const dir = await directory(h, 'crud');
+    const dir = await directory('crud');
     token = dir.token;
     const created = await scim('POST', '/Users', user('Ada@Crud.Example', { externalId: 'okta-ada' }));
     expect(created.status).toBe(201);
@@ -236,7 +297,7 @@ describeOnEachDatabase('SCIM provisioning', (kind) => {
     expect((await scim('POST', '/Users', user('bad@crud.example', { roles: [{ value: 'OWNER' }] }))).status).toBe(400);
 
     // Another organization's id is unknown here.
-    const other = await directory(h, 'crudother');
+    const other = await directory('crudother');
     expect((await scim('GET', `/Users/${id}`, undefined, other.token)).status).toBe(404);
     expect((await scim('DELETE', `/Users/${id}`, undefined, other.token)).status).toBe(404);
 
@@ -246,7 +307,7 @@ describeOnEachDatabase('SCIM provisioning', (kind) => {
   });
 
   it('filters with every operator and pages 1-based; an unknown attribute or a bad filter is invalidFilter', async () => {
-    token = (await directory(h, 'filters')).token;
+    token = (await directory('filters')).token;
     const ids: Record<string, string> = {};
     for (const [name, extra] of [
       ['alice@filters.example', { externalId: 'e-1', displayName: 'Alice Smith' }],
@@ -302,10 +363,10 @@ describeOnEachDatabase('SCIM provisioning', (kind) => {
   });
 
   it('makes someone who never signed in a provisioned invitation, and a member at their first sign-in', async () => {
-    const dir = await directory(h, 'firstsignin');
+    const dir = await directory('firstsignin');
     token = dir.token;
     const group = (await scim('POST', '/Groups', { schemas: [GROUP], displayName: 'Engineering' })).body;
-    const address = `newhire-${kind}@firstsignin.example`;
+    const address = `newhire-${kind}@${dir.domain}`;
     const created = await scim('POST', '/Users', user(address, { roles: [{ value: 'ACCOUNTING', primary: true }] }));
     expect(created.status).toBe(201);
     expect(
@@ -365,9 +426,9 @@ describeOnEachDatabase('SCIM provisioning', (kind) => {
   });
 
   it('makes someone who has signed in a member at once; active false removes, true restores', async () => {
-    const dir = await directory(h, 'signedin');
+    const dir = await directory('signedin');
     token = dir.token;
-    const person = await signedIn('signedinperson');
+    const person = await signedIn('signedinperson', dir);
     const created = await scim('POST', '/Users', user(person.email));
     const members = async () =>
       (await h.run(OrganizationProvisioningDocument, { id: dir.organization.id }, dir.admin)).data?.organization
@@ -391,9 +452,9 @@ describeOnEachDatabase('SCIM provisioning', (kind) => {
   });
 
   it('follows the sequence Microsoft Entra ID sends', async () => {
-    const dir = await directory(h, 'entra');
+    const dir = await directory('entra');
     token = dir.token;
-    const person = await signedIn('entraperson');
+    const person = await signedIn('entraperson', dir);
     // Entra looks for the user before creating it.
     const lookup = await scim('GET', `/Users?filter=${encodeURIComponent(`userName eq "${person.email}"`)}`);
     expect([lookup.status, lookup.body.totalResults, lookup.body.Resources]).toEqual([200, 0, []]);
@@ -484,10 +545,10 @@ describeOnEachDatabase('SCIM provisioning', (kind) => {
   });
 
   it('follows the sequence Okta sends', async () => {
-    const dir = await directory(h, 'okta');
+    const dir = await directory('okta');
     token = dir.token;
-    const alice = await signedIn('oktaalice');
-    const bob = await signedIn('oktabob');
+    const alice = await signedIn('oktaalice', dir);
+    const bob = await signedIn('oktabob', dir);
     const ids: string[] = [];
     for (const person of [alice, bob]) {
       const lookup = await scim(
@@ -552,7 +613,7 @@ describeOnEachDatabase('SCIM provisioning', (kind) => {
   });
 
   it('refuses to deprovision the last ADMIN (409 naming the reason) and to pass the seat limit (403)', async () => {
-    const dir = await directory(h, 'limits');
+    const dir = await directory('limits');
     token = dir.token;
     const adminUser = await scim('POST', '/Users', user(dir.admin.email, { roles: [{ value: 'ADMIN' }] }));
     expect(adminUser.status).toBe(201);
@@ -579,17 +640,16 @@ describeOnEachDatabase('SCIM provisioning', (kind) => {
         await h.run(UpdateSeatLimitDocument, { organizationId: dir.organization.id, seatLimit: 2 }, dir.admin),
       ),
     ).toEqual([]);
-    expect((await scim('POST', '/Users', user('second@limits.example'))).status).toBe(201);
-    const full = await scim('POST', '/Users', user('third@limits.example'));
+    expect((await scim('POST', '/Users', user(`second@${dir.domain}`))).status).toBe(201);
+    const full = await scim('POST', '/Users', user(`third@${dir.domain}`));
     expect([full.status, full.body.detail]).toEqual([403, expect.stringMatching(/^SEAT_LIMIT_REACHED/)]);
     expect(
-      (await scim('GET', `/Users?filter=${encodeURIComponent('userName eq "third@limits.example"')}`)).body
-        .totalResults,
+      (await scim('GET', `/Users?filter=${encodeURIComponent(`userName eq "third@${dir.domain}"`)}`)).body.totalResults,
     ).toBe(0);
   });
 
   it('deletes a group only without domains; a workspace deleted in the app leaves the list', async () => {
-    const dir = await directory(h, 'groups');
+    const dir = await directory('groups');
     token = dir.token;
     const kept = (await scim('POST', '/Groups', { schemas: [GROUP], displayName: 'With domains' })).body;
     await createDomain(h, dir.admin, kept.id, 'app.groups.example');
@@ -609,9 +669,213 @@ describeOnEachDatabase('SCIM provisioning', (kind) => {
     ).toBe('invalidValue');
   });
 
+  it('speaks only for its own domains: anyone else is emailed an invitation only they can accept, account or not (issue 34 #1)', async () => {
+    const dir = await directory('oracle');
+    token = dir.token;
+    // Someone elsewhere with an account here (and an organization of their own), and an address without one.
+    const victim = await signedIn('victim');
+    const theirs = await createOrganization(h, victim, 'Victim Own');
+    const stranger = `stranger-${randomUUID().slice(0, 8)}@example.test`;
+    const body = (address: string) => ({
+      schemas: [USER],
+      userName: address,
+      name: { givenName: 'Sent', familyName: 'ByDirectory' },
+      emails: [{ value: address, type: 'work', primary: true }],
+      roles: [{ value: 'ADMIN', primary: true }],
+    });
+    const asked = {
+      victim: await scim('POST', '/Users', body(victim.email)),
+      stranger: await scim('POST', '/Users', body(stranger)),
+    };
+    // Byte for byte the same answer but for the address, the id and the moments: nothing tells an account.
+    const shape = (answer: Awaited<ReturnType<Scim>>, address: string) =>
+      JSON.stringify({ status: answer.status, type: answer.type, location: answer.location, body: answer.body })
+        .split(answer.body.id)
+        .join('<id>')
+        .split(address)
+        .join('<address>')
+        .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<moment>');
+    expect(asked.victim.status).toBe(201);
+    expect(shape(asked.victim, victim.email)).toBe(shape(asked.stranger, stranger));
+    expect(JSON.stringify(asked.victim.body)).not.toContain(victim.name);
+    for (const [who, address] of [
+      ['victim', victim.email],
+      ['stranger', stranger],
+    ] as const) {
+      const read = await scim('GET', `/Users/${asked[who].body.id}`);
+      const listed = await scim('GET', `/Users?filter=${encodeURIComponent(`userName eq "${address}"`)}`);
+      expect([read.body, listed.body.Resources]).toEqual([asked[who].body, [asked[who].body]]);
+    }
+    // Nobody enrolled: not in the organization's members, not in the victim's own list.
+    const seen = (await h.run(OrganizationProvisioningDocument, { id: dir.organization.id }, dir.admin)).data
+      ?.organization;
+    expect(seen?.members?.nodes.map((m) => m.user.id)).toEqual([dir.admin.sub]);
+    expect(JSON.stringify(seen)).not.toContain(victim.name);
+    const mine = async (who: Person) =>
+      (await h.run(MeDocument, {}, who)).data?.me?.organizations?.nodes.map((o) => o.id).sort();
+    expect(await mine(victim)).toEqual([theirs.id]);
+    // Both asked the same way: a PENDING invitation from the directory, and an email with its link.
+    expect(seen?.invitations?.map((i) => [i.email, i.role, i.status, i.provisioned]).sort()).toEqual(
+      [
+        [victim.email, 'ADMIN', 'PENDING', true],
+        [stranger, 'ADMIN', 'PENDING', true],
+      ].sort(),
+    );
+    await h.app.outbox.runOnce();
+    const [toVictim, toStranger] = [smtp.to(victim.email), smtp.to(stranger)];
+    expect([toVictim.length, toStranger.length]).toEqual([1, 1]);
+    expect(toVictim[0].subject).toBe(toStranger[0].subject);
+    // Signing in does not enrol someone at an address the organization does not own…
+    const strangerPerson = { sub: `test|stranger-${kind}`, email: stranger, name: 'Stranger', token: '' };
+    strangerPerson.token = await signDevelopmentToken(TEST_JWT_SECRET, strangerPerson);
+    await signIn(h, strangerPerson);
+    expect(await mine(strangerPerson)).toEqual([]);
+    // …and the link is theirs alone: another signed-in person cannot use it.
+    const victimToken = tokenFromEmail(toVictim[0], h.config.appUrl);
+    const other = await signedIn('other');
+    expect(errorCodes(await h.run(AcceptInvitationDocument, { input: { token: victimToken } }, other))).toEqual([
+      'EMAIL_MISMATCH',
+    ]);
+    // Their acceptance makes them members, with the directory's role, managed by it from then on.
+    for (const [who, mail] of [
+      [victim, toVictim[0]],
+      [strangerPerson, toStranger[0]],
+    ] as const) {
+      const accepted = await h.run(
+        AcceptInvitationDocument,
+        { input: { token: tokenFromEmail(mail, h.config.appUrl) } },
+        who,
+      );
+      expect(errorCodes(accepted)).toEqual([]);
+    }
+    expect(await mine(victim)).toEqual([theirs.id, dir.organization.id].sort());
+    const after = (await h.run(OrganizationProvisioningDocument, { id: dir.organization.id }, dir.admin)).data
+      ?.organization;
+    expect(after?.invitations).toEqual([]);
+    expect(
+      after?.members?.nodes
+        .filter((m) => m.user.id !== dir.admin.sub)
+        .map((m) => [m.user.id, m.role, m.provisioned])
+        .sort(),
+    ).toEqual(
+      [
+        [victim.sub, 'ADMIN', true],
+        [strangerPerson.sub, 'ADMIN', true],
+      ].sort(),
+    );
+    const off = await scim('PATCH', `/Users/${asked.victim.body.id}`, {
+      schemas: [PATCH],
+      Operations: [{ op: 'replace', path: 'active', value: false }],
+    });
+    expect(off.status).toBe(200);
+    expect(await mine(victim)).toEqual([theirs.id]);
+  });
+
+  it('takes away only what it gave: a workspace ADMIN given by a person outlasts the group (issue 34 #5)', async () => {
+    const dir = await directory('given');
+    token = dir.token;
+    const person = await signedIn('givenadmin', dir);
+    const workspace = await createWorkspace(h, dir.admin, dir.organization.id, 'Given');
+    const until = new Date(clock.now().getTime() + 30 * 24 * 3600_000);
+    await addMember(h, person, { kind: ScopeKind.ORGANIZATION, organizationId: dir.organization.id }, Role.MEMBER);
+    await withOrganizationLock(
+      h.database.db,
+      dir.organization.id,
+      (em) =>
+        grantMembership(
+          em,
+          systemActor(clock.now()),
+          person.sub,
+          { kind: ScopeKind.WORKSPACE, organizationId: dir.organization.id, workspaceId: workspace.id },
+          Role.ADMIN,
+          'refuse',
+          until,
+        ),
+      () => new Error('no organization'),
+    );
+    const held = async () => {
+      const rows = await h.database.db.query(
+        'SELECT role, expires_at, provisioned FROM memberships WHERE user_id = ? AND scope_id = ?',
+        [person.sub, workspace.id],
+      );
+      return rows.map((r: { role: string; expires_at: unknown; provisioned: unknown }) => ({
+        role: r.role,
+        expires: r.expires_at !== null,
+        provisioned: Boolean(r.provisioned),
+      }));
+    };
+    const given = [{ role: 'ADMIN', expires: true, provisioned: false }];
+    expect(await held()).toEqual(given);
+    const id = (await scim('POST', '/Users', user(person.email))).body.id;
+    const added = await scim('PATCH', `/Groups/${workspace.id}`, {
+      schemas: [PATCH],
+      Operations: [{ op: 'add', path: 'members', value: [{ value: id }] }],
+    });
+    expect([added.status, added.body.members.map((m: { value: string }) => m.value)]).toEqual([200, [id]]);
+    expect(await held()).toEqual(given);
+    const removed = await scim('PATCH', `/Groups/${workspace.id}`, {
+      schemas: [PATCH],
+      Operations: [{ op: 'remove', path: `members[value eq "${id}"]` }],
+    });
+    expect([removed.status, removed.body.members]).toEqual([200, []]);
+    expect(await held()).toEqual(given);
+    // The same through PUT, and the user's own PUT on the way.
+    await scim('PUT', `/Groups/${workspace.id}`, { schemas: [GROUP], displayName: 'Given', members: [{ value: id }] });
+    await scim('PUT', `/Users/${id}`, user(person.email, { displayName: 'Again' }));
+    await scim('PUT', `/Groups/${workspace.id}`, { schemas: [GROUP], displayName: 'Given', members: [] });
+    expect(await held()).toEqual(given);
+  });
+
+  it('answers paging and filters beyond its bounds with a SCIM 400, never a 500 (issue 34 #6)', async () => {
+    const dir = await directory('bounds');
+    token = dir.token;
+    await scim('POST', '/Users', user(`someone@${dir.domain}`));
+    for (const resource of ['/Users', '/Groups']) {
+      for (const paging of [
+        'startIndex=1e21',
+        'count=1e21',
+        'startIndex=2147483648',
+        'count=2147483648',
+        'count=-2147483648',
+        'startIndex=99999999999999999999',
+      ]) {
+        const refused = await scim('GET', `${resource}?${paging}`);
+        expect([resource, paging, refused.status, refused.body.scimType, refused.body.schemas]).toEqual([
+          resource,
+          paging,
+          400,
+          'invalidValue',
+          [ERROR],
+        ]);
+      }
+      expect((await scim('GET', `${resource}?startIndex=2147483647&count=2147483647`)).status).toBe(200);
+      const attribute = resource === '/Users' ? 'userName' : 'displayName';
+      const nested = (depth: number) => 'not ('.repeat(depth) + `${attribute} eq "x"` + ')'.repeat(depth);
+      const long = (length: number) => {
+        const head = `${attribute} eq "`;
+        return head + 'a'.repeat(length - head.length - 1) + '"';
+      };
+      for (const [label, filter, status] of [
+        ['1500 nots', nested(1500), 400],
+        ['33 nots', nested(33), 400],
+        ['32 nots', nested(32), 200],
+        ['4097 characters', long(4097), 400],
+        ['4096 characters', long(4096), 200],
+      ] as const) {
+        const answer = await scim('GET', `${resource}?filter=${encodeURIComponent(filter)}`);
+        expect([resource, label, answer.status, answer.body.scimType]).toEqual([
+          resource,
+          label,
+          status,
+          status === 400 ? 'invalidFilter' : undefined,
+        ]);
+      }
+    }
+  });
+
   it('serializes a deprovisioning and a GraphQL change of the same organization: never without an ADMIN', async () => {
     for (let round = 0; round < 8; round++) {
-      const dir = await directory(h, `race${round}`);
+      const dir = await directory(`race${round}`);
       const second = await signedIn(`racesecond${round}`);
       await addMember(h, second, { kind: ScopeKind.ORGANIZATION, organizationId: dir.organization.id }, Role.ADMIN);
       const provisioned = await scim(

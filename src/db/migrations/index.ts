@@ -16,6 +16,7 @@ import { MemberWords1764440000000 } from './1764440000000-member-words';
 import { PeopleData1764450000000 } from './1764450000000-people-data';
 import { Provisioning1764460000000 } from './1764460000000-provisioning';
 import { PeopleHistory1764475000000 } from './1764475000000-people-history';
+import { ScimUserEmail1764476000000 } from './1764476000000-scim-user-email';
 
 /** Every migration, oldest first. Listed by hand so that the compiled server needs no glob. */
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   PeopleData1764450000000,
   Provisioning1764460000000,
   PeopleHistory1764475000000,
+  ScimUserEmail1764476000000,
 ];

@@ -78,7 +78,10 @@ export async function acceptInvitation(
   const invitation = await invitationToAnswer(ctx, input);
   if (invitation.provisioned) {
     // A directory's invitation: joining links the person to what the directory provisioned (§15).
-    await claimProvisionedAccess(ctx.db, viewer.id, invitation.email, ctx.now, { refusals: 'throw' });
+    await claimProvisionedAccess(ctx.db, viewer.id, invitation.email, ctx.now, {
+      refusals: 'throw',
+      accepted: { organizationId: invitation.organizationId },
+    });
     const joined = await ctx.db
       .getRepository(Membership)
       .findOneBy({ userId: viewer.id, scopeId: invitation.organizationId });

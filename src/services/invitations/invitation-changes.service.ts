@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Invitation } from '../../../entities/invitation.entity';
 import { InvitationStatus } from '../../domain/enums';
-import { InvitationCounter } from '../../../entities/invitation-counter.entity';
 import { type Access, assertMayGrantRole, earlier, grantableUntil } from '../../../permissions/access';
 import { Permission, Role, ScopeKind } from '../../domain/enums';
 import { scopeId, type ScopeRef } from '../../domain/scope';
@@ -15,11 +14,10 @@ import {
   InvitationNotPendingError,
   InvitationPendingError,
   NotFoundError,
-  RateLimitedError,
 } from '../../domain/errors';
 import { type InvitationEmailFacts, queueInvitationEmail } from './invitation-email';
 import { auditActorOf, recordAudit } from '../audit.service';
-import { cancelQueuedEmails, settle } from './invitation-settlement';
+import { cancelQueuedEmails, countInvitationEmail, settle } from './invitation-settlement';
 import { validEmail, validFutureMoment } from '../../domain/validation';
 import { assertSeatFor } from '../seats.service';
 import { isMemberByEmail } from '../../db/seats';
@@ -61,17 +59,7 @@ async function emailFacts(ctx: Context, invitation: Invitation): Promise<Invitat
  * says in `retryAfter` how many seconds remain until the next hour's count starts.
  */
 async function countAgainstRateLimit(ctx: Context, em: EntityManager, organizationId: string): Promise<void> {
-  const now = ctx.now.getTime();
-  const windowStart = new Date(Math.floor(now / HOUR) * HOUR);
-  const counter = await findLocked(em, InvitationCounter, { organizationId, windowStart });
-  if ((counter?.count ?? 0) >= ctx.config.invitationsPerHour) {
-    throw new RateLimitedError(Math.ceil((windowStart.getTime() + HOUR - now) / 1000));
-  }
-  if (counter) {
-    await em.update(InvitationCounter, { organizationId, windowStart }, { count: counter.count + 1 });
-  } else {
-    await em.insert(InvitationCounter, { organizationId, windowStart, count: 1 });
-  }
+  await countInvitationEmail(em, organizationId, ctx.now, ctx.config.invitationsPerHour);
 }
 
 const pendingKeyOf = (scope: ScopeRef, email: string) => `${scopeId(scope)}:${email}`;

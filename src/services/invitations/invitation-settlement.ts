@@ -7,6 +7,9 @@ import { redactTokens } from './invitation-email';
 import { AuditAction } from '../../domain/enums';
 import { scopeOfRow } from '../../domain/scope';
 import { type AuditActor, recordAudit } from '../audit.service';
+import { InvitationCounter } from '../../../entities/invitation-counter.entity';
+import { RateLimitedError } from '../../domain/errors';
+import { findLocked } from '../../db/transaction';
 
 /**
  * Ending invitations, shared by the invitation and membership services: inside their
@@ -83,4 +86,32 @@ export async function revokePendingInvitations(
     });
   }
   await cancelQueuedEmails(em, revoked, now);
+}
+
+const HOUR = 3600_000;
+
+/**
+ * The abuse limit (docs/domain-rules.md §4): invitation emails queued for one organization in the
+ * current clock hour — by people and by its directory alike — counted in `invitation_counters`
+ * inside the invitation's transaction, under the organization's lock, so concurrent invitations
+ * count one after the other, on every instance. Past `perHour`, RATE_LIMITED with the seconds
+ * until the next hour's count starts.
+ */
+export async function countInvitationEmail(
+  em: EntityManager,
+  organizationId: string,
+  at: Date,
+  perHour: number,
+): Promise<void> {
+  const now = at.getTime();
+  const windowStart = new Date(Math.floor(now / HOUR) * HOUR);
+  const counter = await findLocked(em, InvitationCounter, { organizationId, windowStart });
+  if ((counter?.count ?? 0) >= perHour) {
+    throw new RateLimitedError(Math.ceil((windowStart.getTime() + HOUR - now) / 1000));
+  }
+  if (counter) {
+    await em.update(InvitationCounter, { organizationId, windowStart }, { count: counter.count + 1 });
+  } else {
+    await em.insert(InvitationCounter, { organizationId, windowStart, count: 1 });
+  }
 }

@@ -93,9 +93,14 @@ export async function erasePerson(db: DataSource, actor: AuditActor, userId: str
       { email: placeholder, displayName: null, emailVerified: false, erasedAt: now, updatedAt: now },
     );
     // What directories provisioned of them (docs/domain-rules.md §15): their copy of the person goes too.
-    const provisioned = `SELECT id FROM scim_users WHERE user_id = ? OR user_name ${inAddresses}`;
-    await em.query(`DELETE FROM scim_group_members WHERE scim_user_id IN (${provisioned})`, [userId, ...addresses]);
-    await em.query(`DELETE FROM scim_users WHERE user_id = ? OR user_name ${inAddresses}`, [userId, ...addresses]);
+    // The directory's copy is found by the address it gave (`email`) or by a userName that is one.
+    const matches = `user_id = ? OR email ${inAddresses} OR user_name ${inAddresses}`;
+    const params = [userId, ...addresses, ...addresses];
+    await em.query(
+      `DELETE FROM scim_group_members WHERE scim_user_id IN (SELECT id FROM scim_users WHERE ${matches})`,
+      params,
+    );
+    await em.query(`DELETE FROM scim_users WHERE ${matches}`, params);
     // The addresses themselves: remembered only for this moment.
     await em.query('DELETE FROM user_addresses WHERE user_id = ?', [userId]);
     // Answered and lapsed invitations to them (the live ones were revoked above; one made since,

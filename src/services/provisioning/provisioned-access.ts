@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { Config } from '../../config/config';
 import { Invitation } from '../../../entities/invitation.entity';
 import { Membership } from '../../../entities/membership.entity';
 import { ScimGroupMember } from '../../../entities/scim-group-member.entity';
@@ -11,7 +12,8 @@ import { organizationScope, type ScopeRef } from '../../domain/scope';
 import { AppError } from '../../domain/errors';
 import { type AuditActor, recordAudit } from '../audit.service';
 import { newInvitationToken } from '../invitations/invitation-tokens';
-import { cancelQueuedEmails, settle } from '../invitations/invitation-settlement';
+import { queueInvitationEmail } from '../invitations/invitation-email';
+import { cancelQueuedEmails, countInvitationEmail, settle } from '../invitations/invitation-settlement';
 import { assertSeatFor } from '../seats.service';
 import { assertAnotherAdmin, grantMembership, removeWithin } from '../memberships/membership-grants';
 
@@ -20,10 +22,14 @@ import { assertAnotherAdmin, grantMembership, removeWithin } from '../membership
  * always inside the organization's lock (`withOrganizationLock`): the same writes, rules, seat
  * limits and audit events as the GraphQL API, with `source: PROVISIONING` and the token's id.
  *
- * Identity stays with the identity provider: the directory grants membership, not an account. A
- * provisioned person who has signed in (a user with that verified address) is a member at once;
- * one who has not holds a PENDING invitation marked `provisioned` (no email, no link, a seat),
- * which becomes their membership the first time they sign in with that address.
+ * Identity stays with the identity provider: the directory grants membership, not an account. And
+ * a directory speaks only for the addresses its organization owns (a verified email domain, §13):
+ * there, a provisioned person who has signed in (a user with that verified address) is a member at
+ * once, and one who has not holds a PENDING invitation marked `provisioned` (no email, no link, a
+ * seat), which becomes their membership the first time they sign in with that address. Anyone
+ * else is asked, never enrolled: an emailed PENDING invitation, `provisioned`, that only their own
+ * acceptance turns into a membership — whether or not they have an account here, which nothing the
+ * directory gets back may tell (issue 34: a token anyone can make must not enrol anyone).
  */
 
 /** The actor of a directory's change: no person, the token that made it. */
@@ -36,13 +42,23 @@ const PROVISIONED_INVITATION_YEARS = 100;
 
 const pendingKeyOf = (organizationId: string, email: string) => `${organizationId}:${email}`;
 
-/** The person a directory's userName names: the earliest user who signed in with it, verified, not erased. */
+/** The person a directory's address names: the earliest user who signed in with it, verified, not erased. */
 async function personWithAddress(em: EntityManager, email: string): Promise<string | null> {
   const [row] = await em.query(
     'SELECT id FROM users WHERE email = ? AND email_verified = ? AND erased_at IS NULL ORDER BY created_at, id',
     [email, true],
   );
   return (row?.id as string | undefined) ?? null;
+}
+
+/** Whether the address is at one of the organization's verified email domains (docs/domain-rules.md §13). */
+async function ownsAddress(em: EntityManager, organizationId: string, email: string): Promise<boolean> {
+  const domain = email.slice(email.lastIndexOf('@') + 1);
+  const [row] = await em.query(
+    'SELECT 1 AS owned FROM email_domains WHERE organization_id = ? AND verified_domain = ?',
+    [organizationId, domain],
+  );
+  return row !== undefined;
 }
 
 /** The PENDING invitation at the organization itself addressed to `email`, read with a lock. */
@@ -75,42 +91,64 @@ async function endInvitation(
   });
 }
 
-/** A provisioned invitation: PENDING, no email, no usable link, a seat held. */
-async function inviteProvisioned(em: EntityManager, actor: AuditActor, scim: ScimUser): Promise<void> {
-  await assertSeatFor(em, scim.organizationId, scim.userName, 'invite', actor.at);
+/**
+ * A provisioned invitation, a seat held. At an owned address: no email and no usable link, for
+ * the person joins by signing in. Elsewhere (`config` given): the ordinary invitation email with
+ * its link, through the outbox, counted against the hourly limit, expiring as invitations do; the
+ * person's acceptance is the only way in.
+ */
+async function inviteProvisioned(
+  em: EntityManager,
+  actor: AuditActor,
+  scim: ScimUser,
+  ask: { config: Config } | null,
+): Promise<void> {
+  await assertSeatFor(em, scim.organizationId, scim.email, 'invite', actor.at);
+  if (ask) await countInvitationEmail(em, scim.organizationId, actor.at, ask.config.invitationsPerHour);
   const expiresAt = new Date(actor.at);
-  expiresAt.setUTCFullYear(expiresAt.getUTCFullYear() + PROVISIONED_INVITATION_YEARS);
-  await em.insert(
-    Invitation,
-    Object.assign(new Invitation(), {
-      id: randomUUID(),
-      scope: ScopeKind.ORGANIZATION,
-      scopeId: scim.organizationId,
-      organizationId: scim.organizationId,
-      workspaceId: null,
-      domainId: null,
-      email: scim.userName,
-      role: scim.role,
-      status: InvitationStatus.PENDING,
-      // A link nobody is sent: the person joins by signing in.
-      tokenHash: newInvitationToken().hash,
-      pendingKey: pendingKeyOf(scim.organizationId, scim.userName),
-      invitedById: null,
-      expiresAt,
-      accessExpiresAt: null,
-      answeredAt: null,
-      provisioned: true,
-      provisioningTokenId: actor.provisioningTokenId ?? null,
-      createdAt: actor.at,
-      updatedAt: actor.at,
-    }),
-  );
+  if (ask) expiresAt.setTime(expiresAt.getTime() + ask.config.invitationTtlHours * 3600_000);
+  else expiresAt.setUTCFullYear(expiresAt.getUTCFullYear() + PROVISIONED_INVITATION_YEARS);
+  const { token, hash } = newInvitationToken();
+  const invitation = Object.assign(new Invitation(), {
+    id: randomUUID(),
+    scope: ScopeKind.ORGANIZATION,
+    scopeId: scim.organizationId,
+    organizationId: scim.organizationId,
+    workspaceId: null,
+    domainId: null,
+    email: scim.email,
+    role: scim.role,
+    status: InvitationStatus.PENDING,
+    // At an owned address, a link nobody is sent: the person joins by signing in.
+    tokenHash: hash,
+    pendingKey: pendingKeyOf(scim.organizationId, scim.email),
+    invitedById: null,
+    expiresAt,
+    accessExpiresAt: null,
+    answeredAt: null,
+    provisioned: true,
+    provisioningTokenId: actor.provisioningTokenId ?? null,
+    createdAt: actor.at,
+    updatedAt: actor.at,
+  });
+  await em.insert(Invitation, invitation);
   await recordAudit(em, actor, {
     action: AuditAction.INVITATION_CREATED,
     scope: organizationScope({ id: scim.organizationId }),
-    email: scim.userName,
+    email: scim.email,
     toRole: scim.role,
   });
+  if (!ask) return;
+  const [organization] = await em.query('SELECT name FROM organizations WHERE id = ?', [scim.organizationId]);
+  const name = String(organization?.name ?? '');
+  await queueInvitationEmail(
+    em,
+    ask.config,
+    invitation,
+    { organizationName: name, scopeLabel: name, inviterName: `${name}'s directory`, role: scim.role, expiresAt },
+    token,
+    actor.at,
+  );
 }
 
 /** Marks memberships as the directory's (`Member.provisioned`). */
@@ -122,7 +160,12 @@ async function markProvisioned(em: EntityManager, ids: string[]): Promise<void> 
   ]);
 }
 
-/** The workspace memberships a linked person's groups give them (MEMBER, provisioned). */
+/**
+ * The workspace memberships a linked person's groups give them (MEMBER, provisioned). The
+ * directory takes away only what it gave (docs/domain-rules.md §15): a membership someone already
+ * holds there — given by a person, or by the directory before — stays exactly as it is (role,
+ * expiry, not `provisioned`), so that `leaveGroup` later finds nothing of the directory's to remove.
+ */
 async function applyGroups(em: EntityManager, actor: AuditActor, scim: ScimUser, userId: string): Promise<void> {
   const groups = await em.findBy(ScimGroupMember, { scimUserId: scim.id });
   for (const group of groups) {
@@ -131,45 +174,57 @@ async function applyGroups(em: EntityManager, actor: AuditActor, scim: ScimUser,
       organizationId: scim.organizationId,
       workspaceId: group.workspaceId,
     };
-    const held = await findLocked(em, Membership, { userId, scopeId: group.workspaceId });
-    const membership = held ?? (await grantMembership(em, actor, userId, scope, Role.MEMBER));
-    if (!membership.provisioned) await markProvisioned(em, [membership.id]);
+    if (await findLocked(em, Membership, { userId, scopeId: group.workspaceId })) continue;
+    const granted = await grantMembership(em, actor, userId, scope, Role.MEMBER);
+    await markProvisioned(em, [granted.id]);
   }
+}
+
+/** What `applyDirectory` is told besides the person: see there. */
+export interface DirectoryChange {
+  /** The address the person was provisioned under before this change, when it changed. */
+  previousEmail?: string | null;
+  /** DELETE: the membership ends, the invitation is revoked. */
+  remove?: boolean;
+  /** Needed to email an invitation to an address the organization does not own (a SCIM write). */
+  config?: Config;
 }
 
 /**
  * Makes the organization match what the directory says of one person (`scim`, already written):
- * call inside `withOrganizationLock` of its organization. `previousUserName` is the address the
- * person was provisioned under before this change, when it changed.
+ * call inside `withOrganizationLock` of its organization.
  *
- * Active: a known person gets (or keeps) the organization membership with the directory's role —
- * demoting the last lasting ADMIN is LAST_ADMIN — and their groups' workspace memberships; an
- * unknown one a provisioned invitation. Inactive (or deleted, `remove`): the membership is
- * removed as `removeMember` would (the last ADMIN refused), the invitation revoked.
+ * Active: a person linked to `scim` gets (or keeps) the organization membership with the
+ * directory's role — demoting the last lasting ADMIN is LAST_ADMIN — and their groups' workspace
+ * memberships. Not linked: at an owned address, whoever has signed in with it is linked now, and
+ * if nobody has, a silent provisioned invitation waits for their first sign-in; at any other
+ * address an emailed provisioned invitation asks them (nobody is linked, account or not). Inactive
+ * (or deleted, `remove`): the membership is removed as `removeMember` would (the last ADMIN
+ * refused), the invitation revoked.
  */
 export async function applyDirectory(
   em: EntityManager,
   actor: AuditActor,
   scim: ScimUser,
-  options: { previousUserName?: string | null; remove?: boolean } = {},
+  options: DirectoryChange = {},
 ): Promise<void> {
   const organizationId = scim.organizationId;
   const organization = organizationScope({ id: organizationId });
-  const stale =
-    options.previousUserName && options.previousUserName !== scim.userName ? options.previousUserName : null;
+  const stale = options.previousEmail && options.previousEmail !== scim.email ? options.previousEmail : null;
   if (stale) {
     const old = await pendingAt(em, organizationId, stale);
     if (old?.provisioned) await endInvitation(em, actor, old, InvitationStatus.REVOKED);
   }
   let userId = scim.userId;
-  if (!userId && scim.active && !options.remove) {
-    userId = await personWithAddress(em, scim.userName);
+  const owned = await ownsAddress(em, organizationId, scim.email);
+  if (!userId && owned && scim.active && !options.remove) {
+    userId = await personWithAddress(em, scim.email);
     if (userId) {
       await em.update(ScimUser, { id: scim.id }, { userId });
       scim.userId = userId;
     }
   }
-  const invitation = await pendingAt(em, organizationId, scim.userName);
+  const invitation = await pendingAt(em, organizationId, scim.email);
   const provisionedInvitation = invitation?.provisioned ? invitation : null;
 
   if (!scim.active || options.remove) {
@@ -180,19 +235,23 @@ export async function applyDirectory(
   }
 
   if (!userId) {
-    if (provisionedInvitation && provisionedInvitation.role === scim.role) return;
+    const waiting =
+      provisionedInvitation?.role === scim.role &&
+      provisionedInvitation.effectiveStatus(actor.at) === InvitationStatus.PENDING;
+    if (waiting) return;
     if (invitation) {
-      // An invitation sent by a person (or one with another role) gives way to the directory's.
+      // An invitation sent by a person (or one with another role, or lapsed) gives way to the directory's.
       await endInvitation(em, actor, invitation, InvitationStatus.REVOKED);
     }
-    await inviteProvisioned(em, actor, scim);
+    if (!owned && !options.config) throw new Error('An invitation to ask someone needs the configuration.');
+    await inviteProvisioned(em, actor, scim, owned ? null : { config: options.config as Config });
     return;
   }
 
   if (provisionedInvitation) await endInvitation(em, actor, provisionedInvitation, InvitationStatus.ACCEPTED);
   const held = await findLocked(em, Membership, { userId, scopeId: organizationId });
   if (!held) {
-    await assertSeatFor(em, organizationId, scim.userName, 'join', actor.at);
+    await assertSeatFor(em, organizationId, scim.email, 'join', actor.at);
     const granted = await grantMembership(em, actor, userId, organization, scim.role);
     await markProvisioned(em, [granted.id]);
   } else {
@@ -227,8 +286,10 @@ export async function leaveGroup(
 
 /**
  * A person signs in with a verified address for the first time (or with a new one): every
- * organization whose directory provisioned that address and waits for them links them, and the
- * provisioned invitation becomes their membership (docs/domain-rules.md §15). Returns the
+ * organization that owns that address (a verified email domain) and whose directory provisioned
+ * it links them, and the provisioned invitation becomes their membership (docs/domain-rules.md
+ * §15). At an address the organization does not own only the person's acceptance of its emailed
+ * invitation does (`accepted`: that invitation's organization, and no other). Returns the
  * organizations joined.
  */
 export async function claimProvisionedAccess(
@@ -236,12 +297,20 @@ export async function claimProvisionedAccess(
   userId: string,
   email: string,
   at: Date,
-  options: { refusals?: 'skip' | 'throw' } = {},
+  options: { refusals?: 'skip' | 'throw'; accepted?: { organizationId: string } } = {},
 ): Promise<string[]> {
-  const waiting: { id: string; organization_id: string }[] = await db.query(
-    'SELECT id, organization_id FROM scim_users WHERE user_name = ? AND user_id IS NULL AND active = ?',
-    [email, true],
-  );
+  const accepted = options.accepted ?? null;
+  const waiting: { id: string; organization_id: string }[] = accepted
+    ? await db.query(
+        'SELECT id, organization_id FROM scim_users WHERE email = ? AND organization_id = ? AND user_id IS NULL AND active = ?',
+        [email, accepted.organizationId, true],
+      )
+    : await db.query(
+        `SELECT s.id, s.organization_id FROM scim_users s
+          JOIN email_domains d ON d.organization_id = s.organization_id AND d.verified_domain = ?
+          WHERE s.email = ? AND s.user_id IS NULL AND s.active = ?`,
+        [email.slice(email.lastIndexOf('@') + 1), email, true],
+      );
   const joined: string[] = [];
   for (const row of waiting) {
     const done = await withOrganizationLock(
@@ -254,6 +323,8 @@ export async function claimProvisionedAccess(
           [row.id, true],
         );
         if (!fresh) return false;
+        // The domain may have been given up since: then only an acceptance links them.
+        if (!accepted && !(await ownsAddress(em, row.organization_id, email))) return false;
         const scim = (await em.findOneBy(ScimUser, { id: row.id })) as ScimUser;
         const invitation = await pendingAt(em, row.organization_id, email);
         await em.update(ScimUser, { id: scim.id }, { userId });

@@ -7,7 +7,7 @@ import { Workspace } from '../../../entities/workspace.entity';
 import { filterCondition, GROUP_FILTER_ATTRIBUTES } from '../../db/scim-filter';
 import { fromSqlDateTime, placeholders, toCount } from '../../db/sql';
 import { AuditAction, ScopeKind } from '../../domain/enums';
-import { type GroupFacts, groupFactsOf, SCIM, ScimError } from '../../domain/scim';
+import { type GroupFacts, groupFactsOf, projected, SCIM, ScimError } from '../../domain/scim';
 import { validName } from '../../domain/validation';
 import { recordAudit } from '../audit.service';
 import { deleteWorkspaceWithin } from '../scope.service';
@@ -132,19 +132,29 @@ export async function createGroup(req: ScimRequest, body: unknown): Promise<Reco
   });
 }
 
-/** `excludedAttributes=members` (Entra ID asks so): the group without its members. */
-const withMembers = (query: Record<string, unknown>) =>
-  !String(query.excludedAttributes ?? '')
-    .toLowerCase()
-    .split(',')
-    .map((a) => a.trim())
-    .includes('members');
+/** Whether the answer shows members: not with `excludedAttributes=members` (Entra ID asks so), nor with `attributes` that leave them out. */
+const withMembers = (query: Record<string, unknown>) => {
+  const names = (value: unknown) =>
+    String(value ?? '')
+      .toLowerCase()
+      .split(',')
+      .map(
+        (a) =>
+          a
+            .trim()
+            .replace(/^urn:ietf:params:scim:schemas:core:2\.0:group:/, '')
+            .split('.')[0],
+      )
+      .filter((a) => a !== '');
+  const only = names(query.attributes);
+  return only.length > 0 ? only.includes('members') : !names(query.excludedAttributes).includes('members');
+};
 
 export async function getGroup(req: ScimRequest, id: string, query: Record<string, unknown>) {
   const workspace = await findGroup(req.db.manager, req, id);
   if (!workspace) throw notFound();
   const members = withMembers(query) ? ((await membersOf(req.db, [id])).get(id) ?? []) : null;
-  return groupResource(workspace, members, req.base);
+  return projected(groupResource(workspace, members, req.base), query);
 }
 
 export async function listGroups(req: ScimRequest, query: Record<string, unknown>) {
@@ -169,7 +179,7 @@ export async function listGroups(req: ScimRequest, query: Record<string, unknown
   const resources = ids
     .map((id) => workspaces.find((w) => w.id === id))
     .filter((w): w is Workspace => w !== undefined)
-    .map((w) => groupResource(w, members ? (members.get(w.id) ?? []) : null, req.base));
+    .map((w) => projected(groupResource(w, members ? (members.get(w.id) ?? []) : null, req.base), query));
   return listResponse(resources, toCount(n), offset);
 }
 

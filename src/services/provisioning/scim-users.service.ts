@@ -7,9 +7,12 @@ import { filterCondition, USER_FILTER_ATTRIBUTES } from '../../db/scim-filter';
 import { fromSqlDateTime, isUniqueViolation, toCount } from '../../db/sql';
 import { withOrganizationLock } from '../../db/transaction';
 import { AppError } from '../../domain/errors';
+import type { Config } from '../../config/config';
 import {
+  MAX_PAGING_VALUE,
   MAX_RESULTS,
   pathWithBooleans,
+  projected,
   SCIM,
   ScimError,
   type UserFacts,
@@ -32,6 +35,8 @@ export interface ScimRequest {
   requestId: string | null;
   /** The absolute URL of `/scim/v2`, for `meta.location`. */
   base: string;
+  /** For the invitation emails of addresses the organization does not own (docs/domain-rules.md §15). */
+  config: Config;
 }
 
 const notFound = (what = 'User') => new ScimError(404, `${what} not found.`);
@@ -58,6 +63,8 @@ export function asScimError(error: unknown): unknown {
         return new ScimError(404, detail);
       case 'BAD_USER_INPUT':
         return new ScimError(400, detail, 'invalidValue');
+      case 'RATE_LIMITED':
+        return new ScimError(429, detail);
       default:
         return new ScimError(409, detail);
     }
@@ -103,6 +110,7 @@ function scimUserFromRow(row: Record<string, unknown>): ScimUser {
     id: row.id as string,
     organizationId: row.organization_id as string,
     userName: row.user_name as string,
+    email: row.email as string,
     externalId: (row.external_id as string | null) ?? null,
     displayName: (row.display_name as string | null) ?? null,
     emails: (row.emails as string) ?? '',
@@ -129,6 +137,7 @@ async function assertFreeUserName(em: EntityManager, req: ScimRequest, userName:
 function columnsOf(facts: UserFacts) {
   return {
     userName: facts.userName,
+    email: facts.email,
     externalId: facts.externalId,
     displayName: facts.displayName,
     emails: facts.emails.length > 0 ? `\n${facts.emails.join('\n')}\n` : '',
@@ -152,7 +161,7 @@ export async function createUser(req: ScimRequest, body: unknown): Promise<Recor
         updatedAt: req.now,
       });
       await em.insert(ScimUser, scim);
-      await applyDirectory(em, actorOf(req), scim);
+      await applyDirectory(em, actorOf(req), scim, { config: req.config });
       return userResource(scim, req.base);
     });
   } catch (error) {
@@ -162,10 +171,14 @@ export async function createUser(req: ScimRequest, body: unknown): Promise<Recor
   }
 }
 
-export async function getUser(req: ScimRequest, id: string): Promise<Record<string, unknown>> {
+export async function getUser(
+  req: ScimRequest,
+  id: string,
+  query: Record<string, unknown> = {},
+): Promise<Record<string, unknown>> {
   const scim = await find(req.db, req, id);
   if (!scim) throw notFound();
-  return userResource(scim, req.base);
+  return projected(userResource(scim, req.base), query);
 }
 
 /** PUT: the resource as sent replaces the one held (RFC 7644 §3.5.1). */
@@ -199,12 +212,12 @@ async function write(
   if (!current) throw notFound();
   const facts = factsOf(current);
   await assertFreeUserName(em, req, facts.userName, id);
-  const previousUserName = current.userName;
+  const previousEmail = current.email;
   const next = Object.assign(current, columnsOf(facts), { updatedAt: req.now });
   // A person known under another address is someone else: they are linked again by the new one.
-  if (previousUserName !== facts.userName) next.userId = null;
+  if (previousEmail !== facts.email) next.userId = null;
   await em.update(ScimUser, { id }, { ...columnsOf(facts), userId: next.userId, updatedAt: req.now });
-  await applyDirectory(em, actorOf(req), next, { previousUserName });
+  await applyDirectory(em, actorOf(req), next, { previousEmail, config: req.config });
   return userResource(next, req.base);
 }
 
@@ -213,7 +226,7 @@ export async function deleteUser(req: ScimRequest, id: string): Promise<void> {
   await inDirectory(req, async (em) => {
     const current = await find(em, req, id);
     if (!current) throw notFound();
-    await applyDirectory(em, actorOf(req), current, { remove: true });
+    await applyDirectory(em, actorOf(req), current, { remove: true, config: req.config });
     await em.delete(ScimUser, { id });
   });
 }
@@ -294,12 +307,17 @@ export function applyPatch(
   }
 }
 
-/** `startIndex` (1-based) and `count` (at most MAX_RESULTS; 0 asks for the total only). */
+/**
+ * `startIndex` (1-based) and `count` (at most MAX_RESULTS; 0 asks for the total only). Beyond
+ * 2^31−1 either is `invalidValue`: `1e21` is an integer to JavaScript but no SQL OFFSET.
+ */
 export function pageOf(query: Record<string, unknown>): { offset: number; limit: number } {
   const number = (value: unknown, fallback: number) => {
     if (value === undefined || value === '') return fallback;
     const n = Number(value);
-    if (!Number.isInteger(n)) throw new ScimError(400, 'startIndex and count are integers.', 'invalidValue');
+    if (!Number.isInteger(n) || Math.abs(n) > MAX_PAGING_VALUE) {
+      throw new ScimError(400, `startIndex and count are integers of at most ${MAX_PAGING_VALUE}.`, 'invalidValue');
+    }
     return n;
   };
   const startIndex = Math.max(1, number(query.startIndex, 1));
@@ -325,7 +343,7 @@ export async function listUsers(req: ScimRequest, query: Record<string, unknown>
           params,
         );
   return listResponse(
-    rows.map((row) => userResource(scimUserFromRow(row), req.base)),
+    rows.map((row) => projected(userResource(scimUserFromRow(row), req.base), query)),
     toCount(n),
     offset,
   );
