@@ -115,7 +115,8 @@ export interface Access {
   until: ReadonlyMap<Permission, Date | null>;
 }
 
-function roleGrant(role: Role): Grant {
+/** The grant a role held at a scope itself gives there. */
+export function roleGrant(role: Role): Grant {
   return role === Role.ADMIN ? Grant.ADMIN : role === Role.ACCOUNTING ? Grant.ACCOUNTING : Grant.MEMBER;
 }
 

@@ -60,6 +60,11 @@ export const OPEN_TYPES = [
   // `createdBy` is a User, whose own field rules still apply.
   'ProvisioningToken',
   'ProvisioningTokenCreated',
+  // Reached only through `permissions` and `accessibleScopes` (signed-in callers; the latter lists the caller's own scopes).
+  'PermissionDefinition',
+  'ScopeRef',
+  'ScopeEdge',
+  'ScopeConnection',
   '_Service',
 ] as const;
 
@@ -82,6 +87,9 @@ export const permissions = shield(
       // The link alone opens the preview (docs/domain-rules.md §4); unknown and wrong tokens look alike.
       invitationByToken: allow,
       explainAccess: on('ScopeInput', 'scope', P.READ_MEMBERS),
+      // docs/domain-rules.md §18, §19: the keys are public to signed-in callers; the scopes listed are the caller's own.
+      permissions: isAuthenticated,
+      accessibleScopes: isAuthenticated,
       // Federation: the SDL is public; `_entities` needs a caller and hands each object to the type rules below.
       _service: allow,
       _entities: isAuthenticated,

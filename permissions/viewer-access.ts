@@ -3,6 +3,7 @@ import { rowIsIn, type ScopeRef, scopeId, scopeOfRow } from '../src/domain/scope
 import type { Loaders } from '../src/loaders';
 import { accessAt, type Access, isInForce } from './access';
 import { type Permission, ScopeKind } from '../src/domain/enums';
+import { PermissionTable } from './table';
 
 const NO_ACCESS: Access = Object.freeze({ role: null, grants: [], permissions: new Set(), until: new Map() }) as Access;
 
@@ -32,6 +33,8 @@ export class ViewerAccess {
     private readonly loaders: Loaders,
     /** The moment the request decides at: a membership past its expiry grants nothing from then on. */
     private readonly now: Date,
+    /** The permission table the keys come from (built-in rows only unless the supergraph declares more). */
+    private readonly table: PermissionTable = PermissionTable.of(),
   ) {
     this.viewerId = viewer?.id ?? null;
   }
@@ -55,6 +58,12 @@ export class ViewerAccess {
       this.memo.set(key, access);
     }
     return access;
+  }
+
+  /** Every permission key the viewer holds at the scope, built-in and declared (docs/domain-rules.md §18), in the table's order. */
+  async keysAt(scope: ScopeRef): Promise<string[]> {
+    const access = await this.at(scope);
+    return this.table.sorted(this.table.keysFor(scope.kind, access.grants));
   }
 
   /** Whether the viewer has `permission` at the scope. */

@@ -58,6 +58,9 @@ export class AccessExplanation {
   @Field(() => [Permission])
   permissions!: Permission[];
 
+  @Field(() => [String], { description: 'Every key, built-in and declared.' })
+  permissionKeys!: string[];
+
   @Field(() => [AccessSource])
   sources!: AccessSource[];
 }

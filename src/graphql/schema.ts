@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import '../domain/enums';
+import { AuthorizationResolver } from '../../resolvers/authorization.resolver';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { type GraphQLSchema, isObjectType, parse } from 'graphql';
@@ -56,6 +57,7 @@ async function buildUnguarded(): Promise<GraphQLSchema> {
       ProvisioningTokenResolver,
       OrganizationEmailDomainsResolver,
       EmailDomainResolver,
+      AuthorizationResolver,
     ],
     orphanedTypes: [User, Organization, Workspace, Domain],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],

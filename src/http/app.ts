@@ -31,6 +31,7 @@ import { MembershipSweeper } from '../jobs/membership-sweeper';
 import { AuditRetention } from '../jobs/audit-retention';
 import { auditExportRoute, identityEventsRoute } from './people-routes';
 import { scimRouter } from './scim-routes';
+import { checkRoute, policiesRoute } from './authorization-routes';
 import { claimProvisionedAccess } from '../services/provisioning/provisioned-access';
 
 export interface App {
@@ -265,6 +266,9 @@ export async function createApp(
       if (options.nudgeOutbox !== false) webhooks.nudge();
     }),
   );
+  // Authorization for the whole supergraph (docs/domain-rules.md §19): a router's policies, a service's checks.
+  app.use('/authorization/policies', policiesRoute(deps, logger, config.limits.maxBodyBytes));
+  app.use('/authorization/check', checkRoute(deps, logger, config.limits.maxBodyBytes));
   app.use(
     '/graphql',
     corsFor(config.corsOrigins),

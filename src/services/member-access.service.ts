@@ -36,6 +36,8 @@ export interface AccessExplanationData {
   scope: ScopeKind;
   effectiveRole: Role | null;
   permissions: Permission[];
+  /** Every key, built-in and declared (docs/domain-rules.md §18). */
+  permissionKeys: string[];
   sources: AccessSourceData[];
 }
 
@@ -103,6 +105,7 @@ export async function explainAccess(
     scope: scope.kind,
     effectiveRole: access.role,
     permissions: sortedPermissions(access.permissions),
+    permissionKeys: ctx.permissions.sorted(ctx.permissions.keysFor(scope.kind, access.grants)),
     sources: toSources(scope, held, ctx.now),
   };
 }
