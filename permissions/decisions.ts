@@ -1,7 +1,7 @@
 import type { PolicyName } from '../src/domain/permission-keys';
 import { ScopeKind } from '../src/domain/enums';
 import type { ScopeRef } from '../src/domain/scope';
-import { CASCADE, grantsAt, isInForce, type MembershipFact, roleGrant } from './access';
+import { CASCADE, customKeysAt, grantsAt, isInForce, type MembershipFact, roleGrant } from './access';
 import type { PermissionTable } from './table';
 
 /**
@@ -17,7 +17,9 @@ export function keysAt(
   now: Date,
   table: PermissionTable,
 ): Set<string> {
-  return table.keysFor(scope.kind, grantsAt(scope, memberships, now));
+  const keys = table.keysFor(scope.kind, grantsAt(scope, memberships, now));
+  for (const key of customKeysAt(scope, memberships, now).keys()) if (table.knows(key)) keys.add(key);
+  return keys;
 }
 
 const BELOW: Record<ScopeKind, ScopeKind[]> = {
@@ -40,7 +42,9 @@ export function holdsAnywhere(
   for (const m of memberships) {
     if (!isInForce(m, now)) continue;
     if (table.keysFor(m.scope, [roleGrant(m.role)]).has(key)) return true;
+    if (m.customRole?.grants[m.scope]?.includes(key)) return true;
     for (const kind of BELOW[m.scope]) {
+      if (m.customRole?.grants[kind]?.includes(key)) return true;
       const grants = CASCADE[m.scope]?.[kind]?.[m.role] ?? [];
       if (grants.length > 0 && table.keysFor(kind, grants).has(key)) return true;
     }

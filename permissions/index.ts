@@ -62,6 +62,10 @@ export const OPEN_TYPES = [
   'ProvisioningTokenCreated',
   // Reached only through `permissions` and `accessibleScopes` (signed-in callers; the latter lists the caller's own scopes).
   'PermissionDefinition',
+  // Reached through `customRoles` (READ_MEMBERS), the role mutations (MANAGE_ROLES), and the members,
+  // invitations and access sources that name one.
+  'CustomRole',
+  'PermissionGrant',
   'ScopeRef',
   'ScopeEdge',
   'ScopeConnection',
@@ -140,6 +144,11 @@ export const permissions = shield(
 
       updateBillingProfile: on('Organization', 'organizationId', P.UPDATE_BILLING),
       updateWorkspaceBilling: on('Workspace', 'workspaceId', P.UPDATE_BILLING),
+
+      // docs/domain-rules.md §18: a custom role exists only for those who may read its organization's members.
+      createCustomRole: on('Organization', 'input.organizationId', P.MANAGE_ROLES),
+      updateCustomRole: on('CustomRole', 'id', P.MANAGE_ROLES, P.READ_MEMBERS),
+      deleteCustomRole: on('CustomRole', 'id', P.MANAGE_ROLES, P.READ_MEMBERS),
     },
     User: {
       id: isKnownOrInvitedViewer,
@@ -163,6 +172,7 @@ export const permissions = shield(
       webhookEndpoints: canOnParent(P.MANAGE_WEBHOOKS),
       provisioningTokens: canOnParent(P.MANAGE_PROVISIONING),
       emailDomains: canOnParent(P.UPDATE),
+      customRoles: canOnParent(P.READ_MEMBERS),
       seatsUsed: seesSeats,
     },
     Workspace: {

@@ -32,6 +32,7 @@ const BUILT_IN_DESCRIPTIONS: Record<Permission, string> = {
   [Permission.READ_AUDIT_LOG]: 'Read the scope’s audit log.',
   [Permission.MANAGE_WEBHOOKS]: 'Webhook endpoints and their deliveries.',
   [Permission.MANAGE_PROVISIONING]: 'SCIM provisioning tokens.',
+  [Permission.MANAGE_ROLES]: 'Define the organization’s custom roles.',
 };
 
 const KINDS = Object.values(ScopeKind);

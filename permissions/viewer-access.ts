@@ -5,7 +5,13 @@ import { accessAt, type Access, isInForce } from './access';
 import { type Permission, ScopeKind } from '../src/domain/enums';
 import { PermissionTable } from './table';
 
-const NO_ACCESS: Access = Object.freeze({ role: null, grants: [], permissions: new Set(), until: new Map() }) as Access;
+const NO_ACCESS: Access = Object.freeze({
+  role: null,
+  grants: [],
+  permissions: new Set(),
+  until: new Map(),
+  customKeys: new Set(),
+}) as Access;
 
 /** Who is asking, as far as access needs to know. */
 export interface AccessViewer {
@@ -63,7 +69,9 @@ export class ViewerAccess {
   /** Every permission key the viewer holds at the scope, built-in and declared (docs/domain-rules.md §18), in the table's order. */
   async keysAt(scope: ScopeRef): Promise<string[]> {
     const access = await this.at(scope);
-    return this.table.sorted(this.table.keysFor(scope.kind, access.grants));
+    const keys = this.table.keysFor(scope.kind, access.grants);
+    for (const key of access.customKeys) if (this.table.knows(key)) keys.add(key);
+    return this.table.sorted(keys);
   }
 
   /** Whether the viewer has `permission` at the scope. */

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { Role, ScopeKind } from '../domain/enums';
 import type { ScopeRef } from '../domain/scope';
+import type { CustomRoleFact } from '../domain/permission-keys';
 import { fromSqlDateTime, placeholders } from './sql';
 
 /**
@@ -19,6 +20,7 @@ export interface MembershipRow {
   workspaceId: string | null;
   domainId: string | null;
   expiresAt: Date | null;
+  customRole: CustomRoleFact | null;
 }
 
 export interface AccessFacts {
@@ -38,6 +40,9 @@ interface Row {
   workspace_id: string | null;
   domain_id: string | null;
   expires_at: Date | string | null;
+  custom_role_id: string | null;
+  custom_role_name: string | null;
+  custom_role_keys: string | null;
 }
 
 /** The memberships of `userIds` and the scopes `scopeIds` name, in one round trip. */
@@ -52,17 +57,19 @@ export async function readAccessFacts(
   const parameters: string[] = [];
   if (users.length > 0) {
     parts.push(
-      `SELECT 'm' AS source, user_id, scope, role, organization_id, workspace_id, domain_id, expires_at
-         FROM memberships WHERE user_id IN (${placeholders(users.length)})`,
+      `SELECT 'm' AS source, m.user_id, m.scope, m.role, m.organization_id, m.workspace_id, m.domain_id, m.expires_at,
+              r.id AS custom_role_id, r.name AS custom_role_name, r.keys AS custom_role_keys
+         FROM memberships m LEFT JOIN custom_roles r ON r.id = m.custom_role_id
+        WHERE m.user_id IN (${placeholders(users.length)})`,
     );
     parameters.push(...users);
   }
   if (ids.length > 0) {
     const list = placeholders(ids.length);
     parts.push(
-      `SELECT 's', NULL, '${ScopeKind.ORGANIZATION}', NULL, id, NULL, NULL, NULL FROM organizations WHERE id IN (${list})`,
-      `SELECT 's', NULL, '${ScopeKind.WORKSPACE}', NULL, organization_id, id, NULL, NULL FROM workspaces WHERE id IN (${list})`,
-      `SELECT 's', NULL, '${ScopeKind.DOMAIN}', NULL, organization_id, workspace_id, id, NULL FROM domains WHERE id IN (${list})`,
+      `SELECT 's', NULL, '${ScopeKind.ORGANIZATION}', NULL, id, NULL, NULL, NULL, NULL, NULL, NULL FROM organizations WHERE id IN (${list})`,
+      `SELECT 's', NULL, '${ScopeKind.WORKSPACE}', NULL, organization_id, id, NULL, NULL, NULL, NULL, NULL FROM workspaces WHERE id IN (${list})`,
+      `SELECT 's', NULL, '${ScopeKind.DOMAIN}', NULL, organization_id, workspace_id, id, NULL, NULL, NULL, NULL FROM domains WHERE id IN (${list})`,
     );
     parameters.push(...ids, ...ids, ...ids);
   }
@@ -79,6 +86,13 @@ export async function readAccessFacts(
         workspaceId: row.workspace_id,
         domainId: row.domain_id,
         expiresAt: row.expires_at === null ? null : fromSqlDateTime(row.expires_at),
+        customRole: row.custom_role_id
+          ? {
+              id: row.custom_role_id,
+              name: row.custom_role_name as string,
+              grants: JSON.parse(row.custom_role_keys ?? '{}'),
+            }
+          : null,
       });
     } else if (row.scope === ScopeKind.ORGANIZATION) {
       facts.scopes.set(row.organization_id, { kind: ScopeKind.ORGANIZATION, organizationId: row.organization_id });

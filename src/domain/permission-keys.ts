@@ -10,6 +10,13 @@ import { Permission, Role, ScopeKind } from './enums';
 const DECLARED_KEY = /^[a-z0-9_.-]+:[a-z0-9_.-]+$/;
 export const MAX_KEY_LENGTH = 64;
 
+/** A role an organization defines (§18), as decisions need it: the keys it adds per scope kind. */
+export interface CustomRoleFact {
+  id: string;
+  name: string;
+  grants: Partial<Record<ScopeKind, readonly string[]>>;
+}
+
 /** One entry of PERMISSIONS_FILE. */
 export interface DeclaredPermission {
   key: string;

@@ -15,6 +15,7 @@ import { FairDelivery1764430000000 } from './1764430000000-fair-delivery';
 import { MemberWords1764440000000 } from './1764440000000-member-words';
 import { PeopleData1764450000000 } from './1764450000000-people-data';
 import { Provisioning1764460000000 } from './1764460000000-provisioning';
+import { CustomRoles1764490000000 } from './1764490000000-custom-roles';
 
 /** Every migration, oldest first. Listed by hand so that the compiled server needs no glob. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   MemberWords1764440000000,
   PeopleData1764450000000,
   Provisioning1764460000000,
+  CustomRoles1764490000000,
 ];

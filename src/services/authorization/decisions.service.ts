@@ -65,7 +65,7 @@ export interface CheckResult {
   allowed: boolean;
   /** The effective built-in role there, or null. */
   role: Role | null;
-  /** The custom role held there, by name (none yet: custom roles are not built). */
+  /** The custom role held at the scope itself, by name, or null. */
   customRole: string | null;
 }
 
@@ -93,6 +93,12 @@ export async function runChecks(
     const access = accessAt(scope, memberships, input.now);
     const allowed =
       input.table.knows(check.permission) && keysAt(scope, memberships, input.now, input.table).has(check.permission);
-    return { allowed, role: access.role, customRole: null };
+    // The custom role of the membership held at the scope itself (one per person and scope).
+    const custom =
+      memberships.find(
+        (m) =>
+          m.customRole && m.scope === scope.kind && (m.domainId ?? m.workspaceId ?? m.organizationId) === check.scopeId,
+      )?.customRole ?? null;
+    return { allowed, role: access.role, customRole: custom?.name ?? null };
   });
 }
