@@ -75,6 +75,13 @@ export class AuditEvent {
   @Column({ name: 'to_role', type: 'varchar', length: 20, nullable: true })
   toRole!: Role | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'The custom role the event is about, or the one given with toRole, by its name at the time.',
+  })
+  @Column({ name: 'custom_role', type: 'varchar', length: 64, nullable: true })
+  customRole!: string | null;
+
   @Field(() => String, { nullable: true, description: 'The x-request-id of the request that made the change.' })
   @Column({ name: 'request_id', type: 'varchar', length: 64, nullable: true })
   requestId!: string | null;

@@ -8,6 +8,7 @@ import { Domain } from './domain.entity';
 import { Organization } from './organization.entity';
 import { User } from './user.entity';
 import { Workspace } from './workspace.entity';
+import { CustomRole } from './custom-role.entity';
 
 /** What is stored. EXPIRED is also derived: a PENDING invitation past `expiresAt` reads as EXPIRED. */
 
@@ -26,6 +27,7 @@ import { Workspace } from './workspace.entity';
 @Index('IDX_invitations_workspace', ['workspaceId'])
 @Index('IDX_invitations_domain', ['domainId'])
 @Index('IDX_invitations_invited_by', ['invitedById'])
+@Index('IDX_invitations_custom_role', ['customRoleId'])
 export class Invitation extends BaseRecord {
   @Field(() => ScopeKind)
   @Column({ type: 'varchar', length: 16 })
@@ -110,4 +112,12 @@ export class Invitation extends BaseRecord {
       ? InvitationStatus.EXPIRED
       : this.status;
   }
+
+  /** The custom role the invitation gives (docs/domain-rules.md §18); `role` is then its base role. */
+  @Column({ ...idColumn, name: 'custom_role_id', nullable: true })
+  customRoleId!: string | null;
+
+  @ManyToOne(() => CustomRole, { onDelete: 'SET NULL', onUpdate: 'NO ACTION' })
+  @JoinColumn({ name: 'custom_role_id', foreignKeyConstraintName: 'FK_invitations_custom_role' })
+  customRoleRelation?: CustomRole | null;
 }

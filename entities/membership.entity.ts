@@ -7,6 +7,8 @@ import { Domain } from './domain.entity';
 import { Organization } from './organization.entity';
 import { User } from './user.entity';
 import { Workspace } from './workspace.entity';
+import { CustomRole } from './custom-role.entity';
+import type { CustomRoleFact } from '../src/domain/permission-keys';
 
 /**
  * One person's role in one scope (the GraphQL `Member`). Every membership carries the ids of
@@ -25,6 +27,7 @@ import { Workspace } from './workspace.entity';
 @Index('IDX_memberships_expires_at', ['expiresAt'])
 // The scope's ADMINs (and whether their access lasts) without reading its other members.
 @Index('IDX_memberships_scope_role', ['scopeId', 'role', 'expiresAt'])
+@Index('IDX_memberships_custom_role', ['customRoleId'])
 export class Membership extends BaseRecord {
   @Column({ name: 'user_id', type: 'varchar', length: 255 })
   userId!: string;
@@ -83,4 +86,15 @@ export class Membership extends BaseRecord {
   @Field(() => Boolean, { description: "Managed by the organization's directory (SCIM)." })
   @Column({ type: 'boolean', default: false })
   provisioned!: boolean;
+
+  /** The custom role held here (docs/domain-rules.md §18); `role` is then its base role. */
+  @Column({ ...idColumn, name: 'custom_role_id', nullable: true })
+  customRoleId!: string | null;
+
+  @ManyToOne(() => CustomRole, { onDelete: 'SET NULL', onUpdate: 'NO ACTION' })
+  @JoinColumn({ name: 'custom_role_id', foreignKeyConstraintName: 'FK_memberships_custom_role' })
+  customRoleRelation?: CustomRole | null;
+
+  /** The custom role's keys, filled by the loaders that feed permission decisions (not a column). */
+  customRole?: CustomRoleFact | null;
 }

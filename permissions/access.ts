@@ -1,6 +1,9 @@
 import { Permission, Role, ScopeKind } from '../src/domain/enums';
 import { BadUserInputError, ForbiddenError } from '../src/domain/errors';
 import { type ScopeRef } from '../src/domain/scope';
+import type { CustomRoleFact } from '../src/domain/permission-keys';
+
+export type { CustomRoleFact };
 
 /**
  * The permission table of docs/domain-rules.md §2 and the role inheritance that feeds it, as pure functions.
@@ -41,6 +44,8 @@ export enum Grant {
   ORGANIZATION_ADMIN = 'ORGANIZATION_ADMIN',
   /** Workspace only: a member of one of its domains may see the workspace itself. */
   DOMAIN_MEMBER = 'DOMAIN_MEMBER',
+  /** Any kind: a custom role's key held here lets its holder see the scope itself (docs/domain-rules.md §18). */
+  KEY_HOLDER = 'KEY_HOLDER',
 }
 
 const P = Permission;
@@ -61,9 +66,11 @@ export const PERMISSION_TABLE: Readonly<Record<ScopeKind, Partial<Record<Grant, 
       P.READ_AUDIT_LOG,
       P.MANAGE_WEBHOOKS,
       P.MANAGE_PROVISIONING,
+      P.MANAGE_ROLES,
     ],
     [Grant.ACCOUNTING]: [P.READ, P.READ_MEMBERS, P.READ_BILLING, P.UPDATE_BILLING],
     [Grant.MEMBER]: [P.READ, P.READ_MEMBERS],
+    [Grant.KEY_HOLDER]: [P.READ],
   },
   [ScopeKind.WORKSPACE]: {
     [Grant.ADMIN]: [
@@ -79,10 +86,12 @@ export const PERMISSION_TABLE: Readonly<Record<ScopeKind, Partial<Record<Grant, 
     [Grant.ACCOUNTING]: [P.READ, P.READ_BILLING, P.UPDATE_BILLING],
     [Grant.MEMBER]: [P.READ, P.READ_MEMBERS],
     [Grant.DOMAIN_MEMBER]: [P.READ],
+    [Grant.KEY_HOLDER]: [P.READ],
   },
   [ScopeKind.DOMAIN]: {
     [Grant.ADMIN]: [P.READ, P.UPDATE, P.DELETE, P.READ_MEMBERS, P.INVITE_MEMBERS, P.MANAGE_MEMBERS, P.READ_AUDIT_LOG],
     [Grant.MEMBER]: [P.READ, P.READ_MEMBERS],
+    [Grant.KEY_HOLDER]: [P.READ],
   },
 };
 
@@ -95,6 +104,8 @@ export interface MembershipFact {
   domainId: string | null;
   /** When the membership ends by itself; from then on it grants nothing. */
   expiresAt?: Date | null;
+  /** The custom role held (then `role` is its base role), or none. */
+  customRole?: CustomRoleFact | null;
 }
 
 /** Whether a membership still counts at `now`: a time-limited one stops at its expiry, sweeper or not. */
@@ -113,9 +124,12 @@ export interface Access {
    * ends no later than this (docs/domain-rules.md §13).
    */
   until: ReadonlyMap<Permission, Date | null>;
+  /** Keys that custom roles add here (built-in and declared); the built-in ones are also in `permissions`. */
+  customKeys: ReadonlySet<string>;
 }
 
-function roleGrant(role: Role): Grant {
+/** The grant a role held at a scope itself gives there. */
+export function roleGrant(role: Role): Grant {
   return role === Role.ADMIN ? Grant.ADMIN : role === Role.ACCOUNTING ? Grant.ACCOUNTING : Grant.MEMBER;
 }
 
@@ -181,10 +195,11 @@ export function sourcesAt<M extends MembershipFact>(
   const sources: AccessSourceOf<M>[] = [];
   for (const membership of memberships) {
     if (!isInForce(membership, now)) continue;
+    const custom = (membership.customRole?.grants[scope.kind]?.length ?? 0) > 0 ? [Grant.KEY_HOLDER] : [];
     if (isAt(membership, scope)) {
-      sources.push({ membership, direct: true, grants: [roleGrant(membership.role)] });
+      sources.push({ membership, direct: true, grants: [roleGrant(membership.role), ...custom] });
     } else if (isAbove(membership, scope)) {
-      const grants = CASCADE[membership.scope]?.[scope.kind]?.[membership.role] ?? [];
+      const grants = [...(CASCADE[membership.scope]?.[scope.kind]?.[membership.role] ?? []), ...custom];
       if (grants.length > 0) sources.push({ membership, direct: false, grants });
     }
   }
@@ -202,6 +217,7 @@ export function grantsAt(scope: ScopeRef, memberships: readonly MembershipFact[]
   ) {
     grants.add(Grant.DOMAIN_MEMBER);
   }
+  if (customKeysAt(scope, memberships, now).size > 0) grants.add(Grant.KEY_HOLDER);
   return [...grants];
 }
 
@@ -258,12 +274,39 @@ function permissionsUntil(
  */
 export function accessAt(scope: ScopeRef, memberships: readonly MembershipFact[], now: Date): Access {
   const grants = grantsAt(scope, memberships, now);
-  return {
-    role: displayedRole(grants),
-    grants,
-    permissions: permissionsFor(scope.kind, grants),
-    until: permissionsUntil(scope, memberships, now),
-  };
+  const custom = customKeysAt(scope, memberships, now);
+  const permissions = permissionsFor(scope.kind, grants);
+  const until = permissionsUntil(scope, memberships, now);
+  for (const [key, end] of custom) {
+    if (!isPermission(key)) continue;
+    permissions.add(key);
+    until.set(key, until.has(key) ? later(until.get(key) ?? null, end) : end);
+  }
+  return { role: displayedRole(grants), grants, permissions, until, customKeys: new Set(custom.keys()) };
+}
+
+function isPermission(key: string): key is Permission {
+  return (Object.values(Permission) as string[]).includes(key);
+}
+
+/**
+ * The keys custom roles add at a scope (docs/domain-rules.md §18), each with until when it lasts:
+ * a custom role held at a scope adds its keys for that scope's kind there, and its keys for the
+ * kinds below on every scope below.
+ */
+export function customKeysAt(
+  scope: ScopeRef,
+  memberships: readonly MembershipFact[],
+  now: Date,
+): Map<string, Date | null> {
+  const keys = new Map<string, Date | null>();
+  for (const m of memberships) {
+    const added = m.customRole?.grants[scope.kind];
+    if (!added || added.length === 0 || !isInForce(m, now) || !(isAt(m, scope) || isAbove(m, scope))) continue;
+    const end = m.expiresAt ?? null;
+    for (const key of added) keys.set(key, keys.has(key) ? later(keys.get(key) ?? null, end) : end);
+  }
+  return keys;
 }
 
 /**
@@ -291,7 +334,10 @@ export function earlier(a: Date | null, b: Date | null): Date | null {
  * own domains in it): nothing else of it, such as when it was created.
  */
 export function seesWholeScope(access: Access): boolean {
-  return access.permissions.has(Permission.READ) && access.grants.some((grant) => grant !== Grant.DOMAIN_MEMBER);
+  return (
+    access.permissions.has(Permission.READ) &&
+    access.grants.some((grant) => grant !== Grant.DOMAIN_MEMBER && grant !== Grant.KEY_HOLDER)
+  );
 }
 
 /** Permissions a role confers when held at a scope (used to decide who may grant it). */

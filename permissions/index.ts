@@ -60,6 +60,15 @@ export const OPEN_TYPES = [
   // `createdBy` is a User, whose own field rules still apply.
   'ProvisioningToken',
   'ProvisioningTokenCreated',
+  // Reached only through `permissions` and `accessibleScopes` (signed-in callers; the latter lists the caller's own scopes).
+  'PermissionDefinition',
+  // Reached through `customRoles` (READ_MEMBERS), the role mutations (MANAGE_ROLES), and the members,
+  // invitations and access sources that name one.
+  'CustomRole',
+  'PermissionGrant',
+  'ScopeRef',
+  'ScopeEdge',
+  'ScopeConnection',
   '_Service',
 ] as const;
 
@@ -82,6 +91,9 @@ export const permissions = shield(
       // The link alone opens the preview (docs/domain-rules.md §4); unknown and wrong tokens look alike.
       invitationByToken: allow,
       explainAccess: on('ScopeInput', 'scope', P.READ_MEMBERS),
+      // docs/domain-rules.md §18, §19: the keys are public to signed-in callers; the scopes listed are the caller's own.
+      permissions: isAuthenticated,
+      accessibleScopes: isAuthenticated,
       // Federation: the SDL is public; `_entities` needs a caller and hands each object to the type rules below.
       _service: allow,
       _entities: isAuthenticated,
@@ -132,6 +144,11 @@ export const permissions = shield(
 
       updateBillingProfile: on('Organization', 'organizationId', P.UPDATE_BILLING),
       updateWorkspaceBilling: on('Workspace', 'workspaceId', P.UPDATE_BILLING),
+
+      // docs/domain-rules.md §18: a custom role exists only for those who may read its organization's members.
+      createCustomRole: on('Organization', 'input.organizationId', P.MANAGE_ROLES),
+      updateCustomRole: on('CustomRole', 'id', P.MANAGE_ROLES, P.READ_MEMBERS),
+      deleteCustomRole: on('CustomRole', 'id', P.MANAGE_ROLES, P.READ_MEMBERS),
     },
     User: {
       id: isKnownOrInvitedViewer,
@@ -155,6 +172,7 @@ export const permissions = shield(
       webhookEndpoints: canOnParent(P.MANAGE_WEBHOOKS),
       provisioningTokens: canOnParent(P.MANAGE_PROVISIONING),
       emailDomains: canOnParent(P.UPDATE),
+      customRoles: canOnParent(P.READ_MEMBERS),
       seatsUsed: seesSeats,
     },
     Workspace: {

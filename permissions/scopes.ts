@@ -22,7 +22,8 @@ export type Target =
   | 'WebhookEndpoint'
   | 'WebhookDelivery'
   | 'ProvisioningToken'
-  | 'EmailDomain';
+  | 'EmailDomain'
+  | 'CustomRole';
 
 /** The scope an argument value points at, or null where there is no such thing. */
 export async function loadScope(ctx: Context, target: Target, value: unknown): Promise<ScopeRef | null> {
@@ -58,6 +59,10 @@ export async function loadScope(ctx: Context, target: Target, value: unknown): P
       const token = isUuid(value) ? await ctx.loaders.provisioningToken.load(value) : null;
       return token && !token.revokedAt ? organizationScope({ id: token.organizationId }) : null;
     }
+    case 'CustomRole': {
+      const role = isUuid(value) ? await ctx.loaders.customRole.load(value) : null;
+      return role && organizationScope({ id: role.organizationId });
+    }
     case 'Member': {
       const membership = isUuid(value) ? await ctx.loaders.membership.load(value) : null;
       return membership && scopeOfRow(membership);
@@ -85,4 +90,5 @@ export const TARGET_LABEL: Record<Target, string> = {
   WebhookDelivery: 'Webhook delivery',
   ProvisioningToken: 'Provisioning token',
   EmailDomain: 'Email domain',
+  CustomRole: 'Custom role',
 };

@@ -3,8 +3,15 @@ import { rowIsIn, type ScopeRef, scopeId, scopeOfRow } from '../src/domain/scope
 import type { Loaders } from '../src/loaders';
 import { accessAt, type Access, isInForce } from './access';
 import { type Permission, ScopeKind } from '../src/domain/enums';
+import { PermissionTable } from './table';
 
-const NO_ACCESS: Access = Object.freeze({ role: null, grants: [], permissions: new Set(), until: new Map() }) as Access;
+const NO_ACCESS: Access = Object.freeze({
+  role: null,
+  grants: [],
+  permissions: new Set(),
+  until: new Map(),
+  customKeys: new Set(),
+}) as Access;
 
 /** Who is asking, as far as access needs to know. */
 export interface AccessViewer {
@@ -32,6 +39,8 @@ export class ViewerAccess {
     private readonly loaders: Loaders,
     /** The moment the request decides at: a membership past its expiry grants nothing from then on. */
     private readonly now: Date,
+    /** The permission table the keys come from (built-in rows only unless the supergraph declares more). */
+    private readonly table: PermissionTable = PermissionTable.of(),
   ) {
     this.viewerId = viewer?.id ?? null;
   }
@@ -55,6 +64,14 @@ export class ViewerAccess {
       this.memo.set(key, access);
     }
     return access;
+  }
+
+  /** Every permission key the viewer holds at the scope, built-in and declared (docs/domain-rules.md §18), in the table's order. */
+  async keysAt(scope: ScopeRef): Promise<string[]> {
+    const access = await this.at(scope);
+    const keys = this.table.keysFor(scope.kind, access.grants);
+    for (const key of access.customKeys) if (this.table.knows(key)) keys.add(key);
+    return this.table.sorted(keys);
   }
 
   /** Whether the viewer has `permission` at the scope. */

@@ -37,6 +37,13 @@ export function ScopeFieldsResolver<T extends { id: string }>(
       return sortedPermissions((await ctx.access.at(scopeOf(root))).permissions);
     }
 
+    @FieldResolver(() => [String], {
+      description: 'Every permission key the caller holds here, built-in and declared.',
+    })
+    viewerPermissionKeys(@Root() root: T, @Ctx() ctx: Context): Promise<string[]> {
+      return ctx.access.keysAt(scopeOf(root));
+    }
+
     @FieldResolver(() => [Role], {
       description:
         'The roles the caller may invite people with here (what an invite form offers); empty where they may not invite.',

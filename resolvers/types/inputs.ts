@@ -71,6 +71,9 @@ export class InviteMemberInput {
     description: 'The membership made by accepting ends then; must lie in the future.',
   })
   accessExpiresAt?: Date | null;
+
+  @Field(() => ID, { nullable: true, description: 'A custom role of the organization; role is then its base role.' })
+  customRoleId?: string | null;
 }
 
 @InputType()
@@ -80,6 +83,9 @@ export class InvitationRowInput {
 
   @Field(() => Role, { defaultValue: Role.MEMBER })
   role!: Role;
+
+  @Field(() => ID, { nullable: true })
+  customRoleId?: string | null;
 }
 
 @InputType()
@@ -116,6 +122,13 @@ export class ChangeMemberRoleInput {
 
   @Field(() => Role)
   role!: Role;
+
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'A custom role of the organization (the caller must be an effective ADMIN there); role is then its base role.',
+  })
+  customRoleId?: string | null;
 }
 
 @InputType({ description: 'A field left out stays as it is; a field set to null is cleared.' })

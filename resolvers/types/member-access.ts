@@ -1,5 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { User } from '../../entities/user.entity';
+import type { CustomRole } from '../../entities/custom-role.entity';
 import { DeliveryStatus, Permission, Role, ScopeKind } from '../../src/domain/enums';
 
 @ObjectType({ description: 'What the caller may do to one membership, decided by the rules the server enforces.' })
@@ -17,6 +18,9 @@ export class MemberCapabilities {
 
   @Field(() => Boolean)
   setExpiry!: boolean;
+
+  /** The custom roles the caller may give (resolved on demand: it reads the organization's roles). */
+  customRolesFor?: () => Promise<CustomRole[]>;
 }
 
 @ObjectType({ description: 'What the caller may do to one invitation.' })
@@ -42,6 +46,9 @@ export class AccessSource {
     description: 'True when held at the scope asked about, false when passed down from a scope above.',
   })
   direct!: boolean;
+
+  // `customRole` is resolved by AccessSourceResolver from this id.
+  customRoleId?: string | null;
 }
 
 @ObjectType({ description: 'Why a person has the access they have in a scope.' })
@@ -57,6 +64,9 @@ export class AccessExplanation {
 
   @Field(() => [Permission])
   permissions!: Permission[];
+
+  @Field(() => [String], { description: 'Every key, built-in and declared.' })
+  permissionKeys!: string[];
 
   @Field(() => [AccessSource])
   sources!: AccessSource[];

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   Grant,
@@ -8,6 +8,7 @@ import {
   sortedPermissions,
 } from '../../permissions/access';
 import { Permission, Role, ScopeKind } from '../domain/enums';
+import { parsePermissionDeclarations } from '../domain/permission-keys';
 
 /**
  * `npm run docs:permissions`: writes docs/permissions.md from the table in permissions/access.ts,
@@ -19,6 +20,7 @@ const GRANT_SOURCES: Record<ScopeKind, Partial<Record<Grant, string>>> = {
     [Grant.ADMIN]: 'ADMIN of the organization',
     [Grant.ACCOUNTING]: 'ACCOUNTING of the organization',
     [Grant.MEMBER]: 'MEMBER of the organization',
+    [Grant.KEY_HOLDER]: 'a custom role that adds a key here',
   },
   [ScopeKind.WORKSPACE]: {
     [Grant.ADMIN]: 'ADMIN of the workspace, or ADMIN of its organization',
@@ -26,10 +28,12 @@ const GRANT_SOURCES: Record<ScopeKind, Partial<Record<Grant, string>>> = {
     [Grant.ACCOUNTING]: 'ACCOUNTING of the organization',
     [Grant.MEMBER]: 'MEMBER of the workspace',
     [Grant.DOMAIN_MEMBER]: 'member of one of its domains, with no role in the workspace',
+    [Grant.KEY_HOLDER]: 'a custom role that adds a key here (held here or above)',
   },
   [ScopeKind.DOMAIN]: {
     [Grant.ADMIN]: 'ADMIN of the domain, of its workspace, or of its organization',
     [Grant.MEMBER]: 'MEMBER of the domain, or MEMBER of its workspace',
+    [Grant.KEY_HOLDER]: 'a custom role that adds a key here (held here or above)',
   },
 };
 
@@ -77,8 +81,39 @@ export function permissionsMarkdown(): string {
       lines.push(`| ${SCOPE_NAMES[kind]} | ${role} | ${code(sortedPermissions(permissionsOfRole(kind, role)))} |`);
     }
   }
+  const example = parsePermissionDeclarations(readFileSync(EXAMPLE, 'utf8'), 'examples/permissions.json');
+  lines.push(
+    '',
+    '## Declared permissions',
+    '',
+    'The rest of the supergraph declares its own keys in `PERMISSIONS_FILE` ([authorization.md](authorization.md)).',
+    'Each declaration adds rows to the table above: its roles hold the key at its scope kinds, and inheritance',
+    'passes it down exactly as the built-in permissions. With [examples/permissions.json](../examples/permissions.json):',
+    '',
+    '| key | scope kinds | held by |',
+    '| --- | --- | --- |',
+  );
+  for (const declaration of example) {
+    const holders = declaration.scopes.flatMap((kind) =>
+      (Object.keys(PERMISSION_TABLE[kind]) as Grant[])
+        .filter((grant) => declaration.roles.some((role) => (role as string) === grant))
+        .map((grant) => `${SCOPE_NAMES[kind]}: ${GRANT_SOURCES[kind][grant]}`),
+    );
+    lines.push(`| \`${declaration.key}\` | ${code(declaration.scopes)} | ${holders.join('; ')} |`);
+  }
+  lines.push(
+    '',
+    '## Custom roles',
+    '',
+    'An organization ADMIN (`MANAGE_ROLES`) defines roles of its own: a base role (MEMBER, or ACCOUNTING at',
+    'organization scope) plus keys per scope kind. Held at a scope, a custom role gives its base role there (with',
+    'its inheritance), the keys it adds for that kind there, and its keys for the kinds below on every scope',
+    'below; holding any key at a scope lets its holder see that scope (grant `KEY_HOLDER`).',
+  );
   return `${lines.join('\n')}\n`;
 }
+
+const EXAMPLE = resolve(__dirname, '../../examples/permissions.json');
 
 if (require.main === module) {
   const path = resolve(__dirname, '../../docs/permissions.md');

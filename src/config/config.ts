@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { type DeclaredPermission, parsePermissionDeclarations } from '../domain/permission-keys';
 import { type Clock, systemClock } from './clock';
 
 /**
@@ -84,6 +86,10 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** docs/domain-rules.md §9. */
   limits: QueryLimits;
+  /** The supergraph's declared permissions (PERMISSIONS_FILE, docs/domain-rules.md §18); empty: built-in only. */
+  declaredPermissions: DeclaredPermission[];
+  /** Bearer tokens of the services allowed to call POST /authorization/check (§19); empty: the endpoint is off. */
+  authzServiceTokens: string[];
 }
 
 /** docs/domain-rules.md §9: every request is checked against these before anything runs. */
@@ -170,6 +176,36 @@ function corsOrigins(env: NodeJS.ProcessEnv, production: boolean, appUrl: string
   return origins;
 }
 
+/**
+ * PERMISSIONS_FILE: read and checked at start-up. A file that cannot be read or used stops the
+ * server with a message naming the entry (docs/domain-rules.md §18), never a half-configured service.
+ */
+function declaredPermissions(env: NodeJS.ProcessEnv): DeclaredPermission[] {
+  const path = optional(env, 'PERMISSIONS_FILE');
+  if (path === undefined) return [];
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`PERMISSIONS_FILE ${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`, {
+      cause: error,
+    });
+  }
+  return parsePermissionDeclarations(text, path);
+}
+
+/** Comma-separated tokens; each at least 16 characters, so that a guessable one is not accepted. */
+function serviceTokens(env: NodeJS.ProcessEnv): string[] {
+  const tokens = (optional(env, 'AUTHZ_SERVICE_TOKENS') ?? '')
+    .split(',')
+    .map((token) => token.trim())
+    .filter(Boolean);
+  for (const [index, token] of tokens.entries()) {
+    if (token.length < 16) throw new Error(`AUTHZ_SERVICE_TOKENS: token ${index + 1} is shorter than 16 characters`);
+  }
+  return tokens;
+}
+
 /** Builds the configuration from an environment (process.env by default). Throws on nonsense. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = env.NODE_ENV === 'production';
@@ -241,5 +277,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBodyBytes: positiveInt(env, 'REQUEST_MAX_BYTES', DEFAULT_QUERY_LIMITS.maxBodyBytes),
       maxRepresentations: positiveInt(env, 'QUERY_MAX_REPRESENTATIONS', DEFAULT_QUERY_LIMITS.maxRepresentations),
     },
+    declaredPermissions: declaredPermissions(env),
+    authzServiceTokens: serviceTokens(env),
   };
 }

@@ -1,5 +1,6 @@
 import { AuditEvent } from '../../entities/audit-event.entity';
 import { BillingProfile, WorkspaceBilling } from '../../entities/billing.entity';
+import { CustomRole } from '../../entities/custom-role.entity';
 import { Domain } from '../../entities/domain.entity';
 import { EmailDomain } from '../../entities/email-domain.entity';
 import { Invitation } from '../../entities/invitation.entity';
@@ -42,4 +43,5 @@ export const entities = [
   ScimGroupMember,
   UserAddress,
   IdentityEvent,
+  CustomRole,
 ];

@@ -32,6 +32,7 @@ export enum Permission {
   READ_AUDIT_LOG = 'READ_AUDIT_LOG',
   MANAGE_WEBHOOKS = 'MANAGE_WEBHOOKS',
   MANAGE_PROVISIONING = 'MANAGE_PROVISIONING',
+  MANAGE_ROLES = 'MANAGE_ROLES',
 }
 
 export enum InvitationStatus {
@@ -65,6 +66,7 @@ registerEnumType(Permission, {
     READ_AUDIT_LOG: { description: "The scope's audit log (AuditEvent)." },
     MANAGE_WEBHOOKS: { description: 'Organization only: webhook endpoints and their deliveries.' },
     MANAGE_PROVISIONING: { description: 'Organization only: SCIM provisioning tokens.' },
+    MANAGE_ROLES: { description: 'Organization only: the custom roles the organization defines.' },
   },
 });
 
@@ -111,6 +113,10 @@ export enum AuditAction {
   ORGANIZATION_WITHOUT_ADMIN = 'ORGANIZATION_WITHOUT_ADMIN',
   /** A person was erased at the identity provider's request (docs/domain-rules.md §16). */
   USER_ERASED = 'USER_ERASED',
+  /** A custom role was defined, edited or deleted (docs/domain-rules.md §18). */
+  ROLE_CREATED = 'ROLE_CREATED',
+  ROLE_UPDATED = 'ROLE_UPDATED',
+  ROLE_DELETED = 'ROLE_DELETED',
 }
 
 registerEnumType(AuditAction, {

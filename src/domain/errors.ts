@@ -17,6 +17,8 @@ export const PUBLIC_ERROR_CODES = [
   'RATE_LIMITED',
   'SEAT_LIMIT_REACHED',
   'VERIFICATION_FAILED',
+  // Deleting a custom role that memberships or invitations hold, without saying where they go (docs/domain-rules.md §18).
+  'ROLE_IN_USE',
   // The database cannot serve right now (docs/domain-rules.md §17): HTTP 503, try again.
   'SERVICE_UNAVAILABLE',
   'GRAPHQL_PARSE_FAILED',
@@ -220,5 +222,16 @@ export class SeatLimitReachedError extends DomainRuleError {
 export class VerificationFailedError extends DomainRuleError {
   constructor(message: string) {
     super('VERIFICATION_FAILED', message);
+  }
+}
+
+/** docs/domain-rules.md §18: a custom role still held, deleted without `reassign`. */
+export class RoleInUseError extends DomainRuleError {
+  constructor(readonly holders: number) {
+    super(
+      'ROLE_IN_USE',
+      `This role is held by ${holders} membership(s) or pending invitation(s): name where they go (reassign).`,
+      { holders },
+    );
   }
 }

@@ -7,6 +7,7 @@ import { RejectedTokenError, ServiceUnavailableError, UnauthenticatedError } fro
 import { createLoaders, type Loaders } from '../loaders';
 import { type UserDirectory, userFromIdentity } from '../auth/user-directory';
 import { ViewerAccess } from '../../permissions/viewer-access';
+import { PermissionTable } from '../../permissions/table';
 
 /** The signed-in caller. */
 export interface Viewer {
@@ -28,6 +29,8 @@ export interface Context {
   viewer: Viewer | null;
   loaders: Loaders;
   access: ViewerAccess;
+  /** The permission table: built-in rows and the supergraph's declared ones (docs/domain-rules.md §18). */
+  permissions: PermissionTable;
   /** Wakes the email dispatcher after a transaction that queued mail (null where none runs). */
   outbox: { nudge(): void } | null;
 }
@@ -102,9 +105,11 @@ async function buildContext(
       memberships.catch(() => undefined);
     }
   }
+  const permissions = PermissionTable.of(deps.config.declaredPermissions);
   return {
     requestId,
     now,
+    permissions,
     config: deps.config,
     db: deps.db,
     viewer,
@@ -116,6 +121,7 @@ async function buildContext(
       },
       loaders,
       now,
+      permissions,
     ),
     outbox: deps.outbox ?? null,
   };

@@ -1,5 +1,14 @@
 import 'reflect-metadata';
 import '../domain/enums';
+import { AuthorizationResolver } from '../../resolvers/authorization.resolver';
+import {
+  AccessSourceCustomRoleResolver,
+  CustomRoleResolver,
+  InvitationCustomRoleResolver,
+  MemberCapabilitiesCustomRolesResolver,
+  MemberCustomRoleResolver,
+  OrganizationCustomRolesResolver,
+} from '../../resolvers/custom-role.resolver';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { type GraphQLSchema, isObjectType, parse } from 'graphql';
@@ -56,6 +65,13 @@ async function buildUnguarded(): Promise<GraphQLSchema> {
       ProvisioningTokenResolver,
       OrganizationEmailDomainsResolver,
       EmailDomainResolver,
+      AuthorizationResolver,
+      CustomRoleResolver,
+      OrganizationCustomRolesResolver,
+      MemberCustomRoleResolver,
+      InvitationCustomRoleResolver,
+      MemberCapabilitiesCustomRolesResolver,
+      AccessSourceCustomRoleResolver,
     ],
     orphanedTypes: [User, Organization, Workspace, Domain],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],

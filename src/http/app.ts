@@ -32,6 +32,7 @@ import { AuditRetention } from '../jobs/audit-retention';
 import { auditExportRoute, identityEventsRoute } from './people-routes';
 import { scimRouter } from './scim-routes';
 import { noSniffing, onlyMethods, refusalErrors, unknownRoute } from './refusals';
+import { checkRoute, policiesRoute } from './authorization-routes';
 import { claimProvisionedAccess } from '../services/provisioning/provisioned-access';
 
 export interface App {
@@ -271,6 +272,9 @@ export async function createApp(
     }),
   );
   app.all('/identity/events', onlyMethods('POST'));
+  // Authorization for the whole supergraph (docs/domain-rules.md §19): a router's policies, a service's checks.
+  app.use('/authorization/policies', policiesRoute(deps, logger, config.limits.maxBodyBytes));
+  app.use('/authorization/check', checkRoute(deps, logger, config.limits.maxBodyBytes));
   app.use(
     '/graphql',
     corsFor(config.corsOrigins),

@@ -1,3 +1,4 @@
+import { CustomRole } from '../../entities/custom-role.entity';
 import DataLoader from 'dataloader';
 import { In, type DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import { BillingProfile, WorkspaceBilling } from '../../entities/billing.entity';
@@ -31,6 +32,11 @@ export interface Loaders {
   /** All memberships of a person, in every scope. */
   membershipsByUser: DataLoader<string, Membership[]>;
   membership: DataLoader<string, Membership | null>;
+  customRole: DataLoader<string, CustomRole | null>;
+  /** An organization's custom roles, by name. */
+  customRolesByOrganization: DataLoader<string, CustomRole[]>;
+  /** How many memberships and pending invitations hold each custom role. */
+  customRoleHolders: DataLoader<string, number>;
   /** A person's memberships in one organization (every scope of its tree): their standing there. */
   membershipsInOrganization: DataLoader<{ userId: string; organizationId: string }, Membership[], string>;
   emailDomain: DataLoader<string, EmailDomain | null>;
@@ -55,6 +61,17 @@ export interface Loaders {
   provisioningToken: DataLoader<string, ProvisioningToken | null>;
   /** The newest email queued for an invitation (without its bodies), or null. */
   invitationEmail: DataLoader<string, OutboxEmail | null>;
+}
+
+/**
+ * A membership's custom role, read in the same statement as the membership (docs/domain-rules.md
+ * §18): its keys go into `customRole` for the permission table, the role itself into the loader.
+ */
+function withCustomRole(row: Membership, loaders: Loaders): void {
+  const role = row.customRoleRelation;
+  delete row.customRoleRelation;
+  row.customRole = role ? { id: role.id, name: role.name, grants: role.grants() } : null;
+  if (role) loaders.customRole.prime(role.id, role);
 }
 
 function byKey<T extends ObjectLiteral, K extends keyof T & string>(
@@ -165,18 +182,36 @@ export function createLoaders(db: DataSource, now: Date): Loaders {
     membershipsByUser: new DataLoader(async (userIds) => {
       const rows = await db.getRepository(Membership).find({
         where: { userId: In([...userIds]) },
-        relations: { organizationRelation: true },
+        relations: { organizationRelation: true, customRoleRelation: true },
         order: { createdAt: 'ASC', id: 'ASC' },
       });
       const groups = new Map<string, Membership[]>(userIds.map((id) => [id, []]));
       for (const row of rows) {
         if (row.organizationRelation) loaders.organization.prime(row.organizationId, row.organizationRelation);
         delete row.organizationRelation;
+        withCustomRole(row, loaders);
         groups.get(row.userId)?.push(row);
       }
       return userIds.map((id) => groups.get(id) ?? []);
     }),
     membership: byKey(db, Membership, 'id'),
+    customRole: byKey(db, CustomRole, 'id'),
+    customRolesByOrganization: new DataLoader(async (organizationIds) => {
+      const rows = await db
+        .getRepository(CustomRole)
+        .find({ where: { organizationId: In([...organizationIds]) }, order: { nameKey: 'ASC' } });
+      for (const row of rows) loaders.customRole.prime(row.id, row);
+      return organizationIds.map((id) => rows.filter((r) => r.organizationId === id));
+    }),
+    customRoleHolders: new DataLoader(async (roleIds) => {
+      const list = placeholders(roleIds.length);
+      const rows: { id: string; n: unknown }[] = await db.query(
+        `SELECT custom_role_id AS id, COUNT(*) AS n FROM memberships WHERE custom_role_id IN (${list}) GROUP BY custom_role_id
+         UNION ALL SELECT custom_role_id, COUNT(*) FROM invitations WHERE custom_role_id IN (${list}) AND status = ? GROUP BY custom_role_id`,
+        [...roleIds, ...roleIds, InvitationStatus.PENDING],
+      );
+      return roleIds.map((id) => rows.filter((r) => r.id === id).reduce((n, r) => n + Number(r.n), 0));
+    }),
     membershipsInOrganization: new DataLoader(
       async (keys) => {
         const rows = await db.getRepository(Membership).find({
@@ -184,8 +219,10 @@ export function createLoaders(db: DataSource, now: Date): Loaders {
             organizationId: In([...new Set(keys.map((k) => k.organizationId))]),
             userId: In([...new Set(keys.map((k) => k.userId))]),
           },
+          relations: { customRoleRelation: true },
           order: { createdAt: 'ASC', id: 'ASC' },
         });
+        for (const row of rows) withCustomRole(row, loaders);
         return keys.map((k) => rows.filter((r) => r.userId === k.userId && r.organizationId === k.organizationId));
       },
       { cacheKeyFn: (k) => `${k.organizationId}:${k.userId}` },

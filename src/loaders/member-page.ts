@@ -160,7 +160,7 @@ function wordsSql(words: readonly string[], membershipId: string): { where: stri
 
 const COLUMNS =
   'm.id, m.user_id, m.scope, m.scope_id, m.role, m.organization_id, m.workspace_id, m.domain_id, m.created_at, m.updated_at, ' +
-  'm.unnamed, m.name_key, m.email_key, m.expires_at, m.provisioned';
+  'm.unnamed, m.name_key, m.email_key, m.expires_at, m.provisioned, m.custom_role_id';
 const USER_COLUMNS =
   'u.email AS user_email, u.email_verified AS user_email_verified, u.display_name AS user_display_name, ' +
   'u.created_at AS user_created_at, u.updated_at AS user_updated_at';
@@ -183,6 +183,7 @@ export function membershipFromRow(row: Record<string, unknown>): Membership {
     emailKey: (row.email_key as string | null) ?? '',
     expiresAt: row.expires_at ? fromSqlDateTime(row.expires_at as Date | string) : null,
     provisioned: Boolean(row.provisioned),
+    customRoleId: (row.custom_role_id as string | null) ?? null,
   });
 }
 

@@ -46,6 +46,8 @@ export interface AuditFacts {
   email?: string | null;
   fromRole?: Role | null;
   toRole?: Role | null;
+  /** The custom role the event is about, or given with `toRole` (docs/domain-rules.md §18), by name. */
+  customRole?: string | null;
 }
 
 let lastMs = 0;
@@ -90,6 +92,7 @@ export async function recordAudit(em: EntityManager, actor: AuditActor, facts: A
     email: facts.email ?? null,
     fromRole: facts.fromRole ?? null,
     toRole: facts.toRole ?? null,
+    customRole: facts.customRole ?? null,
     requestId: actor.requestId,
     source: actor.source,
     provisioningTokenId: actor.provisioningTokenId ?? null,
@@ -116,6 +119,7 @@ export function webhookBody(event: AuditEvent): string {
       email: event.email,
       fromRole: event.fromRole,
       toRole: event.toRole,
+      customRole: event.customRole,
       requestId: event.requestId,
       source: event.source,
     },

@@ -1,3 +1,4 @@
+import { keysAt } from '../../permissions/decisions';
 import type { Membership } from '../../entities/membership.entity';
 import { User } from '../../entities/user.entity';
 import { accessAt, sortedPermissions, sourcesAt } from '../../permissions/access';
@@ -29,6 +30,8 @@ export interface AccessSourceData {
   role: Role;
   scope: ScopeKind;
   direct: boolean;
+  /** The custom role the membership holds (docs/domain-rules.md §18), or null. */
+  customRoleId: string | null;
 }
 
 export interface AccessExplanationData {
@@ -36,6 +39,8 @@ export interface AccessExplanationData {
   scope: ScopeKind;
   effectiveRole: Role | null;
   permissions: Permission[];
+  /** Every key, built-in and declared (docs/domain-rules.md §18). */
+  permissionKeys: string[];
   sources: AccessSourceData[];
 }
 
@@ -49,6 +54,7 @@ function toSources(scope: ScopeRef, held: readonly Membership[], now: Date): Acc
     role: membership.role,
     scope: membership.scope,
     direct,
+    customRoleId: membership.customRoleId ?? null,
   }));
 }
 
@@ -59,7 +65,24 @@ export async function capabilitiesOf(ctx: Context, member: Membership): Promise<
     member.role === Role.ADMIN && member.scope === ScopeKind.ORGANIZATION
       ? await ctx.loaders.lastingAdmins.load(member.organizationId)
       : [];
-  return memberCapabilities(ctx.viewer?.id ?? null, access, member, isLastLastingAdmin(member, lastingAdmins));
+  const capabilities = memberCapabilities(
+    ctx.viewer?.id ?? null,
+    access,
+    member,
+    isLastLastingAdmin(member, lastingAdmins),
+  );
+  return Object.assign(capabilities, {
+    // docs/domain-rules.md §18: an effective ADMIN of the scope gives the organization's custom roles the scope accepts.
+    customRolesFor: async () =>
+      capabilities.changeRole || access.role === Role.ADMIN
+        ? (await ctx.loaders.customRolesByOrganization.load(member.organizationId)).filter(
+            (role) =>
+              access.role === Role.ADMIN &&
+              (role.baseRole !== Role.ACCOUNTING || member.scope === ScopeKind.ORGANIZATION) &&
+              role.id !== member.customRoleId,
+          )
+        : [],
+  });
 }
 
 /** `Member.effectiveRole`: the person's standing in the membership's scope, inherited roles included. */
@@ -103,6 +126,7 @@ export async function explainAccess(
     scope: scope.kind,
     effectiveRole: access.role,
     permissions: sortedPermissions(access.permissions),
+    permissionKeys: ctx.permissions.sorted(keysAt(scope, held, ctx.now, ctx.permissions)),
     sources: toSources(scope, held, ctx.now),
   };
 }

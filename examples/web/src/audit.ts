@@ -7,7 +7,8 @@ type Group =
   | 'Billing and seats'
   | 'Email domains'
   | 'Webhooks'
-  | 'Directory provisioning';
+  | 'Directory provisioning'
+  | 'Roles';
 
 /**
  * Every audit action as a person reads it, with its group: the audit log's filter and the
@@ -50,6 +51,9 @@ const ACTIONS: Record<AuditAction, [Group, string]> = {
   WEBHOOK_ENDPOINT_DISABLED: ['Webhooks', 'Webhook endpoint disabled after failing'],
   PROVISIONING_TOKEN_CREATED: ['Directory provisioning', 'Provisioning token created'],
   PROVISIONING_TOKEN_REVOKED: ['Directory provisioning', 'Provisioning token revoked'],
+  ROLE_CREATED: ['Roles', 'Custom role created'],
+  ROLE_UPDATED: ['Roles', 'Custom role edited'],
+  ROLE_DELETED: ['Roles', 'Custom role deleted'],
 };
 
 export const ALL_AUDIT_ACTIONS = Object.keys(ACTIONS) as AuditAction[];

@@ -17,6 +17,7 @@ import { PeopleData1764450000000 } from './1764450000000-people-data';
 import { Provisioning1764460000000 } from './1764460000000-provisioning';
 import { PeopleHistory1764475000000 } from './1764475000000-people-history';
 import { ScimUserEmail1764476000000 } from './1764476000000-scim-user-email';
+import { CustomRoles1764490000000 } from './1764490000000-custom-roles';
 
 /** Every migration, oldest first. Listed by hand so that the compiled server needs no glob. */
 export const migrations = [
@@ -39,4 +40,5 @@ export const migrations = [
   Provisioning1764460000000,
   PeopleHistory1764475000000,
   ScimUserEmail1764476000000,
+  CustomRoles1764490000000,
 ];

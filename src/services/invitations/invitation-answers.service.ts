@@ -1,3 +1,4 @@
+import { CustomRole } from '../../../entities/custom-role.entity';
 import { Invitation } from '../../../entities/invitation.entity';
 import { InvitationStatus } from '../../domain/enums';
 import { Membership } from '../../../entities/membership.entity';
@@ -109,6 +110,10 @@ export async function acceptInvitation(
         email: invitation.email,
         toRole: invitation.role,
       });
+      // The custom role as it is now (read in the transaction): deleted meanwhile, its holders moved.
+      const customRole = invitation.customRoleId
+        ? await em.findOneBy(CustomRole, { id: invitation.customRoleId })
+        : null;
       return grantMembership(
         em,
         actor,
@@ -117,6 +122,7 @@ export async function acceptInvitation(
         invitation.role,
         'upgrade',
         invitation.accessExpiresAt ?? null,
+        customRole,
       );
     },
     invitationNotFound,

@@ -1,3 +1,5 @@
+import { CustomRole } from '../../../entities/custom-role.entity';
+import { customRoleToGive } from '../roles/custom-roles.service';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Invitation } from '../../../entities/invitation.entity';
@@ -131,6 +133,7 @@ function draftInvitation(
     answeredAt: null,
     provisioned: false,
     provisioningTokenId: null,
+    customRoleId: null as string | null,
     createdAt: now,
     updatedAt: now,
   });
@@ -145,7 +148,7 @@ async function createInvitation(
   ctx: Context,
   em: EntityManager,
   scope: ScopeRef,
-  draft: { invitation: Invitation; token: string },
+  draft: { invitation: Invitation; token: string; customRoleName?: string | null },
   facts: InvitationEmailFacts,
   now: Date,
 ): Promise<void> {
@@ -158,6 +161,7 @@ async function createInvitation(
     scope,
     email: invitation.email,
     toRole: invitation.role,
+    customRole: draft.customRoleName ?? null,
   });
   await queueInvitationEmail(
     em,
@@ -187,16 +191,22 @@ export async function inviteMember(
     email: string;
     role?: Role | null;
     accessExpiresAt?: Date | null;
+    customRoleId?: string | null;
   },
 ): Promise<Invitation> {
   const scope = await invitationScope(ctx, input.scope);
   const email = validEmail(input.email);
-  const role = input.role ?? Role.MEMBER;
-  const asked = input.accessExpiresAt ? validFutureMoment(input.accessExpiresAt, 'accessExpiresAt', ctx.now) : null;
   const access = await ctx.access.at(scope);
+  const customRole = await customRoleToGive(ctx, input.customRoleId, scope, access);
+  const role = customRole?.baseRole ?? input.role ?? Role.MEMBER;
+  const asked = input.accessExpiresAt ? validFutureMoment(input.accessExpiresAt, 'accessExpiresAt', ctx.now) : null;
   assertMayGrantRole(scope.kind, role, access);
   const now = ctx.now;
-  const draft = draftInvitation(ctx, scope, email, role, now, accessEnd(scope.kind, role, access, asked));
+  const draft = {
+    ...draftInvitation(ctx, scope, email, role, now, accessEnd(scope.kind, role, access, asked)),
+    customRoleName: customRole?.name ?? null,
+  };
+  draft.invitation.customRoleId = customRole?.id ?? null;
   const facts = await emailFacts(ctx, draft.invitation);
   await withOrganizationLock(
     ctx.db,
@@ -262,7 +272,7 @@ export async function inviteMembers(
   ctx: Context,
   input: {
     scope: Parameters<typeof scopeInputTarget>[0];
-    invitations: readonly { email: string; role?: Role | null }[];
+    invitations: readonly { email: string; role?: Role | null; customRoleId?: string | null }[];
     dryRun?: boolean | null;
     accessExpiresAt?: Date | null;
   },
@@ -276,6 +286,16 @@ export async function inviteMembers(
   const scope = await invitationScope(ctx, input.scope);
   const access = await ctx.access.at(scope);
   const now = ctx.now;
+  // The custom roles the rows name, each judged once (docs/domain-rules.md §18).
+  const customRoles = new Map<string, CustomRole | AppError>();
+  for (const id of new Set(rows.flatMap((row) => (row.customRoleId ? [row.customRoleId] : [])))) {
+    try {
+      customRoles.set(id, (await customRoleToGive(ctx, id, scope, access)) as CustomRole);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      customRoles.set(id, error);
+    }
+  }
 
   // What can be judged without the database: the address, the role, repeats within the request.
   const seen = new Set<string>();
@@ -283,7 +303,9 @@ export async function inviteMembers(
     const given = row.email.trim();
     try {
       const email = validEmail(row.email);
-      const role = row.role ?? Role.MEMBER;
+      const custom = row.customRoleId ? customRoles.get(row.customRoleId) : undefined;
+      if (custom instanceof AppError) return { email, draft: null, error: rowError(custom, 'customRoleId') };
+      const role = custom?.baseRole ?? row.role ?? Role.MEMBER;
       if (seen.has(email)) {
         throw new BadUserInputError('This address appears more than once in the request.', 'email');
       }
@@ -294,7 +316,12 @@ export async function inviteMembers(
         return { email, draft: null, error: rowError(error, 'role') };
       }
       const accessExpiresAt = accessEnd(scope.kind, role, access, asked);
-      return { email, draft: draftInvitation(ctx, scope, email, role, now, accessExpiresAt), error: null };
+      const draft = {
+        ...draftInvitation(ctx, scope, email, role, now, accessExpiresAt),
+        customRoleName: custom?.name ?? null,
+      };
+      draft.invitation.customRoleId = custom?.id ?? null;
+      return { email, draft, error: null };
     } catch (error) {
       return { email: given, draft: null, error: rowError(error) };
     }

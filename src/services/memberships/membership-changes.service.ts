@@ -1,3 +1,4 @@
+import { customRoleToGive } from '../roles/custom-roles.service';
 import type { EntityManager } from 'typeorm';
 import { Membership } from '../../../entities/membership.entity';
 import { mayChangeRoleTo, mayGiveExpiry, raises } from '../../../permissions/capabilities';
@@ -28,12 +29,19 @@ async function freshMembership(em: EntityManager, id: string): Promise<Membershi
 }
 
 /** docs/domain-rules.md §3: a new role at the membership's scope, never above the caller's own, never the last ADMIN's. */
-export async function changeMemberRole(ctx: Context, input: { memberId: string; role: Role }): Promise<Membership> {
+export async function changeMemberRole(
+  ctx: Context,
+  input: { memberId: string; role: Role; customRoleId?: string | null },
+): Promise<Membership> {
   const current = await ctx.loaders.membership.load(input.memberId);
   if (!current) throw memberNotFound();
   const scope = scopeOfRow(current);
   // MANAGE_MEMBERS was checked by the rule; the same function decides `viewerCan.assignableRoles`.
   const access = await ctx.access.at(scope);
+  // docs/domain-rules.md §18: a custom role is its base role plus keys, given by an effective ADMIN only.
+  const customRole = await customRoleToGive(ctx, input.customRoleId, scope, access);
+  if (customRole) input = { ...input, role: customRole.baseRole };
+  const customRoleId = customRole?.id ?? null;
   if (!mayChangeRoleTo(access, current, input.role)) {
     assertMayGrantRole(scope.kind, input.role, access);
     throw new ForbiddenError({
@@ -48,7 +56,7 @@ export async function changeMemberRole(ctx: Context, input: { memberId: string; 
     current.organizationId,
     async (em) => {
       const membership = await freshMembership(em, input.memberId);
-      if (membership.role === input.role) return membership;
+      if (membership.role === input.role && membership.customRoleId === customRoleId) return membership;
       if (!mayChangeRoleTo(access, membership, input.role))
         throw new ForbiddenError({ permission: Permission.MANAGE_MEMBERS });
       if (membership.scope === ScopeKind.ORGANIZATION && membership.role === Role.ADMIN) {
@@ -56,14 +64,17 @@ export async function changeMemberRole(ctx: Context, input: { memberId: string; 
       }
       const now = ctx.now;
       await updateMembershipRole(em, membership, { role: input.role, updatedAt: now });
+      if (membership.customRoleId !== customRoleId)
+        await em.update(Membership, { id: membership.id }, { customRoleId });
       await recordAudit(em, auditActorOf(ctx), {
         action: AuditAction.MEMBER_ROLE_CHANGED,
         scope: scopeOfRow(membership),
         subjectId: membership.userId,
         fromRole: membership.role,
         toRole: input.role,
+        customRole: customRole?.name ?? null,
       });
-      return Object.assign(membership, { role: input.role, updatedAt: now });
+      return Object.assign(membership, { role: input.role, customRoleId, updatedAt: now });
     },
     memberNotFound,
   );

@@ -35,6 +35,7 @@ export function newMembership(
     expiresAt,
     ...memberOrderKeys(user.email, user.displayName),
     provisioned,
+    customRoleId: null,
     createdAt: now,
     updatedAt: now,
   });
@@ -84,6 +85,8 @@ export async function grantMembership(
   role: Role,
   ifHeld: 'refuse' | 'upgrade' = 'refuse',
   expiresAt: Date | null = null,
+  /** A custom role of the organization to hold (docs/domain-rules.md §18); `role` is then its base role. */
+  customRole: { id: string; name: string } | null = null,
 ): Promise<Membership> {
   assertRoleAccepted(scope.kind, role);
   await assertScopeExists(em, scope);
@@ -91,17 +94,21 @@ export async function grantMembership(
   const held = await findLocked(em, Membership, { userId, scopeId: scopeId(scope) });
   if (held) {
     if (ifHeld === 'refuse') throw new AlreadyMemberError();
-    if (!grantsMore(scope.kind, role, held.role)) return held;
+    // A custom role on the same base role adds keys: it counts as more, like a stronger role.
+    const addsCustom = customRole !== null && held.customRoleId !== customRole.id && role === held.role;
+    if (!grantsMore(scope.kind, role, held.role) && !addsCustom) return held;
     // The stronger role comes with the invitation's terms: time-limited if it was.
     await updateMembershipRole(em, held, { role, expiresAt, updatedAt: now });
+    await em.update(Membership, { id: held.id }, { customRoleId: customRole?.id ?? null });
     await recordAudit(em, actor, {
       action: AuditAction.MEMBER_ROLE_CHANGED,
       scope,
       subjectId: userId,
       fromRole: held.role,
       toRole: role,
+      customRole: customRole?.name ?? null,
     });
-    return Object.assign(held, { role, expiresAt, updatedAt: now });
+    return Object.assign(held, { role, expiresAt, updatedAt: now, customRoleId: customRole?.id ?? null });
   }
   const user = await userFacts(em, userId);
   // An erased person's token may outlive them by a few minutes: it gives them nothing back.
@@ -122,8 +129,15 @@ export async function grantMembership(
     });
   }
   const membership = newMembership(user, scope, role, now, expiresAt);
+  membership.customRoleId = customRole?.id ?? null;
   await insertMemberships(em, [membership]);
-  await recordAudit(em, actor, { action: AuditAction.MEMBER_ADDED, scope, subjectId: userId, toRole: role });
+  await recordAudit(em, actor, {
+    action: AuditAction.MEMBER_ADDED,
+    scope,
+    subjectId: userId,
+    toRole: role,
+    customRole: customRole?.name ?? null,
+  });
   return membership;
 }
 

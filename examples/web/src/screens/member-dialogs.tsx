@@ -196,6 +196,7 @@ const PERMISSION_LABEL: Record<Permission, string> = {
   READ_AUDIT_LOG: 'Read the audit log',
   MANAGE_WEBHOOKS: 'Manage webhooks',
   MANAGE_PROVISIONING: 'Connect a directory (SCIM provisioning tokens)',
+  MANAGE_ROLES: 'Define custom roles',
 };
 
 /** "Why this access?": the server's explanation (explainAccess) of one person's access here. */

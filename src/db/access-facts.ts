@@ -1,0 +1,115 @@
+import type { DataSource } from 'typeorm';
+import { Role, ScopeKind } from '../domain/enums';
+import type { ScopeRef } from '../domain/scope';
+import type { CustomRoleFact } from '../domain/permission-keys';
+import { fromSqlDateTime, placeholders } from './sql';
+
+/**
+ * What the supergraph's decisions read (docs/domain-rules.md §19), in ONE statement whatever the
+ * number of policies, checks and scopes: the memberships of the people asked about, and the
+ * scopes the asked-about ids name (with the ids of the scopes above them). Nothing is cached
+ * across requests: a removal, a lowered role or an expiry is seen by the very next decision.
+ */
+
+/** One membership, as the permission table needs it. */
+export interface MembershipRow {
+  userId: string;
+  scope: ScopeKind;
+  role: Role;
+  organizationId: string;
+  workspaceId: string | null;
+  domainId: string | null;
+  expiresAt: Date | null;
+  customRole: CustomRoleFact | null;
+}
+
+export interface AccessFacts {
+  membershipsByUser: Map<string, MembershipRow[]>;
+  /** The scope each id names; ids that name none are absent. */
+  scopes: Map<string, ScopeRef>;
+}
+
+const MAX_IDS = 1000;
+
+interface Row {
+  source: string;
+  user_id: string | null;
+  scope: string;
+  role: string | null;
+  organization_id: string;
+  workspace_id: string | null;
+  domain_id: string | null;
+  expires_at: Date | string | null;
+  custom_role_id: string | null;
+  custom_role_name: string | null;
+  custom_role_keys: string | null;
+}
+
+/** The memberships of `userIds` and the scopes `scopeIds` name, in one round trip. */
+export async function readAccessFacts(
+  db: DataSource,
+  userIds: readonly string[],
+  scopeIds: readonly string[],
+): Promise<AccessFacts> {
+  const users = [...new Set(userIds)].filter((id) => id.length <= 255).slice(0, MAX_IDS);
+  const ids = [...new Set(scopeIds)].filter((id) => id.length <= 36).slice(0, MAX_IDS);
+  const parts: string[] = [];
+  const parameters: string[] = [];
+  if (users.length > 0) {
+    parts.push(
+      `SELECT 'm' AS source, m.user_id, m.scope, m.role, m.organization_id, m.workspace_id, m.domain_id, m.expires_at,
+              r.id AS custom_role_id, r.name AS custom_role_name, r.keys AS custom_role_keys
+         FROM memberships m LEFT JOIN custom_roles r ON r.id = m.custom_role_id
+        WHERE m.user_id IN (${placeholders(users.length)})`,
+    );
+    parameters.push(...users);
+  }
+  if (ids.length > 0) {
+    const list = placeholders(ids.length);
+    parts.push(
+      `SELECT 's', NULL, '${ScopeKind.ORGANIZATION}', NULL, id, NULL, NULL, NULL, NULL, NULL, NULL FROM organizations WHERE id IN (${list})`,
+      `SELECT 's', NULL, '${ScopeKind.WORKSPACE}', NULL, organization_id, id, NULL, NULL, NULL, NULL, NULL FROM workspaces WHERE id IN (${list})`,
+      `SELECT 's', NULL, '${ScopeKind.DOMAIN}', NULL, organization_id, workspace_id, id, NULL, NULL, NULL, NULL FROM domains WHERE id IN (${list})`,
+    );
+    parameters.push(...ids, ...ids, ...ids);
+  }
+  const facts: AccessFacts = { membershipsByUser: new Map(users.map((id) => [id, []])), scopes: new Map() };
+  if (parts.length === 0) return facts;
+  const rows: Row[] = await db.query(parts.join(' UNION ALL '), parameters);
+  for (const row of rows) {
+    if (row.source === 'm') {
+      facts.membershipsByUser.get(row.user_id as string)?.push({
+        userId: row.user_id as string,
+        scope: row.scope as ScopeKind,
+        role: row.role as Role,
+        organizationId: row.organization_id,
+        workspaceId: row.workspace_id,
+        domainId: row.domain_id,
+        expiresAt: row.expires_at === null ? null : fromSqlDateTime(row.expires_at),
+        customRole: row.custom_role_id
+          ? {
+              id: row.custom_role_id,
+              name: row.custom_role_name as string,
+              grants: JSON.parse(row.custom_role_keys ?? '{}'),
+            }
+          : null,
+      });
+    } else if (row.scope === ScopeKind.ORGANIZATION) {
+      facts.scopes.set(row.organization_id, { kind: ScopeKind.ORGANIZATION, organizationId: row.organization_id });
+    } else if (row.scope === ScopeKind.WORKSPACE) {
+      facts.scopes.set(row.workspace_id as string, {
+        kind: ScopeKind.WORKSPACE,
+        organizationId: row.organization_id,
+        workspaceId: row.workspace_id as string,
+      });
+    } else {
+      facts.scopes.set(row.domain_id as string, {
+        kind: ScopeKind.DOMAIN,
+        organizationId: row.organization_id,
+        workspaceId: row.workspace_id as string,
+        domainId: row.domain_id as string,
+      });
+    }
+  }
+  return facts;
+}

@@ -1,0 +1,236 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import express from 'express';
+import { bearerToken } from '../auth/jwt';
+import { BadUserInputError, UnauthenticatedError } from '../domain/errors';
+import { ScopeKind } from '../domain/enums';
+import type { ContextDependencies } from '../graphql/context';
+import type { Logger } from '../observability/logger';
+import { PermissionTable } from '../../permissions/table';
+import { type Check, decidePolicies, isPermissionKey, runChecks } from '../services/authorization/decisions.service';
+import { sendError } from './json-errors';
+
+/**
+ * Authorization for the whole supergraph (docs/domain-rules.md §19), over plain HTTP:
+ * - POST /authorization/policies: the `@policy` coprocessor of Apollo Router (stage
+ *   SupergraphRequest) and Hive Router (stage graphql.analysis), and the plain shape Hive
+ *   Gateway's hook sends; it decides for the bearer of the forwarded token only, so it needs no
+ *   secret of its own.
+ * - POST /authorization/check: "may this person do this there", for services holding a token of
+ *   AUTHZ_SERVICE_TOKENS.
+ */
+
+/** The context entry each router publishes its policies under. */
+export const APOLLO_POLICIES = 'apollo::authorization::required_policies';
+export const HIVE_POLICIES = 'hive::authorization::required_policies';
+
+/** Most checks one call may carry. */
+export const MAX_CHECKS = 100;
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A header as a router forwards it: a string, or a list of them (Apollo sends lists). */
+function headerOf(headers: unknown, name: string): string | undefined {
+  if (!isObject(headers)) return undefined;
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() !== name) continue;
+    if (typeof value === 'string') return value;
+    if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
+  }
+  return undefined;
+}
+
+/** The policies a body asks about: names mapped to null (or to an earlier decision, decided again). */
+function policyNames(entries: unknown): string[] {
+  if (!isObject(entries)) throw new BadUserInputError('The required policies must be an object of names.', 'context');
+  const names = Object.keys(entries);
+  if (names.some((name) => name.length > 200)) throw new BadUserInputError('A policy name is too long.', 'context');
+  return names;
+}
+
+function variablesOf(body: unknown): Json {
+  if (!isObject(body) || body.variables === undefined || body.variables === null) return {};
+  if (!isObject(body.variables)) throw new BadUserInputError('variables must be an object.', 'body.variables');
+  return body.variables;
+}
+
+/** Where one protocol keeps what we read and write. */
+interface Exchange {
+  names: string[];
+  variables: Json;
+  authorization: string | undefined;
+  answer(decisions: Record<string, boolean>): unknown;
+}
+
+/**
+ * Reads a coprocessor or hook body: Apollo Router's SupergraphRequest (policies in
+ * `context.entries`, headers as lists), Hive Router's graphql.analysis (policies in `context`), or
+ * the plain `{ policies: [...], variables }` of Hive Gateway's hook (the token in the request's own
+ * Authorization header). Anything else is BAD_USER_INPUT: never a decision of true.
+ */
+function exchangeOf(body: unknown, requestAuthorization: string | undefined): Exchange {
+  if (!isObject(body)) throw new BadUserInputError('The body must be a JSON object.', 'body');
+  if (body.stage === 'SupergraphRequest') {
+    const context = body.context;
+    if (!isObject(context) || !isObject(context.entries) || !(APOLLO_POLICIES in context.entries)) {
+      throw new BadUserInputError(`context.entries has no ${APOLLO_POLICIES}.`, 'context');
+    }
+    const entries = context.entries;
+    const names = policyNames(entries[APOLLO_POLICIES]);
+    return {
+      names,
+      variables: variablesOf(body.body),
+      authorization: headerOf(body.headers, 'authorization'),
+      answer: (decisions) => ({
+        ...body,
+        context: { ...context, entries: { ...entries, [APOLLO_POLICIES]: decisions } },
+      }),
+    };
+  }
+  if (body.stage === 'graphql.analysis') {
+    const context = body.context;
+    if (!isObject(context) || !(HIVE_POLICIES in context)) {
+      throw new BadUserInputError(`context has no ${HIVE_POLICIES}.`, 'context');
+    }
+    const names = policyNames(context[HIVE_POLICIES]);
+    return {
+      names,
+      variables: variablesOf(body.body),
+      authorization: headerOf(body.headers, 'authorization'),
+      // Hive Router takes back only what may change at this stage: no body, no read-only context keys.
+      answer: (decisions) => ({
+        version: body.version ?? 1,
+        control: 'continue',
+        context: { [HIVE_POLICIES]: decisions },
+      }),
+    };
+  }
+  if (body.stage === undefined && Array.isArray(body.policies)) {
+    if (!body.policies.every((name) => typeof name === 'string' && name.length <= 200) || body.policies.length > 100) {
+      throw new BadUserInputError('policies must be a list of at most 100 names.', 'policies');
+    }
+    return {
+      names: body.policies as string[],
+      variables: variablesOf(body),
+      authorization: requestAuthorization,
+      answer: (decisions) => ({ policies: decisions }),
+    };
+  }
+  throw new BadUserInputError(
+    'Not a policy request: expected an Apollo Router SupergraphRequest, a Hive Router graphql.analysis stage, or { "policies": [...] }.',
+    'body',
+  );
+}
+
+/** A body over the limit or not JSON: the route's JSON error, never Express's HTML page. */
+const bodyRefusals: express.ErrorRequestHandler = (error: { type?: string }, _req, res, next) => {
+  if (error?.type === 'entity.too.large' || error?.type === 'entity.parse.failed') {
+    const message = error.type === 'entity.too.large' ? 'The body is too large.' : 'The body is not valid JSON.';
+    res.status(error.type === 'entity.too.large' ? 413 : 400).json({
+      errors: [{ message, extensions: { code: 'BAD_USER_INPUT', field: 'body' } }],
+    });
+    return;
+  }
+  next(error);
+};
+
+/** POST /authorization/policies. */
+export function policiesRoute(deps: ContextDependencies, logger: Logger, maxBodyBytes: number): express.Router {
+  const router = express.Router();
+  const table = PermissionTable.of(deps.config.declaredPermissions);
+  // A name that does not parse decides false, and is logged once (a bounded memory of names).
+  const reported = new Set<string>();
+  const onUnparsable = (name: string) => {
+    if (reported.has(name) || reported.size >= 1000) return;
+    reported.add(name);
+    logger.warn({ policy: name }, 'policy name is not KEY or KEY@variable: decided false');
+  };
+  router.post('/', express.json({ limit: maxBodyBytes }), async (req, res) => {
+    try {
+      const exchange = exchangeOf(req.body, req.headers.authorization);
+      const token = bearerToken(exchange.authorization);
+      const check = token ? await deps.verifyToken(token) : null;
+      // No credentials, or refused ones (expired, wrong signature): every policy is false.
+      const userId = check && 'identity' in check ? check.identity.sub : null;
+      const decisions = await decidePolicies(
+        deps.db,
+        { now: deps.config.clock.now(), table, onUnparsable },
+        userId,
+        exchange.names,
+        exchange.variables,
+      );
+      res.json(exchange.answer(decisions));
+    } catch (error) {
+      sendError(res, error, logger, deps.outage);
+    }
+  });
+  router.use(bodyRefusals);
+  return router;
+}
+
+const SCOPE_FIELDS = {
+  organizationId: ScopeKind.ORGANIZATION,
+  workspaceId: ScopeKind.WORKSPACE,
+  domainId: ScopeKind.DOMAIN,
+};
+
+function checksOf(body: unknown): Check[] {
+  if (!isObject(body) || !Array.isArray(body.checks)) {
+    throw new BadUserInputError('The body must be { "checks": [...] }.', 'checks');
+  }
+  if (body.checks.length > MAX_CHECKS) throw new BadUserInputError(`At most ${MAX_CHECKS} checks a call.`, 'checks');
+  return body.checks.map((entry: unknown, index) => {
+    const field = `checks[${index}]`;
+    if (!isObject(entry)) throw new BadUserInputError(`${field} must be an object.`, field);
+    const { userId, permission, scope } = entry;
+    if (typeof userId !== 'string' || userId.length === 0 || userId.length > 255) {
+      throw new BadUserInputError(`${field}.userId must be a user id.`, `${field}.userId`);
+    }
+    if (typeof permission !== 'string' || !isPermissionKey(permission)) {
+      throw new BadUserInputError(`${field}.permission must be a permission key.`, `${field}.permission`);
+    }
+    const named = isObject(scope) ? Object.entries(scope) : [];
+    const [key, id] = named[0] ?? [];
+    if (named.length !== 1 || !(key in SCOPE_FIELDS) || typeof id !== 'string' || id.length === 0) {
+      throw new BadUserInputError(
+        `${field}.scope must name exactly one of organizationId, workspaceId, domainId.`,
+        `${field}.scope`,
+      );
+    }
+    return { userId, permission, scopeKind: SCOPE_FIELDS[key as keyof typeof SCOPE_FIELDS], scopeId: id };
+  });
+}
+
+/** POST /authorization/check; 404 while AUTHZ_SERVICE_TOKENS is unset. */
+export function checkRoute(deps: ContextDependencies, logger: Logger, maxBodyBytes: number): express.Router {
+  const router = express.Router();
+  const table = PermissionTable.of(deps.config.declaredPermissions);
+  const digests = deps.config.authzServiceTokens.map((token) => createHash('sha256').update(token).digest());
+  const isServiceToken = (token: string | null) => {
+    if (!token) return false;
+    const digest = createHash('sha256').update(token).digest();
+    // Every token is compared, in constant time, so that the answer's timing tells nothing.
+    return digests.reduce((found, expected) => timingSafeEqual(digest, expected) || found, false);
+  };
+  router.post('/', express.json({ limit: maxBodyBytes }), async (req, res) => {
+    try {
+      if (digests.length === 0) {
+        res.status(404).json({
+          errors: [{ message: 'Authorization checks are not configured.', extensions: { code: 'NOT_FOUND' } }],
+        });
+        return;
+      }
+      if (!isServiceToken(bearerToken(req.headers.authorization))) {
+        throw new UnauthenticatedError();
+      }
+      const results = await runChecks(deps.db, { now: deps.config.clock.now(), table }, checksOf(req.body));
+      res.json({ results });
+    } catch (error) {
+      sendError(res, error, logger, deps.outage);
+    }
+  });
+  router.use(bodyRefusals);
+  return router;
+}
