@@ -1,5 +1,5 @@
 import { composeServices } from '@apollo/composition';
-import { parse } from 'graphql';
+import { type DocumentNode, parse } from 'graphql';
 import { sitesTypeDefs } from '../sites/sites';
 import { printSubgraphSchemaFile } from '../../src/graphql/schema-file';
 
@@ -8,14 +8,26 @@ export interface SubgraphUrls {
   sites: string;
 }
 
+/** A subgraph beside this one: its name, routing URL and SDL. */
+export interface OtherSubgraph {
+  name: string;
+  url: string;
+  typeDefs: DocumentNode;
+}
+
 /**
  * Composes the membership subgraph with the example `sites` subgraph (@apollo/composition, the
  * same composition Apollo Router's supergraphs come from). Throws with every composition error.
  */
-export async function composeSupergraph(urls: SubgraphUrls): Promise<string> {
+export function composeSupergraph(urls: SubgraphUrls): Promise<string> {
+  return composeWithMembership(urls.membership, [{ name: 'sites', url: urls.sites, typeDefs: sitesTypeDefs }]);
+}
+
+/** Composes the membership subgraph, routed at `membershipUrl`, with any others. */
+export async function composeWithMembership(membershipUrl: string, others: OtherSubgraph[]): Promise<string> {
   const result = composeServices([
-    { name: 'membership', url: urls.membership, typeDefs: parse(await printSubgraphSchemaFile()) },
-    { name: 'sites', url: urls.sites, typeDefs: sitesTypeDefs },
+    { name: 'membership', url: membershipUrl, typeDefs: parse(await printSubgraphSchemaFile()) },
+    ...others,
   ]);
   if (result.errors) throw new Error(`composition failed:\n${result.errors.map((e) => e.message).join('\n')}`);
   return result.supergraphSdl;
