@@ -79,6 +79,21 @@ export interface Config {
   dnsTimeoutMs: number;
   /** docs/domain-rules.md §9. */
   limits: QueryLimits;
+  /** docs/domain-rules.md §9: one organization's share of the instance's database connections. */
+  organizations: OrganizationShare;
+}
+
+/**
+ * docs/domain-rules.md §9: how many requests of one organization may use database connections at
+ * once on this instance, and how many more wait, for how long, before they are refused (429).
+ */
+export interface OrganizationShare {
+  /** ORGANIZATION_CONCURRENCY; null: a quarter of the pool (at least one). */
+  concurrency: number | null;
+  /** ORGANIZATION_QUEUE: requests of one organization waiting at once; null: 8 × the concurrency. */
+  queue: number | null;
+  /** ORGANIZATION_QUEUE_MS: the longest a request waits in its organization's queue. */
+  queueMs: number;
 }
 
 /** docs/domain-rules.md §9: every request is checked against these before anything runs. */
@@ -234,6 +249,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxCost: positiveInt(env, 'QUERY_MAX_COST', DEFAULT_QUERY_LIMITS.maxCost),
       maxBodyBytes: positiveInt(env, 'REQUEST_MAX_BYTES', DEFAULT_QUERY_LIMITS.maxBodyBytes),
       maxRepresentations: positiveInt(env, 'QUERY_MAX_REPRESENTATIONS', DEFAULT_QUERY_LIMITS.maxRepresentations),
+    },
+    organizations: {
+      concurrency: env.ORGANIZATION_CONCURRENCY ? positiveInt(env, 'ORGANIZATION_CONCURRENCY', 1) : null,
+      queue: env.ORGANIZATION_QUEUE ? positiveInt(env, 'ORGANIZATION_QUEUE', 1) : null,
+      queueMs: positiveInt(env, 'ORGANIZATION_QUEUE_MS', 2000),
     },
   };
 }

@@ -32,6 +32,8 @@ import { AuditRetention } from '../jobs/audit-retention';
 import { auditExportRoute, identityEventsRoute } from './people-routes';
 import { scimRouter } from './scim-routes';
 import { claimProvisionedAccess } from '../services/provisioning/provisioned-access';
+import { admitExportRequest, admitGraphQLRequest } from './organization-admission';
+import { sendError } from './json-errors';
 
 export interface App {
   apollo: ApolloServer<Context>;
@@ -258,7 +260,16 @@ export async function createApp(
   // A person's data (docs/domain-rules.md §16): the audit log taken out, the identity provider's user events.
   // CORS on every method, so that a browser's preflight of the bearer-token GET is answered too.
   app.use('/audit/export', corsFor(config.corsOrigins));
-  app.get('/audit/export', auditExportRoute(deps, logger));
+  app.get(
+    '/audit/export',
+    // docs/domain-rules.md §9: the scope's organization takes its turn first (429 past its share).
+    (req, res, next) =>
+      admitExportRequest(db, config, req, res).then(
+        () => next(),
+        (error: unknown) => sendError(res, error, logger, deps.outage),
+      ),
+    auditExportRoute(deps, logger),
+  );
   app.use(
     '/identity/events',
     identityEventsRoute(deps, logger, () => {
@@ -272,7 +283,11 @@ export async function createApp(
     express.json({ limit: config.limits.maxBodyBytes }),
     refuseBatches,
     expressMiddleware(apollo, {
-      context: async ({ req, res }) => createContext(deps, req.headers.authorization, res.locals.requestId as string),
+      context: async ({ req, res }) => {
+        // docs/domain-rules.md §9: the operation's organization takes its turn before any statement.
+        await admitGraphQLRequest(db, config, req, res);
+        return createContext(deps, req.headers.authorization, res.locals.requestId as string);
+      },
     }),
     bodyErrors(config.limits.maxBodyBytes),
   );

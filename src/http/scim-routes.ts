@@ -9,6 +9,8 @@ import * as groups from '../services/provisioning/scim-groups.service';
 import * as users from '../services/provisioning/scim-users.service';
 import { scimDiscovery } from '../domain/scim-discovery';
 import { asScimError, type ScimRequest } from '../services/provisioning/scim-users.service';
+import { OrganizationBusyError } from '../domain/errors';
+import { admitOrganizationRequest } from './organization-admission';
 
 /**
  * `/scim/v2` (docs/domain-rules.md §15): a SCIM 2.0 service provider, one tenant per organization,
@@ -91,8 +93,14 @@ export function scimRouter(db: DataSource, config: Config, logger: Logger): expr
         base: baseOf(req),
       };
       res.locals.scim = scim;
+      // docs/domain-rules.md §9: the token's organization takes its turn (429 past its share).
+      await admitOrganizationRequest(db, config, res, token.organizationId);
       next();
     } catch (error) {
+      if (error instanceof OrganizationBusyError) {
+        res.setHeader('retry-after', String(error.retryAfter));
+        return sendError(res, new ScimError(429, error.message), logger);
+      }
       sendError(res, error, logger, outage);
     }
   });
