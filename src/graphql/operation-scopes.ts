@@ -3,6 +3,7 @@ import {
   type FieldNode,
   Kind,
   type OperationDefinitionNode,
+  parse,
   type SelectionSetNode,
   valueFromASTUntyped,
 } from 'graphql';
@@ -125,4 +126,28 @@ export function rowsNamedBy(
     }
   }
   return found;
+}
+
+/**
+ * The rows named by an operation as a request carries it (a POST body's or a GET query string's
+ * `query`, `operationName` and `variables`), parsed here within the token limit. Anything that is
+ * not a well-formed operation names nothing: Apollo refuses it itself, with its own error.
+ */
+export function rowsNamedByRequest(
+  request: { query?: unknown; operationName?: unknown; variables?: unknown },
+  maxTokens: number,
+): NamedRow[] {
+  const { query, operationName, variables } = request;
+  if (typeof query !== 'string') return [];
+  try {
+    return rowsNamedBy(
+      parse(query, { maxTokens, noLocation: true }),
+      typeof operationName === 'string' ? operationName : null,
+      variables && typeof variables === 'object' && !Array.isArray(variables)
+        ? (variables as Record<string, unknown>)
+        : null,
+    );
+  } catch {
+    return [];
+  }
 }

@@ -32,7 +32,7 @@ import { AuditRetention } from '../jobs/audit-retention';
 import { auditExportRoute, identityEventsRoute } from './people-routes';
 import { scimRouter } from './scim-routes';
 import { claimProvisionedAccess } from '../services/provisioning/provisioned-access';
-import { admitExportRequest, admitGraphQLRequest } from './organization-admission';
+import { admitExportRequest, graphqlAdmission } from './organization-admission';
 import { sendError } from './json-errors';
 
 export interface App {
@@ -282,12 +282,11 @@ export async function createApp(
     routerGate(config.routerSecret),
     express.json({ limit: config.limits.maxBodyBytes }),
     refuseBatches,
+    // docs/domain-rules.md §9: the operation's organization takes its turn before Apollo validates or
+    // runs anything (429 past its share, at the cost of a parse).
+    graphqlAdmission(db, config, logger, deps.outage),
     expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
-        // docs/domain-rules.md §9: the operation's organization takes its turn before any statement.
-        await admitGraphQLRequest(db, config, req, res);
-        return createContext(deps, req.headers.authorization, res.locals.requestId as string);
-      },
+      context: async ({ req, res }) => createContext(deps, req.headers.authorization, res.locals.requestId as string),
     }),
     bodyErrors(config.limits.maxBodyBytes),
   );

@@ -1,9 +1,11 @@
 import type express from 'express';
-import { parse } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/config';
+import type { DatabaseOutage } from '../db/availability';
 import { admissionOf, organizationOfRow } from '../db/organization-admission';
-import { type NamedRow, rowsNamedBy } from '../graphql/operation-scopes';
+import { type NamedRow, rowsNamedByRequest } from '../graphql/operation-scopes';
+import type { Logger } from '../observability/logger';
+import { sendError } from './json-errors';
 
 /**
  * docs/domain-rules.md §9: each way in asks its request's organization for a turn before its
@@ -57,31 +59,38 @@ function operationOf(req: express.Request): {
 }
 
 /**
- * GraphQL: the organizations the operation's root fields name (parsed here once more, within
- * the token limit; a document that does not parse is left to Apollo to refuse). Called from the
- * context function, before the context's own statements.
+ * GraphQL: the organizations the operation's root fields name (src/graphql/operation-scopes.ts).
+ * Run as express middleware after the body is read and before Apollo: a request past its
+ * organization's queue is refused before it is validated or executed, so that a burst costs
+ * little more than reading and parsing it; one that waits holds no connection while it does.
  */
-export async function admitGraphQLRequest(
+async function admitGraphQLRequest(
   db: DataSource,
   config: Config,
   req: express.Request,
   res: express.Response,
 ): Promise<void> {
-  const { query, operationName, variables } = operationOf(req);
-  if (typeof query !== 'string') return;
-  let rows: NamedRow[];
-  try {
-    rows = rowsNamedBy(
-      parse(query, { maxTokens: config.limits.maxTokens, noLocation: true }),
-      typeof operationName === 'string' ? operationName : null,
-      variables && typeof variables === 'object' && !Array.isArray(variables)
-        ? (variables as Record<string, unknown>)
-        : null,
-    );
-  } catch {
-    return;
-  }
+  const rows = rowsNamedByRequest(operationOf(req), config.limits.maxTokens);
   await admitUntilClosed(db, config, res, await organizationsOf(db, rows));
+}
+
+/**
+ * The middleware of `/graphql`: the request's organizations take their turn, or the request is
+ * answered at once with the error GraphQL gives — HTTP 429, `Retry-After`, `{ errors: [{ message,
+ * extensions: { code: 'RATE_LIMITED', retryAfter } }] }` — without reaching Apollo.
+ */
+export function graphqlAdmission(
+  db: DataSource,
+  config: Config,
+  logger: Logger,
+  outage?: DatabaseOutage,
+): express.RequestHandler {
+  return (req, res, next) => {
+    admitGraphQLRequest(db, config, req, res).then(
+      () => next(),
+      (error: unknown) => sendError(res, error, logger, outage),
+    );
+  };
 }
 
 /** SCIM: the provisioning token's organization. */
