@@ -160,25 +160,39 @@ const REMEMBERED = 10_000;
 const owners = new WeakMap<DataSource, Map<string, string>>();
 
 /**
+ * The organization `key` belongs to, remembered once found: `lookup` (one read) runs only when it is
+ * not known yet, and finds nothing (null) for a key that belongs to none — which is not remembered.
+ */
+export async function rememberedOwner(
+  db: DataSource,
+  key: string,
+  lookup: () => Promise<string | null>,
+): Promise<string | null> {
+  let known = owners.get(db);
+  if (!known) {
+    known = new Map();
+    owners.set(db, known);
+  }
+  const remembered = known.get(key);
+  if (remembered) return remembered;
+  const found = await lookup();
+  if (!found) return null;
+  if (known.size >= REMEMBERED) known.delete(known.keys().next().value as string);
+  known.set(key, found);
+  return found;
+}
+
+/**
  * The organization a row belongs to, or null where there is no such row (or the id is not one).
  * One primary-key read, made before admission (it is how the request's organization is known),
  * then remembered.
  */
 export async function organizationOfRow(db: DataSource, table: OwnedTable, id: string): Promise<string | null> {
   if (!isUuid(id)) return null;
-  let known = owners.get(db);
-  if (!known) {
-    known = new Map();
-    owners.set(db, known);
-  }
-  const key = `${table}:${id}`;
-  const remembered = known.get(key);
-  if (remembered) return remembered;
-  const [row] = (await db.query(`SELECT organization_id FROM ${table} WHERE id = ?`, [id])) as {
-    organization_id: string;
-  }[];
-  if (!row) return null;
-  if (known.size >= REMEMBERED) known.delete(known.keys().next().value as string);
-  known.set(key, row.organization_id);
-  return row.organization_id;
+  return rememberedOwner(db, `${table}:${id}`, async () => {
+    const [row] = (await db.query(`SELECT organization_id FROM ${table} WHERE id = ?`, [id])) as {
+      organization_id: string;
+    }[];
+    return row?.organization_id ?? null;
+  });
 }

@@ -4,7 +4,10 @@ import type { Config } from '../config/config';
 import { MAX_RESULTS, SCIM, ScimError } from '../domain/scim';
 import { type DatabaseOutage, isDatabaseUnavailable, outageOf, RETRY_AFTER_SECONDS } from '../db/availability';
 import type { Logger } from '../observability/logger';
-import { authenticateProvisioning } from '../services/provisioning/provisioning-tokens.service';
+import {
+  authenticateProvisioning,
+  provisioningTokenOrganization,
+} from '../services/provisioning/provisioning-tokens.service';
 import * as groups from '../services/provisioning/scim-groups.service';
 import * as users from '../services/provisioning/scim-users.service';
 import { scimDiscovery } from '../domain/scim-discovery';
@@ -75,8 +78,12 @@ export function scimRouter(db: DataSource, config: Config, logger: Logger): expr
     try {
       const header = req.headers.authorization ?? '';
       const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? '';
+      // docs/domain-rules.md §9: the token's organization takes its turn (429 past its share) before
+      // the token is checked, so that a refused request of a known token has read nothing.
+      const organizationId = bearer ? await provisioningTokenOrganization(db, bearer) : null;
+      if (organizationId) await admitOrganizationRequest(db, config, res, organizationId);
       const now = config.clock.now();
-      const token = bearer ? await authenticateProvisioning(db, bearer, now) : null;
+      const token = organizationId ? await authenticateProvisioning(db, bearer, now) : null;
       if (!token) {
         res.setHeader('WWW-Authenticate', 'Bearer realm="scim"');
         return sendError(
@@ -93,8 +100,6 @@ export function scimRouter(db: DataSource, config: Config, logger: Logger): expr
         base: baseOf(req),
       };
       res.locals.scim = scim;
-      // docs/domain-rules.md §9: the token's organization takes its turn (429 past its share).
-      await admitOrganizationRequest(db, config, res, token.organizationId);
       next();
     } catch (error) {
       if (error instanceof OrganizationBusyError) {
