@@ -98,6 +98,59 @@ function candidatesSection(file: string, run: Candidates): string {
   ].join('\n');
 }
 
+interface NoisyNeighbour {
+  date: string;
+  machine: Record<string, string | number>;
+  burst: number;
+  rounds: number;
+  quiet: { reads: number; p50Ms: number; p99Ms: number };
+  loaded: { reads: number; p50Ms: number; p99Ms: number };
+  ratio: number;
+  a: Record<string, number>;
+  b: Record<string, number>;
+  burstMs: number;
+  serverCpuMsPerBurst: number;
+  goals: { goal: string; value: string | number; pass: boolean }[];
+}
+
+/** One organization's burst beside another's reads (bench/noisy-neighbour.ts). */
+function noisyNeighbourSection(file: string, run: NoisyNeighbour): string {
+  const m = run.machine;
+  const count = (counts: Record<string, number>, status: number) => counts[status] ?? 0;
+  return [
+    `## Noisy neighbour, ${m.database} (\`bench/results/${file}\`)`,
+    '',
+    `${run.date.slice(0, 10)}, ${run.rounds} bursts of ${run.burst} concurrent requests of organization A (renames and SCIM group PATCHes) while B reads B one request after another; default \`ORGANIZATION_*\` settings; ${m.cores} cores ${m.cpu}, Node ${m.node}${m.loadAverage === undefined ? '' : `, load average ${m.loadAverage} as it began`}.`,
+    '',
+    table(
+      ['B’s reads', 'reads', 'p50 ms', 'p99 ms'],
+      [
+        ['quiet', run.quiet.reads, run.quiet.p50Ms, run.quiet.p99Ms],
+        [`under A’s burst (${run.ratio}× the quiet p99)`, run.loaded.reads, run.loaded.p50Ms, run.loaded.p99Ms],
+      ],
+      [false, true, true, true],
+    ),
+    '',
+    table(
+      ['answers', '200', '429', '503', 'all'],
+      [
+        ['A', count(run.a, 200), count(run.a, 429), count(run.a, 503), Object.values(run.a).reduce((x, y) => x + y, 0)],
+        ['B', count(run.b, 200), count(run.b, 429), count(run.b, 503), Object.values(run.b).reduce((x, y) => x + y, 0)],
+      ],
+      [false, true, true, true, true],
+    ),
+    '',
+    `A burst is answered in ${run.burstMs} ms and costs the server ${run.serverCpuMsPerBurst} ms of CPU (medians).`,
+    '',
+    table(
+      ['goal', 'measured', ''],
+      run.goals.map((g) => [g.goal, g.value, g.pass ? 'pass' : '**short**']),
+      [false, false, false],
+    ),
+    '',
+  ].join('\n');
+}
+
 /** The whole page, from the results and notes in the repository. */
 export function performanceMarkdown(root = ROOT): string {
   const dir = join(root, 'bench/results');
@@ -106,6 +159,9 @@ export function performanceMarkdown(root = ROOT): string {
     .sort();
   const candidateFiles = readdirSync(dir)
     .filter((f) => f.startsWith('search-candidates-') && f.endsWith('.json'))
+    .sort();
+  const noisyFiles = readdirSync(dir)
+    .filter((f) => f.startsWith('noisy-neighbour-') && f.endsWith('.json'))
     .sort();
   const notes = readFileSync(join(root, 'bench/performance-notes.md'), 'utf8').trim();
   const sections = files.map((f) => section(f, JSON.parse(readFileSync(join(dir, f), 'utf8')) as Run));
@@ -119,6 +175,9 @@ export function performanceMarkdown(root = ROOT): string {
     '# The latest results',
     '',
     sections.join('\n'),
+    ...noisyFiles.map((f) =>
+      noisyNeighbourSection(f, JSON.parse(readFileSync(join(dir, f), 'utf8')) as NoisyNeighbour),
+    ),
     ...candidateFiles.map((f) => candidatesSection(f, JSON.parse(readFileSync(join(dir, f), 'utf8')) as Candidates)),
   ].join('\n');
 }

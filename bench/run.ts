@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem, type as osType, release } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem, type as osType, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { DataSource } from 'typeorm';
@@ -9,13 +9,16 @@ import { signDevelopmentToken } from '../src/auth/jwt';
 import { dataSourceOptions, openDatabase } from '../src/db/data-source';
 import { type BenchOrganization, seedFlatOrganization, seedOrganization } from './dataset';
 import { largeMember } from '../src/dev/large-organization';
+import { measureNoisyNeighbour, noisyNeighbourText } from './noisy-neighbour';
 
 /**
  * `npm run bench` (MariaDB at 127.0.0.1:3306, or BENCH_DATABASE_URL) or `npm run bench -- --sqlite`.
  * Seeds organizations of 10, 1 000 and 10 000 members, runs a fixed query mix against the
  * production server in its own process with autocannon, and prints per query and size:
  * requests/s, p50/p99 latency, SQL statements per request and peak RSS; then the side-by-side
- * ratios and the goals. Results go to bench/results/ as JSON. Figures, not a test.
+ * ratios and the goals; then the noisy neighbour (bench/noisy-neighbour.ts). Results go to
+ * bench/results/ as JSON. Figures, not a test. `-- --only noisy-neighbour` runs that scenario
+ * alone (its own results file; the others are left as they are).
  */
 
 const SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
@@ -23,11 +26,20 @@ const SIZES = [10, 1_000, 10_000];
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const useSqlite = process.argv.includes('--sqlite');
+/** The scenarios that can run alone (`--only NAME`). */
+const SCENARIOS = ['noisy-neighbour'] as const;
+const only = ((at) => (at >= 0 ? (process.argv[at + 1] ?? '') : null))(process.argv.indexOf('--only'));
+if (only !== null && !(SCENARIOS as readonly string[]).includes(only)) {
+  process.stderr.write(`--only takes one of: ${SCENARIOS.join(', ')}\n`);
+  process.exit(2);
+}
 
 interface Stats {
   statements: number;
   maxRssBytes: number;
   eventLoopMaxMs: number;
+  /** The server process's CPU time so far, user + system. */
+  cpuMs: number;
 }
 
 interface Server {
@@ -274,7 +286,72 @@ function table(rows: Measurement[]): string {
   return [format(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(format)].join('\n');
 }
 
+/** The bench's own server settings: production mode on the throwaway database. */
+const serverEnv = (url: string) => ({
+  NODE_ENV: 'production',
+  DATABASE_URL: url,
+  AUTH_JWT_SECRET: SECRET,
+  INVITATIONS_PER_HOUR: '1000000000',
+});
+
+function machineOf(database: string): Record<string, string | number> {
+  return {
+    cpu: cpus()[0]?.model ?? '',
+    cores: cpus().length,
+    memoryGb: Math.round(totalmem() / 1e9),
+    os: `${osType()} ${release()}`,
+    node: process.version,
+    database,
+  };
+}
+
+const RESULTS = resolve(__dirname, '../../bench/results');
+
+/**
+ * The noisy neighbour (bench/noisy-neighbour.ts) on a server of its own, with its default
+ * ORGANIZATION_* settings; written to bench/results/noisy-neighbour-<database>.json.
+ */
+async function noisyNeighbour(url: string, db: DataSource, database: string, servers: Server[]): Promise<void> {
+  process.stdout.write('Noisy neighbour…\n');
+  const server = await startProcess('server.js', serverEnv(url), 4107, 4207);
+  servers.push(server);
+  // The figure depends on what else the machine is doing: its load is kept with it.
+  const machine = { ...machineOf(database), loadAverage: Math.round(loadavg()[0] * 10) / 10 };
+  const run = await measureNoisyNeighbour(server.url, db, SECRET, machine, async () => {
+    return (await server.stats()).cpuMs;
+  });
+  await server.stop();
+  servers.splice(servers.indexOf(server), 1);
+  process.stdout.write(`\n${noisyNeighbourText(run)}\n`);
+  mkdirSync(RESULTS, { recursive: true });
+  const file = join(RESULTS, `noisy-neighbour-${useSqlite ? 'sqlite' : 'mariadb'}.json`);
+  writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
+  process.stdout.write(`Wrote ${file}\n`);
+}
+
+async function databaseVersion(db: DataSource): Promise<string> {
+  return useSqlite ? 'SQLite (better-sqlite3)' : String((await db.query('SELECT VERSION() AS v'))[0].v);
+}
+
+/** `--only noisy-neighbour`: that scenario alone, on a throwaway database. */
+async function onlyNoisyNeighbour(): Promise<void> {
+  const target = await databaseUrl();
+  const servers: Server[] = [];
+  try {
+    const db = await openDatabase(target.url);
+    try {
+      await noisyNeighbour(target.url, db, await databaseVersion(db), servers);
+    } finally {
+      await db.destroy();
+    }
+  } finally {
+    for (const server of servers) await server.stop().catch(() => undefined);
+    await target.drop();
+  }
+}
+
 async function main(): Promise<void> {
+  if (only === 'noisy-neighbour') return onlyNoisyNeighbour();
   const target = await databaseUrl();
   const results: Measurement[] = [];
   const servers: Server[] = [];
@@ -283,14 +360,9 @@ async function main(): Promise<void> {
     const db = await openDatabase(target.url);
     const orgs: BenchOrganization[] = [];
     for (const size of SIZES) orgs.push(await seedOrganization(db, size, `s${size}`));
-    const version = useSqlite ? 'SQLite (better-sqlite3)' : String((await db.query('SELECT VERSION() AS v'))[0].v);
+    const version = await databaseVersion(db);
 
-    const env = {
-      NODE_ENV: 'production',
-      DATABASE_URL: target.url,
-      AUTH_JWT_SECRET: SECRET,
-      INVITATIONS_PER_HOUR: '1000000000',
-    };
+    const env = serverEnv(target.url);
     const membership = await startProcess('server.js', env, 4101, 4201);
     servers.push(membership);
     await membership.stats(true);
@@ -445,6 +517,9 @@ async function main(): Promise<void> {
       await bare.stop();
       servers.pop();
     }
+    // One organization's burst beside another's reads, before the bulk seed below leaves MariaDB busy.
+    await noisyNeighbour(target.url, db, version, servers);
+
     // The size axis: the members lists of a 10-member and a large organization (members only,
     // written through the one writer in batches as `npm run seed:large` does), page, filtered
     // page, searches and count. BENCH_MILLION sets the large size (default 1 000 000); 0 skips it.
@@ -585,22 +660,12 @@ async function main(): Promise<void> {
         : []),
     ];
 
-    const machine = {
-      cpu: cpus()[0]?.model,
-      cores: cpus().length,
-      memoryGb: Math.round(totalmem() / 1e9),
-      os: `${osType()} ${release()}`,
-      node: process.version,
-      database: version,
-      durationSeconds: DURATION,
-      connections: CONNECTIONS,
-    };
+    const machine = { ...machineOf(version), durationSeconds: DURATION, connections: CONNECTIONS };
     process.stdout.write(`\n${table(results)}\n\nGoals:\n`);
     for (const g of goals) process.stdout.write(`  ${g.pass ? 'pass ' : 'SHORT'}  ${g.goal}: ${g.value}\n`);
     process.stdout.write(`\nMachine: ${JSON.stringify(machine)}\n`);
-    const dir = resolve(__dirname, '../../bench/results');
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, `latest-${useSqlite ? 'sqlite' : 'mariadb'}.json`);
+    mkdirSync(RESULTS, { recursive: true });
+    const file = join(RESULTS, `latest-${useSqlite ? 'sqlite' : 'mariadb'}.json`);
     writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, results, goals }, null, 2)}\n`);
     process.stdout.write(`Wrote ${file}\n`);
   } finally {

@@ -50,6 +50,8 @@ async function main(): Promise<void> {
           maxRssBytes: process.resourceUsage().maxRSS * 1024,
           eventLoopMaxMs: loop.max / 1e6,
           eventLoopP99Ms: loop.percentile(99) / 1e6,
+          // The process's CPU time so far (user + system): the noisy-neighbour figure's cost of a burst.
+          cpuMs: ((usage) => (usage.user + usage.system) / 1000)(process.cpuUsage()),
         }),
       );
     })

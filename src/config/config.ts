@@ -90,6 +90,21 @@ export interface Config {
   declaredPermissions: DeclaredPermission[];
   /** Bearer tokens of the services allowed to call POST /authorization/check (§19); empty: the endpoint is off. */
   authzServiceTokens: string[];
+  /** docs/domain-rules.md §9: one organization's share of the instance's database connections. */
+  organizations: OrganizationShare;
+}
+
+/**
+ * docs/domain-rules.md §9: how many requests of one organization may use database connections at
+ * once on this instance, and how many more wait, for how long, before they are refused (429).
+ */
+export interface OrganizationShare {
+  /** ORGANIZATION_CONCURRENCY; null: a quarter of the pool (at least one). */
+  concurrency: number | null;
+  /** ORGANIZATION_QUEUE: requests of one organization waiting at once; null: 8 × the concurrency. */
+  queue: number | null;
+  /** ORGANIZATION_QUEUE_MS: the longest a request waits in its organization's queue. */
+  queueMs: number;
 }
 
 /** docs/domain-rules.md §9: every request is checked against these before anything runs. */
@@ -279,5 +294,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     declaredPermissions: declaredPermissions(env),
     authzServiceTokens: serviceTokens(env),
+    organizations: {
+      concurrency: env.ORGANIZATION_CONCURRENCY ? positiveInt(env, 'ORGANIZATION_CONCURRENCY', 1) : null,
+      queue: env.ORGANIZATION_QUEUE ? positiveInt(env, 'ORGANIZATION_QUEUE', 1) : null,
+      queueMs: positiveInt(env, 'ORGANIZATION_QUEUE_MS', 2000),
+    },
   };
 }

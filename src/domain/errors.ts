@@ -207,6 +207,22 @@ export class RateLimitedError extends DomainRuleError {
   }
 }
 
+/**
+ * The request's organization already has its share of the instance's database connections busy
+ * and its queue full, or the request waited in that queue longer than allowed (docs/domain-rules.md
+ * §9): the whole request is refused before it touches the database, HTTP 429 with `Retry-After`,
+ * so that one organization's burst never starves the others. Only that organization's requests
+ * are refused; nothing was done.
+ */
+export class OrganizationBusyError extends DomainRuleError {
+  constructor(readonly retryAfter: number) {
+    super('RATE_LIMITED', 'Too many requests for this organization at once. Try again shortly.', {
+      retryAfter,
+      http: { status: 429, headers: new Map([['retry-after', String(retryAfter)]]) },
+    });
+  }
+}
+
 /** A change that would give the organization more seats than its `seatLimit`. */
 export class SeatLimitReachedError extends DomainRuleError {
   constructor(readonly seatLimit: number) {

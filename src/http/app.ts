@@ -34,6 +34,8 @@ import { scimRouter } from './scim-routes';
 import { noSniffing, onlyMethods, refusalErrors, unknownRoute } from './refusals';
 import { checkRoute, policiesRoute } from './authorization-routes';
 import { claimProvisionedAccess } from '../services/provisioning/provisioned-access';
+import { admitExportRequest, graphqlAdmission } from './organization-admission';
+import { sendError } from './json-errors';
 
 export interface App {
   apollo: ApolloServer<Context>;
@@ -263,7 +265,16 @@ export async function createApp(
   // A person's data (docs/domain-rules.md §16): the audit log taken out, the identity provider's user events.
   // CORS on every method, so that a browser's preflight of the bearer-token GET is answered too.
   app.use('/audit/export', corsFor(config.corsOrigins));
-  app.get('/audit/export', auditExportRoute(deps, logger));
+  app.get(
+    '/audit/export',
+    // docs/domain-rules.md §9: the scope's organization takes its turn first (429 past its share).
+    (req, res, next) =>
+      admitExportRequest(db, config, req, res).then(
+        () => next(),
+        (error: unknown) => sendError(res, error, logger, deps.outage),
+      ),
+    auditExportRoute(deps, logger),
+  );
   app.all('/audit/export', onlyMethods('GET'));
   app.use(
     '/identity/events',
@@ -281,6 +292,9 @@ export async function createApp(
     routerGate(config.routerSecret),
     express.json({ limit: config.limits.maxBodyBytes }),
     refuseBatches,
+    // docs/domain-rules.md §9: the operation's organization takes its turn before Apollo validates or
+    // runs anything (429 past its share, at the cost of a parse).
+    graphqlAdmission(db, config, logger, deps.outage),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => createContext(deps, req.headers.authorization, res.locals.requestId as string),
     }),

@@ -1,6 +1,6 @@
 import type express from 'express';
 import { type DatabaseOutage, isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../db/availability';
-import { AppError, ServiceUnavailableError } from '../domain/errors';
+import { AppError, OrganizationBusyError, ServiceUnavailableError } from '../domain/errors';
 import type { Logger } from '../observability/logger';
 
 /** The HTTP status of each code the plain-HTTP endpoints answer with. */
@@ -9,6 +9,7 @@ const STATUS: Record<string, number> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  RATE_LIMITED: 429,
   SERVICE_UNAVAILABLE: 503,
 };
 
@@ -25,6 +26,7 @@ export function sendError(res: express.Response, error: unknown, logger: Logger,
     error = new ServiceUnavailableError(RETRY_AFTER_SECONDS);
   }
   if (error instanceof ServiceUnavailableError) res.setHeader('retry-after', String(error.retryAfterSeconds));
+  if (error instanceof OrganizationBusyError) res.setHeader('retry-after', String(error.retryAfter));
   if (error instanceof AppError) {
     const { http: _http, ...extensions } = error.extensions as Record<string, unknown>;
     res.status(STATUS[error.code] ?? 400).json({ errors: [{ message: error.message, extensions }] });

@@ -4,11 +4,16 @@ import type { Config } from '../config/config';
 import { MAX_RESULTS, SCIM, ScimError } from '../domain/scim';
 import { type DatabaseOutage, isDatabaseUnavailable, outageOf, RETRY_AFTER_SECONDS } from '../db/availability';
 import type { Logger } from '../observability/logger';
-import { authenticateProvisioning } from '../services/provisioning/provisioning-tokens.service';
+import {
+  authenticateProvisioning,
+  provisioningTokenOrganization,
+} from '../services/provisioning/provisioning-tokens.service';
 import * as groups from '../services/provisioning/scim-groups.service';
 import * as users from '../services/provisioning/scim-users.service';
 import { scimDiscovery } from '../domain/scim-discovery';
 import { asScimError, type ScimRequest } from '../services/provisioning/scim-users.service';
+import { OrganizationBusyError } from '../domain/errors';
+import { admitOrganizationRequest } from './organization-admission';
 
 /**
  * `/scim/v2` (docs/domain-rules.md §15): a SCIM 2.0 service provider, one tenant per organization,
@@ -73,8 +78,12 @@ export function scimRouter(db: DataSource, config: Config, logger: Logger): expr
     try {
       const header = req.headers.authorization ?? '';
       const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? '';
+      // docs/domain-rules.md §9: the token's organization takes its turn (429 past its share) before
+      // the token is checked, so that a refused request of a known token has read nothing.
+      const organizationId = bearer ? await provisioningTokenOrganization(db, bearer) : null;
+      if (organizationId) await admitOrganizationRequest(db, config, res, organizationId);
       const now = config.clock.now();
-      const token = bearer ? await authenticateProvisioning(db, bearer, now) : null;
+      const token = organizationId ? await authenticateProvisioning(db, bearer, now) : null;
       if (!token) {
         res.setHeader('WWW-Authenticate', 'Bearer realm="scim"');
         return sendError(
@@ -94,6 +103,10 @@ export function scimRouter(db: DataSource, config: Config, logger: Logger): expr
       res.locals.scim = scim;
       next();
     } catch (error) {
+      if (error instanceof OrganizationBusyError) {
+        res.setHeader('retry-after', String(error.retryAfter));
+        return sendError(res, new ScimError(429, error.message), logger);
+      }
       sendError(res, error, logger, outage);
     }
   });

@@ -4,6 +4,7 @@ import { IsNull } from 'typeorm';
 import { ProvisioningToken } from '../../../entities/provisioning-token.entity';
 import type { Context } from '../../graphql/context';
 import { inTransaction, withOrganizationLock } from '../../db/transaction';
+import { rememberedOwner } from '../../db/organization-admission';
 import { toSqlDateTime } from '../../db/sql';
 import { AuditAction } from '../../domain/enums';
 import { BadUserInputError, NotFoundError } from '../../domain/errors';
@@ -119,6 +120,23 @@ const LAST_USE_PRECISION_MS = 60_000;
  * The live token a SCIM request's bearer names, or null (an unknown, malformed or revoked token
  * all look alike). Records its use, to the minute.
  */
+/**
+ * The organization a provisioning token was made for (revoked or not), or null for no such token:
+ * what SCIM's admission needs before anything else (docs/domain-rules.md §9). Remembered, so that a
+ * directory's burst costs no read before its organization's turn — the token itself is checked
+ * (`authenticateProvisioning`) once the turn is taken.
+ */
+export function provisioningTokenOrganization(db: DataSource, bearer: string): Promise<string | null> {
+  if (!/^scim_[A-Za-z0-9_-]{43}$/.test(bearer)) return Promise.resolve(null);
+  const hash = tokenHash(bearer);
+  return rememberedOwner(db, `provisioning_tokens#hash:${hash}`, async () => {
+    const [row] = (await db.query('SELECT organization_id FROM provisioning_tokens WHERE token_hash = ?', [hash])) as {
+      organization_id: string;
+    }[];
+    return row?.organization_id ?? null;
+  });
+}
+
 export async function authenticateProvisioning(
   db: DataSource,
   bearer: string,

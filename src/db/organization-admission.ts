@@ -1,0 +1,198 @@
+import type { DataSource } from 'typeorm';
+import type { OrganizationShare } from '../config/config';
+import { OrganizationBusyError } from '../domain/errors';
+import { isUuid } from '../domain/validation';
+
+/**
+ * docs/domain-rules.md §9, one organization never starves the others of the database.
+ *
+ * The pool is shared by every organization: mysql2 hands connections out first come, first
+ * served, and queues at most 200 waiters (then refuses, as SERVICE_UNAVAILABLE). 230 requests of
+ * one organization that all write its row (`withOrganizationLock`) each held a connection while
+ * they waited for that lock, one after another, and filled the pool and its queue: another
+ * organization's reads waited behind them, or were refused. So a request is admitted first, per
+ * organization: at most `concurrency` requests of one organization hold database work at once on
+ * this instance (a quarter of the pool by default, so three organizations at full tilt still leave
+ * connections to the rest); the next ones wait in that organization's own queue (first in, first
+ * out, `queue` long, `queueMs` at most), and past it are refused at once with RATE_LIMITED (HTTP
+ * 429, `Retry-After`) before they have done anything. Other organizations never wait in that
+ * queue. A request is attributed before its first statement: GraphQL by the ids its root fields
+ * name, SCIM by its token, the export by its scope parameter (src/http/organization-admission.ts).
+ * The gate is per instance: N instances let an organization use N shares of one database server,
+ * each instance's pool being its own.
+ */
+
+/** Seconds an organization refused its turn is told to wait. */
+export const BUSY_RETRY_AFTER_SECONDS = 1;
+
+/** Gives a slot back (at most once). */
+export type Release = () => void;
+
+interface Waiter {
+  admit(): void;
+  timer: NodeJS.Timeout;
+}
+
+interface Turns {
+  running: number;
+  waiting: Waiter[];
+}
+
+/** The admission of requests per organization on this instance. */
+export class OrganizationAdmission {
+  private readonly turns = new Map<string, Turns>();
+
+  constructor(
+    readonly concurrency: number,
+    readonly queue: number,
+    readonly queueMs: number,
+  ) {}
+
+  /** How many requests of an organization hold a slot, and how many wait (for metrics and tests). */
+  load(organizationId: string): { running: number; waiting: number } {
+    const turns = this.turns.get(organizationId);
+    return { running: turns?.running ?? 0, waiting: turns?.waiting.length ?? 0 };
+  }
+
+  /**
+   * A slot for one request of each organization given, taken in id order (so that two requests
+   * naming the same two organizations cannot each hold one and wait for the other). Rejects with
+   * OrganizationBusyError, holding nothing, when one of them has no slot free and its queue is
+   * full, or its wait runs out.
+   */
+  async admit(organizationIds: Iterable<string>): Promise<Release> {
+    const releases: Release[] = [];
+    try {
+      for (const id of [...new Set(organizationIds)].sort()) releases.push(await this.admitOne(id));
+    } catch (error) {
+      for (const release of releases) release();
+      throw error;
+    }
+    return () => {
+      for (const release of releases.splice(0)) release();
+    };
+  }
+
+  private admitOne(organizationId: string): Promise<Release> {
+    let turns = this.turns.get(organizationId);
+    if (!turns) {
+      turns = { running: 0, waiting: [] };
+      this.turns.set(organizationId, turns);
+    }
+    const held = turns;
+    if (held.running < this.concurrency) {
+      held.running++;
+      return Promise.resolve(this.releaser(organizationId, held));
+    }
+    if (held.waiting.length >= this.queue) return Promise.reject(new OrganizationBusyError(BUSY_RETRY_AFTER_SECONDS));
+    return new Promise<Release>((resolve, reject) => {
+      const waiter: Waiter = {
+        // The slot is handed over by the request that releases it: `running` stays as it is.
+        admit: () => {
+          clearTimeout(waiter.timer);
+          resolve(this.releaser(organizationId, held));
+        },
+        timer: setTimeout(() => {
+          const at = held.waiting.indexOf(waiter);
+          if (at >= 0) held.waiting.splice(at, 1);
+          this.forgetIfIdle(organizationId, held);
+          reject(new OrganizationBusyError(BUSY_RETRY_AFTER_SECONDS));
+        }, this.queueMs),
+      };
+      held.waiting.push(waiter);
+    });
+  }
+
+  private releaser(organizationId: string, turns: Turns): Release {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = turns.waiting.shift();
+      if (next) return next.admit();
+      turns.running--;
+      this.forgetIfIdle(organizationId, turns);
+    };
+  }
+
+  private forgetIfIdle(organizationId: string, turns: Turns): void {
+    if (turns.running === 0 && turns.waiting.length === 0 && this.turns.get(organizationId) === turns) {
+      this.turns.delete(organizationId);
+    }
+  }
+}
+
+/** The pool's size: mysql2's connection limit; SQLite has one connection. */
+export function poolSizeOf(db: DataSource): number {
+  const options = db.options as { type: string; poolSize?: number };
+  return options.type === 'better-sqlite3' ? 1 : (options.poolSize ?? 10);
+}
+
+const admissions = new WeakMap<DataSource, OrganizationAdmission>();
+
+/**
+ * The admission of a database handle (one per handle, shared by every way in: GraphQL, SCIM, the
+ * export), sized from ORGANIZATION_CONCURRENCY or a quarter of the handle's pool.
+ */
+export function admissionOf(db: DataSource, share: OrganizationShare): OrganizationAdmission {
+  let admission = admissions.get(db);
+  if (!admission) {
+    const concurrency = share.concurrency ?? Math.max(1, Math.floor(poolSizeOf(db) / 4));
+    admission = new OrganizationAdmission(concurrency, share.queue ?? 8 * concurrency, share.queueMs);
+    admissions.set(db, admission);
+  }
+  return admission;
+}
+
+/** The tables whose rows belong to one organization (`organization_id`), by which an id is attributed. */
+export type OwnedTable =
+  | 'workspaces'
+  | 'domains'
+  | 'memberships'
+  | 'invitations'
+  | 'email_domains'
+  | 'webhook_endpoints'
+  | 'webhook_deliveries'
+  | 'provisioning_tokens';
+
+/** A row's organization never changes: what was found is kept (this many at most, oldest out first). */
+const REMEMBERED = 10_000;
+const owners = new WeakMap<DataSource, Map<string, string>>();
+
+/**
+ * The organization `key` belongs to, remembered once found: `lookup` (one read) runs only when it is
+ * not known yet, and finds nothing (null) for a key that belongs to none — which is not remembered.
+ */
+export async function rememberedOwner(
+  db: DataSource,
+  key: string,
+  lookup: () => Promise<string | null>,
+): Promise<string | null> {
+  let known = owners.get(db);
+  if (!known) {
+    known = new Map();
+    owners.set(db, known);
+  }
+  const remembered = known.get(key);
+  if (remembered) return remembered;
+  const found = await lookup();
+  if (!found) return null;
+  if (known.size >= REMEMBERED) known.delete(known.keys().next().value as string);
+  known.set(key, found);
+  return found;
+}
+
+/**
+ * The organization a row belongs to, or null where there is no such row (or the id is not one).
+ * One primary-key read, made before admission (it is how the request's organization is known),
+ * then remembered.
+ */
+export async function organizationOfRow(db: DataSource, table: OwnedTable, id: string): Promise<string | null> {
+  if (!isUuid(id)) return null;
+  return rememberedOwner(db, `${table}:${id}`, async () => {
+    const [row] = (await db.query(`SELECT organization_id FROM ${table} WHERE id = ?`, [id])) as {
+      organization_id: string;
+    }[];
+    return row?.organization_id ?? null;
+  });
+}
