@@ -132,6 +132,5 @@ describeOnEachDatabase('the invitations inbox', (kind) => {
     // Once answered, the inviter is a stranger again (unless they now share the organization).
     const stranger = await h.person('stranger');
     expect((await h.run(MyInvitationsWithInviterDocument, {}, stranger)).data?.me?.pendingInvitations).toEqual([]);
-
   });
 });
