@@ -6,7 +6,7 @@ import { canOnParent } from './rules/can-on-parent.rule';
 import { canRemoveMember } from './rules/can-remove-member.rule';
 import { canReadOrIsInvited } from './rules/can-read-or-is-invited.rule';
 import { isAuthenticated } from './rules/is-authenticated.rule';
-import { isKnownOrInvitedViewer, isSelf, isSelfOrSharesOrganization } from './rules/user-visibility.rule';
+import { isKnownOrInvitedViewer, isSelf } from './rules/user-visibility.rule';
 import { seesSeats } from './rules/sees-seats.rule';
 import { seesWholeScopeOfParent } from './rules/sees-whole-scope.rule';
 import type { Target } from './scopes';
@@ -152,7 +152,8 @@ export const permissions = shield(
     },
     User: {
       id: isKnownOrInvitedViewer,
-      email: isSelfOrSharesOrganization,
+      // The invitee reads who invites them, name and address: what the invitation email shows anyway.
+      email: isKnownOrInvitedViewer,
       displayName: isKnownOrInvitedViewer,
       // Whoever sees the name sees that it was erased (docs/domain-rules.md §5).
       erased: isKnownOrInvitedViewer,

@@ -4,17 +4,9 @@ import type { Context } from '../../src/graphql/context';
 import { ForbiddenError } from '../../src/domain/errors';
 
 /**
- * `User.email`: the user, those who share an organization with them, and the readers of a log
- * that names them (its actor or subject), also after they left (docs/domain-rules.md §5).
- */
-export const isSelfOrSharesOrganization = rule('isSelfOrSharesOrganization', { cache: 'no_cache' })(
-  async (parent: User, _args, ctx: Context) =>
-    (await ctx.access.knowsPerson(parent.id)) ? true : new ForbiddenError(),
-);
-
-/**
- * `User.id` and `User.displayName` also for someone this user has invited (a PENDING invitation
- * to the viewer's verified address): the invitee learns who invites them, not their email.
+ * `User.id`, `User.displayName` and `User.email` also for someone this user has invited (a PENDING
+ * invitation to the viewer's verified address): the invitee learns who invites them, as the
+ * invitation email tells them anyway.
  */
 export const isKnownOrInvitedViewer = rule('isKnownOrInvitedViewer', { cache: 'no_cache' })(
   async (parent: User, _args, ctx: Context) =>

@@ -34,9 +34,13 @@ export function createMailTransport(config: Config, logger: Logger): MailTranspo
         if (config.production) {
           logger.warn({ to: email.to, subject: email.subject }, 'email not sent: SMTP_URL is not set');
         } else {
+          // The link first and alone in the message, so that it reads among request logs.
+          const link = /https?:\/\/\S+/.exec(email.text)?.[0] ?? null;
           logger.info(
-            { to: email.to, subject: email.subject, text: email.text },
-            'email (SMTP_URL not set, so logged)',
+            { to: email.to, subject: email.subject, link, text: email.text },
+            link
+              ? `email to ${email.to} (logged, SMTP_URL not set): open ${link}`
+              : `email to ${email.to} (logged, SMTP_URL not set)`,
           );
         }
       },

@@ -56,5 +56,9 @@ describe('invitation email', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ to: 'y@example.test', subject: email.subject });
     expect(String(lines[0].text)).toContain(`token=${token}`);
+    // The link reads on its own among request logs: in the message, and as a field.
+    const link = `https://app.example.test/invitations/accept?token=${token}`;
+    expect(lines[0].link).toBe(link);
+    expect(lines[0].msg).toBe(`email to y@example.test (logged, SMTP_URL not set): open ${link}`);
   });
 });
