@@ -42,6 +42,14 @@ export const SCOPE_LABEL: Record<ScopeKind, string> = {
   DOMAIN: 'domain',
 };
 
+/** The scope kinds from the top down, and a custom role's permissions per kind as the Roles screen heads them. */
+export const SCOPE_KINDS: readonly ScopeKind[] = ['ORGANIZATION', 'WORKSPACE', 'DOMAIN'];
+export const KIND_TITLE: Record<ScopeKind, string> = {
+  ORGANIZATION: 'Organization',
+  WORKSPACE: 'Workspaces',
+  DOMAIN: 'Domains',
+};
+
 /** "Admin of the organization", "Member of this workspace": why a person has access, from the server. */
 export function describeSource(source: { role: Role; scope: ScopeKind; direct: boolean }): string {
   return source.direct
