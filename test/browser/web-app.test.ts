@@ -1371,10 +1371,19 @@ describe('the web app in chromium: directory provisioning, erasure, export, rede
     });
     expect(shown).not.toContain(token);
 
-    // The directory pushes two people: one who has signed in before (a member at once), one who has not.
-    const known = address('dirknown');
+    // A directory speaks for the addresses of the organization's verified email domains (issue 34).
+    const directoryDomain = `dir-${unique}.example`;
+    const claimed = await api(
+      admin,
+      'mutation($i: AddEmailDomainInput!) { addEmailDomain(input: $i) { id verificationRecordName verificationRecordValue } }',
+      { i: { organizationId: id, domain: directoryDomain } },
+    );
+    dns.txt.set(claimed.addEmailDomain.verificationRecordName, [claimed.addEmailDomain.verificationRecordValue]);
+    await api(admin, 'mutation($d: ID!) { verifyEmailDomain(id: $d) { verified } }', { d: claimed.addEmailDomain.id });
+    // The directory pushes two people there: one who has signed in before (a member at once), one who has not.
+    const known = `dirknown-${unique}@${directoryDomain}`;
     await api(known, '{ me { id } }');
-    const waiting = address('dirwaiting');
+    const waiting = `dirwaiting-${unique}@${directoryDomain}`;
     expect(
       (await scim(`${scimUrl}/Users`, token, { method: 'POST', body: scimUser(known, 'Known', 'Person') })).status,
     ).toBe(201);
