@@ -12,14 +12,14 @@ import {
 } from '../generated';
 import { formatDate } from '../format';
 import { useLiveQuery } from '../live';
-import { ROLE_LABEL, roleDescription } from '../roles';
+import { customRoleDescription, ROLE_LABEL, roleDescription } from '../roles';
 import { Link, navigate } from '../router';
 import { useAnnounce } from '../ui/announcer';
 import { Button } from '../ui/button';
 import { ConfirmDialog } from '../ui/dialog';
 import { TextField } from '../ui/fields';
 import { Empty, Loading } from '../ui/misc';
-import { Badge, RoleBadge } from '../ui/person';
+import { Badge, HeldRoleBadge, RoleBadge } from '../ui/person';
 import { organizationPath } from '../organization-context';
 
 /** "the workspace Web in Acme": where an invitation or a membership is. */
@@ -155,7 +155,7 @@ function InvitationItem(props: { invitation: WebMyInvitationFragment; onAnswered
     <li>
       <span className="stack-sm">
         <span>
-          <RoleBadge role={invitation.role} /> of {where}
+          <HeldRoleBadge role={invitation.role} customRole={invitation.customRole} /> of {where}
           {invitation.accessExpiresAt && (
             <>
               {' '}
@@ -165,7 +165,10 @@ function InvitationItem(props: { invitation: WebMyInvitationFragment; onAnswered
         </span>
         <span className="small muted">
           {invitation.invitedBy && `Invited by ${invitation.invitedBy.displayName ?? invitation.invitedBy.email} · `}
-          {roleDescription(invitation.role, invitation.scope)} Answer by {formatDate(invitation.expiresAt)}.
+          {invitation.customRole
+            ? customRoleDescription(invitation.customRole)
+            : roleDescription(invitation.role, invitation.scope)}{' '}
+          Answer by {formatDate(invitation.expiresAt)}.
         </span>
         <ErrorMessage error={accepted.error} />
       </span>

@@ -12,7 +12,7 @@ import { useAnnounce } from '../ui/announcer';
 import { ConfirmDialog } from '../ui/dialog';
 import { RowMenu } from '../ui/menu';
 import { Empty } from '../ui/misc';
-import { Avatar, Badge, DirectoryBadge, RoleBadge } from '../ui/person';
+import { Avatar, Badge, DirectoryBadge, HeldRoleBadge } from '../ui/person';
 import type { ScopeView } from '../organization-context';
 
 /**
@@ -75,7 +75,7 @@ export function PendingInvitations(props: {
                   </td>
                   <td data-label="Role">
                     <span className="cluster">
-                      <RoleBadge role={invitation.role} />
+                      <HeldRoleBadge role={invitation.role} customRole={invitation.customRole} />
                       {invitation.accessExpiresAt && (
                         <Badge tone="warning">Access until {formatDate(invitation.accessExpiresAt)}</Badge>
                       )}

@@ -1,14 +1,24 @@
 import { type FormEvent, useState } from 'react';
-import { useMutation } from 'urql';
+import { useMutation, useQuery } from 'urql';
 import { ErrorMessage } from '../errors';
 import {
-  type Role,
   type WebInvitationRowFragment,
+  WebInvitableCustomRolesDocument,
   WebInviteMembersDocument,
   WebResendInvitationDocument,
 } from '../generated';
 import { endOfDay, formatDate, todayInput } from '../format';
-import { ROLE_LABEL, roleDescription, sortRoles } from '../roles';
+import {
+  acceptedAt,
+  choiceOf,
+  customRoleDescription,
+  heldRoleName,
+  ROLE_LABEL,
+  type RoleChoice,
+  roleDescription,
+  roleInput,
+  sortRoles,
+} from '../roles';
 import { sameAddress } from '../session';
 import { useAnnounce } from '../ui/announcer';
 import { Button } from '../ui/button';
@@ -42,8 +52,21 @@ export function InviteDialog(props: {
   const { organization, seats } = useOrganization();
   const announce = useAnnounce();
   const roles = sortRoles(scope.invitableRoles);
+  // Custom roles are given by an Admin of the scope only (docs/domain-rules.md §18).
+  const givesCustom = scope.viewerRole === 'ADMIN' && roles.length > 0;
+  const [customResult] = useQuery({
+    query: WebInvitableCustomRolesDocument,
+    variables: { id: organization.id },
+    pause: !givesCustom,
+  });
+  const customRoles = givesCustom ? acceptedAt(scope.kind, customResult.data?.organization?.customRoles ?? []) : [];
   const [addresses, setAddresses] = useState('');
-  const [role, setRole] = useState<Role>(roles.includes('MEMBER') ? 'MEMBER' : roles[0]);
+  const [choice, setChoice] = useState<RoleChoice>(roles.includes('MEMBER') ? 'MEMBER' : roles[0]);
+  const { role, customRoleId } = roleInput(choice, customRoles);
+  const roleName = heldRoleName(
+    role,
+    customRoles.find((r) => r.id === customRoleId),
+  );
   const [limited, setLimited] = useState(false);
   const [until, setUntil] = useState(todayInput(30));
   const [rows, setRows] = useState<RowResult[] | null>(null);
@@ -65,7 +88,7 @@ export function InviteDialog(props: {
     const sent = await invite({
       input: {
         scope: scopeInput(scope),
-        invitations: emails.map((email) => ({ email, role })),
+        invitations: emails.map((email) => ({ email, role, customRoleId })),
         accessExpiresAt: limited ? endOfDay(until) : null,
       },
     });
@@ -141,12 +164,19 @@ export function InviteDialog(props: {
           required
           autoComplete="off"
         />
-        <RadioCards<Role>
+        <RadioCards<RoleChoice>
           legend="Role"
           name="invite-role"
-          value={role}
-          onChange={setRole}
-          choices={roles.map((r) => ({ value: r, label: ROLE_LABEL[r], description: roleDescription(r, scope.kind) }))}
+          value={choice}
+          onChange={setChoice}
+          choices={[
+            ...roles.map((r) => ({ value: r, label: ROLE_LABEL[r], description: roleDescription(r, scope.kind) })),
+            ...customRoles.map((r) => ({
+              value: choiceOf(r.baseRole, r),
+              label: r.name,
+              description: customRoleDescription(r),
+            })),
+          ]}
         />
         <Checkbox
           label="Access ends on a set day"
@@ -182,7 +212,7 @@ export function InviteDialog(props: {
                   <strong>{row.email}</strong>
                   <span className={row.invited ? 'small' : 'small field-error'}>
                     {row.invited
-                      ? `Invited as ${ROLE_LABEL[role]}${limited ? ` until ${formatDate(endOfDay(until))}` : ''}. The email is queued.`
+                      ? `Invited as ${roleName}${limited ? ` until ${formatDate(endOfDay(until))}` : ''}. The email is queued.`
                       : (resent[row.email] ?? row.message)}
                   </span>
                 </span>

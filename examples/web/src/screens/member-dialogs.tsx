@@ -2,25 +2,33 @@ import { type FormEvent, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { ErrorMessage } from '../errors';
 import {
-  type Permission,
   type Role,
   type WebMemberRowFragment,
   type WebUserFragment,
   WebChangeRoleDocument,
-  WebExplainAccessDocument,
   WebPersonMembershipsDocument,
   WebRemoveMemberDocument,
   WebSetMemberExpiryDocument,
 } from '../generated';
 import { endOfDay, formatDate, todayInput, toDateInput } from '../format';
-import { ROLE_LABEL, roleDescription, SCOPE_LABEL, sortRoles } from '../roles';
+import {
+  choiceOf,
+  type CustomRoleName,
+  customRoleDescription,
+  heldRoleName,
+  ROLE_LABEL,
+  type RoleChoice,
+  roleDescription,
+  roleInput,
+  sortRoles,
+} from '../roles';
 import { useAnnounce } from '../ui/announcer';
 import { Button } from '../ui/button';
 import { ConfirmDialog, Dialog } from '../ui/dialog';
-import { RadioCards, TextField } from '../ui/fields';
-import { Callout, Loading } from '../ui/misc';
-import { Person, RoleBadge } from '../ui/person';
-import { scopeInput, type ScopeView, useOrganization } from '../organization-context';
+import { type Choice, RadioCards, TextField } from '../ui/fields';
+import { Callout } from '../ui/misc';
+import { HeldRoleBadge } from '../ui/person';
+import { type ScopeView, useOrganization } from '../organization-context';
 
 type MemberTarget<K extends string> = { kind: K; member: WebMemberRowFragment };
 export type DialogTarget =
@@ -33,9 +41,32 @@ export type DialogTarget =
 const nameOf = (user: WebUserFragment) => user.displayName ?? user.email;
 
 /**
- * "Change role": the roles the server lets the viewer give, always in the same order, each with
- * what it allows. Nothing changes until the button that says what will happen is pressed;
- * promoting to Admin says what an Admin can do first.
+ * The roles a row's picker offers: the built-in ones the server lets the viewer give, in the one
+ * order, then the custom ones it lets them give (`assignableCustomRoles`), the current role among
+ * them, marked. Empty of anything but the current role when there is nothing to change to.
+ */
+export function roleChoicesOf(member: WebMemberRowFragment) {
+  const current = choiceOf(member.role, member.customRole);
+  const builtIn = sortRoles([...(member.customRole ? [] : [member.role]), ...member.viewerCan.assignableRoles]);
+  const custom: CustomRoleName[] = [
+    ...(member.customRole ? [member.customRole] : []),
+    ...(member.viewerCan.changeRole ? member.viewerCan.assignableCustomRoles : []),
+  ];
+  const choices: Choice<RoleChoice>[] = [
+    ...builtIn.map((r) => ({
+      value: r as RoleChoice,
+      label: ROLE_LABEL[r],
+      description: roleDescription(r, member.scope),
+    })),
+    ...custom.map((r) => ({ value: choiceOf(r.baseRole, r), label: r.name, description: customRoleDescription(r) })),
+  ].map((c) => (c.value === current ? { ...c, label: `${c.label} (current)` } : c));
+  return { current, choices, custom, others: choices.filter((c) => c.value !== current).length };
+}
+
+/**
+ * "Change role": the roles the server lets the viewer give, built-in ones first in the same order,
+ * then the organization's custom roles, each with what it allows. Nothing changes until the button
+ * that says what will happen is pressed; promoting to Admin says what an Admin can do first.
  */
 export function ChangeRoleDialog(props: {
   target: Extract<DialogTarget, { kind: 'role' }>;
@@ -47,17 +78,22 @@ export function ChangeRoleDialog(props: {
   const { scope } = props;
   const { viewer } = useOrganization();
   const announce = useAnnounce();
-  const roles = sortRoles([member.role, ...member.viewerCan.assignableRoles]);
+  const { current, choices, custom } = roleChoicesOf(member);
   // The current role is selected: nothing changes until another is picked and confirmed.
-  const [role, setRole] = useState<Role>(member.role);
+  const [choice, setChoice] = useState<RoleChoice>(current);
   const [result, change] = useMutation(WebChangeRoleDocument);
   const name = nameOf(member.user);
   const isYou = member.user.id === viewer.id;
+  const { role, customRoleId } = roleInput(choice, custom);
+  const label = heldRoleName(
+    role,
+    custom.find((r) => r.id === customRoleId),
+  );
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const done = await change({ memberId: member.id, role });
+    const done = await change({ memberId: member.id, role, customRoleId });
     if (done.data) {
-      announce(`${name} is now ${ROLE_LABEL[role]} in ${scope.phrase}.`);
+      announce(`${name} is now ${label} in ${scope.phrase}.`);
       props.onDone();
       props.onClose();
     }
@@ -72,26 +108,16 @@ export function ChangeRoleDialog(props: {
       footer={
         <>
           <Button onClick={props.onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" disabled={role === member.role} busy={result.fetching}>
-            {promoting ? `Make ${name} an Admin` : `Change to ${ROLE_LABEL[role]}`}
+          <Button type="submit" variant="primary" disabled={choice === current} busy={result.fetching}>
+            {promoting ? `Make ${name} an Admin` : `Change to ${label}`}
           </Button>
         </>
       }
     >
       <p>
-        In {scope.phrase}, {name} is now <RoleBadge role={member.role} />.
+        In {scope.phrase}, {name} is now <HeldRoleBadge role={member.role} customRole={member.customRole} />.
       </p>
-      <RadioCards<Role>
-        legend="New role"
-        name="role"
-        value={role}
-        onChange={setRole}
-        choices={roles.map((r) => ({
-          value: r,
-          label: r === member.role ? `${ROLE_LABEL[r]} (current)` : ROLE_LABEL[r],
-          description: roleDescription(r, scope.kind),
-        }))}
-      />
+      <RadioCards<RoleChoice> legend="New role" name="role" value={choice} onChange={setChoice} choices={choices} />
       {promoting && (
         <Callout tone="warning" title="Admins have full control">
           <p>
@@ -105,7 +131,7 @@ export function ChangeRoleDialog(props: {
           </p>
         </Callout>
       )}
-      {isYou && role !== member.role && member.role === 'ADMIN' && (
+      {isYou && choice !== current && member.role === 'ADMIN' && (
         <Callout tone="warning" title="This is your own role">
           <p>You will lose what an Admin may do here, and cannot give it back to yourself.</p>
         </Callout>
@@ -182,93 +208,6 @@ export function ExpiryDialog(props: {
   );
 }
 
-const PERMISSION_LABEL: Record<Permission, string> = {
-  READ: 'See it',
-  READ_MEMBERS: 'See its members',
-  INVITE_MEMBERS: 'Invite people',
-  MANAGE_MEMBERS: 'Change roles and remove people',
-  UPDATE: 'Change its settings',
-  DELETE: 'Delete it',
-  CREATE_WORKSPACE: 'Create workspaces',
-  CREATE_DOMAIN: 'Create domains',
-  READ_BILLING: 'See billing details',
-  UPDATE_BILLING: 'Edit billing details and the seat limit',
-  READ_AUDIT_LOG: 'Read the audit log',
-  MANAGE_WEBHOOKS: 'Manage webhooks',
-  MANAGE_PROVISIONING: 'Connect a directory (SCIM provisioning tokens)',
-  MANAGE_ROLES: 'Define custom roles',
-};
-
-/** "Why this access?": the server's explanation (explainAccess) of one person's access here. */
-export function ExplainAccessDialog(props: {
-  target: Extract<DialogTarget, { kind: 'explain' }>;
-  scope: ScopeView;
-  onClose: () => void;
-}) {
-  const { user } = props.target.member;
-  const { organization } = useOrganization();
-  const [{ data, error, fetching }] = useQuery({
-    query: WebExplainAccessDocument,
-    variables: { scope: scopeInput(props.scope), userId: user.id },
-    requestPolicy: 'network-only',
-  });
-  const explanation = data?.explainAccess;
-  return (
-    <Dialog
-      title={`Why ${nameOf(user)} has access`}
-      onClose={props.onClose}
-      footer={
-        <Button variant="primary" onClick={props.onClose} data-autofocus>
-          Close
-        </Button>
-      }
-    >
-      <Person user={user} />
-      {fetching && !explanation && <Loading />}
-      <ErrorMessage error={error} />
-      {explanation && (
-        <>
-          <p style={{ marginTop: 'var(--space-3)' }}>
-            In {props.scope.phrase}:{' '}
-            {explanation.effectiveRole ? <RoleBadge role={explanation.effectiveRole} /> : 'no access'}
-          </p>
-          {explanation.sources.length > 0 && (
-            <>
-              <h3 className="small">Because they are</h3>
-              <ul>
-                {explanation.sources.map((source) => {
-                  const where =
-                    source.scope === 'ORGANIZATION'
-                      ? `the organization ${organization.name}`
-                      : source.scope === 'WORKSPACE'
-                        ? `the workspace ${source.member?.workspace?.name ?? (source.direct ? props.scope.label : 'above')}`
-                        : `the domain ${source.member?.domain?.hostname ?? props.scope.label}`;
-                  return (
-                    <li key={`${source.scope}:${source.role}`}>
-                      {ROLE_LABEL[source.role]} of {where}
-                      {source.direct ? '' : `, passed down to this ${SCOPE_LABEL[props.scope.kind]}`}
-                    </li>
-                  );
-                })}
-              </ul>
-            </>
-          )}
-          {explanation.permissions.length > 0 && (
-            <>
-              <h3 className="small">So they may</h3>
-              <ul>
-                {explanation.permissions.map((p) => (
-                  <li key={p}>{PERMISSION_LABEL[p]}</li>
-                ))}
-              </ul>
-            </>
-          )}
-        </>
-      )}
-    </Dialog>
-  );
-}
-
 /**
  * Removal, saying what goes with the person: at organization scope every workspace and domain
  * membership in it and the pending invitations to or from them; below it, that one membership.
@@ -338,8 +277,8 @@ export function RemoveMemberDialog(props: {
         </>
       ) : (
         <p>
-          {isYou ? 'You lose' : `${name} loses`} the role {ROLE_LABEL[member.role]} in {scope.phrase}.{' '}
-          {isYou ? 'You stay' : 'They stay'} a member of the organization {organization.name}
+          {isYou ? 'You lose' : `${name} loses`} the role {heldRoleName(member.role, member.customRole)} in{' '}
+          {scope.phrase}. {isYou ? 'You stay' : 'They stay'} a member of the organization {organization.name}
           {scope.kind === 'WORKSPACE'
             ? `, and keep any domain memberships in this workspace (remove those from the Domains tab)`
             : ''}

@@ -4,32 +4,26 @@ import {
   type MemberOrderField,
   type OrderDirection,
   type Role,
-  type WebInheritedMemberFragment,
   type WebInvitationRowFragment,
   type WebMemberPageFragment,
   type WebMemberRowFragment,
-  WebInheritedAccessDocument,
   WebScopeMembersDocument,
 } from '../generated';
 import { formatDate, formatTotal } from '../format';
 import { useLiveQuery } from '../live';
 import { describeSource, ROLE_LABEL, sortRoles } from '../roles';
-import { FIRST_PAGE, Link, navigate, updateSearch, useKeysetPage, useLocation, withSearch } from '../router';
+import { FIRST_PAGE, Link, updateSearch, useKeysetPage, useLocation } from '../router';
 import { Button } from '../ui/button';
 import { SelectField, TextField } from '../ui/fields';
 import { RowMenu } from '../ui/menu';
-import { Callout, Empty, Loading, Pager } from '../ui/misc';
-import { Badge, DirectoryBadge, Person, RoleBadge } from '../ui/person';
+import { Empty, Loading, Pager } from '../ui/misc';
+import { Badge, DirectoryBadge, HeldRoleBadge, Person, RoleBadge } from '../ui/person';
 import { TabPanel, Tabs } from '../ui/tabs';
 import { InviteDialog } from './invite';
 import { PendingInvitations } from './invitations';
-import {
-  ChangeRoleDialog,
-  ExplainAccessDialog,
-  ExpiryDialog,
-  RemoveMemberDialog,
-  type DialogTarget,
-} from './member-dialogs';
+import { ExplainAccessDialog } from './explain-access';
+import { InheritedAccess } from './inherited-access';
+import { ChangeRoleDialog, ExpiryDialog, RemoveMemberDialog, roleChoicesOf, type DialogTarget } from './member-dialogs';
 import { LeaveDialog } from './settings';
 import { organizationPath, type ScopeView, SectionHeading, useOrganization } from '../organization-context';
 
@@ -284,7 +278,7 @@ function MembersPanel(props: { scope: ScopeView }) {
         <ExpiryDialog target={dialog} scope={scope} onClose={() => setDialog(null)} onDone={changed} />
       )}
       {dialog?.kind === 'explain' && (
-        <ExplainAccessDialog target={dialog} scope={scope} onClose={() => setDialog(null)} />
+        <ExplainAccessDialog user={dialog.member.user} scope={scope} onClose={() => setDialog(null)} />
       )}
       {dialog?.kind === 'remove' && (
         <RemoveMemberDialog
@@ -308,7 +302,7 @@ function MemberRow(props: {
 }) {
   const { member, scope, isYou } = props;
   const name = member.user.displayName ?? member.user.email;
-  const otherRoles = member.viewerCan.assignableRoles.filter((r) => r !== member.role);
+  const { others } = roleChoicesOf(member);
   const inherited = member.accessSources.filter((s) => !s.direct);
   return (
     <tr>
@@ -317,7 +311,7 @@ function MemberRow(props: {
       </td>
       <td data-label="Role">
         <span className="cluster">
-          <RoleBadge role={member.role} />
+          <HeldRoleBadge role={member.role} customRole={member.customRole} />
           {member.expiresAt && <Badge tone="warning">Access until {formatDate(member.expiresAt)}</Badge>}
         </span>
       </td>
@@ -342,7 +336,7 @@ function MemberRow(props: {
           label={`Actions for ${name}`}
           items={[
             member.viewerCan.changeRole &&
-              otherRoles.length > 0 && {
+              others > 0 && {
                 label: 'Change role…',
                 onSelect: () => props.onAction({ kind: 'role', member }),
               },
@@ -370,119 +364,5 @@ function MemberRow(props: {
         />
       </td>
     </tr>
-  );
-}
-
-/**
- * People who reach this workspace or domain from a scope above: the organization's Admins and,
- * for a domain, its workspace's members. The API lists direct members only, so the app reads the
- * scopes above and says where each one's access comes from, as GitLab's "inherited from" does.
- */
-function InheritedAccess(props: {
-  scope: ScopeView;
-  query: string;
-  role: Role | null;
-  onAction: (target: DialogTarget) => void;
-}) {
-  const { scope } = props;
-  const { organization, viewer, workspaceScopes } = useOrganization();
-  const workspace = workspaceScopes.find((w) => w.id === (scope.kind === 'DOMAIN' ? scope.workspaceId : scope.id));
-  const [result] = useLiveQuery({
-    query: WebInheritedAccessDocument,
-    variables: {
-      organizationId: organization.id,
-      workspaceId: workspace?.id ?? '',
-      withWorkspace: scope.kind === 'DOMAIN' && Boolean(workspace),
-      query: props.query.trim() === '' ? null : props.query.trim(),
-    },
-  });
-  const rows: { member: WebInheritedMemberFragment; role: Role; from: string }[] = [
-    ...(result.data?.organization?.members?.nodes ?? []).map((member) => ({
-      member,
-      role: 'ADMIN' as Role,
-      from: 'the organization',
-    })),
-    ...(result.data?.workspace?.members?.nodes ?? []).map((member) => ({
-      member,
-      role: member.role,
-      from: `the workspace ${workspace?.label ?? ''}`,
-    })),
-  ].filter((row) => props.role === null || row.role === props.role);
-  const workspaceUnreadable = scope.kind === 'DOMAIN' && result.data && !result.data.workspace?.members;
-  if (!result.data) return null;
-  return (
-    <div className="table-wrap">
-      <table className="data-table">
-        <caption>
-          Access inherited from above ({rows.length})
-          <span className="muted small" style={{ display: 'block', fontWeight: 'normal' }}>
-            Organization admins are admins of every workspace and domain
-            {scope.kind === 'DOMAIN' ? '; members of the workspace reach its domains' : ''}. Change their access where
-            it is granted.
-          </span>
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Person</th>
-            <th scope="col">Role</th>
-            <th scope="col">Access</th>
-            <th scope="col" className="actions">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map(({ member, role, from }) => (
-            <tr key={`${from}:${member.id}`}>
-              <td className="primary-cell">
-                <Person user={member.user} isYou={member.user.id === viewer.id} />
-              </td>
-              <td data-label="Role">
-                <RoleBadge role={role} />
-              </td>
-              <td data-label="Access">Inherited from {from}</td>
-              <td className="actions">
-                <RowMenu
-                  label={`Actions for ${member.user.displayName ?? member.user.email}`}
-                  items={[
-                    {
-                      label: 'Why this access?',
-                      onSelect: () => props.onAction({ kind: 'explain', member }),
-                    },
-                    {
-                      label: 'Manage where granted',
-                      onSelect: () =>
-                        navigate(
-                          withSearch(
-                            from === 'the organization'
-                              ? { tab: null, scope: null, q: member.user.email, role: null, ...FIRST_PAGE }
-                              : {
-                                  tab: 'workspaces',
-                                  scope: workspace?.id,
-                                  q: member.user.email,
-                                  role: null,
-                                  ...FIRST_PAGE,
-                                },
-                          ),
-                        ),
-                    },
-                  ]}
-                />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {rows.length === 0 && (
-        <Empty>
-          Nobody reaches {scope.label} from above{props.query ? ' with that search' : ''}.
-        </Empty>
-      )}
-      {workspaceUnreadable && (
-        <Callout tone="info">
-          You cannot see the members of the workspace {workspace?.label}; only the organization's admins are listed.
-        </Callout>
-      )}
-    </div>
   );
 }

@@ -17,6 +17,7 @@ import { BillingSection } from './billing';
 import { EmailDomainsSection } from './email-domains';
 import { MembersSection } from './members';
 import { ProvisioningSection } from './provisioning';
+import { RolesSection } from './roles';
 import { SettingsSection } from './settings';
 import { WorkspacesSection } from './workspaces';
 import { WebhooksSection } from './webhooks';
@@ -41,6 +42,12 @@ export const SECTIONS: readonly Section[] = [
     label: 'Members',
     visible: (c) => anywhere(c, 'READ_MEMBERS'),
     render: () => <MembersSection />,
+  },
+  {
+    id: 'roles',
+    label: 'Roles',
+    visible: (c) => c.can('MANAGE_ROLES'),
+    render: () => <RolesSection />,
   },
   { id: 'workspaces', label: 'Workspaces', visible: () => true, render: () => <WorkspacesSection /> },
   {

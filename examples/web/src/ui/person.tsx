@@ -62,6 +62,20 @@ export function RoleBadge(props: { role: Role; children?: ReactNode }) {
   );
 }
 
+/**
+ * What a membership or an invitation holds: its built-in role, or its custom role's name with the
+ * base role it is built on beside it ("Auditor · on Member").
+ */
+export function HeldRoleBadge(props: { role: Role; customRole?: { name: string } | null }) {
+  if (!props.customRole) return <RoleBadge role={props.role} />;
+  return (
+    <span className="held-role">
+      <span className="badge badge-role-custom">{props.customRole.name}</span>
+      <span className="small muted">on {ROLE_LABEL[props.role]}</span>
+    </span>
+  );
+}
+
 export function Badge(props: { tone?: 'success' | 'warning' | 'danger' | 'info'; children: ReactNode }) {
   return <span className={props.tone ? `badge badge-${props.tone}` : 'badge'}>{props.children}</span>;
 }
