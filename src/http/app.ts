@@ -30,11 +30,11 @@ import { UserDirectory } from '../auth/user-directory';
 import { MembershipSweeper } from '../jobs/membership-sweeper';
 import { AuditRetention } from '../jobs/audit-retention';
 import { auditExportRoute, identityEventsRoute } from './people-routes';
-import { scimRouter } from './scim-routes';
 import { noSniffing, onlyMethods, refusalErrors, unknownRoute } from './refusals';
 import { checkRoute, policiesRoute } from './authorization-routes';
 import { claimProvisionedAccess } from '../services/provisioning/provisioned-access';
-import { admitExportRequest, graphqlAdmission } from './organization-admission';
+import { scimRouter } from '../scim/routes';
+import { admitExportRequest, admitOrganizationRequest, graphqlAdmission } from './organization-admission';
 import { sendError } from './json-errors';
 
 export interface App {
@@ -261,7 +261,10 @@ export async function createApp(
   });
   app.all(['/health', '/ready'], onlyMethods('GET'));
   // Provisioning from a directory (docs/domain-rules.md §15): SCIM 2.0, with a provisioning token.
-  app.use('/scim/v2', scimRouter(db, config, logger));
+  app.use(
+    '/scim/v2',
+    scimRouter(db, config, logger, (res, organizationId) => admitOrganizationRequest(db, config, res, organizationId)),
+  );
   // A person's data (docs/domain-rules.md §16): the audit log taken out, the identity provider's user events.
   // CORS on every method, so that a browser's preflight of the bearer-token GET is answered too.
   app.use('/audit/export', corsFor(config.corsOrigins));

@@ -7,7 +7,7 @@ import type { Logger } from '../observability/logger';
  * (`X-Content-Type-Options: nosniff`), and every refusal is JSON — never Express's HTML page,
  * which echoes the path and, for a parse error, the parser's stack in development. The shape is
  * the one GraphQL answers use, `{ errors: [{ message, extensions: { code } }] }`; SCIM answers
- * its own (src/http/scim-routes.ts).
+ * its own (src/scim/routes.ts).
  */
 
 /** The header every answer carries. */

@@ -1,30 +1,38 @@
 import express from 'express';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/config';
-import { MAX_RESULTS, SCIM, ScimError } from '../domain/scim';
 import { type DatabaseOutage, isDatabaseUnavailable, outageOf, RETRY_AFTER_SECONDS } from '../db/availability';
+import { OrganizationBusyError } from '../domain/errors';
 import type { Logger } from '../observability/logger';
 import {
   authenticateProvisioning,
   provisioningTokenOrganization,
 } from '../services/provisioning/provisioning-tokens.service';
-import * as groups from '../services/provisioning/scim-groups.service';
-import * as users from '../services/provisioning/scim-users.service';
-import { scimDiscovery } from '../domain/scim-discovery';
-import { asScimError, type ScimRequest } from '../services/provisioning/scim-users.service';
-import { OrganizationBusyError } from '../domain/errors';
-import { admitOrganizationRequest } from './organization-admission';
+import { scimDiscovery } from './discovery';
+import { patchOperations } from './patch-op';
+import { asScimError, errorBody, listResponse, MAX_RESULTS, type Resource, ScimError } from './protocol';
+import type { ScimRequest } from './request';
+import { listOf, readOf } from './resource-type';
+import { RESOURCE_TYPES } from './resource-types';
 
 /**
  * `/scim/v2` (docs/domain-rules.md §15): a SCIM 2.0 service provider, one tenant per organization,
  * chosen by the provisioning token in `Authorization: Bearer`. Bodies are `application/scim+json`
  * (plain JSON is accepted too); every refusal is a SCIM error body with `status` and, where one
- * applies, `scimType`.
+ * applies, `scimType`. The routes of each resource type are made from the table
+ * (src/scim/resource-types.ts).
  */
 
 const SCIM_JSON = 'application/scim+json';
 /** A directory's request is small; a group of many members is the largest, and fits. */
 const MAX_BODY = '1mb';
+
+/**
+ * docs/domain-rules.md §9: the organization's turn, taken before the request's first statement
+ * and given back when the response ends (src/http/organization-admission.ts, which mounts this
+ * router, hands it in); past its queue it throws OrganizationBusyError.
+ */
+export type Admission = (res: express.Response, organizationId: string) => Promise<void>;
 
 function send(res: express.Response, status: number, body: unknown): void {
   res.status(status).type(SCIM_JSON).send(JSON.stringify(body));
@@ -35,25 +43,16 @@ function sendError(res: express.Response, error: unknown, logger: Logger, outage
     // docs/domain-rules.md §17: retryable (directories retry a 503), logged once per outage.
     outage?.report(error);
     res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
-    send(res, 503, {
-      schemas: [SCIM.ERROR],
-      status: '503',
-      detail: 'The service cannot reach its database right now; try again shortly.',
-    });
+    send(res, 503, errorBody(503, 'The service cannot reach its database right now; try again shortly.'));
     return;
   }
   const scim = asScimError(error);
   if (scim instanceof ScimError) {
-    send(res, scim.status, {
-      schemas: [SCIM.ERROR],
-      status: String(scim.status),
-      ...(scim.scimType ? { scimType: scim.scimType } : {}),
-      detail: scim.detail,
-    });
+    send(res, scim.status, errorBody(scim.status, scim.detail, scim.scimType));
     return;
   }
   logger.error({ err: error, requestId: res.locals.requestId }, 'SCIM request failed');
-  send(res, 500, { schemas: [SCIM.ERROR], status: '500', detail: 'Internal server error' });
+  send(res, 500, errorBody(500, 'Internal server error'));
 }
 
 /** Where `/scim/v2` is, as the client reached it (for `meta.location` and `Location`). */
@@ -61,7 +60,7 @@ function baseOf(req: express.Request): string {
   return `${req.protocol}://${req.get('host')}${req.baseUrl}`;
 }
 
-export function scimRouter(db: DataSource, config: Config, logger: Logger): express.Router {
+export function scimRouter(db: DataSource, config: Config, logger: Logger, admit: Admission): express.Router {
   const router = express.Router();
   const outage = outageOf(db, logger);
   router.use(express.json({ type: [SCIM_JSON, 'application/json'], limit: MAX_BODY }));
@@ -81,7 +80,7 @@ export function scimRouter(db: DataSource, config: Config, logger: Logger): expr
       // docs/domain-rules.md §9: the token's organization takes its turn (429 past its share) before
       // the token is checked, so that a refused request of a known token has read nothing.
       const organizationId = bearer ? await provisioningTokenOrganization(db, bearer) : null;
-      if (organizationId) await admitOrganizationRequest(db, config, res, organizationId);
+      if (organizationId) await admit(res, organizationId);
       const now = config.clock.now();
       const token = organizationId ? await authenticateProvisioning(db, bearer, now) : null;
       if (!token) {
@@ -122,97 +121,70 @@ export function scimRouter(db: DataSource, config: Config, logger: Logger): expr
       }
     };
   const query = (req: express.Request) => req.query as Record<string, unknown>;
+  const id = (req: express.Request) => String(req.params.id);
 
   // Discovery (RFC 7644 §4): exactly what is supported.
+  const discovery = (scim: ScimRequest) => scimDiscovery(RESOURCE_TYPES, scim.base);
   router.get(
     '/ServiceProviderConfig',
-    handle(async (scim, _req, res) => send(res, 200, scimDiscovery(scim.base).serviceProviderConfig)),
+    handle(async (scim, _req, res) => send(res, 200, discovery(scim).serviceProviderConfig)),
   );
   // A list of discovery documents and each of them by id, e.g. /Schemas and /Schemas/:id.
-  const discoveryCollection = (
-    path: string,
-    pick: (discovery: ReturnType<typeof scimDiscovery>) => { id: string }[],
-    missing: string,
-  ) => {
+  const discoveryCollection = (path: string, pick: 'resourceTypes' | 'schemas', missing: string) => {
     router.get(
       path,
       handle(async (scim, _req, res) => {
-        const all = pick(scimDiscovery(scim.base));
-        send(res, 200, users.listResponse(all, all.length, 0));
+        const all = discovery(scim)[pick];
+        send(res, 200, listResponse(all, all.length, 0));
       }),
     );
     router.get(
       `${path}/:id`,
       handle(async (scim, req, res) => {
-        const found = pick(scimDiscovery(scim.base)).find((d) => d.id === String(req.params.id));
+        const found = discovery(scim)[pick].find((d) => d.id === id(req));
         if (!found) throw new ScimError(404, missing);
         send(res, 200, found);
       }),
     );
   };
-  discoveryCollection('/ResourceTypes', (d) => d.resourceTypes, 'No such resource type.');
-  discoveryCollection('/Schemas', (d) => d.schemas, 'No such schema.');
+  discoveryCollection('/ResourceTypes', 'resourceTypes', 'No such resource type.');
+  discoveryCollection('/Schemas', 'schemas', 'No such schema.');
 
-  const created = (res: express.Response, resource: Record<string, unknown>) => {
+  // Each resource type's endpoint (RFC 7644 §3.2–§3.6).
+  const created = (res: express.Response, resource: Resource) => {
     res.setHeader('Location', (resource.meta as { location: string }).location);
     send(res, 201, resource);
   };
-
-  router.post(
-    '/Users',
-    handle(async (scim, req, res) => created(res, await users.createUser(scim, req.body))),
-  );
-  router.get(
-    '/Users',
-    handle(async (scim, req, res) => send(res, 200, await users.listUsers(scim, query(req)))),
-  );
-  router.get(
-    '/Users/:id',
-    handle(async (scim, req, res) => send(res, 200, await users.getUser(scim, String(req.params.id), query(req)))),
-  );
-  router.put(
-    '/Users/:id',
-    handle(async (scim, req, res) => send(res, 200, await users.replaceUser(scim, String(req.params.id), req.body))),
-  );
-  router.patch(
-    '/Users/:id',
-    handle(async (scim, req, res) => send(res, 200, await users.patchUser(scim, String(req.params.id), req.body))),
-  );
-  router.delete(
-    '/Users/:id',
-    handle(async (scim, req, res) => {
-      await users.deleteUser(scim, String(req.params.id));
-      res.status(204).end();
-    }),
-  );
-
-  router.post(
-    '/Groups',
-    handle(async (scim, req, res) => created(res, await groups.createGroup(scim, req.body))),
-  );
-  router.get(
-    '/Groups',
-    handle(async (scim, req, res) => send(res, 200, await groups.listGroups(scim, query(req)))),
-  );
-  router.get(
-    '/Groups/:id',
-    handle(async (scim, req, res) => send(res, 200, await groups.getGroup(scim, String(req.params.id), query(req)))),
-  );
-  router.put(
-    '/Groups/:id',
-    handle(async (scim, req, res) => send(res, 200, await groups.replaceGroup(scim, String(req.params.id), req.body))),
-  );
-  router.patch(
-    '/Groups/:id',
-    handle(async (scim, req, res) => send(res, 200, await groups.patchGroup(scim, String(req.params.id), req.body))),
-  );
-  router.delete(
-    '/Groups/:id',
-    handle(async (scim, req, res) => {
-      await groups.deleteGroup(scim, String(req.params.id));
-      res.status(204).end();
-    }),
-  );
+  for (const type of RESOURCE_TYPES) {
+    const one = `${type.endpoint}/:id`;
+    router.post(
+      type.endpoint,
+      handle(async (scim, req, res) => created(res, await type.create(scim, req.body))),
+    );
+    router.get(
+      type.endpoint,
+      handle(async (scim, req, res) => send(res, 200, await listOf(type, scim, query(req)))),
+    );
+    router.get(
+      one,
+      handle(async (scim, req, res) => send(res, 200, await readOf(type, scim, id(req), query(req)))),
+    );
+    router.put(
+      one,
+      handle(async (scim, req, res) => send(res, 200, await type.replace(scim, id(req), req.body))),
+    );
+    router.patch(
+      one,
+      handle(async (scim, req, res) => send(res, 200, await type.patch(scim, id(req), patchOperations(req.body)))),
+    );
+    router.delete(
+      one,
+      handle(async (scim, req, res) => {
+        await type.remove(scim, id(req));
+        res.status(204).end();
+      }),
+    );
+  }
 
   // Bulk, /Me and anything else: not offered (the discovery says so).
   router.use((_req, res) =>

@@ -1,50 +1,38 @@
 import { type Filter, parse } from 'scim2-parse-filter';
-import { ScimError } from '../domain/scim';
-import { toSqlDateTime } from './sql';
+import { toSqlDateTime } from '../db/sql';
+import { ScimError } from './protocol';
 
 /**
  * A SCIM list's `filter` (RFC 7644 §3.4.2.2) as a SQL condition, so that the database finds the
  * matches by its indexes rather than the service reading a whole organization's directory. The
- * expression is parsed by `scim2-parse-filter`; what each attribute means is ours (below): an
- * attribute the service does not filter on is `invalidFilter`, not a silent empty answer.
+ * expression is parsed by `scim2-parse-filter`; what each attribute means is the resource type's
+ * (its `filter` in src/scim/resource-types.ts): an attribute the type does not filter on is
+ * `invalidFilter`, not a silent empty answer.
  */
 
-type Kind = 'text' | 'exact' | 'boolean' | 'date' | 'multi';
+/** One filterable attribute: where it lives in the type's table, and how it compares. */
+export type Column =
+  /** Compared without regard to case (`LOWER(sql)`); `stored: 'lower'` when the column already is. */
+  | { kind: 'text'; sql: string; stored?: 'lower' }
+  /** Compared exactly: ids, externalId. */
+  | { kind: 'exact'; sql: string }
+  | { kind: 'boolean'; sql: string }
+  | { kind: 'date'; sql: string }
+  /** Several lower-case values in one column, stored as `\nfirst\nsecond\n`. */
+  | { kind: 'multi'; sql: string }
+  /**
+   * Held in another table: `pr` asks whether any row of `from` (a `FROM … WHERE …` naming the
+   * type's alias) exists, `eq` whether one with that `value`; `refusal` answers anything else.
+   */
+  | { kind: 'related'; from: string; value: string; refusal: string };
 
-/** One filterable attribute: its column (or, for `multi`, the `\n`-joined values column) and how it compares. */
-interface Column {
-  sql: string;
-  kind: Kind;
-}
-
-/** SCIM attribute paths (lower case) of a User, and where they live in `scim_users u`. */
-export const USER_FILTER_ATTRIBUTES: Record<string, Column> = {
-  id: { sql: 'u.id', kind: 'exact' },
-  username: { sql: 'u.user_name', kind: 'text' },
-  externalid: { sql: 'u.external_id', kind: 'exact' },
-  displayname: { sql: 'u.display_name', kind: 'text' },
-  active: { sql: 'u.active', kind: 'boolean' },
-  emails: { sql: 'u.emails', kind: 'multi' },
-  'emails.value': { sql: 'u.emails', kind: 'multi' },
-  'meta.created': { sql: 'u.created_at', kind: 'date' },
-  'meta.lastmodified': { sql: 'u.updated_at', kind: 'date' },
-};
-
-/** SCIM attribute paths of a Group (a workspace `w`). */
-export const GROUP_FILTER_ATTRIBUTES: Record<string, Column> = {
-  id: { sql: 'w.id', kind: 'exact' },
-  displayname: { sql: 'w.name', kind: 'text' },
-  externalid: { sql: 'w.external_id', kind: 'exact' },
-  'members.value': { sql: 'members', kind: 'exact' },
-  members: { sql: 'members', kind: 'exact' },
-  'meta.created': { sql: 'w.created_at', kind: 'date' },
-  'meta.lastmodified': { sql: 'w.updated_at', kind: 'date' },
-};
+/** SCIM attribute paths (lower case, without the core schema's URN) and their columns. */
+export type FilterAttributes = Record<string, Column>;
 
 /** A LIKE pattern's literal part: `!` escapes (a backslash means different things to the two engines). */
 const literal = (text: string) => text.replace(/[!%_]/g, (c) => `!${c}`);
 
-interface Condition {
+export interface Condition {
   sql: string;
   params: unknown[];
 }
@@ -58,17 +46,15 @@ function pathOf(attrPath: string): string {
   return attrPath.replace(/^urn:ietf:params:scim:schemas:core:2\.0:(User|Group):/i, '').toLowerCase();
 }
 
-function compare(attributes: Record<string, Column>, attrPath: string, op: string, value: unknown): Condition {
+const ORDER = { gt: '>', ge: '>=', lt: '<', le: '<=' } as Record<string, string | undefined>;
+
+function compare(attributes: FilterAttributes, attrPath: string, op: string, value: unknown): Condition {
   const column = attributes[pathOf(attrPath)];
   if (!column) invalid(`Filtering on ${attrPath} is not supported.`);
-  if (column.sql === 'members') {
-    if (op === 'pr')
-      return { sql: 'EXISTS (SELECT 1 FROM scim_group_members g WHERE g.workspace_id = w.id)', params: [] };
-    if (op !== 'eq' || typeof value !== 'string') invalid('members can be filtered with eq on a User id only.');
-    return {
-      sql: 'EXISTS (SELECT 1 FROM scim_group_members g WHERE g.workspace_id = w.id AND g.scim_user_id = ?)',
-      params: [value],
-    };
+  if (column.kind === 'related') {
+    if (op === 'pr') return { sql: `EXISTS (SELECT 1 FROM ${column.from})`, params: [] };
+    if (op !== 'eq' || typeof value !== 'string') invalid(column.refusal);
+    return { sql: `EXISTS (SELECT 1 FROM ${column.from} AND ${column.value} = ?)`, params: [value] };
   }
   if (op === 'pr') {
     if (column.kind === 'multi') return { sql: `${column.sql} <> ''`, params: [] };
@@ -92,15 +78,14 @@ function compare(attributes: Record<string, Column>, attrPath: string, op: strin
   if (column.kind === 'date') {
     const date = typeof value === 'string' ? new Date(value) : new Date(NaN);
     if (Number.isNaN(date.getTime())) invalid(`${attrPath} compares with an ISO-8601 date-time.`);
-    const sqlOp = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' }[op];
+    const sqlOp = op === 'eq' ? '=' : op === 'ne' ? '<>' : ORDER[op];
     if (!sqlOp) invalid(`${op} does not apply to a date.`);
     return { sql: `${column.sql} ${sqlOp} ?`, params: [toSqlDateTime(date)] };
   }
   if (typeof value !== 'string') invalid(`${attrPath} compares with a string.`);
-  // userName, displayName and emails compare without regard to case (caseExact false); ids and
-  // externalId exactly. Stored userNames and emails are already lower case.
+  // Text compares without regard to case (caseExact false); ids and externalId exactly. Stored
+  // userNames and emails are already lower case.
   const text = column.kind === 'exact' ? value : value.toLowerCase();
-  const target = column.kind === 'text' && column.sql !== 'u.user_name' ? `LOWER(${column.sql})` : column.sql;
   if (column.kind === 'multi') {
     // Values are stored as `\nfirst\nsecond\n`: a whole value sits between two line breaks.
     const patterns: Record<string, string> = {
@@ -113,6 +98,7 @@ function compare(attributes: Record<string, Column>, attrPath: string, op: strin
     if (!patterns[op]) invalid(`${op} does not apply to emails.`);
     return { sql: `${column.sql} LIKE ? ESCAPE '!'`, params: [patterns[op]] };
   }
+  const target = column.kind === 'text' && column.stored !== 'lower' ? `LOWER(${column.sql})` : column.sql;
   switch (op) {
     case 'eq':
       return { sql: `${target} = ?`, params: [text] };
@@ -128,13 +114,13 @@ function compare(attributes: Record<string, Column>, attrPath: string, op: strin
     case 'ge':
     case 'lt':
     case 'le':
-      return { sql: `${target} ${{ gt: '>', ge: '>=', lt: '<', le: '<=' }[op]} ?`, params: [text] };
+      return { sql: `${target} ${ORDER[op]} ?`, params: [text] };
     default:
       return invalid(`Unknown operator ${op}.`);
   }
 }
 
-function conditionOf(attributes: Record<string, Column>, filter: Filter): Condition {
+function conditionOf(attributes: FilterAttributes, filter: Filter): Condition {
   switch (filter.op) {
     case 'and':
     case 'or': {
@@ -189,7 +175,7 @@ function depthOf(filter: Filter): number {
  * MAX_FILTER_LENGTH or nests deeper than MAX_FILTER_DEPTH is `invalidFilter` — before it reaches
  * the database, whose parser would otherwise fail (SQLite's expression depth) as a 500.
  */
-export function filterCondition(attributes: Record<string, Column>, filter: string): Condition {
+export function filterCondition(attributes: FilterAttributes, filter: string): Condition {
   if (filter.length > MAX_FILTER_LENGTH) invalid(`A filter is at most ${MAX_FILTER_LENGTH} characters.`);
   let parsed: Filter;
   try {

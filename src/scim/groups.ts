@@ -1,18 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { type EntityManager, In } from 'typeorm';
-import { Domain } from '../../../entities/domain.entity';
-import { ScimGroupMember } from '../../../entities/scim-group-member.entity';
-import { ScimUser } from '../../../entities/scim-user.entity';
-import { Workspace } from '../../../entities/workspace.entity';
-import { filterCondition, GROUP_FILTER_ATTRIBUTES } from '../../db/scim-filter';
-import { fromSqlDateTime, placeholders, toCount } from '../../db/sql';
-import { AuditAction, ScopeKind } from '../../domain/enums';
-import { type GroupFacts, groupFactsOf, projected, SCIM, ScimError } from '../../domain/scim';
-import { validName } from '../../domain/validation';
-import { recordAudit } from '../audit.service';
-import { deleteWorkspaceWithin } from '../scope.service';
-import { applyDirectory, leaveGroup, provisioningActor } from './provisioned-access';
-import { applyPatch, inDirectory, listResponse, pageOf, patchOperations, type ScimRequest } from './scim-users.service';
+import type { EntityManager } from 'typeorm';
+import { In } from 'typeorm';
+import { Domain } from '../../entities/domain.entity';
+import { ScimGroupMember } from '../../entities/scim-group-member.entity';
+import { ScimUser } from '../../entities/scim-user.entity';
+import { Workspace } from '../../entities/workspace.entity';
+import { fromSqlDateTime, placeholders } from '../db/sql';
+import { AuditAction, ScopeKind } from '../domain/enums';
+import { validName } from '../domain/validation';
+import { recordAudit } from '../services/audit.service';
+import { applyDirectory, leaveGroup } from '../services/provisioning/provisioned-access';
+import { deleteWorkspaceWithin } from '../services/scope.service';
+import type { Column } from './filter';
+import { applyPatch, type PatchOperation } from './patch-op';
+import { attributeOf, optionalText, type Resource, SCIM, ScimError } from './protocol';
+import { actorOf, inDirectory, type ScimRequest } from './request';
+import { metaOf, notFound, type ResourceType } from './resource-type';
+import { attribute, type Attribute } from './schema';
 
 /**
  * SCIM Groups (docs/domain-rules.md §15) are the organization's workspaces: `displayName` is the
@@ -22,8 +26,58 @@ import { applyPatch, inDirectory, listResponse, pageOf, patchOperations, type Sc
  * domains.
  */
 
-const notFound = () => new ScimError(404, 'Group not found.');
-const actorOf = (req: ScimRequest) => provisioningActor(req.now, req.token.id, req.requestId);
+const ATTRIBUTES: Attribute[] = [
+  attribute('displayName', "The workspace's name (1 to 100 characters).", { required: true }),
+  attribute('externalId', "The directory's own id for the group.", { caseExact: true }),
+  attribute('members', "The provisioned Users in the workspace: its MEMBERs (from a person's first sign-in).", {
+    type: 'complex',
+    multiValued: true,
+    subAttributes: [
+      attribute('value', 'The User id.', { caseExact: true }),
+      attribute('display', 'The userName.', { mutability: 'readOnly' }),
+      attribute('$ref', 'The User.', { type: 'reference', referenceTypes: ['User'], mutability: 'readOnly' }),
+    ],
+  }),
+];
+
+/** What a Group resource means to the service: a workspace's name, its externalId, its members' SCIM ids. */
+export interface GroupFacts {
+  displayName: string;
+  externalId: string | null;
+  /** Null when the resource says nothing of members (PATCH results always do). */
+  members: string[] | null;
+}
+
+export function groupFactsOf(body: unknown): GroupFacts {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    throw new ScimError(400, 'The body must be a SCIM Group resource (a JSON object).', 'invalidSyntax');
+  }
+  const resource = body as Record<string, unknown>;
+  const displayName = attributeOf(resource, 'displayName');
+  const name = typeof displayName === 'string' ? displayName.normalize('NFC').trim() : '';
+  if ([...name].length < 1 || [...name].length > 100) {
+    throw new ScimError(400, 'displayName is required: the workspace name, 1 to 100 characters.', 'invalidValue');
+  }
+  const membersValue = attributeOf(resource, 'members');
+  if (membersValue !== undefined && membersValue !== null && !Array.isArray(membersValue)) {
+    throw new ScimError(400, 'members must be a list.', 'invalidValue');
+  }
+  const members =
+    membersValue === undefined || membersValue === null
+      ? null
+      : (membersValue as unknown[]).map((entry) => {
+          const value =
+            entry && typeof entry === 'object' ? attributeOf(entry as Record<string, unknown>, 'value') : undefined;
+          if (typeof value !== 'string')
+            throw new ScimError(400, 'Every member needs a value: a User id.', 'invalidValue');
+          return value;
+        });
+  return {
+    displayName: name,
+    externalId: optionalText(attributeOf(resource, 'externalId'), 'externalId', 255),
+    members: members && [...new Set(members)],
+  };
+}
 
 async function membersOf(
   db: Pick<EntityManager, 'query'>,
@@ -44,19 +98,14 @@ function groupResource(
   workspace: Workspace,
   members: { value: string; display: string }[] | null,
   base: string,
-): Record<string, unknown> {
+): Resource {
   return {
     schemas: [SCIM.GROUP],
     id: workspace.id,
     ...(workspace.externalId ? { externalId: workspace.externalId } : {}),
     displayName: workspace.name,
     ...(members ? { members: members.map((m) => ({ ...m, $ref: `${base}/Users/${m.value}` })) } : {}),
-    meta: {
-      resourceType: 'Group',
-      created: fromSqlDateTime(workspace.createdAt).toISOString(),
-      lastModified: fromSqlDateTime(workspace.updatedAt).toISOString(),
-      location: `${base}/Groups/${workspace.id}`,
-    },
+    meta: metaOf(Groups, workspace, base),
   };
 }
 
@@ -110,7 +159,7 @@ function validGroupName(name: string): string {
   }
 }
 
-export async function createGroup(req: ScimRequest, body: unknown): Promise<Record<string, unknown>> {
+async function createGroup(req: ScimRequest, body: unknown): Promise<Resource> {
   const facts = groupFactsOf(body);
   const name = validGroupName(facts.displayName);
   return inDirectory(req, async (em) => {
@@ -150,37 +199,35 @@ const withMembers = (query: Record<string, unknown>) => {
   return only.length > 0 ? only.includes('members') : !names(query.excludedAttributes).includes('members');
 };
 
-export async function getGroup(req: ScimRequest, id: string, query: Record<string, unknown>) {
-  const workspace = await findGroup(req.db.manager, req, id);
-  if (!workspace) throw notFound();
-  const members = withMembers(query) ? ((await membersOf(req.db, [id])).get(id) ?? []) : null;
-  return projected(groupResource(workspace, members, req.base), query);
+/** `members` in a filter: the group's rows of `scim_group_members`. */
+const MEMBERS: Column = {
+  kind: 'related',
+  from: 'scim_group_members g WHERE g.workspace_id = w.id',
+  value: 'g.scim_user_id',
+  refusal: 'members can be filtered with eq on a User id only.',
+};
+
+/** A workspace as `SELECT w.*` reads it. */
+function workspaceFromRow(row: Record<string, unknown>): Workspace {
+  return Object.assign(new Workspace(), {
+    id: row.id as string,
+    organizationId: row.organization_id as string,
+    name: row.name as string,
+    externalId: (row.external_id as string | null) ?? null,
+    createdAt: fromSqlDateTime(row.created_at as Date | string),
+    updatedAt: fromSqlDateTime(row.updated_at as Date | string),
+  });
 }
 
-export async function listGroups(req: ScimRequest, query: Record<string, unknown>) {
-  const { offset, limit } = pageOf(query);
-  const condition =
-    typeof query.filter === 'string' && query.filter.trim() !== ''
-      ? filterCondition(GROUP_FILTER_ATTRIBUTES, query.filter)
-      : { sql: '1 = 1', params: [] };
-  const where = `w.organization_id = ? AND ${condition.sql}`;
-  const params = [req.token.organizationId, ...condition.params];
-  const [{ n }] = await req.db.query(`SELECT COUNT(*) AS n FROM workspaces w WHERE ${where}`, params);
-  const rows: Record<string, unknown>[] =
-    limit === 0
-      ? []
-      : await req.db.query(
-          `SELECT w.id FROM workspaces w WHERE ${where} ORDER BY w.created_at, w.id LIMIT ${limit} OFFSET ${offset}`,
-          params,
-        );
-  const ids = rows.map((row) => row.id as string);
-  const workspaces = ids.length > 0 ? await req.db.getRepository(Workspace).findBy({ id: In(ids) }) : [];
-  const members = withMembers(query) ? await membersOf(req.db, ids) : null;
-  const resources = ids
-    .map((id) => workspaces.find((w) => w.id === id))
-    .filter((w): w is Workspace => w !== undefined)
-    .map((w) => projected(groupResource(w, members ? (members.get(w.id) ?? []) : null, req.base), query));
-  return listResponse(resources, toCount(n), offset);
+async function toResources(req: ScimRequest, rows: Record<string, unknown>[], query: Record<string, unknown>) {
+  const workspaces = rows.map(workspaceFromRow);
+  const members = withMembers(query)
+    ? await membersOf(
+        req.db,
+        workspaces.map((w) => w.id),
+      )
+    : null;
+  return workspaces.map((w) => groupResource(w, members ? (members.get(w.id) ?? []) : null, req.base));
 }
 
 async function writeGroup(
@@ -188,7 +235,7 @@ async function writeGroup(
   req: ScimRequest,
   workspace: Workspace,
   facts: GroupFacts,
-): Promise<Record<string, unknown>> {
+): Promise<Resource> {
   const name = validGroupName(facts.displayName);
   if (name !== workspace.name || facts.externalId !== workspace.externalId) {
     await em.update(Workspace, { id: workspace.id }, { name, externalId: facts.externalId, updatedAt: req.now });
@@ -205,21 +252,20 @@ async function writeGroup(
 }
 
 /** PUT: name, externalId and members as sent (members left out: none). */
-export async function replaceGroup(req: ScimRequest, id: string, body: unknown) {
+async function replaceGroup(req: ScimRequest, id: string, body: unknown): Promise<Resource> {
   const facts = groupFactsOf(body);
   return inDirectory(req, async (em) => {
     const workspace = await findGroup(em, req, id);
-    if (!workspace) throw notFound();
+    if (!workspace) throw notFound(Groups);
     return writeGroup(em, req, workspace, { ...facts, members: facts.members ?? [] });
   });
 }
 
 /** PATCH: the operations applied to the group with its members (Okta and Entra add and remove members so). */
-export async function patchGroup(req: ScimRequest, id: string, body: unknown) {
-  const operations = patchOperations(body);
+async function patchGroup(req: ScimRequest, id: string, operations: PatchOperation[]): Promise<Resource> {
   return inDirectory(req, async (em) => {
     const workspace = await findGroup(em, req, id);
-    if (!workspace) throw notFound();
+    if (!workspace) throw notFound(Groups);
     const current = groupResource(workspace, (await membersOf(em, [id])).get(id) ?? [], req.base);
     const patched = applyPatch(current, operations);
     const facts = groupFactsOf({ ...patched, members: patched.members ?? [] });
@@ -228,13 +274,33 @@ export async function patchGroup(req: ScimRequest, id: string, body: unknown) {
 }
 
 /** DELETE: the workspace goes, with its memberships — only when it holds no domains (409 otherwise). */
-export async function deleteGroup(req: ScimRequest, id: string): Promise<void> {
+async function deleteGroup(req: ScimRequest, id: string): Promise<void> {
   await inDirectory(req, async (em) => {
     const workspace = await findGroup(em, req, id);
-    if (!workspace) throw notFound();
+    if (!workspace) throw notFound(Groups);
     if ((await em.countBy(Domain, { workspaceId: id })) > 0) {
       throw new ScimError(409, 'The workspace holds domains: delete them in the application first.', 'mutability');
     }
     await deleteWorkspaceWithin(em, actorOf(req), workspace);
   });
 }
+
+export const Groups: ResourceType = {
+  name: 'Group',
+  endpoint: '/Groups',
+  schema: SCIM.GROUP,
+  description: { resourceType: 'A workspace of the organization.', schema: 'A workspace.' },
+  attributes: ATTRIBUTES,
+  table: { name: 'workspaces', alias: 'w' },
+  filter: {
+    displayname: { kind: 'text', sql: 'w.name' },
+    externalid: { kind: 'exact', sql: 'w.external_id' },
+    'members.value': MEMBERS,
+    members: MEMBERS,
+  },
+  toResources,
+  create: createGroup,
+  replace: replaceGroup,
+  patch: patchGroup,
+  remove: deleteGroup,
+};
