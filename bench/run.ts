@@ -340,7 +340,6 @@ function table(rows: Measurement[]): string {
  */
 async function flatOrganizations(db: DataSource): Promise<BenchOrganization[]> {
   const axis: BenchOrganization[] = [];
-  let wrote = false;
   for (const size of [10, MILLION]) {
     const found = await findFlatOrganization(db, size, `flat${size}`);
     if (found) {
@@ -352,10 +351,10 @@ async function flatOrganizations(db: DataSource): Promise<BenchOrganization[]> {
     const started = Date.now();
     axis.push(await seedFlatOrganization(db, size, `flat${size}`));
     process.stdout.write(`  ${size} members in ${Math.round((Date.now() - started) / 1000)} s\n`);
-    wrote = true;
   }
-  // A bulk seed leaves InnoDB flushing for a while: wait until it has (at most two minutes).
-  if (wrote && !useSqlite) await settleWrites(db);
+  // A bulk seed (this run's or a moment ago's) leaves InnoDB flushing for a while: wait until it
+  // has (at most two minutes).
+  if (!useSqlite) await settleWrites(db);
   return axis;
 }
 
