@@ -6,6 +6,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { jwtVerify } from 'jose';
 import { createPool } from 'mysql2/promise';
@@ -24,6 +25,12 @@ import { createPool } from 'mysql2/promise';
  * is what our layers add (type-graphql, permissions, TypeORM, loaders, context, plugins), not the
  * database's work. The answer is not built from the rows: mapping 50 rows by hand costs
  * microseconds, and leaving it out only raises the ceiling.
+ *
+ * With BARE_ROUTES=decisions it is the ceiling of the supergraph's decisions instead: a plain
+ * node:http server answering POST /authorization/policies (Apollo Router's SupergraphRequest: the
+ * HS256 token of its forwarded Authorization header checked) and POST /authorization/check (the
+ * service token compared in constant time), each sending the statements captured for it (named by
+ * the request's `x-bench-statements` header) and answering JSON of the same shape as ours.
  */
 const typeDefs = `#graphql
   enum Role { ADMIN ACCOUNTING MEMBER }
@@ -151,7 +158,74 @@ const resolvers = {
   },
 };
 
+const APOLLO_POLICIES = 'apollo::authorization::required_policies';
+
+/** The decisions' ceiling: no Express, no validation beyond the credentials, answers not built from rows. */
+async function decisionsServer(): Promise<void> {
+  const secret = new TextEncoder().encode(process.env.AUTH_JWT_SECRET ?? '');
+  const digest = (token: string) => createHash('sha256').update(token).digest();
+  const serviceToken = digest(process.env.AUTHZ_SERVICE_TOKENS ?? '');
+  const answer = async (req: http.IncomingMessage, body: any): Promise<unknown> => {
+    const captured = String(req.headers['x-bench-statements'] ?? '');
+    // A ceiling that sent nothing would be no ceiling: a request naming no captured statements fails.
+    if (!replay?.statements[captured]) throw new Error(`no statements captured for "${captured}"`);
+    if (req.url === '/authorization/policies') {
+      const token = /^Bearer (.+)$/.exec(body.headers?.authorization?.[0] ?? '')?.[1];
+      if (!token) throw new Error('no bearer token');
+      await jwtVerify(token, secret, { algorithms: ['HS256'] });
+      await sendStatementsOf(captured);
+      const entries = body.context.entries;
+      const decisions = Object.fromEntries(Object.keys(entries[APOLLO_POLICIES]).map((name) => [name, true]));
+      return { ...body, context: { ...body.context, entries: { ...entries, [APOLLO_POLICIES]: decisions } } };
+    }
+    if (req.url === '/authorization/check') {
+      const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+      if (!timingSafeEqual(digest(token), serviceToken)) throw new Error('not a service token');
+      await sendStatementsOf(captured);
+      return { results: body.checks.map(() => ({ allowed: true, role: 'MEMBER', customRole: null })) };
+    }
+    throw new Error(`no route ${req.url}`);
+  };
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      answer(req, JSON.parse(Buffer.concat(chunks).toString('utf8')))
+        .then((json) => {
+          res.setHeader('content-type', 'application/json; charset=utf-8');
+          res.end(JSON.stringify(json));
+        })
+        .catch((error: unknown) => {
+          res.statusCode = 400;
+          res.end(JSON.stringify({ errors: [{ message: String(error) }] }));
+        });
+    });
+  });
+  await new Promise<void>((ready) => server.listen(Number(process.env.PORT), '127.0.0.1', ready));
+  process.on('SIGTERM', () => server.close(() => process.exit(0)));
+  statsServer();
+}
+
+/** The stats endpoint on STATS_PORT (no statements counted here), and "ready" on stdout. */
+function statsServer(): void {
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  http
+    .createServer((req, res) => {
+      if (req.url === '/reset') loop.reset();
+      res.end(
+        JSON.stringify({
+          statements: 0,
+          maxRssBytes: process.resourceUsage().maxRSS * 1024,
+          eventLoopMaxMs: loop.max / 1e6,
+        }),
+      );
+    })
+    .listen(Number(process.env.STATS_PORT), '127.0.0.1', () => process.stdout.write('ready\n'));
+}
+
 async function main(): Promise<void> {
+  if (process.env.BARE_ROUTES === 'decisions') return decisionsServer();
   const server = new ApolloServer({
     typeDefs,
     resolvers,
@@ -168,20 +242,7 @@ async function main(): Promise<void> {
       return { sub: String(payload.sub) };
     },
   });
-  const loop = monitorEventLoopDelay({ resolution: 5 });
-  loop.enable();
-  http
-    .createServer((req, res) => {
-      if (req.url === '/reset') loop.reset();
-      res.end(
-        JSON.stringify({
-          statements: 0,
-          maxRssBytes: process.resourceUsage().maxRSS * 1024,
-          eventLoopMaxMs: loop.max / 1e6,
-        }),
-      );
-    })
-    .listen(Number(process.env.STATS_PORT), '127.0.0.1', () => process.stdout.write('ready\n'));
+  statsServer();
   process.on('SIGTERM', () => void server.stop().then(() => process.exit(0)));
 }
 

@@ -21,6 +21,8 @@ export interface BenchOrganization {
   organizationId: string;
   adminSub: string;
   workspaceId: string;
+  /** Every workspace of the organization, and every domain (in workspace order). */
+  workspaceIds: string[];
   domainIds: string[];
 }
 
@@ -146,21 +148,39 @@ export async function seedOrganization(db: DataSource, size: number, label: stri
     organizationId,
     adminSub: users[0].id,
     workspaceId: workspaces[0].id,
+    workspaceIds: workspaces.map((w) => w.id),
     domainIds: domains.map((d) => d.id),
   };
 }
 
+/** The workspaces (and their domains) of a flat organization: as many as `npm run seed:large` makes. */
+const FLAT_WORKSPACES = 3;
+const FLAT_DOMAINS_PER_WORKSPACE = 2;
+
 /**
- * An organization of `size` members and nothing else (no workspaces), for the size axis of the
- * members lists: its people are `largeMember`s (searches of known sizes exist at every size), its
- * memberships written in batches through the one writer, as `npm run seed:large` does.
+ * An organization of `size` members, three workspaces of two domains with a few members each (as
+ * `npm run seed:large` makes), for the size axis of the members lists and of the decisions: its
+ * people are `largeMember`s (searches of known sizes exist at every size), its memberships written
+ * in batches through the one writer, as `npm run seed:large` does. The organization is named
+ * `Bench <label> (seeding)` until the last membership is in, then `Bench <label>`: an interrupted
+ * seed is never taken for a complete one by `findFlatOrganization`.
  */
 export async function seedFlatOrganization(db: DataSource, size: number, label: string): Promise<BenchOrganization> {
   const organizationId = randomUUID();
   const start = new Date(Date.UTC(2025, 0, 1));
   const admin = largeMember(label, 0);
+  const workspaces = Array.from({ length: FLAT_WORKSPACES }, (_, w) => ({
+    id: randomUUID(),
+    name: `Workspace ${w}`,
+    domainIds: Array.from({ length: FLAT_DOMAINS_PER_WORKSPACE }, () => randomUUID()),
+  }));
   await inTransaction(db, async (em) => {
-    await em.insert(Organization, { id: organizationId, name: `Bench ${label}`, createdAt: start, updatedAt: start });
+    await em.insert(Organization, {
+      id: organizationId,
+      name: `Bench ${label} (seeding)`,
+      createdAt: start,
+      updatedAt: start,
+    });
     await em.insert(User, {
       id: admin.sub,
       email: admin.email,
@@ -185,7 +205,71 @@ export async function seedFlatOrganization(db: DataSource, size: number, label: 
         updatedAt: start,
       }),
     ]);
+    for (const workspace of workspaces) {
+      await em.insert(Workspace, {
+        id: workspace.id,
+        organizationId,
+        name: workspace.name,
+        createdAt: start,
+        updatedAt: start,
+      });
+      for (const [d, id] of workspace.domainIds.entries()) {
+        await em.insert(Domain, {
+          id,
+          organizationId,
+          workspaceId: workspace.id,
+          hostname: `d${d}.${workspace.name.replace(' ', '').toLowerCase()}.${label}.example`,
+          createdAt: start,
+          updatedAt: start,
+        });
+      }
+    }
   });
-  await addLargeMembership(db, { label, organizationId, members: size, workspaces: [], start });
-  return { size, organizationId, adminSub: admin.sub, workspaceId: '', domainIds: [] };
+  await addLargeMembership(db, { label, organizationId, members: size, workspaces, start });
+  await db.query('UPDATE organizations SET name = ? WHERE id = ?', [`Bench ${label}`, organizationId]);
+  return flatOrganization(size, organizationId, admin.sub, workspaces);
+}
+
+function flatOrganization(
+  size: number,
+  organizationId: string,
+  adminSub: string,
+  workspaces: { id: string; domainIds: string[] }[],
+): BenchOrganization {
+  return {
+    size,
+    organizationId,
+    adminSub,
+    workspaceId: workspaces[0]?.id ?? '',
+    workspaceIds: workspaces.map((w) => w.id),
+    domainIds: workspaces.flatMap((w) => w.domainIds),
+  };
+}
+
+/**
+ * A complete flat organization `seedFlatOrganization` wrote earlier in this database (kept with
+ * BENCH_DATABASE), or null: a million members take many minutes to write, and a kept database
+ * lets later runs measure them again without writing them again.
+ */
+export async function findFlatOrganization(
+  db: DataSource,
+  size: number,
+  label: string,
+): Promise<BenchOrganization | null> {
+  const [organization] = (await db.query('SELECT id FROM organizations WHERE name = ?', [`Bench ${label}`])) as {
+    id: string;
+  }[];
+  if (!organization) return null;
+  const workspaceRows = (await db.query('SELECT id FROM workspaces WHERE organization_id = ? ORDER BY name', [
+    organization.id,
+  ])) as { id: string }[];
+  const domainRows = (await db.query(
+    'SELECT id, workspace_id FROM domains WHERE organization_id = ? ORDER BY hostname',
+    [organization.id],
+  )) as { id: string; workspace_id: string }[];
+  const workspaces = workspaceRows.map((w) => ({
+    id: w.id,
+    domainIds: domainRows.filter((d) => d.workspace_id === w.id).map((d) => d.id),
+  }));
+  return flatOrganization(size, organization.id, largeMember(label, 0).sub, workspaces);
 }

@@ -22,6 +22,8 @@ interface Measurement {
 
 interface Run {
   date: string;
+  /** The one scenario of `npm run bench -- --only <scenario>`, when the run was only that. */
+  scenario?: string;
   machine: Record<string, string | number>;
   results: Measurement[];
   goals: { goal: string; value: string | number; pass: boolean }[];
@@ -61,7 +63,8 @@ function section(file: string, run: Run): string {
     run.goals.map((g) => [g.goal, g.value, g.pass ? 'pass' : '**short**']),
     [false, false, false],
   );
-  return `## ${m.database} (\`bench/results/${file}\`)\n\n${describe}.\n\n${results}\n\n${goals}\n`;
+  const title = run.scenario ? `${m.database}, ${run.scenario} only` : m.database;
+  return `## ${title} (\`bench/results/${file}\`)\n\n${describe}.\n\n${results}\n\n${goals}\n`;
 }
 
 interface Candidates {

@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem, type as osType, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { DataSource } from 'typeorm';
 import { signDevelopmentToken } from '../src/auth/jwt';
 import { dataSourceOptions, openDatabase } from '../src/db/data-source';
-import { type BenchOrganization, seedFlatOrganization, seedOrganization } from './dataset';
+import { type BenchOrganization, findFlatOrganization, seedFlatOrganization, seedOrganization } from './dataset';
 import { largeMember } from '../src/dev/large-organization';
 import { measureNoisyNeighbour, noisyNeighbourText } from './noisy-neighbour';
 
@@ -17,8 +17,13 @@ import { measureNoisyNeighbour, noisyNeighbourText } from './noisy-neighbour';
  * production server in its own process with autocannon, and prints per query and size:
  * requests/s, p50/p99 latency, SQL statements per request and peak RSS; then the side-by-side
  * ratios and the goals; then the noisy neighbour (bench/noisy-neighbour.ts). Results go to
- * bench/results/ as JSON. Figures, not a test. `-- --only noisy-neighbour` runs that scenario
- * alone (its own results file; the others are left as they are).
+ * bench/results/ as JSON. Figures, not a test.
+ *
+ * `-- --only <scenario>` runs one scenario alone, with its own results file:
+ * `noisy-neighbour` — one organization's burst against another's reads (noisy-neighbour-<database>.json);
+ * `decisions` — the supergraph's authorization decisions at 10 and BENCH_MILLION members
+ * (latest-<database>-decisions.json). BENCH_DATABASE=<name> uses (and keeps) that database instead
+ * of a throwaway one, so that a later run finds the large organizations written already.
  */
 
 const SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
@@ -26,13 +31,15 @@ const SIZES = [10, 1_000, 10_000];
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const useSqlite = process.argv.includes('--sqlite');
-/** The scenarios that can run alone (`--only NAME`). */
-const SCENARIOS = ['noisy-neighbour'] as const;
-const only = ((at) => (at >= 0 ? (process.argv[at + 1] ?? '') : null))(process.argv.indexOf('--only'));
-if (only !== null && !(SCENARIOS as readonly string[]).includes(only)) {
+/** The scenarios `--only` may name: each runs alone and writes its own results file. */
+const SCENARIOS = ['noisy-neighbour', 'decisions'] as const;
+const only = ((at) => (at >= 0 ? (process.argv[at + 1] ?? '') : undefined))(process.argv.indexOf('--only'));
+if (only !== undefined && !(SCENARIOS as readonly string[]).includes(only)) {
   process.stderr.write(`--only takes one of: ${SCENARIOS.join(', ')}\n`);
   process.exit(2);
 }
+/** The size axis: a 10-member organization against one of BENCH_MILLION (default 1 000 000; 0 skips it). */
+const MILLION = Number(process.env.BENCH_MILLION ?? 1_000_000);
 
 interface Stats {
   statements: number;
@@ -56,7 +63,12 @@ async function startProcess(
   port: number,
   statsPort: number,
 ): Promise<Server> {
-  const child: ChildProcess = spawn(process.execPath, [resolve(__dirname, script)], {
+  // BENCH_CPU_PROF=<dir>: the membership servers write a CPU profile there when they stop (node --cpu-prof).
+  const profile =
+    process.env.BENCH_CPU_PROF && script === 'server.js'
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+      : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, resolve(__dirname, script)], {
     env: { ...process.env, ...env, PORT: String(port), STATS_PORT: String(statsPort) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -85,19 +97,26 @@ async function startProcess(
 interface Operation {
   name: string;
   body: string;
-  token: string;
+  /** The bearer token of the request's Authorization header (none: no header). */
+  token: string | null;
   headers?: Record<string, string>;
+  /** Another route than /graphql (e.g. /authorization/policies). */
+  path?: string;
 }
 
+const urlOf = (server: Server, op: Operation) => (op.path ? new URL(op.path, server.url).toString() : server.url);
+const headersOf = (op: Operation) => ({
+  'content-type': 'application/json',
+  ...(op.token ? { authorization: `Bearer ${op.token}` } : {}),
+  ...op.headers,
+});
+
+/** One request; its GraphQL `data`, or the whole JSON answer of a route other than /graphql. */
 async function post(url: string, op: Operation): Promise<any> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${op.token}`, ...op.headers },
-    body: op.body,
-  });
+  const response = await fetch(url, { method: 'POST', headers: headersOf(op), body: op.body });
   const json = (await response.json()) as any;
-  if (json.errors) throw new Error(`${op.name}: ${JSON.stringify(json.errors).slice(0, 300)}`);
-  return json.data;
+  if (json.errors || !response.ok) throw new Error(`${op.name}: ${JSON.stringify(json.errors ?? json).slice(0, 300)}`);
+  return op.path ? json : json.data;
 }
 
 interface Measurement {
@@ -127,11 +146,11 @@ function median(runs: Measurement[]): Measurement {
 }
 
 async function measure(server: Server, op: Operation, size: number | null, label: string): Promise<Measurement> {
-  await post(server.url, op); // fail loudly on a GraphQL error
+  await post(urlOf(server, op), op); // fail loudly on a GraphQL error
   const load = {
-    url: server.url,
+    url: urlOf(server, op),
     method: 'POST' as const,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${op.token}`, ...op.headers },
+    headers: headersOf(op),
     body: op.body,
     connections: CONNECTIONS,
   };
@@ -140,7 +159,7 @@ async function measure(server: Server, op: Operation, size: number | null, label
   await autocannon({ ...load, duration: 1 });
   await new Promise((resolve) => setTimeout(resolve, 500));
   await server.stats(true);
-  await post(server.url, op);
+  await post(urlOf(server, op), op);
   const statementsPerRequest = (await server.stats()).statements;
   const result = await autocannon({ ...load, duration: DURATION });
   const stats = await server.stats();
@@ -246,23 +265,57 @@ async function databaseUrl(): Promise<{ url: string; drop(): Promise<void> }> {
     };
   }
   const server = new URL(process.env.BENCH_DATABASE_URL ?? 'mariadb://root@127.0.0.1:3306/test');
-  const name = `membership_bench_${process.pid}`;
+  const kept = process.env.BENCH_DATABASE;
+  if (kept !== undefined && !/^[A-Za-z0-9_]{1,64}$/.test(kept)) throw new Error('BENCH_DATABASE: letters, digits, _');
+  const name = kept ?? `membership_bench_${process.pid}`;
   const admin = new DataSource({
     ...dataSourceOptions(server.toString(), { poolSize: 1 }),
     entities: [],
     migrations: [],
   });
   await admin.initialize();
-  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await admin.query(
+    `CREATE DATABASE ${kept ? 'IF NOT EXISTS ' : ''}\`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+  );
   const url = new URL(server.toString());
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     drop: async () => {
-      await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      // A database named by BENCH_DATABASE is kept, with the large organizations written into it.
+      if (!kept) await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
       await admin.destroy();
     },
   };
+}
+
+interface Goal {
+  goal: string;
+  value: string | number;
+  pass: boolean;
+}
+
+/** Prints the table and the goals, and writes bench/results/latest-<database>[-<scenario>].json. */
+function writeResults(version: string, results: Measurement[], goals: Goal[]): void {
+  const machine = {
+    cpu: cpus()[0]?.model,
+    cores: cpus().length,
+    memoryGb: Math.round(totalmem() / 1e9),
+    os: `${osType()} ${release()}`,
+    node: process.version,
+    database: version,
+    durationSeconds: DURATION,
+    connections: CONNECTIONS,
+  };
+  process.stdout.write(`\n${table(results)}\n\nGoals:\n`);
+  for (const g of goals) process.stdout.write(`  ${g.pass ? 'pass ' : 'SHORT'}  ${g.goal}: ${g.value}\n`);
+  process.stdout.write(`\nMachine: ${JSON.stringify(machine)}\n`);
+  const dir = resolve(__dirname, '../../bench/results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `latest-${useSqlite ? 'sqlite' : 'mariadb'}${only ? `-${only}` : ''}.json`);
+  const run = { date: new Date().toISOString(), ...(only ? { scenario: only } : {}), machine, results, goals };
+  writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
+  process.stdout.write(`Wrote ${file}\n`);
 }
 
 function table(rows: Measurement[]): string {
@@ -350,19 +403,251 @@ async function onlyNoisyNeighbour(): Promise<void> {
   }
 }
 
+/**
+ * The size axis's two organizations (10 and MILLION members, three workspaces of two domains each):
+ * found in the database when an earlier run kept them (BENCH_DATABASE), written otherwise.
+ */
+async function flatOrganizations(db: DataSource): Promise<BenchOrganization[]> {
+  const axis: BenchOrganization[] = [];
+  for (const size of [10, MILLION]) {
+    const found = await findFlatOrganization(db, size, `flat${size}`);
+    if (found) {
+      process.stdout.write(`Found the ${size}-member organization of an earlier run\n`);
+      axis.push(found);
+      continue;
+    }
+    process.stdout.write(`Seeding a ${size}-member organization in bulk…\n`);
+    const started = Date.now();
+    axis.push(await seedFlatOrganization(db, size, `flat${size}`));
+    process.stdout.write(`  ${size} members in ${Math.round((Date.now() - started) / 1000)} s\n`);
+  }
+  // A bulk seed (this run's or a moment ago's) leaves InnoDB flushing for a while: wait until it
+  // has (at most two minutes).
+  if (!useSqlite) await settleWrites(db);
+  return axis;
+}
+
+/** The service token of the decisions' checks (AUTHZ_SERVICE_TOKENS). */
+const SERVICE_TOKEN = 'bench-service-token-0123456789abcdef';
+const POLICIES = 'decisions: coprocessor, 10 policies';
+const CHECKS = 'decisions: check ×100';
+
+/**
+ * The supergraph's two decisions against an organization (docs/authorization.md): Apollo Router's
+ * coprocessor call at the SupergraphRequest stage deciding 10 `@policy` names for one member, and
+ * a service's check of 100 tuples (10 members × 10 permission-and-scope pairs). The same shapes
+ * at every size: what differs is the size of the organization.
+ */
+async function decisionOperations(org: BenchOrganization): Promise<Operation[]> {
+  const label = `flat${org.size}`;
+  // Member 1 is the organization's ACCOUNTING and the first workspace's ADMIN.
+  const person = largeMember(label, 1);
+  const token = await signDevelopmentToken(SECRET, { sub: person.sub, email: person.email, name: person.name });
+  const [w0, w1, w2] = org.workspaceIds;
+  const [d0, d1, , d3] = org.domainIds;
+  const variables = {
+    organizationId: org.organizationId,
+    workspaceId: w0,
+    otherWorkspaceId: w1,
+    workspaceIds: [w0, w1, w2],
+    domainId: d0,
+    domainIds: [d0, d1],
+  };
+  const policies = [
+    'invoices:read@workspaceId',
+    'invoices:read@workspaceIds',
+    'invoices:pay@organizationId',
+    'sites:deploy@workspaceId',
+    'sites:deploy@otherWorkspaceId',
+    'sites:deploy@domainIds',
+    'sites:read@domainId',
+    'MANAGE_MEMBERS@workspaceId',
+    'invoices:read',
+    'sites:deploy',
+  ];
+  // Apollo Router's SupergraphRequest, as test/fixtures/coprocessor has it, with the member's token.
+  const fixture = JSON.parse(
+    readFileSync(resolve(__dirname, '../../test/fixtures/coprocessor/apollo-supergraph-request.json'), 'utf8'),
+  );
+  const coprocessor = {
+    ...fixture,
+    headers: { ...fixture.headers, authorization: [`Bearer ${token}`] },
+    body: { ...fixture.body, variables },
+    context: {
+      entries: {
+        ...fixture.context.entries,
+        'apollo::authorization::required_policies': Object.fromEntries(policies.map((p) => [p, null])),
+      },
+    },
+  };
+  // 10 members (the first five and five spread over the organization) × 10 permissions and scopes.
+  const people = [0, 1, 2, 3, 4, ...[0, 1, 2, 3, 4].map((j) => 5 + Math.floor(((org.size - 6) * j) / 4))];
+  const pairs: [string, Record<string, string>][] = [
+    ['READ', { organizationId: org.organizationId }],
+    ['invoices:read', { organizationId: org.organizationId }],
+    ['invoices:read', { workspaceId: w0 }],
+    ['invoices:pay', { organizationId: org.organizationId }],
+    ['sites:deploy', { workspaceId: w0 }],
+    ['sites:deploy', { workspaceId: w1 }],
+    ['sites:read', { domainId: d0 }],
+    ['sites:read', { domainId: d3 }],
+    ['MANAGE_MEMBERS', { workspaceId: w2 }],
+    ['READ_BILLING', { workspaceId: w1 }],
+  ];
+  const checks = people.flatMap((i) =>
+    pairs.map(([permission, scope]) => ({ userId: largeMember(label, i).sub, permission, scope })),
+  );
+  // The bare+SQL server answers each with the statements captured for it, named by the header (in
+  // ASCII: autocannon writes header values as UTF-8, which Node reads back as Latin-1).
+  return [
+    {
+      name: POLICIES,
+      path: '/authorization/policies',
+      token: null,
+      body: JSON.stringify(coprocessor),
+      headers: { 'x-bench-statements': `policies@${org.size}` },
+    },
+    {
+      name: CHECKS,
+      path: '/authorization/check',
+      token: SERVICE_TOKEN,
+      body: JSON.stringify({ checks }),
+      headers: { 'x-bench-statements': `check@${org.size}` },
+    },
+  ];
+}
+
+/**
+ * Each decision at each size on the membership server (PERMISSIONS_FILE=examples/permissions.json)
+ * and on the bare+SQL ceiling (a plain HTTP server that checks the same credentials, sends the
+ * statements ours sent for the same call and answers JSON of the same shape), alternately, three
+ * rounds, the median kept.
+ */
+async function measureDecisions(
+  env: Record<string, string>,
+  axis: BenchOrganization[],
+  servers: Server[],
+): Promise<Measurement[]> {
+  const membership = await startProcess(
+    'server.js',
+    {
+      ...env,
+      PERMISSIONS_FILE: resolve(__dirname, '../../examples/permissions.json'),
+      AUTHZ_SERVICE_TOKENS: SERVICE_TOKEN,
+    },
+    4107,
+    4207,
+  );
+  servers.push(membership);
+  const opsBySize = await Promise.all(axis.map(decisionOperations));
+  const captured: Record<string, { queries: string[]; parameters: unknown[][] }> = {};
+  for (const ops of opsBySize) {
+    for (const op of ops) {
+      const first = await post(urlOf(membership, op), op);
+      process.stdout.write(`  ${op.headers!['x-bench-statements']}: ${JSON.stringify(first).slice(0, 160)}…\n`);
+      await membership.stats(true);
+      await post(urlOf(membership, op), op);
+      captured[op.headers!['x-bench-statements']] = await membership.recent();
+    }
+  }
+  const file = join(tmpdir(), `membership-bench-decisions-${process.pid}.json`);
+  writeFileSync(file, JSON.stringify(captured));
+  const bareSql = await startProcess(
+    'bare-server.js',
+    {
+      NODE_ENV: 'production',
+      BARE_ROUTES: 'decisions',
+      AUTH_JWT_SECRET: SECRET,
+      AUTHZ_SERVICE_TOKENS: SERVICE_TOKEN,
+      BARE_SQL: file,
+      DATABASE_URL: env.DATABASE_URL,
+    },
+    4108,
+    4208,
+  );
+  servers.push(bareSql);
+  const results: Measurement[] = [];
+  for (const [i, name] of [POLICIES, CHECKS].entries()) {
+    const ours = new Map<number, Measurement[]>();
+    const ceiling = new Map<number, Measurement[]>();
+    for (let round = 0; round < 3; round++) {
+      for (const [j, org] of axis.entries()) {
+        const op = opsBySize[j][i];
+        ours.set(org.size, [
+          ...(ours.get(org.size) ?? []),
+          await measure(membership, op, org.size, 'membership, alternating'),
+        ]);
+        const bare = await measure(bareSql, op, org.size, 'bare HTTP + SQL');
+        bare.statementsPerRequest = captured[op.headers!['x-bench-statements']].queries.length;
+        ceiling.set(org.size, [...(ceiling.get(org.size) ?? []), bare]);
+      }
+    }
+    for (const org of axis) {
+      results.push(median(ours.get(org.size)!), median(ceiling.get(org.size)!));
+      process.stdout.write(
+        `  ${name} @ ${org.size}: ${median(ours.get(org.size)!).requestsPerSecond} vs bare+SQL ${median(ceiling.get(org.size)!).requestsPerSecond} req/s\n`,
+      );
+    }
+  }
+  for (const server of [bareSql, membership]) {
+    await server.stop();
+    servers.splice(servers.indexOf(server), 1);
+  }
+  rmSync(file, { force: true });
+  return results;
+}
+
+/** The decisions' goals: ≥ 0.8× the bare+SQL ceiling, the large size within 1.5× of 10, one statement. */
+function decisionGoals(results: Measurement[], axis: BenchOrganization[]): Goal[] {
+  const find = (query: string, server: string, size: number) =>
+    results.find((r) => r.query === query && r.server === server && r.size === size);
+  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+  return [POLICIES, CHECKS].flatMap((query) => {
+    const [small, big] = axis.map((org) => find(query, 'membership, alternating', org.size));
+    if (!small || !big) return [];
+    return [
+      ...axis.map((org) => {
+        const ours = find(query, 'membership, alternating', org.size)!;
+        const r = ratio(ours.requestsPerSecond, find(query, 'bare HTTP + SQL', org.size)!.requestsPerSecond);
+        return { goal: `${query} ≥ 0.8× bare HTTP + SQL (${org.size})`, value: `${r}×`, pass: r >= 0.8 };
+      }),
+      (() => {
+        const cost = ratio(small.requestsPerSecond, big.requestsPerSecond);
+        return {
+          goal: `${query} at ${big.size} members ≤ 1.5× its cost at ${small.size}`,
+          value: `${cost}×`,
+          pass: cost <= 1.5,
+        };
+      })(),
+      ...[small, big].map((r) => ({
+        goal: `${query} in 1 statement (${r.size})`,
+        value: `${r.statementsPerRequest} statements`,
+        pass: r.statementsPerRequest === 1,
+      })),
+    ];
+  });
+}
+
 async function main(): Promise<void> {
   if (only === 'noisy-neighbour') return onlyNoisyNeighbour();
   const target = await databaseUrl();
   const results: Measurement[] = [];
   const servers: Server[] = [];
   try {
-    process.stdout.write(`Seeding ${SIZES.join(', ')}-member organizations on ${useSqlite ? 'SQLite' : 'MariaDB'}…\n`);
     const db = await openDatabase(target.url);
+    const version = await databaseVersion(db);
+    const env = serverEnv(target.url);
+    if (only === 'decisions') {
+      const axis = await flatOrganizations(db);
+      const results = await measureDecisions(env, axis, servers);
+      await db.destroy();
+      writeResults(version, results, decisionGoals(results, axis));
+      return;
+    }
+
+    process.stdout.write(`Seeding ${SIZES.join(', ')}-member organizations on ${useSqlite ? 'SQLite' : 'MariaDB'}…\n`);
     const orgs: BenchOrganization[] = [];
     for (const size of SIZES) orgs.push(await seedOrganization(db, size, `s${size}`));
-    const version = await databaseVersion(db);
-
-    const env = serverEnv(target.url);
     const membership = await startProcess('server.js', env, 4101, 4201);
     servers.push(membership);
     await membership.stats(true);
@@ -523,22 +808,14 @@ async function main(): Promise<void> {
     // The size axis: the members lists of a 10-member and a large organization (members only,
     // written through the one writer in batches as `npm run seed:large` does), page, filtered
     // page, searches and count. BENCH_MILLION sets the large size (default 1 000 000); 0 skips it.
-    const MILLION = Number(process.env.BENCH_MILLION ?? 1_000_000);
     if (MILLION > 0) {
       // Last, on a fresh server: a bulk seed leaves MariaDB busy (purge, flushing) for a while,
       // which would weigh on whatever was measured next.
       const sized = await startProcess('server.js', env, 4104, 4204);
       servers.push(sized);
-      process.stdout.write(`Seeding a ${MILLION}-member organization in bulk…\n`);
-      for (const size of [10, MILLION]) {
-        const started = Date.now();
-        axis.push(await seedFlatOrganization(db, size, `flat${size}`));
-        process.stdout.write(`  ${size} members in ${Math.round((Date.now() - started) / 1000)} s\n`);
-      }
-      // A bulk seed leaves InnoDB flushing for a while: wait until it has (at most two minutes),
-      // then measure each query at both sizes in turn, twice, keeping each size's better run —
+      axis.push(...(await flatOrganizations(db)));
+      // Then measure each query at both sizes in turn, twice, keeping each size's better run —
       // so that what differs between the two figures is the size, not the moment.
-      if (!useSqlite) await settleWrites(db);
       const opsOf = async (org: (typeof axis)[number]) => {
         const admin = largeMember(`flat${org.size}`, 0);
         const token = await signDevelopmentToken(SECRET, { sub: admin.sub, email: admin.email, name: admin.name });
@@ -572,6 +849,8 @@ async function main(): Promise<void> {
       }
       await sized.stop();
       servers.pop();
+      // The supergraph's decisions on the same two organizations.
+      results.push(...(await measureDecisions(env, axis, servers)));
     }
     await db.destroy();
 
@@ -660,14 +939,7 @@ async function main(): Promise<void> {
         : []),
     ];
 
-    const machine = { ...machineOf(version), durationSeconds: DURATION, connections: CONNECTIONS };
-    process.stdout.write(`\n${table(results)}\n\nGoals:\n`);
-    for (const g of goals) process.stdout.write(`  ${g.pass ? 'pass ' : 'SHORT'}  ${g.goal}: ${g.value}\n`);
-    process.stdout.write(`\nMachine: ${JSON.stringify(machine)}\n`);
-    mkdirSync(RESULTS, { recursive: true });
-    const file = join(RESULTS, `latest-${useSqlite ? 'sqlite' : 'mariadb'}.json`);
-    writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, results, goals }, null, 2)}\n`);
-    process.stdout.write(`Wrote ${file}\n`);
+    writeResults(version, results, [...goals, ...decisionGoals(results, axis)]);
   } finally {
     for (const server of servers) await server.stop().catch(() => undefined);
     await target.drop();

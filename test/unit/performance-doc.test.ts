@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performanceMarkdown } from '../../bench/performance-doc';
 
@@ -9,10 +9,14 @@ describe('docs/performance.md', () => {
 
   it('shows every measured figure of every results file', () => {
     const page = performanceMarkdown();
-    for (const file of ['latest-mariadb.json', 'latest-sqlite.json']) {
+    const files = readdirSync(resolve(__dirname, '../../bench/results')).filter(
+      (file) => file.startsWith('latest-') && file.endsWith('.json'),
+    );
+    expect(files).toEqual(expect.arrayContaining(['latest-mariadb.json', 'latest-sqlite.json']));
+    for (const file of files) {
       const run = JSON.parse(readFileSync(resolve(__dirname, '../../bench/results', file), 'utf8'));
       expect(page).toContain(`bench/results/${file}`);
-      const section = page.split('\n## ').find((part) => part.includes(`bench/results/${file}`)) ?? '';
+      const section = page.split('\n## ').find((part) => part.includes(`(\`bench/results/${file}\`)`)) ?? '';
       const rows = section.split('\n').map((line) => line.split('|').map((cell) => cell.trim()));
       for (const r of run.results) {
         const row = rows.find((cells) => cells[1] === r.query && cells[2] === String(r.size) && cells[3] === r.server);
