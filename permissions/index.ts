@@ -8,6 +8,7 @@ import { canReadOrIsInvited } from './rules/can-read-or-is-invited.rule';
 import { isAuthenticated } from './rules/is-authenticated.rule';
 import { isKnownOrInvitedViewer, isSelf } from './rules/user-visibility.rule';
 import { seesSeats } from './rules/sees-seats.rule';
+import { readsOrganizationOrMustSignIn } from './rules/sign-in.rule';
 import { seesWholeScopeOfParent } from './rules/sees-whole-scope.rule';
 import type { Target } from './scopes';
 
@@ -67,6 +68,8 @@ export const OPEN_TYPES = [
   'CustomRole',
   'PermissionGrant',
   'ScopeRef',
+  // Reached only through `signInPolicy` and `setSignInPolicy`, both UPDATE on the organization.
+  'SignInPolicy',
   'ScopeEdge',
   'ScopeConnection',
   '_Service',
@@ -85,7 +88,8 @@ export const permissions = shield(
   {
     Query: {
       me: allow,
-      organization: on('Organization', 'id', P.READ),
+      // READ, or a member whom the sign-in policy blocks: id, name and viewerSignInRequired only (docs/domain-rules.md §20).
+      organization: chain(isAuthenticated, readsOrganizationOrMustSignIn),
       workspace: on('Workspace', 'id', P.READ),
       domain: on('Domain', 'id', P.READ),
       // The link alone opens the preview (docs/domain-rules.md §4); unknown and wrong tokens look alike.
@@ -148,6 +152,8 @@ export const permissions = shield(
       // docs/domain-rules.md §18: a custom role exists only for those who may read its organization's members.
       createCustomRole: on('Organization', 'input.organizationId', P.MANAGE_ROLES),
       updateCustomRole: on('CustomRole', 'id', P.MANAGE_ROLES, P.READ_MEMBERS),
+      // docs/domain-rules.md §20: the service refuses a policy that would shut the caller out.
+      setSignInPolicy: on('Organization', 'organizationId', P.UPDATE),
       deleteCustomRole: on('CustomRole', 'id', P.MANAGE_ROLES, P.READ_MEMBERS),
     },
     User: {
@@ -175,6 +181,9 @@ export const permissions = shield(
       emailDomains: canOnParent(P.UPDATE),
       customRoles: canOnParent(P.READ_MEMBERS),
       seatsUsed: seesSeats,
+      signInPolicy: canOnParent(P.UPDATE),
+      // Whether the caller must sign in again to use the organization: readable even then (false for non-members).
+      viewerSignInRequired: isAuthenticated,
     },
     Workspace: {
       '*': canOnParent(P.READ),

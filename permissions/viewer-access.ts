@@ -4,6 +4,8 @@ import type { Loaders } from '../src/loaders';
 import { accessAt, type Access, isInForce } from './access';
 import { type Permission, ScopeKind } from '../src/domain/enums';
 import { PermissionTable } from './table';
+import { NO_SIGN_IN, type SignInFact, type SignInStanding, signInStanding } from './sign-in';
+import { type AppError, SignInPolicyError } from '../src/domain/errors';
 
 const NO_ACCESS: Access = Object.freeze({
   role: null,
@@ -18,7 +20,14 @@ export interface AccessViewer {
   id: string;
   /** The verified email, or null: only a verified address opens its invitations. */
   verifiedEmail: string | null;
+  /** How they signed in (their token's `amr` and connection claims), for sign-in policies (docs/domain-rules.md §20). */
+  signIn?: SignInFact;
 }
+
+/** Told when a break-glass member acts in an organization without satisfying its sign-in policy. */
+export type BypassListener = (organizationId: string, organizationMembershipId: string) => void;
+
+const OK: SignInStanding = Object.freeze({ kind: 'ok' });
 
 /**
  * The caller's access, computed from their memberships (loaded once per request through the
@@ -33,6 +42,7 @@ export class ViewerAccess {
 
   private readonly viewerId: string | null;
   private inForce: Promise<Membership[]> | null = null;
+  private readonly standings = new Map<string, Promise<SignInStanding>>();
 
   constructor(
     private readonly viewer: AccessViewer | null,
@@ -41,6 +51,8 @@ export class ViewerAccess {
     private readonly now: Date,
     /** The permission table the keys come from (built-in rows only unless the supergraph declares more). */
     private readonly table: PermissionTable = PermissionTable.of(),
+    /** Where a break-glass bypass is reported (once per organization and request); none in unit tests. */
+    private readonly onBypass: BypassListener | null = null,
   ) {
     this.viewerId = viewer?.id ?? null;
   }
@@ -55,15 +67,85 @@ export class ViewerAccess {
     return this.inForce;
   }
 
+  /** The memberships in force that grant anything: none in an organization whose sign-in policy blocks the viewer. */
+  async grantingMemberships(): Promise<Membership[]> {
+    const held = await this.memberships();
+    const blocked = new Set<string>();
+    for (const id of new Set(held.map((m) => m.organizationId))) {
+      if ((await this.signInStandingIn(id)).kind === 'blocked') blocked.add(id);
+    }
+    return held.filter((m) => !blocked.has(m.organizationId));
+  }
+
+  /**
+   * The viewer's access at a scope. In an organization whose sign-in policy their sign-in does not
+   * satisfy (and who are not break-glass there), their memberships grant nothing: see
+   * {@link signInStandingIn}; {@link heldAt} tells what they would have.
+   */
   at(scope: ScopeRef): Promise<Access> {
     if (!this.viewerId) return Promise.resolve(NO_ACCESS);
     const key = `${scope.kind}:${scopeId(scope)}`;
     let access = this.memo.get(key);
     if (!access) {
-      access = this.memberships().then((memberships) => accessAt(scope, memberships, this.now));
+      access = this.signInStandingIn(scope.organizationId).then((standing) =>
+        standing.kind === 'blocked' ? NO_ACCESS : this.heldAt(scope),
+      );
       this.memo.set(key, access);
     }
     return access;
+  }
+
+  /** What the viewer's memberships give at a scope, whatever the organization's sign-in policy says. */
+  heldAt(scope: ScopeRef): Promise<Access> {
+    if (!this.viewerId) return Promise.resolve(NO_ACCESS);
+    return this.memberships().then((memberships) => accessAt(scope, memberships, this.now));
+  }
+
+  /**
+   * Where the viewer stands under the sign-in policy of an organization (docs/domain-rules.md §20):
+   * `ok` where they hold no membership in force, where there is no policy or their sign-in satisfies
+   * it; `bypassed` for a break-glass member who does not satisfy it (reported to `onBypass` once
+   * per request); `blocked` otherwise. The policy comes with the memberships (their organizations
+   * are read in the same statement): no statement of its own.
+   */
+  signInStandingIn(organizationId: string): Promise<SignInStanding> {
+    if (!this.viewerId) return Promise.resolve(OK);
+    let standing = this.standings.get(organizationId);
+    if (!standing) {
+      standing = this.decideStanding(organizationId);
+      this.standings.set(organizationId, standing);
+    }
+    return standing;
+  }
+
+  private async decideStanding(organizationId: string): Promise<SignInStanding> {
+    const held = (await this.memberships()).filter((m) => m.organizationId === organizationId);
+    if (held.length === 0) return OK;
+    const organization = await this.loaders.organization.load(organizationId);
+    if (!organization) return OK;
+    const own = held.find((m) => m.scope === ScopeKind.ORGANIZATION)?.id ?? null;
+    const standing = signInStanding(organization.signInPolicy(), this.viewer?.signIn ?? NO_SIGN_IN, own);
+    if (standing.kind === 'bypassed' && own) this.onBypass?.(organizationId, own);
+    return standing;
+  }
+
+  /** SIGN_IN_POLICY for an organization where the viewer is blocked, else null. */
+  async signInRefusal(organizationId: string): Promise<SignInPolicyError | null> {
+    const standing = await this.signInStandingIn(organizationId);
+    if (standing.kind !== 'blocked') return null;
+    const organization = await this.loaders.organization.load(organizationId);
+    return new SignInPolicyError(organizationId, standing.missing, organization?.ssoConnection ?? null);
+  }
+
+  /**
+   * The refusal for a caller who lacks `permission` at a scope: SIGN_IN_POLICY when only the sign-in
+   * policy stands in the way (their memberships would give it), else `otherwise` (FORBIDDEN,
+   * NOT_FOUND): a blocked member learns nothing their memberships would not show them.
+   */
+  async refusal(scope: ScopeRef, permission: Permission, otherwise: AppError): Promise<AppError> {
+    const refusal = await this.signInRefusal(scope.organizationId);
+    if (refusal && (await this.heldAt(scope)).permissions.has(permission)) return refusal;
+    return otherwise;
   }
 
   /** Every permission key the viewer holds at the scope, built-in and declared (docs/domain-rules.md §18), in the table's order. */
@@ -84,6 +166,7 @@ export class ViewerAccess {
    * a membership (a workspace ADMIN invites in their workspace, say).
    */
   async allowsAnywhereIn(organizationId: string, permission: Permission): Promise<boolean> {
+    if ((await this.signInStandingIn(organizationId)).kind === 'blocked') return false;
     const held = (await this.memberships()).filter((m) => m.organizationId === organizationId);
     for (const m of held) if (await this.allows(scopeOfRow(m), permission)) return true;
     return false;
@@ -125,7 +208,11 @@ export class ViewerAccess {
     if (!this.viewerId) return false;
     if (this.viewerId === userId || this.coMembers.has(userId)) return true;
     const [mine, theirs] = await Promise.all([this.memberships(), this.loaders.membershipsByUser.load(userId)]);
-    const organizations = new Set(mine.map((m) => m.organizationId));
+    // An organization whose sign-in policy blocks the viewer shows them nobody of it.
+    const organizations = new Set<string>();
+    for (const id of new Set(mine.map((m) => m.organizationId))) {
+      if ((await this.signInStandingIn(id)).kind !== 'blocked') organizations.add(id);
+    }
     return theirs.some((m) => isInForce(m, this.now) && organizations.has(m.organizationId));
   }
 
@@ -156,6 +243,7 @@ export class ViewerAccess {
   /** After a write that changes the viewer's memberships, later reads must see it. */
   invalidate(): void {
     this.memo.clear();
+    this.standings.clear();
     this.inForce = null;
     this.coMembers.clear();
     this.namedInReadableLogs.clear();

@@ -31,9 +31,16 @@ export function canOnArgument(
   if (!found) {
     found = rule(name, { cache: 'no_cache' })(async (_parent, args, ctx: Context) => {
       const scope = await loadScope(ctx, target, argumentAt(args, argPath));
-      const access = scope ? await ctx.access.at(scope) : null;
-      if (!access || !access.permissions.has(visibleWith)) return new NotFoundError(TARGET_LABEL[target]);
-      return access.permissions.has(permission) ? true : new ForbiddenError({ permission });
+      if (!scope) return new NotFoundError(TARGET_LABEL[target]);
+      const access = await ctx.access.at(scope);
+      // A member whom the organization's sign-in policy blocks hears SIGN_IN_POLICY where their
+      // memberships would see the thing (docs/domain-rules.md §20), and NOT_FOUND elsewhere.
+      if (!access.permissions.has(visibleWith)) {
+        return ctx.access.refusal(scope, visibleWith, new NotFoundError(TARGET_LABEL[target]));
+      }
+      return access.permissions.has(permission)
+        ? true
+        : ctx.access.refusal(scope, permission, new ForbiddenError({ permission }));
     });
     rules.set(name, found);
   }

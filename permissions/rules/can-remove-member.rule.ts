@@ -19,8 +19,16 @@ export const canRemoveMember = rule('canRemoveMember', { cache: 'no_cache' })(as
   const id = args.memberId;
   const membership = typeof id === 'string' && isUuid(id) ? await ctx.loaders.membership.load(id) : null;
   const access = membership ? await ctx.access.at(scopeOfRow(membership)) : null;
-  if (!membership || !access?.permissions.has(Permission.READ_MEMBERS)) return new NotFoundError('Member');
+  if (!membership || !access) return new NotFoundError('Member');
+  const scope = scopeOfRow(membership);
+  if (!access.permissions.has(Permission.READ_MEMBERS)) {
+    return ctx.access.refusal(scope, Permission.READ_MEMBERS, new NotFoundError('Member'));
+  }
   return mayRemove(ctx.viewer?.id ?? null, access, membership)
     ? true
-    : new ForbiddenError({ permission: Permission.MANAGE_MEMBERS });
+    : ctx.access.refusal(
+        scope,
+        Permission.MANAGE_MEMBERS,
+        new ForbiddenError({ permission: Permission.MANAGE_MEMBERS }),
+      );
 });

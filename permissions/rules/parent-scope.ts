@@ -8,7 +8,7 @@ import { scopeOfEntity } from '../scopes';
 
 /**
  * A rule on a field of an Organization, Workspace or Domain that decides on that object's scope.
- * Refuses with FORBIDDEN naming `permission`. Runs on every path that reaches the object, `_entities` included. Not cached by shield: the
+ * Refuses with FORBIDDEN naming `permission` (SIGN_IN_POLICY for a member the sign-in policy blocks). Runs on every path that reaches the object, `_entities` included. Not cached by shield: the
  * answer depends on the parent (the access behind `decide` is memoised per request anyway).
  */
 export function onParentScope(
@@ -18,6 +18,9 @@ export function onParentScope(
 ): Rule {
   return rule(name, { cache: 'no_cache' })(async (parent, _args, ctx: Context) => {
     const scope = scopeOfEntity(parent);
-    return scope && (await decide(scope, ctx)) ? true : new ForbiddenError({ permission });
+    if (!scope) return new ForbiddenError({ permission });
+    if (await decide(scope, ctx)) return true;
+    // SIGN_IN_POLICY when only the organization's sign-in policy stands in the way (docs/domain-rules.md §20).
+    return ctx.access.refusal(scope, permission, new ForbiddenError({ permission }));
   });
 }

@@ -9,6 +9,25 @@ export interface Identity {
   email: string;
   emailVerified: boolean;
   name: string | null;
+  /**
+   * How the person signed in, for organizations' sign-in policies (docs/domain-rules.md §20): the
+   * `amr` claim (RFC 8176 method names; at most 20 short strings are kept, anything else is none)
+   * and the AUTH_SSO_CLAIM claim naming the single sign-on connection, or null.
+   */
+  amr: string[];
+  ssoConnection: string | null;
+}
+
+/** The claim AUTH_SSO_CLAIM defaults to. */
+export const DEFAULT_SSO_CLAIM = 'sso_connection';
+
+function amrOf(value: unknown): string[] {
+  if (!Array.isArray(value)) return typeof value === 'string' && value.length <= 32 ? [value] : [];
+  return value.filter((v): v is string => typeof v === 'string' && v.length > 0 && v.length <= 32).slice(0, 20);
+}
+
+function ssoConnectionOf(value: unknown): string | null {
+  return typeof value === 'string' && value.length > 0 && value.length <= 255 ? value : null;
 }
 
 /** Why a bearer token was refused: deliberately no finer than this (docs/domain-rules.md §6). */
@@ -18,7 +37,7 @@ export type TokenCheck = { identity: Identity } | { rejected: TokenRejection };
 
 export type TokenVerifier = (token: string) => Promise<TokenCheck>;
 
-function identityFrom(payload: JWTPayload): Identity | null {
+function identityFrom(payload: JWTPayload, ssoClaim: string): Identity | null {
   if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 255) return null;
   const email = typeof payload.email === 'string' ? payload.email.normalize('NFC').trim().toLowerCase() : '';
   const name = typeof payload.name === 'string' ? cleanClaimName(payload.name) : null;
@@ -27,6 +46,8 @@ function identityFrom(payload: JWTPayload): Identity | null {
     email: email.length <= 254 ? email : '',
     emailVerified: payload.email_verified === true,
     name,
+    amr: amrOf(payload.amr),
+    ssoConnection: ssoConnectionOf(payload[ssoClaim]),
   };
 }
 
@@ -72,7 +93,7 @@ export function createTokenVerifier(auth: AuthConfig, clock: Clock = systemClock
     if (known && known.expiresAt > clock.now().getTime()) return { identity: known.identity };
     try {
       const payload = await verify(token);
-      const identity = identityFrom(payload);
+      const identity = identityFrom(payload, auth.ssoClaim ?? DEFAULT_SSO_CLAIM);
       if (!identity || !lifetimeAllowed(payload, maxLifetimeSeconds, clock)) return { rejected: 'TOKEN_INVALID' };
       if (verified.size >= 10_000) verified.clear();
       verified.set(token, { identity, expiresAt: (payload.exp as number) * 1000 });
@@ -111,6 +132,11 @@ export interface TokenClaims {
   audience?: string;
   /** When it is issued (`iat`; `exp` counts from it): now by default. */
   issuedAt?: Date;
+  /** The `amr` claim (RFC 8176 values, e.g. `['pwd', 'otp']`): none by default. */
+  amr?: string[];
+  /** The single sign-on connection, put in the claim `ssoClaim` names (`sso_connection` by default). */
+  ssoConnection?: string;
+  ssoClaim?: string;
 }
 
 /** Signs an HS256 token: development tokens (`npm run token`) and tests. */
@@ -119,6 +145,8 @@ export async function signDevelopmentToken(secret: string, claims: TokenClaims):
     email: claims.email,
     email_verified: claims.emailVerified ?? true,
     ...(claims.name ? { name: claims.name } : {}),
+    ...(claims.amr && claims.amr.length > 0 ? { amr: claims.amr } : {}),
+    ...(claims.ssoConnection ? { [claims.ssoClaim ?? DEFAULT_SSO_CLAIM]: claims.ssoConnection } : {}),
   })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.sub)
@@ -129,4 +157,16 @@ export async function signDevelopmentToken(secret: string, claims: TokenClaims):
   if (claims.issuer) jwt = jwt.setIssuer(claims.issuer);
   if (claims.audience) jwt = jwt.setAudience(claims.audience);
   return jwt.sign(new TextEncoder().encode(secret));
+}
+
+/**
+ * An `amr` for a development token (`npm run token -- --amr`, the dev sign-in's body): a list or a
+ * comma-separated string of method names; nothing is none; null when malformed.
+ */
+export function amrList(value: unknown): string[] | null {
+  if (value === undefined || value === null || value === '') return [];
+  const items = typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : null;
+  if (!items || items.length > 20 || !items.every((v) => typeof v === 'string')) return null;
+  const names = (items as string[]).map((v) => v.trim()).filter((v) => v !== '');
+  return names.every((v) => /^[a-z0-9_-]{1,32}$/i.test(v)) ? names : null;
 }

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { signDevelopmentToken } from '../auth/jwt';
+import { amrList, signDevelopmentToken } from '../auth/jwt';
 import { loadConfig } from '../config/config';
 import { demoPersonByEmail, developmentSubject } from '../dev/demo-people';
 
@@ -13,6 +13,9 @@ and nothing else on stdout: TOKEN=$(npm run -s token -- --email ada@demo.example
   --sub S         the token's subject, which is the User.id (default: dev_ + a digest of the email)
   --hours H       lifetime in hours (default 12, at most AUTH_MAX_TOKEN_HOURS, 24)
   --unverified    email_verified: false (such a caller cannot answer invitations)
+  --amr A,B       the amr claim (RFC 8176 methods), e.g. --amr pwd,otp: a second factor for
+                  organizations that require MFA (docs/sign-in-policy.md)
+  --sso C         the single sign-on connection, in the AUTH_SSO_CLAIM claim (default sso_connection)
   --help          this text
 `;
 
@@ -33,6 +36,8 @@ async function main(argv: string[]): Promise<void> {
         sub: { type: 'string' },
         hours: { type: 'string' },
         unverified: { type: 'boolean' },
+        amr: { type: 'string' },
+        sso: { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -48,6 +53,11 @@ async function main(argv: string[]): Promise<void> {
   if (!/^[^@\s]+@[^@\s]+$/.test(email)) fail(`--email must be an email address, got "${email}"`);
   const hours = Number(values.hours ?? 12);
   if (!Number.isFinite(hours) || hours <= 0) fail(`--hours must be a positive number, got "${values.hours}"`);
+  const amr = amrList(values.amr);
+  if (amr === null) fail(`--amr must be comma-separated method names such as pwd,otp, got "${values.amr}"`);
+  const sso = values.sso?.trim();
+  if (values.sso !== undefined && (!sso || sso.length > 255))
+    fail('--sso must name a connection (at most 255 characters)');
   const config = loadConfig();
   const longest = config.auth.maxTokenHours ?? 24;
   if (hours > longest)
@@ -73,6 +83,9 @@ async function main(argv: string[]): Promise<void> {
     ttlSeconds: Math.round(hours * 3600),
     issuer: config.auth.issuer,
     audience: config.auth.audience,
+    amr,
+    ssoConnection: sso,
+    ssoClaim: config.auth.ssoClaim,
   });
   process.stdout.write(`${token}\n`);
 }

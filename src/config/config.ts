@@ -19,6 +19,11 @@ export interface AuthConfig {
   usingDevelopmentSecret: boolean;
   /** Longest lifetime (`exp` − `iat`) a token may have; one without `exp` is refused. */
   maxTokenHours?: number;
+  /**
+   * The claim naming the single sign-on connection a token was issued through (AUTH_SSO_CLAIM,
+   * default `sso_connection`): an organization's sign-in policy compares it with its `ssoConnection`.
+   */
+  ssoClaim?: string;
 }
 
 export interface Config {
@@ -221,6 +226,13 @@ function serviceTokens(env: NodeJS.ProcessEnv): string[] {
   return tokens;
 }
 
+/** AUTH_SSO_CLAIM: a claim name (a JSON key, or a namespaced URL as Auth0 wants), `sso_connection` by default. */
+function ssoClaim(env: NodeJS.ProcessEnv): string {
+  const name = optional(env, 'AUTH_SSO_CLAIM') ?? 'sso_connection';
+  if (name.length > 200 || /\s/.test(name)) throw new Error('AUTH_SSO_CLAIM must be a claim name without spaces');
+  return name;
+}
+
 /** Builds the configuration from an environment (process.env by default). Throws on nonsense. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = env.NODE_ENV === 'production';
@@ -253,6 +265,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       audience: optional(env, 'AUTH_AUDIENCE'),
       usingDevelopmentSecret,
       maxTokenHours: positiveInt(env, 'AUTH_MAX_TOKEN_HOURS', DEFAULT_MAX_TOKEN_HOURS),
+      ssoClaim: ssoClaim(env),
     },
     smtpUrl: optional(env, 'SMTP_URL'),
     mailFrom: optional(env, 'MAIL_FROM') ?? 'Membership <no-reply@localhost>',

@@ -3,16 +3,19 @@ import { Role, ScopeKind } from '../domain/enums';
 import type { ScopeRef } from '../domain/scope';
 import type { CustomRoleFact } from '../domain/permission-keys';
 import { fromSqlDateTime, placeholders } from './sql';
+import { parseBreakGlass, type SignInPolicyFact } from '../domain/sign-in-policy';
 
 /**
  * What the supergraph's decisions read (docs/domain-rules.md §19), in ONE statement whatever the
  * number of policies, checks and scopes: the memberships of the people asked about, and the
- * scopes the asked-about ids name (with the ids of the scopes above them). Nothing is cached
+ * scopes the asked-about ids name (with the ids of the scopes above them). Each membership comes
+ * with its organization's sign-in policy (docs/domain-rules.md §20), joined in. Nothing is cached
  * across requests: a removal, a lowered role or an expiry is seen by the very next decision.
  */
 
-/** One membership, as the permission table needs it. */
+/** One membership, as the permission table needs it, with its organization's sign-in policy. */
 export interface MembershipRow {
+  id: string;
   userId: string;
   scope: ScopeKind;
   role: Role;
@@ -21,6 +24,7 @@ export interface MembershipRow {
   domainId: string | null;
   expiresAt: Date | null;
   customRole: CustomRoleFact | null;
+  signInPolicy: SignInPolicyFact;
 }
 
 export interface AccessFacts {
@@ -33,6 +37,7 @@ const MAX_IDS = 1000;
 
 interface Row {
   source: string;
+  membership_id: string | null;
   user_id: string | null;
   scope: string;
   role: string | null;
@@ -43,6 +48,10 @@ interface Row {
   custom_role_id: string | null;
   custom_role_name: string | null;
   custom_role_keys: string | null;
+  require_sso: unknown;
+  sso_connection: string | null;
+  require_mfa: unknown;
+  break_glass: string | null;
 }
 
 /** The memberships of `userIds` and the scopes `scopeIds` name, in one round trip. */
@@ -57,9 +66,11 @@ export async function readAccessFacts(
   const parameters: string[] = [];
   if (users.length > 0) {
     parts.push(
-      `SELECT 'm' AS source, m.user_id, m.scope, m.role, m.organization_id, m.workspace_id, m.domain_id, m.expires_at,
-              r.id AS custom_role_id, r.name AS custom_role_name, r.keys AS custom_role_keys
-         FROM memberships m LEFT JOIN custom_roles r ON r.id = m.custom_role_id
+      `SELECT 'm' AS source, m.id AS membership_id, m.user_id, m.scope, m.role, m.organization_id, m.workspace_id,
+              m.domain_id, m.expires_at, r.id AS custom_role_id, r.name AS custom_role_name, r.keys AS custom_role_keys,
+              o.require_sso, o.sso_connection, o.require_mfa, o.break_glass
+         FROM memberships m JOIN organizations o ON o.id = m.organization_id
+         LEFT JOIN custom_roles r ON r.id = m.custom_role_id
         WHERE m.user_id IN (${placeholders(users.length)})`,
     );
     parameters.push(...users);
@@ -67,9 +78,9 @@ export async function readAccessFacts(
   if (ids.length > 0) {
     const list = placeholders(ids.length);
     parts.push(
-      `SELECT 's', NULL, '${ScopeKind.ORGANIZATION}', NULL, id, NULL, NULL, NULL, NULL, NULL, NULL FROM organizations WHERE id IN (${list})`,
-      `SELECT 's', NULL, '${ScopeKind.WORKSPACE}', NULL, organization_id, id, NULL, NULL, NULL, NULL, NULL FROM workspaces WHERE id IN (${list})`,
-      `SELECT 's', NULL, '${ScopeKind.DOMAIN}', NULL, organization_id, workspace_id, id, NULL, NULL, NULL, NULL FROM domains WHERE id IN (${list})`,
+      `SELECT 's', NULL, NULL, '${ScopeKind.ORGANIZATION}', NULL, id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM organizations WHERE id IN (${list})`,
+      `SELECT 's', NULL, NULL, '${ScopeKind.WORKSPACE}', NULL, organization_id, id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM workspaces WHERE id IN (${list})`,
+      `SELECT 's', NULL, NULL, '${ScopeKind.DOMAIN}', NULL, organization_id, workspace_id, id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM domains WHERE id IN (${list})`,
     );
     parameters.push(...ids, ...ids, ...ids);
   }
@@ -79,6 +90,7 @@ export async function readAccessFacts(
   for (const row of rows) {
     if (row.source === 'm') {
       facts.membershipsByUser.get(row.user_id as string)?.push({
+        id: row.membership_id as string,
         userId: row.user_id as string,
         scope: row.scope as ScopeKind,
         role: row.role as Role,
@@ -93,6 +105,12 @@ export async function readAccessFacts(
               grants: JSON.parse(row.custom_role_keys ?? '{}'),
             }
           : null,
+        signInPolicy: {
+          requireSso: truthy(row.require_sso),
+          ssoConnection: row.sso_connection,
+          requireMfa: truthy(row.require_mfa),
+          breakGlass: parseBreakGlass(row.break_glass),
+        },
       });
     } else if (row.scope === ScopeKind.ORGANIZATION) {
       facts.scopes.set(row.organization_id, { kind: ScopeKind.ORGANIZATION, organizationId: row.organization_id });
@@ -112,4 +130,9 @@ export async function readAccessFacts(
     }
   }
   return facts;
+}
+
+/** A boolean column as a driver returns it: 1/0 (SQLite, MariaDB), true/false, or '1'. */
+function truthy(value: unknown): boolean {
+  return value === true || Number(value) === 1;
 }

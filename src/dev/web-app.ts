@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import http from 'node:http';
 import { join, resolve } from 'node:path';
 import express from 'express';
-import { signDevelopmentToken } from '../auth/jwt';
+import { amrList, signDevelopmentToken } from '../auth/jwt';
 import type { Config } from '../config/config';
 import type { Logger } from '../observability/logger';
 import { noSniff, onlyMethods, refusalErrors, sendRefusal } from '../http/refusals';
@@ -77,10 +77,28 @@ export function webAppHandler(config: Config, options: WebAppOptions): express.E
       });
     });
     app.post('/dev/sign-in', express.json({ limit: '2kb' }), async (req, res) => {
-      const body = (req.body ?? {}) as { email?: unknown; name?: unknown; emailVerified?: unknown };
+      const body = (req.body ?? {}) as {
+        email?: unknown;
+        name?: unknown;
+        emailVerified?: unknown;
+        amr?: unknown;
+        sso?: unknown;
+      };
       const email = typeof body.email === 'string' ? body.email.trim() : '';
       if (!EMAIL.test(email) || email.length > 254) {
         res.status(400).json({ error: 'Give an email address such as ada@example.com.' });
+        return;
+      }
+      // How the person "signed in", to try an organization's sign-in policy (docs/sign-in-policy.md):
+      // `amr` a list of RFC 8176 method names (or one comma-separated string), `sso` the connection.
+      const amr = amrList(body.amr);
+      const sso = typeof body.sso === 'string' && body.sso.trim() !== '' ? body.sso.trim() : undefined;
+      if (
+        amr === null ||
+        (body.sso !== undefined && body.sso !== null && typeof body.sso !== 'string') ||
+        (sso?.length ?? 0) > 255
+      ) {
+        res.status(400).json({ error: 'amr is a list of method names such as ["pwd","otp"]; sso a connection name.' });
         return;
       }
       // A demo person (npm run seed) keeps their name when none is typed in.
@@ -95,6 +113,9 @@ export function webAppHandler(config: Config, options: WebAppOptions): express.E
         emailVerified: body.emailVerified !== false,
         issuer: config.auth.issuer,
         audience: config.auth.audience,
+        amr,
+        ssoConnection: sso,
+        ssoClaim: config.auth.ssoClaim,
       });
       res.json({ token });
     });

@@ -117,6 +117,10 @@ export enum AuditAction {
   ROLE_CREATED = 'ROLE_CREATED',
   ROLE_UPDATED = 'ROLE_UPDATED',
   ROLE_DELETED = 'ROLE_DELETED',
+  /** An organization's sign-in policy was set (docs/domain-rules.md §20). */
+  SIGN_IN_POLICY_CHANGED = 'SIGN_IN_POLICY_CHANGED',
+  /** A break-glass member acted without satisfying the sign-in policy: at most one an hour per person and organization. */
+  SIGN_IN_POLICY_BYPASSED = 'SIGN_IN_POLICY_BYPASSED',
 }
 
 registerEnumType(AuditAction, {

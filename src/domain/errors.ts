@@ -19,6 +19,10 @@ export const PUBLIC_ERROR_CODES = [
   'VERIFICATION_FAILED',
   // Deleting a custom role that memberships or invitations hold, without saying where they go (docs/domain-rules.md §18).
   'ROLE_IN_USE',
+  // The caller's sign-in does not satisfy the organization's sign-in policy (docs/domain-rules.md §20).
+  'SIGN_IN_POLICY',
+  // A sign-in policy that would shut out the caller setting it (docs/domain-rules.md §20).
+  'SIGN_IN_POLICY_LOCKOUT',
   // The database cannot serve right now (docs/domain-rules.md §17): HTTP 503, try again.
   'SERVICE_UNAVAILABLE',
   'GRAPHQL_PARSE_FAILED',
@@ -250,4 +254,47 @@ export class RoleInUseError extends DomainRuleError {
       { holders },
     );
   }
+}
+
+/** What a sign-in policy asks for that a sign-in lacks (docs/domain-rules.md §20). */
+export type SignInRequirement = 'SSO' | 'MFA';
+
+/**
+ * docs/domain-rules.md §20: the caller is a member here, but their sign-in does not satisfy the
+ * organization's sign-in policy. `extensions` say what to sign in with: `required` (`SSO`, `MFA`),
+ * `requireSso` and `ssoConnection` (the connection to sign in through), `requireMfa`, and the
+ * `organizationId`, so that a frontend sends the person to sign in again with exactly that.
+ */
+export class SignInPolicyError extends DomainRuleError {
+  constructor(
+    readonly organizationId: string,
+    readonly required: readonly SignInRequirement[],
+    readonly ssoConnection: string | null,
+  ) {
+    super('SIGN_IN_POLICY', `This organization asks you to sign in ${describe(required)}: sign in again that way.`, {
+      organizationId,
+      required: [...required],
+      requireSso: required.includes('SSO'),
+      requireMfa: required.includes('MFA'),
+      ssoConnection: required.includes('SSO') ? ssoConnection : null,
+    });
+  }
+}
+
+/** docs/domain-rules.md §20: a policy whose setter's own sign-in does not satisfy it, and who is not break-glass. */
+export class SignInPolicyLockoutError extends DomainRuleError {
+  constructor(readonly required: readonly SignInRequirement[]) {
+    super(
+      'SIGN_IN_POLICY_LOCKOUT',
+      `This policy would shut you out: your own sign-in lacks ${describe(required)}. ` +
+        'Sign in that way first, or name yourself among the break-glass members.',
+      { required: [...required] },
+    );
+  }
+}
+
+function describe(required: readonly SignInRequirement[]): string {
+  return required
+    .map((r) => (r === 'SSO' ? 'through its single sign-on connection' : 'with a second factor'))
+    .join(' and ');
 }

@@ -8,6 +8,7 @@ import { createLoaders, type Loaders } from '../loaders';
 import { type UserDirectory, userFromIdentity } from '../auth/user-directory';
 import { ViewerAccess } from '../../permissions/viewer-access';
 import { PermissionTable } from '../../permissions/table';
+import type { BypassAudit } from '../services/sign-in-policy.service';
 
 /** The signed-in caller. */
 export interface Viewer {
@@ -43,6 +44,8 @@ export interface ContextDependencies {
   outbox?: { nudge(): void } | null;
   /** Where a database outage met while building the context is reported (logged once). */
   outage?: DatabaseOutage;
+  /** Audits break-glass members who act without satisfying a sign-in policy (docs/domain-rules.md §20). */
+  signInBypasses?: BypassAudit;
 }
 
 /** The signed-in caller, or UNAUTHENTICATED. */
@@ -118,10 +121,14 @@ async function buildContext(
       viewer && {
         id: viewer.id,
         verifiedEmail: viewer.identity.emailVerified && viewer.identity.email ? viewer.identity.email : null,
+        signIn: { amr: viewer.identity.amr, ssoConnection: viewer.identity.ssoConnection },
       },
       loaders,
       now,
       permissions,
+      viewer && deps.signInBypasses
+        ? (organizationId) => deps.signInBypasses?.record(organizationId, viewer.id, requestId, now)
+        : null,
     ),
     outbox: deps.outbox ?? null,
   };

@@ -39,6 +39,7 @@ import { WebhookResolver } from '../../resolvers/webhook.resolver';
 import { ProvisioningTokenResolver } from '../../resolvers/provisioning.resolver';
 import { WorkspaceResolver } from '../../resolvers/workspace.resolver';
 import { BadUserInputError } from '../domain/errors';
+import { OrganizationSignInPolicyResolver, SignInPolicyResolver } from '../../resolvers/sign-in-policy.resolver';
 
 export const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])';
@@ -72,6 +73,8 @@ async function buildUnguarded(): Promise<GraphQLSchema> {
       InvitationCustomRoleResolver,
       MemberCapabilitiesCustomRolesResolver,
       AccessSourceCustomRoleResolver,
+      OrganizationSignInPolicyResolver,
+      SignInPolicyResolver,
     ],
     orphanedTypes: [User, Organization, Workspace, Domain],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],

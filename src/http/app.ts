@@ -16,6 +16,7 @@ import type { DataSource } from 'typeorm';
 import { createTokenVerifier } from '../auth/jwt';
 import type { Config } from '../config/config';
 import { type Context, createContext, type ContextDependencies } from '../graphql/context';
+import { BypassAudit } from '../services/sign-in-policy.service';
 import { availabilityPlugin, createErrorFormatter, errorForTrace, requestLogPlugin } from '../graphql/format-error';
 import { outageOf } from '../db/availability';
 import { costLimitPlugin, limitValidationRules } from '../graphql/query-limits';
@@ -50,6 +51,8 @@ export interface App {
   retention: AuditRetention;
   /** Prometheus metrics, when METRICS_PORT is set (`main` serves them). */
   metrics: Metrics | null;
+  /** Audits break-glass bypasses of sign-in policies after the requests that make them (tests await `settled`). */
+  signInBypasses: BypassAudit;
   /** Builds the context for a request with this Authorization header (tests use it with executeOperation). */
   contextFor(authorization?: string): Promise<Context>;
 }
@@ -195,6 +198,7 @@ export async function createApp(
   const webhooks = new WebhookDispatcher(db, config, logger, lease);
   const sweeper = new MembershipSweeper(db, config, logger);
   const retention = new AuditRetention(db, config, logger);
+  const signInBypasses = new BypassAudit(db, logger);
   const deps: ContextDependencies = {
     config,
     db,
@@ -204,6 +208,7 @@ export async function createApp(
     }),
     outbox: options.nudgeOutbox === false ? null : outbox,
     outage: outageOf(db, logger),
+    signInBypasses,
   };
   const app = express();
   const httpServer = http.createServer(app);
@@ -316,6 +321,7 @@ export async function createApp(
     sweeper,
     retention,
     metrics,
+    signInBypasses,
     contextFor: (authorization) => createContext(deps, authorization),
   };
 }

@@ -153,13 +153,15 @@ export function policiesRoute(deps: ContextDependencies, logger: Logger, maxBody
       const token = bearerToken(exchange.authorization);
       const check = token ? await deps.verifyToken(token) : null;
       // No credentials, or refused ones (expired, wrong signature): every policy is false.
-      const userId = check && 'identity' in check ? check.identity.sub : null;
+      const identity = check && 'identity' in check ? check.identity : null;
       const decisions = await decidePolicies(
         deps.db,
         { now: deps.config.clock.now(), table, onUnparsable },
-        userId,
+        identity?.sub ?? null,
         exchange.names,
         exchange.variables,
+        // The bearer's sign-in, against the sign-in policies of their organizations (docs/domain-rules.md §20).
+        identity ? { amr: identity.amr, ssoConnection: identity.ssoConnection } : undefined,
       );
       res.json(exchange.answer(decisions));
     } catch (error) {
@@ -199,8 +201,34 @@ function checksOf(body: unknown): Check[] {
         `${field}.scope`,
       );
     }
-    return { userId, permission, scopeKind: SCOPE_FIELDS[key as keyof typeof SCOPE_FIELDS], scopeId: id };
+    return {
+      userId,
+      permission,
+      scopeKind: SCOPE_FIELDS[key as keyof typeof SCOPE_FIELDS],
+      scopeId: id,
+      ...signInOf(entry.signIn, `${field}.signIn`),
+    };
   });
+}
+
+/**
+ * A check's optional `signIn`: `{ "amr": [...], "ssoConnection": "..." }`, the claims of the
+ * person's token as the calling service verified it (docs/domain-rules.md §20).
+ */
+function signInOf(value: unknown, field: string): Pick<Check, 'signIn'> {
+  if (value === undefined || value === null) return {};
+  const amr = isObject(value) ? (value.amr ?? []) : null;
+  const connection = isObject(value) ? (value.ssoConnection ?? null) : null;
+  if (
+    !isObject(value) ||
+    !Array.isArray(amr) ||
+    amr.length > 20 ||
+    !amr.every((v) => typeof v === 'string' && v.length <= 32) ||
+    (connection !== null && (typeof connection !== 'string' || connection.length > 255))
+  ) {
+    throw new BadUserInputError(`${field} must be { "amr": [strings], "ssoConnection": string or null }.`, field);
+  }
+  return { signIn: { amr: amr as string[], ssoConnection: connection as string | null } };
 }
 
 /** POST /authorization/check; 404 while AUTHZ_SERVICE_TOKENS is unset. */

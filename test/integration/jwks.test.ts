@@ -48,7 +48,14 @@ describe('tokens from a JWKS endpoint', () => {
   it('accepts RS256 and ES256 tokens signed with the published keys', async () => {
     const verify = verifier();
     expect(await verify(await sign('RS256', 'rsa-1', rsa.privateKey))).toEqual({
-      identity: { sub: 'idp|ada', email: 'ada@example.test', emailVerified: true, name: 'Ada' },
+      identity: {
+        sub: 'idp|ada',
+        email: 'ada@example.test',
+        emailVerified: true,
+        name: 'Ada',
+        amr: [],
+        ssoConnection: null,
+      },
     });
     expect(await verify(await sign('ES256', 'ec-1', ec.privateKey))).toMatchObject({ identity: { sub: 'idp|ada' } });
   });

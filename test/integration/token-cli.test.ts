@@ -55,6 +55,18 @@ describe('the token command', () => {
     expect(stranger.stderr).toBe('');
   });
 
+  it('takes --amr and --sso, to try an organization sign-in policy (docs/sign-in-policy.md)', async () => {
+    const { code, stdout } = await token('--email', 'ada@demo.example', '--amr', 'pwd, otp', '--sso', 'acme-okta');
+    expect(code).toBe(0);
+    expect(decodeJwt(stdout.trim())).toMatchObject({ amr: ['pwd', 'otp'], sso_connection: 'acme-okta' });
+    const plain = decodeJwt((await token('--email', 'ada@demo.example')).stdout.trim());
+    expect(plain.amr).toBeUndefined();
+    expect(plain.sso_connection).toBeUndefined();
+    const refused = await token('--email', 'ada@demo.example', '--amr', 'pwd;rm');
+    expect({ code: refused.code, stdout: refused.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(refused.stderr).toContain('--amr');
+  });
+
   it('refuses a missing or malformed email with its usage, exit code 2 and nothing on stdout', async () => {
     for (const args of [[], ['--email', 'not-an-address'], ['--hours', 'x', '--email', 'a@b.c']]) {
       const result = await token(...args);

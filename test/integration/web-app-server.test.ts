@@ -68,7 +68,17 @@ describe('the web app server', () => {
       });
       // A demo person keeps their name when none is typed in.
       const ada = (await (await signIn(base, { email: 'ada@demo.example' })).json()) as { token: string };
-      expect(await verify(ada.token)).toMatchObject({ identity: { name: 'Ada Lovelace' } });
+      expect(await verify(ada.token)).toMatchObject({
+        identity: { name: 'Ada Lovelace', amr: [], ssoConnection: null },
+      });
+      // How the person signed in, to try an organization's sign-in policy (docs/sign-in-policy.md).
+      const strong = (await (
+        await signIn(base, { email: 'ada@demo.example', amr: ['pwd', 'otp'], sso: 'acme-okta' })
+      ).json()) as { token: string };
+      expect(await verify(strong.token)).toMatchObject({
+        identity: { amr: ['pwd', 'otp'], ssoConnection: 'acme-okta' },
+      });
+      expect((await signIn(base, { email: 'ada@demo.example', amr: [42] })).status).toBe(400);
       for (const bad of [{}, { email: 'not an address' }, { email: `${'a'.repeat(250)}@x.example` }]) {
         const refused = await signIn(base, bad);
         expect(refused.status).toBe(400);

@@ -54,6 +54,8 @@ const ACTIONS: Record<AuditAction, [Group, string]> = {
   ROLE_CREATED: ['Roles', 'Custom role created'],
   ROLE_UPDATED: ['Roles', 'Custom role edited'],
   ROLE_DELETED: ['Roles', 'Custom role deleted'],
+  SIGN_IN_POLICY_CHANGED: ['Organization, workspaces and domains', 'Sign-in policy changed'],
+  SIGN_IN_POLICY_BYPASSED: ['Organization, workspaces and domains', 'Sign-in policy bypassed (break-glass)'],
 };
 
 export const ALL_AUDIT_ACTIONS = Object.keys(ACTIONS) as AuditAction[];

@@ -18,6 +18,7 @@ import { Provisioning1764460000000 } from './1764460000000-provisioning';
 import { PeopleHistory1764475000000 } from './1764475000000-people-history';
 import { ScimUserEmail1764476000000 } from './1764476000000-scim-user-email';
 import { CustomRoles1764490000000 } from './1764490000000-custom-roles';
+import { SignInPolicy1764500000000 } from './1764500000000-sign-in-policy';
 
 /** Every migration, oldest first. Listed by hand so that the compiled server needs no glob. */
 export const migrations = [
@@ -41,4 +42,5 @@ export const migrations = [
   PeopleHistory1764475000000,
   ScimUserEmail1764476000000,
   CustomRoles1764490000000,
+  SignInPolicy1764500000000,
 ];

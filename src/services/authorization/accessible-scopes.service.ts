@@ -37,7 +37,8 @@ export async function accessibleScopes(
   }
   const first = validPageSize(args.first);
   const cursor = args.after ? decodeCursor(args.after) : null;
-  const memberships = await ctx.access.memberships();
+  // None in an organization whose sign-in policy blocks the viewer (docs/domain-rules.md §20).
+  const memberships = await ctx.access.grantingMemberships();
   if (!ctx.permissions.knows(permission) || memberships.length === 0) return pageOf([], first, () => '');
 
   const organizations = [

@@ -5,6 +5,12 @@ import type { PermissionTable } from '../../../permissions/table';
 import { readAccessFacts } from '../../db/access-facts';
 import { isBuiltInKey, isDeclaredKey, parsePolicyName, type PolicyName } from '../../domain/permission-keys';
 import type { Role, ScopeKind } from '../../domain/enums';
+import {
+  grantingMemberships,
+  NO_SIGN_IN,
+  type SignInFact,
+  standingsByOrganization,
+} from '../../../permissions/sign-in';
 
 /**
  * The supergraph's decisions (docs/domain-rules.md §19): a router's `@policy` names for the
@@ -22,7 +28,9 @@ export interface DecisionInput {
 
 /**
  * Decides each policy name for `userId` (null: no valid credentials, every policy false) with the
- * operation's variables.
+ * operation's variables. `signIn` is how the bearer signed in (their token's `amr` and connection
+ * claims): in an organization whose sign-in policy it does not satisfy, their memberships give
+ * nothing (docs/domain-rules.md §20), decided from the same statement.
  */
 export async function decidePolicies(
   db: DataSource,
@@ -30,6 +38,7 @@ export async function decidePolicies(
   userId: string | null,
   names: readonly string[],
   variables: Readonly<Record<string, unknown>>,
+  signIn: SignInFact = NO_SIGN_IN,
 ): Promise<Record<string, boolean>> {
   const parsed = new Map<string, PolicyName | null>();
   for (const name of names) {
@@ -45,7 +54,7 @@ export async function decidePolicies(
   }
   const scopeIds = live.flatMap((p) => (p.variable === null ? [] : idsOf(variables[p.variable])));
   const facts = await readAccessFacts(db, [userId], scopeIds);
-  const memberships = facts.membershipsByUser.get(userId) ?? [];
+  const memberships = grantingMemberships(facts.membershipsByUser.get(userId) ?? [], signIn);
   for (const [name, policy] of parsed) {
     decisions[name] = decidePolicy(policy, variables, facts.scopes, memberships, input.now, input.table);
   }
@@ -55,6 +64,12 @@ export async function decidePolicies(
 /** One check of POST /authorization/check. */
 export interface Check {
   userId: string;
+  /**
+   * How the person signed in, as the calling service read it from their token, for sign-in
+   * policies (docs/domain-rules.md §20). Left out, it counts as a sign-in that shows nothing: in an
+   * organization with a policy, only its break-glass members are then allowed (fail closed).
+   */
+  signIn?: SignInFact;
   permission: string;
   /** The kind of scope the id is said to name, and the id of that organization, workspace or domain. */
   scopeKind: ScopeKind;
@@ -67,6 +82,8 @@ export interface CheckResult {
   role: Role | null;
   /** The custom role held at the scope itself, by name, or null. */
   customRole: string | null;
+  /** Present when the organization's sign-in policy refuses the sign-in: what it lacks (`SSO`, `MFA`). */
+  signInRequired?: ('SSO' | 'MFA')[];
 }
 
 /** Whether a string may be a permission key at all (built-in or `namespace:action`). */
@@ -88,8 +105,13 @@ export async function runChecks(
   );
   return checks.map((check) => {
     const scope = facts.scopes.get(check.scopeId);
-    const memberships = facts.membershipsByUser.get(check.userId) ?? [];
+    const held = facts.membershipsByUser.get(check.userId) ?? [];
     if (!scope || scope.kind !== check.scopeKind) return { allowed: false, role: null, customRole: null };
+    const standing = standingsByOrganization(held, check.signIn ?? NO_SIGN_IN).get(scope.organizationId);
+    if (standing?.kind === 'blocked') {
+      return { allowed: false, role: null, customRole: null, signInRequired: standing.missing };
+    }
+    const memberships = held;
     const access = accessAt(scope, memberships, input.now);
     const allowed =
       input.table.knows(check.permission) && keysAt(scope, memberships, input.now, input.table).has(check.permission);
