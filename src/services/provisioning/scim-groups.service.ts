@@ -12,7 +12,14 @@ import { validName } from '../../domain/validation';
 import { recordAudit } from '../audit.service';
 import { deleteWorkspaceWithin } from '../scope.service';
 import { applyDirectory, leaveGroup, provisioningActor } from './provisioned-access';
-import { applyPatch, inDirectory, listResponse, pageOf, patchOperations, type ScimRequest } from './scim-users.service';
+import {
+  applyPatch,
+  inDirectory,
+  listResponse,
+  offsetAndLimit,
+  patchOperations,
+  type ScimRequest,
+} from './scim-users.service';
 
 /**
  * SCIM Groups (docs/domain-rules.md §15) are the organization's workspaces: `displayName` is the
@@ -158,7 +165,7 @@ export async function getGroup(req: ScimRequest, id: string, query: Record<strin
 }
 
 export async function listGroups(req: ScimRequest, query: Record<string, unknown>) {
-  const { offset, limit } = pageOf(query);
+  const { offset, limit } = offsetAndLimit(query);
   const condition =
     typeof query.filter === 'string' && query.filter.trim() !== ''
       ? filterCondition(GROUP_FILTER_ATTRIBUTES, query.filter)

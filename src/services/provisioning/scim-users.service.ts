@@ -311,7 +311,7 @@ export function applyPatch(
  * `startIndex` (1-based) and `count` (at most MAX_RESULTS; 0 asks for the total only). Beyond
  * 2^31−1 either is `invalidValue`: `1e21` is an integer to JavaScript but no SQL OFFSET.
  */
-export function pageOf(query: Record<string, unknown>): { offset: number; limit: number } {
+export function offsetAndLimit(query: Record<string, unknown>): { offset: number; limit: number } {
   const number = (value: unknown, fallback: number) => {
     if (value === undefined || value === '') return fallback;
     const n = Number(value);
@@ -327,7 +327,7 @@ export function pageOf(query: Record<string, unknown>): { offset: number; limit:
 
 /** A ListResponse of Users matching `filter`, in the order they were provisioned. */
 export async function listUsers(req: ScimRequest, query: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const { offset, limit } = pageOf(query);
+  const { offset, limit } = offsetAndLimit(query);
   const condition =
     typeof query.filter === 'string' && query.filter.trim() !== ''
       ? filterCondition(USER_FILTER_ATTRIBUTES, query.filter)
