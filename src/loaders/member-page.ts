@@ -5,8 +5,14 @@ import { MemberOrderField, OrderDirection, type Role, type ScopeKind } from '../
 import { countedMembers } from '../db/membership-rows';
 import { fromSqlDateTime, placeholders, toCount, toSqlDateTime } from '../db/sql';
 import { prefixRange, queryWords } from '../domain/search';
-import { BadUserInputError } from '../domain/errors';
-import { decodeCursor, encodeCursor, SQL_DATETIME } from '../db/pagination';
+import {
+  decodeCursor,
+  decodeOrderedCursor,
+  encodeCursor,
+  encodeOrderedCursor,
+  type OrderedPosition,
+  SQL_DATETIME,
+} from '../db/pagination';
 
 /**
  * Keyset pagination of memberships, batched: one statement returns a page for each of many
@@ -63,11 +69,7 @@ export const SEARCH_COUNT_CAP = 10_000;
  * Where a row stands in a members order: a segment (the name order puts people without a name
  * after everyone else, in both directions), the sort key, and the id.
  */
-interface Position {
-  segment: 0 | 1;
-  key: string;
-  id: string;
-}
+type Position = OrderedPosition;
 
 function positionOf(row: MemberPageRow, order: MemberOrder): Position {
   switch (order.field) {
@@ -87,8 +89,7 @@ function positionOf(row: MemberPageRow, order: MemberOrder): Position {
  */
 export function encodeMemberCursor(row: MemberPageRow, order: MemberOrder): string {
   if (order.field === JOINED_FIRST.field && order.direction === JOINED_FIRST.direction) return encodeCursor(row);
-  const { segment, key, id } = positionOf(row, order);
-  return Buffer.from(JSON.stringify([order.field, order.direction, segment, key, id])).toString('base64url');
+  return encodeOrderedCursor([order.field, order.direction], positionOf(row, order));
 }
 
 export function decodeMemberCursor(cursor: string, order: MemberOrder): Position {
@@ -96,28 +97,9 @@ export function decodeMemberCursor(cursor: string, order: MemberOrder): Position
     const { createdAt, id } = decodeCursor(cursor);
     return { segment: 0, key: createdAt, id };
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    parsed = null;
-  }
-  const [field, direction, segment, key, id, ...rest] = Array.isArray(parsed) ? parsed : [];
-  if (
-    field !== order.field ||
-    direction !== order.direction ||
-    (segment !== 0 && segment !== 1) ||
-    typeof key !== 'string' ||
-    key.length > 254 ||
-    typeof id !== 'string' ||
-    id.length === 0 ||
-    id.length > 36 ||
-    rest.length > 0 ||
-    (order.field === 'JOINED_AT' && !SQL_DATETIME.test(key))
-  ) {
-    throw new BadUserInputError('after is not a valid cursor for this order.', 'after');
-  }
-  return { segment, key, id };
+  // A joined-at position carries a timestamp as stored; the other orders, any key.
+  const validKey = order.field === MemberOrderField.JOINED_AT ? (key: string) => SQL_DATETIME.test(key) : undefined;
+  return decodeOrderedCursor(cursor, [order.field, order.direction], validKey);
 }
 
 /** Code point order, as both databases compare the bytewise key columns. */
