@@ -2,7 +2,7 @@ import { Field, Int, ObjectType } from 'type-graphql';
 import { Invitation } from '../../entities/invitation.entity';
 import { Membership } from '../../entities/membership.entity';
 import { Organization } from '../../entities/organization.entity';
-import type { MemberPageKey } from '../../src/loaders/member-page';
+import type { MemberPageKey } from '../../src/db/member-page';
 
 @ObjectType()
 export class PageInfo {
