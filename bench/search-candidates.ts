@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '../src/db/data-source';
 import { MemberOrderField, OrderDirection } from '../src/domain/enums';
-import { loadMemberPages, type MemberFilter } from '../src/loaders/member-page';
+import { loadMemberPages, type MemberFilter } from '../src/db/member-page';
 
 /**
  * `node dist/bench/search-candidates.js --organization ID [--label L]` (DATABASE_URL): measures the

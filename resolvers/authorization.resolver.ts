@@ -24,7 +24,6 @@ export class AuthorizationResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: Context,
   ): Promise<ScopeConnection> {
-    const page = await accessibleScopes(ctx, permission, kind, { first, after });
-    return { edges: page.edges, pageInfo: page.pageInfo };
+    return Object.assign(new ScopeConnection(), await accessibleScopes(ctx, permission, kind, { first, after }));
   }
 }

@@ -1,6 +1,6 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { AuditEvent } from '../../entities/audit-event.entity';
-import { PageInfo } from './connections';
+import { Connection } from './connections';
 import { AuditAction } from '../../src/domain/enums';
 
 @InputType()
@@ -22,22 +22,4 @@ export class AuditLogFilter {
 }
 
 @ObjectType()
-export class AuditEventEdge {
-  @Field(() => String)
-  cursor!: string;
-
-  @Field(() => AuditEvent)
-  node!: AuditEvent;
-}
-
-@ObjectType()
-export class AuditEventConnection {
-  @Field(() => [AuditEventEdge])
-  edges!: AuditEventEdge[];
-
-  @Field(() => [AuditEvent])
-  nodes!: AuditEvent[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
+export class AuditEventConnection extends Connection(AuditEvent, 'AuditEvent') {}

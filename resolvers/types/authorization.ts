@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { ScopeKind } from '../../src/domain/enums';
-import { PageInfo } from './connections';
+import { Connection } from './connections';
 
 @ObjectType({
   description: 'A permission key: built-in (the Permission enum’s values) or declared by the supergraph’s operator.',
@@ -34,20 +34,6 @@ export class ScopeRef {
   organizationId!: string;
 }
 
+/** No `nodes`: the list has never had them. */
 @ObjectType()
-export class ScopeEdge {
-  @Field(() => String)
-  cursor!: string;
-
-  @Field(() => ScopeRef)
-  node!: ScopeRef;
-}
-
-@ObjectType()
-export class ScopeConnection {
-  @Field(() => [ScopeEdge])
-  edges!: ScopeEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
+export class ScopeConnection extends Connection(ScopeRef, 'Scope', { nodes: false }) {}

@@ -1,8 +1,8 @@
-import { Field, Int, ObjectType } from 'type-graphql';
+import { type ClassType, Field, Int, ObjectType } from 'type-graphql';
 import { Invitation } from '../../entities/invitation.entity';
 import { Membership } from '../../entities/membership.entity';
 import { Organization } from '../../entities/organization.entity';
-import type { MemberPageKey } from '../../src/loaders/member-page';
+import type { MemberPageKey } from '../../src/db/member-page';
 
 @ObjectType()
 export class PageInfo {
@@ -13,27 +13,43 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
-@ObjectType()
-export class MemberEdge {
-  @Field(() => String)
-  cursor!: string;
+/**
+ * The GraphQL shape of every paged list, made once: a subclass
+ * `@ObjectType() class XConnection extends Connection(X, 'X') {}` is the type `XConnection`
+ * with `edges: [XEdge!]!` (`cursor`, `node`), `nodes: [X!]!` (unless `nodes: false`) and
+ * `pageInfo`; fields of its own (`totalCount`) follow these. It is filled with a `Page` of
+ * src/db/pagination.ts. Abstract, it is no type of the schema itself (as in type-graphql's
+ * `examples/generic-types`).
+ */
+export function Connection<T extends object>(node: ClassType<T>, name: string, options: { nodes?: boolean } = {}) {
+  @ObjectType(`${name}Edge`)
+  class Edge {
+    @Field(() => String)
+    cursor!: string;
 
-  @Field(() => Membership)
-  node!: Membership;
+    @Field(() => node)
+    node!: T;
+  }
+
+  const nodesField: PropertyDecorator = options.nodes === false ? () => undefined : Field(() => [node]);
+
+  @ObjectType()
+  abstract class ConnectionType {
+    @Field(() => [Edge])
+    edges!: Edge[];
+
+    @nodesField
+    nodes!: T[];
+
+    @Field(() => PageInfo)
+    pageInfo!: PageInfo;
+  }
+  return ConnectionType;
 }
 
 /** `totalCount` is resolved lazily (a second statement only when asked for). */
 @ObjectType()
-export class MemberConnection {
-  @Field(() => [MemberEdge])
-  edges!: MemberEdge[];
-
-  @Field(() => [Membership])
-  nodes!: Membership[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-
+export class MemberConnection extends Connection(Membership, 'Member') {
   /** What the page was asked with, for `totalCount`. */
   key!: MemberPageKey;
 
@@ -42,49 +58,13 @@ export class MemberConnection {
 }
 
 @ObjectType()
-export class OrganizationEdge {
-  @Field(() => String)
-  cursor!: string;
-
-  @Field(() => Organization)
-  node!: Organization;
-}
-
-@ObjectType()
-export class OrganizationConnection {
-  @Field(() => [OrganizationEdge])
-  edges!: OrganizationEdge[];
-
-  @Field(() => [Organization])
-  nodes!: Organization[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-
+export class OrganizationConnection extends Connection(Organization, 'Organization') {
   @Field(() => Int)
   totalCount!: number;
 }
 
 @ObjectType()
-export class InvitationEdge {
-  @Field(() => String)
-  cursor!: string;
-
-  @Field(() => Invitation)
-  node!: Invitation;
-}
-
-@ObjectType()
-export class InvitationConnection {
-  @Field(() => [InvitationEdge])
-  edges!: InvitationEdge[];
-
-  @Field(() => [Invitation])
-  nodes!: Invitation[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-
+export class InvitationConnection extends Connection(Invitation, 'Invitation') {
   @Field(() => Int)
   totalCount!: number;
 }

@@ -1,6 +1,6 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { WebhookDelivery, WebhookEndpoint } from '../../entities/webhook.entity';
-import { PageInfo } from './connections';
+import { Connection } from './connections';
 import { AuditAction } from '../../src/domain/enums';
 
 @InputType()
@@ -37,22 +37,4 @@ export class WebhookEndpointWithSecret {
 }
 
 @ObjectType()
-export class WebhookDeliveryEdge {
-  @Field(() => String)
-  cursor!: string;
-
-  @Field(() => WebhookDelivery)
-  node!: WebhookDelivery;
-}
-
-@ObjectType()
-export class WebhookDeliveryConnection {
-  @Field(() => [WebhookDeliveryEdge])
-  edges!: WebhookDeliveryEdge[];
-
-  @Field(() => [WebhookDelivery])
-  nodes!: WebhookDelivery[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
+export class WebhookDeliveryConnection extends Connection(WebhookDelivery, 'WebhookDelivery') {}

@@ -4,8 +4,9 @@ import { validPageSize } from '../domain/validation';
 import { toSqlDateTime } from './sql';
 
 /**
- * Paging, in one place: the page every connection returns, the cursor every list hands out, and
- * the keyset helpers behind them. Lists are keyset-paginated (never OFFSET): a cursor names the
+ * Paging, in one place: the page every connection returns, the cursor every list hands out (one
+ * codec, two forms: `created_at|id` for the lists in creation or event order, and a tagged
+ * position for an order of its own, `encodeOrderedCursor`), and the keyset helpers behind them. Lists are keyset-paginated (never OFFSET): a cursor names the
  * position of the last row shown, so a page costs the same however deep it is, and rows written
  * meanwhile neither repeat nor vanish.
  */
@@ -38,6 +39,58 @@ export function decodeCursor(cursor: string): TimeCursor {
     throw new BadUserInputError('after is not a valid cursor.', 'after');
   }
   return { createdAt, id };
+}
+
+/**
+ * A position in an order of its own (a members list by name, say): the order's name (its field and
+ * direction), a segment (a part of the order that comes wholly after another: the people without
+ * a name), the sort key and the id.
+ */
+export interface OrderedPosition {
+  segment: 0 | 1;
+  key: string;
+  id: string;
+}
+
+/**
+ * Opaque to clients: the position of the last row in an order of its own, with the order's name,
+ * so that a cursor handed to another order is refused rather than misread.
+ */
+export function encodeOrderedCursor(order: readonly [string, string], position: OrderedPosition): string {
+  return Buffer.from(JSON.stringify([...order, position.segment, position.key, position.id])).toString('base64url');
+}
+
+/**
+ * The position in a cursor of `encodeOrderedCursor` made for this same order (and whose key
+ * `validKey` accepts); BAD_USER_INPUT on `after` for anything else.
+ */
+export function decodeOrderedCursor(
+  cursor: string,
+  order: readonly [string, string],
+  validKey: (key: string) => boolean = () => true,
+): OrderedPosition {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parsed = null;
+  }
+  const [name, direction, segment, key, id, ...rest] = Array.isArray(parsed) ? parsed : [];
+  if (
+    name !== order[0] ||
+    direction !== order[1] ||
+    (segment !== 0 && segment !== 1) ||
+    typeof key !== 'string' ||
+    key.length > 254 ||
+    typeof id !== 'string' ||
+    id.length === 0 ||
+    id.length > 36 ||
+    rest.length > 0 ||
+    !validKey(key)
+  ) {
+    throw new BadUserInputError('after is not a valid cursor for this order.', 'after');
+  }
+  return { segment, key, id };
 }
 
 /** The cursor is checked when the field runs, so that a bad one is BAD_USER_INPUT at that path. */

@@ -16,13 +16,13 @@ import { placeholders } from '../db/sql';
 import { seatsUsed } from '../db/seats';
 import { EnrollmentMode, Role } from '../domain/enums';
 import { EmailDomain } from '../../entities/email-domain.entity';
-import { countMembers, loadMemberPages, type MemberFilter, type MemberPage, type MemberPageKey } from './member-page';
+import { memberLoaders, type MemberLoaders } from './member-page';
 
 /**
  * Every relation and list the schema walks goes through one of these, created fresh for each
  * request (so nothing leaks between callers): a whole level of a query costs one statement.
  */
-export interface Loaders {
+export interface Loaders extends MemberLoaders {
   user: DataLoader<string, User | null>;
   organization: DataLoader<string, Organization | null>;
   workspace: DataLoader<string, Workspace | null>;
@@ -46,9 +46,6 @@ export interface Loaders {
   seatsUsed: DataLoader<string, number>;
   /** The people holding a lasting (not time-limited) ADMIN role at an organization itself. */
   lastingAdmins: DataLoader<string, string[]>;
-  memberPage: DataLoader<MemberPageKey, MemberPage, string>;
-  /** A members list's total, and whether it is a search's lower bound (docs/domain-rules.md §3). */
-  memberCount: DataLoader<MemberPageKey, { total: number; lowerBound: boolean }, string>;
   invitation: DataLoader<string, Invitation | null>;
   /** A scope's invitations with one (effective) status, oldest first. */
   invitationsByScope: DataLoader<{ scopeId: string; status: InvitationStatus }, Invitation[], string>;
@@ -129,42 +126,6 @@ function groupedBy<T extends ObjectLiteral, K extends keyof T & string>(
   });
 }
 
-/** Batches keys that share one filter into one statement each. */
-function pageBatches<V>(load: (scopeIds: string[], filter: MemberFilter) => Promise<V[]>) {
-  return async (keys: readonly MemberPageKey[]): Promise<V[]> => {
-    const groups = new Map<string, { filter: MemberFilter; indexes: number[] }>();
-    keys.forEach((key, index) => {
-      const filter: MemberFilter = {
-        first: key.first,
-        after: key.after,
-        role: key.role,
-        query: key.query,
-        withCount: key.withCount,
-        order: key.order,
-      };
-      const groupKey = JSON.stringify(filter);
-      const group = groups.get(groupKey) ?? { filter, indexes: [] };
-      group.indexes.push(index);
-      groups.set(groupKey, group);
-    });
-    const results = new Array<V>(keys.length);
-    await Promise.all(
-      [...groups.values()].map(async ({ filter, indexes }) => {
-        const values = await load(
-          indexes.map((i) => keys[i].scopeId),
-          filter,
-        );
-        indexes.forEach((keyIndex, i) => (results[keyIndex] = values[i]));
-      }),
-    );
-    return results;
-  };
-}
-
-const pageKey = (key: MemberPageKey) =>
-  JSON.stringify([key.scopeId, key.first, key.after, key.role, key.query, key.withCount, key.order]);
-const countKey = (key: MemberPageKey) => JSON.stringify([key.scopeId, key.role, key.query]);
-
 /** The request's loaders; `now` is the moment the request decides at (what has expired by then). */
 export function createLoaders(db: DataSource, now: Date): Loaders {
   const loaders: Loaders = {
@@ -243,19 +204,8 @@ export function createLoaders(db: DataSource, now: Date): Loaders {
       );
       return organizationIds.map((id) => rows.filter((r) => r.scope_id === id).map((r) => r.user_id));
     }),
-    memberPage: new DataLoader(
-      pageBatches(async (scopeIds, filter) => {
-        const pages = await loadMemberPages(db, scopeIds, filter);
-        // The members' users came with the page: `Member.user` reads them from the loader's cache.
-        for (const page of pages) for (const row of page.rows) loaders.user.prime(row.userId, row.user);
-        return pages;
-      }),
-      { cacheKeyFn: pageKey },
-    ),
-    memberCount: new DataLoader(
-      pageBatches((scopeIds, filter) => countMembers(db, scopeIds, { role: filter.role, query: filter.query })),
-      { cacheKeyFn: countKey },
-    ),
+    // The members' users came with the page: `Member.user` reads them from the loader's cache.
+    ...memberLoaders(db, (user) => loaders.user.prime(user.id, user)),
     invitation: byKey(db, Invitation, 'id'),
     invitationsByScope: invitationsByScope(db, now),
     pendingInvitationsByEmail: new DataLoader(async (emails) => {

@@ -89,7 +89,7 @@ export const MAX_PAGING_VALUE = 2 ** 31 - 1;
  * `startIndex` (1-based) and `count` (at most MAX_RESULTS; 0 asks for the total only). Beyond
  * 2^31−1 either is `invalidValue`: `1e21` is an integer to JavaScript but no SQL OFFSET.
  */
-export function pageOf(query: Record<string, unknown>): { offset: number; limit: number } {
+export function offsetAndLimit(query: Record<string, unknown>): { offset: number; limit: number } {
   const number = (value: unknown, fallback: number) => {
     if (value === undefined || value === '') return fallback;
     const n = Number(value);

@@ -2,7 +2,7 @@ import { fromSqlDateTime, toCount } from '../db/sql';
 import { type Condition, type FilterAttributes, filterCondition } from './filter';
 import type { PatchOperation } from './patch-op';
 import { projected } from './projection';
-import { listResponse, pageOf, type Resource, ScimError } from './protocol';
+import { listResponse, offsetAndLimit, type Resource, ScimError } from './protocol';
 import type { ScimRequest } from './request';
 import type { Attribute } from './schema';
 
@@ -96,7 +96,7 @@ function rowsOf(type: ResourceType, req: ScimRequest, condition: Condition) {
 
 /** GET of the endpoint: a ListResponse of the resources matching `filter`, in the order they were made. */
 export async function listOf(type: ResourceType, req: ScimRequest, query: Record<string, unknown>): Promise<Resource> {
-  const page = pageOf(query);
+  const page = offsetAndLimit(query);
   const condition =
     typeof query.filter === 'string' && query.filter.trim() !== ''
       ? filterCondition({ ...commonFilter(type.table.alias), ...type.filter }, query.filter)

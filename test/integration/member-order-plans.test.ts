@@ -6,7 +6,7 @@ import {
   type MemberOrder,
   loadMemberPages,
   memberPageStatement,
-} from '../../src/loaders/member-page';
+} from '../../src/db/member-page';
 import { StatementCounter } from '../../src/db/statement-counter';
 import { openTestDatabase, type OpenedDatabase } from '../support/databases';
 import { describeOnEachDatabase } from '../support/each-database';

@@ -1,6 +1,6 @@
 import { MemberOrderField, OrderDirection } from '../../src/domain/enums';
 import { StatementCounter } from '../../src/db/statement-counter';
-import { loadMemberPages, type MemberFilter } from '../../src/loaders/member-page';
+import { loadMemberPages, type MemberFilter } from '../../src/db/member-page';
 import { seedFlatOrganization } from '../../bench/dataset';
 import { openTestDatabase, type OpenedDatabase } from '../support/databases';
 import { describeOnEachDatabase } from '../support/each-database';

@@ -1,5 +1,13 @@
 import { Membership } from '../../entities/membership.entity';
-import { byCreationThenId, checkCursor, decodeCursor, encodeCursor, isAfterCursor } from '../../src/db/pagination';
+import {
+  byCreationThenId,
+  checkCursor,
+  decodeCursor,
+  decodeOrderedCursor,
+  encodeCursor,
+  encodeOrderedCursor,
+  isAfterCursor,
+} from '../../src/db/pagination';
 
 const member = (id: string, at: string) => Object.assign(new Membership(), { id, createdAt: new Date(at) });
 
@@ -43,5 +51,36 @@ describe('the members cursor', () => {
     ]);
     const cursor = decodeCursor(encodeCursor(rows[1]));
     expect(rows.map((r) => isAfterCursor(r, cursor))).toEqual([false, false, true, true]);
+  });
+});
+
+describe('the cursor of an order of its own', () => {
+  const id = '3f1c2d44-0000-4000-8000-000000000001';
+  const refused = expect.objectContaining({
+    extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'after' }),
+  });
+
+  it('keeps the form it has always had, so that cursors handed out before still read the same', () => {
+    const byName = 'WyJOQU1FIiwiQVNDIiwwLCJhZGEgbG92ZWxhY2UiLCIzZjFjMmQ0NC0wMDAwLTQwMDAtODAwMC0wMDAwMDAwMDAwMDEiXQ';
+    expect(encodeOrderedCursor(['NAME', 'ASC'], { segment: 0, key: 'ada lovelace', id })).toBe(byName);
+    expect(decodeOrderedCursor(byName, ['NAME', 'ASC'])).toEqual({ segment: 0, key: 'ada lovelace', id });
+  });
+
+  it('is refused by another order, by a key its order rejects, and when forged', () => {
+    const cursor = encodeOrderedCursor(['NAME', 'ASC'], { segment: 1, key: '', id });
+    expect(() => decodeOrderedCursor(cursor, ['NAME', 'DESC'])).toThrow(refused);
+    expect(() => decodeOrderedCursor(cursor, ['EMAIL', 'ASC'])).toThrow(refused);
+    expect(() => decodeOrderedCursor(cursor, ['NAME', 'ASC'], (key) => key !== '')).toThrow(refused);
+    const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    for (const bad of [
+      'not base64 at all',
+      encodeCursor({ createdAt: new Date(0), id }),
+      forged(['NAME', 'ASC', 2, 'a', id]),
+      forged(['NAME', 'ASC', 0, 'a', '']),
+      forged(['NAME', 'ASC', 0, 'a', id, 'more']),
+      forged(['NAME', 'ASC', 0, 'x'.repeat(255), id]),
+    ]) {
+      expect(() => decodeOrderedCursor(bad, ['NAME', 'ASC'])).toThrow(refused);
+    }
   });
 });

@@ -13,7 +13,7 @@ import {
   JOINED_FIRST,
   type MemberOrder,
   type MemberPageKey,
-} from '../../loaders/member-page';
+} from '../../db/member-page';
 
 /**
  * Reading memberships: a scope's members page (keyset-paginated, many scopes of one request in

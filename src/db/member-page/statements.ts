@@ -1,0 +1,96 @@
+import { placeholders } from '../sql';
+import { prefixRange } from '../../domain/search';
+import { decodeMemberCursor, ORDER_COLUMN, orderBranches } from './order';
+import { COLUMNS, USER_COLUMNS } from './rows';
+import type { MemberFilter } from './types';
+
+/** The SQL of the members pages: the filters' conditions and the statements of an unsearched page. */
+
+/** The role filter, written against a membership alias. */
+export function roleSql(filter: Pick<MemberFilter, 'role'>, m: string): { where: string; params: unknown[] } {
+  return filter.role ? { where: ` AND ${m}.role = ?`, params: [filter.role] } : { where: '', params: [] };
+}
+
+/**
+ * The search's condition on a membership (its id in `membershipId`): for each query word, one of
+ * the membership's words begins with it — a probe of the (membership_id, word) index.
+ */
+export function wordsSql(words: readonly string[], membershipId: string): { where: string; params: unknown[] } {
+  return {
+    where: words
+      .map(
+        () =>
+          ` AND EXISTS (SELECT 1 FROM member_words sw WHERE sw.membership_id = ${membershipId} AND sw.word >= ? AND sw.word < ?)`,
+      )
+      .join(''),
+    params: words.flatMap((word) => prefixRange(word)),
+  };
+}
+
+/**
+ * Pages for many scopes that share one filter, in one statement: UNION ALL branches for each
+ * scope, each walking an index of memberships in the asked order, with the members' user rows
+ * joined in (so that `user { … }` needs no second statement) and, when asked, the filtered total
+ * as an uncorrelated scalar subquery (computed once per branch). Returned in the order of `scopeIds`.
+ */
+export function memberPageStatement(
+  scopeIds: readonly string[],
+  filter: MemberFilter,
+): { sql: string; params: unknown[] } {
+  const { where, params } = roleSql(filter, 'm');
+  const counted = roleSql(filter, 'c');
+  const cursor = filter.after === null ? null : decodeMemberCursor(filter.after, filter.order);
+  // The total is the maintained count (member_counts has a role column too).
+  const countSql = filter.withCount
+    ? `, (SELECT COALESCE(SUM(c.n), 0) FROM member_counts c WHERE c.scope_id = ?${counted.where}) AS total_count`
+    : '';
+  const branches: string[] = [];
+  const allParams: unknown[] = [];
+  const orderBranchesOf = orderBranches(filter.order, cursor);
+  scopeIds.forEach((scopeId, i) => {
+    orderBranchesOf.forEach((branch, b) => {
+      branches.push(
+        `SELECT * FROM (SELECT ${COLUMNS}, ${USER_COLUMNS}${countSql} FROM memberships m JOIN users u ON u.id = m.user_id` +
+          ` WHERE m.scope_id = ?${branch.where}${where} ORDER BY ${branch.orderBy} LIMIT ${filter.first + 1}) AS p${i}_${b}`,
+      );
+      if (filter.withCount) allParams.push(scopeId, ...counted.params);
+      allParams.push(scopeId, ...branch.params, ...params);
+    });
+  });
+  return { sql: branches.join(' UNION ALL '), params: allParams };
+}
+
+/**
+ * Pages of many small scopes in one statement without a branch per scope: every filtered row of
+ * those scopes is ranked within its scope in the asked order (ROW_NUMBER, one index range per
+ * scope) and the first `first + 1` of each are kept. Only for scopes whose filtered size is known
+ * to be small, where reading all of their rows costs less than planning a branch each.
+ */
+export function smallScopesStatement(
+  scopeIds: readonly string[],
+  filter: MemberFilter,
+): { sql: string; params: unknown[] } {
+  const { where, params } = roleSql(filter, 'm');
+  const cursor = filter.after === null ? null : decodeMemberCursor(filter.after, filter.order);
+  const branches = orderBranches(filter.order, cursor);
+  const dir = filter.order.direction;
+  const rank =
+    filter.order.field === 'NAME'
+      ? `m.unnamed, ${ORDER_COLUMN.NAME} ${dir}, m.id ${dir}`
+      : `${ORDER_COLUMN[filter.order.field]} ${dir}, m.id ${dir}`;
+  // At most 100 ids per IN list: MariaDB estimates longer lists from index statistics rather than
+  // by looking (eq_range_index_dive_limit), and one large scope skews those into a full scan.
+  const parts: string[] = [];
+  const allParams: unknown[] = [];
+  for (let i = 0; i < scopeIds.length; i += 100) {
+    const chunk = scopeIds.slice(i, i + 100);
+    parts.push(
+      `SELECT * FROM (SELECT ${COLUMNS}, ${USER_COLUMNS}, ROW_NUMBER() OVER (PARTITION BY m.scope_id ORDER BY ${rank}) AS rank_in_scope` +
+        ` FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.scope_id IN (${placeholders(chunk.length)})` +
+        ` AND (${branches.map((b) => `(1 = 1${b.where})`).join(' OR ')})${where}) AS ranked${parts.length}` +
+        ` WHERE rank_in_scope <= ${filter.first + 1}`,
+    );
+    allParams.push(...chunk, ...branches.flatMap((b) => b.params), ...params);
+  }
+  return { sql: parts.join(' UNION ALL '), params: allParams };
+}
