@@ -103,7 +103,13 @@ async function buildContext(
       // (the erasure removes them all before marking the row, and every grant refuses an erased
       // person), so someone who holds one is not erased and costs nothing more; only someone who
       // holds none is asked of the database.
-      if ((await memberships).length === 0) await deps.users.refuseErased(identity.sub);
+      // A read that fails for another reason than an outage fails the operation itself, where it is
+      // masked as INTERNAL_SERVER_ERROR (the loader keeps the rejection for the first permission check).
+      const held = await memberships.catch((error: unknown) => {
+        if (isDatabaseUnavailable(error)) throw error;
+        return null;
+      });
+      if (held !== null && held.length === 0) await deps.users.refuseErased(identity.sub);
     } else {
       memberships.catch(() => undefined);
     }
