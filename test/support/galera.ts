@@ -116,6 +116,19 @@ export class GaleraCluster {
 
   /** Starts one node and waits until it is Synced with the cluster. */
   async startNode(node: GaleraNode, bootstrap = false): Promise<void> {
+    // The ports this node receives a state transfer on are its own and chosen afresh at every start:
+    // a port found free when the cluster was made may since be some connection's ephemeral port
+    // (a restart after SIGKILL met "Failed to open IST listener … Address already in use").
+    const config = join(node.folder, 'my.cnf');
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8')
+        .replace(/ist\.recv_addr=127\.0\.0\.1:\d+/, `ist.recv_addr=127.0.0.1:${await freeTcpPort()}`)
+        .replace(
+          /wsrep_sst_receive_address=127\.0\.0\.1:\d+/,
+          `wsrep_sst_receive_address=127.0.0.1:${await freeTcpPort()}`,
+        ),
+    );
     const args = [`--defaults-file=${join(node.folder, 'my.cnf')}`, ...(bootstrap ? ['--wsrep-new-cluster'] : [])];
     // Not detached: setsid is then no group leader, so it execs mariadbd in a session of its
     // own without forking, and this child's exit is the server's.
