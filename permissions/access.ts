@@ -1,7 +1,7 @@
 import { Permission, Role, ScopeKind } from '../src/domain/enums';
 import { BadUserInputError, ForbiddenError } from '../src/domain/errors';
 import { type ScopeRef } from '../src/domain/scope';
-import type { CustomRoleFact } from '../src/domain/permission-keys';
+import { type CustomRoleFact, isBuiltInKey } from '../src/domain/permission-keys';
 
 export type { CustomRoleFact };
 
@@ -208,6 +208,29 @@ export function sourcesAt<M extends MembershipFact>(
 
 /** Grants that the memberships give at a scope: the role held there plus what is passed down. */
 export function grantsAt(scope: ScopeRef, memberships: readonly MembershipFact[], now: Date): Grant[] {
+  return grantsWith(scope, memberships, now, customKeysAt(scope, memberships, now));
+}
+
+/**
+ * A caller's standing at a scope as the keys need it: the grants there and the keys custom roles add
+ * there, the latter worked out once (the grants depend on them: a key there lets its holder see the scope).
+ */
+export function standingAt(
+  scope: ScopeRef,
+  memberships: readonly MembershipFact[],
+  now: Date,
+): { grants: Grant[]; custom: Map<string, Date | null> } {
+  const custom = customKeysAt(scope, memberships, now);
+  return { grants: grantsWith(scope, memberships, now, custom), custom };
+}
+
+/** {@link grantsAt} with the custom roles' keys there already worked out. */
+function grantsWith(
+  scope: ScopeRef,
+  memberships: readonly MembershipFact[],
+  now: Date,
+  custom: ReadonlyMap<string, Date | null>,
+): Grant[] {
   const grants = new Set<Grant>();
   for (const source of sourcesAt(scope, memberships, now)) for (const grant of source.grants) grants.add(grant);
   // A member of one of a workspace's domains may see the workspace itself (its id and name).
@@ -217,7 +240,7 @@ export function grantsAt(scope: ScopeRef, memberships: readonly MembershipFact[]
   ) {
     grants.add(Grant.DOMAIN_MEMBER);
   }
-  if (customKeysAt(scope, memberships, now).size > 0) grants.add(Grant.KEY_HOLDER);
+  if (custom.size > 0) grants.add(Grant.KEY_HOLDER);
   return [...grants];
 }
 
@@ -273,20 +296,15 @@ function permissionsUntil(
  * its expiry counts for nothing). Fails closed: no membership, no permission.
  */
 export function accessAt(scope: ScopeRef, memberships: readonly MembershipFact[], now: Date): Access {
-  const grants = grantsAt(scope, memberships, now);
-  const custom = customKeysAt(scope, memberships, now);
+  const { grants, custom } = standingAt(scope, memberships, now);
   const permissions = permissionsFor(scope.kind, grants);
   const until = permissionsUntil(scope, memberships, now);
   for (const [key, end] of custom) {
-    if (!isPermission(key)) continue;
+    if (!isBuiltInKey(key)) continue;
     permissions.add(key);
     until.set(key, until.has(key) ? later(until.get(key) ?? null, end) : end);
   }
   return { role: displayedRole(grants), grants, permissions, until, customKeys: new Set(custom.keys()) };
-}
-
-function isPermission(key: string): key is Permission {
-  return (Object.values(Permission) as string[]).includes(key);
 }
 
 /**

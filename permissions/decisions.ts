@@ -1,7 +1,7 @@
 import type { PolicyName } from '../src/domain/permission-keys';
 import { ScopeKind } from '../src/domain/enums';
 import type { ScopeRef } from '../src/domain/scope';
-import { CASCADE, customKeysAt, grantsAt, isInForce, type MembershipFact, roleGrant } from './access';
+import { CASCADE, isInForce, type MembershipFact, roleGrant, standingAt } from './access';
 import type { PermissionTable } from './table';
 
 /**
@@ -17,9 +17,8 @@ export function keysAt(
   now: Date,
   table: PermissionTable,
 ): Set<string> {
-  const keys = table.keysFor(scope.kind, grantsAt(scope, memberships, now));
-  for (const key of customKeysAt(scope, memberships, now).keys()) if (table.knows(key)) keys.add(key);
-  return keys;
+  const { grants, custom } = standingAt(scope, memberships, now);
+  return table.keysOf(scope.kind, grants, custom.keys());
 }
 
 const BELOW: Record<ScopeKind, ScopeKind[]> = {

@@ -96,6 +96,16 @@ export class PermissionTable {
     return keys;
   }
 
+  /**
+   * Every key held at a scope of `kind`: what the grants give there, and the keys custom roles add
+   * there that the table knows (a declaration removed from the file since grants nothing).
+   */
+  keysOf(kind: ScopeKind, grants: readonly Grant[], customKeys: Iterable<string>): Set<string> {
+    const keys = this.keysFor(kind, grants);
+    for (const key of customKeys) if (this.knows(key)) keys.add(key);
+    return keys;
+  }
+
   /** Whether the key is built-in or declared. */
   knows(key: string): boolean {
     return this.definitionsByKey.has(key);

@@ -151,9 +151,7 @@ export class ViewerAccess {
   /** Every permission key the viewer holds at the scope, built-in and declared (docs/domain-rules.md §18), in the table's order. */
   async keysAt(scope: ScopeRef): Promise<string[]> {
     const access = await this.at(scope);
-    const keys = this.table.keysFor(scope.kind, access.grants);
-    for (const key of access.customKeys) if (this.table.knows(key)) keys.add(key);
-    return this.table.sorted(keys);
+    return this.table.sorted(this.table.keysOf(scope.kind, access.grants, access.customKeys));
   }
 
   /** Whether the viewer has `permission` at the scope. */

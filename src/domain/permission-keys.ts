@@ -35,6 +35,11 @@ export function isBuiltInKey(key: string): key is Permission {
   return (Object.values(Permission) as string[]).includes(key);
 }
 
+/** Whether a string can be a permission key at all: built-in, or `namespace:action`. */
+export function isPermissionKey(key: string): boolean {
+  return isBuiltInKey(key) || isDeclaredKey(key);
+}
+
 /** A PERMISSIONS_FILE that cannot be used: the server does not start (never half-configured). */
 export class PermissionsFileError extends Error {
   constructor(source: string, where: string, problem: string) {
@@ -127,7 +132,7 @@ export function parsePolicyName(name: string): PolicyName | null {
   const at = name.indexOf('@');
   const key = at < 0 ? name : name.slice(0, at);
   const variable = at < 0 ? null : name.slice(at + 1);
-  if (!isBuiltInKey(key) && !isDeclaredKey(key)) return null;
+  if (!isPermissionKey(key)) return null;
   if (variable !== null && !VARIABLE.test(variable)) return null;
   return { key, variable };
 }

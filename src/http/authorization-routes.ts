@@ -6,7 +6,8 @@ import { ScopeKind } from '../domain/enums';
 import type { ContextDependencies } from '../graphql/context';
 import type { Logger } from '../observability/logger';
 import { PermissionTable } from '../../permissions/table';
-import { type Check, decidePolicies, isPermissionKey, runChecks } from '../services/authorization/decisions.service';
+import { isPermissionKey } from '../domain/permission-keys';
+import { type Check, decidePolicies, runChecks } from '../services/authorization/decisions.service';
 import { sendError } from './json-errors';
 
 /**

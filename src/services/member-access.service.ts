@@ -74,10 +74,9 @@ export async function capabilitiesOf(ctx: Context, member: Membership): Promise<
   return Object.assign(capabilities, {
     // docs/domain-rules.md §18: an effective ADMIN of the scope gives the organization's custom roles the scope accepts.
     customRolesFor: async () =>
-      capabilities.changeRole || access.role === Role.ADMIN
+      access.role === Role.ADMIN
         ? (await ctx.loaders.customRolesByOrganization.load(member.organizationId)).filter(
             (role) =>
-              access.role === Role.ADMIN &&
               (role.baseRole !== Role.ACCOUNTING || member.scope === ScopeKind.ORGANIZATION) &&
               role.id !== member.customRoleId,
           )

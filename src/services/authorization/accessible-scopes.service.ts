@@ -6,7 +6,7 @@ import { Workspace } from '../../../entities/workspace.entity';
 import { byCreationThenId, decodeCursor, isAfterCursor, type Page, pageOf, encodeCursor } from '../../db/pagination';
 import { ScopeKind } from '../../domain/enums';
 import { BadUserInputError } from '../../domain/errors';
-import { isBuiltInKey, isDeclaredKey } from '../../domain/permission-keys';
+import { isPermissionKey } from '../../domain/permission-keys';
 import { domainScope, organizationScope, type ScopeRef, workspaceScope } from '../../domain/scope';
 import { validPageSize } from '../../domain/validation';
 import type { Context } from '../../graphql/context';
@@ -32,7 +32,7 @@ export async function accessibleScopes(
   kind: ScopeKind,
   args: { first?: number | null; after?: string | null },
 ): Promise<Page<ScopeRefData>> {
-  if (!isBuiltInKey(permission) && !isDeclaredKey(permission)) {
+  if (!isPermissionKey(permission)) {
     throw new BadUserInputError('permission must be a permission key.', 'permission');
   }
   const first = validPageSize(args.first);

@@ -3,7 +3,7 @@ import { accessAt } from '../../../permissions/access';
 import { decidePolicy, idsOf, keysAt } from '../../../permissions/decisions';
 import type { PermissionTable } from '../../../permissions/table';
 import { readAccessFacts } from '../../db/access-facts';
-import { isBuiltInKey, isDeclaredKey, parsePolicyName, type PolicyName } from '../../domain/permission-keys';
+import { parsePolicyName, type PolicyName } from '../../domain/permission-keys';
 import type { Role, ScopeKind } from '../../domain/enums';
 import {
   grantingMemberships,
@@ -84,11 +84,6 @@ export interface CheckResult {
   customRole: string | null;
   /** Present when the organization's sign-in policy refuses the sign-in: what it lacks (`SSO`, `MFA`). */
   signInRequired?: ('SSO' | 'MFA')[];
-}
-
-/** Whether a string may be a permission key at all (built-in or `namespace:action`). */
-export function isPermissionKey(key: string): boolean {
-  return isBuiltInKey(key) || isDeclaredKey(key);
 }
 
 /** Each check in order, in one round trip. A key nobody declared, or an id naming no scope, is not allowed. */
