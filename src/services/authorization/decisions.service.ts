@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { accessAt } from '../../../permissions/access';
-import { decidePolicy, idsOf, keysAt } from '../../../permissions/decisions';
+import { decidePolicy, idsOf } from '../../../permissions/decisions';
 import type { PermissionTable } from '../../../permissions/table';
 import { readAccessFacts } from '../../db/access-facts';
 import { parsePolicyName, type PolicyName } from '../../domain/permission-keys';
@@ -108,8 +108,10 @@ export async function runChecks(
     }
     const memberships = held;
     const access = accessAt(scope, memberships, input.now);
+    // The keys from the access already worked out: the standing at a scope is read once per tuple.
     const allowed =
-      input.table.knows(check.permission) && keysAt(scope, memberships, input.now, input.table).has(check.permission);
+      input.table.knows(check.permission) &&
+      input.table.keysOf(scope.kind, access.grants, access.customKeys).has(check.permission);
     // The custom role of the membership held at the scope itself (one per person and scope).
     const custom =
       memberships.find(
