@@ -78,8 +78,11 @@ export async function requestAccess(
   if (held.some((m) => m.scopeId === scopeId(scope))) throw new AlreadyMemberError('You are already a member here.');
   if (scope.kind === ScopeKind.ORGANIZATION) {
     if ((await ctx.access.joinModeIn(scope.organizationId)) !== EnrollmentMode.REQUEST) throw notFound();
-  } else if (!(await ctx.access.allows(scope, Permission.READ))) {
-    throw await ctx.access.refusal(scope, Permission.READ, notFound());
+  } else {
+    const access = await ctx.access.at(scope);
+    if (!access.permissions.has(Permission.READ)) throw await ctx.access.refusal(scope, Permission.READ, notFound());
+    // An effective ADMIN (an organization's, a workspace's over its domains) has all there is to ask for.
+    if (access.role === Role.ADMIN) throw new AlreadyMemberError('You are already an ADMIN here.');
   }
   const email = viewer.identity.email;
   const now = ctx.now;
