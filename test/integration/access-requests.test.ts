@@ -1,3 +1,5 @@
+import { systemActor } from '../../src/services/audit.service';
+import { erasePerson } from '../../src/services/people/erasure.service';
 import { createWorld, type World } from '../support/factories';
 import type { Person } from '../support/harness';
 import { describeOnEachDatabase } from '../support/each-database';
@@ -356,5 +358,17 @@ describeOnEachDatabase('requests to join', (kind) => {
       [org.id],
     );
     expect(delivered.map((d) => d.action)).toEqual(['ACCESS_REQUESTED', 'ACCESS_REQUEST_DENIED']);
+  });
+
+  it('puts a person’s requests in their data export, and erases them with the person', async () => {
+    const org = await t.organizationWithDomain('REQUEST');
+    const asker = await t.personAt(org.domain);
+    await ask(asker, { organizationId: org.id }, 'Please let me in');
+    const exported = await t.run('{ me { dataExport } }', {}, asker);
+    expect((exported.data as any).me.dataExport.accessRequests).toEqual([
+      expect.objectContaining({ organizationId: org.id, status: 'PENDING', message: 'Please let me in' }),
+    ]);
+    await erasePerson(t.h.database.db, systemActor(t.clock.now()), asker.sub);
+    expect(await rows('SELECT COUNT(*) AS n FROM access_requests WHERE requester_id = ?', [asker.sub])).toBe(0);
   });
 });
