@@ -166,4 +166,31 @@ describeOnEachDatabase('requests to join over time', (kind) => {
       expect(approvals).toBe(members);
     }
   });
+
+  it('never passes the seat limit when approvals race', async () => {
+    const org = await t.organizationWithDomain('REQUEST');
+    const members = () =>
+      t.count("SELECT COUNT(*) AS n FROM memberships WHERE organization_id = ? AND scope = 'ORGANIZATION'", [org.id]);
+    for (let round = 0; round < 5; round++) {
+      const limit = (await members()) + 1;
+      const limited = await t.run(
+        'mutation($id: ID!, $limit: Int) { updateSeatLimit(organizationId: $id, seatLimit: $limit) { id } }',
+        { id: org.id, limit },
+        org.admin,
+      );
+      expect(limited.errors).toBeUndefined();
+      const askers = [await t.personAt(org.domain), await t.personAt(org.domain)];
+      const ids = [];
+      for (const asker of askers)
+        ids.push(((await ask(asker, { organizationId: org.id })).data as any).requestAccess.id);
+      const results = await Promise.all(ids.map((id) => t.run(APPROVE, { input: { id } }, org.admin)));
+      expect(results.map(code).sort()).toEqual(['SEAT_LIMIT_REACHED', 'ok']);
+      expect(await members()).toBe(limit);
+      const statuses: { status: string }[] = await t.h.database.db.query(
+        `SELECT status FROM access_requests WHERE id IN (?, ?) ORDER BY status`,
+        ids,
+      );
+      expect(statuses.map((r) => r.status)).toEqual(['APPROVED', 'PENDING']);
+    }
+  });
 });

@@ -93,6 +93,10 @@ describeOnEachDatabase('requests to join', (kind) => {
       expect(unknown.errors?.[0]?.message).toBe((await ask(who, { organizationId: org.id })).errors?.[0]?.message);
     }
     const atAuto = await t.personAt(auto.domain);
+    const joinable = await t.run(MY_REQUESTS, {}, atAuto);
+    expect((joinable.data as any).me.joinableOrganizations).toEqual([
+      { id: auto.id, name: expect.any(String), viewerJoinMode: 'AUTO_JOIN' },
+    ]);
     expect(code(await ask(atAuto, { organizationId: auto.id }))).toBe('NOT_FOUND');
     expect(code(await ask(org.admin, { organizationId: org.id }))).toBe('ALREADY_MEMBER');
     expect(await rows()).toBe(before);
