@@ -1,3 +1,5 @@
+import { systemActor } from '../../src/services/audit.service';
+import { erasePerson } from '../../src/services/people/erasure.service';
 import { createWorld, type World } from '../support/factories';
 import type { Person } from '../support/harness';
 import { describeOnEachDatabase } from '../support/each-database';
@@ -14,7 +16,8 @@ const HOUR = 3600_000;
 
 /**
  * Requests to join over time (docs/domain-rules.md §20): the hourly limit per person, the 30-day
- * expiry by the sweeper, the managers' hourly digest, and races between requests and decisions.
+ * expiry by the sweeper, the managers' hourly digest, races between requests and decisions, and
+ * what a person's requests leave behind (their data export, their erasure).
  * Time moves by the harness's clock, never by sleeping.
  */
 describeOnEachDatabase('requests to join over time', (kind) => {
@@ -192,5 +195,17 @@ describeOnEachDatabase('requests to join over time', (kind) => {
       );
       expect(statuses.map((r) => r.status)).toEqual(['APPROVED', 'PENDING']);
     }
+  });
+
+  it('puts a person’s requests in their data export, and erases them with the person', async () => {
+    const org = await t.organizationWithDomain('REQUEST');
+    const asker = await t.personAt(org.domain);
+    await ask(asker, { organizationId: org.id }, 'Please let me in');
+    const exported = await t.run('{ me { dataExport } }', {}, asker);
+    expect((exported.data as any).me.dataExport.accessRequests).toEqual([
+      expect.objectContaining({ organizationId: org.id, status: 'PENDING', message: 'Please let me in' }),
+    ]);
+    await erasePerson(t.h.database.db, systemActor(t.clock.now()), asker.sub);
+    expect(await t.count('SELECT COUNT(*) AS n FROM access_requests WHERE requester_id = ?', [asker.sub])).toBe(0);
   });
 });

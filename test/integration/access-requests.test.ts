@@ -1,7 +1,6 @@
-import { systemActor } from '../../src/services/audit.service';
-import { erasePerson } from '../../src/services/people/erasure.service';
+import { signDevelopmentToken } from '../../src/auth/jwt';
 import { createWorld, type World } from '../support/factories';
-import type { Person } from '../support/harness';
+import { type Person, TEST_JWT_SECRET } from '../support/harness';
 import { describeOnEachDatabase } from '../support/each-database';
 import {
   APPROVE,
@@ -364,15 +363,26 @@ describeOnEachDatabase('requests to join', (kind) => {
     expect(delivered.map((d) => d.action)).toEqual(['ACCESS_REQUESTED', 'ACCESS_REQUEST_DENIED']);
   });
 
-  it('puts a person’s requests in their data export, and erases them with the person', async () => {
-    const org = await t.organizationWithDomain('REQUEST');
-    const asker = await t.personAt(org.domain);
-    await ask(asker, { organizationId: org.id }, 'Please let me in');
-    const exported = await t.run('{ me { dataExport } }', {}, asker);
-    expect((exported.data as any).me.dataExport.accessRequests).toEqual([
-      expect.objectContaining({ organizationId: org.id, status: 'PENDING', message: 'Please let me in' }),
-    ]);
-    await erasePerson(t.h.database.db, systemActor(t.clock.now()), asker.sub);
-    expect(await rows('SELECT COUNT(*) AS n FROM access_requests WHERE requester_id = ?', [asker.sub])).toBe(0);
+  it('tells a member whom the sign-in policy blocks to sign in again, and nobody else anything', async () => {
+    const fresh = await createWorld(t.h);
+    const admin = fresh.people.orgAdmin;
+    const token = await signDevelopmentToken(TEST_JWT_SECRET, {
+      sub: admin.sub,
+      email: admin.email,
+      name: admin.name,
+      amr: ['pwd', 'otp'],
+      issuedAt: t.clock.now(),
+    });
+    const policy = await t.h.run(
+      'mutation($id: ID!) { setSignInPolicy(organizationId: $id, input: { requireSso: false, requireMfa: true }) { id } }',
+      { id: fresh.organization.id },
+      { ...admin, token },
+    );
+    expect(policy.errors).toBeUndefined();
+    const before = await rows();
+    const blocked = await ask(fresh.people.domainMember, { workspaceId: fresh.w1.id });
+    expect(blocked.errors?.[0]?.extensions).toMatchObject({ code: 'SIGN_IN_POLICY', required: ['MFA'] });
+    expect(code(await ask(world.people.outsider, { workspaceId: fresh.w1.id }))).toBe('NOT_FOUND');
+    expect(await rows()).toBe(before);
   });
 });
