@@ -9,7 +9,7 @@ import { fromSqlDateTime, placeholders } from '../db/sql';
 import { AuditAction, ScopeKind } from '../domain/enums';
 import { validName } from '../domain/validation';
 import { recordAudit } from '../services/audit.service';
-import { leaveGroup } from '../services/provisioning/directory-groups';
+import { followGroupRole, leaveGroup } from '../services/provisioning/directory-groups';
 import { customRoleNames } from '../services/provisioning/directory-roles';
 import { GROUP_EXTENSION, groupRole, groupRoleOf, roleName } from './group-role';
 import { applyDirectory } from '../services/provisioning/provisioned-access';
@@ -275,12 +275,7 @@ async function writeGroup(
     await em.update(Workspace, { id: workspace.id }, { groupCustomRoleId: workspace.groupCustomRoleId });
   }
   if (facts.members) await setMembers(em, req, workspace.id, facts.members);
-  if (roleChanged) {
-    // Every membership the group gave takes its new role (those given by a person stay as they are).
-    const held = (await em.findBy(ScimGroupMember, { workspaceId: workspace.id })).map((m) => m.scimUserId);
-    const people = held.length > 0 ? await em.findBy(ScimUser, { id: In(held) }) : [];
-    for (const scim of people) if (scim.userId && scim.active) await applyDirectory(em, actorOf(req), scim);
-  }
+  if (roleChanged) await followGroupRole(em, actorOf(req), workspace.id);
   const members = (await membersOf(em, [workspace.id])).get(workspace.id) ?? [];
   return groupResource(workspace, members, req.base, customRole?.name ?? null);
 }

@@ -1,7 +1,7 @@
-import type { EntityManager } from 'typeorm';
+import { type EntityManager, In } from 'typeorm';
 import { Membership } from '../../../entities/membership.entity';
 import { ScimGroupMember } from '../../../entities/scim-group-member.entity';
-import type { ScimUser } from '../../../entities/scim-user.entity';
+import { ScimUser } from '../../../entities/scim-user.entity';
 import { updateMembershipRole } from '../../db/membership-rows';
 import { findLocked } from '../../db/transaction';
 import { AuditAction, Role, ScopeKind } from '../../domain/enums';
@@ -73,6 +73,18 @@ export async function applyGroups(em: EntityManager, actor: AuditActor, scim: Sc
       toRole: role,
       customRole: customRole?.name ?? null,
     });
+  }
+}
+
+/**
+ * A group's role changed: every membership it gave takes the new one, for each of its members who
+ * is linked and active (those given by a person stay as they are).
+ */
+export async function followGroupRole(em: EntityManager, actor: AuditActor, workspaceId: string): Promise<void> {
+  const held = (await em.findBy(ScimGroupMember, { workspaceId })).map((m) => m.scimUserId);
+  if (held.length === 0) return;
+  for (const scim of await em.findBy(ScimUser, { id: In(held) })) {
+    if (scim.userId && scim.active) await applyGroups(em, actor, scim, scim.userId);
   }
 }
 
