@@ -172,9 +172,10 @@ describeOnEachDatabase('SCIM and custom roles', (kind) => {
     expect([patched.status, patched.body.scimType]).toEqual([400, 'invalidValue']);
     expect(await footprint(dir.organization.id)).toEqual(kept);
     expect((await dir.scim('GET', `/Users/${made.body.id}`)).body.roles).toEqual([{ value: 'MEMBER', primary: true }]);
-    // An ACCOUNTING-based role is held at organization scope only: no group gives it, nor a built-in ADMIN.
+    // An ACCOUNTING-based role is held at organization scope only: no group gives it, nor a built-in ADMIN,
+    // nor an unknown role or another organization's.
     const billing = await dir.role('Billing', 'ACCOUNTING');
-    for (const role of [billing.name, 'ADMIN', 'Nobody has this']) {
+    for (const role of [billing.name, 'ADMIN', 'Nobody has this', 'Their secret role', theirs.id]) {
       const group = await dir.scim('POST', '/Groups', {
         schemas: [GROUP, EXTENSION],
         displayName: `Refused ${role}`,
