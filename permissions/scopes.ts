@@ -23,7 +23,8 @@ export type Target =
   | 'WebhookDelivery'
   | 'ProvisioningToken'
   | 'EmailDomain'
-  | 'CustomRole';
+  | 'CustomRole'
+  | 'AccessRequest';
 
 /** The scope an argument value points at, or null where there is no such thing. */
 export async function loadScope(ctx: Context, target: Target, value: unknown): Promise<ScopeRef | null> {
@@ -63,6 +64,10 @@ export async function loadScope(ctx: Context, target: Target, value: unknown): P
       const role = isUuid(value) ? await ctx.loaders.customRole.load(value) : null;
       return role && organizationScope({ id: role.organizationId });
     }
+    case 'AccessRequest': {
+      const request = isUuid(value) ? await ctx.loaders.accessRequest.load(value) : null;
+      return request && scopeOfRow(request);
+    }
     case 'Member': {
       const membership = isUuid(value) ? await ctx.loaders.membership.load(value) : null;
       return membership && scopeOfRow(membership);
@@ -91,4 +96,5 @@ export const TARGET_LABEL: Record<Target, string> = {
   ProvisioningToken: 'Provisioning token',
   EmailDomain: 'Email domain',
   CustomRole: 'Custom role',
+  AccessRequest: 'Access request',
 };

@@ -61,7 +61,7 @@ export class UserResolver {
   @FieldResolver(() => [Organization], {
     nullable: true,
     description:
-      "Organizations this user may join by joinOrganization (a verified AUTO_JOIN email domain matches the user's verified email) and is not in yet. The user's own only; only id and name of each are readable.",
+      "Organizations this user may join by joinOrganization (a verified AUTO_JOIN email domain matches the user's verified email) or ask to join (a REQUEST domain), and is not in yet. The user's own only; only id, name and viewerJoinMode of each are readable.",
   })
   joinableOrganizations(@Ctx() ctx: Context) {
     return emailDomains.joinableOrganizations(ctx);

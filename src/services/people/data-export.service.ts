@@ -43,6 +43,11 @@ export async function dataExportOf(ctx: Context): Promise<Record<string, unknown
     `SELECT ${invitationColumns} FROM invitations WHERE invited_by_id = ? ORDER BY created_at, id`,
     [viewer.id],
   );
+  const requests: Record<string, unknown>[] = await db.query(
+    `SELECT id, scope, organization_id, workspace_id, domain_id, message, status, created_at, expires_at, decided_at, reason
+       FROM access_requests WHERE requester_id = ? ORDER BY created_at, id`,
+    [viewer.id],
+  );
   const eventColumns =
     'id, action, occurred_at, actor_id, scope, organization_id, workspace_id, domain_id, subject_id, email, from_role, to_role, request_id, source, provisioning_token_id';
   const limit = AUDIT_EVENTS_AT_MOST + 1;
@@ -107,6 +112,19 @@ export async function dataExportOf(ctx: Context): Promise<Record<string, unknown
     })),
     invitationsReceived: received.map(invitation),
     invitationsSent: sent.map(invitation),
+    accessRequests: requests.map((row) => ({
+      id: row.id,
+      scope: row.scope,
+      organizationId: row.organization_id,
+      workspaceId: row.workspace_id ?? null,
+      domainId: row.domain_id ?? null,
+      message: row.message ?? null,
+      status: row.status,
+      createdAt: iso(row.created_at),
+      expiresAt: iso(row.expires_at),
+      decidedAt: iso(row.decided_at),
+      reason: row.reason ?? null,
+    })),
     auditEvents: events.slice(0, AUDIT_EVENTS_AT_MOST).map((row) => ({
       id: row.id,
       action: row.action,

@@ -31,6 +31,11 @@ const ENROLLMENT: Record<EnrollmentMode, { label: string; description: (domain: 
     description: (domain, org) =>
       `People signed in with a verified @${domain} address see ${org} on their homepage and may join as Member, seats permitting.`,
   },
+  REQUEST: {
+    label: 'Anyone at the domain may ask to join',
+    description: (domain, org) =>
+      `People signed in with a verified @${domain} address see ${org} on their homepage and may ask to join; its managers decide.`,
+  },
 };
 
 /**
