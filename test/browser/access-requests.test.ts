@@ -1,4 +1,15 @@
-import { api, dns, organizationOf, page, shownDay, dayInput, unique, useWebApp } from './support/server';
+import {
+  address,
+  api,
+  dns,
+  joinByInvitation,
+  organizationOf,
+  page,
+  shownDay,
+  dayInput,
+  unique,
+  useWebApp,
+} from './support/server';
 import {
   dialog,
   expectAccessible,
@@ -139,5 +150,40 @@ describe('the web app in chromium: requests to join', () => {
       { status: 'WITHDRAWN', reason: null },
       { status: 'DENIED', reason: 'We only take people from the Lyon team.' },
     ]);
+  });
+
+  it("a workspace's Admin, who manages no one else in the organization, decides the requests to join their workspace", async () => {
+    const accounting = address('req-accounting');
+    const workspaceAdmin = address('req-wsadmin');
+    const { name, admin, workspaceId } = await organizationOf('Scoped', [
+      [accounting, 'ACCOUNTING'],
+      [workspaceAdmin, 'MEMBER'],
+    ]);
+    await joinByInvitation(admin, { workspaceId }, workspaceAdmin, 'ADMIN');
+    // Accounting sees every workspace without belonging to one: they ask to join Web.
+    await api(accounting, 'mutation($i: RequestAccessInput!) { requestAccess(input: $i) { id } }', {
+      i: { scope: { workspaceId }, message: 'For the Web budget.' },
+    });
+    await home(workspaceAdmin);
+    await openOrganization(name);
+    await openSection('Requests');
+    const row = requestsTable().getByRole('row').filter({ hasText: accounting });
+    await row.getByText(`the workspace Web in ${name}`).waitFor();
+    await row.getByRole('button', { name: /^Approve/ }).click();
+    const approve = dialog(/^Approve /);
+    // A workspace takes Admin or Member: no Accounting offered.
+    expect(await approve.getByRole('radio').count()).toBe(2);
+    expect(await approve.getByRole('radio', { name: 'Accounting', exact: true }).count()).toBe(0);
+    await approve.getByRole('radio', { name: 'Member', exact: true }).check();
+    await approve.getByRole('button', { name: 'Approve as Member' }).click();
+    await expectStatus(new RegExp(`joined the workspace Web in ${name} as Member\\.$`));
+    const seen = await api(
+      admin,
+      'query($w: ID!) { workspace(id: $w) { members { nodes { role user { email } } } } }',
+      {
+        w: workspaceId,
+      },
+    );
+    expect(seen.workspace.members.nodes).toContainEqual({ role: 'MEMBER', user: { email: accounting } });
   });
 });
