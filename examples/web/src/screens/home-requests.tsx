@@ -126,7 +126,7 @@ export function MyRequests(props: { requests: readonly WebAccessRequestFragment[
             <li key={request.id}>
               <span className="stack-sm">
                 <span>
-                  {place} <Badge tone={shown.tone}>{shown.label}</Badge>
+                  {place.charAt(0).toUpperCase() + place.slice(1)} <Badge tone={shown.tone}>{shown.label}</Badge>
                 </span>
                 <span className="small muted">
                   Asked on {formatDate(request.createdAt)}
