@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { loadConfig } from '../config/config';
+import { firstTakenPort, takenPortMessage } from '../http/ports';
 
 /**
  * `npm run dev`: the development loop. The TypeScript compiler in watch mode, the server
@@ -42,6 +44,12 @@ function npx(tool: string, args: string[]): ChildProcess {
 }
 
 async function main(): Promise<void> {
+  const env = { ...process.env };
+  for (const [name, value] of Object.entries(PRESET)) env[name] ??= value;
+  // A taken port is said now, naming its setting, not as the server's EADDRINUSE after the builds.
+  const taken = await firstTakenPort(loadConfig(env));
+  if (taken) throw new Error(takenPortMessage(taken));
+
   const codegen = npx('graphql-codegen', ['--config', 'codegen.yml', '--silent']);
   codegen.stdout?.pipe(process.stdout);
   const generated = await new Promise<number | null>((resolve) => codegen.once('exit', resolve));
@@ -67,8 +75,6 @@ async function main(): Promise<void> {
     });
   });
 
-  const env = { ...process.env };
-  for (const [name, value] of Object.entries(PRESET)) env[name] ??= value;
   const server = run(process.execPath, ['--watch', 'dist/src/http/main.js'], env);
   server.stdout?.pipe(process.stdout);
 }

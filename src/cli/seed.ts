@@ -15,7 +15,7 @@ import { type ScopeRef } from '../domain/scope';
 import {
   DEMO_ORGANIZATION,
   DEMO_PEOPLE,
-  DEMO_SITES_FILE,
+  demoSitesFile,
   type DemoName,
   demoEmail,
   developmentSubject,
@@ -134,9 +134,10 @@ async function main(): Promise<void> {
   await ada(invite, { i: { scope: { domainId: shop }, email: 'frances@demo.example', role: 'MEMBER' } });
 
   // The example `sites` subgraph publishes a site on two demo domains (npm run sites).
-  mkdirSync(dirname(DEMO_SITES_FILE), { recursive: true });
+  const sitesFile = demoSitesFile(config.databaseUrl);
+  mkdirSync(dirname(sitesFile), { recursive: true });
   writeFileSync(
-    DEMO_SITES_FILE,
+    sitesFile,
     `${JSON.stringify(
       [
         { id: 'site-www', title: 'Demo Corp — home page', domainId: www, organizationId: org.id },
@@ -151,6 +152,7 @@ async function main(): Promise<void> {
   await db.destroy();
   printSummary(
     org.id,
+    sitesFile,
     tokens,
     config.auth.maxTokenHours ?? 24,
     config.auth.usingDevelopmentSecret ? config.appUrl : null,
@@ -159,6 +161,7 @@ async function main(): Promise<void> {
 
 function printSummary(
   organizationId: string,
+  sitesFile: string,
   tokens: Record<Name, string>,
   hours: number,
   webApp: string | null,
@@ -167,7 +170,7 @@ function printSummary(
     `Seeded "${DEMO_ORGANIZATION}" (${organizationId}): workspaces Marketing (www.demo.example, blog.demo.example)`,
     'and Shop (shop.demo.example); pending invitations for alan@, edsger@ and frances@demo.example.',
     '(The invitation emails go out when the server runs: without SMTP_URL their links appear in its log.)',
-    `Sites of www.demo.example and shop.demo.example for the example subgraph: ${DEMO_SITES_FILE} (npm run sites).`,
+    `Sites of www.demo.example and shop.demo.example for the example subgraph: ${sitesFile} (npm run sites).`,
     '',
     ...(webApp
       ? [`Web app: ${webApp} (served by npm start) — sign in there with any address below, e.g. ada@demo.example.`, '']

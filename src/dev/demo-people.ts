@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { DEFAULT_DATABASE_URL } from '../config/config';
 
 /**
  * The people `npm run seed` creates, shared by the seed, the token command and the Sandbox
@@ -8,9 +9,19 @@ export const DEMO_ORGANIZATION = 'Demo Corp';
 
 /**
  * Where the seed writes the demo domains' sites for the example `sites` subgraph (`npm run
- * sites`), so that a query through the gateway joins the two subgraphs on the demo data.
+ * sites`), so that a query through the gateway joins the two subgraphs on the demo data: one file
+ * per database, since each holds its own demo domains — `data/demo-sites.json` for the embedded
+ * SQLite (the default), `data/demo-sites-<database>.json` for a MariaDB or MySQL one, so that
+ * seeding MariaDB leaves the SQLite demo's sites alone.
  */
-export const DEMO_SITES_FILE = 'data/demo-sites.json';
+export function demoSitesFile(databaseUrl: string): string {
+  if (databaseUrl === DEFAULT_DATABASE_URL) return 'data/demo-sites.json';
+  const url = /^(mysql|mariadb):/.test(databaseUrl) ? new URL(databaseUrl) : null;
+  const name = url
+    ? `${url.hostname}-${url.pathname.replace(/^\//, '')}`
+    : databaseUrl.replace(/^sqlite:/, '').replace(/\.sqlite$/, '');
+  return `data/demo-sites-${name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '')}.json`;
+}
 
 export const DEMO_PEOPLE = {
   ada: { name: 'Ada Lovelace', role: 'organization ADMIN' },

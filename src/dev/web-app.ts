@@ -62,7 +62,7 @@ export function webAppHandler(config: Config, options: WebAppOptions): express.E
   });
   const devSignIn = !config.production && config.auth.usingDevelopmentSecret && config.auth.jwtSecret !== undefined;
   app.get('/config.json', (_req, res) => {
-    res.json({ graphqlUrl: options.graphqlUrl, devSignIn, tokenUrl: null });
+    res.json({ graphqlUrl: options.graphqlUrl, devSignIn, tokenUrl: null, ssoClaim: config.auth.ssoClaim });
   });
   app.all('/config.json', onlyMethods('GET'));
   if (devSignIn) {

@@ -7,6 +7,7 @@ import { openDatabase } from '../db/data-source';
 import { startWebApp } from '../dev/web-app';
 import { createLogger } from '../observability/logger';
 import { LogOutput } from '../observability/log-output';
+import { PortTakenError } from './ports';
 
 /** Starts the subgraph: configuration, database (migrations run first), HTTP server, graceful stop. */
 async function main(): Promise<void> {
@@ -21,7 +22,20 @@ async function main(): Promise<void> {
   }
   const db = await openDatabase(config.databaseUrl);
   const app = await createApp(config, db, logger);
-  await new Promise<void>((resolve) => app.httpServer.listen(config.port, config.host, resolve));
+  await new Promise<void>((resolve, reject) => {
+    // Taken since `npm start` looked (or started without it): the setting, not a raw EADDRINUSE stack.
+    const failed = (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new PortTakenError({ setting: 'PORT', host: config.host, port: config.port })
+          : error,
+      );
+    app.httpServer.once('error', failed);
+    app.httpServer.listen(config.port, config.host, () => {
+      app.httpServer.off('error', failed);
+      resolve();
+    });
+  });
   app.outbox.start();
   app.webhooks.start();
   app.sweeper.start();
@@ -79,6 +93,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  const shown = error instanceof PortTakenError ? error.message : error instanceof Error ? error.stack : String(error);
+  process.stderr.write(`failed to start: ${shown}\n`);
   process.exit(1);
 });

@@ -5,7 +5,7 @@ import { claimDue, keepClaim } from '../db/claims';
 import { fromSqlDateTime } from '../db/sql';
 import { inTransaction } from '../db/transaction';
 import type { Logger } from '../observability/logger';
-import { redactTokens } from '../services/invitations/invitation-email';
+import { linksFromHere, redactTokens } from '../services/invitations/invitation-email';
 import { type DispatcherOptions, PollingDispatcher } from './polling-dispatcher';
 import { isPermanentRejection, type MailTransport, messageIdDomain } from '../outbound/mail-transport';
 
@@ -87,8 +87,9 @@ export class OutboxDispatcher extends PollingDispatcher<OutboxEmail> {
         from: this.config.mailFrom,
         to: email.recipient,
         subject: email.subject,
-        text: email.textBody,
-        html: email.htmlBody,
+        // The links lead to this server's APP_URL, whenever the email was written (npm run seed).
+        text: linksFromHere(this.config, email.textBody),
+        html: linksFromHere(this.config, email.htmlBody, true),
         messageId: `<${email.id}@${messageIdDomain(this.config.mailFrom)}>`,
       });
     } catch (error) {

@@ -278,6 +278,45 @@ describeOnEachDatabase('invitation emails over SMTP', (kind) => {
     }
   });
 
+  it("an email written under another APP_URL (npm run seed) leads to the sending server's (issue 37, stumble 7)", async () => {
+    const smtp = await new TestSmtpServer().start();
+    // Written by a seed that ran with the default APP_URL; sent by a server with its own.
+    const h = await createHarness(
+      kind,
+      { ...settings(smtp.url), APP_URL: 'http://localhost:3000' },
+      { nudgeOutbox: false },
+    );
+    const sender = new OutboxDispatcher(
+      h.database.db,
+      createMailTransport(h.config, createLogger({ silent: true })),
+      { ...h.config, appUrl: APP_URL },
+      createLogger({ silent: true }),
+    );
+    try {
+      const world = await createWorld(h);
+      const invitee = await h.person('seeded');
+      await h.run(
+        InviteMemberDocument,
+        { input: { scope: scopeInput.organization(world), email: invitee.email } },
+        world.people.orgAdmin,
+      );
+      const [stored] = await h.database.db.getRepository(OutboxEmail).findBy({ recipient: invitee.email });
+      expect(stored.textBody).toContain('http://localhost:3000/invitations/accept?token=');
+      expect(await sender.runOnce()).toBe(1);
+      const [mail] = smtp.to(invitee.email);
+      const token = tokenFromEmail(mail, APP_URL);
+      expect(mail.text).toContain(`Accept the invitation: ${APP_URL}/invitations/accept?token=${token}`);
+      expect(mail.html).toContain(`href="${APP_URL}/invitations/accept?token=${token}"`);
+      expect(`${mail.text}${mail.html}`).not.toContain('localhost:3000');
+      const accepted = await h.run(AcceptInvitationDocument, { input: { token } }, invitee);
+      expect(accepted.errors).toBeUndefined();
+    } finally {
+      await sender.stop();
+      await h.close();
+      await smtp.stop();
+    }
+  });
+
   it('two server instances on one outbox deliver each email exactly once', async () => {
     const smtp = await new TestSmtpServer().start();
     const h = await createHarness(kind, settings(smtp.url));

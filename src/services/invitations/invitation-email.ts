@@ -32,6 +32,19 @@ export function invitationLink(config: Config, token: string): string {
   return `${config.appUrl}/invitations/accept?token=${token}`;
 }
 
+/** An invitation link's start, whatever APP_URL it was written with (escaped or not, in HTML). */
+const LINK_START = /\bhttps?:\/\/[^\s"'<>]+?\/invitations\/accept\?token=/g;
+
+/**
+ * An email's links as they lead from the server that sends it: to its APP_URL. An email written
+ * earlier — by `npm run seed`, or before APP_URL changed — would otherwise send people to where
+ * the web app was then. Only our own invitation links match; nothing else in the email changes.
+ */
+export function linksFromHere(config: Config, body: string, html = false): string {
+  const start = `${html ? escapeHtml(config.appUrl) : config.appUrl}/invitations/accept?token=`;
+  return body.replace(LINK_START, start);
+}
+
 /** Subject, plain text and HTML of an invitation email. */
 export function composeInvitationEmail(config: Config, facts: InvitationEmailFacts, token: string) {
   const link = invitationLink(config, token);

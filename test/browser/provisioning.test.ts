@@ -1,0 +1,142 @@
+import {
+  address,
+  api,
+  apiUrl,
+  dns,
+  organizationOf,
+  page,
+  scim,
+  scimUser,
+  smtp,
+  unique,
+  useWebApp,
+} from './support/server';
+import {
+  dialog,
+  expectAccessible,
+  expectStatus,
+  home,
+  menuItems,
+  openOrganization,
+  openSection,
+  pendingTable,
+  rowAction,
+  rowOf,
+  screenshot,
+} from './support/page';
+
+/** The web app in chromium: directory provisioning (test/browser/support has the setup). */
+useWebApp();
+
+describe('the web app in chromium: directory provisioning', () => {
+  it('a provisioning token: made (shown once), used by a directory over SCIM, its people marked, revoked after a confirmation', async () => {
+    const plain = address('dirmember');
+    const { id, name, admin } = await organizationOf('Directory', [[plain, 'MEMBER']]);
+    // A plain member has no link to the section.
+    await home(plain);
+    await openOrganization(name);
+    const sections = page.getByRole('navigation', { name: 'Organization sections' });
+    await sections.getByRole('link', { name: 'Members' }).waitFor();
+    expect(await sections.getByRole('link', { name: 'Directory provisioning' }).count()).toBe(0);
+
+    await home(admin);
+    await openOrganization(name);
+    await openSection('Directory provisioning');
+    await page.getByText('No provisioning token yet').waitFor();
+    const guide = page.getByRole('region', { name: 'Connect your directory' });
+    const scimUrl = await guide.getByLabel('SCIM base URL', { exact: true }).inputValue();
+    expect(scimUrl).toBe(new URL('/scim/v2', apiUrl).href);
+    await guide
+      .getByRole('table', { name: /^Attributes the service reads/ })
+      .getByText('userName')
+      .first()
+      .waitFor();
+    await expectAccessible('directory provisioning, no token');
+    await page.getByLabel('Description').fill('Okta');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const made = dialog('Token created: copy it now');
+    await made.getByText('You will not see it again').waitFor();
+    const token = await made.getByLabel('Secret token', { exact: true }).inputValue();
+    expect(token).toMatch(/^scim_/);
+    expect(await made.getByLabel('SCIM base URL', { exact: true }).inputValue()).toBe(scimUrl);
+    await expectStatus('Token Okta created. Copy it now: it is shown only once.');
+    await expectAccessible('provisioning token created dialog');
+    await screenshot('provisioning-token-created', { window: true });
+    await made.getByRole('button', { name: 'I have copied the token' }).click();
+    await made.waitFor({ state: 'detached' });
+    const tokens = page.getByRole('table', { name: /^Provisioning tokens/ });
+    const okta = tokens.getByRole('row').filter({ hasText: 'Okta' });
+    await okta.getByText('Never used').waitFor();
+    await okta.getByText('Active').waitFor();
+    // Shown once: after a reload the page holds it nowhere, as text or as a field's value.
+    await page.reload();
+    await okta.waitFor();
+    const shown = await page.evaluate(() => {
+      const { document } = globalThis as any;
+      return [
+        document.body.innerText as string,
+        ...[...document.querySelectorAll('input, textarea')].map((el: any) => el.value as string),
+      ].join('\n');
+    });
+    expect(shown).not.toContain(token);
+
+    // A directory speaks for the addresses of the organization's verified email domains (issue 34).
+    const directoryDomain = `dir-${unique}.example`;
+    const claimed = await api(
+      admin,
+      'mutation($i: AddEmailDomainInput!) { addEmailDomain(input: $i) { id verificationRecordName verificationRecordValue } }',
+      { i: { organizationId: id, domain: directoryDomain } },
+    );
+    dns.txt.set(claimed.addEmailDomain.verificationRecordName, [claimed.addEmailDomain.verificationRecordValue]);
+    await api(admin, 'mutation($d: ID!) { verifyEmailDomain(id: $d) { verified } }', { d: claimed.addEmailDomain.id });
+    // The directory pushes two people there: one who has signed in before (a member at once), one who has not.
+    const known = `dirknown-${unique}@${directoryDomain}`;
+    await api(known, '{ me { id } }');
+    const waiting = `dirwaiting-${unique}@${directoryDomain}`;
+    expect(
+      (await scim(`${scimUrl}/Users`, token, { method: 'POST', body: scimUser(known, 'Known', 'Person') })).status,
+    ).toBe(201);
+    expect(
+      (await scim(`${scimUrl}/Users`, token, { method: 'POST', body: scimUser(waiting, 'Waiting', 'Person') })).status,
+    ).toBe(201);
+    // Its use shows once the list is read again.
+    await page.reload();
+    await okta.locator('td[data-label="Last used"] time').waitFor();
+    expect(await okta.getByText('Never used').count()).toBe(0);
+    await expectAccessible('directory provisioning with a token');
+    await screenshot('provisioning');
+    await openSection('Members');
+    await rowOf(known).getByText('Managed by your directory').waitFor();
+    expect(await rowOf(plain).getByText('Managed by your directory').count()).toBe(0);
+    const pending = rowOf(waiting, pendingTable());
+    await pending.getByText('Managed by your directory').waitFor();
+    await pending.getByText('Waiting for the first sign-in').waitFor();
+    await pending.getByText('No link').waitFor();
+    expect(await pending.getByText(/^(Queued|Sent|Not sent)$/).count()).toBe(0);
+    // No email exists to resend: the server says so in viewerCan, and the menu follows.
+    expect(await menuItems(pending)).toEqual(['Revoke invitation…']);
+    expect(smtp.to(waiting)).toHaveLength(0);
+    const held = await api(
+      admin,
+      'query($o: ID!) { organization(id: $o) { invitations { email provisioned viewerCan { resend } } } }',
+      { o: id },
+    );
+    expect(held.organization.invitations).toContainEqual({
+      email: waiting,
+      provisioned: true,
+      viewerCan: { resend: false },
+    });
+    await expectAccessible('members with provisioned people');
+    await screenshot('members-provisioned');
+
+    await openSection('Directory provisioning');
+    await rowAction(okta, 'Revoke token…');
+    const revoke = dialog('Revoke the token Okta?');
+    await revoke.getByText('refused from its next request').waitFor();
+    await expectAccessible('revoke provisioning token dialog');
+    await revoke.getByRole('button', { name: 'Revoke token' }).click();
+    await expectStatus('The token Okta was revoked: the directory using it is refused from its next request.');
+    await page.getByText('No provisioning token yet').waitFor();
+    expect((await scim(`${scimUrl}/Users`, token)).status).toBe(401);
+  });
+});
