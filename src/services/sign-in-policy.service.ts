@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { Organization } from '../../entities/organization.entity';
-import type { Context } from '../graphql/context';
+import type { RequestScope } from '../request/scope';
 import { requireViewer } from '../graphql/context';
 import { inTransaction, withOrganizationLock } from '../db/transaction';
 import { fromSqlDateTime, placeholders, toSqlDateTime } from '../db/sql';
@@ -52,7 +52,7 @@ function policyOf(input: SignInPolicyChange): SignInPolicyFact {
  * next request of every member (nothing is cached across requests).
  */
 export async function setSignInPolicy(
-  ctx: Context,
+  ctx: RequestScope,
   organizationId: string,
   input: SignInPolicyChange,
 ): Promise<Organization> {
