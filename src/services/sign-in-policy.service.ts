@@ -1,7 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { Organization } from '../../entities/organization.entity';
-import type { RequestScope } from '../request/scope';
-import { requireViewer } from '../graphql/context';
+import { type RequestScope, requireViewer } from '../request/scope';
 import { inTransaction, withOrganizationLock } from '../db/transaction';
 import { fromSqlDateTime, placeholders, toSqlDateTime } from '../db/sql';
 import { AuditAction, ChangeSource, ScopeKind } from '../domain/enums';

@@ -3,7 +3,7 @@ import { Invitation } from '../../../entities/invitation.entity';
 import { InvitationStatus } from '../../domain/enums';
 import { Membership } from '../../../entities/membership.entity';
 import { Role } from '../../domain/enums';
-import type { RequestScope } from '../../request/scope';
+import { type RequestScope, requireViewer } from '../../request/scope';
 import { withOrganizationLock } from '../../db/transaction';
 import {
   BadUserInputError,
@@ -18,7 +18,6 @@ import { cancelQueuedEmails, settle } from './invitation-settlement';
 import { assertSeatFor } from '../seats.service';
 import { scopeOfRow } from '../../domain/scope';
 import { grantMembership } from '../memberships/membership-grants';
-import { requireViewer } from '../../graphql/context';
 import { AuditAction } from '../../domain/enums';
 import { hashToken } from './invitation-tokens';
 import { invitationNames } from './invitation-queries.service';

@@ -7,7 +7,7 @@ import { InvitationStatus } from '../../domain/enums';
 import { type Access, assertMayGrantRole, earlier, grantableUntil } from '../../../permissions/access';
 import { Permission, Role, ScopeKind } from '../../domain/enums';
 import { scopeId, type ScopeRef } from '../../domain/scope';
-import type { RequestScope } from '../../request/scope';
+import { type RequestScope, requireViewer } from '../../request/scope';
 import { findLocked, withOrganizationLock } from '../../db/transaction';
 import {
   AppError,
@@ -25,7 +25,6 @@ import { assertSeatFor } from '../seats.service';
 import { isMemberByEmail } from '../../db/seats';
 import { scopeOfRow } from '../../domain/scope';
 import { assertScopeExists } from '../memberships/membership-grants';
-import { requireViewer } from '../../graphql/context';
 import { RESENDABLE } from '../../../permissions/capabilities';
 import { findScope } from '../../loaders/find-scope';
 import { AuditAction } from '../../domain/enums';

@@ -2,13 +2,12 @@ import { Invitation } from '../../../entities/invitation.entity';
 import { InvitationStatus } from '../../domain/enums';
 import { Permission, ScopeKind } from '../../domain/enums';
 import { scopeId, type ScopeRef } from '../../domain/scope';
-import type { RequestScope } from '../../request/scope';
+import { type RequestScope, requireViewer } from '../../request/scope';
 import { containsPattern, toSqlDateTime } from '../../db/sql';
 import { BadUserInputError } from '../../domain/errors';
 import type { Page } from '../../db/pagination';
 import { newestFirstPage } from '../../db/pagination';
 import { scopeOfRow } from '../../domain/scope';
-import { requireViewer } from '../../graphql/context';
 import { organizationScope, scopeColumn } from '../../domain/scope';
 /**
  * Reading invitations: a scope's, the caller's own, and every one of an organization's tree the
