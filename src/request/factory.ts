@@ -34,12 +34,12 @@ export interface ScopeDependencies extends ScopeGround {
  * table of the configuration, and access only for a person: any other actor holds no membership,
  * so every permission check of its scope is denied.
  */
-export function scopeOf(
+export function scopeOf<A extends Actor>(
   ground: ScopeGround,
-  actor: Actor,
+  actor: A,
   requestId: string = randomUUID(),
   now: Date = ground.config.clock.now(),
-): RequestScope {
+): RequestScope & { actor: A } {
   const loaders = createLoaders(ground.db, now);
   const permissions = PermissionTable.of(ground.config.declaredPermissions);
   const viewer = actor.kind === 'person' ? actor.viewer : null;

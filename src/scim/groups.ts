@@ -14,7 +14,7 @@ import { deleteWorkspaceWithin } from '../services/scope.service';
 import type { Column } from './filter';
 import { applyPatch, type PatchOperation } from './patch-op';
 import { attributeOf, optionalText, type Resource, SCIM, ScimError } from './protocol';
-import { actorOf, inDirectory, type ScimRequest } from './request';
+import { actorOf, inDirectory, organizationOf, type ScimRequest } from './request';
 import { metaOf, notFound, type ResourceType } from './resource-type';
 import { attribute, type Attribute } from './schema';
 
@@ -114,13 +114,13 @@ async function findGroup(
   req: ScimRequest,
   id: string,
 ): Promise<Workspace | null> {
-  return em.findOneBy(Workspace, { id, organizationId: req.token.organizationId });
+  return em.findOneBy(Workspace, { id, organizationId: organizationOf(req) });
 }
 
 /** The organization's provisioned Users named as members; one that is not is `invalidValue`. */
 async function scimUsers(em: EntityManager, req: ScimRequest, ids: string[]): Promise<ScimUser[]> {
   if (ids.length === 0) return [];
-  const found = await em.findBy(ScimUser, { id: In(ids), organizationId: req.token.organizationId });
+  const found = await em.findBy(ScimUser, { id: In(ids), organizationId: organizationOf(req) });
   const missing = ids.filter((id) => !found.some((u) => u.id === id));
   if (missing.length > 0) throw new ScimError(400, `No provisioned User with id ${missing[0]}.`, 'invalidValue');
   return found;
@@ -140,7 +140,7 @@ async function setMembers(em: EntityManager, req: ScimRequest, workspaceId: stri
     await em.insert(ScimGroupMember, {
       workspaceId,
       scimUserId: scim.id,
-      organizationId: req.token.organizationId,
+      organizationId: organizationOf(req),
       createdAt: req.now,
     });
     // A signed-in, active person gets the workspace membership now; others when they sign in.
@@ -165,7 +165,7 @@ async function createGroup(req: ScimRequest, body: unknown): Promise<Resource> {
   return inDirectory(req, async (em) => {
     const workspace = Object.assign(new Workspace(), {
       id: randomUUID(),
-      organizationId: req.token.organizationId,
+      organizationId: organizationOf(req),
       name,
       externalId: facts.externalId,
       createdAt: req.now,

@@ -6,7 +6,7 @@ import { applyDirectory } from '../services/provisioning/provisioned-access';
 import type { PatchOperation } from './patch-op';
 import { applyPatch } from './patch-op';
 import { type Resource, SCIM, ScimError } from './protocol';
-import { actorOf, inDirectory, type ScimRequest } from './request';
+import { actorOf, inDirectory, organizationOf, type ScimRequest } from './request';
 import { metaOf, notFound, type ResourceType } from './resource-type';
 import { attribute, type Attribute } from './schema';
 import { type UserFacts, userFactsOf } from './user-facts';
@@ -99,11 +99,11 @@ function scimUserFromRow(row: Record<string, unknown>): ScimUser {
 }
 
 async function find(em: EntityManager, req: ScimRequest, id: string): Promise<ScimUser | null> {
-  return em.getRepository(ScimUser).findOneBy({ id, organizationId: req.token.organizationId });
+  return em.getRepository(ScimUser).findOneBy({ id, organizationId: organizationOf(req) });
 }
 
 async function assertFreeUserName(em: EntityManager, req: ScimRequest, userName: string, exceptId: string | null) {
-  const taken = await em.findOneBy(ScimUser, { organizationId: req.token.organizationId, userName });
+  const taken = await em.findOneBy(ScimUser, { organizationId: organizationOf(req), userName });
   if (taken && taken.id !== exceptId) {
     throw new ScimError(409, `userName ${userName} is already provisioned in this organization.`, 'uniqueness');
   }
@@ -129,7 +129,7 @@ async function createUser(req: ScimRequest, body: unknown): Promise<Resource> {
       await assertFreeUserName(em, req, facts.userName, null);
       const scim = Object.assign(new ScimUser(), {
         id: randomUUID(),
-        organizationId: req.token.organizationId,
+        organizationId: organizationOf(req),
         ...columnsOf(facts),
         userId: null,
         createdAt: req.now,
