@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { loadConfig } from '../config/config';
 
 /**
  * `npm run dev`: the development loop. The TypeScript compiler in watch mode, the server
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
 }
 
 /** The server's own bound (SHUTDOWN_TIMEOUT_MS), and a little more for the watchers. */
-const STOP_MS = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000) + 2_000;
+const STOP_MS = loadConfig().shutdownTimeoutMs + 2_000;
 
 let stopping = false;
 /**
