@@ -18,7 +18,12 @@ const layer = (files, forbidden, why) => ({
   rules: {
     'no-restricted-imports': [
       'error',
-      { patterns: forbidden.map((regex) => ({ regex, message: `${why} (see the README's Layout).` })) },
+      {
+        patterns: forbidden.map((regex) => ({
+          regex,
+          message: `${why} (see docs/development.md, "The layers and the request scope").`,
+        })),
+      },
     ],
   },
 });
