@@ -24,6 +24,8 @@ export interface ResourceType {
   description: { resourceType: string; schema: string };
   /** The attributes the service reads, as `/Schemas` lists them. */
   attributes: Attribute[];
+  /** Its schema extensions (RFC 7643 §6 `schemaExtensions`), each a schema of its own in `/Schemas`; never required. */
+  extensions?: { schema: string; name: string; description: string; attributes: Attribute[] }[];
   /**
    * The table its resources are read from, and the alias filters name it by (`scim_users u`): a
    * row of it has `organization_id`, `id`, `created_at` and `updated_at`.

@@ -25,6 +25,8 @@ export interface MemberListArgs {
   first?: number | null;
   after?: string | null;
   role?: Role | null;
+  /** Only holders of this custom role (docs/domain-rules.md §18); another organization's matches nobody. */
+  customRoleId?: string | null;
   query?: string | null;
   orderBy?: { field: MemberOrder['field']; direction?: MemberOrder['direction'] | null } | null;
 }
@@ -41,7 +43,8 @@ export function memberPageKey(scopeId: string, args: MemberListArgs, withCount =
   if (query !== null && [...query].length > MAX_QUERY_LENGTH) {
     throw new BadUserInputError(`query must be at most ${MAX_QUERY_LENGTH} characters.`, 'query');
   }
-  return { scopeId, first, after, role: args.role ?? null, query, withCount, order };
+  const customRoleId = args.customRoleId?.trim() ? args.customRoleId.trim() : null;
+  return { scopeId, first, after, role: args.role ?? null, customRoleId, query, withCount, order };
 }
 
 /** A page of members, with what `totalCount` needs: the key it was asked with, and the total when read with it. */

@@ -3,6 +3,8 @@ import type { EntityManager } from 'typeorm';
 import { CustomRole, type CustomRoleGrants } from '../../../entities/custom-role.entity';
 import { Invitation } from '../../../entities/invitation.entity';
 import { Membership } from '../../../entities/membership.entity';
+import { ScimUser } from '../../../entities/scim-user.entity';
+import { Workspace } from '../../../entities/workspace.entity';
 import { type Access, assertRoleAccepted } from '../../../permissions/access';
 import { updateMembershipRole } from '../../db/membership-rows';
 import { withOrganizationLock } from '../../db/transaction';
@@ -213,6 +215,13 @@ export async function deleteCustomRole(
         assertRoleAccepted(invitation.scope, newRole);
         await em.update(Invitation, { id: invitation.id }, { role: newRole, customRoleId: target?.id ?? null });
       }
+      // A directory's word moves with them: its Users, and its Groups (a workspace holds MEMBER-based roles only).
+      await em.update(ScimUser, { customRoleId: id }, { role: newRole, customRoleId: target?.id ?? null });
+      await em.update(
+        Workspace,
+        { groupCustomRoleId: id },
+        { groupCustomRoleId: target?.baseRole === Role.MEMBER ? target.id : null },
+      );
       await em.delete(CustomRole, { id });
       await recordAudit(em, auditActorOf(ctx), {
         action: AuditAction.ROLE_DELETED,
@@ -241,7 +250,20 @@ export async function customRoleFor(
   kind: ScopeKind,
   field = 'customRoleId',
 ): Promise<CustomRole> {
-  const role = await ctx.loaders.customRole.load(customRoleId);
+  return assertHeldAt(await ctx.loaders.customRole.load(customRoleId), organizationId, kind, field);
+}
+
+/**
+ * The rule every way of giving a custom role shares (GraphQL and a directory's SCIM): a role of the
+ * organization, whose base role a scope of `kind` accepts. BAD_USER_INPUT on `field` otherwise, the
+ * same for a role of another organization as for none.
+ */
+export function assertHeldAt(
+  role: CustomRole | null | undefined,
+  organizationId: string,
+  kind: ScopeKind,
+  field: string,
+): CustomRole {
   if (!role || role.organizationId !== organizationId) {
     throw new BadUserInputError(`${field} is not a role of this organization.`, field);
   }
