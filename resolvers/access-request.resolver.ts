@@ -6,7 +6,7 @@ import { Organization } from '../entities/organization.entity';
 import { User } from '../entities/user.entity';
 import { Workspace } from '../entities/workspace.entity';
 import { AccessRequestStatus, EnrollmentMode } from '../src/domain/enums';
-import type { Context } from '../src/graphql/context';
+import type { RequestScope } from '../src/request/scope';
 import * as changes from '../src/services/access-requests/access-request-changes.service';
 import * as queries from '../src/services/access-requests/access-request-queries.service';
 import { AccessRequestConnection, ApproveAccessRequestInput, RequestAccessInput } from './types/access-requests';
@@ -15,32 +15,32 @@ import { AccessRequestConnection, ApproveAccessRequestInput, RequestAccessInput 
 @Resolver(() => AccessRequest)
 export class AccessRequestResolver {
   @FieldResolver(() => AccessRequestStatus)
-  status(@Root() request: AccessRequest, @Ctx() ctx: Context) {
+  status(@Root() request: AccessRequest, @Ctx() ctx: RequestScope) {
     return request.effectiveStatus(ctx.now);
   }
 
   @FieldResolver(() => User)
-  requester(@Root() request: AccessRequest, @Ctx() ctx: Context) {
+  requester(@Root() request: AccessRequest, @Ctx() ctx: RequestScope) {
     return ctx.loaders.user.load(request.requesterId);
   }
 
   @FieldResolver(() => Organization)
-  organization(@Root() request: AccessRequest, @Ctx() ctx: Context) {
+  organization(@Root() request: AccessRequest, @Ctx() ctx: RequestScope) {
     return ctx.loaders.organization.load(request.organizationId);
   }
 
   @FieldResolver(() => Workspace, { nullable: true })
-  workspace(@Root() request: AccessRequest, @Ctx() ctx: Context) {
+  workspace(@Root() request: AccessRequest, @Ctx() ctx: RequestScope) {
     return request.workspaceId ? ctx.loaders.workspace.load(request.workspaceId) : null;
   }
 
   @FieldResolver(() => Domain, { nullable: true })
-  domain(@Root() request: AccessRequest, @Ctx() ctx: Context) {
+  domain(@Root() request: AccessRequest, @Ctx() ctx: RequestScope) {
     return request.domainId ? ctx.loaders.domain.load(request.domainId) : null;
   }
 
   @FieldResolver(() => User, { nullable: true })
-  decidedBy(@Root() request: AccessRequest, @Ctx() ctx: Context) {
+  decidedBy(@Root() request: AccessRequest, @Ctx() ctx: RequestScope) {
     return request.decidedById ? ctx.loaders.user.load(request.decidedById) : null;
   }
 
@@ -48,7 +48,7 @@ export class AccessRequestResolver {
     description:
       "Asks to join an organization (through a REQUEST email domain) or a workspace or domain of one's organization.",
   })
-  requestAccess(@Arg('input', () => RequestAccessInput) input: RequestAccessInput, @Ctx() ctx: Context) {
+  requestAccess(@Arg('input', () => RequestAccessInput) input: RequestAccessInput, @Ctx() ctx: RequestScope) {
     return changes.requestAccess(ctx, input);
   }
 
@@ -57,7 +57,7 @@ export class AccessRequestResolver {
   })
   approveAccessRequest(
     @Arg('input', () => ApproveAccessRequestInput) input: ApproveAccessRequestInput,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: RequestScope,
   ) {
     return changes.approveAccessRequest(ctx, input);
   }
@@ -66,13 +66,13 @@ export class AccessRequestResolver {
   denyAccessRequest(
     @Arg('id', () => ID) id: string,
     @Arg('reason', () => String, { nullable: true }) reason: string | null,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: RequestScope,
   ) {
     return changes.denyAccessRequest(ctx, id, reason);
   }
 
   @Mutation(() => AccessRequest, { description: 'The requester withdraws their own PENDING request.' })
-  withdrawAccessRequest(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  withdrawAccessRequest(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestScope) {
     return changes.withdrawAccessRequest(ctx, id);
   }
 }
@@ -83,7 +83,7 @@ export class OrganizationAccessRequestsResolver {
     nullable: true,
     description: "For an organization in the caller's joinableOrganizations: how they may get in.",
   })
-  viewerJoinMode(@Root() organization: Organization, @Ctx() ctx: Context) {
+  viewerJoinMode(@Root() organization: Organization, @Ctx() ctx: RequestScope) {
     return ctx.access.joinModeIn(organization.id);
   }
 
@@ -98,7 +98,7 @@ export class OrganizationAccessRequestsResolver {
     status: AccessRequestStatus | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: RequestScope,
   ) {
     return queries.accessRequestsOf(ctx, organization.id, { status, first, after });
   }
@@ -113,7 +113,7 @@ export class UserAccessRequestsResolver {
   accessRequests(
     @Root() _user: User,
     @Arg('status', () => AccessRequestStatus, { nullable: true }) status: AccessRequestStatus | null,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: RequestScope,
   ) {
     return queries.ownAccessRequests(ctx, status);
   }

@@ -6,7 +6,9 @@ import { findLocked, withOrganizationLock } from '../db/transaction';
 import { AuditAction } from '../domain/enums';
 import type { Logger } from '../observability/logger';
 import { PeriodicJob } from './periodic-job';
-import { systemActor } from '../services/audit.service';
+import { auditActorOf } from '../services/audit.service';
+import { scopeOf } from '../request/factory';
+import { SYSTEM } from '../request/scope';
 import { removeWithin } from '../services/memberships/membership-grants';
 import { expireAccessRequests, sendManagerDigests } from '../services/access-requests/access-request-sweep';
 
@@ -75,9 +77,10 @@ export class MembershipSweeper extends PeriodicJob {
       async (em) => {
         const membership = await findLocked(em, Membership, { id });
         // Gone (another sweeper, a removal) or given more time since it was read.
-        const now = this.config.clock.now();
-        if (!membership?.expiresAt || membership.expiresAt > now) return false;
-        await removeWithin(em, systemActor(now), membership, AuditAction.MEMBER_EXPIRED);
+        // The system's scope, at the moment the lock is held.
+        const scope = scopeOf({ db: this.db, config: this.config }, SYSTEM);
+        if (!membership?.expiresAt || membership.expiresAt > scope.now) return false;
+        await removeWithin(em, auditActorOf(scope), membership, AuditAction.MEMBER_EXPIRED);
         return true;
       },
       () => new Error('organization gone'),

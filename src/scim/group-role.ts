@@ -3,7 +3,7 @@ import type { Workspace } from '../../entities/workspace.entity';
 import { Role, ScopeKind } from '../domain/enums';
 import { directoryRole } from '../services/provisioning/directory-roles';
 import { attributeOf, SCIM, ScimError } from './protocol';
-import type { ScimRequest } from './request';
+import { organizationOf, type ScimRequest } from './request';
 import { attribute } from './schema';
 
 /**
@@ -52,7 +52,7 @@ export const roleName = (names: Map<string, string>, workspace: Workspace) =>
  * is none. A built-in role other than MEMBER is no group's to give.
  */
 export async function groupRole(em: EntityManager, req: ScimRequest, role: string | null) {
-  const given = await directoryRole(em, req.token.organizationId, role, ScopeKind.WORKSPACE, 'role');
+  const given = await directoryRole(em, organizationOf(req), role, ScopeKind.WORKSPACE, 'role');
   if (!given.customRole && given.role !== Role.MEMBER) {
     throw new ScimError(
       400,

@@ -17,7 +17,7 @@ import { deleteWorkspaceWithin } from '../services/scope.service';
 import type { Column } from './filter';
 import { applyPatch, type PatchOperation } from './patch-op';
 import { attributeOf, optionalText, type Resource, SCIM, ScimError } from './protocol';
-import { actorOf, inDirectory, type ScimRequest } from './request';
+import { actorOf, inDirectory, organizationOf, type ScimRequest } from './request';
 import { metaOf, notFound, type ResourceType } from './resource-type';
 import { attribute, type Attribute } from './schema';
 
@@ -124,13 +124,13 @@ async function findGroup(
   req: ScimRequest,
   id: string,
 ): Promise<Workspace | null> {
-  return em.findOneBy(Workspace, { id, organizationId: req.token.organizationId });
+  return em.findOneBy(Workspace, { id, organizationId: organizationOf(req) });
 }
 
 /** The organization's provisioned Users named as members; one that is not is `invalidValue`. */
 async function scimUsers(em: EntityManager, req: ScimRequest, ids: string[]): Promise<ScimUser[]> {
   if (ids.length === 0) return [];
-  const found = await em.findBy(ScimUser, { id: In(ids), organizationId: req.token.organizationId });
+  const found = await em.findBy(ScimUser, { id: In(ids), organizationId: organizationOf(req) });
   const missing = ids.filter((id) => !found.some((u) => u.id === id));
   if (missing.length > 0) throw new ScimError(400, `No provisioned User with id ${missing[0]}.`, 'invalidValue');
   return found;
@@ -150,7 +150,7 @@ async function setMembers(em: EntityManager, req: ScimRequest, workspaceId: stri
     await em.insert(ScimGroupMember, {
       workspaceId,
       scimUserId: scim.id,
-      organizationId: req.token.organizationId,
+      organizationId: organizationOf(req),
       createdAt: req.now,
     });
     // A signed-in, active person gets the workspace membership now; others when they sign in.
@@ -176,7 +176,7 @@ async function createGroup(req: ScimRequest, body: unknown): Promise<Resource> {
     const customRole = await groupRole(em, req, facts.role);
     const workspace = Object.assign(new Workspace(), {
       id: randomUUID(),
-      organizationId: req.token.organizationId,
+      organizationId: organizationOf(req),
       name,
       externalId: facts.externalId,
       groupCustomRoleId: customRole?.id ?? null,
@@ -243,7 +243,7 @@ async function toResources(req: ScimRequest, rows: Record<string, unknown>[], qu
     : null;
   const names = await customRoleNames(
     req.db,
-    req.token.organizationId,
+    organizationOf(req),
     workspaces.map((w) => w.groupCustomRoleId),
   );
   return workspaces.map((w) =>
@@ -295,7 +295,7 @@ async function patchGroup(req: ScimRequest, id: string, operations: PatchOperati
   return inDirectory(req, async (em) => {
     const workspace = await findGroup(em, req, id);
     if (!workspace) throw notFound(Groups);
-    const names = await customRoleNames(em, req.token.organizationId, [workspace.groupCustomRoleId]);
+    const names = await customRoleNames(em, organizationOf(req), [workspace.groupCustomRoleId]);
     const current = groupResource(
       workspace,
       (await membersOf(em, [id])).get(id) ?? [],

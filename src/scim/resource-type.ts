@@ -3,7 +3,7 @@ import { type Condition, type FilterAttributes, filterCondition } from './filter
 import type { PatchOperation } from './patch-op';
 import { projected } from './projection';
 import { listResponse, offsetAndLimit, type Resource, ScimError } from './protocol';
-import type { ScimRequest } from './request';
+import { organizationOf, type ScimRequest } from './request';
 import type { Attribute } from './schema';
 
 /**
@@ -80,7 +80,7 @@ const EVERYTHING: Condition = { sql: '1 = 1', params: [] };
 function rowsOf(type: ResourceType, req: ScimRequest, condition: Condition) {
   const { name, alias } = type.table;
   const where = `${alias}.organization_id = ? AND ${condition.sql}`;
-  const params = [req.token.organizationId, ...condition.params];
+  const params = [organizationOf(req), ...condition.params];
   return {
     count: async (): Promise<number> => {
       const [{ n }] = await req.db.query(`SELECT COUNT(*) AS n FROM ${name} ${alias} WHERE ${where}`, params);

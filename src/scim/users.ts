@@ -8,7 +8,7 @@ import { ScopeKind } from '../domain/enums';
 import type { PatchOperation } from './patch-op';
 import { applyPatch } from './patch-op';
 import { type Resource, SCIM, ScimError } from './protocol';
-import { actorOf, inDirectory, type ScimRequest } from './request';
+import { actorOf, inDirectory, organizationOf, type ScimRequest } from './request';
 import { metaOf, notFound, type ResourceType } from './resource-type';
 import { attribute, type Attribute } from './schema';
 import { type UserFacts, userFactsOf } from './user-facts';
@@ -106,11 +106,11 @@ function scimUserFromRow(row: Record<string, unknown>): ScimUser {
 }
 
 async function find(em: EntityManager, req: ScimRequest, id: string): Promise<ScimUser | null> {
-  return em.getRepository(ScimUser).findOneBy({ id, organizationId: req.token.organizationId });
+  return em.getRepository(ScimUser).findOneBy({ id, organizationId: organizationOf(req) });
 }
 
 async function assertFreeUserName(em: EntityManager, req: ScimRequest, userName: string, exceptId: string | null) {
-  const taken = await em.findOneBy(ScimUser, { organizationId: req.token.organizationId, userName });
+  const taken = await em.findOneBy(ScimUser, { organizationId: organizationOf(req), userName });
   if (taken && taken.id !== exceptId) {
     throw new ScimError(409, `userName ${userName} is already provisioned in this organization.`, 'uniqueness');
   }
@@ -132,7 +132,7 @@ function columnsOf(facts: UserFacts, given: DirectoryRole) {
 
 /** The role `facts` name, in the request's organization (a custom role: held at its scope, §18). */
 const roleOf = (em: EntityManager, req: ScimRequest, facts: UserFacts) =>
-  directoryRole(em, req.token.organizationId, facts.role, ScopeKind.ORGANIZATION, 'roles');
+  directoryRole(em, organizationOf(req), facts.role, ScopeKind.ORGANIZATION, 'roles');
 
 async function createUser(req: ScimRequest, body: unknown): Promise<Resource> {
   const facts = userFactsOf(body);
@@ -142,7 +142,7 @@ async function createUser(req: ScimRequest, body: unknown): Promise<Resource> {
       const given = await roleOf(em, req, facts);
       const scim = Object.assign(new ScimUser(), {
         id: randomUUID(),
-        organizationId: req.token.organizationId,
+        organizationId: organizationOf(req),
         ...columnsOf(facts, given),
         userId: null,
         createdAt: req.now,
@@ -187,7 +187,7 @@ async function write(
 ): Promise<Resource> {
   const current = await find(em, req, id);
   if (!current) throw notFound(Users);
-  const names = await customRoleNames(em, req.token.organizationId, [current.customRoleId]);
+  const names = await customRoleNames(em, organizationOf(req), [current.customRoleId]);
   const facts = factsOf(current, current.customRoleId ? (names.get(current.customRoleId) ?? null) : null);
   await assertFreeUserName(em, req, facts.userName, id);
   const given = await roleOf(em, req, facts);
@@ -231,7 +231,7 @@ export const Users: ResourceType = {
     const users = rows.map(scimUserFromRow);
     const names = await customRoleNames(
       req.db,
-      req.token.organizationId,
+      organizationOf(req),
       users.map((u) => u.customRoleId),
     );
     return users.map((u) => userResource(u, req.base, u.customRoleId ? (names.get(u.customRoleId) ?? null) : null));

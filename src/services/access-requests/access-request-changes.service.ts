@@ -16,8 +16,8 @@ import {
 } from '../../domain/errors';
 import { scopeColumns, scopeId, scopeInputTarget, scopeOfRow, type ScopeRef } from '../../domain/scope';
 import { validFutureMoment, validNote } from '../../domain/validation';
-import type { Context } from '../../graphql/context';
-import { requireViewer } from '../../graphql/context';
+import type { RequestScope } from '../../request/scope';
+import { requireViewer } from '../../request/scope';
 import { findScope } from '../../loaders/find-scope';
 import { auditActorOf, recordAudit } from '../audit.service';
 import { expireRequest, notPending, settle } from './access-request-rows';
@@ -65,7 +65,7 @@ async function assertUnderHourlyLimit(em: EntityManager, userId: string, now: Da
  * may see. Anyone else hears NOT_FOUND, as for what does not exist.
  */
 export async function requestAccess(
-  ctx: Context,
+  ctx: RequestScope,
   input: { scope: Parameters<typeof scopeInputTarget>[0]; message?: string | null },
 ): Promise<AccessRequest> {
   const viewer = requireViewer(ctx);
@@ -144,13 +144,13 @@ export async function requestAccess(
   return request;
 }
 
-async function mustFind(ctx: Context, id: string): Promise<AccessRequest> {
+async function mustFind(ctx: RequestScope, id: string): Promise<AccessRequest> {
   const request = await ctx.loaders.accessRequest.load(id);
   if (!request) throw requestNotFound();
   return request;
 }
 
-function assertPending(ctx: Context, request: AccessRequest): void {
+function assertPending(ctx: RequestScope, request: AccessRequest): void {
   const status = request.effectiveStatus(ctx.now);
   if (status !== AccessRequestStatus.PENDING) throw new AccessRequestNotPendingError(status);
 }
@@ -168,7 +168,7 @@ async function requesterFacts(em: EntityManager, userId: string) {
  * request ends APPROVED, its audit event and the email to the requester in the same transaction.
  */
 export async function approveAccessRequest(
-  ctx: Context,
+  ctx: RequestScope,
   input: { id: string; role?: Role | null; customRoleId?: string | null; accessExpiresAt?: Date | null },
 ): Promise<Membership> {
   const request = await mustFind(ctx, input.id);
@@ -233,7 +233,11 @@ export async function approveAccessRequest(
 }
 
 /** `denyAccessRequest` (MANAGE_MEMBERS at its scope): DENIED with an optional reason, emailed to the requester. */
-export async function denyAccessRequest(ctx: Context, id: string, reasonGiven?: string | null): Promise<AccessRequest> {
+export async function denyAccessRequest(
+  ctx: RequestScope,
+  id: string,
+  reasonGiven?: string | null,
+): Promise<AccessRequest> {
   const reason = validNote(reasonGiven, 'reason');
   const request = await mustFind(ctx, id);
   assertPending(ctx, request);
@@ -272,7 +276,7 @@ export async function denyAccessRequest(ctx: Context, id: string, reasonGiven?: 
 }
 
 /** `withdrawAccessRequest`: the requester's own PENDING request; anyone else's is NOT_FOUND. */
-export async function withdrawAccessRequest(ctx: Context, id: string): Promise<AccessRequest> {
+export async function withdrawAccessRequest(ctx: RequestScope, id: string): Promise<AccessRequest> {
   const viewer = requireViewer(ctx);
   const request = await mustFind(ctx, id);
   if (request.requesterId !== viewer.id) throw requestNotFound();

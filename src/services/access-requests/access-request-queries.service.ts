@@ -4,8 +4,8 @@ import { newestFirstPage } from '../../db/pagination';
 import { toSqlDateTime } from '../../db/sql';
 import { AccessRequestStatus, Permission, ScopeKind } from '../../domain/enums';
 import { organizationScope, scopeColumn, scopeOfRow } from '../../domain/scope';
-import type { Context } from '../../graphql/context';
-import { requireViewer } from '../../graphql/context';
+import type { RequestScope } from '../../request/scope';
+import { requireViewer } from '../../request/scope';
 
 /** Reading requests to join (docs/domain-rules.md §20): a manager's list, and a person's own. */
 
@@ -28,7 +28,7 @@ function statusClause(alias: string, status: AccessRequestStatus): string {
  * else's requests show: a caller who decides nowhere gets an empty list.
  */
 export async function accessRequestsOf(
-  ctx: Context,
+  ctx: RequestScope,
   organizationId: string,
   args: { status?: AccessRequestStatus | null; first?: number | null; after?: string | null },
 ): Promise<Page<AccessRequest>> {
@@ -59,7 +59,7 @@ export async function accessRequestsOf(
 
 /** `User.accessRequests`: the caller's own requests, newest first, with one status (null: all). */
 export async function ownAccessRequests(
-  ctx: Context,
+  ctx: RequestScope,
   status: AccessRequestStatus | null | undefined,
 ): Promise<AccessRequest[]> {
   const viewer = requireViewer(ctx);

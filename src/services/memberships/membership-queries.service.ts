@@ -6,7 +6,7 @@ import { OrderDirection, ScopeKind } from '../../domain/enums';
 import { BadUserInputError } from '../../domain/errors';
 import { MAX_QUERY_LENGTH } from '../../domain/search';
 import { validPageSize } from '../../domain/validation';
-import type { Context } from '../../graphql/context';
+import type { RequestScope } from '../../request/scope';
 import {
   decodeMemberCursor,
   encodeMemberCursor,
@@ -61,7 +61,7 @@ export interface MemberTotal {
 
 /** One page of a scope's members; many scopes in one request share one statement. */
 export async function memberConnection(
-  ctx: Context,
+  ctx: RequestScope,
   scopeId: string,
   args: MemberListArgs,
   withCount = true,
@@ -87,7 +87,7 @@ export async function memberConnection(
  * selected, else counted apart — a search up to SEARCH_COUNT_CAP matches (docs/domain-rules.md §3).
  */
 export async function memberTotalCount(
-  ctx: Context,
+  ctx: RequestScope,
   connection: Pick<MemberPageResult, 'key' | 'total'>,
 ): Promise<MemberTotal> {
   return connection.total ?? ctx.loaders.memberCount.load(connection.key);
@@ -98,7 +98,7 @@ export async function memberTotalCount(
  * memberships already loaded for permission checks: only the organizations themselves are read.
  */
 export async function organizationsOfViewer(
-  ctx: Context,
+  ctx: RequestScope,
   args: { first?: number | null; after?: string | null },
 ): Promise<Page<Organization> & { totalCount: number }> {
   const first = validPageSize(args.first);

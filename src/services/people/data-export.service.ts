@@ -1,4 +1,4 @@
-import { type Context, requireViewer } from '../../graphql/context';
+import { type RequestScope, requireViewer } from '../../request/scope';
 import { fromSqlDateTime } from '../../db/sql';
 
 /**
@@ -13,7 +13,7 @@ export const AUDIT_EVENTS_AT_MOST = 10_000;
 
 const iso = (value: unknown) => (value ? fromSqlDateTime(value as Date | string).toISOString() : null);
 
-export async function dataExportOf(ctx: Context): Promise<Record<string, unknown>> {
+export async function dataExportOf(ctx: RequestScope): Promise<Record<string, unknown>> {
   const viewer = requireViewer(ctx);
   const db = ctx.db;
   const [user] = await db.query(

@@ -11,7 +11,7 @@ import { withOrganizationLock } from '../../db/transaction';
 import { AuditAction, InvitationStatus, Role, ScopeKind } from '../../domain/enums';
 import { BadUserInputError, ForbiddenError, NotFoundError, RoleInUseError } from '../../domain/errors';
 import { organizationScope, type ScopeRef, scopeOfRow } from '../../domain/scope';
-import type { Context } from '../../graphql/context';
+import type { RequestScope } from '../../request/scope';
 import { auditActorOf, recordAudit } from '../audit.service';
 
 /**
@@ -61,7 +61,7 @@ function cleanDescription(description: string | null | undefined): string | null
 }
 
 /** The keys per kind, each a key the table knows at that kind; BAD_USER_INPUT on `grants` naming the first that is not. */
-function cleanGrants(ctx: Context, grants: GrantInput[]): CustomRoleGrants {
+function cleanGrants(ctx: RequestScope, grants: GrantInput[]): CustomRoleGrants {
   const result: CustomRoleGrants = {};
   for (const grant of grants) {
     for (const key of grant.keys) {
@@ -85,11 +85,11 @@ async function assertNameFree(em: EntityManager, organizationId: string, nameKey
 }
 
 /** `Organization.customRoles`, by name. */
-export function customRolesOf(ctx: Context, organizationId: string): Promise<CustomRole[]> {
+export function customRolesOf(ctx: RequestScope, organizationId: string): Promise<CustomRole[]> {
   return ctx.loaders.customRolesByOrganization.load(organizationId);
 }
 
-export async function createCustomRole(ctx: Context, input: CreateCustomRoleData): Promise<CustomRole> {
+export async function createCustomRole(ctx: RequestScope, input: CreateCustomRoleData): Promise<CustomRole> {
   const { name, nameKey } = cleanName(input.name);
   const description = cleanDescription(input.description);
   const baseRole = input.baseRole ?? Role.MEMBER;
@@ -131,7 +131,11 @@ export async function createCustomRole(ctx: Context, input: CreateCustomRoleData
   return role;
 }
 
-export async function updateCustomRole(ctx: Context, id: string, input: UpdateCustomRoleData): Promise<CustomRole> {
+export async function updateCustomRole(
+  ctx: RequestScope,
+  id: string,
+  input: UpdateCustomRoleData,
+): Promise<CustomRole> {
   const current = await ctx.loaders.customRole.load(id);
   if (!current) throw roleNotFound();
   const named = input.name === undefined || input.name === null ? null : cleanName(input.name);
@@ -170,7 +174,7 @@ export async function updateCustomRole(ctx: Context, id: string, input: UpdateCu
  * deleted role's base role. Every holder moves in the same transaction, under the lock.
  */
 export async function deleteCustomRole(
-  ctx: Context,
+  ctx: RequestScope,
   id: string,
   reassign: { customRoleId?: string | null } | null | undefined,
 ): Promise<string> {
@@ -240,7 +244,7 @@ export async function deleteCustomRole(
  * (a role of another organization is no different from none).
  */
 export async function customRoleFor(
-  ctx: Context,
+  ctx: RequestScope,
   customRoleId: string,
   organizationId: string,
   kind: ScopeKind,
@@ -275,7 +279,7 @@ export function assertHeldAt(
  * that nobody hands out a key they could not use themselves. Null when none is asked for.
  */
 export async function customRoleToGive(
-  ctx: Context,
+  ctx: RequestScope,
   customRoleId: string | null | undefined,
   scope: ScopeRef,
   access: Access,
