@@ -1,3 +1,4 @@
+import type http from 'node:http';
 import type { DataSource } from 'typeorm';
 import type { OrganizationShare } from '../config/config';
 import { OrganizationBusyError } from '../domain/errors';
@@ -170,6 +171,37 @@ export class OrganizationAdmission {
       this.turns.delete(organizationId);
     }
   }
+}
+
+/**
+ * A request's turn for the organizations given, decided at once where it can be: 'admitted' (the
+ * turn is held until the response is over), 'refused' (the organization's queue is full: nothing
+ * is held, no error made), or a promise that settles when its turn in the queue comes (rejected
+ * with OrganizationBusyError when the wait runs out).
+ */
+export type Turn = 'admitted' | 'refused' | Promise<void>;
+
+/**
+ * A 429 written once: what every refusal of a burst sends, as bytes, with `Retry-After` — no
+ * error object made, nothing serialised, no ETag worked out. The headers set before it (nosniff,
+ * CORS) stay.
+ */
+export interface PreparedRefusal {
+  contentType: string;
+  body: Buffer;
+}
+
+export function prepareRefusal(contentType: string, body: unknown): PreparedRefusal {
+  return { contentType, body: Buffer.from(JSON.stringify(body)) };
+}
+
+export function sendRefused(res: http.ServerResponse, refusal: PreparedRefusal): void {
+  res.writeHead(429, {
+    'retry-after': String(BUSY_RETRY_AFTER_SECONDS),
+    'content-type': refusal.contentType,
+    'content-length': refusal.body.length,
+  });
+  res.end(refusal.body);
 }
 
 /** The pool's size: mysql2's connection limit; SQLite has one connection. */

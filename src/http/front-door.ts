@@ -1,8 +1,8 @@
 import type http from 'node:http';
 import type express from 'express';
-import type { OrganizationAdmission } from '../db/organization-admission';
+import { type OrganizationAdmission, type PreparedRefusal, sendRefused } from '../db/organization-admission';
 import type { Logger } from '../observability/logger';
-import { type GraphQLAdmission, type PreparedRefusal, sendRefused } from './organization-admission';
+import type { GraphQLAdmission } from './organization-admission';
 import { noSniff } from './refusals';
 import { logWhenDone } from './request-gates';
 
@@ -90,7 +90,7 @@ export function frontDoor(routes: FrontDoorRoutes): http.RequestListener {
   const refuse = (req: http.IncomingMessage, res: http.ServerResponse, refusal: PreparedRefusal, withCors: boolean) => {
     noSniff(res);
     logWhenDone(logger, req, res);
-    const send = () => sendRefused(res as express.Response, refusal);
+    const send = () => sendRefused(res, refusal);
     if (withCors && routes.cors) return routes.cors(req as express.Request, res as express.Response, send);
     send();
   };

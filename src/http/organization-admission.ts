@@ -8,7 +8,11 @@ import {
   knownOrganizationOfRow,
   type OrganizationAdmission,
   organizationOfRow,
+  prepareRefusal,
+  type PreparedRefusal,
   type Release,
+  sendRefused,
+  type Turn,
 } from '../db/organization-admission';
 import { OrganizationBusyError } from '../domain/errors';
 import { type NamedRow, type OperationRequest, rememberingRowsNamer } from '../graphql/operation-scopes';
@@ -26,14 +30,6 @@ function holdUntilClosed(res: express.Response, release: Release): void {
   if (res.writableFinished || res.destroyed) return release();
   res.once('close', release);
 }
-
-/**
- * A request's turn for the organizations given, decided at once where it can be: 'admitted' (the
- * turn is held until the response is over), 'refused' (the organization's queue is full: nothing
- * is held, no error made), or a promise that settles when its turn in the queue comes (rejected
- * with OrganizationBusyError when the wait runs out).
- */
-export type Turn = 'admitted' | 'refused' | Promise<void>;
 
 export function turnFor(admission: OrganizationAdmission, res: express.Response, organizationIds: string[]): Turn {
   if (organizationIds.length === 0) return 'admitted';
@@ -60,29 +56,6 @@ function admitUntilClosed(
   organizationIds: string[],
 ): Promise<void> {
   return awaitTurn(turnFor(admissionOf(db, config.organizations), res, organizationIds));
-}
-
-/**
- * A 429 written once: what every refusal of a burst sends, as bytes, with `Retry-After` — no
- * error object made, nothing serialised, no ETag worked out. The headers set before it (nosniff,
- * CORS) stay.
- */
-export interface PreparedRefusal {
-  contentType: string;
-  body: Buffer;
-}
-
-export function prepareRefusal(contentType: string, body: unknown): PreparedRefusal {
-  return { contentType, body: Buffer.from(JSON.stringify(body)) };
-}
-
-export function sendRefused(res: express.Response, refusal: PreparedRefusal): void {
-  res.writeHead(429, {
-    'retry-after': String(BUSY_RETRY_AFTER_SECONDS),
-    'content-type': refusal.contentType,
-    'content-length': refusal.body.length,
-  });
-  res.end(refusal.body);
 }
 
 /** GraphQL's RATE_LIMITED answer, as sendError (./json-errors.ts) writes OrganizationBusyError. */

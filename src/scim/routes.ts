@@ -10,8 +10,7 @@ import {
   knownProvisioningTokenOrganization,
   provisioningTokenOrganization,
 } from '../services/provisioning/provisioning-tokens.service';
-import { BUSY_RETRY_AFTER_SECONDS } from '../db/organization-admission';
-import { prepareRefusal, sendRefused, type Turn } from '../http/organization-admission';
+import { BUSY_RETRY_AFTER_SECONDS, prepareRefusal, sendRefused, type Turn } from '../db/organization-admission';
 import { scimDiscovery } from './discovery';
 import { patchOperations } from './patch-op';
 import { asScimError, errorBody, listResponse, MAX_RESULTS, type Resource, ScimError } from './protocol';
