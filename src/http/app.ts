@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -9,7 +8,6 @@ import {
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
-import cors from 'cors';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
@@ -21,7 +19,7 @@ import { BypassAudit } from '../services/sign-in-policy.service';
 import { availabilityPlugin, createErrorFormatter, errorForTrace, requestLogPlugin } from '../graphql/format-error';
 import { outageOf } from '../db/availability';
 import { costLimitPlugin, limitValidationRules } from '../graphql/query-limits';
-import { type Logger, requestIdFrom } from '../observability/logger';
+import type { Logger } from '../observability/logger';
 import { Metrics } from '../observability/metrics';
 import { OutboxDispatcher } from '../jobs/email-dispatcher';
 import { createMailTransport, type MailTransport } from '../outbound/mail-transport';
@@ -35,8 +33,11 @@ import { auditExportRoute, identityEventsRoute } from './people-routes';
 import { noSniffing, onlyMethods, refusalErrors, unknownRoute } from './refusals';
 import { checkRoute, policiesRoute } from './authorization-routes';
 import { claimProvisionedAccess } from '../services/provisioning/provisioned-access';
-import { scimRouter } from '../scim/routes';
+import { knownScimOrganization, SCIM_BUSY, scimRouter } from '../scim/routes';
 import { admitExportRequest, admitOrganizationRequest, graphqlAdmission } from './organization-admission';
+import { admissionOf } from '../db/organization-admission';
+import { corsFor, corsOf, requestLogging, routerCheck, routerGate } from './request-gates';
+import { bodyReadAtTheDoor, frontDoor } from './front-door';
 import { sendError } from './json-errors';
 
 export interface App {
@@ -73,49 +74,8 @@ export interface AppOptions {
   dispatcherLeaseMs?: number;
 }
 
-/**
- * With ROUTER_SECRET set, only the router reaches the subgraph: a request without the shared
- * secret in `router-authorization` is refused before its body is even read (docs/domain-rules.md §8).
- */
-function routerGate(secret: string | undefined): express.RequestHandler {
-  if (!secret) return (_req, _res, next) => next();
-  const expected = createHash('sha256').update(secret).digest();
-  return (req, res, next) => {
-    const given = req.headers['router-authorization'];
-    const digest = createHash('sha256')
-      .update(typeof given === 'string' ? given : '')
-      .digest();
-    if (typeof given === 'string' && timingSafeEqual(digest, expected)) return next();
-    res.status(401).json({
-      errors: [{ message: 'Requests must come through the router.', extensions: { code: 'UNAUTHENTICATED' } }],
-    });
-  };
-}
-
 function refusal(res: express.Response, message: string, code = 'GRAPHQL_VALIDATION_FAILED'): void {
   res.status(400).json({ errors: [{ message, extensions: { code } }] });
-}
-
-/**
- * CORS for browser apps on other origins (CORS_ORIGINS). Tokens travel in the Authorization
- * header, never in cookies, so credentials are not allowed; the request id is readable.
- */
-function corsFor(origins: string[]): express.RequestHandler {
-  if (origins.length === 0) return (_req, _res, next) => next();
-  return cors({
-    origin: origins.includes('*') ? '*' : origins,
-    methods: ['GET', 'POST', 'OPTIONS'],
-    allowedHeaders: [
-      'authorization',
-      'content-type',
-      'apollo-require-preflight',
-      'x-apollo-operation-name',
-      'x-request-id',
-    ],
-    // The export's file name, and how long to wait after a 503.
-    exposedHeaders: ['x-request-id', 'content-disposition', 'retry-after'],
-    maxAge: 600,
-  });
 }
 
 function nudgeAfterMutations(nudge: () => void): ApolloServerPlugin<Context> {
@@ -144,39 +104,6 @@ function bodyErrors(maxBytes: number): express.ErrorRequestHandler {
     if (error?.type === 'entity.parse.failed')
       return refusal(res, 'The request body is not valid JSON.', 'GRAPHQL_PARSE_FAILED');
     next(error);
-  };
-}
-
-/** Liveness and readiness probes: polled every few seconds, never worth a line. */
-const PROBES = new Set(['/health', '/ready']);
-
-/**
- * One log line per HTTP request (method, path, status, `responseTime` in ms, request id, the
- * headers with credentials redacted by the logger). The id is the caller's `x-request-id` when it
- * is a short plain token (a router's), a new UUID otherwise; it is also the context's, so the
- * errors logged for the request and its audit events carry it. The query string is left out of
- * the logged URL (a GET may carry variables). Written here on pino rather than with pino-http,
- * which cost 16 % of the members page's throughput at `info` (this: 9 %, the line itself) and
- * 10 % even with logging off (this: nothing) — measured, alternating runs.
- */
-function requestLogging(logger: Logger): express.RequestHandler {
-  return (req, res, next) => {
-    const requestId = requestIdFrom(req.headers['x-request-id']);
-    res.locals.requestId = requestId;
-    if (!logger.isLevelEnabled('info') || PROBES.has(req.path)) return next();
-    const started = process.hrtime.bigint();
-    res.once('finish', () => {
-      const fields = {
-        requestId,
-        req: { method: req.method, url: req.originalUrl.split('?')[0], headers: req.headers },
-        res: { statusCode: res.statusCode },
-        responseTime: Number(process.hrtime.bigint() - started) / 1e6,
-      };
-      // A 503 is an outage's retryable answer, logged once per outage by its tracker, not as an error per request.
-      if (res.statusCode >= 500 && res.statusCode !== 503) logger.error(fields, 'request failed');
-      else logger.info(fields, 'request completed');
-    });
-    next();
   };
 }
 
@@ -212,7 +139,8 @@ export async function createApp(
     signInBypasses,
   };
   const app = express();
-  const httpServer = http.createServer(app);
+  // Its requests go through the front door (./front-door.ts), then to `app`: attached below, once the routes are.
+  const httpServer = http.createServer();
   const metrics = config.metricsPort ? new Metrics(db, config.clock) : null;
 
   const apollo = new ApolloServer<Context>({
@@ -295,15 +223,17 @@ export async function createApp(
   // Authorization for the whole supergraph (docs/domain-rules.md §19): a router's policies, a service's checks.
   app.use('/authorization/policies', policiesRoute(deps, logger, config.limits.maxBodyBytes));
   app.use('/authorization/check', checkRoute(deps, logger, config.limits.maxBodyBytes));
+  const graphql = graphqlAdmission(db, config, logger, deps.outage);
   app.use(
     '/graphql',
     corsFor(config.corsOrigins),
     routerGate(config.routerSecret),
     express.json({ limit: config.limits.maxBodyBytes }),
+    bodyReadAtTheDoor,
     refuseBatches,
     // docs/domain-rules.md §9: the operation's organization takes its turn before Apollo validates or
-    // runs anything (429 past its share, at the cost of a parse).
-    graphqlAdmission(db, config, logger, deps.outage),
+    // runs anything (429 past its share, at the cost of a remembered parse).
+    graphql.middleware,
     expressMiddleware(apollo, {
       context: async ({ req, res }) => createContext(deps, req.headers.authorization, res.locals.requestId as string),
     }),
@@ -313,6 +243,23 @@ export async function createApp(
   // its size), are JSON too, never Express's HTML page.
   app.use(unknownRoute);
   app.use(refusalErrors(logger));
+  // docs/domain-rules.md §9: a burst's refusals answered before Express, the rest handed to it.
+  httpServer.on(
+    'request',
+    frontDoor({
+      app,
+      logger,
+      maxBodyBytes: config.limits.maxBodyBytes,
+      fromRouter: routerCheck(config.routerSecret),
+      cors: corsOf(config.corsOrigins),
+      graphql,
+      scim: {
+        organizationOf: (req) => knownScimOrganization(db, req),
+        admission: admissionOf(db, config.organizations),
+        refusal: SCIM_BUSY,
+      },
+    }),
+  );
 
   return {
     apollo,

@@ -2,8 +2,20 @@ import type express from 'express';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/config';
 import type { DatabaseOutage } from '../db/availability';
-import { admissionOf, organizationOfRow } from '../db/organization-admission';
-import { type NamedRow, rowsNamedByRequest } from '../graphql/operation-scopes';
+import {
+  admissionOf,
+  BUSY_RETRY_AFTER_SECONDS,
+  knownOrganizationOfRow,
+  type OrganizationAdmission,
+  organizationOfRow,
+  prepareRefusal,
+  type PreparedRefusal,
+  type Release,
+  sendRefused,
+  type Turn,
+} from '../db/organization-admission';
+import { OrganizationBusyError } from '../domain/errors';
+import { type NamedRow, type OperationRequest, rememberingRowsNamer } from '../graphql/operation-scopes';
 import type { Logger } from '../observability/logger';
 import { sendError } from './json-errors';
 
@@ -13,17 +25,58 @@ import { sendError } from './json-errors';
  * The admission itself is src/db/organization-admission.ts.
  */
 
+/** Holds the turn until the response is over (sent, failed or abandoned). */
+function holdUntilClosed(res: express.Response, release: Release): void {
+  if (res.writableFinished || res.destroyed) return release();
+  res.once('close', release);
+}
+
+export function turnFor(admission: OrganizationAdmission, res: express.Response, organizationIds: string[]): Turn {
+  if (organizationIds.length === 0) return 'admitted';
+  const decided = admission.tryAdmit(organizationIds);
+  if (decided === null) return 'refused';
+  if (typeof decided === 'function') {
+    holdUntilClosed(res, decided);
+    return 'admitted';
+  }
+  return decided.then((release) => holdUntilClosed(res, release));
+}
+
+/** The turn as a promise: a refusal is OrganizationBusyError. */
+async function awaitTurn(turn: Turn): Promise<void> {
+  if (turn === 'refused') throw new OrganizationBusyError(BUSY_RETRY_AFTER_SECONDS);
+  if (turn !== 'admitted') await turn;
+}
+
 /** Takes a turn for each organization given (none: nothing to wait for) until the response ends. */
-async function admitUntilClosed(
+function admitUntilClosed(
   db: DataSource,
   config: Config,
   res: express.Response,
   organizationIds: string[],
 ): Promise<void> {
-  if (organizationIds.length === 0) return;
-  const release = await admissionOf(db, config.organizations).admit(organizationIds);
-  if (res.writableFinished || res.destroyed) return release();
-  res.once('close', release);
+  return awaitTurn(turnFor(admissionOf(db, config.organizations), res, organizationIds));
+}
+
+/** GraphQL's RATE_LIMITED answer, as sendError (./json-errors.ts) writes OrganizationBusyError. */
+const GRAPHQL_BUSY = prepareRefusal('application/json; charset=utf-8', {
+  errors: [
+    {
+      message: new OrganizationBusyError(BUSY_RETRY_AFTER_SECONDS).message,
+      extensions: { code: 'RATE_LIMITED', retryAfter: BUSY_RETRY_AFTER_SECONDS },
+    },
+  ],
+});
+
+/** The organizations of the rows named, where every one is remembered already (no read); else null. */
+function organizationsKnown(db: DataSource, rows: NamedRow[]): string[] | null {
+  const ids: string[] = [];
+  for (const row of rows) {
+    const id = row.table === 'organizations' ? row.id : knownOrganizationOfRow(db, row.table, row.id);
+    if (id === undefined) return null;
+    if (typeof id === 'string' && id !== '') ids.push(id);
+  }
+  return ids;
 }
 
 async function organizationsOf(db: DataSource, rows: NamedRow[]): Promise<string[]> {
@@ -39,11 +92,7 @@ async function organizationsOf(db: DataSource, rows: NamedRow[]): Promise<string
 }
 
 /** The operation's text, name and variables, from a POST body or a GET query string. */
-function operationOf(req: express.Request): {
-  query: unknown;
-  operationName: unknown;
-  variables: unknown;
-} {
+function operationOf(req: express.Request): OperationRequest {
   if (req.method === 'GET') {
     const q = req.query as Record<string, unknown>;
     let variables: unknown;
@@ -54,42 +103,72 @@ function operationOf(req: express.Request): {
     }
     return { query: q.query, operationName: q.operationName, variables };
   }
-  const body = (req.body ?? {}) as Record<string, unknown>;
-  return { query: body.query, operationName: body.operationName, variables: body.variables };
+  return operationOfBody(req.body);
+}
+
+/** The operation of a POST body (as the front door has parsed it). */
+function operationOfBody(body: unknown): OperationRequest {
+  const fields = (body ?? {}) as Record<string, unknown>;
+  return { query: fields.query, operationName: fields.operationName, variables: fields.variables };
+}
+
+/** GraphQL's admission: the middleware of `/graphql`, and the front door's question. */
+export interface GraphQLAdmission {
+  /**
+   * After the body is read and before Apollo: the organizations the operation's root fields name
+   * (src/graphql/operation-scopes.ts) take their turn, or the request is answered at once with
+   * the error GraphQL gives — HTTP 429, `Retry-After`, `{ errors: [{ message, extensions: { code:
+   * 'RATE_LIMITED', retryAfter } }] }` — without reaching Apollo. A refused request is not
+   * validated or executed, and one that waits holds no connection while it does.
+   */
+  middleware: express.RequestHandler;
+  /**
+   * Whether a POST body's operation would be refused at once (its organizations known without a
+   * read, one of them past its queue): the front door answers it without Express.
+   */
+  refusesAtOnce(body: unknown): boolean;
+  /** The answer of a refused operation, written once. */
+  refusal: PreparedRefusal;
 }
 
 /**
- * GraphQL: the organizations the operation's root fields name (src/graphql/operation-scopes.ts).
- * Run as express middleware after the body is read and before Apollo: a request past its
- * organization's queue is refused before it is validated or executed, so that a burst costs
- * little more than reading and parsing it; one that waits holds no connection while it does.
- */
-async function admitGraphQLRequest(
-  db: DataSource,
-  config: Config,
-  req: express.Request,
-  res: express.Response,
-): Promise<void> {
-  const rows = rowsNamedByRequest(operationOf(req), config.limits.maxTokens);
-  await admitUntilClosed(db, config, res, await organizationsOf(db, rows));
-}
-
-/**
- * The middleware of `/graphql`: the request's organizations take their turn, or the request is
- * answered at once with the error GraphQL gives — HTTP 429, `Retry-After`, `{ errors: [{ message,
- * extensions: { code: 'RATE_LIMITED', retryAfter } }] }` — without reaching Apollo.
+ * The common case is decided without a promise or a read: the query's parse is remembered, the
+ * rows' organizations too, and the refusal is written once — a burst's refusals cost little more
+ * than reading them (`npm run bench -- --only noisy-neighbour`).
  */
 export function graphqlAdmission(
   db: DataSource,
   config: Config,
   logger: Logger,
   outage?: DatabaseOutage,
-): express.RequestHandler {
-  return (req, res, next) => {
-    admitGraphQLRequest(db, config, req, res).then(
-      () => next(),
-      (error: unknown) => sendError(res, error, logger, outage),
-    );
+): GraphQLAdmission {
+  const admission = admissionOf(db, config.organizations);
+  const rowsNamed = rememberingRowsNamer(config.limits.maxTokens);
+  const middleware: express.RequestHandler = (req, res, next) => {
+    const take = (organizationIds: string[]) => {
+      const turn = turnFor(admission, res, organizationIds);
+      if (turn === 'admitted') return next();
+      if (turn === 'refused') return sendRefused(res, GRAPHQL_BUSY);
+      turn.then(
+        () => next(),
+        (error: unknown) =>
+          error instanceof OrganizationBusyError
+            ? sendRefused(res, GRAPHQL_BUSY)
+            : sendError(res, error, logger, outage),
+      );
+    };
+    const rows = rowsNamed(operationOf(req));
+    const known = organizationsKnown(db, rows);
+    if (known) return take(known);
+    organizationsOf(db, rows).then(take, (error: unknown) => sendError(res, error, logger, outage));
+  };
+  return {
+    middleware,
+    refusesAtOnce(body) {
+      const known = organizationsKnown(db, rowsNamed(operationOfBody(body)));
+      return known !== null && known.length > 0 && admission.refusesAtOnce(known);
+    },
+    refusal: GRAPHQL_BUSY,
   };
 }
 
@@ -99,8 +178,8 @@ export function admitOrganizationRequest(
   config: Config,
   res: express.Response,
   organizationId: string,
-): Promise<void> {
-  return admitUntilClosed(db, config, res, [organizationId]);
+): Turn {
+  return turnFor(admissionOf(db, config.organizations), res, [organizationId]);
 }
 
 /** The audit export: the organization of the one scope its parameters name (the route checks the rest). */

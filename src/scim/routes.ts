@@ -1,3 +1,4 @@
+import type http from 'node:http';
 import express from 'express';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/config';
@@ -6,8 +7,10 @@ import { OrganizationBusyError } from '../domain/errors';
 import type { Logger } from '../observability/logger';
 import {
   authenticateProvisioning,
+  knownProvisioningTokenOrganization,
   provisioningTokenOrganization,
 } from '../services/provisioning/provisioning-tokens.service';
+import { BUSY_RETRY_AFTER_SECONDS, prepareRefusal, sendRefused, type Turn } from '../db/organization-admission';
 import { scimDiscovery } from './discovery';
 import { patchOperations } from './patch-op';
 import { asScimError, errorBody, listResponse, MAX_RESULTS, type Resource, ScimError } from './protocol';
@@ -31,9 +34,27 @@ const MAX_BODY = '1mb';
 /**
  * docs/domain-rules.md §9: the organization's turn, taken before the request's first statement
  * and given back when the response ends (src/http/organization-admission.ts, which mounts this
- * router, hands it in); past its queue it throws OrganizationBusyError.
+ * router, hands it in): admitted, refused at once, or a wait that ends in either.
  */
-export type Admission = (res: express.Response, organizationId: string) => Promise<void>;
+export type Admission = (res: express.Response, organizationId: string) => Turn;
+
+/** SCIM's 429, as sendError writes a ScimError(429) — written once (a burst's refusals are many). */
+export const SCIM_BUSY = prepareRefusal(
+  `${SCIM_JSON}; charset=utf-8`,
+  errorBody(429, new OrganizationBusyError(BUSY_RETRY_AFTER_SECONDS).message),
+);
+
+function bearerOf(req: http.IncomingMessage): string {
+  return /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+}
+
+/**
+ * The organization of the request's provisioning token when it is known already (remembered, no
+ * read): how a request is attributed before its body is read, here and at the front door.
+ */
+export function knownScimOrganization(db: DataSource, req: http.IncomingMessage): string | undefined {
+  return knownProvisioningTokenOrganization(db, bearerOf(req));
+}
 
 function send(res: express.Response, status: number, body: unknown): void {
   res.status(status).type(SCIM_JSON).send(JSON.stringify(body));
@@ -64,6 +85,22 @@ function baseOf(req: express.Request): string {
 export function scimRouter(db: DataSource, config: Config, logger: Logger, admit: Admission): express.Router {
   const router = express.Router();
   const outage = outageOf(db, logger);
+  // docs/domain-rules.md §9: a token whose organization is known already (remembered, no read)
+  // takes its turn before the body is read: a refused request of a directory's burst costs its
+  // headers and a hash. A token not known yet takes it below, after its one read.
+  router.use((req, res, next) => {
+    const organizationId = knownScimOrganization(db, req);
+    if (!organizationId) return next();
+    const turn = admit(res, organizationId);
+    if (turn === 'refused') return sendRefused(res, SCIM_BUSY);
+    res.locals.scimAdmitted = true;
+    if (turn === 'admitted') return next();
+    turn.then(
+      () => next(),
+      (error: unknown) =>
+        error instanceof OrganizationBusyError ? sendRefused(res, SCIM_BUSY) : sendError(res, error, logger, outage),
+    );
+  });
   router.use(express.json({ type: [SCIM_JSON, 'application/json'], limit: MAX_BODY }));
   // Bodies that are not JSON, or too large, are SCIM errors too.
   router.use(((error, _req, res, next) => {
@@ -76,12 +113,15 @@ export function scimRouter(db: DataSource, config: Config, logger: Logger, admit
   // The token decides the organization; an unknown, malformed or revoked one is 401 alike.
   router.use(async (req, res, next) => {
     try {
-      const header = req.headers.authorization ?? '';
-      const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? '';
+      const bearer = bearerOf(req);
       // docs/domain-rules.md §9: the token's organization takes its turn (429 past its share) before
       // the token is checked, so that a refused request of a known token has read nothing.
       const organizationId = bearer ? await provisioningTokenOrganization(db, bearer) : null;
-      if (organizationId) await admit(res, organizationId);
+      if (organizationId && !res.locals.scimAdmitted) {
+        const turn = admit(res, organizationId);
+        if (turn === 'refused') return sendRefused(res, SCIM_BUSY);
+        if (turn !== 'admitted') await turn;
+      }
       const now = config.clock.now();
       const token = organizationId ? await authenticateProvisioning(db, bearer, now) : null;
       if (!token) {
@@ -98,10 +138,7 @@ export function scimRouter(db: DataSource, config: Config, logger: Logger, admit
       res.locals.scim = scim;
       next();
     } catch (error) {
-      if (error instanceof OrganizationBusyError) {
-        res.setHeader('retry-after', String(error.retryAfter));
-        return sendError(res, new ScimError(429, error.message), logger);
-      }
+      if (error instanceof OrganizationBusyError) return sendRefused(res, SCIM_BUSY);
       sendError(res, error, logger, outage);
     }
   });

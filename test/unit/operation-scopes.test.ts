@@ -1,5 +1,5 @@
 import { parse } from 'graphql';
-import { rowsNamedBy, rowsNamedByRequest } from '../../src/graphql/operation-scopes';
+import { rememberingRowsNamer, rowsNamedBy, rowsNamedByRequest } from '../../src/graphql/operation-scopes';
 
 /** docs/domain-rules.md §9: a GraphQL request's organization is found from what its root fields name. */
 describe('the rows a GraphQL operation names', () => {
@@ -100,6 +100,35 @@ describe('the rows a GraphQL operation names', () => {
       expect(rowsNamedByRequest({ query, operationName: 7, variables: { id: A } }, 1000)).toEqual([
         { table: 'organizations', id: A },
       ]);
+    });
+  });
+
+  describe('with the parse remembered (the admission of a burst)', () => {
+    const query = 'query Read($id: ID!) { organization(id: $id) { id } }';
+
+    it('names what rowsNamedByRequest names, each request by its own variables', () => {
+      const named = rememberingRowsNamer(1000);
+      for (const id of [A, B, A]) {
+        const request = { query, variables: { id } };
+        expect(named(request)).toEqual(rowsNamedByRequest(request, 1000));
+        expect(named(request)).toEqual([{ table: 'organizations', id }]);
+      }
+      expect(named({ query: `{ organization(id: "${A}") {` })).toEqual([]);
+      expect(named({ query: `{ organization(id: "${A}") {` })).toEqual([]);
+    });
+
+    it('keeps each token limit: a text over one namer’s limit names nothing there, whatever another remembered', () => {
+      const generous = rememberingRowsNamer(1000);
+      const strict = rememberingRowsNamer(5);
+      const text = `{ organization(id: "${A}") { id } }`;
+      expect(generous({ query: text })).toEqual([{ table: 'organizations', id: A }]);
+      expect(strict({ query: text })).toEqual([]);
+    });
+
+    it('still names the rows of a text too long to remember', () => {
+      const named = rememberingRowsNamer(100_000);
+      const long = `query Read($id: ID!) { organization(id: $id) { id ${'name '.repeat(2000)} } }`;
+      expect(named({ query: long, variables: { id: B } })).toEqual([{ table: 'organizations', id: B }]);
     });
   });
 });

@@ -167,4 +167,46 @@ describe('OrganizationAdmission', () => {
       { running: 0, waiting: 0 },
     ]);
   });
+
+  describe('decided at once (the front door and the common case)', () => {
+    it('gives a release, or null holding nothing, without a promise; a promise only for a wait', async () => {
+      const admission = new OrganizationAdmission(1, 1, 1000);
+      const first = admission.tryAdmit(['a']);
+      expect(typeof first).toBe('function');
+      const second = admission.tryAdmit(['a']);
+      expect(second).toBeInstanceOf(Promise);
+      expect(admission.tryAdmit(['a'])).toBeNull();
+      expect(admission.load('a')).toEqual({ running: 1, waiting: 1 });
+
+      // Refused while another organization was taken first: that one is given back.
+      expect(admission.tryAdmit(['b', 'a'])).toBeNull();
+      expect(admission.load('b')).toEqual({ running: 0, waiting: 0 });
+
+      (first as Release)();
+      const waited = await (second as Promise<Release>);
+      expect(admission.load('a')).toEqual({ running: 1, waiting: 0 });
+      waited();
+      expect(admission.load('a')).toEqual({ running: 0, waiting: 0 });
+    });
+
+    it('says whether it would refuse at once, and changes nothing by saying it', async () => {
+      const admission = new OrganizationAdmission(1, 1, 1000);
+      expect(admission.refusesAtOnce(['a'])).toBe(false);
+      const running = request(admission, 'a');
+      expect(admission.refusesAtOnce(['a'])).toBe(false);
+      const waiting = request(admission, 'a');
+      await settle();
+      expect([admission.refusesAtOnce(['a']), admission.refusesAtOnce(['b', 'a'])]).toEqual([true, true]);
+      expect(admission.refusesAtOnce(['b'])).toBe(false);
+      expect([admission.load('a'), admission.load('b')]).toEqual([
+        { running: 1, waiting: 1 },
+        { running: 0, waiting: 0 },
+      ]);
+
+      running.release!();
+      await settle();
+      expect(waiting.release).toBeDefined();
+      expect(admission.refusesAtOnce(['a'])).toBe(false);
+    });
+  });
 });

@@ -4,7 +4,7 @@ import { IsNull } from 'typeorm';
 import { ProvisioningToken } from '../../../entities/provisioning-token.entity';
 import type { RequestScope } from '../../request/scope';
 import { inTransaction, withOrganizationLock } from '../../db/transaction';
-import { rememberedOwner } from '../../db/organization-admission';
+import { knownOwner, rememberedOwner } from '../../db/organization-admission';
 import { toSqlDateTime } from '../../db/sql';
 import { AuditAction } from '../../domain/enums';
 import { BadUserInputError, NotFoundError } from '../../domain/errors';
@@ -116,10 +116,18 @@ export function provisioningTokensOf(ctx: RequestScope, organizationId: string):
 /** How stale `last_used_at` may get before a request writes it again: not a write per request. */
 const LAST_USE_PRECISION_MS = 60_000;
 
+const isProvisioningToken = (bearer: string) => /^scim_[A-Za-z0-9_-]{43}$/.test(bearer);
+const tokenKey = (hash: string) => `provisioning_tokens#hash:${hash}`;
+
 /**
- * The live token a SCIM request's bearer names, or null (an unknown, malformed or revoked token
- * all look alike). Records its use, to the minute.
+ * provisioningTokenOrganization without a read: the organization when this token's is remembered
+ * already (a directory's second request on), undefined otherwise. SCIM's admission asks it
+ * before the body is read, so that a refused request of a known token costs no more than its headers.
  */
+export function knownProvisioningTokenOrganization(db: DataSource, bearer: string): string | undefined {
+  return isProvisioningToken(bearer) ? knownOwner(db, tokenKey(tokenHash(bearer))) : undefined;
+}
+
 /**
  * The organization a provisioning token was made for (revoked or not), or null for no such token:
  * what SCIM's admission needs before anything else (docs/domain-rules.md §9). Remembered, so that a
@@ -127,9 +135,9 @@ const LAST_USE_PRECISION_MS = 60_000;
  * (`authenticateProvisioning`) once the turn is taken.
  */
 export function provisioningTokenOrganization(db: DataSource, bearer: string): Promise<string | null> {
-  if (!/^scim_[A-Za-z0-9_-]{43}$/.test(bearer)) return Promise.resolve(null);
+  if (!isProvisioningToken(bearer)) return Promise.resolve(null);
   const hash = tokenHash(bearer);
-  return rememberedOwner(db, `provisioning_tokens#hash:${hash}`, async () => {
+  return rememberedOwner(db, tokenKey(hash), async () => {
     const [row] = (await db.query('SELECT organization_id FROM provisioning_tokens WHERE token_hash = ?', [hash])) as {
       organization_id: string;
     }[];
@@ -137,12 +145,16 @@ export function provisioningTokenOrganization(db: DataSource, bearer: string): P
   });
 }
 
+/**
+ * The live token a SCIM request's bearer names, or null (an unknown, malformed or revoked token
+ * all look alike). Records its use, to the minute.
+ */
 export async function authenticateProvisioning(
   db: DataSource,
   bearer: string,
   now: Date,
 ): Promise<ProvisioningToken | null> {
-  if (!/^scim_[A-Za-z0-9_-]{43}$/.test(bearer)) return null;
+  if (!isProvisioningToken(bearer)) return null;
   const token = await db
     .getRepository(ProvisioningToken)
     .findOneBy({ tokenHash: tokenHash(bearer), revokedAt: IsNull() });
