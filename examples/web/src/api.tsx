@@ -8,6 +8,8 @@ import { createContext, useContext } from 'react';
 export interface Api {
   graphqlUrl: string;
   token: string | null;
+  /** In development, what this machine's server lets be tried (from /config.json); null elsewhere. */
+  tryHere?: { webhooks: boolean; emailDomains: boolean } | null;
 }
 
 export const ApiContext = createContext<Api>({ graphqlUrl: '/graphql', token: null });

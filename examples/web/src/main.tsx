@@ -80,7 +80,10 @@ function App(props: { config: AppConfig }) {
     void hostToken(config.tokenUrl).then((found) => found && signIn(found));
   }, [config.tokenUrl, token]);
 
-  const api = useMemo(() => ({ graphqlUrl: config.graphqlUrl, token }), [config.graphqlUrl, token]);
+  const api = useMemo(
+    () => ({ graphqlUrl: config.graphqlUrl, token, tryHere: config.tryHere }),
+    [config.graphqlUrl, token, config.tryHere],
+  );
   const route = routeOf(location);
   const claims = tokenClaims(token);
   // Focus moves to a new screen's heading, so that screen readers say where one is; within an

@@ -11,6 +11,8 @@ export interface AppConfig {
   graphqlUrl: string;
   devSignIn: boolean;
   tokenUrl: string | null;
+  /** In development: what can be tried on this machine (npm run dev and npm run dns make both so). */
+  tryHere: { webhooks: boolean; emailDomains: boolean } | null;
 }
 
 const TOKEN_KEY = 'membership.token';
@@ -23,6 +25,7 @@ export async function loadAppConfig(): Promise<AppConfig> {
     graphqlUrl: body.graphqlUrl ?? '/graphql',
     devSignIn: body.devSignIn === true,
     tokenUrl: body.tokenUrl ?? null,
+    tryHere: body.tryHere ?? null,
   };
 }
 

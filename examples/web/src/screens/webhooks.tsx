@@ -26,6 +26,7 @@ import { usePagedConnection } from '../ui/paged';
 import { Badge } from '../ui/person';
 import { SectionHeading, useOrganization } from '../organization-context';
 import { NewWebhook } from './new-webhook';
+import { TryHereNote } from '../ui/try-here';
 
 /** A webhook delivery's state: here "Delivered" is true to the word, the receiver answered 2xx. */
 const DELIVERY: Record<DeliveryStatus, { label: string; tone: 'info' | 'success' | 'danger' }> = {
@@ -64,6 +65,7 @@ export function WebhooksSection() {
       <SectionHeading lede="Send every change to membership, access, settings and billing to your own systems, as signed HTTP POSTs.">
         Webhooks
       </SectionHeading>
+      <TryHereNote feature="webhooks" />
       <NewWebhook
         onCreated={(endpoint, secret) => {
           refresh();
