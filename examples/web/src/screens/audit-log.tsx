@@ -11,7 +11,7 @@ import {
   WebAuditLogDocument,
   WebAuditPeopleDocument,
 } from '../generated';
-import { endOfDay, formatDateTime, formatRelative } from '../format';
+import { endOfDay, formatDate, formatDateTime, formatRelative } from '../format';
 import { useLiveQuery } from '../live';
 import { ROLE_LABEL } from '../roles';
 import { FIRST_PAGE, updateSearch, useLocation } from '../router';
@@ -251,10 +251,13 @@ function PersonFilter(props: {
 // What an erasure leaves of an address: erased-<their id>@invalid (the id may itself hold an @).
 const ERASED_ADDRESS = /^erased-.*@invalid$/;
 
-/** Who acted when no person did: a directory, the identity provider, or the service itself. */
+/**
+ * Who acted when no person did: a directory, the identity provider, or the service itself — an
+ * operator's command (npm run erase-user, grant-admin) or its own jobs.
+ */
 const NOBODY: Record<ChangeSource, string> = {
   USER: 'The system',
-  SYSTEM: 'The system',
+  SYSTEM: 'The service (an operator or a scheduled job)',
   PROVISIONING: 'Your directory',
   IDENTITY_PROVIDER: 'The identity provider',
 };
@@ -275,7 +278,20 @@ function detailOf(event: WebAuditEventFragment): string {
         : event.fromRole
           ? `was ${ROLE_LABEL[event.fromRole]}`
           : null;
-  return [about, roles].filter(Boolean).join(', ');
+  return [about, roles, changeOf(event)].filter(Boolean).join(', ');
+}
+
+/** What a setting was and became: "5 → 12", "was Okta", "now 31 Jan 2030"; day values shown as days. */
+function changeOf(event: WebAuditEventFragment): string | null {
+  const shown = (value: string | null | undefined) =>
+    value && /^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(value) ? formatDate(value) : value;
+  const [before, after] = [shown(event.before), shown(event.after)];
+  const none =
+    event.action === 'SEAT_LIMIT_CHANGED' ? 'no limit' : event.action === 'MEMBER_EXPIRY_CHANGED' ? 'lasting' : null;
+  if (before && after) return `${before} → ${after}`;
+  if (after) return none ? `${none} → ${after}` : `now ${after}`;
+  if (before) return none ? `${before} → ${none}` : `was ${before}`;
+  return null;
 }
 
 /** The log's columns: what happened (and to whom), who did it, where, when. */
