@@ -23,7 +23,7 @@ const ACTIONS: Record<AuditAction, [Group, string]> = {
   MEMBER_EXPIRY_CHANGED: ['Members', 'Access end changed'],
   MEMBER_EXPIRED: ['Members', 'Access ended'],
   MEMBER_JOINED_BY_EMAIL_DOMAIN: ['Members', 'Joined by email domain'],
-  USER_ERASED: ['Members', 'Person erased by the identity provider'],
+  USER_ERASED: ['Members', 'Person erased'],
   INVITATION_CREATED: ['Invitations', 'Invitation sent'],
   INVITATION_RESENT: ['Invitations', 'Invitation resent'],
   INVITATION_REVOKED: ['Invitations', 'Invitation revoked'],

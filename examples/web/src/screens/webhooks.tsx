@@ -291,7 +291,8 @@ const DELIVERY_COLUMNS: Column<WebWebhookDeliveryFragment>[] = [
         {delivery.status === 'PENDING' && delivery.nextAttemptAt && delivery.attempts > 0 && (
           <span className="small muted">Next try {formatRelative(delivery.nextAttemptAt)}</span>
         )}
-        {delivery.status === 'FAILED' &&
+        {/* Why the last try failed: of a given-up delivery, and of one still being retried. */}
+        {(delivery.status === 'FAILED' || (delivery.status === 'PENDING' && delivery.attempts > 0)) &&
           delivery.lastError &&
           delivery.lastError !== `HTTP ${delivery.responseStatus}` && (
             <span className="small muted">{delivery.lastError}</span>
