@@ -5,8 +5,8 @@ import { type MigrationInterface, type QueryRunner, TableColumn } from 'typeorm'
  * billing details changed, the day access ends, a provisioning token's name. Earlier events have
  * neither: they stay as they were written.
  */
-export class AuditBeforeAfter1764510000000 implements MigrationInterface {
-  name = 'AuditBeforeAfter1764510000000';
+export class AuditBeforeAfter1764700000000 implements MigrationInterface {
+  name = 'AuditBeforeAfter1764700000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.addColumns('audit_events', [
