@@ -3,11 +3,13 @@ import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
 /**
- * The layering of the request path, checked on every import (the README's picture):
- *   src/http → src/graphql → permissions/ rules → resolvers/ → src/services/
- *     → permissions/ (decisions), src/loaders/ → src/db/, entities/, src/outbound/ → src/domain/, src/config/
+ * The layering of the request path, checked on every import (docs/development.md, "The layers"):
+ *   src/http → src/graphql → permissions/ rules → resolvers/ → src/services/ → src/request/
+ *     → permissions/ (viewer-access, then the pure table), src/loaders/ → src/db/, entities/, src/outbound/, src/auth/
+ *     → src/domain/, src/config/
  * with src/scim/ (the SCIM 2.0 provider, mounted by src/http/) beside src/graphql/, and src/jobs/
- * (timers: outbox dispatchers, sweepers) a second way in beside src/http/.
+ * (timers: outbox dispatchers, sweepers) a second way in beside src/http/. Every way in makes its
+ * request scope (src/request/) with the one factory; nothing below src/graphql names it.
  * A room may import from the rooms below it, never from one above, and runtime code never imports
  * an example. No file imports itself back through others (import-x/no-cycle).
  */
@@ -16,7 +18,12 @@ const layer = (files, forbidden, why) => ({
   rules: {
     'no-restricted-imports': [
       'error',
-      { patterns: forbidden.map((regex) => ({ regex, message: `${why} (see the README's Layout).` })) },
+      {
+        patterns: forbidden.map((regex) => ({
+          regex,
+          message: `${why} (see docs/development.md, "The layers and the request scope").`,
+        })),
+      },
     ],
   },
 });
@@ -27,8 +34,12 @@ const LOADERS = '(^|/)loaders(/|$)';
 const EXAMPLES = '(^|/)examples/';
 const ENTRIES = '(^|/)(http|jobs|cli)/';
 const SCIM = '(^|/)scim/';
-// The request's context is the one file of src/graphql that the rooms below it may name (its type).
-const GRAPHQL_BUT_CONTEXT = '(^|/)graphql/(?!context$)';
+const GRAPHQL = '(^|/)graphql/';
+const REQUEST = '(^|/)request/';
+/** The permission policy itself: the table and its pure functions, data in and decisions out. */
+const PURE_PERMISSIONS = ['table', 'access', 'capabilities', 'decisions', 'sign-in', 'scopes'].map(
+  (name) => `permissions/${name}.ts`,
+);
 
 export default tseslint.config(
   {
@@ -61,27 +72,43 @@ export default tseslint.config(
   layer(['resolvers/**/*.ts'], [ENTRIES, SCIM, EXAMPLES], 'resolvers are reached from the schema, never the other way'),
   layer(
     ['src/scim/**/*.ts'],
-    [RESOLVERS, ENTRIES, '(^|/)graphql/', PERMISSIONS, LOADERS, EXAMPLES],
+    [RESOLVERS, ENTRIES, GRAPHQL, PERMISSIONS, LOADERS, EXAMPLES],
     'SCIM is a way in of its own beside GraphQL: its resource types use services, never the GraphQL path',
   ),
   layer(
     ['src/services/**/*.ts'],
-    [RESOLVERS, ENTRIES, SCIM, GRAPHQL_BUT_CONTEXT, EXAMPLES],
-    'services return plain data: resolvers wrap it',
+    [RESOLVERS, ENTRIES, SCIM, GRAPHQL, EXAMPLES],
+    'services take the request scope and return plain data: resolvers wrap it',
   ),
   layer(
-    ['permissions/**/*.ts', 'src/loaders/**/*.ts'],
-    [RESOLVERS, SERVICES, ENTRIES, SCIM, GRAPHQL_BUT_CONTEXT, EXAMPLES],
-    'rules and loaders ask the context, not services',
+    ['src/request/**/*.ts'],
+    [RESOLVERS, SERVICES, ENTRIES, SCIM, GRAPHQL, '(^|/)permissions/(rules/|index)', EXAMPLES],
+    'the request scope is made below every way in: it knows no transport, no service and no shield rule',
+  ),
+  layer(
+    ['permissions/**/*.ts'],
+    [RESOLVERS, SERVICES, ENTRIES, SCIM, GRAPHQL, EXAMPLES],
+    'rules ask the request scope, not services',
+  ),
+  layer(
+    ['src/loaders/**/*.ts'],
+    [RESOLVERS, SERVICES, PERMISSIONS, REQUEST, ENTRIES, SCIM, GRAPHQL, EXAMPLES],
+    'loaders read the database for one request: the scope holds them, never the reverse',
+  ),
+  layer(
+    PURE_PERMISSIONS,
+    // No package, nothing of the server above the domain, no adapter of the policy.
+    ['^(?!\\.)', '^\\.\\./(?!src/domain/)', '^\\./(rules/|viewer-access|index)'],
+    'the permission policy is pure: it imports the domain and itself, nothing of the server',
   ),
   layer(
     ['src/jobs/**/*.ts'],
-    [RESOLVERS, '(^|/)http/', '(^|/)graphql/', SCIM, EXAMPLES],
+    [RESOLVERS, '(^|/)http/', GRAPHQL, SCIM, EXAMPLES],
     'jobs are a way in of their own: they use services, never the request path',
   ),
   layer(
     ['src/db/**/*.ts', 'entities/**/*.ts', 'src/outbound/**/*.ts', 'src/auth/**/*.ts'],
-    [RESOLVERS, SERVICES, PERMISSIONS, LOADERS, ENTRIES, SCIM, '(^|/)graphql/', EXAMPLES],
+    [RESOLVERS, SERVICES, PERMISSIONS, LOADERS, REQUEST, ENTRIES, SCIM, GRAPHQL, EXAMPLES],
     'the database and the outside world know only entities, the domain and the configuration',
   ),
   layer(
@@ -93,7 +120,7 @@ export default tseslint.config(
       LOADERS,
       ENTRIES,
       SCIM,
-      '(^|/)(db|entities|outbound|auth|graphql|jobs)/',
+      '(^|/)(db|entities|outbound|auth|graphql|jobs|request)/',
       EXAMPLES,
     ],
     'the domain depends on nothing of the service',

@@ -1,6 +1,7 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import type { Role } from '../src/domain/enums';
 import { idColumn, timestampColumn } from './columns';
+import { CustomRole } from './custom-role.entity';
 import { Organization } from './organization.entity';
 
 /**
@@ -9,7 +10,7 @@ import { Organization } from './organization.entity';
  * decides and filters by: `userName` (any identifier, lower case, unique in the organization),
  * `email` (the person's address: userName when it is one, else the primary, work or first email),
  * `externalId`, `displayName`, every email value (`emails`: `\n`-separated, lower case, for
- * `emails.value` filters), `active`, the role, and the person it is linked to once known (the
+ * `emails.value` filters), `active`, the role (and the custom role, §18, whose base role it then is), and the person it is linked to once known (the
  * user who signed in with that verified address).
  */
 @Entity({ name: 'scim_users' })
@@ -17,6 +18,7 @@ import { Organization } from './organization.entity';
 @Index('IDX_scim_users_organization_external', ['organizationId', 'externalId'])
 @Index('IDX_scim_users_email', ['email'])
 @Index('IDX_scim_users_user', ['userId'])
+@Index('IDX_scim_users_custom_role', ['customRoleId'])
 export class ScimUser {
   @PrimaryColumn(idColumn)
   id!: string;
@@ -48,6 +50,14 @@ export class ScimUser {
 
   @Column({ type: 'varchar', length: 16 })
   role!: Role;
+
+  /** The custom role the directory named in `roles` (docs/domain-rules.md §18); `role` is then its base role. */
+  @Column({ ...idColumn, name: 'custom_role_id', nullable: true })
+  customRoleId!: string | null;
+
+  @ManyToOne(() => CustomRole, { onDelete: 'SET NULL', onUpdate: 'NO ACTION' })
+  @JoinColumn({ name: 'custom_role_id', foreignKeyConstraintName: 'FK_scim_users_custom_role' })
+  customRoleRelation?: CustomRole | null;
 
   /** The resource as the directory last wrote it (JSON), without `id` and `meta`. */
   @Column({ type: 'text' })

@@ -70,6 +70,13 @@ export const OPEN_TYPES = [
   'ScopeRef',
   // Reached only through `signInPolicy` and `setSignInPolicy`, both UPDATE on the organization.
   'SignInPolicy',
+  // Reached only through `Organization.accessRequests` (listed only where the caller has
+  // MANAGE_MEMBERS), `User.accessRequests` (the user's own) and the request mutations (the
+  // requester's own, or MANAGE_MEMBERS at the request's scope); `requester` and `decidedBy` are
+  // Users, whose own field rules still apply (docs/domain-rules.md §20).
+  'AccessRequest',
+  'AccessRequestConnection',
+  'AccessRequestEdge',
   'ScopeEdge',
   'ScopeConnection',
   '_Service',
@@ -155,6 +162,14 @@ export const permissions = shield(
       // docs/domain-rules.md §20: the service refuses a policy that would shut the caller out.
       setSignInPolicy: on('Organization', 'organizationId', P.UPDATE),
       deleteCustomRole: on('CustomRole', 'id', P.MANAGE_ROLES, P.READ_MEMBERS),
+
+      // docs/domain-rules.md §20. The service decides who may ask: a verified address at a REQUEST
+      // domain of the organization, or a member who may READ the workspace or domain; NOT_FOUND otherwise.
+      requestAccess: isAuthenticated,
+      // A request exists only for those who decide in its scope; the requester withdraws their own (the service checks).
+      approveAccessRequest: on('AccessRequest', 'input.id', P.MANAGE_MEMBERS, P.MANAGE_MEMBERS),
+      denyAccessRequest: on('AccessRequest', 'id', P.MANAGE_MEMBERS, P.MANAGE_MEMBERS),
+      withdrawAccessRequest: isAuthenticated,
     },
     User: {
       id: isKnownOrInvitedViewer,
@@ -167,6 +182,7 @@ export const permissions = shield(
       organizations: isSelf,
       pendingInvitations: isSelf,
       joinableOrganizations: isSelf,
+      accessRequests: isSelf,
     },
     Organization: {
       '*': canOnParent(P.READ),
@@ -184,6 +200,10 @@ export const permissions = shield(
       signInPolicy: canOnParent(P.UPDATE),
       // Whether the caller must sign in again to use the organization: readable even then (false for non-members).
       viewerSignInRequired: isAuthenticated,
+      // How the caller may get in: readable where the name is (null for members and others).
+      viewerJoinMode: canReadOrIsInvited,
+      // READ; the list holds only the requests of scopes where the caller has MANAGE_MEMBERS.
+      accessRequests: canOnParent(P.READ),
     },
     Workspace: {
       '*': canOnParent(P.READ),

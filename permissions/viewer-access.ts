@@ -2,7 +2,7 @@ import type { Membership } from '../entities/membership.entity';
 import { rowIsIn, type ScopeRef, scopeId, scopeOfRow } from '../src/domain/scope';
 import type { Loaders } from '../src/loaders';
 import { accessAt, type Access, isInForce } from './access';
-import { type Permission, ScopeKind } from '../src/domain/enums';
+import { type EnrollmentMode, type Permission, ScopeKind } from '../src/domain/enums';
 import { PermissionTable } from './table';
 import { NO_SIGN_IN, type SignInFact, type SignInStanding, signInStanding } from './sign-in';
 import { type AppError, SignInPolicyError } from '../src/domain/errors';
@@ -39,6 +39,8 @@ export class ViewerAccess {
   private readonly coMembers = new Set<string>();
   /** People named by events of an audit log the viewer may read (its actors and subjects). */
   private readonly namedInReadableLogs = new Set<string>();
+  /** People known through a request to join (see {@link noteKnownThroughRequests}). */
+  private readonly knownThroughRequests = new Set<string>();
 
   private readonly viewerId: string | null;
   private inForce: Promise<Membership[]> | null = null;
@@ -182,18 +184,44 @@ export class ViewerAccess {
   }
 
   /**
-   * Organizations the viewer may join by their verified address (a verified AUTO_JOIN domain of
-   * theirs matches it exactly: `mail.acme.com` is not `acme.com`) and is not a member of yet.
+   * Organizations the viewer may join, or ask to join, by their verified address (a verified
+   * AUTO_JOIN or REQUEST domain of theirs matches it exactly: `mail.acme.com` is not `acme.com`)
+   * and is not a member of yet, each with how they get in (docs/domain-rules.md §13, §20).
    */
-  async joinableOrganizationIds(): Promise<string[]> {
+  async joinModes(): Promise<Map<string, EnrollmentMode>> {
     const email = this.viewer?.verifiedEmail;
-    if (!email || !email.includes('@')) return [];
+    if (!email || !email.includes('@')) return new Map();
     const [open, mine] = await Promise.all([
-      this.loaders.autoJoinOrganizations.load(email.slice(email.lastIndexOf('@') + 1)),
+      this.loaders.joinableByDomain.load(email.slice(email.lastIndexOf('@') + 1)),
       this.memberships(),
     ]);
     const member = new Set(mine.filter((m) => m.scope === ScopeKind.ORGANIZATION).map((m) => m.organizationId));
-    return open.filter((id) => !member.has(id));
+    return new Map(open.filter((o) => !member.has(o.organizationId)).map((o) => [o.organizationId, o.enrollment]));
+  }
+
+  async joinableOrganizationIds(): Promise<string[]> {
+    return [...(await this.joinModes()).keys()];
+  }
+
+  /** How the viewer may get into an organization they are not in: AUTO_JOIN, REQUEST, or null. */
+  async joinModeIn(organizationId: string): Promise<EnrollmentMode | null> {
+    return (await this.joinModes()).get(organizationId) ?? null;
+  }
+
+  /** Whether the viewer has asked to join the scope (a request of theirs into it, whatever became of it). */
+  async hasAskedToJoin(scope: ScopeRef): Promise<boolean> {
+    if (!this.viewerId) return false;
+    const mine = await this.loaders.accessRequestsByRequester.load(this.viewerId);
+    return mine.some((request) => request.scopeId === scopeId(scope));
+  }
+
+  /**
+   * Records people the viewer may know by name and address because of a request to join: those who
+   * asked to join a scope the viewer decides on, and whoever decided the viewer's own requests
+   * (docs/domain-rules.md §20), as an invitee knows who invites them.
+   */
+  noteKnownThroughRequests(userIds: Iterable<string | null>): void {
+    for (const id of userIds) if (id) this.knownThroughRequests.add(id);
   }
 
   /** Whether the viewer holds a PENDING invitation sent by this user. */
@@ -235,7 +263,11 @@ export class ViewerAccess {
    * organization with them, or someone named by a log they read.
    */
   async knowsPerson(userId: string): Promise<boolean> {
-    return this.namedInReadableLogs.has(userId) || this.sharesOrganizationWith(userId);
+    return (
+      this.namedInReadableLogs.has(userId) ||
+      this.knownThroughRequests.has(userId) ||
+      this.sharesOrganizationWith(userId)
+    );
   }
 
   /** After a write that changes the viewer's memberships, later reads must see it. */
@@ -245,6 +277,10 @@ export class ViewerAccess {
     this.inForce = null;
     this.coMembers.clear();
     this.namedInReadableLogs.clear();
-    if (this.viewerId) this.loaders.membershipsByUser.clear(this.viewerId);
+    this.knownThroughRequests.clear();
+    if (this.viewerId) {
+      this.loaders.membershipsByUser.clear(this.viewerId);
+      this.loaders.accessRequestsByRequester.clear(this.viewerId);
+    }
   }
 }

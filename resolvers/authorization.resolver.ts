@@ -1,6 +1,6 @@
 import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
 import { ScopeKind } from '../src/domain/enums';
-import type { Context } from '../src/graphql/context';
+import type { RequestScope } from '../src/request/scope';
 import { accessibleScopes } from '../src/services/authorization/accessible-scopes.service';
 import { PermissionDefinition, ScopeConnection } from './types/authorization';
 
@@ -10,7 +10,7 @@ export class AuthorizationResolver {
   @Query(() => [PermissionDefinition], {
     description: 'Every permission key, built-in and declared, with its description and scope kinds.',
   })
-  permissions(@Ctx() ctx: Context): PermissionDefinition[] {
+  permissions(@Ctx() ctx: RequestScope): PermissionDefinition[] {
     return ctx.permissions.definitions();
   }
 
@@ -22,7 +22,7 @@ export class AuthorizationResolver {
     @Arg('kind', () => ScopeKind) kind: ScopeKind,
     @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: RequestScope,
   ): Promise<ScopeConnection> {
     return Object.assign(new ScopeConnection(), await accessibleScopes(ctx, permission, kind, { first, after }));
   }

@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { BillingProfile, WorkspaceBilling } from '../entities/billing.entity';
-import type { Context } from '../src/graphql/context';
+import type { RequestScope } from '../src/request/scope';
 import * as billing from '../src/services/billing.service';
 import { BillingProfileInput, WorkspaceBillingInput } from './types/inputs';
 
@@ -10,7 +10,7 @@ export class BillingResolver {
   updateBillingProfile(
     @Arg('organizationId', () => ID) organizationId: string,
     @Arg('input', () => BillingProfileInput) input: BillingProfileInput,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: RequestScope,
   ) {
     return billing.updateBillingProfile(ctx, organizationId, input);
   }
@@ -19,7 +19,7 @@ export class BillingResolver {
   updateWorkspaceBilling(
     @Arg('workspaceId', () => ID) workspaceId: string,
     @Arg('input', () => WorkspaceBillingInput) input: WorkspaceBillingInput,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: RequestScope,
   ) {
     return billing.updateWorkspaceBilling(ctx, workspaceId, input);
   }

@@ -4,7 +4,7 @@ import { Invitation } from '../entities/invitation.entity';
 import { Membership } from '../entities/membership.entity';
 import { Organization } from '../entities/organization.entity';
 import { ScopeKind } from '../src/domain/enums';
-import type { Context } from '../src/graphql/context';
+import type { RequestScope } from '../src/request/scope';
 import * as roles from '../src/services/roles/custom-roles.service';
 import {
   CreateCustomRoleInput,
@@ -26,7 +26,7 @@ export class CustomRoleResolver {
   }
 
   @FieldResolver(() => Int, { description: 'Memberships and pending invitations that hold it.' })
-  holders(@Root() role: CustomRole, @Ctx() ctx: Context): Promise<number> {
+  holders(@Root() role: CustomRole, @Ctx() ctx: RequestScope): Promise<number> {
     return ctx.loaders.customRoleHolders.load(role.id);
   }
 
@@ -36,7 +36,7 @@ export class CustomRoleResolver {
   }
 
   @Mutation(() => CustomRole, { description: 'Needs MANAGE_ROLES on the organization.' })
-  createCustomRole(@Arg('input', () => CreateCustomRoleInput) input: CreateCustomRoleInput, @Ctx() ctx: Context) {
+  createCustomRole(@Arg('input', () => CreateCustomRoleInput) input: CreateCustomRoleInput, @Ctx() ctx: RequestScope) {
     return roles.createCustomRole(ctx, input);
   }
 
@@ -44,7 +44,7 @@ export class CustomRoleResolver {
   updateCustomRole(
     @Arg('id', () => ID) id: string,
     @Arg('input', () => UpdateCustomRoleInput) input: UpdateCustomRoleInput,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: RequestScope,
   ) {
     return roles.updateCustomRole(ctx, id, input);
   }
@@ -56,7 +56,7 @@ export class CustomRoleResolver {
   deleteCustomRole(
     @Arg('id', () => ID) id: string,
     @Arg('reassign', () => ReassignCustomRoleInput, { nullable: true }) reassign: ReassignCustomRoleInput | null,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: RequestScope,
   ) {
     return roles.deleteCustomRole(ctx, id, reassign);
   }
@@ -65,7 +65,7 @@ export class CustomRoleResolver {
 @Resolver(() => Organization)
 export class OrganizationCustomRolesResolver {
   @FieldResolver(() => [CustomRole], { nullable: true, description: 'Needs READ_MEMBERS.' })
-  customRoles(@Root() organization: Organization, @Ctx() ctx: Context) {
+  customRoles(@Root() organization: Organization, @Ctx() ctx: RequestScope) {
     return roles.customRolesOf(ctx, organization.id);
   }
 }
@@ -76,7 +76,7 @@ export class MemberCustomRoleResolver {
     nullable: true,
     description: 'The custom role held here, if any; role is then its base role.',
   })
-  customRole(@Root() membership: Membership, @Ctx() ctx: Context) {
+  customRole(@Root() membership: Membership, @Ctx() ctx: RequestScope) {
     return membership.customRoleId ? ctx.loaders.customRole.load(membership.customRoleId) : null;
   }
 }
@@ -84,7 +84,7 @@ export class MemberCustomRoleResolver {
 @Resolver(() => Invitation)
 export class InvitationCustomRoleResolver {
   @FieldResolver(() => CustomRole, { nullable: true })
-  customRole(@Root() invitation: Invitation, @Ctx() ctx: Context) {
+  customRole(@Root() invitation: Invitation, @Ctx() ctx: RequestScope) {
     return invitation.customRoleId ? ctx.loaders.customRole.load(invitation.customRoleId) : null;
   }
 }
@@ -100,7 +100,7 @@ export class MemberCapabilitiesCustomRolesResolver {
 @Resolver(() => AccessSource)
 export class AccessSourceCustomRoleResolver {
   @FieldResolver(() => CustomRole, { nullable: true })
-  customRole(@Root() source: AccessSource, @Ctx() ctx: Context) {
+  customRole(@Root() source: AccessSource, @Ctx() ctx: RequestScope) {
     return source.customRoleId ? ctx.loaders.customRole.load(source.customRoleId) : null;
   }
 }

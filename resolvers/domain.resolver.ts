@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Domain } from '../entities/domain.entity';
 import { Workspace } from '../entities/workspace.entity';
-import type { Context } from '../src/graphql/context';
+import type { RequestScope } from '../src/request/scope';
 import * as scopes from '../src/services/scope.service';
 import { domainScope } from '../src/domain/scope';
 import { CreateDomainInput, UpdateDomainInput } from './types/inputs';
@@ -14,17 +14,17 @@ export class DomainResolver extends ScopeFieldsResolver(
   "The caller's effective role here, inheritance included, or null.",
 ) {
   @Query(() => Domain, { nullable: true })
-  domain(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  domain(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestScope) {
     return scopes.findDomain(ctx, id);
   }
 
   @FieldResolver(() => Workspace)
-  workspace(@Root() domain: Domain, @Ctx() ctx: Context) {
+  workspace(@Root() domain: Domain, @Ctx() ctx: RequestScope) {
     return ctx.loaders.workspace.load(domain.workspaceId);
   }
 
   @Mutation(() => Domain)
-  createDomain(@Arg('input', () => CreateDomainInput) input: CreateDomainInput, @Ctx() ctx: Context) {
+  createDomain(@Arg('input', () => CreateDomainInput) input: CreateDomainInput, @Ctx() ctx: RequestScope) {
     return scopes.createDomain(ctx, input);
   }
 
@@ -32,13 +32,13 @@ export class DomainResolver extends ScopeFieldsResolver(
   updateDomain(
     @Arg('id', () => ID) id: string,
     @Arg('input', () => UpdateDomainInput) input: UpdateDomainInput,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: RequestScope,
   ) {
     return scopes.updateDomain(ctx, id, input);
   }
 
   @Mutation(() => ID)
-  deleteDomain(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  deleteDomain(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestScope) {
     return scopes.deleteDomain(ctx, id);
   }
 }

@@ -2,14 +2,14 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-grap
 import { EmailDomain } from '../entities/email-domain.entity';
 import { Membership } from '../entities/membership.entity';
 import { Organization } from '../entities/organization.entity';
-import type { Context } from '../src/graphql/context';
+import type { RequestScope } from '../src/request/scope';
 import * as emailDomains from '../src/services/email-domain.service';
 import { AddEmailDomainInput, UpdateEmailDomainInput } from './types/inputs';
 
 @Resolver(() => Organization)
 export class OrganizationEmailDomainsResolver {
   @FieldResolver(() => [EmailDomain], { nullable: true, description: 'Needs UPDATE.' })
-  emailDomains(@Root() organization: Organization, @Ctx() ctx: Context) {
+  emailDomains(@Root() organization: Organization, @Ctx() ctx: RequestScope) {
     return emailDomains.emailDomainsOf(ctx, organization.id);
   }
 }
@@ -20,14 +20,14 @@ export class EmailDomainResolver {
     description:
       'Claims an email domain for the organization; it counts once verified. Needs UPDATE on the organization.',
   })
-  addEmailDomain(@Arg('input', () => AddEmailDomainInput) input: AddEmailDomainInput, @Ctx() ctx: Context) {
+  addEmailDomain(@Arg('input', () => AddEmailDomainInput) input: AddEmailDomainInput, @Ctx() ctx: RequestScope) {
     return emailDomains.addEmailDomain(ctx, input);
   }
 
   @Mutation(() => EmailDomain, {
     description: "Looks the domain's TXT record up in DNS; VERIFICATION_FAILED when it is not there.",
   })
-  verifyEmailDomain(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  verifyEmailDomain(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestScope) {
     return emailDomains.verifyEmailDomain(ctx, id);
   }
 
@@ -35,13 +35,13 @@ export class EmailDomainResolver {
   updateEmailDomain(
     @Arg('id', () => ID) id: string,
     @Arg('input', () => UpdateEmailDomainInput) input: UpdateEmailDomainInput,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: RequestScope,
   ) {
     return emailDomains.updateEmailDomain(ctx, id, input);
   }
 
   @Mutation(() => ID)
-  removeEmailDomain(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  removeEmailDomain(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestScope) {
     return emailDomains.removeEmailDomain(ctx, id);
   }
 
@@ -49,7 +49,7 @@ export class EmailDomainResolver {
     description:
       'Joins as MEMBER an organization that lets people with a verified address at one of its verified AUTO_JOIN domains in (User.joinableOrganizations). NOT_FOUND otherwise.',
   })
-  joinOrganization(@Arg('organizationId', () => ID) organizationId: string, @Ctx() ctx: Context) {
+  joinOrganization(@Arg('organizationId', () => ID) organizationId: string, @Ctx() ctx: RequestScope) {
     return emailDomains.joinOrganization(ctx, organizationId);
   }
 }

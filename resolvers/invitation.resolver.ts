@@ -5,7 +5,7 @@ import { Membership } from '../entities/membership.entity';
 import { Organization } from '../entities/organization.entity';
 import { User } from '../entities/user.entity';
 import { Workspace } from '../entities/workspace.entity';
-import type { Context } from '../src/graphql/context';
+import type { RequestScope } from '../src/request/scope';
 import * as answers from '../src/services/invitations/invitation-answers.service';
 import * as invitations from '../src/services/invitations/invitation-changes.service';
 import { InvitationStatus } from '../src/domain/enums';
@@ -21,47 +21,47 @@ export class InvitationResolver {
     nullable: true,
     description: 'What an invitation link shows before it is answered. Needs the token only, no sign-in.',
   })
-  invitationByToken(@Arg('token', () => String) token: string, @Ctx() ctx: Context) {
+  invitationByToken(@Arg('token', () => String) token: string, @Ctx() ctx: RequestScope) {
     return answers.invitationByToken(ctx, token);
   }
 
   @FieldResolver(() => InvitationStatus)
-  status(@Root() invitation: Invitation, @Ctx() ctx: Context) {
+  status(@Root() invitation: Invitation, @Ctx() ctx: RequestScope) {
     return invitation.effectiveStatus(ctx.now);
   }
 
   @FieldResolver(() => Organization)
-  organization(@Root() invitation: Invitation, @Ctx() ctx: Context) {
+  organization(@Root() invitation: Invitation, @Ctx() ctx: RequestScope) {
     return ctx.loaders.organization.load(invitation.organizationId);
   }
 
   @FieldResolver(() => Workspace, { nullable: true })
-  workspace(@Root() invitation: Invitation, @Ctx() ctx: Context) {
+  workspace(@Root() invitation: Invitation, @Ctx() ctx: RequestScope) {
     return invitation.workspaceId ? ctx.loaders.workspace.load(invitation.workspaceId) : null;
   }
 
   @FieldResolver(() => Domain, { nullable: true })
-  domain(@Root() invitation: Invitation, @Ctx() ctx: Context) {
+  domain(@Root() invitation: Invitation, @Ctx() ctx: RequestScope) {
     return invitation.domainId ? ctx.loaders.domain.load(invitation.domainId) : null;
   }
 
   @FieldResolver(() => EmailDelivery, { nullable: true, description: "The invitation email's delivery." })
-  delivery(@Root() invitation: Invitation, @Ctx() ctx: Context) {
+  delivery(@Root() invitation: Invitation, @Ctx() ctx: RequestScope) {
     return memberAccess.deliveryOf(ctx, invitation);
   }
 
   @FieldResolver(() => InvitationCapabilities)
-  viewerCan(@Root() invitation: Invitation, @Ctx() ctx: Context) {
+  viewerCan(@Root() invitation: Invitation, @Ctx() ctx: RequestScope) {
     return memberAccess.invitationCapabilitiesOf(ctx, invitation);
   }
 
   @FieldResolver(() => User, { nullable: true })
-  invitedBy(@Root() invitation: Invitation, @Ctx() ctx: Context) {
+  invitedBy(@Root() invitation: Invitation, @Ctx() ctx: RequestScope) {
     return invitation.invitedById ? ctx.loaders.user.load(invitation.invitedById) : null;
   }
 
   @Mutation(() => Invitation, { description: 'Creates a PENDING invitation and emails its link to the address.' })
-  inviteMember(@Arg('input', () => InviteMemberInput) input: InviteMemberInput, @Ctx() ctx: Context) {
+  inviteMember(@Arg('input', () => InviteMemberInput) input: InviteMemberInput, @Ctx() ctx: RequestScope) {
     return invitations.inviteMember(ctx, input);
   }
 
@@ -69,7 +69,7 @@ export class InvitationResolver {
     description:
       'Up to 100 invitations into one scope, each row judged on its own: the valid rows are invited, the others say why not. With dryRun nothing is written or sent.',
   })
-  inviteMembers(@Arg('input', () => InviteMembersInput) input: InviteMembersInput, @Ctx() ctx: Context) {
+  inviteMembers(@Arg('input', () => InviteMembersInput) input: InviteMembersInput, @Ctx() ctx: RequestScope) {
     return invitations.inviteMembers(ctx, input);
   }
 
@@ -77,26 +77,29 @@ export class InvitationResolver {
     description:
       'A new link (the old one stops working) and a fresh expiry, emailed again. Works on PENDING and EXPIRED invitations.',
   })
-  resendInvitation(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  resendInvitation(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestScope) {
     return invitations.resendInvitation(ctx, id);
   }
 
   @Mutation(() => Invitation)
-  revokeInvitation(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  revokeInvitation(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestScope) {
     return invitations.revokeInvitation(ctx, id);
   }
 
   @Mutation(() => Membership, {
     description: 'The signed-in caller, whose verified email is the invited one, joins with the invited role.',
   })
-  acceptInvitation(@Arg('input', () => RespondToInvitationInput) input: RespondToInvitationInput, @Ctx() ctx: Context) {
+  acceptInvitation(
+    @Arg('input', () => RespondToInvitationInput) input: RespondToInvitationInput,
+    @Ctx() ctx: RequestScope,
+  ) {
     return answers.acceptInvitation(ctx, input);
   }
 
   @Mutation(() => Invitation)
   declineInvitation(
     @Arg('input', () => RespondToInvitationInput) input: RespondToInvitationInput,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: RequestScope,
   ) {
     return answers.declineInvitation(ctx, input);
   }

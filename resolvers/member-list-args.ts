@@ -1,4 +1,4 @@
-import { ArgsType, Field, InputType, Int } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { MemberOrderField, OrderDirection, Role } from '../src/domain/enums';
 import type { MemberListArgs } from '../src/services/memberships/membership-queries.service';
 
@@ -23,6 +23,13 @@ export class MembersFieldArgs implements MemberListArgs {
 
   @Field(() => Role, { nullable: true })
   role?: Role | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'Only the members holding this custom role (an id of Organization.customRoles); with role, both must match. An id that is no role of this organization matches nobody.',
+  })
+  customRoleId?: string | null;
 
   @Field(() => String, {
     nullable: true,

@@ -4,7 +4,7 @@ import { Membership } from '../entities/membership.entity';
 import { Organization } from '../entities/organization.entity';
 import { User } from '../entities/user.entity';
 import { Workspace } from '../entities/workspace.entity';
-import type { Context } from '../src/graphql/context';
+import type { RequestScope } from '../src/request/scope';
 import * as memberships from '../src/services/memberships/membership-changes.service';
 import { memberTotalCount } from '../src/services/memberships/membership-queries.service';
 import * as memberAccess from '../src/services/member-access.service';
@@ -18,22 +18,22 @@ import { MemberConnection } from './types/connections';
 export class MemberResolver {
   /** Members of a page carry their user (read with the page): returned as is, without a promise. */
   @FieldResolver(() => User)
-  user(@Root() member: Membership & { user?: User }, @Ctx() ctx: Context) {
+  user(@Root() member: Membership & { user?: User }, @Ctx() ctx: RequestScope) {
     return member.user ?? ctx.loaders.user.load(member.userId);
   }
 
   @FieldResolver(() => Organization)
-  organization(@Root() member: Membership, @Ctx() ctx: Context) {
+  organization(@Root() member: Membership, @Ctx() ctx: RequestScope) {
     return ctx.loaders.organization.load(member.organizationId);
   }
 
   @FieldResolver(() => Workspace, { nullable: true })
-  workspace(@Root() member: Membership, @Ctx() ctx: Context) {
+  workspace(@Root() member: Membership, @Ctx() ctx: RequestScope) {
     return member.workspaceId ? ctx.loaders.workspace.load(member.workspaceId) : null;
   }
 
   @FieldResolver(() => Domain, { nullable: true })
-  domain(@Root() member: Membership, @Ctx() ctx: Context) {
+  domain(@Root() member: Membership, @Ctx() ctx: RequestScope) {
     return member.domainId ? ctx.loaders.domain.load(member.domainId) : null;
   }
 
@@ -41,7 +41,7 @@ export class MemberResolver {
     nullable: true,
     description: "The strongest role this person has in this membership's scope, inherited ones included.",
   })
-  effectiveRole(@Root() member: Membership, @Ctx() ctx: Context) {
+  effectiveRole(@Root() member: Membership, @Ctx() ctx: RequestScope) {
     return memberAccess.effectiveRoleOf(ctx, member);
   }
 
@@ -49,14 +49,14 @@ export class MemberResolver {
     description:
       'Where that access comes from: this membership and every membership above it that passes something down.',
   })
-  accessSources(@Root() member: Membership, @Ctx() ctx: Context) {
+  accessSources(@Root() member: Membership, @Ctx() ctx: RequestScope) {
     return memberAccess.accessSourcesOf(ctx, member);
   }
 
   @FieldResolver(() => MemberCapabilities, {
     description: 'What the caller may do to this membership, decided by the rules the server enforces.',
   })
-  viewerCan(@Root() member: Membership, @Ctx() ctx: Context) {
+  viewerCan(@Root() member: Membership, @Ctx() ctx: RequestScope) {
     return memberAccess.capabilitiesOf(ctx, member);
   }
 }
@@ -68,7 +68,7 @@ export class AccessSourceResolver {
     description:
       'Null when the caller may not read that membership (it lies in a scope whose members they cannot see).',
   })
-  member(@Root() source: AccessSourceData, @Ctx() ctx: Context) {
+  member(@Root() source: AccessSourceData, @Ctx() ctx: RequestScope) {
     return memberAccess.visibleSourceMember(ctx, source);
   }
 }
@@ -83,7 +83,7 @@ export class ExplainAccessResolver {
   explainAccess(
     @Arg('userId', () => ID) userId: string,
     @Arg('scope', () => ScopeInput) scope: ScopeInput,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: RequestScope,
   ) {
     return memberAccess.explainAccess(ctx, userId, scope);
   }
@@ -92,7 +92,7 @@ export class ExplainAccessResolver {
 @Resolver()
 export class MemberMutationResolver {
   @Mutation(() => Membership)
-  changeMemberRole(@Arg('input', () => ChangeMemberRoleInput) input: ChangeMemberRoleInput, @Ctx() ctx: Context) {
+  changeMemberRole(@Arg('input', () => ChangeMemberRoleInput) input: ChangeMemberRoleInput, @Ctx() ctx: RequestScope) {
     return memberships.changeMemberRole(ctx, input);
   }
 
@@ -100,7 +100,7 @@ export class MemberMutationResolver {
     description:
       'Removes a membership; at organization scope also every workspace and domain membership of that person in it. Returns the id.',
   })
-  removeMember(@Arg('memberId', () => ID) memberId: string, @Ctx() ctx: Context) {
+  removeMember(@Arg('memberId', () => ID) memberId: string, @Ctx() ctx: RequestScope) {
     return memberships.removeMember(ctx, memberId);
   }
 
@@ -111,7 +111,7 @@ export class MemberMutationResolver {
   leaveOrganization(
     @Arg('organizationId', () => ID) organizationId: string,
     @Arg('successorMemberId', () => ID, { nullable: true }) successorMemberId: string | null,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: RequestScope,
   ) {
     return memberships.leaveOrganization(ctx, organizationId, successorMemberId);
   }
@@ -122,7 +122,7 @@ export class MemberMutationResolver {
   setMemberExpiry(
     @Arg('memberId', () => ID) memberId: string,
     @Arg('expiresAt', () => Date, { nullable: true }) expiresAt: Date | null,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: RequestScope,
   ) {
     return memberships.setMemberExpiry(ctx, memberId, expiresAt);
   }
@@ -134,14 +134,14 @@ export class MemberConnectionResolver {
     description:
       'How many members match the filter (the cursor does not narrow it). Exact; with a search, capped at 10,000 (then totalCountIsLowerBound is true).',
   })
-  async totalCount(@Root() connection: MemberConnection, @Ctx() ctx: Context) {
+  async totalCount(@Root() connection: MemberConnection, @Ctx() ctx: RequestScope) {
     return (await memberTotalCount(ctx, connection)).total;
   }
 
   @FieldResolver(() => Boolean, {
     description: 'True when a search matches more members than it counts: totalCount then reads "10,000+".',
   })
-  async totalCountIsLowerBound(@Root() connection: MemberConnection, @Ctx() ctx: Context) {
+  async totalCountIsLowerBound(@Root() connection: MemberConnection, @Ctx() ctx: RequestScope) {
     return (await memberTotalCount(ctx, connection)).lowerBound;
   }
 }

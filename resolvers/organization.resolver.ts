@@ -10,7 +10,7 @@ import { webhookEndpointsOf } from '../src/services/webhook.service';
 import { InvitationConnection } from './types/connections';
 import { InvitationStatus } from '../src/domain/enums';
 import { Workspace } from '../entities/workspace.entity';
-import type { Context } from '../src/graphql/context';
+import type { RequestScope } from '../src/request/scope';
 import * as scopes from '../src/services/scope.service';
 import * as seats from '../src/services/seats.service';
 import { organizationScope } from '../src/domain/scope';
@@ -27,14 +27,14 @@ export class OrganizationResolver extends ScopeFieldsResolver(
     nullable: true,
     description: 'Null with a NOT_FOUND error where the id does not exist or the caller may not see it.',
   })
-  organization(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  organization(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestScope) {
     return scopes.findOrganization(ctx, id);
   }
 
   @FieldResolver(() => [Workspace], {
     description: 'ADMIN and ACCOUNTING see every workspace; others, those they belong to or hold a domain in.',
   })
-  workspaces(@Root() organization: Organization, @Ctx() ctx: Context) {
+  workspaces(@Root() organization: Organization, @Ctx() ctx: RequestScope) {
     return scopes.visibleWorkspaces(ctx, organization);
   }
 
@@ -42,7 +42,7 @@ export class OrganizationResolver extends ScopeFieldsResolver(
     nullable: true,
     description: 'ADMIN and ACCOUNTING only: null with a FORBIDDEN error for others.',
   })
-  billingProfile(@Root() organization: Organization, @Ctx() ctx: Context) {
+  billingProfile(@Root() organization: Organization, @Ctx() ctx: RequestScope) {
     return billingProfileOf(ctx, organization.id);
   }
 
@@ -57,7 +57,7 @@ export class OrganizationResolver extends ScopeFieldsResolver(
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Arg('status', () => [InvitationStatus], { nullable: true }) status: InvitationStatus[] | null,
     @Arg('query', () => String, { nullable: true }) query: string | null,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: RequestScope,
   ): Promise<InvitationConnection> {
     return Object.assign(
       new InvitationConnection(),
@@ -66,7 +66,7 @@ export class OrganizationResolver extends ScopeFieldsResolver(
   }
 
   @FieldResolver(() => [WebhookEndpoint], { nullable: true, description: 'Needs MANAGE_WEBHOOKS.' })
-  webhookEndpoints(@Root() organization: Organization, @Ctx() ctx: Context) {
+  webhookEndpoints(@Root() organization: Organization, @Ctx() ctx: RequestScope) {
     return webhookEndpointsOf(ctx, organization.id);
   }
 
@@ -74,21 +74,21 @@ export class OrganizationResolver extends ScopeFieldsResolver(
     nullable: true,
     description: 'SCIM provisioning tokens (never the token itself). Needs MANAGE_PROVISIONING.',
   })
-  provisioningTokens(@Root() organization: Organization, @Ctx() ctx: Context) {
+  provisioningTokens(@Root() organization: Organization, @Ctx() ctx: RequestScope) {
     return provisioningTokensOf(ctx, organization.id);
   }
 
   @FieldResolver(() => Boolean, {
     description: 'True when an erasure or a deprovisioning left the organization without an ADMIN.',
   })
-  async needsAdmin(@Root() organization: Organization, @Ctx() ctx: Context) {
+  async needsAdmin(@Root() organization: Organization, @Ctx() ctx: RequestScope) {
     return (await ctx.loaders.lastingAdmins.load(organization.id)).length === 0;
   }
 
   @FieldResolver(() => Int, {
     description: 'Organization memberships plus PENDING, unexpired invitations to people who are not members yet.',
   })
-  seatsUsed(@Root() organization: Organization, @Ctx() ctx: Context) {
+  seatsUsed(@Root() organization: Organization, @Ctx() ctx: RequestScope) {
     return ctx.loaders.seatsUsed.load(organization.id);
   }
 
@@ -96,13 +96,16 @@ export class OrganizationResolver extends ScopeFieldsResolver(
   updateSeatLimit(
     @Arg('organizationId', () => ID) organizationId: string,
     @Arg('seatLimit', () => Int, { nullable: true }) seatLimit: number | null,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: RequestScope,
   ) {
     return seats.updateSeatLimit(ctx, organizationId, seatLimit);
   }
 
   @Mutation(() => Organization, { description: 'The caller becomes its first ADMIN.' })
-  createOrganization(@Arg('input', () => CreateOrganizationInput) input: CreateOrganizationInput, @Ctx() ctx: Context) {
+  createOrganization(
+    @Arg('input', () => CreateOrganizationInput) input: CreateOrganizationInput,
+    @Ctx() ctx: RequestScope,
+  ) {
     return scopes.createOrganization(ctx, input);
   }
 
@@ -110,7 +113,7 @@ export class OrganizationResolver extends ScopeFieldsResolver(
   updateOrganization(
     @Arg('id', () => ID) id: string,
     @Arg('input', () => UpdateOrganizationInput) input: UpdateOrganizationInput,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: RequestScope,
   ) {
     return scopes.updateOrganization(ctx, id, input);
   }
@@ -118,7 +121,7 @@ export class OrganizationResolver extends ScopeFieldsResolver(
   @Mutation(() => ID, {
     description: 'Deletes the organization with its workspaces, domains, memberships and invitations. Returns the id.',
   })
-  deleteOrganization(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  deleteOrganization(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestScope) {
     return scopes.deleteOrganization(ctx, id);
   }
 }

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import { ProvisioningToken } from '../entities/provisioning-token.entity';
 import { User } from '../entities/user.entity';
-import type { Context } from '../src/graphql/context';
+import type { RequestScope } from '../src/request/scope';
 import * as tokens from '../src/services/provisioning/provisioning-tokens.service';
 import { CreateProvisioningTokenInput, ProvisioningTokenCreated } from './types/provisioning';
 
@@ -9,7 +9,7 @@ import { CreateProvisioningTokenInput, ProvisioningTokenCreated } from './types/
 @Resolver(() => ProvisioningToken)
 export class ProvisioningTokenResolver {
   @FieldResolver(() => User, { nullable: true })
-  createdBy(@Root() token: ProvisioningToken, @Ctx() ctx: Context) {
+  createdBy(@Root() token: ProvisioningToken, @Ctx() ctx: RequestScope) {
     return token.createdById ? ctx.loaders.user.load(token.createdById) : null;
   }
 
@@ -19,13 +19,13 @@ export class ProvisioningTokenResolver {
   })
   async createProvisioningToken(
     @Arg('input', () => CreateProvisioningTokenInput) input: CreateProvisioningTokenInput,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: RequestScope,
   ): Promise<ProvisioningTokenCreated> {
     return Object.assign(new ProvisioningTokenCreated(), await tokens.createProvisioningToken(ctx, input));
   }
 
   @Mutation(() => ID)
-  revokeProvisioningToken(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  revokeProvisioningToken(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestScope) {
     return tokens.revokeProvisioningToken(ctx, id);
   }
 }

@@ -3,7 +3,7 @@ import type { Organization } from '../entities/organization.entity';
 import type { User } from '../entities/user.entity';
 import type { Workspace } from '../entities/workspace.entity';
 import { Permission } from '../src/domain/enums';
-import type { Context } from '../src/graphql/context';
+import type { RequestScope } from '../src/request/scope';
 import { findDomain, findOrganization, findWorkspace } from '../src/services/scope.service';
 import { domainScope, organizationScope, workspaceScope } from '../src/domain/scope';
 import { NotFoundError } from '../src/domain/errors';
@@ -24,7 +24,7 @@ async function visible<T>(entity: T | null, readable: (entity: T) => Promise<boo
 export const referenceResolvers = {
   User: {
     // Both loads start at once, so every reference of the list lands in the same two batches.
-    __resolveReference: async (ref: Ref, ctx: Context): Promise<User> => {
+    __resolveReference: async (ref: Ref, ctx: RequestScope): Promise<User> => {
       const [user, shared] = await Promise.all([
         ctx.loaders.user.load(ref.id),
         ctx.access.sharesOrganizationWith(ref.id),
@@ -34,7 +34,7 @@ export const referenceResolvers = {
     },
   },
   Organization: {
-    __resolveReference: async (ref: Ref, ctx: Context): Promise<Organization> =>
+    __resolveReference: async (ref: Ref, ctx: RequestScope): Promise<Organization> =>
       visible(
         await findOrganization(ctx, ref.id),
         (o) => ctx.access.allows(organizationScope(o), Permission.READ),
@@ -42,7 +42,7 @@ export const referenceResolvers = {
       ),
   },
   Workspace: {
-    __resolveReference: async (ref: Ref, ctx: Context): Promise<Workspace> =>
+    __resolveReference: async (ref: Ref, ctx: RequestScope): Promise<Workspace> =>
       visible(
         await findWorkspace(ctx, ref.id),
         (w) => ctx.access.allows(workspaceScope(w), Permission.READ),
@@ -50,7 +50,7 @@ export const referenceResolvers = {
       ),
   },
   Domain: {
-    __resolveReference: async (ref: Ref, ctx: Context): Promise<Domain> =>
+    __resolveReference: async (ref: Ref, ctx: RequestScope): Promise<Domain> =>
       visible(await findDomain(ctx, ref.id), (d) => ctx.access.allows(domainScope(d), Permission.READ), 'Domain'),
   },
 };

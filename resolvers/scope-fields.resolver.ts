@@ -4,7 +4,7 @@ import { Invitation } from '../entities/invitation.entity';
 import { sortedPermissions } from '../permissions/access';
 import { type Permission as PermissionValue } from '../src/domain/enums';
 import { invitableRoles } from '../permissions/capabilities';
-import type { Context } from '../src/graphql/context';
+import type { RequestScope } from '../src/request/scope';
 import type { ScopeRef } from '../src/domain/scope';
 import { auditLog } from '../src/services/audit.service';
 import { invitationsAt } from '../src/services/invitations/invitation-queries.service';
@@ -28,19 +28,19 @@ export function ScopeFieldsResolver<T extends { id: string }>(
   @Resolver(() => scopeType)
   abstract class ScopeFields {
     @FieldResolver(() => Role, { nullable: true, description: viewerRoleDescription })
-    async viewerRole(@Root() root: T, @Ctx() ctx: Context): Promise<Role | null> {
+    async viewerRole(@Root() root: T, @Ctx() ctx: RequestScope): Promise<Role | null> {
       return (await ctx.access.at(scopeOf(root))).role;
     }
 
     @FieldResolver(() => [Permission])
-    async viewerPermissions(@Root() root: T, @Ctx() ctx: Context): Promise<PermissionValue[]> {
+    async viewerPermissions(@Root() root: T, @Ctx() ctx: RequestScope): Promise<PermissionValue[]> {
       return sortedPermissions((await ctx.access.at(scopeOf(root))).permissions);
     }
 
     @FieldResolver(() => [String], {
       description: 'Every permission key the caller holds here, built-in and declared.',
     })
-    viewerPermissionKeys(@Root() root: T, @Ctx() ctx: Context): Promise<string[]> {
+    viewerPermissionKeys(@Root() root: T, @Ctx() ctx: RequestScope): Promise<string[]> {
       return ctx.access.keysAt(scopeOf(root));
     }
 
@@ -48,7 +48,7 @@ export function ScopeFieldsResolver<T extends { id: string }>(
       description:
         'The roles the caller may invite people with here (what an invite form offers); empty where they may not invite.',
     })
-    async viewerInvitableRoles(@Root() root: T, @Ctx() ctx: Context): Promise<Role[]> {
+    async viewerInvitableRoles(@Root() root: T, @Ctx() ctx: RequestScope): Promise<Role[]> {
       const scope = scopeOf(root);
       return invitableRoles(scope.kind, await ctx.access.at(scope));
     }
@@ -57,7 +57,7 @@ export function ScopeFieldsResolver<T extends { id: string }>(
     async members(
       @Root() root: T,
       @Args(() => MembersFieldArgs) args: MembersFieldArgs,
-      @Ctx() ctx: Context,
+      @Ctx() ctx: RequestScope,
       @Info() info: GraphQLResolveInfo,
     ): Promise<MemberConnection> {
       return Object.assign(
@@ -80,7 +80,7 @@ export function ScopeFieldsResolver<T extends { id: string }>(
       @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number,
       @Arg('after', () => String, { nullable: true }) after: string | null,
       @Arg('filter', () => AuditLogFilter, { nullable: true }) filter: AuditLogFilter | null,
-      @Ctx() ctx: Context,
+      @Ctx() ctx: RequestScope,
     ): Promise<AuditEventConnection> {
       return Object.assign(new AuditEventConnection(), await auditLog(ctx, scopeOf(root), { first, after, filter }));
     }
@@ -90,7 +90,7 @@ export function ScopeFieldsResolver<T extends { id: string }>(
       @Root() root: T,
       @Arg('status', () => InvitationStatus, { nullable: true, defaultValue: InvitationStatus.PENDING })
       status: InvitationStatus,
-      @Ctx() ctx: Context,
+      @Ctx() ctx: RequestScope,
     ) {
       return invitationsAt(ctx, scopeOf(root), status);
     }

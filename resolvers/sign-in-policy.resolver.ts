@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-grap
 import { Membership } from '../entities/membership.entity';
 import { Organization } from '../entities/organization.entity';
 import { ScopeKind } from '../src/domain/enums';
-import type { Context } from '../src/graphql/context';
+import type { RequestScope } from '../src/request/scope';
 import { setSignInPolicy } from '../src/services/sign-in-policy.service';
 import { SignInPolicy, SignInPolicyInput } from './types/sign-in-policy';
 
@@ -26,7 +26,7 @@ export class OrganizationSignInPolicyResolver {
     description:
       "True when the caller's current sign-in does not satisfy the organization's sign-in policy. Readable even then.",
   })
-  async viewerSignInRequired(@Root() organization: Organization, @Ctx() ctx: Context): Promise<boolean> {
+  async viewerSignInRequired(@Root() organization: Organization, @Ctx() ctx: RequestScope): Promise<boolean> {
     return (await ctx.access.signInStandingIn(organization.id)).kind === 'blocked';
   }
 
@@ -37,7 +37,7 @@ export class OrganizationSignInPolicyResolver {
   setSignInPolicy(
     @Arg('organizationId', () => ID) organizationId: string,
     @Arg('input', () => SignInPolicyInput) input: SignInPolicyInput,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: RequestScope,
   ) {
     return setSignInPolicy(ctx, organizationId, input);
   }
@@ -47,7 +47,7 @@ export class OrganizationSignInPolicyResolver {
 export class SignInPolicyResolver {
   /** The break-glass members still in the organization (an entry outlives a removal, and then shows nothing). */
   @FieldResolver(() => [Membership], { description: 'Members exempt from the policy (at most 3).' })
-  async breakGlass(@Root() policy: SignInPolicy, @Ctx() ctx: Context): Promise<Membership[]> {
+  async breakGlass(@Root() policy: SignInPolicy, @Ctx() ctx: RequestScope): Promise<Membership[]> {
     const found = await ctx.loaders.membership.loadMany(policy.breakGlassIds);
     return found.filter(
       (m): m is Membership =>

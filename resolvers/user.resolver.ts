@@ -2,7 +2,7 @@ import { Invitation } from '../entities/invitation.entity';
 import { pendingInvitationsOfViewer } from '../src/services/invitations/invitation-queries.service';
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { User } from '../entities/user.entity';
-import type { Context } from '../src/graphql/context';
+import type { RequestScope } from '../src/request/scope';
 import { organizationsOfViewer } from '../src/services/memberships/membership-queries.service';
 import { OrganizationConnection } from './types/connections';
 import { Organization } from '../entities/organization.entity';
@@ -16,7 +16,7 @@ export class UserResolver {
     nullable: true,
     description: 'The signed-in user, or null when the request carries no valid credentials.',
   })
-  me(@Ctx() ctx: Context) {
+  me(@Ctx() ctx: RequestScope) {
     return ctx.viewer ? ctx.loaders.user.load(ctx.viewer.id) : null;
   }
 
@@ -29,7 +29,7 @@ export class UserResolver {
     @Root() _user: User,
     @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: RequestScope,
   ) {
     return organizationsOfViewer(ctx, { first, after });
   }
@@ -38,7 +38,7 @@ export class UserResolver {
     nullable: true,
     description: "PENDING invitations addressed to this user's verified email. The user's own only.",
   })
-  pendingInvitations(@Ctx() ctx: Context) {
+  pendingInvitations(@Ctx() ctx: RequestScope) {
     return pendingInvitationsOfViewer(ctx);
   }
 
@@ -54,16 +54,16 @@ export class UserResolver {
     nullable: true,
     description: "Everything stored about the caller, as one JSON document (GDPR access). The user's own only.",
   })
-  dataExport(@Ctx() ctx: Context) {
+  dataExport(@Ctx() ctx: RequestScope) {
     return dataExportOf(ctx);
   }
 
   @FieldResolver(() => [Organization], {
     nullable: true,
     description:
-      "Organizations this user may join by joinOrganization (a verified AUTO_JOIN email domain matches the user's verified email) and is not in yet. The user's own only; only id and name of each are readable.",
+      "Organizations this user may join by joinOrganization (a verified AUTO_JOIN email domain matches the user's verified email) or ask to join (a REQUEST domain), and is not in yet. The user's own only; only id, name and viewerJoinMode of each are readable.",
   })
-  joinableOrganizations(@Ctx() ctx: Context) {
+  joinableOrganizations(@Ctx() ctx: RequestScope) {
     return emailDomains.joinableOrganizations(ctx);
   }
 }

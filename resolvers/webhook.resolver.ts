@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { WebhookDelivery, WebhookEndpoint } from '../entities/webhook.entity';
-import type { Context } from '../src/graphql/context';
+import type { RequestScope } from '../src/request/scope';
 import * as webhooks from '../src/services/webhook.service';
 import { AuditAction } from '../src/domain/enums';
 import {
@@ -22,7 +22,7 @@ export class WebhookResolver {
     @Root() endpoint: WebhookEndpoint,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: RequestScope,
   ): Promise<WebhookDeliveryConnection> {
     return Object.assign(new WebhookDeliveryConnection(), await webhooks.deliveriesOf(ctx, endpoint, { first, after }));
   }
@@ -32,7 +32,7 @@ export class WebhookResolver {
   })
   async createWebhookEndpoint(
     @Arg('input', () => CreateWebhookEndpointInput) input: CreateWebhookEndpointInput,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: RequestScope,
   ): Promise<WebhookEndpointWithSecret> {
     return Object.assign(new WebhookEndpointWithSecret(), await webhooks.createWebhookEndpoint(ctx, input));
   }
@@ -41,23 +41,26 @@ export class WebhookResolver {
   updateWebhookEndpoint(
     @Arg('id', () => ID) id: string,
     @Arg('input', () => UpdateWebhookEndpointInput) input: UpdateWebhookEndpointInput,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: RequestScope,
   ) {
     return webhooks.updateWebhookEndpoint(ctx, id, input);
   }
 
   @Mutation(() => WebhookEndpointWithSecret)
-  async rotateWebhookSecret(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<WebhookEndpointWithSecret> {
+  async rotateWebhookSecret(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: RequestScope,
+  ): Promise<WebhookEndpointWithSecret> {
     return Object.assign(new WebhookEndpointWithSecret(), await webhooks.rotateWebhookSecret(ctx, id));
   }
 
   @Mutation(() => WebhookDelivery, { description: 'Queues a FAILED delivery again. Needs MANAGE_WEBHOOKS.' })
-  redeliverWebhook(@Arg('deliveryId', () => ID) deliveryId: string, @Ctx() ctx: Context) {
+  redeliverWebhook(@Arg('deliveryId', () => ID) deliveryId: string, @Ctx() ctx: RequestScope) {
     return webhooks.redeliverWebhook(ctx, deliveryId);
   }
 
   @Mutation(() => ID)
-  deleteWebhookEndpoint(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  deleteWebhookEndpoint(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestScope) {
     return webhooks.deleteWebhookEndpoint(ctx, id);
   }
 }

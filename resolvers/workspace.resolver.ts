@@ -4,7 +4,7 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'ty
 import { Domain } from '../entities/domain.entity';
 import { Organization } from '../entities/organization.entity';
 import { Workspace } from '../entities/workspace.entity';
-import type { Context } from '../src/graphql/context';
+import type { RequestScope } from '../src/request/scope';
 import * as scopes from '../src/services/scope.service';
 import { workspaceScope } from '../src/domain/scope';
 import { CreateWorkspaceInput, UpdateWorkspaceInput } from './types/inputs';
@@ -17,17 +17,17 @@ export class WorkspaceResolver extends ScopeFieldsResolver(
   "The caller's effective role here, inheritance included, or null.",
 ) {
   @Query(() => Workspace, { nullable: true })
-  workspace(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  workspace(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestScope) {
     return scopes.findWorkspace(ctx, id);
   }
 
   @FieldResolver(() => Organization)
-  organization(@Root() workspace: Workspace, @Ctx() ctx: Context) {
+  organization(@Root() workspace: Workspace, @Ctx() ctx: RequestScope) {
     return ctx.loaders.organization.load(workspace.organizationId);
   }
 
   @FieldResolver(() => [Domain], { description: 'The domains the caller may see.' })
-  domains(@Root() workspace: Workspace, @Ctx() ctx: Context) {
+  domains(@Root() workspace: Workspace, @Ctx() ctx: RequestScope) {
     return scopes.visibleDomains(ctx, workspace);
   }
 
@@ -35,12 +35,12 @@ export class WorkspaceResolver extends ScopeFieldsResolver(
     nullable: true,
     description: 'Organization ADMIN and ACCOUNTING only: null with a FORBIDDEN error for others.',
   })
-  billing(@Root() workspace: Workspace, @Ctx() ctx: Context) {
+  billing(@Root() workspace: Workspace, @Ctx() ctx: RequestScope) {
     return workspaceBillingOf(ctx, workspace.id);
   }
 
   @Mutation(() => Workspace)
-  createWorkspace(@Arg('input', () => CreateWorkspaceInput) input: CreateWorkspaceInput, @Ctx() ctx: Context) {
+  createWorkspace(@Arg('input', () => CreateWorkspaceInput) input: CreateWorkspaceInput, @Ctx() ctx: RequestScope) {
     return scopes.createWorkspace(ctx, input);
   }
 
@@ -48,13 +48,13 @@ export class WorkspaceResolver extends ScopeFieldsResolver(
   updateWorkspace(
     @Arg('id', () => ID) id: string,
     @Arg('input', () => UpdateWorkspaceInput) input: UpdateWorkspaceInput,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: RequestScope,
   ) {
     return scopes.updateWorkspace(ctx, id, input);
   }
 
   @Mutation(() => ID)
-  deleteWorkspace(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  deleteWorkspace(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestScope) {
     return scopes.deleteWorkspace(ctx, id);
   }
 }

@@ -1,9 +1,10 @@
 import { rule } from 'graphql-shield';
 import type { Rule } from 'graphql-shield/typings/rules';
-import type { Context } from '../../src/graphql/context';
+import type { RequestScope } from '../../src/request/scope';
 import { ForbiddenError, NotFoundError } from '../../src/domain/errors';
 import { Permission } from '../../src/domain/enums';
-import { loadScope, TARGET_LABEL, type Target } from '../scopes';
+import { TARGET_LABEL, type Target } from '../scopes';
+import { loadScope } from './load-scope';
 
 const rules = new Map<string, Rule>();
 
@@ -29,7 +30,7 @@ export function canOnArgument(
   const name = `canOnArgument_${target}_${argPath}_${permission}_${visibleWith}`;
   let found = rules.get(name);
   if (!found) {
-    found = rule(name, { cache: 'no_cache' })(async (_parent, args, ctx: Context) => {
+    found = rule(name, { cache: 'no_cache' })(async (_parent, args, ctx: RequestScope) => {
       const scope = await loadScope(ctx, target, argumentAt(args, argPath));
       if (!scope) return new NotFoundError(TARGET_LABEL[target]);
       const access = await ctx.access.at(scope);

@@ -1,5 +1,5 @@
 import { rule } from 'graphql-shield';
-import type { Context } from '../../src/graphql/context';
+import type { RequestScope } from '../../src/request/scope';
 import { ForbiddenError, NotFoundError } from '../../src/domain/errors';
 import { isUuid } from '../../src/domain/validation';
 import { scopeOfRow } from '../../src/domain/scope';
@@ -14,7 +14,7 @@ import { mayRemove } from '../capabilities';
 export const canRemoveMember = rule('canRemoveMember', { cache: 'no_cache' })(async (
   _parent,
   args: { memberId?: unknown },
-  ctx: Context,
+  ctx: RequestScope,
 ) => {
   const id = args.memberId;
   const membership = typeof id === 'string' && isUuid(id) ? await ctx.loaders.membership.load(id) : null;

@@ -1,10 +1,10 @@
 import { rule } from 'graphql-shield';
 import type { Rule } from 'graphql-shield/typings/rules';
-import type { Context } from '../../src/graphql/context';
+import type { RequestScope } from '../../src/request/scope';
 import type { ScopeRef } from '../../src/domain/scope';
 import { ForbiddenError } from '../../src/domain/errors';
 import type { Permission } from '../../src/domain/enums';
-import { scopeOfEntity } from '../scopes';
+import { scopeOfEntity } from './load-scope';
 
 /**
  * A rule on a field of an Organization, Workspace or Domain that decides on that object's scope.
@@ -13,10 +13,10 @@ import { scopeOfEntity } from '../scopes';
  */
 export function onParentScope(
   name: string,
-  decide: (scope: ScopeRef, ctx: Context) => Promise<boolean>,
+  decide: (scope: ScopeRef, ctx: RequestScope) => Promise<boolean>,
   permission: Permission,
 ): Rule {
-  return rule(name, { cache: 'no_cache' })(async (parent, _args, ctx: Context) => {
+  return rule(name, { cache: 'no_cache' })(async (parent, _args, ctx: RequestScope) => {
     const scope = scopeOfEntity(parent);
     if (!scope) return new ForbiddenError({ permission });
     if (await decide(scope, ctx)) return true;

@@ -1,8 +1,8 @@
 import { rule } from 'graphql-shield';
-import type { Context } from '../../src/graphql/context';
+import type { RequestScope } from '../../src/request/scope';
 import { NotFoundError } from '../../src/domain/errors';
 import { Permission } from '../../src/domain/enums';
-import { loadScope } from '../scopes';
+import { loadScope } from './load-scope';
 
 /**
  * `Query.organization(id)`: READ on it — or membership in it while its sign-in policy blocks the
@@ -13,7 +13,7 @@ import { loadScope } from '../scopes';
 export const readsOrganizationOrMustSignIn = rule('readsOrganizationOrMustSignIn', { cache: 'no_cache' })(async (
   _parent,
   args: { id?: unknown },
-  ctx: Context,
+  ctx: RequestScope,
 ) => {
   const scope = await loadScope(ctx, 'Organization', args.id);
   if (!scope) return new NotFoundError('Organization');

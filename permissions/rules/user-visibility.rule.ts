@@ -1,6 +1,6 @@
 import { rule } from 'graphql-shield';
 import type { User } from '../../entities/user.entity';
-import type { Context } from '../../src/graphql/context';
+import type { RequestScope } from '../../src/request/scope';
 import { ForbiddenError } from '../../src/domain/errors';
 
 /**
@@ -9,13 +9,13 @@ import { ForbiddenError } from '../../src/domain/errors';
  * invitation email tells them anyway.
  */
 export const isKnownOrInvitedViewer = rule('isKnownOrInvitedViewer', { cache: 'no_cache' })(
-  async (parent: User, _args, ctx: Context) =>
+  async (parent: User, _args, ctx: RequestScope) =>
     (await ctx.access.knowsPerson(parent.id)) || (await ctx.access.wasInvitedBy(parent.id))
       ? true
       : new ForbiddenError(),
 );
 
 /** Every other field of `User`: the user alone. */
-export const isSelf = rule('isSelf', { cache: 'no_cache' })((parent: User, _args, ctx: Context) =>
+export const isSelf = rule('isSelf', { cache: 'no_cache' })((parent: User, _args, ctx: RequestScope) =>
   ctx.viewer && ctx.viewer.id === parent.id ? true : new ForbiddenError(),
 );

@@ -85,7 +85,7 @@ export function createTokenVerifier(auth: AuthConfig, clock: Clock = systemClock
   // verified tokens spares the signature check on a client's next requests. Only successes are
   // remembered, each until its own `exp`. It remembers the signature only, never the person:
   // whether they are still here (erased, removed) is the database's answer on every request
-  // (src/graphql/context.ts).
+  // (src/request/factory.ts).
   const verified = new Map<string, { identity: Identity; expiresAt: number }>();
   const maxLifetimeSeconds = (auth.maxTokenHours ?? 24) * 3600;
   return async (token) => {

@@ -26,7 +26,7 @@ export type EnsureOutcome = 'read' | 'remembered';
  * refuses the tokens of an erased person (§16). A small per-process memory of what was last
  * written spares the database a read and a write on every request; it only ever skips a write
  * that would change nothing. It never decides whether the person is still here: when it skipped
- * the read, the caller asks `refuseErased` (src/graphql/context.ts), so that an erasure made by
+ * the read, the caller asks `refuseErased` (src/request/factory.ts), so that an erasure made by
  * another instance or by `npm run erase-user` bites on the very next request.
  */
 export class UserDirectory {

@@ -80,7 +80,7 @@ async function main(): Promise<void> {
 }
 
 /** The server's own bound (SHUTDOWN_TIMEOUT_MS), and a little more for the watchers. */
-const STOP_MS = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000) + 2_000;
+const STOP_MS = loadConfig().shutdownTimeoutMs + 2_000;
 
 let stopping = false;
 /**

@@ -97,6 +97,8 @@ export interface Config {
   authzServiceTokens: string[];
   /** docs/domain-rules.md §9: one organization's share of the instance's database connections. */
   organizations: OrganizationShare;
+  /** Development: the built web app served at `appUrl` (WEB_APP_DIR). */
+  webAppDir: string;
 }
 
 /**
@@ -312,5 +314,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       queue: env.ORGANIZATION_QUEUE ? positiveInt(env, 'ORGANIZATION_QUEUE', 1) : null,
       queueMs: positiveInt(env, 'ORGANIZATION_QUEUE_MS', 2000),
     },
+    webAppDir: optional(env, 'WEB_APP_DIR') ?? 'examples/web/dist',
   };
 }

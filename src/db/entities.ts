@@ -1,3 +1,4 @@
+import { AccessRequest } from '../../entities/access-request.entity';
 import { AuditEvent } from '../../entities/audit-event.entity';
 import { BillingProfile, WorkspaceBilling } from '../../entities/billing.entity';
 import { CustomRole } from '../../entities/custom-role.entity';
@@ -44,4 +45,5 @@ export const entities = [
   UserAddress,
   IdentityEvent,
   CustomRole,
+  AccessRequest,
 ];

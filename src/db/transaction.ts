@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager, EntityTarget, FindOptionsWhere, ObjectLiteral } from 'typeorm';
 
 /**
@@ -51,12 +52,41 @@ async function withRetry<T>(db: DataSource, work: (em: EntityManager) => Promise
   }
 }
 
+/** The databases whose transaction the running code is inside (its async chain's). */
+const inside = new AsyncLocalStorage<readonly DataSource[]>();
+
+/**
+ * A transaction started inside another of the same database: a programming error. On SQLite the
+ * inner one would wait in the queue for the outer, which waits for it — for ever; on MySQL/MariaDB
+ * it would be a second transaction, on another connection, blind to the first's writes and
+ * waiting for its locks. Pass the outer transaction's `em` down instead.
+ */
+export class NestedTransactionError extends Error {
+  constructor() {
+    super(
+      'inTransaction was called inside a transaction of the same database: pass the outer transaction’s EntityManager down instead (a nested one would wait on itself on SQLite).',
+    );
+    this.name = 'NestedTransactionError';
+  }
+}
+
+/**
+ * Runs `task` as if outside any transaction: for work a transaction starts but does not wait for
+ * (an audit written in the background), which takes its own turn after the transaction's.
+ */
+export function detachedFromTransaction<T>(task: () => T): T {
+  return inside.exit(task);
+}
+
 export function inTransaction<T>(db: DataSource, work: (em: EntityManager) => Promise<T>): Promise<T> {
-  if (!isSqlite(db)) return withRetry(db, work);
+  const outer = inside.getStore() ?? [];
+  if (outer.includes(db)) return Promise.reject(new NestedTransactionError());
+  const within = (em: EntityManager) => inside.run([...outer, db], () => work(em));
+  if (!isSqlite(db)) return withRetry(db, within);
   const previous = queues.get(db) ?? Promise.resolve();
   const run = previous.then(
-    () => db.transaction(work),
-    () => db.transaction(work),
+    () => db.transaction(within),
+    () => db.transaction(within),
   );
   queues.set(
     db,

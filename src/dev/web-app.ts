@@ -16,7 +16,6 @@ import { DEMO_PEOPLE, type DemoName, demoEmail, demoPersonByEmail, developmentSu
  * `GET /dev/people`, the seed's demo people for one-click sign-in. None
  * exists in production or with a real AUTH_JWT_SECRET: there the host product signs people in.
  */
-export const DEFAULT_WEB_APP_DIR = 'examples/web/dist';
 
 export interface WebAppOptions {
   /** The built app (index.html and assets). */
@@ -70,7 +69,13 @@ export function webAppHandler(config: Config, options: WebAppOptions): express.E
       }
     : null;
   app.get('/config.json', (_req, res) => {
-    res.json({ graphqlUrl: options.graphqlUrl, devSignIn, tokenUrl: null, ...(tryHere ? { tryHere } : {}) });
+    res.json({
+      graphqlUrl: options.graphqlUrl,
+      devSignIn,
+      tokenUrl: null,
+      ssoClaim: config.auth.ssoClaim,
+      ...(tryHere ? { tryHere } : {}),
+    });
   });
   app.all('/config.json', onlyMethods('GET'));
   if (devSignIn) {
@@ -147,7 +152,7 @@ export function webAppHandler(config: Config, options: WebAppOptions): express.E
  */
 export async function startWebApp(config: Config, logger: Logger, graphqlUrl: string): Promise<http.Server | null> {
   if (config.production) return null;
-  const dir = resolve(process.env.WEB_APP_DIR ?? DEFAULT_WEB_APP_DIR);
+  const dir = resolve(config.webAppDir);
   const url = new URL(config.appUrl);
   const local = url.protocol === 'http:' && ['localhost', '127.0.0.1'].includes(url.hostname);
   if (!local || url.port === '' || Number(url.port) === config.port) {

@@ -121,6 +121,11 @@ export enum AuditAction {
   SIGN_IN_POLICY_CHANGED = 'SIGN_IN_POLICY_CHANGED',
   /** A break-glass member acted without satisfying the sign-in policy: at most one an hour per person and organization. */
   SIGN_IN_POLICY_BYPASSED = 'SIGN_IN_POLICY_BYPASSED',
+  /** Someone asked to join a scope; approved, denied, or left unanswered for 30 days (docs/domain-rules.md §20). */
+  ACCESS_REQUESTED = 'ACCESS_REQUESTED',
+  ACCESS_REQUEST_APPROVED = 'ACCESS_REQUEST_APPROVED',
+  ACCESS_REQUEST_DENIED = 'ACCESS_REQUEST_DENIED',
+  ACCESS_REQUEST_EXPIRED = 'ACCESS_REQUEST_EXPIRED',
 }
 
 registerEnumType(AuditAction, {
@@ -185,6 +190,7 @@ registerEnumType(DeliveryStatus, { name: 'DeliveryStatus' });
 export enum EnrollmentMode {
   NONE = 'NONE',
   AUTO_JOIN = 'AUTO_JOIN',
+  REQUEST = 'REQUEST',
 }
 
 registerEnumType(EnrollmentMode, {
@@ -192,5 +198,19 @@ registerEnumType(EnrollmentMode, {
   valuesConfig: {
     NONE: { description: 'Verified, and nobody joins by it.' },
     AUTO_JOIN: { description: 'People signed in with a verified address at this domain may join as MEMBER.' },
+    REQUEST: {
+      description: 'People signed in with a verified address at this domain may ask to join; a manager decides.',
+    },
   },
 });
+
+/** Where a request to join stands (docs/domain-rules.md §20). EXPIRED is also derived: a PENDING one past its date. */
+export enum AccessRequestStatus {
+  PENDING = 'PENDING',
+  APPROVED = 'APPROVED',
+  DENIED = 'DENIED',
+  EXPIRED = 'EXPIRED',
+  WITHDRAWN = 'WITHDRAWN',
+}
+
+registerEnumType(AccessRequestStatus, { name: 'AccessRequestStatus' });

@@ -23,6 +23,10 @@ export const PUBLIC_ERROR_CODES = [
   'SIGN_IN_POLICY',
   // A sign-in policy that would shut out the caller setting it (docs/domain-rules.md §20).
   'SIGN_IN_POLICY_LOCKOUT',
+  // A request to join the same scope is already pending (docs/domain-rules.md §20); `extensions.accessRequestId` names it.
+  'ACCESS_REQUEST_PENDING',
+  // Deciding or withdrawing a request to join that is no longer PENDING (docs/domain-rules.md §20).
+  'ACCESS_REQUEST_NOT_PENDING',
   // The database cannot serve right now (docs/domain-rules.md §17): HTTP 503, try again.
   'SERVICE_UNAVAILABLE',
   'GRAPHQL_PARSE_FAILED',
@@ -204,10 +208,11 @@ export class LastAdminError extends DomainRuleError {
 
 /** More invitation emails for an organization in this clock hour than the limit; `retryAfter` in seconds. */
 export class RateLimitedError extends DomainRuleError {
-  constructor(readonly retryAfter: number) {
-    super('RATE_LIMITED', 'Too many invitations for this organization in this hour. Try again later.', {
-      retryAfter,
-    });
+  constructor(
+    readonly retryAfter: number,
+    message = 'Too many invitations for this organization in this hour. Try again later.',
+  ) {
+    super('RATE_LIMITED', message, { retryAfter });
   }
 }
 
@@ -297,4 +302,21 @@ function describe(required: readonly SignInRequirement[]): string {
   return required
     .map((r) => (r === 'SSO' ? 'through its single sign-on connection' : 'with a second factor'))
     .join(' and ');
+}
+
+/** docs/domain-rules.md §20: the person already has a PENDING request to join this scope. */
+export class AccessRequestPendingError extends DomainRuleError {
+  /** `extensions.accessRequestId`: the pending request (withdraw it, or wait for the decision). */
+  constructor(readonly accessRequestId: string) {
+    super('ACCESS_REQUEST_PENDING', 'You have already asked to join here; a manager has not decided yet.', {
+      accessRequestId,
+    });
+  }
+}
+
+/** docs/domain-rules.md §20: approving, denying or withdrawing a request that was decided, withdrawn or expired. */
+export class AccessRequestNotPendingError extends DomainRuleError {
+  constructor(readonly status: string) {
+    super('ACCESS_REQUEST_NOT_PENDING', `This request is no longer pending (${status}).`, { status });
+  }
 }

@@ -91,3 +91,22 @@ export function validFutureMoment(value: Date, field: string, now: Date): Date {
   }
   return value;
 }
+
+/** What a free text may not hold: the characters of FORBIDDEN_IN_NAMES but line feeds and tabs. */
+const FORBIDDEN_IN_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+
+/**
+ * A short free text (a request's message, a denial's reason): trimmed and NFC, at most `max`
+ * code points, line breaks allowed but no other control characters or bidirectional overrides.
+ * Empty or absent is null.
+ */
+export function validNote(value: string | null | undefined, field: string, max = 500): string | null {
+  if (value === null || value === undefined) return null;
+  const text = value.normalize('NFC').replace(/\r\n?/g, '\n').trim();
+  if (text === '') return null;
+  if ([...text].length > max) throw new BadUserInputError(`${field} must be at most ${max} characters.`, field);
+  if (FORBIDDEN_IN_TEXT.test(text)) {
+    throw new BadUserInputError(`${field} must not contain control characters or bidirectional overrides.`, field);
+  }
+  return text;
+}

@@ -40,6 +40,11 @@ import { ProvisioningTokenResolver } from '../../resolvers/provisioning.resolver
 import { WorkspaceResolver } from '../../resolvers/workspace.resolver';
 import { BadUserInputError } from '../domain/errors';
 import { OrganizationSignInPolicyResolver, SignInPolicyResolver } from '../../resolvers/sign-in-policy.resolver';
+import {
+  AccessRequestResolver,
+  OrganizationAccessRequestsResolver,
+  UserAccessRequestsResolver,
+} from '../../resolvers/access-request.resolver';
 
 export const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])';
@@ -75,6 +80,9 @@ async function buildUnguarded(): Promise<GraphQLSchema> {
       AccessSourceCustomRoleResolver,
       OrganizationSignInPolicyResolver,
       SignInPolicyResolver,
+      AccessRequestResolver,
+      OrganizationAccessRequestsResolver,
+      UserAccessRequestsResolver,
     ],
     orphanedTypes: [User, Organization, Workspace, Domain],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],

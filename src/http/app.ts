@@ -15,7 +15,8 @@ import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { createTokenVerifier } from '../auth/jwt';
 import type { Config } from '../config/config';
-import { type Context, createContext, type ContextDependencies } from '../graphql/context';
+import { type Context, createContext } from '../graphql/context';
+import type { ScopeDependencies } from '../request/factory';
 import { BypassAudit } from '../services/sign-in-policy.service';
 import { availabilityPlugin, createErrorFormatter, errorForTrace, requestLogPlugin } from '../graphql/format-error';
 import { outageOf } from '../db/availability';
@@ -199,7 +200,7 @@ export async function createApp(
   const sweeper = new MembershipSweeper(db, config, logger);
   const retention = new AuditRetention(db, config, logger);
   const signInBypasses = new BypassAudit(db, logger);
-  const deps: ContextDependencies = {
+  const deps: ScopeDependencies = {
     config,
     db,
     verifyToken: createTokenVerifier(config.auth, config.clock),

@@ -3,9 +3,9 @@ import express from 'express';
 import { bearerToken } from '../auth/jwt';
 import { BadUserInputError, UnauthenticatedError } from '../domain/errors';
 import { ScopeKind } from '../domain/enums';
-import type { ContextDependencies } from '../graphql/context';
+import type { Actor } from '../request/scope';
+import { actorOf, type ScopeDependencies, scopeOf } from '../request/factory';
 import type { Logger } from '../observability/logger';
-import { PermissionTable } from '../../permissions/table';
 import { isPermissionKey } from '../domain/permission-keys';
 import { type Check, decidePolicies, runChecks } from '../services/authorization/decisions.service';
 import { sendError } from './json-errors';
@@ -138,9 +138,8 @@ const bodyRefusals: express.ErrorRequestHandler = (error: { type?: string }, _re
 };
 
 /** POST /authorization/policies. */
-export function policiesRoute(deps: ContextDependencies, logger: Logger, maxBodyBytes: number): express.Router {
+export function policiesRoute(deps: ScopeDependencies, logger: Logger, maxBodyBytes: number): express.Router {
   const router = express.Router();
-  const table = PermissionTable.of(deps.config.declaredPermissions);
   // A name that does not parse decides false, and is logged once (a bounded memory of names).
   const reported = new Set<string>();
   const onUnparsable = (name: string) => {
@@ -155,15 +154,10 @@ export function policiesRoute(deps: ContextDependencies, logger: Logger, maxBody
       const check = token ? await deps.verifyToken(token) : null;
       // No credentials, or refused ones (expired, wrong signature): every policy is false.
       const identity = check && 'identity' in check ? check.identity : null;
-      const decisions = await decidePolicies(
-        deps.db,
-        { now: deps.config.clock.now(), table, onUnparsable },
-        identity?.sub ?? null,
-        exchange.names,
-        exchange.variables,
-        // The bearer's sign-in, against the sign-in policies of their organizations (docs/domain-rules.md §20).
-        identity ? { amr: identity.amr, ssoConnection: identity.ssoConnection } : undefined,
-      );
+      // The decisions are the bearer's (their sign-in against their organizations' sign-in
+      // policies, docs/domain-rules.md §20); no user record is made for them here.
+      const scope = scopeOf(deps, actorOf(identity), res.locals.requestId as string | undefined);
+      const decisions = await decidePolicies(scope, exchange.names, exchange.variables, onUnparsable);
       res.json(exchange.answer(decisions));
     } catch (error) {
       sendError(res, error, logger, deps.outage);
@@ -232,10 +226,11 @@ function signInOf(value: unknown, field: string): Pick<Check, 'signIn'> {
   return { signIn: { amr: amr as string[], ssoConnection: connection as string | null } };
 }
 
+const CHECKING_SERVICE: Actor = { kind: 'service', service: 'authorization-check' };
+
 /** POST /authorization/check; 404 while AUTHZ_SERVICE_TOKENS is unset. */
-export function checkRoute(deps: ContextDependencies, logger: Logger, maxBodyBytes: number): express.Router {
+export function checkRoute(deps: ScopeDependencies, logger: Logger, maxBodyBytes: number): express.Router {
   const router = express.Router();
-  const table = PermissionTable.of(deps.config.declaredPermissions);
   const digests = deps.config.authzServiceTokens.map((token) => createHash('sha256').update(token).digest());
   const isServiceToken = (token: string | null) => {
     if (!token) return false;
@@ -254,7 +249,9 @@ export function checkRoute(deps: ContextDependencies, logger: Logger, maxBodyByt
       if (!isServiceToken(bearerToken(req.headers.authorization))) {
         throw new UnauthenticatedError();
       }
-      const results = await runChecks(deps.db, { now: deps.config.clock.now(), table }, checksOf(req.body));
+      const checks = checksOf(req.body);
+      const scope = scopeOf(deps, CHECKING_SERVICE, res.locals.requestId as string | undefined);
+      const results = await runChecks(scope, checks);
       res.json({ results });
     } catch (error) {
       sendError(res, error, logger, deps.outage);

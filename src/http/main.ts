@@ -3,6 +3,7 @@ import { telemetry } from '../observability/telemetry';
 import 'reflect-metadata';
 import { createApp } from './app';
 import { loadConfig } from '../config/config';
+import { logLevel } from '../config/early';
 import { openDatabase } from '../db/data-source';
 import { startWebApp } from '../dev/web-app';
 import { createLogger } from '../observability/logger';
@@ -12,7 +13,7 @@ import { PortTakenError } from './ports';
 /** Starts the subgraph: configuration, database (migrations run first), HTTP server, graceful stop. */
 async function main(): Promise<void> {
   const output = new LogOutput(1);
-  const logger = createLogger({ destination: output });
+  const logger = createLogger({ destination: output, level: logLevel() });
   // Their reader gone (EPIPE), stdout and stderr say so with an 'error' event: without a listener
   // that would crash the process on its way out (issue 39). The log itself is `output`'s concern.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import express from 'express';
-import { type ContextDependencies, createContext } from '../graphql/context';
+import { type ScopeDependencies, scopeForBearer, scopeOf } from '../request/factory';
+import type { Actor } from '../request/scope';
 import { verifyWebhook } from '../domain/standard-webhooks';
 import { BadUserInputError } from '../domain/errors';
 import type { Logger } from '../observability/logger';
@@ -16,6 +17,9 @@ import { sendError } from './json-errors';
 /** Identity events are small; anything larger is not one. */
 const IDENTITY_EVENT_MAX_BYTES = 256 * 1024;
 
+/** Who sends identity events: the identity provider, known by the signature. */
+const IDENTITY_PROVIDER: Actor = { kind: 'service', service: 'identity-provider' };
+
 /**
  * POST /identity/events: a user event signed per Standard Webhooks with IDENTITY_WEBHOOK_SECRET
  * (`webhook-*` or `svix-*` headers, timestamp within five minutes). A refused signature is 401
@@ -23,7 +27,7 @@ const IDENTITY_EVENT_MAX_BYTES = 256 * 1024;
  * Without the secret configured the endpoint does not exist (404).
  */
 export function identityEventsRoute(
-  deps: ContextDependencies,
+  deps: ScopeDependencies,
   logger: Logger,
   nudgeWebhooks: () => void,
 ): express.Router {
@@ -58,7 +62,8 @@ export function identityEventsRoute(
       } catch {
         throw new BadUserInputError('The event is not JSON.', 'body');
       }
-      const outcome = await applyIdentityEvent(deps.db, event, { id: verified.id, sentAt: verified.timestamp }, now);
+      const scope = scopeOf(deps, IDENTITY_PROVIDER, res.locals.requestId as string | undefined, now);
+      const outcome = await applyIdentityEvent(scope, event, { id: verified.id, sentAt: verified.timestamp });
       if (outcome.type === 'user.deleted' || outcome.type === 'user.updated') {
         deps.users.forget(
           outcome.type === 'user.deleted' ? outcome.erasure.userId : (event as { data: { id: string } }).data.id,
@@ -83,11 +88,11 @@ export function identityEventsRoute(
  * response without its last chunk: the client sees an incomplete transfer, never a short export
  * that looks whole.
  */
-export function auditExportRoute(deps: ContextDependencies, logger: Logger): express.RequestHandler {
+export function auditExportRoute(deps: ScopeDependencies, logger: Logger): express.RequestHandler {
   return async (req, res) => {
     let started = false;
     try {
-      const ctx = await createContext(deps, req.headers.authorization, res.locals.requestId as string);
+      const ctx = await scopeForBearer(deps, req.headers.authorization, res.locals.requestId as string);
       const request = await openAuditExport(ctx, req.query as Record<string, unknown>);
       const name = `audit-${request.scope.kind.toLowerCase()}-${new Date(ctx.now).toISOString().slice(0, 10)}`;
       res.status(200);

@@ -6,12 +6,17 @@ import { findLocked, withOrganizationLock } from '../db/transaction';
 import { AuditAction } from '../domain/enums';
 import type { Logger } from '../observability/logger';
 import { PeriodicJob } from './periodic-job';
-import { systemActor } from '../services/audit.service';
+import { auditActorOf } from '../services/audit.service';
+import { scopeOf } from '../request/factory';
+import { SYSTEM } from '../request/scope';
 import { removeWithin } from '../services/memberships/membership-grants';
+import { expireAccessRequests, sendManagerDigests } from '../services/access-requests/access-request-sweep';
 
 const BATCH = 100;
 
 /**
+ * Requests to join are swept here too (docs/domain-rules.md §20; services/access-requests).
+ *
  * Removes memberships past their expiry (docs/domain-rules.md §13), as `removeMember` would at their scope — an
  * organization membership with the person's workspace and domain memberships and pending
  * invitations — with a MEMBER_EXPIRED event and no actor. Access already ends at the expiry
@@ -33,8 +38,19 @@ export class MembershipSweeper extends PeriodicJob {
     return this.config.membershipSweepMs;
   }
 
-  /** One pass over what is due; resolves to how many memberships it removed. */
+  /**
+   * One pass over what is due: expired memberships, then requests to join (those unanswered for
+   * 30 days expire, and the managers' digests that are due go out). Resolves to how many things it did.
+   */
   protected async pass(): Promise<number> {
+    const removed = await this.removeExpiredMemberships();
+    const now = this.config.clock.now();
+    const expired = await expireAccessRequests(this.db, now);
+    const digests = await sendManagerDigests(this.db, this.config, now);
+    return removed + expired + digests;
+  }
+
+  private async removeExpiredMemberships(): Promise<number> {
     let removed = 0;
     for (;;) {
       const due: { id: string; organization_id: string }[] = await this.db.query(
@@ -61,9 +77,10 @@ export class MembershipSweeper extends PeriodicJob {
       async (em) => {
         const membership = await findLocked(em, Membership, { id });
         // Gone (another sweeper, a removal) or given more time since it was read.
-        const now = this.config.clock.now();
-        if (!membership?.expiresAt || membership.expiresAt > now) return false;
-        await removeWithin(em, systemActor(now), membership, AuditAction.MEMBER_EXPIRED);
+        // The system's scope, at the moment the lock is held.
+        const scope = scopeOf({ db: this.db, config: this.config }, SYSTEM);
+        if (!membership?.expiresAt || membership.expiresAt > scope.now) return false;
+        await removeWithin(em, auditActorOf(scope), membership, AuditAction.MEMBER_EXPIRED);
         return true;
       },
       () => new Error('organization gone'),

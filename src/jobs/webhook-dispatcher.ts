@@ -8,7 +8,9 @@ import { AuditAction, DeliveryStatus } from '../domain/enums';
 import { organizationScope } from '../domain/scope';
 import type { Logger } from '../observability/logger';
 import { type DispatcherOptions, PollingDispatcher } from './polling-dispatcher';
-import { recordAudit, systemActor } from '../services/audit.service';
+import { auditActorOf, recordAudit } from '../services/audit.service';
+import { scopeOf } from '../request/factory';
+import { SYSTEM } from '../request/scope';
 import { type Answer, post } from '../outbound/webhook-call';
 
 /**
@@ -135,7 +137,8 @@ export class WebhookDispatcher extends PollingDispatcher<WebhookDelivery> {
       { endpointId: delivery.endpointId },
       'webhook endpoint disabled: every delivery failed for too long',
     );
-    await recordAudit(em, systemActor(now), {
+    const scope = scopeOf({ db: this.db, config: this.config }, SYSTEM, undefined, now);
+    await recordAudit(em, auditActorOf(scope), {
       action: AuditAction.WEBHOOK_ENDPOINT_DISABLED,
       scope: organizationScope({ id: delivery.organizationId }),
     });

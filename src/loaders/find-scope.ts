@@ -1,13 +1,20 @@
 import type { Domain } from '../../entities/domain.entity';
 import type { Organization } from '../../entities/organization.entity';
 import type { Workspace } from '../../entities/workspace.entity';
-import type { Context } from '../graphql/context';
+import type { Loaders } from './index';
 import { ScopeKind } from '../domain/enums';
 import { domainScope, organizationScope, type ScopeRef, workspaceScope } from '../domain/scope';
 import { isUuid } from '../domain/validation';
 
-/** What a lookup needs of the request: its loaders, and whose memberships are already on the way. */
-type Lookup = Pick<Context, 'loaders' | 'access' | 'viewer'>;
+/**
+ * What a lookup needs of the request scope (src/request/scope.ts, which sits above the loaders):
+ * its loaders, and whose memberships are already on the way.
+ */
+interface Lookup {
+  loaders: Loaders;
+  viewer: object | null;
+  access: { memberships(): Promise<unknown> };
+}
 
 /**
  * A loader read that treats a malformed id as absent, without asking the database. It waits for

@@ -1,3 +1,4 @@
+import { AccessRequest } from '../../entities/access-request.entity';
 import { CustomRole } from '../../entities/custom-role.entity';
 import DataLoader from 'dataloader';
 import { In, type DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
@@ -40,8 +41,11 @@ export interface Loaders extends MemberLoaders {
   /** A person's memberships in one organization (every scope of its tree): their standing there. */
   membershipsInOrganization: DataLoader<{ userId: string; organizationId: string }, Membership[], string>;
   emailDomain: DataLoader<string, EmailDomain | null>;
-  /** The organizations whose verified AUTO_JOIN domains include this one. */
-  autoJoinOrganizations: DataLoader<string, string[]>;
+  /** The organizations whose verified AUTO_JOIN or REQUEST domains include this one, and how they let people in. */
+  joinableByDomain: DataLoader<string, { organizationId: string; enrollment: EnrollmentMode }[]>;
+  accessRequest: DataLoader<string, AccessRequest | null>;
+  /** A person's requests to join, newest first (docs/domain-rules.md §20). */
+  accessRequestsByRequester: DataLoader<string, AccessRequest[]>;
   /** Seats an organization uses: members plus invited addresses not in it yet. */
   seatsUsed: DataLoader<string, number>;
   /** The people holding a lasting (not time-limited) ADMIN role at an organization itself. */
@@ -189,12 +193,25 @@ export function createLoaders(db: DataSource, now: Date): Loaders {
       { cacheKeyFn: (k) => `${k.organizationId}:${k.userId}` },
     ),
     emailDomain: byKey(db, EmailDomain, 'id'),
-    autoJoinOrganizations: new DataLoader(async (domains) => {
+    joinableByDomain: new DataLoader(async (domains) => {
       const rows = await db.getRepository(EmailDomain).findBy({
         verifiedDomain: In([...domains]),
-        enrollment: EnrollmentMode.AUTO_JOIN,
+        enrollment: In([EnrollmentMode.AUTO_JOIN, EnrollmentMode.REQUEST]),
       });
-      return domains.map((domain) => rows.filter((r) => r.verifiedDomain === domain).map((r) => r.organizationId));
+      return domains.map((domain) =>
+        rows
+          .filter((r) => r.verifiedDomain === domain)
+          .map((r) => ({ organizationId: r.organizationId, enrollment: r.enrollment })),
+      );
+    }),
+    accessRequest: byKey(db, AccessRequest, 'id'),
+    accessRequestsByRequester: new DataLoader(async (userIds) => {
+      const rows = await db.getRepository(AccessRequest).find({
+        where: { requesterId: In([...userIds]) },
+        order: { createdAt: 'DESC', id: 'DESC' },
+      });
+      for (const row of rows) loaders.accessRequest.prime(row.id, row);
+      return userIds.map((id) => rows.filter((r) => r.requesterId === id));
     }),
     seatsUsed: new DataLoader((organizationIds) => seatsUsed(db, organizationIds, now)),
     lastingAdmins: new DataLoader(async (organizationIds) => {

@@ -23,6 +23,7 @@ function pageBatches<V>(load: (scopeIds: string[], filter: MemberFilter) => Prom
         first: key.first,
         after: key.after,
         role: key.role,
+        customRoleId: key.customRoleId ?? null,
         query: key.query,
         withCount: key.withCount,
         order: key.order,
@@ -47,8 +48,17 @@ function pageBatches<V>(load: (scopeIds: string[], filter: MemberFilter) => Prom
 }
 
 const pageKey = (key: MemberPageKey) =>
-  JSON.stringify([key.scopeId, key.first, key.after, key.role, key.query, key.withCount, key.order]);
-const countKey = (key: MemberPageKey) => JSON.stringify([key.scopeId, key.role, key.query]);
+  JSON.stringify([
+    key.scopeId,
+    key.first,
+    key.after,
+    key.role,
+    key.customRoleId ?? null,
+    key.query,
+    key.withCount,
+    key.order,
+  ]);
+const countKey = (key: MemberPageKey) => JSON.stringify([key.scopeId, key.role, key.customRoleId ?? null, key.query]);
 
 export interface MemberLoaders {
   memberPage: DataLoader<MemberPageKey, MemberPage, string>;
@@ -68,7 +78,9 @@ export function memberLoaders(db: DataSource, primeUser: (user: User) => void): 
       { cacheKeyFn: pageKey },
     ),
     memberCount: new DataLoader(
-      pageBatches((scopeIds, filter) => countMembers(db, scopeIds, { role: filter.role, query: filter.query })),
+      pageBatches((scopeIds, filter) =>
+        countMembers(db, scopeIds, { role: filter.role, customRoleId: filter.customRoleId, query: filter.query }),
+      ),
       { cacheKeyFn: countKey },
     ),
   };

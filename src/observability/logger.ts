@@ -4,8 +4,8 @@ import pino, { type DestinationStream } from 'pino';
 import { LogOutput } from './log-output';
 
 /**
- * pino: one JSON line per event (`level` as a label, `time` as ISO text, `msg`), at `LOG_LEVEL`
- * (default `info`). A request's line and the errors it logs carry its `requestId`, and every line
+ * pino: one JSON line per event (`level` as a label, `time` as ISO text, `msg`), at the level given
+ * (the server's is `LOG_LEVEL`, read by src/config/early.ts; default `info`). A request's line and the errors it logs carry its `requestId`, and every line
  * written inside a traced span its `traceId`/`spanId`. Credentials never reach the log:
  * `authorization` headers, cookies and any `token` field (an invitation's, a bearer's) are
  * replaced by `[Redacted]`, and request URLs lose their query string.
@@ -44,7 +44,7 @@ function mixin(): Record<string, string> {
 export function createLogger(
   options: { silent?: boolean; level?: string; destination?: DestinationStream } = {},
 ): Logger {
-  const level = options.silent ? 'silent' : (options.level ?? process.env.LOG_LEVEL ?? 'info');
+  const level = options.silent ? 'silent' : (options.level ?? 'info');
   return pino(
     {
       level,

@@ -1,3 +1,4 @@
+import { tracing } from '../config/early';
 /**
  * OpenTelemetry tracing, on only when OTEL_EXPORTER_OTLP_ENDPOINT (or
  * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set: spans of each HTTP request, its Express handling,
@@ -13,8 +14,8 @@ export interface Telemetry {
   shutdown(): Promise<void>;
 }
 
-function startTelemetry(env: NodeJS.ProcessEnv): Telemetry | null {
-  if (!env.OTEL_EXPORTER_OTLP_ENDPOINT && !env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return null;
+function startTelemetry(settings: { serviceName: string } | null): Telemetry | null {
+  if (!settings) return null;
   /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when tracing is on */
   const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { OTLPTraceExporter } =
@@ -30,7 +31,7 @@ function startTelemetry(env: NodeJS.ProcessEnv): Telemetry | null {
   /* eslint-enable @typescript-eslint/no-require-imports */
   const probes = new Set(['/health', '/ready']);
   const sdk = new NodeSDK({
-    serviceName: env.OTEL_SERVICE_NAME ?? 'membership-subgraph',
+    serviceName: settings.serviceName,
     traceExporter: new OTLPTraceExporter(),
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => probes.has((req.url ?? '').split('?')[0]) }),
@@ -45,4 +46,4 @@ function startTelemetry(env: NodeJS.ProcessEnv): Telemetry | null {
   return sdk;
 }
 
-export const telemetry = startTelemetry(process.env);
+export const telemetry = startTelemetry(tracing());

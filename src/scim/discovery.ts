@@ -42,16 +42,21 @@ export function scimDiscovery(types: readonly ResourceType[], base: string): Dis
     endpoint: type.endpoint,
     description: type.description.resourceType,
     schema: type.schema,
-    schemaExtensions: [],
+    schemaExtensions: (type.extensions ?? []).map((extension) => ({ schema: extension.schema, required: false })),
     meta: meta('ResourceType', `ResourceTypes/${type.name}`),
   }));
-  const schemas = types.map((type) => ({
-    schemas: [SCIM.SCHEMA],
-    id: type.schema,
-    name: type.name,
-    description: type.description.schema,
-    attributes: type.attributes,
-    meta: meta('Schema', `Schemas/${type.schema}`),
-  }));
+  const schemas = types.flatMap((type) =>
+    [
+      { id: type.schema, name: type.name, description: type.description.schema, attributes: type.attributes },
+      ...(type.extensions ?? []).map((extension) => ({ id: extension.schema, ...extension })),
+    ].map(({ id, name, description, attributes }) => ({
+      schemas: [SCIM.SCHEMA],
+      id,
+      name,
+      description,
+      attributes,
+      meta: meta('Schema', `Schemas/${id}`),
+    })),
+  );
   return { serviceProviderConfig, resourceTypes, schemas };
 }

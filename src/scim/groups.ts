@@ -9,19 +9,24 @@ import { fromSqlDateTime, placeholders } from '../db/sql';
 import { AuditAction, ScopeKind } from '../domain/enums';
 import { validName } from '../domain/validation';
 import { recordAudit } from '../services/audit.service';
-import { applyDirectory, leaveGroup } from '../services/provisioning/provisioned-access';
+import { followGroupRole, leaveGroup } from '../services/provisioning/directory-groups';
+import { customRoleNames } from '../services/provisioning/directory-roles';
+import { GROUP_EXTENSION, groupRole, groupRoleOf, roleName } from './group-role';
+import { applyDirectory } from '../services/provisioning/provisioned-access';
 import { deleteWorkspaceWithin } from '../services/scope.service';
 import type { Column } from './filter';
 import { applyPatch, type PatchOperation } from './patch-op';
 import { attributeOf, optionalText, type Resource, SCIM, ScimError } from './protocol';
-import { actorOf, inDirectory, type ScimRequest } from './request';
+import { actorOf, inDirectory, organizationOf, type ScimRequest } from './request';
 import { metaOf, notFound, type ResourceType } from './resource-type';
 import { attribute, type Attribute } from './schema';
 
 /**
  * SCIM Groups (docs/domain-rules.md §15) are the organization's workspaces: `displayName` is the
  * workspace's name, `members` the provisioned Users the directory put in it, who are its MEMBERs
- * (from their first sign-in, for those who have not signed in yet). A workspace a person created
+ * (from their first sign-in, for those who have not signed in yet) — or hold the custom role (§18)
+ * the group carries in the membership extension (`urn:…:membership:2.0:Group` attribute `role`),
+ * which changes with it for every membership the directory gave. A workspace a person created
  * through the API is a group too; deleting a group deletes its workspace, only when it holds no
  * domains.
  */
@@ -40,10 +45,12 @@ const ATTRIBUTES: Attribute[] = [
   }),
 ];
 
-/** What a Group resource means to the service: a workspace's name, its externalId, its members' SCIM ids. */
+/** What a Group resource means to the service: a workspace's name, its externalId, its role, its members' SCIM ids. */
 export interface GroupFacts {
   displayName: string;
   externalId: string | null;
+  /** The membership extension's `role` as sent; null: MEMBER. */
+  role: string | null;
   /** Null when the resource says nothing of members (PATCH results always do). */
   members: string[] | null;
 }
@@ -75,6 +82,7 @@ export function groupFactsOf(body: unknown): GroupFacts {
   return {
     displayName: name,
     externalId: optionalText(attributeOf(resource, 'externalId'), 'externalId', 255),
+    role: groupRoleOf(resource),
     members: members && [...new Set(members)],
   };
 }
@@ -98,12 +106,14 @@ function groupResource(
   workspace: Workspace,
   members: { value: string; display: string }[] | null,
   base: string,
+  customRole: string | null,
 ): Resource {
   return {
-    schemas: [SCIM.GROUP],
+    schemas: customRole ? [SCIM.GROUP, SCIM.MEMBERSHIP_GROUP] : [SCIM.GROUP],
     id: workspace.id,
     ...(workspace.externalId ? { externalId: workspace.externalId } : {}),
     displayName: workspace.name,
+    ...(customRole ? { [SCIM.MEMBERSHIP_GROUP]: { role: customRole } } : {}),
     ...(members ? { members: members.map((m) => ({ ...m, $ref: `${base}/Users/${m.value}` })) } : {}),
     meta: metaOf(Groups, workspace, base),
   };
@@ -114,13 +124,13 @@ async function findGroup(
   req: ScimRequest,
   id: string,
 ): Promise<Workspace | null> {
-  return em.findOneBy(Workspace, { id, organizationId: req.token.organizationId });
+  return em.findOneBy(Workspace, { id, organizationId: organizationOf(req) });
 }
 
 /** The organization's provisioned Users named as members; one that is not is `invalidValue`. */
 async function scimUsers(em: EntityManager, req: ScimRequest, ids: string[]): Promise<ScimUser[]> {
   if (ids.length === 0) return [];
-  const found = await em.findBy(ScimUser, { id: In(ids), organizationId: req.token.organizationId });
+  const found = await em.findBy(ScimUser, { id: In(ids), organizationId: organizationOf(req) });
   const missing = ids.filter((id) => !found.some((u) => u.id === id));
   if (missing.length > 0) throw new ScimError(400, `No provisioned User with id ${missing[0]}.`, 'invalidValue');
   return found;
@@ -140,7 +150,7 @@ async function setMembers(em: EntityManager, req: ScimRequest, workspaceId: stri
     await em.insert(ScimGroupMember, {
       workspaceId,
       scimUserId: scim.id,
-      organizationId: req.token.organizationId,
+      organizationId: organizationOf(req),
       createdAt: req.now,
     });
     // A signed-in, active person gets the workspace membership now; others when they sign in.
@@ -163,11 +173,13 @@ async function createGroup(req: ScimRequest, body: unknown): Promise<Resource> {
   const facts = groupFactsOf(body);
   const name = validGroupName(facts.displayName);
   return inDirectory(req, async (em) => {
+    const customRole = await groupRole(em, req, facts.role);
     const workspace = Object.assign(new Workspace(), {
       id: randomUUID(),
-      organizationId: req.token.organizationId,
+      organizationId: organizationOf(req),
       name,
       externalId: facts.externalId,
+      groupCustomRoleId: customRole?.id ?? null,
       createdAt: req.now,
       updatedAt: req.now,
     });
@@ -177,7 +189,8 @@ async function createGroup(req: ScimRequest, body: unknown): Promise<Resource> {
       scope: { kind: ScopeKind.WORKSPACE, organizationId: workspace.organizationId, workspaceId: workspace.id },
     });
     await setMembers(em, req, workspace.id, facts.members ?? []);
-    return groupResource(workspace, (await membersOf(em, [workspace.id])).get(workspace.id) ?? [], req.base);
+    const members = (await membersOf(em, [workspace.id])).get(workspace.id) ?? [];
+    return groupResource(workspace, members, req.base, customRole?.name ?? null);
   });
 }
 
@@ -214,6 +227,7 @@ function workspaceFromRow(row: Record<string, unknown>): Workspace {
     organizationId: row.organization_id as string,
     name: row.name as string,
     externalId: (row.external_id as string | null) ?? null,
+    groupCustomRoleId: (row.group_custom_role_id as string | null) ?? null,
     createdAt: fromSqlDateTime(row.created_at as Date | string),
     updatedAt: fromSqlDateTime(row.updated_at as Date | string),
   });
@@ -227,7 +241,14 @@ async function toResources(req: ScimRequest, rows: Record<string, unknown>[], qu
         workspaces.map((w) => w.id),
       )
     : null;
-  return workspaces.map((w) => groupResource(w, members ? (members.get(w.id) ?? []) : null, req.base));
+  const names = await customRoleNames(
+    req.db,
+    organizationOf(req),
+    workspaces.map((w) => w.groupCustomRoleId),
+  );
+  return workspaces.map((w) =>
+    groupResource(w, members ? (members.get(w.id) ?? []) : null, req.base, roleName(names, w)),
+  );
 }
 
 async function writeGroup(
@@ -247,11 +268,19 @@ async function writeGroup(
     }
     Object.assign(workspace, { name, externalId: facts.externalId, updatedAt: req.now });
   }
+  const customRole = await groupRole(em, req, facts.role);
+  const roleChanged = (customRole?.id ?? null) !== workspace.groupCustomRoleId;
+  if (roleChanged) {
+    workspace.groupCustomRoleId = customRole?.id ?? null;
+    await em.update(Workspace, { id: workspace.id }, { groupCustomRoleId: workspace.groupCustomRoleId });
+  }
   if (facts.members) await setMembers(em, req, workspace.id, facts.members);
-  return groupResource(workspace, (await membersOf(em, [workspace.id])).get(workspace.id) ?? [], req.base);
+  if (roleChanged) await followGroupRole(em, actorOf(req), workspace.id);
+  const members = (await membersOf(em, [workspace.id])).get(workspace.id) ?? [];
+  return groupResource(workspace, members, req.base, customRole?.name ?? null);
 }
 
-/** PUT: name, externalId and members as sent (members left out: none). */
+/** PUT: name, externalId, role and members as sent (members left out: none; role left out: MEMBER). */
 async function replaceGroup(req: ScimRequest, id: string, body: unknown): Promise<Resource> {
   const facts = groupFactsOf(body);
   return inDirectory(req, async (em) => {
@@ -266,7 +295,13 @@ async function patchGroup(req: ScimRequest, id: string, operations: PatchOperati
   return inDirectory(req, async (em) => {
     const workspace = await findGroup(em, req, id);
     if (!workspace) throw notFound(Groups);
-    const current = groupResource(workspace, (await membersOf(em, [id])).get(id) ?? [], req.base);
+    const names = await customRoleNames(em, organizationOf(req), [workspace.groupCustomRoleId]);
+    const current = groupResource(
+      workspace,
+      (await membersOf(em, [id])).get(id) ?? [],
+      req.base,
+      roleName(names, workspace),
+    );
     const patched = applyPatch(current, operations);
     const facts = groupFactsOf({ ...patched, members: patched.members ?? [] });
     return writeGroup(em, req, workspace, facts);
@@ -291,6 +326,7 @@ export const Groups: ResourceType = {
   schema: SCIM.GROUP,
   description: { resourceType: 'A workspace of the organization.', schema: 'A workspace.' },
   attributes: ATTRIBUTES,
+  extensions: [GROUP_EXTENSION],
   table: { name: 'workspaces', alias: 'w' },
   filter: {
     displayname: { kind: 'text', sql: 'w.name' },

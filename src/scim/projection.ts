@@ -17,9 +17,10 @@ function pathsOf(value: unknown): string[][] {
     .filter((path) => path !== '')
     .map((path) => {
       const bare = path.replace(CORE_PREFIX, '');
-      // An extension's attribute: `urn:…:enterprise:2.0:User:department` is that object's `department`.
+      // An extension's attribute: `urn:…:enterprise:2.0:User:manager.value` is that object's
+      // `manager.value` (the dots of the URN's version are no path's).
       const urn = /^(urn:.+):([^:]+)$/i.exec(bare);
-      if (urn && !bare.includes('.')) return [urn[1].toLowerCase(), urn[2].toLowerCase()];
+      if (urn) return [urn[1].toLowerCase(), ...urn[2].toLowerCase().split('.')];
       return bare.toLowerCase().split('.');
     });
 }

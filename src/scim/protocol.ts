@@ -12,6 +12,8 @@ export const SCIM = {
   USER: 'urn:ietf:params:scim:schemas:core:2.0:User',
   GROUP: 'urn:ietf:params:scim:schemas:core:2.0:Group',
   ENTERPRISE_USER: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
+  /** The service's Group extension: the role a group gives its members (docs/domain-rules.md §15). */
+  MEMBERSHIP_GROUP: 'urn:ietf:params:scim:schemas:extension:membership:2.0:Group',
   LIST: 'urn:ietf:params:scim:api:messages:2.0:ListResponse',
   ERROR: 'urn:ietf:params:scim:api:messages:2.0:Error',
   PATCH: 'urn:ietf:params:scim:api:messages:2.0:PatchOp',

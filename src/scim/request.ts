@@ -1,29 +1,30 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { ProvisioningToken } from '../../entities/provisioning-token.entity';
-import type { Config } from '../config/config';
 import { withOrganizationLock } from '../db/transaction';
-import type { AuditActor } from '../services/audit.service';
-import { provisioningActor } from '../services/provisioning/provisioned-access';
+import type { RequestScope } from '../request/scope';
+import { type AuditActor, auditActorOf } from '../services/audit.service';
 import { asScimError, ScimError } from './protocol';
 
-/** A SCIM request as the resource types see it: the organization's token, the moment, where resources live. */
-export interface ScimRequest {
-  db: DataSource;
-  token: ProvisioningToken;
-  now: Date;
-  requestId: string | null;
+/**
+ * A SCIM request as the resource types see it: the request scope of a directory (its actor is the
+ * organization's provisioning token, made by the one factory in src/scim/routes.ts) and where
+ * resources live.
+ */
+export interface ScimRequest extends RequestScope {
+  actor: { kind: 'provisioning'; token: ProvisioningToken };
   /** The absolute URL of `/scim/v2`, for `meta.location`. */
   base: string;
-  /** For the invitation emails of addresses the organization does not own (docs/domain-rules.md §15). */
-  config: Config;
 }
+
+/** The organization the request's token speaks for. */
+export const organizationOf = (req: ScimRequest): string => req.actor.token.organizationId;
 
 /** Runs a change under the token's organization's lock, with SCIM's errors. */
 export async function inDirectory<T>(req: ScimRequest, work: (em: EntityManager) => Promise<T>): Promise<T> {
   try {
     return await withOrganizationLock(
       req.db,
-      req.token.organizationId,
+      organizationOf(req),
       work,
       () => new ScimError(404, 'Organization not found.'),
     );
@@ -33,4 +34,4 @@ export async function inDirectory<T>(req: ScimRequest, work: (em: EntityManager)
 }
 
 /** The audit actor of the request's changes: no person, the token. */
-export const actorOf = (req: ScimRequest): AuditActor => provisioningActor(req.now, req.token.id, req.requestId);
+export const actorOf = (req: ScimRequest): AuditActor => auditActorOf(req);

@@ -3,7 +3,7 @@ import { type Condition, type FilterAttributes, filterCondition } from './filter
 import type { PatchOperation } from './patch-op';
 import { projected } from './projection';
 import { listResponse, offsetAndLimit, type Resource, ScimError } from './protocol';
-import type { ScimRequest } from './request';
+import { organizationOf, type ScimRequest } from './request';
 import type { Attribute } from './schema';
 
 /**
@@ -24,6 +24,8 @@ export interface ResourceType {
   description: { resourceType: string; schema: string };
   /** The attributes the service reads, as `/Schemas` lists them. */
   attributes: Attribute[];
+  /** Its schema extensions (RFC 7643 §6 `schemaExtensions`), each a schema of its own in `/Schemas`; never required. */
+  extensions?: { schema: string; name: string; description: string; attributes: Attribute[] }[];
   /**
    * The table its resources are read from, and the alias filters name it by (`scim_users u`): a
    * row of it has `organization_id`, `id`, `created_at` and `updated_at`.
@@ -78,7 +80,7 @@ const EVERYTHING: Condition = { sql: '1 = 1', params: [] };
 function rowsOf(type: ResourceType, req: ScimRequest, condition: Condition) {
   const { name, alias } = type.table;
   const where = `${alias}.organization_id = ? AND ${condition.sql}`;
-  const params = [req.token.organizationId, ...condition.params];
+  const params = [organizationOf(req), ...condition.params];
   return {
     count: async (): Promise<number> => {
       const [{ n }] = await req.db.query(`SELECT COUNT(*) AS n FROM ${name} ${alias} WHERE ${where}`, params);

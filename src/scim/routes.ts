@@ -12,6 +12,7 @@ import { scimDiscovery } from './discovery';
 import { patchOperations } from './patch-op';
 import { asScimError, errorBody, listResponse, MAX_RESULTS, type Resource, ScimError } from './protocol';
 import type { ScimRequest } from './request';
+import { scopeOf } from '../request/factory';
 import { listOf, readOf } from './resource-type';
 import { RESOURCE_TYPES } from './resource-types';
 
@@ -91,14 +92,9 @@ export function scimRouter(db: DataSource, config: Config, logger: Logger, admit
           logger,
         );
       }
-      const scim: ScimRequest = {
-        db,
-        token,
-        now,
-        requestId: (res.locals.requestId as string) ?? null,
-        base: baseOf(req),
-        config,
-      };
+      // A directory's scope: its actor is the token; it holds no membership, so it may do only what SCIM does.
+      const scope = scopeOf({ db, config }, { kind: 'provisioning' as const, token }, res.locals.requestId, now);
+      const scim: ScimRequest = { ...scope, base: baseOf(req) };
       res.locals.scim = scim;
       next();
     } catch (error) {

@@ -1,10 +1,10 @@
-import { Role } from '../domain/enums';
 import { cleanClaimName } from '../domain/validation';
 import { attributeOf, optionalText, SCIM, ScimError, withBooleans } from './protocol';
 
 /**
  * What a User resource the directory sends means to the service (docs/domain-rules.md §15): the
- * identifier, the person's address, the name, the organization role. No I/O here.
+ * identifier, the person's address, the name, the organization role as named (a custom role's name
+ * is read in the organization, src/services/provisioning/directory-roles.ts). No I/O here.
  */
 
 /** What a User resource means to the service. */
@@ -21,30 +21,39 @@ export interface UserFacts {
   /** Every email value, lower case. */
   emails: string[];
   active: boolean;
-  role: Role;
+  /**
+   * The `roles` value that applies, as sent: ADMIN, ACCOUNTING or MEMBER (any case), or one of the
+   * organization's custom roles by name or id; MEMBER when none is sent.
+   */
+  role: string;
   /** The resource as sent, without what is the service's to say (`id`, `meta`). */
   resource: Record<string, unknown>;
 }
 
-const ROLES = new Set<string>([Role.ADMIN, Role.ACCOUNTING, Role.MEMBER]);
-
-/** `roles`: the primary value (or the only one), ADMIN, ACCOUNTING or MEMBER; none is MEMBER. */
-function roleOf(value: unknown): Role {
-  if (value === undefined || value === null) return Role.MEMBER;
+/**
+ * `roles`: the value of the primary one (or the only one); none is MEMBER. Whether it names a role
+ * of the organization is for the organization to say, inside its lock.
+ */
+function roleOf(value: unknown): string {
+  if (value === undefined || value === null) return 'MEMBER';
   const entries = (Array.isArray(value) ? value : [value]).map((entry) =>
     entry && typeof entry === 'object' ? (entry as Record<string, unknown>) : { value: entry },
   );
-  if (entries.length === 0) return Role.MEMBER;
+  if (entries.length === 0) return 'MEMBER';
   // A PATCH `add` appends (RFC 7644 §3.5.2.1): the newest value marked primary is the one that applies.
   const chosen = entries.filter((entry) => attributeOf(entry, 'primary') === true).pop() ?? entries[0];
   const role = attributeOf(chosen, 'value');
-  if (typeof role !== 'string' || !ROLES.has(role.toUpperCase())) {
-    throw new ScimError(400, 'roles must hold one of ADMIN, ACCOUNTING or MEMBER.', 'invalidValue');
+  if (typeof role !== 'string' || role.trim() === '' || [...role].length > 255) {
+    throw new ScimError(
+      400,
+      "roles must hold a role's name: ADMIN, ACCOUNTING, MEMBER or one of the organization's custom roles.",
+      'invalidValue',
+    );
   }
   if (entries.length > 1 && !entries.some((entry) => attributeOf(entry, 'primary') === true)) {
     throw new ScimError(400, 'With several roles, mark the one that applies "primary": true.', 'invalidValue');
   }
-  return role.toUpperCase() as Role;
+  return role.trim();
 }
 
 /** An email address as the service keeps one: one `@` with something on each side, no spaces, at most 254 characters. */
@@ -93,7 +102,7 @@ function addressOf(userName: string, emails: EmailEntry[]): string {
 /**
  * Reads a User resource the directory sent (POST, PUT, or a PATCH's result). Attributes the
  * service does not use (phone numbers, the enterprise extension, …) are kept as sent.
- * `active` is true unless said otherwise; `roles` gives the organization role.
+ * `active` is true unless said otherwise; `roles` names the organization role.
  */
 export function userFactsOf(body: unknown): UserFacts {
   if (!body || typeof body !== 'object' || Array.isArray(body)) {

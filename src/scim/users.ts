@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { ScimUser } from '../../entities/scim-user.entity';
 import { fromSqlDateTime, isUniqueViolation } from '../db/sql';
+import { customRoleNames, type DirectoryRole, directoryRole } from '../services/provisioning/directory-roles';
 import { applyDirectory } from '../services/provisioning/provisioned-access';
+import { ScopeKind } from '../domain/enums';
 import type { PatchOperation } from './patch-op';
 import { applyPatch } from './patch-op';
 import { type Resource, SCIM, ScimError } from './protocol';
-import { actorOf, inDirectory, type ScimRequest } from './request';
+import { actorOf, inDirectory, organizationOf, type ScimRequest } from './request';
 import { metaOf, notFound, type ResourceType } from './resource-type';
 import { attribute, type Attribute } from './schema';
 import { type UserFacts, userFactsOf } from './user-facts';
@@ -15,7 +17,8 @@ import { type UserFacts, userFactsOf } from './user-facts';
  * SCIM Users (RFC 7644 §3, docs/domain-rules.md §15): the people an organization's directory
  * provisions, each kept as the directory wrote them (`scim_users`) and made real in the
  * organization by `applyDirectory` (src/services/provisioning/provisioned-access.ts), in the same
- * transaction under the organization's lock.
+ * transaction under the organization's lock. `roles` may name one of the organization's custom roles
+ * (§18), which the resource then shows by its name.
  */
 
 const ATTRIBUTES: Attribute[] = [
@@ -51,12 +54,14 @@ const ATTRIBUTES: Attribute[] = [
   }),
   attribute(
     'roles',
-    'The organization role: ADMIN, ACCOUNTING or MEMBER (the primary one, when several). Default MEMBER.',
+    "The organization role: ADMIN, ACCOUNTING, MEMBER or the name of one of the organization's custom roles (the primary one, when several). Default MEMBER.",
     {
       type: 'complex',
       multiValued: true,
       subAttributes: [
-        attribute('value', 'ADMIN, ACCOUNTING or MEMBER.', { canonicalValues: ['ADMIN', 'ACCOUNTING', 'MEMBER'] }),
+        attribute('value', "ADMIN, ACCOUNTING, MEMBER, or a custom role's name (or id).", {
+          canonicalValues: ['ADMIN', 'ACCOUNTING', 'MEMBER'],
+        }),
         attribute('primary', 'The role that applies.', { type: 'boolean' }),
       ],
     },
@@ -66,7 +71,8 @@ const ATTRIBUTES: Attribute[] = [
 /** Keys of a resource that the service states itself, whatever the directory wrote. */
 const OWN_KEYS = new Set(['id', 'meta', 'schemas', 'active', 'roles']);
 
-function userResource(row: ScimUser, base: string): Record<string, unknown> {
+/** The resource of a row; `customRole` the name of the custom role it holds, if any. */
+function userResource(row: ScimUser, base: string, customRole: string | null): Record<string, unknown> {
   const stored = JSON.parse(row.resource) as Record<string, unknown>;
   const schemas = Array.isArray(stored.schemas) ? (stored.schemas as string[]) : [];
   const kept = Object.fromEntries(Object.entries(stored).filter(([key]) => !OWN_KEYS.has(key.toLowerCase())));
@@ -75,7 +81,7 @@ function userResource(row: ScimUser, base: string): Record<string, unknown> {
     id: row.id,
     ...kept,
     active: Boolean(row.active),
-    roles: [{ value: row.role, primary: true }],
+    roles: [{ value: customRole ?? row.role, primary: true }],
     meta: metaOf(Users, row, base),
   };
 }
@@ -91,6 +97,7 @@ function scimUserFromRow(row: Record<string, unknown>): ScimUser {
     emails: (row.emails as string) ?? '',
     active: Boolean(row.active),
     role: row.role as ScimUser['role'],
+    customRoleId: (row.custom_role_id as string | null) ?? null,
     resource: row.resource as string,
     userId: (row.user_id as string | null) ?? null,
     createdAt: fromSqlDateTime(row.created_at as Date | string),
@@ -99,17 +106,17 @@ function scimUserFromRow(row: Record<string, unknown>): ScimUser {
 }
 
 async function find(em: EntityManager, req: ScimRequest, id: string): Promise<ScimUser | null> {
-  return em.getRepository(ScimUser).findOneBy({ id, organizationId: req.token.organizationId });
+  return em.getRepository(ScimUser).findOneBy({ id, organizationId: organizationOf(req) });
 }
 
 async function assertFreeUserName(em: EntityManager, req: ScimRequest, userName: string, exceptId: string | null) {
-  const taken = await em.findOneBy(ScimUser, { organizationId: req.token.organizationId, userName });
+  const taken = await em.findOneBy(ScimUser, { organizationId: organizationOf(req), userName });
   if (taken && taken.id !== exceptId) {
     throw new ScimError(409, `userName ${userName} is already provisioned in this organization.`, 'uniqueness');
   }
 }
 
-function columnsOf(facts: UserFacts) {
+function columnsOf(facts: UserFacts, given: DirectoryRole) {
   return {
     userName: facts.userName,
     email: facts.email,
@@ -117,27 +124,33 @@ function columnsOf(facts: UserFacts) {
     displayName: facts.displayName,
     emails: facts.emails.length > 0 ? `\n${facts.emails.join('\n')}\n` : '',
     active: facts.active,
-    role: facts.role,
+    role: given.role,
+    customRoleId: given.customRole?.id ?? null,
     resource: JSON.stringify(facts.resource),
   };
 }
+
+/** The role `facts` name, in the request's organization (a custom role: held at its scope, §18). */
+const roleOf = (em: EntityManager, req: ScimRequest, facts: UserFacts) =>
+  directoryRole(em, organizationOf(req), facts.role, ScopeKind.ORGANIZATION, 'roles');
 
 async function createUser(req: ScimRequest, body: unknown): Promise<Resource> {
   const facts = userFactsOf(body);
   try {
     return await inDirectory(req, async (em) => {
       await assertFreeUserName(em, req, facts.userName, null);
+      const given = await roleOf(em, req, facts);
       const scim = Object.assign(new ScimUser(), {
         id: randomUUID(),
-        organizationId: req.token.organizationId,
-        ...columnsOf(facts),
+        organizationId: organizationOf(req),
+        ...columnsOf(facts, given),
         userId: null,
         createdAt: req.now,
         updatedAt: req.now,
       });
       await em.insert(ScimUser, scim);
       await applyDirectory(em, actorOf(req), scim, { config: req.config });
-      return userResource(scim, req.base);
+      return userResource(scim, req.base, given.customRole?.name ?? null);
     });
   } catch (error) {
     if (isUniqueViolation(error))
@@ -159,8 +172,8 @@ async function replaceUser(req: ScimRequest, id: string, body: unknown): Promise
  */
 async function patchUser(req: ScimRequest, id: string, operations: PatchOperation[]): Promise<Resource> {
   return inDirectory(req, (em) =>
-    write(em, req, id, (current) => {
-      const patched = applyPatch(userResource(current, req.base), operations);
+    write(em, req, id, (current, customRole) => {
+      const patched = applyPatch(userResource(current, req.base, customRole), operations);
       return userFactsOf(patched);
     }),
   );
@@ -170,19 +183,22 @@ async function write(
   em: EntityManager,
   req: ScimRequest,
   id: string,
-  factsOf: (current: ScimUser) => UserFacts,
+  factsOf: (current: ScimUser, customRole: string | null) => UserFacts,
 ): Promise<Resource> {
   const current = await find(em, req, id);
   if (!current) throw notFound(Users);
-  const facts = factsOf(current);
+  const names = await customRoleNames(em, organizationOf(req), [current.customRoleId]);
+  const facts = factsOf(current, current.customRoleId ? (names.get(current.customRoleId) ?? null) : null);
   await assertFreeUserName(em, req, facts.userName, id);
+  const given = await roleOf(em, req, facts);
+  const columns = columnsOf(facts, given);
   const previousEmail = current.email;
-  const next = Object.assign(current, columnsOf(facts), { updatedAt: req.now });
+  const next = Object.assign(current, columns, { updatedAt: req.now });
   // A person known under another address is someone else: they are linked again by the new one.
   if (previousEmail !== facts.email) next.userId = null;
-  await em.update(ScimUser, { id }, { ...columnsOf(facts), userId: next.userId, updatedAt: req.now });
+  await em.update(ScimUser, { id }, { ...columns, userId: next.userId, updatedAt: req.now });
   await applyDirectory(em, actorOf(req), next, { previousEmail, config: req.config });
-  return userResource(next, req.base);
+  return userResource(next, req.base, given.customRole?.name ?? null);
 }
 
 /** DELETE: the person's membership ends as with `active: false`, and the directory forgets them. */
@@ -211,7 +227,15 @@ export const Users: ResourceType = {
     emails: { kind: 'multi', sql: 'u.emails' },
     'emails.value': { kind: 'multi', sql: 'u.emails' },
   },
-  toResources: async (req, rows) => rows.map((row) => userResource(scimUserFromRow(row), req.base)),
+  toResources: async (req, rows) => {
+    const users = rows.map(scimUserFromRow);
+    const names = await customRoleNames(
+      req.db,
+      organizationOf(req),
+      users.map((u) => u.customRoleId),
+    );
+    return users.map((u) => userResource(u, req.base, u.customRoleId ? (names.get(u.customRoleId) ?? null) : null));
+  },
   create: createUser,
   replace: replaceUser,
   patch: patchUser,

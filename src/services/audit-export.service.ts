@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { Context } from '../graphql/context';
+import type { RequestScope } from '../request/scope';
 import { findScope } from '../loaders/find-scope';
 import { fromSqlDateTime, placeholders, toSqlDateTime } from '../db/sql';
 import { Permission, ScopeKind } from '../domain/enums';
@@ -73,7 +73,7 @@ function moment(value: unknown, field: string): Date | null {
  * `ndjson` (the default) or `csv`. The caller needs READ_AUDIT_LOG at the scope: a scope they
  * may not see is NOT_FOUND, as one that does not exist.
  */
-export async function openAuditExport(ctx: Context, parameters: Record<string, unknown>): Promise<AuditExport> {
+export async function openAuditExport(ctx: RequestScope, parameters: Record<string, unknown>): Promise<AuditExport> {
   if (!ctx.viewer) throw new UnauthenticatedError();
   const given = SCOPE_PARAMETERS.filter(([name]) => parameters[name] !== undefined);
   if (given.length !== 1 || typeof parameters[given[0][0]] !== 'string') {

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { AuditEvent } from '../../entities/audit-event.entity';
 import { WebhookDelivery, WebhookEndpoint } from '../../entities/webhook.entity';
-import type { Context } from '../graphql/context';
+import type { RequestScope } from '../request/scope';
 import { AuditAction, ChangeSource, DeliveryStatus, type Role } from '../domain/enums';
 import { scopeColumn, type ScopeRef, scopeColumns } from '../domain/scope';
 import { toSqlDateTime } from '../db/sql';
@@ -34,9 +34,26 @@ export function systemActor(at: Date): AuditActor {
   return { at, actorId: null, requestId: null, source: ChangeSource.SYSTEM };
 }
 
-/** The signed-in caller of a request, at the request's moment. */
-export function auditActorOf(ctx: Pick<Context, 'viewer' | 'requestId' | 'now'>): AuditActor {
-  return { at: ctx.now, actorId: ctx.viewer?.id ?? null, requestId: ctx.requestId, source: ChangeSource.USER };
+/**
+ * The scope's actor, for the log, at the scope's moment: a person (or no one) as USER, a directory
+ * as PROVISIONING with its token, the identity provider, and the system (jobs, commands; no request).
+ */
+export function auditActorOf(scope: Pick<RequestScope, 'actor' | 'requestId' | 'now'>): AuditActor {
+  const { actor, now: at, requestId } = scope;
+  switch (actor.kind) {
+    case 'person':
+      return { at, actorId: actor.viewer.id, requestId, source: ChangeSource.USER };
+    case 'anonymous':
+      return { at, actorId: null, requestId, source: ChangeSource.USER };
+    case 'provisioning':
+      return { at, actorId: null, requestId, source: ChangeSource.PROVISIONING, provisioningTokenId: actor.token.id };
+    case 'service':
+      return actor.service === 'identity-provider'
+        ? { at, actorId: null, requestId, source: ChangeSource.IDENTITY_PROVIDER }
+        : { ...systemActor(at), requestId };
+    case 'system':
+      return systemActor(at);
+  }
 }
 
 export interface AuditFacts {
@@ -183,7 +200,7 @@ export interface AuditLogArgs {
  * A scope's log with the scopes below it, newest first, keyset-paginated on (occurred_at, id);
  * the rule on the field has checked READ_AUDIT_LOG there.
  */
-export async function auditLog(ctx: Context, scope: ScopeRef, args: AuditLogArgs): Promise<Page<AuditEvent>> {
+export async function auditLog(ctx: RequestScope, scope: ScopeRef, args: AuditLogArgs): Promise<Page<AuditEvent>> {
   const filter = args.filter ?? {};
   const query = ctx.db
     .getRepository(AuditEvent)

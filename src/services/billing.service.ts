@@ -1,5 +1,5 @@
 import { BillingProfile, WorkspaceBilling } from '../../entities/billing.entity';
-import type { Context } from '../graphql/context';
+import type { RequestScope } from '../request/scope';
 import { ISO_COUNTRY_CODES } from '../domain/countries';
 import { AuditAction } from '../domain/enums';
 import { organizationScope, workspaceScope } from '../domain/scope';
@@ -113,12 +113,12 @@ function billingFields(record: object, patch: object): string | null {
 }
 
 /** The organization's invoicing profile; an empty one (all fields null) until first written. */
-export async function billingProfileOf(ctx: Context, organizationId: string): Promise<BillingProfile> {
+export async function billingProfileOf(ctx: RequestScope, organizationId: string): Promise<BillingProfile> {
   return (await ctx.loaders.billingProfile.load(organizationId)) ?? emptyProfile(organizationId);
 }
 
 /** A workspace's invoicing details; empty (all fields null) until first written. */
-export async function workspaceBillingOf(ctx: Context, workspaceId: string): Promise<WorkspaceBilling> {
+export async function workspaceBillingOf(ctx: RequestScope, workspaceId: string): Promise<WorkspaceBilling> {
   return (await ctx.loaders.workspaceBilling.load(workspaceId)) ?? emptyWorkspaceBilling(workspaceId);
 }
 
@@ -127,7 +127,7 @@ export async function workspaceBillingOf(ctx: Context, workspaceId: string): Pro
  * clears it), under the organization's lock so that concurrent first writes take turns.
  */
 export async function updateBillingProfile(
-  ctx: Context,
+  ctx: RequestScope,
   organizationId: string,
   input: object,
 ): Promise<BillingProfile> {
@@ -158,7 +158,7 @@ export async function updateBillingProfile(
 
 /** A partial update of a workspace's invoicing details, under its organization's lock. */
 export async function updateWorkspaceBilling(
-  ctx: Context,
+  ctx: RequestScope,
   workspaceId: string,
   input: object,
 ): Promise<WorkspaceBilling> {

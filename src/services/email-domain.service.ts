@@ -2,8 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { EmailDomain } from '../../entities/email-domain.entity';
 import type { Membership } from '../../entities/membership.entity';
 import type { Organization } from '../../entities/organization.entity';
-import type { Context } from '../graphql/context';
-import { requireViewer } from '../graphql/context';
+import { type RequestScope, requireViewer } from '../request/scope';
 import { isUniqueViolation } from '../db/sql';
 import { findLocked, withOrganizationLock } from '../db/transaction';
 import { AuditAction, EnrollmentMode, Role } from '../domain/enums';
@@ -26,11 +25,11 @@ import { assertSeatFor } from './seats.service';
 const notFound = () => new NotFoundError('Email domain');
 
 /** `Organization.emailDomains` (UPDATE on the organization, checked by the rule). */
-export function emailDomainsOf(ctx: Context, organizationId: string): Promise<EmailDomain[]> {
+export function emailDomainsOf(ctx: RequestScope, organizationId: string): Promise<EmailDomain[]> {
   return ctx.db.getRepository(EmailDomain).find({ where: { organizationId }, order: { createdAt: 'ASC', id: 'ASC' } });
 }
 
-async function mustFind(ctx: Context, id: string): Promise<EmailDomain> {
+async function mustFind(ctx: RequestScope, id: string): Promise<EmailDomain> {
   const found = await ctx.loaders.emailDomain.load(id);
   if (!found) throw notFound();
   return found;
@@ -38,7 +37,7 @@ async function mustFind(ctx: Context, id: string): Promise<EmailDomain> {
 
 /** Claims a domain: not a public mail provider's, not one this organization has claimed already. */
 export async function addEmailDomain(
-  ctx: Context,
+  ctx: RequestScope,
   input: { organizationId: string; domain: string; enrollment?: EnrollmentMode | null },
 ): Promise<EmailDomain> {
   const domain = validHostname(input.domain, 'domain');
@@ -81,7 +80,7 @@ export async function addEmailDomain(
  * Looks the claim's TXT record up and, when it holds the expected value, marks the domain
  * verified — unless another organization verified it first (one organization per verified domain).
  */
-export async function verifyEmailDomain(ctx: Context, id: string): Promise<EmailDomain> {
+export async function verifyEmailDomain(ctx: RequestScope, id: string): Promise<EmailDomain> {
   const claim = await mustFind(ctx, id);
   if (claim.verifiedAt) return claim;
   const records = await txtRecords(ctx.config, claim.verificationRecordName);
@@ -122,7 +121,7 @@ export async function verifyEmailDomain(ctx: Context, id: string): Promise<Email
 
 /** Changes who may join by the domain. */
 export async function updateEmailDomain(
-  ctx: Context,
+  ctx: RequestScope,
   id: string,
   input: { enrollment?: EnrollmentMode | null },
 ): Promise<EmailDomain> {
@@ -149,7 +148,7 @@ export async function updateEmailDomain(
 }
 
 /** Gives the domain up; nobody joins by it any more (members who did stay). */
-export async function removeEmailDomain(ctx: Context, id: string): Promise<string> {
+export async function removeEmailDomain(ctx: RequestScope, id: string): Promise<string> {
   const claim = await mustFind(ctx, id);
   await withOrganizationLock(
     ctx.db,
@@ -170,7 +169,7 @@ export async function removeEmailDomain(ctx: Context, id: string): Promise<strin
 }
 
 /** `User.joinableOrganizations`: those the caller may join by their verified address, not in yet. */
-export async function joinableOrganizations(ctx: Context): Promise<Organization[]> {
+export async function joinableOrganizations(ctx: RequestScope): Promise<Organization[]> {
   const ids = await ctx.access.joinableOrganizationIds();
   const organizations = await Promise.all(ids.map((id) => ctx.loaders.organization.load(id)));
   return organizations.filter((o): o is Organization => o !== null);
@@ -182,7 +181,7 @@ export async function joinableOrganizations(ctx: Context): Promise<Organization[
  * for an organization they cannot see. Decided again inside the lock: the domain may have been
  * removed or its enrollment changed since.
  */
-export async function joinOrganization(ctx: Context, organizationId: string): Promise<Membership> {
+export async function joinOrganization(ctx: RequestScope, organizationId: string): Promise<Membership> {
   const viewer = requireViewer(ctx);
   const organizationNotFound = () => new NotFoundError('Organization');
   if ((await ctx.access.memberships()).some((m) => m.organizationId === organizationId && m.scope === 'ORGANIZATION')) {

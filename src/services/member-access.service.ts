@@ -13,7 +13,7 @@ import {
 import type { Invitation } from '../../entities/invitation.entity';
 import { OutboxStatus } from '../../entities/outbox-email.entity';
 import { DeliveryStatus } from '../domain/enums';
-import type { Context } from '../graphql/context';
+import type { RequestScope } from '../request/scope';
 import { scopeInputTarget, scopeOfRow, type ScopeRef } from '../domain/scope';
 import { findScope } from '../loaders/find-scope';
 import { NotFoundError } from '../domain/errors';
@@ -44,7 +44,7 @@ export interface AccessExplanationData {
   sources: AccessSourceData[];
 }
 
-function memberships(ctx: Context, userId: string, organizationId: string): Promise<Membership[]> {
+function memberships(ctx: RequestScope, userId: string, organizationId: string): Promise<Membership[]> {
   return ctx.loaders.membershipsInOrganization.load({ userId, organizationId });
 }
 
@@ -59,7 +59,7 @@ function toSources(scope: ScopeRef, held: readonly Membership[], now: Date): Acc
 }
 
 /** `Member.viewerCan`: decided by `permissions/capabilities.ts`, the functions the mutations use. */
-export async function capabilitiesOf(ctx: Context, member: Membership): Promise<MemberCapabilities> {
+export async function capabilitiesOf(ctx: RequestScope, member: Membership): Promise<MemberCapabilities> {
   const access = await ctx.access.at(scopeOfRow(member));
   const lastingAdmins =
     member.role === Role.ADMIN && member.scope === ScopeKind.ORGANIZATION
@@ -85,12 +85,12 @@ export async function capabilitiesOf(ctx: Context, member: Membership): Promise<
 }
 
 /** `Member.effectiveRole`: the person's standing in the membership's scope, inherited roles included. */
-export async function effectiveRoleOf(ctx: Context, member: Membership): Promise<Role | null> {
+export async function effectiveRoleOf(ctx: RequestScope, member: Membership): Promise<Role | null> {
   return accessAt(scopeOfRow(member), await memberships(ctx, member.userId, member.organizationId), ctx.now).role;
 }
 
 /** `Member.accessSources`. */
-export async function accessSourcesOf(ctx: Context, member: Membership): Promise<AccessSourceData[]> {
+export async function accessSourcesOf(ctx: RequestScope, member: Membership): Promise<AccessSourceData[]> {
   return toSources(scopeOfRow(member), await memberships(ctx, member.userId, member.organizationId), ctx.now);
 }
 
@@ -99,7 +99,7 @@ export async function accessSourcesOf(ctx: Context, member: Membership): Promise
  * members of its scope; null otherwise (an organization MEMBER sees that a workspace ADMIN's
  * access comes from the organization, not who else is in it).
  */
-export async function visibleSourceMember(ctx: Context, source: AccessSourceData): Promise<Membership | null> {
+export async function visibleSourceMember(ctx: RequestScope, source: AccessSourceData): Promise<Membership | null> {
   return (await ctx.access.allows(scopeOfRow(source.membership), Permission.READ_MEMBERS)) ? source.membership : null;
 }
 
@@ -109,7 +109,7 @@ export async function visibleSourceMember(ctx: Context, source: AccessSourceData
  * and empty lists: the answer does not tell whether the id belongs to anyone.
  */
 export async function explainAccess(
-  ctx: Context,
+  ctx: RequestScope,
   userId: string,
   scopeInput: Parameters<typeof scopeInputTarget>[0],
 ): Promise<AccessExplanationData> {
@@ -131,7 +131,10 @@ export async function explainAccess(
 }
 
 /** `Invitation.viewerCan`. */
-export async function invitationCapabilitiesOf(ctx: Context, invitation: Invitation): Promise<InvitationCapabilities> {
+export async function invitationCapabilitiesOf(
+  ctx: RequestScope,
+  invitation: Invitation,
+): Promise<InvitationCapabilities> {
   return invitationCapabilities(
     await ctx.access.at(scopeOfRow(invitation)),
     invitation.effectiveStatus(ctx.now),
@@ -152,7 +155,7 @@ export interface EmailDeliveryData {
  * no longer be answered). Null when no email is on record or it was withdrawn before it went out
  * (the invitation was revoked or answered first).
  */
-export async function deliveryOf(ctx: Context, invitation: Invitation): Promise<EmailDeliveryData | null> {
+export async function deliveryOf(ctx: RequestScope, invitation: Invitation): Promise<EmailDeliveryData | null> {
   const email = await ctx.loaders.invitationEmail.load(invitation.id);
   if (!email) return null;
   const status =

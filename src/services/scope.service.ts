@@ -9,7 +9,7 @@ import { Organization } from '../../entities/organization.entity';
 import { OutboxEmail } from '../../entities/outbox-email.entity';
 import { Workspace } from '../../entities/workspace.entity';
 import { Permission, Role } from '../domain/enums';
-import type { Context } from '../graphql/context';
+import { type RequestScope, requireViewer } from '../request/scope';
 import { deleteMemberships, insertMemberships } from '../db/membership-rows';
 import { assertNotErased } from '../db/people';
 import { ProvisioningToken } from '../../entities/provisioning-token.entity';
@@ -17,7 +17,6 @@ import { ScimGroupMember } from '../../entities/scim-group-member.entity';
 import { ScimUser } from '../../entities/scim-user.entity';
 import { isUniqueViolation } from '../db/sql';
 import { inTransaction, withOrganizationLock } from '../db/transaction';
-import { requireViewer } from '../graphql/context';
 import { BadUserInputError, NotFoundError } from '../domain/errors';
 import { findDomain, findOrganization, findScope, findWorkspace } from '../loaders/find-scope';
 import { validHostname, validName } from '../domain/validation';
@@ -41,21 +40,21 @@ async function mustFind<T>(found: Promise<T | null>, what: string): Promise<T> {
 }
 
 /** Workspaces of an organization that the caller may READ (all of them for ADMIN and ACCOUNTING). */
-export async function visibleWorkspaces(ctx: Context, organization: Organization): Promise<Workspace[]> {
+export async function visibleWorkspaces(ctx: RequestScope, organization: Organization): Promise<Workspace[]> {
   const workspaces = await ctx.loaders.workspacesByOrganization.load(organization.id);
   const readable = await Promise.all(workspaces.map((w) => ctx.access.allows(workspaceScope(w), Permission.READ)));
   return workspaces.filter((_, i) => readable[i]);
 }
 
 /** Domains of a workspace that the caller may READ (a bare domain member sees only their own). */
-export async function visibleDomains(ctx: Context, workspace: Workspace): Promise<Domain[]> {
+export async function visibleDomains(ctx: RequestScope, workspace: Workspace): Promise<Domain[]> {
   const domains = await ctx.loaders.domainsByWorkspace.load(workspace.id);
   const readable = await Promise.all(domains.map((d) => ctx.access.allows(domainScope(d), Permission.READ)));
   return domains.filter((_, i) => readable[i]);
 }
 
 /** The caller creates an organization and becomes its first ADMIN, in one transaction. */
-export async function createOrganization(ctx: Context, input: { name: string }): Promise<Organization> {
+export async function createOrganization(ctx: RequestScope, input: { name: string }): Promise<Organization> {
   const viewer = requireViewer(ctx);
   const name = validName(input.name);
   const now = ctx.now;
@@ -83,7 +82,7 @@ function optionalName(value: string | null | undefined, field: string): string |
 
 /** Renames an organization; a name left out is kept, null is refused. */
 export async function updateOrganization(
-  ctx: Context,
+  ctx: RequestScope,
   id: string,
   input: { name?: string | null },
 ): Promise<Organization> {
@@ -104,7 +103,7 @@ export async function updateOrganization(
 }
 
 /** Deletes the organization and everything in it, in one transaction. */
-export async function deleteOrganization(ctx: Context, id: string): Promise<string> {
+export async function deleteOrganization(ctx: RequestScope, id: string): Promise<string> {
   await mustFind(findOrganization(ctx, id), 'Organization');
   await withOrganizationLock(
     ctx.db,
@@ -164,7 +163,7 @@ async function deleteScopeContents(
 
 /** A new workspace in an organization (CREATE_WORKSPACE there, checked by the rule). */
 export async function createWorkspace(
-  ctx: Context,
+  ctx: RequestScope,
   input: { organizationId: string; name: string },
 ): Promise<Workspace> {
   const organization = await mustFind(findOrganization(ctx, input.organizationId), 'Organization');
@@ -189,7 +188,11 @@ export async function createWorkspace(
 }
 
 /** Renames a workspace; a name left out is kept, null is refused. */
-export async function updateWorkspace(ctx: Context, id: string, input: { name?: string | null }): Promise<Workspace> {
+export async function updateWorkspace(
+  ctx: RequestScope,
+  id: string,
+  input: { name?: string | null },
+): Promise<Workspace> {
   const workspace = await mustFind(findWorkspace(ctx, id), 'Workspace');
   const name = optionalName(input.name, 'name');
   if (name !== undefined && name !== workspace.name) {
@@ -207,7 +210,7 @@ export async function updateWorkspace(ctx: Context, id: string, input: { name?: 
 }
 
 /** Deletes a workspace with its domains, their memberships and invitations, under the organization's lock. */
-export async function deleteWorkspace(ctx: Context, id: string): Promise<string> {
+export async function deleteWorkspace(ctx: RequestScope, id: string): Promise<string> {
   const workspace = await mustFind(findWorkspace(ctx, id), 'Workspace');
   await withOrganizationLock(
     ctx.db,
@@ -227,7 +230,12 @@ export async function deleteWorkspaceWithin(em: EntityManager, actor: AuditActor
   await recordAudit(em, actor, { action: AuditAction.WORKSPACE_DELETED, scope: workspaceScope(workspace) });
 }
 
-async function hostnameTaken(ctx: Context, workspaceId: string, hostname: string, exceptId?: string): Promise<boolean> {
+async function hostnameTaken(
+  ctx: RequestScope,
+  workspaceId: string,
+  hostname: string,
+  exceptId?: string,
+): Promise<boolean> {
   const existing = await ctx.db.getRepository(Domain).findOneBy({ workspaceId, hostname });
   return existing !== null && existing.id !== exceptId;
 }
@@ -235,7 +243,10 @@ async function hostnameTaken(ctx: Context, workspaceId: string, hostname: string
 const hostnameInUse = () => new BadUserInputError('hostname is already used in this workspace.', 'hostname');
 
 /** A new domain in a workspace; its hostname is unique within the workspace (BAD_USER_INPUT otherwise). */
-export async function createDomain(ctx: Context, input: { workspaceId: string; hostname: string }): Promise<Domain> {
+export async function createDomain(
+  ctx: RequestScope,
+  input: { workspaceId: string; hostname: string },
+): Promise<Domain> {
   const workspace = await mustFind(findWorkspace(ctx, input.workspaceId), 'Workspace');
   const hostname = validHostname(input.hostname);
   if (await hostnameTaken(ctx, workspace.id, hostname)) throw hostnameInUse();
@@ -261,7 +272,11 @@ export async function createDomain(ctx: Context, input: { workspaceId: string; h
 }
 
 /** Changes a domain's hostname, still unique within its workspace. */
-export async function updateDomain(ctx: Context, id: string, input: { hostname?: string | null }): Promise<Domain> {
+export async function updateDomain(
+  ctx: RequestScope,
+  id: string,
+  input: { hostname?: string | null },
+): Promise<Domain> {
   const domain = await mustFind(findDomain(ctx, id), 'Domain');
   if (input.hostname === undefined) return domain;
   if (input.hostname === null) throw new BadUserInputError('hostname cannot be null.', 'hostname');
@@ -282,7 +297,7 @@ export async function updateDomain(ctx: Context, id: string, input: { hostname?:
 }
 
 /** Deletes a domain with its memberships and invitations, under the organization's lock. */
-export async function deleteDomain(ctx: Context, id: string): Promise<string> {
+export async function deleteDomain(ctx: RequestScope, id: string): Promise<string> {
   const domain = await mustFind(findDomain(ctx, id), 'Domain');
   await withOrganizationLock(
     ctx.db,

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { Organization } from '../../entities/organization.entity';
-import type { Context } from '../graphql/context';
+import type { RequestScope } from '../request/scope';
 import { isMemberByEmail, seatCounts } from '../db/seats';
 import { toSqlDateTime } from '../db/sql';
 import { withOrganizationLock } from '../db/transaction';
@@ -73,7 +73,7 @@ const MAX_SEAT_LIMIT = 10_000_000;
  * be set below what is used: nobody is removed, only new seats stop.
  */
 export async function updateSeatLimit(
-  ctx: Context,
+  ctx: RequestScope,
   organizationId: string,
   seatLimit: number | null,
 ): Promise<Organization> {

@@ -1,8 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { Organization } from '../../entities/organization.entity';
-import type { Context } from '../graphql/context';
-import { requireViewer } from '../graphql/context';
-import { inTransaction, withOrganizationLock } from '../db/transaction';
+import { type RequestScope, requireViewer } from '../request/scope';
+import { detachedFromTransaction, inTransaction, withOrganizationLock } from '../db/transaction';
 import { fromSqlDateTime, placeholders, toSqlDateTime } from '../db/sql';
 import { AuditAction, ChangeSource, ScopeKind } from '../domain/enums';
 import { organizationScope } from '../domain/scope';
@@ -52,7 +51,7 @@ function policyOf(input: SignInPolicyChange): SignInPolicyFact {
  * next request of every member (nothing is cached across requests).
  */
 export async function setSignInPolicy(
-  ctx: Context,
+  ctx: RequestScope,
   organizationId: string,
   input: SignInPolicyChange,
 ): Promise<Organization> {
@@ -134,10 +133,13 @@ export class BypassAudit {
     if (last !== undefined && at.getTime() - last < HOUR_MS && at.getTime() >= last) return;
     if (this.recorded.size >= 10_000) this.recorded.clear();
     this.recorded.set(key, at.getTime());
-    const write = this.write(organizationId, userId, requestId, at).catch((error: unknown) => {
-      this.recorded.delete(key);
-      this.logger?.warn({ err: error, organizationId }, 'could not audit a sign-in policy bypass');
-    });
+    // Not waited for: its own transaction after the request's (a permission check may run inside one).
+    const write = detachedFromTransaction(() => this.write(organizationId, userId, requestId, at)).catch(
+      (error: unknown) => {
+        this.recorded.delete(key);
+        this.logger?.warn({ err: error, organizationId }, 'could not audit a sign-in policy bypass');
+      },
+    );
     this.pending.add(write);
     void write.finally(() => this.pending.delete(write));
   }

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { WebhookDelivery, WebhookEndpoint } from '../../entities/webhook.entity';
-import type { Context } from '../graphql/context';
+import type { RequestScope } from '../request/scope';
 import { findLocked, inTransaction, withOrganizationLock } from '../db/transaction';
 import { AuditAction, DeliveryStatus } from '../domain/enums';
 import { organizationScope } from '../domain/scope';
@@ -21,7 +21,7 @@ function newSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
 }
 
-async function validUrl(ctx: Context, url: string): Promise<string> {
+async function validUrl(ctx: RequestScope, url: string): Promise<string> {
   try {
     return await checkWebhookUrl(url, ctx.config.webhooksAllowPrivate);
   } catch (error) {
@@ -39,7 +39,7 @@ export interface EndpointWithSecret {
 
 /** A new endpoint; its secret is in this answer only. */
 export async function createWebhookEndpoint(
-  ctx: Context,
+  ctx: RequestScope,
   input: { organizationId: string; url: string; actions?: AuditAction[] | null },
 ): Promise<EndpointWithSecret> {
   const url = await validUrl(ctx, input.url);
@@ -77,7 +77,7 @@ export async function createWebhookEndpoint(
   return { endpoint, secret: endpoint.secret };
 }
 
-async function mustFindEndpoint(ctx: Context, id: string): Promise<WebhookEndpoint> {
+async function mustFindEndpoint(ctx: RequestScope, id: string): Promise<WebhookEndpoint> {
   const endpoint = await ctx.loaders.webhookEndpoint.load(id);
   if (!endpoint) throw new NotFoundError('Webhook endpoint');
   return endpoint;
@@ -85,7 +85,7 @@ async function mustFindEndpoint(ctx: Context, id: string): Promise<WebhookEndpoi
 
 /** Changes the URL, the actions wanted (empty: all) or whether the endpoint receives anything. */
 export async function updateWebhookEndpoint(
-  ctx: Context,
+  ctx: RequestScope,
   id: string,
   input: { url?: string | null; actions?: AuditAction[] | null; enabled?: boolean | null },
 ): Promise<WebhookEndpoint> {
@@ -110,7 +110,7 @@ export async function updateWebhookEndpoint(
 }
 
 /** A new secret, shown in this answer only; deliveries queued from now on are signed with it. */
-export async function rotateWebhookSecret(ctx: Context, id: string): Promise<EndpointWithSecret> {
+export async function rotateWebhookSecret(ctx: RequestScope, id: string): Promise<EndpointWithSecret> {
   const endpoint = await mustFindEndpoint(ctx, id);
   const secret = newSecret();
   await inTransaction(ctx.db, async (em) => {
@@ -126,7 +126,7 @@ export async function rotateWebhookSecret(ctx: Context, id: string): Promise<End
 }
 
 /** Deletes an endpoint; what was still queued for it is not sent. */
-export async function deleteWebhookEndpoint(ctx: Context, id: string): Promise<string> {
+export async function deleteWebhookEndpoint(ctx: RequestScope, id: string): Promise<string> {
   const endpoint = await mustFindEndpoint(ctx, id);
   await inTransaction(ctx.db, async (em) => {
     await em.delete(WebhookDelivery, { endpointId: id, status: DeliveryStatus.PENDING });
@@ -141,7 +141,7 @@ export async function deleteWebhookEndpoint(ctx: Context, id: string): Promise<s
 }
 
 /** The organization's endpoints, oldest first. */
-export function webhookEndpointsOf(ctx: Context, organizationId: string): Promise<WebhookEndpoint[]> {
+export function webhookEndpointsOf(ctx: RequestScope, organizationId: string): Promise<WebhookEndpoint[]> {
   return ctx.db
     .getRepository(WebhookEndpoint)
     .find({ where: { organizationId }, order: { createdAt: 'ASC', id: 'ASC' } });
@@ -149,7 +149,7 @@ export function webhookEndpointsOf(ctx: Context, organizationId: string): Promis
 
 /** An endpoint's deliveries, newest first, keyset-paginated. */
 export async function deliveriesOf(
-  ctx: Context,
+  ctx: RequestScope,
   endpoint: WebhookEndpoint,
   args: { first?: number | null; after?: string | null },
 ): Promise<Page<WebhookDelivery>> {
@@ -167,7 +167,7 @@ const deliveryNotFound = () => new NotFoundError('Webhook delivery');
  * the endpoint's current URL with its current secret, with a fresh set of attempts. The body and
  * the `webhook-id` stay those of the event, so receivers still deduplicate on it.
  */
-export async function redeliverWebhook(ctx: Context, deliveryId: string): Promise<WebhookDelivery> {
+export async function redeliverWebhook(ctx: RequestScope, deliveryId: string): Promise<WebhookDelivery> {
   const delivery = await ctx.loaders.webhookDelivery.load(deliveryId);
   if (!delivery) throw deliveryNotFound();
   const now = ctx.config.clock.now();

@@ -116,6 +116,8 @@ const READS: Record<string, Outcome[]> = {
   'Organization.seatsUsed': [U,    N,       'ok',    'ok',   F,        'ok',   F,       'ok',    F],
   // READ_MEMBERS at the workspace: ACCOUNTING and a bare domain member may READ it, not its members.
   'Organization.emailDomains':[U,   N,       'ok',    F,      F,        F,      F,       F,       F],
+  // READ; the list holds only the requests of the scopes where the caller decides (docs/domain-rules.md §20).
+  'Organization.accessRequests':[U, N,       'ok',    'ok',   'ok',     'ok',   'ok',    'ok',    'ok'],
   'explainAccess W1':       [U,    N,       'ok',    F,      N,        'ok',   'ok',    F,       F],
   'explainAccess D1':       [U,    N,       'ok',    N,      N,        'ok',   'ok',    'ok',    'ok'],
 };
@@ -163,7 +165,30 @@ const WRITES: Record<string, Outcome[]> = {
   'rotateWebhookSecret':    [U,    N,       'ok',    N,      N,        N,      N,       N,       N],
   'deleteWebhookEndpoint':  [U,    N,       'ok',    N,      N,        N,      N,       N,       N],
   'redeliverWebhook':       [U,    N,       'ok',    N,      N,        N,      N,       N,       N],
+  // docs/domain-rules.md §20: a member asks for a workspace they can see and hold no role in (an
+  // effective ADMIN already has all of it); a request (the workspace MEMBER's, for D1b) exists only
+  // for those who decide in its scope, and for its requester, who alone withdraws it.
+  'requestAccess W1':       [U,    N,       A,       'ok',   N,        A,      A,       'ok',    'ok'],
+  'approveAccessRequest':   [U,    N,       'ok',    N,      N,        'ok',   N,       N,       N],
+  'denyAccessRequest':      [U,    N,       'ok',    N,      N,        'ok',   N,       N,       N],
+  'withdrawAccessRequest':  [U,    N,       N,       N,      N,        N,      'ok',    N,       N],
 };
+
+/** A pending request of the world's workspace MEMBER to join D1b, made once per world. */
+const requests = new WeakMap<World, string>();
+async function requestIn(h: Harness, w: World): Promise<string> {
+  if (!requests.has(w)) {
+    const result = await h.run(
+      'mutation($input: RequestAccessInput!) { requestAccess(input: $input) { id } }',
+      { input: { scope: { domainId: w.d1b.id } } },
+      w.people.wsMember,
+    );
+    requests.set(w, (result.data as { requestAccess: { id: string } }).requestAccess.id);
+  }
+  return requests.get(w) as string;
+}
+const requestStatus = async (h: Harness, w: World) =>
+  (await h.database.db.query('SELECT status FROM access_requests WHERE id = ?', [await requestIn(h, w)]))[0]?.status;
 
 type Run = (h: Harness, w: World, persona: Persona) => Promise<OperationResult<unknown>>;
 
@@ -255,6 +280,14 @@ const readOps: Record<string, { run: Run; pick?: (data: any) => unknown }> = {
   'Domain.auditLog': { run: (h, w, p) => h.run(DomainAuditLogDocument, { id: w.d1.id }, w.as(p)) },
   'Organization.webhookEndpoints': {
     run: (h, w, p) => h.run(OrganizationWebhookEndpointsDocument, { id: w.organization.id }, w.as(p)),
+  },
+  'Organization.accessRequests': {
+    run: (h, w, p) =>
+      h.run(
+        'query($id: ID!) { organization(id: $id) { accessRequests { edges { node { id } } } } }',
+        { id: w.organization.id },
+        w.as(p),
+      ),
   },
   'Organization.emailDomains': {
     run: (h, w, p) => h.run(OrganizationEmailDomainsDocument, { id: w.organization.id }, w.as(p)),
@@ -553,6 +586,41 @@ const writeOps: Record<string, { run: Run; happened: (h: Harness, w: World, pers
   deleteWebhookEndpoint: {
     run: async (h, w, p) => h.run(DeleteWebhookEndpointDocument, { id: (await endpointIn(h, w)).id }, w.as(p)),
     happened: async (h, w) => (await endpointRow(h, w)) === null,
+  },
+  'requestAccess W1': {
+    run: (h, w, p) =>
+      h.run(
+        'mutation($input: RequestAccessInput!) { requestAccess(input: $input) { id } }',
+        { input: { scope: { workspaceId: w.w1.id } } },
+        w.as(p),
+      ),
+    happened: async (h, w, p) =>
+      p !== 'anonymous' &&
+      (
+        await h.database.db.query(
+          "SELECT id FROM access_requests WHERE requester_id = ? AND scope_id = ? AND status = 'PENDING'",
+          [w.people[p].sub, w.w1.id],
+        )
+      ).length === 1,
+  },
+  approveAccessRequest: {
+    run: async (h, w, p) =>
+      h.run(
+        'mutation($input: ApproveAccessRequestInput!) { approveAccessRequest(input: $input) { id } }',
+        { input: { id: await requestIn(h, w) } },
+        w.as(p),
+      ),
+    happened: async (h, w) => (await requestStatus(h, w)) === 'APPROVED',
+  },
+  denyAccessRequest: {
+    run: async (h, w, p) =>
+      h.run('mutation($id: ID!) { denyAccessRequest(id: $id) { id } }', { id: await requestIn(h, w) }, w.as(p)),
+    happened: async (h, w) => (await requestStatus(h, w)) === 'DENIED',
+  },
+  withdrawAccessRequest: {
+    run: async (h, w, p) =>
+      h.run('mutation($id: ID!) { withdrawAccessRequest(id: $id) { id } }', { id: await requestIn(h, w) }, w.as(p)),
+    happened: async (h, w) => (await requestStatus(h, w)) === 'WITHDRAWN',
   },
   redeliverWebhook: {
     run: async (h, w, p) => h.run(RedeliverWebhookDocument, { deliveryId: await failedDeliveryIn(h, w) }, w.as(p)),

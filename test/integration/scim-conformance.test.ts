@@ -364,4 +364,33 @@ describeOnEachDatabase('SCIM 2.0 conformance', (kind) => {
     }
     expect((await patch(`/Groups/${id}`, [{ op: 'add', path: 'members', value: [{ value: one }] }])).status).toBe(404);
   });
+
+  it('describes the Group extension and takes custom role names of any script in roles, in a projection too', async () => {
+    const EXTENSION = 'urn:ietf:params:scim:schemas:extension:membership:2.0:Group';
+    const schema = await scim('GET', `/Schemas/${EXTENSION}`);
+    expect([schema.status, schema.body.attributes.map((a: { name: string }) => a.name)]).toEqual([200, ['role']]);
+    const roleName = `Prüfer «${tag()}» 監査`;
+    const made = await h.run(
+      `mutation($input: CreateCustomRoleInput!) { createCustomRole(input: $input) { id } }`,
+      { input: { organizationId, name: roleName, grants: [] } },
+      admin,
+    );
+    expect(made.errors).toBeUndefined();
+    const created = await scim('POST', '/Users', {
+      schemas: [USER],
+      userName: userNames()[1],
+      emails: [{ value: addresses()[2] }],
+      roles: [roleName.toUpperCase()],
+    });
+    expect([created.status, created.body.roles]).toEqual([201, [{ value: roleName, primary: true }]]);
+    const projected = await scim('GET', `/Users/${created.body.id}?attributes=roles.value`);
+    expect(projected.body.roles).toEqual([{ value: roleName }]);
+    const group = await scim('POST', '/Groups', {
+      schemas: [GROUP, EXTENSION],
+      displayName: `g ${tag()}`,
+      [EXTENSION]: { role: roleName },
+    });
+    const only = await scim('GET', `/Groups/${group.body.id}?attributes=${encodeURIComponent(`${EXTENSION}:role`)}`);
+    expect(only.body).toEqual({ schemas: [GROUP, EXTENSION], id: group.body.id, [EXTENSION]: { role: roleName } });
+  });
 });

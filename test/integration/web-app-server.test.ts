@@ -47,6 +47,7 @@ describe('the web app server', () => {
         graphqlUrl: 'http://127.0.0.1:4001/graphql',
         devSignIn: true,
         tokenUrl: null,
+        ssoClaim: 'sso_connection',
         // As under npm start: webhooks only to public https, email domains in public DNS.
         tryHere: { webhooks: false, emailDomains: false },
       });

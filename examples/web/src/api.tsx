@@ -1,4 +1,5 @@
 import { createContext, useContext } from 'react';
+import type { SignInHint } from './session';
 
 /**
  * Where the API is and the bearer token the app sends it: what the screens need to reach the
@@ -8,11 +9,20 @@ import { createContext, useContext } from 'react';
 export interface Api {
   graphqlUrl: string;
   token: string | null;
+  /** Ends the session and opens the sign-in page asking for what an organization's sign-in policy requires. */
+  signInAgain: (hint: SignInHint) => void;
+  /** The token claim naming the single sign-on connection (`/config.json`'s `ssoClaim`). */
+  ssoClaim: string;
   /** In development, what this machine's server lets be tried (from /config.json); null elsewhere. */
   tryHere?: { webhooks: boolean; emailDomains: boolean } | null;
 }
 
-export const ApiContext = createContext<Api>({ graphqlUrl: '/graphql', token: null });
+export const ApiContext = createContext<Api>({
+  graphqlUrl: '/graphql',
+  token: null,
+  signInAgain: () => undefined,
+  ssoClaim: 'sso_connection',
+});
 
 export function useApi(): Api {
   return useContext(ApiContext);

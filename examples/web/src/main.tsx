@@ -10,6 +10,7 @@ import { Link, useLocation } from './router';
 import {
   type AppConfig,
   hostToken,
+  type SignInHint,
   loadAppConfig,
   onTokenChange,
   storedToken,
@@ -39,6 +40,8 @@ function routeOf(url: URL): Route {
 function App(props: { config: AppConfig }) {
   const { config } = props;
   const [token, setToken] = useState<string | null>(storedToken());
+  // Set when an organization's sign-in policy sent the person back to sign in (what it asks for).
+  const [hint, setHint] = useState<SignInHint | null>(null);
   const location = useLocation();
   const announce = useAnnounce();
   const signIn = (next: string | null) => {
@@ -87,8 +90,17 @@ function App(props: { config: AppConfig }) {
   }, [config.tokenUrl, token]);
 
   const api = useMemo(
-    () => ({ graphqlUrl: config.graphqlUrl, token, tryHere: config.tryHere }),
-    [config.graphqlUrl, token, config.tryHere],
+    () => ({
+      graphqlUrl: config.graphqlUrl,
+      token,
+      ssoClaim: config.ssoClaim,
+      tryHere: config.tryHere,
+      signInAgain: (next: SignInHint) => {
+        setHint(next);
+        signIn(null);
+      },
+    }),
+    [config.graphqlUrl, config.ssoClaim, config.tryHere, token],
   );
   const route = routeOf(location);
   const claims = tokenClaims(token);
@@ -109,7 +121,16 @@ function App(props: { config: AppConfig }) {
       <AcceptInvitation token={route.token} config={config} signedIn={token ? claims : null} onSignIn={signIn} />
     );
   } else if (!token) {
-    screen = <SignIn config={config} onSignIn={signIn} />;
+    screen = (
+      <SignIn
+        config={config}
+        hint={hint}
+        onSignIn={(next) => {
+          setHint(null);
+          signIn(next);
+        }}
+      />
+    );
   } else if (route.kind === 'organization') {
     screen = <OrganizationScreen id={route.id} section={route.section} />;
   } else if (route.kind === 'home') {

@@ -11,6 +11,8 @@ export interface AppConfig {
   graphqlUrl: string;
   devSignIn: boolean;
   tokenUrl: string | null;
+  /** The token claim naming the single sign-on connection (the server's AUTH_SSO_CLAIM). */
+  ssoClaim: string;
   /** In development: what can be tried on this machine (npm run dev and npm run dns make both so). */
   tryHere: { webhooks: boolean; emailDomains: boolean } | null;
 }
@@ -25,6 +27,7 @@ export async function loadAppConfig(): Promise<AppConfig> {
     graphqlUrl: body.graphqlUrl ?? '/graphql',
     devSignIn: body.devSignIn === true,
     tokenUrl: body.tokenUrl ?? null,
+    ssoClaim: typeof body.ssoClaim === 'string' && body.ssoClaim !== '' ? body.ssoClaim : 'sso_connection',
     tryHere: body.tryHere ?? null,
   };
 }
@@ -55,8 +58,29 @@ export function onTokenChange(listener: (token: string | null) => void): () => v
   return () => window.removeEventListener('storage', handler);
 }
 
+export interface DevSignInInput {
+  email: string;
+  name: string;
+  emailVerified: boolean;
+  /** How the person signed in (RFC 8176 method names), to try a sign-in policy: `["pwd", "otp"]`. */
+  amr?: string[];
+  /** The single sign-on connection the token names (the server's AUTH_SSO_CLAIM). */
+  sso?: string;
+}
+
+/**
+ * What the sign-in page is asked for when an organization's sign-in policy sent the person back:
+ * their address, and the second factor or connection the organization asks for.
+ */
+export interface SignInHint {
+  email: string | null;
+  organizationName: string | null;
+  mfa: boolean;
+  sso: string | null;
+}
+
 /** Development only: a token for any address, signed by the server with the development secret. */
-export async function devSignIn(input: { email: string; name: string; emailVerified: boolean }): Promise<string> {
+export async function devSignIn(input: DevSignInInput): Promise<string> {
   const response = await fetch('/dev/sign-in', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -117,6 +141,30 @@ export function tokenClaims(token: string | null): TokenClaims {
     };
   } catch {
     return none;
+  }
+}
+
+/** RFC 8176 methods that are a second factor, as the server counts them (docs/sign-in-policy.md). */
+const SECOND_FACTORS = new Set(['mfa', 'otp', 'hwk', 'swk', 'sms', 'fpt', 'face', 'iris', 'retina', 'vbm']);
+
+/**
+ * How the token says its holder signed in: whether `amr` names a second factor, and the single
+ * sign-on connection it names. Read, not verified: to warn before a change, never to decide one.
+ */
+export function tokenSignIn(token: string | null, ssoClaim: string): { mfa: boolean; sso: string | null } {
+  try {
+    const payload = JSON.parse(atob(token!.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) as Record<
+      string,
+      unknown
+    >;
+    const amr = Array.isArray(payload.amr) ? payload.amr : [];
+    const sso = payload[ssoClaim];
+    return {
+      mfa: amr.some((m) => typeof m === 'string' && SECOND_FACTORS.has(m)),
+      sso: typeof sso === 'string' ? sso : null,
+    };
+  } catch {
+    return { mfa: false, sso: null };
   }
 }
 

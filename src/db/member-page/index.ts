@@ -3,7 +3,8 @@ import { queryWords } from '../../domain/search';
 import { countedMembers } from '../membership-rows';
 import { pagesFrom } from './rows';
 import { countSearches, planSearches, searchPages } from './search';
-import { memberPageStatement, smallScopesStatement } from './statements';
+import { placeholders, toCount } from '../sql';
+import { memberPageStatement, roleSql, smallScopesStatement } from './statements';
 import type { MemberFilter, MemberPage } from './types';
 
 /**
@@ -58,7 +59,7 @@ export async function loadMemberPages(
     const pages = pagesFrom(await db.query(sql, params), scopeIds, filter, null);
     return scopeIds.map((id) => pages.get(id) as MemberPage);
   }
-  const counts = await countedMembers(db, scopeIds, filter.role);
+  const counts = await filteredCounts(db, scopeIds, filter);
   const totals = new Map(scopeIds.map((id, i) => [id, counts[i]]));
   const small = scopeIds.filter((id) => (totals.get(id) ?? 0) <= SMALL_SCOPE && (totals.get(id) ?? 0) > 0);
   const large = scopeIds.filter((id) => (totals.get(id) ?? 0) > SMALL_SCOPE);
@@ -85,16 +86,35 @@ export async function loadMemberPages(
 }
 
 /**
+ * Each scope's filtered size: the maintained counts, or for a custom role its holders, counted in
+ * one grouped statement through the custom role's index.
+ */
+async function filteredCounts(
+  db: DataSource,
+  scopeIds: readonly string[],
+  filter: Pick<MemberFilter, 'role' | 'customRoleId'>,
+): Promise<number[]> {
+  if (!filter.customRoleId || scopeIds.length === 0) return countedMembers(db, scopeIds, filter.role);
+  const { where, params } = roleSql(filter, 'm');
+  const rows: { scope_id: string; n: unknown }[] = await db.query(
+    `SELECT m.scope_id, COUNT(*) AS n FROM memberships m WHERE m.scope_id IN (${placeholders(scopeIds.length)})${where} GROUP BY m.scope_id`,
+    [...scopeIds, ...params],
+  );
+  const counts = new Map(rows.map((row) => [row.scope_id, toCount(row.n)]));
+  return scopeIds.map((id) => counts.get(id) ?? 0);
+}
+
+/**
  * `totalCount` of the filtered set (the cursor does not narrow it), for many scopes at once: the
  * maintained counts, or with a search its matches counted up to SEARCH_COUNT_CAP (see `searchPage`).
  */
 export async function countMembers(
   db: DataSource,
   scopeIds: readonly string[],
-  filter: Pick<MemberFilter, 'role' | 'query'>,
+  filter: Pick<MemberFilter, 'role' | 'customRoleId' | 'query'>,
 ): Promise<{ total: number; lowerBound: boolean }[]> {
   if (!filter.query) {
-    return (await countedMembers(db, scopeIds, filter.role)).map((total) => ({ total, lowerBound: false }));
+    return (await filteredCounts(db, scopeIds, filter)).map((total) => ({ total, lowerBound: false }));
   }
   const words = queryWords(filter.query);
   if (words.length === 0) return scopeIds.map(() => ({ total: 0, lowerBound: false }));

@@ -29,7 +29,7 @@ async function inChunks<T>(
 export async function countSearches(
   db: DataSource,
   scopeIds: readonly string[],
-  filter: Pick<MemberFilter, 'role'>,
+  filter: Pick<MemberFilter, 'role' | 'customRoleId'>,
   plans: readonly (SearchPlan | null)[],
 ): Promise<{ total: number; lowerBound: boolean }[]> {
   const totals = scopeIds.map(() => ({ total: 0, lowerBound: false }));
@@ -105,7 +105,7 @@ function candidatesSql(scopeId: string, plan: SearchPlan): { sql: string; params
  */
 function searchCountSql(
   scopeId: string,
-  filter: Pick<MemberFilter, 'role'>,
+  filter: Pick<MemberFilter, 'role' | 'customRoleId'>,
   plan: SearchPlan,
 ): { sql: string; params: unknown[] } {
   const others = plan.words.filter((word) => word !== plan.rarest);
@@ -121,7 +121,7 @@ function searchCountSql(
     };
   }
   const matching = wordsSql(others, 'cw.membership_id');
-  const join = filter.role ? ' JOIN memberships cm ON cm.id = cw.membership_id' : '';
+  const join = filter.role || filter.customRoleId ? ' JOIN memberships cm ON cm.id = cw.membership_id' : '';
   return {
     sql:
       `(SELECT COUNT(*) FROM (SELECT DISTINCT cw.membership_id FROM member_words cw${join}` +

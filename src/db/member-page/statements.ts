@@ -6,9 +6,37 @@ import type { MemberFilter } from './types';
 
 /** The SQL of the members pages: the filters' conditions and the statements of an unsearched page. */
 
-/** The role filter, written against a membership alias. */
-export function roleSql(filter: Pick<MemberFilter, 'role'>, m: string): { where: string; params: unknown[] } {
-  return filter.role ? { where: ` AND ${m}.role = ?`, params: [filter.role] } : { where: '', params: [] };
+/** The role filters (built-in and custom), written against a membership alias. */
+export function roleSql(
+  filter: Pick<MemberFilter, 'role' | 'customRoleId'>,
+  m: string,
+): { where: string; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (filter.role) {
+    where.push(` AND ${m}.role = ?`);
+    params.push(filter.role);
+  }
+  if (filter.customRoleId) {
+    where.push(` AND ${m}.custom_role_id = ?`);
+    params.push(filter.customRoleId);
+  }
+  return { where: where.join(''), params };
+}
+
+/**
+ * A scope's filtered total as a scalar subquery (its params: the scope id, then the filter's): the
+ * maintained count (member_counts has a role column), or, for a custom role, its holders counted
+ * (the holders of one role in one scope, through the custom role's index).
+ */
+export function totalSql(filter: Pick<MemberFilter, 'role' | 'customRoleId'>): { sql: string; params: unknown[] } {
+  const counted = roleSql(filter, 'c');
+  return filter.customRoleId
+    ? { sql: `(SELECT COUNT(*) FROM memberships c WHERE c.scope_id = ?${counted.where})`, params: counted.params }
+    : {
+        sql: `(SELECT COALESCE(SUM(c.n), 0) FROM member_counts c WHERE c.scope_id = ?${counted.where})`,
+        params: counted.params,
+      };
 }
 
 /**
@@ -38,12 +66,9 @@ export function memberPageStatement(
   filter: MemberFilter,
 ): { sql: string; params: unknown[] } {
   const { where, params } = roleSql(filter, 'm');
-  const counted = roleSql(filter, 'c');
+  const counted = totalSql(filter);
   const cursor = filter.after === null ? null : decodeMemberCursor(filter.after, filter.order);
-  // The total is the maintained count (member_counts has a role column too).
-  const countSql = filter.withCount
-    ? `, (SELECT COALESCE(SUM(c.n), 0) FROM member_counts c WHERE c.scope_id = ?${counted.where}) AS total_count`
-    : '';
+  const countSql = filter.withCount ? `, ${counted.sql} AS total_count` : '';
   const branches: string[] = [];
   const allParams: unknown[] = [];
   const orderBranchesOf = orderBranches(filter.order, cursor);

@@ -16,6 +16,11 @@ export interface MemberFilter {
   first: number;
   after: string | null;
   role: Role | null;
+  /**
+   * Only holders of this custom role. Memberships hold roles of their own organization only, so
+   * another organization's id matches nobody without being looked up.
+   */
+  customRoleId?: string | null;
   query: string | null;
   /** Whether `totalCount` was asked for: the page statement then counts too. */
   withCount: boolean;

@@ -19,6 +19,8 @@ import { PeopleHistory1764475000000 } from './1764475000000-people-history';
 import { ScimUserEmail1764476000000 } from './1764476000000-scim-user-email';
 import { CustomRoles1764490000000 } from './1764490000000-custom-roles';
 import { SignInPolicy1764500000000 } from './1764500000000-sign-in-policy';
+import { DirectoryCustomRoles1764510000000 } from './1764510000000-directory-custom-roles';
+import { AccessRequests1764600000000 } from './1764600000000-access-requests';
 import { AuditBeforeAfter1764700000000 } from './1764700000000-audit-before-after';
 
 /** Every migration, oldest first. Listed by hand so that the compiled server needs no glob. */
@@ -44,5 +46,7 @@ export const migrations = [
   ScimUserEmail1764476000000,
   CustomRoles1764490000000,
   SignInPolicy1764500000000,
+  DirectoryCustomRoles1764510000000,
+  AccessRequests1764600000000,
   AuditBeforeAfter1764700000000,
 ];

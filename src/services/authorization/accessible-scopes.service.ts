@@ -9,7 +9,7 @@ import { BadUserInputError } from '../../domain/errors';
 import { isPermissionKey } from '../../domain/permission-keys';
 import { domainScope, organizationScope, type ScopeRef, workspaceScope } from '../../domain/scope';
 import { validPageSize } from '../../domain/validation';
-import type { Context } from '../../graphql/context';
+import type { RequestScope } from '../../request/scope';
 
 /** One scope of `accessibleScopes`. */
 export interface ScopeRefData {
@@ -27,7 +27,7 @@ export interface ScopeRefData {
  * organization or workspace membership); each is decided by the permission table.
  */
 export async function accessibleScopes(
-  ctx: Context,
+  ctx: RequestScope,
   permission: string,
   kind: ScopeKind,
   args: { first?: number | null; after?: string | null },

@@ -1,10 +1,9 @@
-import type { DataSource } from 'typeorm';
 import { accessAt } from '../../../permissions/access';
 import { decidePolicy, idsOf } from '../../../permissions/decisions';
-import type { PermissionTable } from '../../../permissions/table';
 import { readAccessFacts } from '../../db/access-facts';
 import { parsePolicyName, type PolicyName } from '../../domain/permission-keys';
 import type { Role, ScopeKind } from '../../domain/enums';
+import type { RequestScope } from '../../request/scope';
 import {
   grantingMemberships,
   NO_SIGN_IN,
@@ -19,44 +18,43 @@ import {
  * pure functions of `permissions/decisions.ts`.
  */
 
-export interface DecisionInput {
-  now: Date;
-  table: PermissionTable;
-  /** Called once per name that does not parse, so that the caller logs it (once per name). */
-  onUnparsable?: (name: string) => void;
-}
+/** What a decision reads of the request scope: the database, the moment, the permission table. */
+type Decider = Pick<RequestScope, 'db' | 'now' | 'permissions'>;
 
 /**
- * Decides each policy name for `userId` (null: no valid credentials, every policy false) with the
- * operation's variables. `signIn` is how the bearer signed in (their token's `amr` and connection
- * claims): in an organization whose sign-in policy it does not satisfy, their memberships give
- * nothing (docs/domain-rules.md §20), decided from the same statement.
+ * Decides each policy name for the request's person (no person: no valid credentials, every
+ * policy false) with the operation's variables. How the person signed in (their token's `amr` and
+ * connection claims) counts against the sign-in policies of their organizations: where it does not
+ * satisfy one, their memberships give nothing (docs/domain-rules.md §20), decided from the same
+ * statement. `onUnparsable` is called once per name that does not parse, so that the caller logs it.
  */
 export async function decidePolicies(
-  db: DataSource,
-  input: DecisionInput,
-  userId: string | null,
+  request: Decider & Pick<RequestScope, 'viewer'>,
   names: readonly string[],
   variables: Readonly<Record<string, unknown>>,
-  signIn: SignInFact = NO_SIGN_IN,
+  onUnparsable?: (name: string) => void,
 ): Promise<Record<string, boolean>> {
+  const table = request.permissions;
+  const identity = request.viewer?.identity ?? null;
+  const signIn: SignInFact = identity ? { amr: identity.amr, ssoConnection: identity.ssoConnection } : NO_SIGN_IN;
   const parsed = new Map<string, PolicyName | null>();
   for (const name of names) {
     const policy = parsePolicyName(name);
-    if (!policy) input.onUnparsable?.(name);
+    if (!policy) onUnparsable?.(name);
     parsed.set(name, policy);
   }
   const decisions: Record<string, boolean> = {};
-  const live = [...parsed.values()].filter((p): p is PolicyName => p !== null && input.table.knows(p.key));
+  const live = [...parsed.values()].filter((p): p is PolicyName => p !== null && table.knows(p.key));
+  const userId = request.viewer?.id ?? null;
   if (userId === null || live.length === 0) {
     for (const name of names) decisions[name] = false;
     return decisions;
   }
   const scopeIds = live.flatMap((p) => (p.variable === null ? [] : idsOf(variables[p.variable])));
-  const facts = await readAccessFacts(db, [userId], scopeIds);
+  const facts = await readAccessFacts(request.db, [userId], scopeIds);
   const memberships = grantingMemberships(facts.membershipsByUser.get(userId) ?? [], signIn);
   for (const [name, policy] of parsed) {
-    decisions[name] = decidePolicy(policy, variables, facts.scopes, memberships, input.now, input.table);
+    decisions[name] = decidePolicy(policy, variables, facts.scopes, memberships, request.now, table);
   }
   return decisions;
 }
@@ -87,14 +85,11 @@ export interface CheckResult {
 }
 
 /** Each check in order, in one round trip. A key nobody declared, or an id naming no scope, is not allowed. */
-export async function runChecks(
-  db: DataSource,
-  input: DecisionInput,
-  checks: readonly Check[],
-): Promise<CheckResult[]> {
+export async function runChecks(request: Decider, checks: readonly Check[]): Promise<CheckResult[]> {
+  const table = request.permissions;
   if (checks.length === 0) return [];
   const facts = await readAccessFacts(
-    db,
+    request.db,
     checks.map((c) => c.userId),
     checks.map((c) => c.scopeId),
   );
@@ -107,11 +102,10 @@ export async function runChecks(
       return { allowed: false, role: null, customRole: null, signInRequired: standing.missing };
     }
     const memberships = held;
-    const access = accessAt(scope, memberships, input.now);
+    const access = accessAt(scope, memberships, request.now);
     // The keys from the access already worked out: the standing at a scope is read once per tuple.
     const allowed =
-      input.table.knows(check.permission) &&
-      input.table.keysOf(scope.kind, access.grants, access.customKeys).has(check.permission);
+      table.knows(check.permission) && table.keysOf(scope.kind, access.grants, access.customKeys).has(check.permission);
     // The custom role of the membership held at the scope itself (one per person and scope).
     const custom =
       memberships.find(

@@ -3,7 +3,7 @@ import { Invitation } from '../../../entities/invitation.entity';
 import { InvitationStatus } from '../../domain/enums';
 import { Membership } from '../../../entities/membership.entity';
 import { Role } from '../../domain/enums';
-import type { Context } from '../../graphql/context';
+import { type RequestScope, requireViewer } from '../../request/scope';
 import { withOrganizationLock } from '../../db/transaction';
 import {
   BadUserInputError,
@@ -18,7 +18,6 @@ import { cancelQueuedEmails, settle } from './invitation-settlement';
 import { assertSeatFor } from '../seats.service';
 import { scopeOfRow } from '../../domain/scope';
 import { grantMembership } from '../memberships/membership-grants';
-import { requireViewer } from '../../graphql/context';
 import { AuditAction } from '../../domain/enums';
 import { hashToken } from './invitation-tokens';
 import { invitationNames } from './invitation-queries.service';
@@ -40,7 +39,7 @@ const expired = () => new InvitationExpiredError();
  * expired, and whether the caller's verified email is the invited one.
  */
 async function invitationToAnswer(
-  ctx: Context,
+  ctx: RequestScope,
   input: { token?: string | null; invitationId?: string | null },
 ): Promise<Invitation> {
   const viewer = requireViewer(ctx);
@@ -65,14 +64,14 @@ async function invitationToAnswer(
 }
 
 /** Why a conditional update found nothing to change: expired, or answered in the meantime. */
-async function lostRace(ctx: Context, id: string): Promise<InvitationExpiredError | InvitationNotPendingError> {
+async function lostRace(ctx: RequestScope, id: string): Promise<InvitationExpiredError | InvitationNotPendingError> {
   const fresh = await ctx.db.getRepository(Invitation).findOneBy({ id });
   return fresh?.effectiveStatus(ctx.now) === InvitationStatus.EXPIRED ? expired() : notPending();
 }
 
 /** Joins with the invited role (and the implied organization membership), in one transaction. */
 export async function acceptInvitation(
-  ctx: Context,
+  ctx: RequestScope,
   input: { token?: string | null; invitationId?: string | null },
 ): Promise<Membership> {
   const viewer = requireViewer(ctx);
@@ -134,7 +133,7 @@ export async function acceptInvitation(
 
 /** The invitee declines: the invitation ends DECLINED and its unsent email is withdrawn. */
 export async function declineInvitation(
-  ctx: Context,
+  ctx: RequestScope,
   input: { token?: string | null; invitationId?: string | null },
 ): Promise<Invitation> {
   const invitation = await invitationToAnswer(ctx, input);
@@ -178,7 +177,7 @@ export interface InvitationPreviewData {
 }
 
 /** What a link shows before sign-in. Unknown, wrong and rotated tokens are all just NOT_FOUND. */
-export async function invitationByToken(ctx: Context, token: string): Promise<InvitationPreviewData> {
+export async function invitationByToken(ctx: RequestScope, token: string): Promise<InvitationPreviewData> {
   const invitation =
     token.length > 0 && token.length <= 128
       ? await ctx.db.getRepository(Invitation).findOneBy({ tokenHash: hashToken(token) })

@@ -7,7 +7,7 @@ import { InvitationStatus } from '../../domain/enums';
 import { type Access, assertMayGrantRole, earlier, grantableUntil } from '../../../permissions/access';
 import { Permission, Role, ScopeKind } from '../../domain/enums';
 import { scopeId, type ScopeRef } from '../../domain/scope';
-import type { Context } from '../../graphql/context';
+import { type RequestScope, requireViewer } from '../../request/scope';
 import { findLocked, withOrganizationLock } from '../../db/transaction';
 import {
   AppError,
@@ -25,7 +25,6 @@ import { assertSeatFor } from '../seats.service';
 import { isMemberByEmail } from '../../db/seats';
 import { scopeOfRow } from '../../domain/scope';
 import { assertScopeExists } from '../memberships/membership-grants';
-import { requireViewer } from '../../graphql/context';
 import { RESENDABLE } from '../../../permissions/capabilities';
 import { findScope } from '../../loaders/find-scope';
 import { AuditAction } from '../../domain/enums';
@@ -41,7 +40,7 @@ import { invitationNames } from './invitation-queries.service';
 
 const HOUR = 3600_000;
 
-async function emailFacts(ctx: Context, invitation: Invitation): Promise<InvitationEmailFacts> {
+async function emailFacts(ctx: RequestScope, invitation: Invitation): Promise<InvitationEmailFacts> {
   const viewer = requireViewer(ctx);
   const names = await invitationNames(ctx, invitation);
   return {
@@ -60,7 +59,7 @@ async function emailFacts(ctx: Context, invitation: Invitation): Promise<Invitat
  * other, on every instance. Deleting what was invited into does not touch the count. A refusal
  * says in `retryAfter` how many seconds remain until the next hour's count starts.
  */
-async function countAgainstRateLimit(ctx: Context, em: EntityManager, organizationId: string): Promise<void> {
+async function countAgainstRateLimit(ctx: RequestScope, em: EntityManager, organizationId: string): Promise<void> {
   await countInvitationEmail(em, organizationId, ctx.now, ctx.config.invitationsPerHour);
 }
 
@@ -111,7 +110,7 @@ async function assertInvitable(
 
 /** A new PENDING invitation row (not yet written) and the token of its link. */
 function draftInvitation(
-  ctx: Context,
+  ctx: RequestScope,
   scope: ScopeRef,
   email: string,
   role: Role,
@@ -145,7 +144,7 @@ function draftInvitation(
  * limit, then the invitation, its audit event and its email, all in the caller's transaction.
  */
 async function createInvitation(
-  ctx: Context,
+  ctx: RequestScope,
   em: EntityManager,
   scope: ScopeRef,
   draft: { invitation: Invitation; token: string; customRoleName?: string | null },
@@ -174,7 +173,7 @@ async function createInvitation(
 }
 
 /** The scope a ScopeInput names; the shield rule has found it and checked INVITE_MEMBERS there. */
-async function invitationScope(ctx: Context, input: Parameters<typeof scopeInputTarget>[0]): Promise<ScopeRef> {
+async function invitationScope(ctx: RequestScope, input: Parameters<typeof scopeInputTarget>[0]): Promise<ScopeRef> {
   const target = scopeInputTarget(input);
   const scope = await findScope(ctx, target.kind, target.id);
   if (!scope) throw new NotFoundError('Scope');
@@ -185,7 +184,7 @@ const scopeNotFound = () => new NotFoundError('Scope');
 
 /** docs/domain-rules.md §4: creates a PENDING invitation and queues its email in the same transaction. */
 export async function inviteMember(
-  ctx: Context,
+  ctx: RequestScope,
   input: {
     scope: Parameters<typeof scopeInputTarget>[0];
     email: string;
@@ -269,7 +268,7 @@ function rowError(error: unknown, field: string | null = null): RowErrorData {
  * same way inside the same transaction, then rolls it back: nothing is written or sent.
  */
 export async function inviteMembers(
-  ctx: Context,
+  ctx: RequestScope,
   input: {
     scope: Parameters<typeof scopeInputTarget>[0];
     invitations: readonly { email: string; role?: Role | null; customRoleId?: string | null }[];
@@ -370,7 +369,7 @@ export async function inviteMembers(
 
 const invitationNotFound = () => new NotFoundError('Invitation');
 
-async function mustFindInvitation(ctx: Context, id: string): Promise<Invitation> {
+async function mustFindInvitation(ctx: RequestScope, id: string): Promise<Invitation> {
   const invitation = await ctx.loaders.invitation.load(id);
   if (!invitation) throw invitationNotFound();
   return invitation;
@@ -383,7 +382,7 @@ const notPending = () => new InvitationNotPendingError();
  * invitation is renewed in place; an EXPIRED one becomes PENDING again, after the checks a new
  * invitation to that address would get (ALREADY_MEMBER, INVITATION_PENDING).
  */
-export async function resendInvitation(ctx: Context, id: string): Promise<Invitation> {
+export async function resendInvitation(ctx: RequestScope, id: string): Promise<Invitation> {
   const invitation = await mustFindInvitation(ctx, id);
   if (invitation.provisioned) {
     throw new BadUserInputError(
@@ -444,7 +443,7 @@ export async function resendInvitation(ctx: Context, id: string): Promise<Invita
 }
 
 /** Withdraws a PENDING invitation; its link stops working and an unsent email is not sent. */
-export async function revokeInvitation(ctx: Context, id: string): Promise<Invitation> {
+export async function revokeInvitation(ctx: RequestScope, id: string): Promise<Invitation> {
   const invitation = await mustFindInvitation(ctx, id);
   if (invitation.effectiveStatus(ctx.now) !== InvitationStatus.PENDING) throw notPending();
   const now = ctx.now;

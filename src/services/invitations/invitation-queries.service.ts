@@ -2,13 +2,12 @@ import { Invitation } from '../../../entities/invitation.entity';
 import { InvitationStatus } from '../../domain/enums';
 import { Permission, ScopeKind } from '../../domain/enums';
 import { scopeId, type ScopeRef } from '../../domain/scope';
-import type { Context } from '../../graphql/context';
+import { type RequestScope, requireViewer } from '../../request/scope';
 import { containsPattern, toSqlDateTime } from '../../db/sql';
 import { BadUserInputError } from '../../domain/errors';
 import type { Page } from '../../db/pagination';
 import { newestFirstPage } from '../../db/pagination';
 import { scopeOfRow } from '../../domain/scope';
-import { requireViewer } from '../../graphql/context';
 import { organizationScope, scopeColumn } from '../../domain/scope';
 /**
  * Reading invitations: a scope's, the caller's own, and every one of an organization's tree the
@@ -17,7 +16,7 @@ import { organizationScope, scopeColumn } from '../../domain/scope';
 
 /** Names that go into the email and the preview. */
 export async function invitationNames(
-  ctx: Context,
+  ctx: RequestScope,
   invitation: Pick<Invitation, 'organizationId' | 'workspaceId' | 'domainId'>,
 ) {
   const [organization, workspace, domain] = await Promise.all([
@@ -40,14 +39,14 @@ export async function invitationNames(
 }
 
 /** `me.pendingInvitations`: PENDING invitations to the caller's verified email. */
-export async function pendingInvitationsOfViewer(ctx: Context): Promise<Invitation[]> {
+export async function pendingInvitationsOfViewer(ctx: RequestScope): Promise<Invitation[]> {
   requireViewer(ctx);
   return ctx.access.pendingInvitations();
 }
 
 /** A scope's invitations with one status (PENDING by default). */
 export function invitationsAt(
-  ctx: Context,
+  ctx: RequestScope,
   scope: ScopeRef,
   status: InvitationStatus | null | undefined,
 ): Promise<Invitation[]> {
@@ -65,7 +64,7 @@ export interface InvitationPageResult extends Page<Invitation> {
  * domains') — newest first, filtered by (effective) status and by a part of the address.
  */
 export async function allInvitationsOf(
-  ctx: Context,
+  ctx: RequestScope,
   organizationId: string,
   args: { first?: number | null; after?: string | null; status?: InvitationStatus[] | null; query?: string | null },
 ): Promise<InvitationPageResult> {

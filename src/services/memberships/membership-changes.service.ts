@@ -9,7 +9,7 @@ import { AuditAction, Permission, Role, ScopeKind } from '../../domain/enums';
 import { BadUserInputError, ForbiddenError, NotFoundError } from '../../domain/errors';
 import { scopeOfRow } from '../../domain/scope';
 import { isUuid, validFutureMoment } from '../../domain/validation';
-import { type Context, requireViewer } from '../../graphql/context';
+import { type RequestScope, requireViewer } from '../../request/scope';
 import { type AuditActor, auditActorOf, recordAudit } from '../audit.service';
 import { assertAnotherAdmin, removeWithin } from './membership-grants';
 
@@ -30,7 +30,7 @@ async function freshMembership(em: EntityManager, id: string): Promise<Membershi
 
 /** docs/domain-rules.md §3: a new role at the membership's scope, never above the caller's own, never the last ADMIN's. */
 export async function changeMemberRole(
-  ctx: Context,
+  ctx: RequestScope,
   input: { memberId: string; role: Role; customRoleId?: string | null },
 ): Promise<Membership> {
   const current = await ctx.loaders.membership.load(input.memberId);
@@ -88,7 +88,7 @@ export async function changeMemberRole(
  * the rule); at organization scope with the person's workspace and domain memberships and pending
  * invitations, never the last ADMIN.
  */
-export async function removeMember(ctx: Context, memberId: string): Promise<string> {
+export async function removeMember(ctx: RequestScope, memberId: string): Promise<string> {
   const current = await ctx.loaders.membership.load(memberId);
   if (!current) throw memberNotFound();
   await withOrganizationLock(
@@ -113,7 +113,7 @@ export async function removeMember(ctx: Context, memberId: string): Promise<stri
  * ADMIN, so only an ADMIN may.
  */
 export async function leaveOrganization(
-  ctx: Context,
+  ctx: RequestScope,
   organizationId: string,
   successorMemberId?: string | null,
 ): Promise<string> {
@@ -180,7 +180,11 @@ async function handOver(em: EntityManager, actor: AuditActor, leaving: Membershi
  * Sets (or clears, with null) when a membership ends by itself. MANAGE_MEMBERS at its scope (the
  * rule); the moment must lie ahead; the organization's last lasting ADMIN cannot be given one.
  */
-export async function setMemberExpiry(ctx: Context, memberId: string, expiresAt: Date | null): Promise<Membership> {
+export async function setMemberExpiry(
+  ctx: RequestScope,
+  memberId: string,
+  expiresAt: Date | null,
+): Promise<Membership> {
   if (expiresAt !== null) validFutureMoment(expiresAt, 'expiresAt', ctx.now);
   const current = await ctx.loaders.membership.load(memberId);
   if (!current) throw memberNotFound();

@@ -11,6 +11,7 @@ import { assertRoleAccepted } from '../../../permissions/access';
 import { scopeColumns, scopeId, scopeOfRow, type ScopeRef } from '../../domain/scope';
 import { type AuditActor, recordAudit } from '../audit.service';
 import { revokePendingInvitations } from '../invitations/invitation-settlement';
+import { withdrawRequestsOf } from '../access-requests/access-request-rows';
 
 /**
  * The writes every path that gives or takes a membership shares — an invitation accepted, a join
@@ -173,8 +174,9 @@ export async function hasLastingAdmin(em: EntityManager, organizationId: string)
 /**
  * Removes a membership, inside `withOrganizationLock`. At organization scope the person's
  * workspace and domain memberships in that organization go with it (docs/domain-rules.md §3), and so do the
- * PENDING invitations in it addressed to the person's email and those the person sent: someone
- * removed cannot come back through an older invitation, nor through one they sent themselves.
+ * PENDING invitations in it addressed to the person's email and those the person sent, and their
+ * pending requests to join in it: someone removed cannot come back through an older invitation,
+ * one they sent themselves, or an old request approved later.
  */
 export async function removeWithin(
   em: EntityManager,
@@ -206,4 +208,6 @@ export async function removeWithin(
     email: email !== '' ? email : null,
     invitedById: membership.userId,
   });
+  // Nor through a request to join one of its workspaces or domains (docs/domain-rules.md §20).
+  await withdrawRequestsOf(em, actor, membership.organizationId, membership.userId);
 }

@@ -6,7 +6,7 @@ import { OrderDirection, ScopeKind } from '../../domain/enums';
 import { BadUserInputError } from '../../domain/errors';
 import { MAX_QUERY_LENGTH } from '../../domain/search';
 import { validPageSize } from '../../domain/validation';
-import type { Context } from '../../graphql/context';
+import type { RequestScope } from '../../request/scope';
 import {
   decodeMemberCursor,
   encodeMemberCursor,
@@ -25,6 +25,8 @@ export interface MemberListArgs {
   first?: number | null;
   after?: string | null;
   role?: Role | null;
+  /** Only holders of this custom role (docs/domain-rules.md §18); another organization's matches nobody. */
+  customRoleId?: string | null;
   query?: string | null;
   orderBy?: { field: MemberOrder['field']; direction?: MemberOrder['direction'] | null } | null;
 }
@@ -41,7 +43,8 @@ export function memberPageKey(scopeId: string, args: MemberListArgs, withCount =
   if (query !== null && [...query].length > MAX_QUERY_LENGTH) {
     throw new BadUserInputError(`query must be at most ${MAX_QUERY_LENGTH} characters.`, 'query');
   }
-  return { scopeId, first, after, role: args.role ?? null, query, withCount, order };
+  const customRoleId = args.customRoleId?.trim() ? args.customRoleId.trim() : null;
+  return { scopeId, first, after, role: args.role ?? null, customRoleId, query, withCount, order };
 }
 
 /** A page of members, with what `totalCount` needs: the key it was asked with, and the total when read with it. */
@@ -58,7 +61,7 @@ export interface MemberTotal {
 
 /** One page of a scope's members; many scopes in one request share one statement. */
 export async function memberConnection(
-  ctx: Context,
+  ctx: RequestScope,
   scopeId: string,
   args: MemberListArgs,
   withCount = true,
@@ -84,7 +87,7 @@ export async function memberConnection(
  * selected, else counted apart — a search up to SEARCH_COUNT_CAP matches (docs/domain-rules.md §3).
  */
 export async function memberTotalCount(
-  ctx: Context,
+  ctx: RequestScope,
   connection: Pick<MemberPageResult, 'key' | 'total'>,
 ): Promise<MemberTotal> {
   return connection.total ?? ctx.loaders.memberCount.load(connection.key);
@@ -95,7 +98,7 @@ export async function memberTotalCount(
  * memberships already loaded for permission checks: only the organizations themselves are read.
  */
 export async function organizationsOfViewer(
-  ctx: Context,
+  ctx: RequestScope,
   args: { first?: number | null; after?: string | null },
 ): Promise<Page<Organization> & { totalCount: number }> {
   const first = validPageSize(args.first);

@@ -1,4 +1,4 @@
-import { type Context, requireViewer } from '../../graphql/context';
+import { type RequestScope, requireViewer } from '../../request/scope';
 import { fromSqlDateTime } from '../../db/sql';
 
 /**
@@ -13,7 +13,7 @@ export const AUDIT_EVENTS_AT_MOST = 10_000;
 
 const iso = (value: unknown) => (value ? fromSqlDateTime(value as Date | string).toISOString() : null);
 
-export async function dataExportOf(ctx: Context): Promise<Record<string, unknown>> {
+export async function dataExportOf(ctx: RequestScope): Promise<Record<string, unknown>> {
   const viewer = requireViewer(ctx);
   const db = ctx.db;
   const [user] = await db.query(
@@ -41,6 +41,11 @@ export async function dataExportOf(ctx: Context): Promise<Record<string, unknown
     : [];
   const sent: Record<string, unknown>[] = await db.query(
     `SELECT ${invitationColumns} FROM invitations WHERE invited_by_id = ? ORDER BY created_at, id`,
+    [viewer.id],
+  );
+  const requests: Record<string, unknown>[] = await db.query(
+    `SELECT id, scope, organization_id, workspace_id, domain_id, message, status, created_at, expires_at, decided_at, reason
+       FROM access_requests WHERE requester_id = ? ORDER BY created_at, id`,
     [viewer.id],
   );
   const eventColumns =
@@ -107,6 +112,19 @@ export async function dataExportOf(ctx: Context): Promise<Record<string, unknown
     })),
     invitationsReceived: received.map(invitation),
     invitationsSent: sent.map(invitation),
+    accessRequests: requests.map((row) => ({
+      id: row.id,
+      scope: row.scope,
+      organizationId: row.organization_id,
+      workspaceId: row.workspace_id ?? null,
+      domainId: row.domain_id ?? null,
+      message: row.message ?? null,
+      status: row.status,
+      createdAt: iso(row.created_at),
+      expiresAt: iso(row.expires_at),
+      decidedAt: iso(row.decided_at),
+      reason: row.reason ?? null,
+    })),
     auditEvents: events.slice(0, AUDIT_EVENTS_AT_MOST).map((row) => ({
       id: row.id,
       action: row.action,

@@ -101,6 +101,8 @@ export async function erasePerson(db: DataSource, actor: AuditActor, userId: str
       params,
     );
     await em.query(`DELETE FROM scim_users WHERE ${matches}`, params);
+    // Their requests to join, messages included (docs/domain-rules.md §20).
+    await em.query('DELETE FROM access_requests WHERE requester_id = ?', [userId]);
     // The addresses themselves: remembered only for this moment.
     await em.query('DELETE FROM user_addresses WHERE user_id = ?', [userId]);
     // Answered and lapsed invitations to them (the live ones were revoked above; one made since,

@@ -5,10 +5,10 @@ import { User } from '../../../entities/user.entity';
 import { updatePerson, type PersonFacts } from '../../db/people';
 import { isUniqueViolation, toSqlDateTime } from '../../db/sql';
 import { findLocked, inTransaction } from '../../db/transaction';
-import { ChangeSource } from '../../domain/enums';
 import { BadUserInputError } from '../../domain/errors';
 import { cleanClaimName } from '../../domain/validation';
-import type { AuditActor } from '../audit.service';
+import { type AuditActor, auditActorOf } from '../audit.service';
+import type { RequestScope } from '../../request/scope';
 import { type Erasure, erasePerson } from './erasure.service';
 import { claimProvisionedAccess } from '../provisioning/provisioned-access';
 
@@ -128,11 +128,11 @@ async function recordOnce(db: DataSource, message: IdentityMessage, type: string
 }
 
 export async function applyIdentityEvent(
-  db: DataSource,
+  scope: Pick<RequestScope, 'db' | 'now' | 'actor' | 'requestId'>,
   body: unknown,
   message: IdentityMessage,
-  at: Date,
 ): Promise<IdentityEventOutcome> {
+  const { db, now: at } = scope;
   const { type, user } = parseEvent(body);
   if (await applied(db.manager, message.id)) {
     if (type === 'user.deleted') {
@@ -149,12 +149,8 @@ export async function applyIdentityEvent(
     return { type, updated: false };
   }
   if (type === 'user.deleted') {
-    const actor: AuditActor = {
-      at,
-      actorId: null,
-      requestId: message.id.slice(0, 64),
-      source: ChangeSource.IDENTITY_PROVIDER,
-    };
+    // The audit events name the provider's message, which the provider's logs know.
+    const actor: AuditActor = { ...auditActorOf(scope), requestId: message.id.slice(0, 64) };
     // Recorded once the erasure is done: a retry after a crash midway finishes it (erasing is itself idempotent).
     const erasure = await erasePerson(db, actor, user.id);
     await recordOnce(db, message, type, user.id, at);

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Config } from '../../config/config';
+import { CustomRole } from '../../../entities/custom-role.entity';
 import { Invitation } from '../../../entities/invitation.entity';
 import { Membership } from '../../../entities/membership.entity';
-import { ScimGroupMember } from '../../../entities/scim-group-member.entity';
 import { ScimUser } from '../../../entities/scim-user.entity';
 import { updateMembershipRole } from '../../db/membership-rows';
 import { findLocked, lockForUpdate, withOrganizationLock } from '../../db/transaction';
 import { AuditAction, ChangeSource, InvitationStatus, Role, ScopeKind } from '../../domain/enums';
-import { organizationScope, type ScopeRef } from '../../domain/scope';
+import { organizationScope } from '../../domain/scope';
 import { AppError } from '../../domain/errors';
 import { type AuditActor, recordAudit } from '../audit.service';
 import { newInvitationToken } from '../invitations/invitation-tokens';
@@ -16,6 +16,7 @@ import { queueInvitationEmail } from '../invitations/invitation-email';
 import { cancelQueuedEmails, countInvitationEmail, settle } from '../invitations/invitation-settlement';
 import { assertSeatFor } from '../seats.service';
 import { assertAnotherAdmin, grantMembership, removeWithin } from '../memberships/membership-grants';
+import { applyGroups, markProvisioned } from './directory-groups';
 
 /**
  * What a directory's word about a person does to the organization (docs/domain-rules.md §15),
@@ -101,6 +102,7 @@ async function inviteProvisioned(
   em: EntityManager,
   actor: AuditActor,
   scim: ScimUser,
+  customRole: CustomRole | null,
   ask: { config: Config } | null,
 ): Promise<void> {
   await assertSeatFor(em, scim.organizationId, scim.email, 'invite', actor.at);
@@ -118,6 +120,7 @@ async function inviteProvisioned(
     domainId: null,
     email: scim.email,
     role: scim.role,
+    customRoleId: customRole?.id ?? null,
     status: InvitationStatus.PENDING,
     // At an owned address, a link nobody is sent: the person joins by signing in.
     tokenHash: hash,
@@ -137,6 +140,7 @@ async function inviteProvisioned(
     scope: organizationScope({ id: scim.organizationId }),
     email: scim.email,
     toRole: scim.role,
+    customRole: customRole?.name ?? null,
   });
   if (!ask) return;
   const [organization] = await em.query('SELECT name FROM organizations WHERE id = ?', [scim.organizationId]);
@@ -149,35 +153,6 @@ async function inviteProvisioned(
     token,
     actor.at,
   );
-}
-
-/** Marks memberships as the directory's (`Member.provisioned`). */
-async function markProvisioned(em: EntityManager, ids: string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await em.query(`UPDATE memberships SET provisioned = ? WHERE id IN (${ids.map(() => '?').join(', ')})`, [
-    true,
-    ...ids,
-  ]);
-}
-
-/**
- * The workspace memberships a linked person's groups give them (MEMBER, provisioned). The
- * directory takes away only what it gave (docs/domain-rules.md §15): a membership someone already
- * holds there — given by a person, or by the directory before — stays exactly as it is (role,
- * expiry, not `provisioned`), so that `leaveGroup` later finds nothing of the directory's to remove.
- */
-async function applyGroups(em: EntityManager, actor: AuditActor, scim: ScimUser, userId: string): Promise<void> {
-  const groups = await em.findBy(ScimGroupMember, { scimUserId: scim.id });
-  for (const group of groups) {
-    const scope: ScopeRef = {
-      kind: ScopeKind.WORKSPACE,
-      organizationId: scim.organizationId,
-      workspaceId: group.workspaceId,
-    };
-    if (await findLocked(em, Membership, { userId, scopeId: group.workspaceId })) continue;
-    const granted = await grantMembership(em, actor, userId, scope, Role.MEMBER);
-    await markProvisioned(em, [granted.id]);
-  }
 }
 
 /** What `applyDirectory` is told besides the person: see there. */
@@ -195,7 +170,7 @@ export interface DirectoryChange {
  * call inside `withOrganizationLock` of its organization.
  *
  * Active: a person linked to `scim` gets (or keeps) the organization membership with the
- * directory's role — demoting the last lasting ADMIN is LAST_ADMIN — and their groups' workspace
+ * directory's role, or custom role (§18) — demoting the last lasting ADMIN is LAST_ADMIN — and their groups' workspace
  * memberships. Not linked: at an owned address, whoever has signed in with it is linked now, and
  * if nobody has, a silent provisioned invitation waits for their first sign-in; at any other
  * address an emailed provisioned invitation asks them (nobody is linked, account or not). Inactive
@@ -226,6 +201,9 @@ export async function applyDirectory(
   }
   const invitation = await pendingAt(em, organizationId, scim.email);
   const provisionedInvitation = invitation?.provisioned ? invitation : null;
+  // Read under the lock: a role deleted meanwhile has moved this row with its other holders.
+  const customRole = scim.customRoleId ? await em.findOneBy(CustomRole, { id: scim.customRoleId }) : null;
+  const customRoleId = customRole?.id ?? null;
 
   if (!scim.active || options.remove) {
     if (provisionedInvitation) await endInvitation(em, actor, provisionedInvitation, InvitationStatus.REVOKED);
@@ -237,6 +215,7 @@ export async function applyDirectory(
   if (!userId) {
     const waiting =
       provisionedInvitation?.role === scim.role &&
+      (provisionedInvitation.customRoleId ?? null) === customRoleId &&
       provisionedInvitation.effectiveStatus(actor.at) === InvitationStatus.PENDING;
     if (waiting) return;
     if (invitation) {
@@ -244,7 +223,7 @@ export async function applyDirectory(
       await endInvitation(em, actor, invitation, InvitationStatus.REVOKED);
     }
     if (!owned && !options.config) throw new Error('An invitation to ask someone needs the configuration.');
-    await inviteProvisioned(em, actor, scim, owned ? null : { config: options.config as Config });
+    await inviteProvisioned(em, actor, scim, customRole, owned ? null : { config: options.config as Config });
     return;
   }
 
@@ -252,36 +231,25 @@ export async function applyDirectory(
   const held = await findLocked(em, Membership, { userId, scopeId: organizationId });
   if (!held) {
     await assertSeatFor(em, organizationId, scim.email, 'join', actor.at);
-    const granted = await grantMembership(em, actor, userId, organization, scim.role);
+    const granted = await grantMembership(em, actor, userId, organization, scim.role, 'refuse', null, customRole);
     await markProvisioned(em, [granted.id]);
   } else {
-    if (held.role !== scim.role || held.expiresAt !== null) {
+    if (held.role !== scim.role || held.expiresAt !== null || held.customRoleId !== customRoleId) {
       if (held.role === Role.ADMIN) await assertAnotherAdmin(em, organizationId, userId);
       await updateMembershipRole(em, held, { role: scim.role, expiresAt: null, updatedAt: actor.at });
+      if (held.customRoleId !== customRoleId) await em.update(Membership, { id: held.id }, { customRoleId });
       await recordAudit(em, actor, {
         action: AuditAction.MEMBER_ROLE_CHANGED,
         scope: organization,
         subjectId: userId,
         fromRole: held.role,
         toRole: scim.role,
+        customRole: customRole?.name ?? null,
       });
     }
     if (!held.provisioned) await markProvisioned(em, [held.id]);
   }
   await applyGroups(em, actor, scim, userId);
-}
-
-/** A group's member leaves it: their provisioned workspace membership goes (one given by a person stays). */
-export async function leaveGroup(
-  em: EntityManager,
-  actor: AuditActor,
-  scim: ScimUser,
-  workspaceId: string,
-): Promise<void> {
-  await em.delete(ScimGroupMember, { workspaceId, scimUserId: scim.id });
-  if (!scim.userId) return;
-  const held = await findLocked(em, Membership, { userId: scim.userId, scopeId: workspaceId });
-  if (held?.provisioned) await removeWithin(em, actor, held, AuditAction.MEMBER_REMOVED);
 }
 
 /**

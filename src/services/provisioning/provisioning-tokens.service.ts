@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { IsNull } from 'typeorm';
 import { ProvisioningToken } from '../../../entities/provisioning-token.entity';
-import type { Context } from '../../graphql/context';
+import type { RequestScope } from '../../request/scope';
 import { inTransaction, withOrganizationLock } from '../../db/transaction';
 import { rememberedOwner } from '../../db/organization-admission';
 import { toSqlDateTime } from '../../db/sql';
@@ -44,7 +44,7 @@ function validDescription(value: string | null | undefined): string | null {
 }
 
 export async function createProvisioningToken(
-  ctx: Context,
+  ctx: RequestScope,
   input: { organizationId: string; description?: string | null },
 ): Promise<{ token: string; provisioningToken: ProvisioningToken }> {
   const description = validDescription(input.description);
@@ -87,7 +87,7 @@ export async function createProvisioningToken(
 }
 
 /** Revokes a token: the directory's next request with it is refused (401). */
-export async function revokeProvisioningToken(ctx: Context, id: string): Promise<string> {
+export async function revokeProvisioningToken(ctx: RequestScope, id: string): Promise<string> {
   const token = isUuid(id) ? await ctx.loaders.provisioningToken.load(id) : null;
   if (!token || token.revokedAt) throw new NotFoundError('Provisioning token');
   await inTransaction(ctx.db, async (em) => {
@@ -109,7 +109,7 @@ export async function revokeProvisioningToken(ctx: Context, id: string): Promise
 }
 
 /** An organization's live tokens, newest first (never the tokens themselves). */
-export function provisioningTokensOf(ctx: Context, organizationId: string): Promise<ProvisioningToken[]> {
+export function provisioningTokensOf(ctx: RequestScope, organizationId: string): Promise<ProvisioningToken[]> {
   return ctx.db.getRepository(ProvisioningToken).find({
     where: { organizationId, revokedAt: IsNull() },
     order: { createdAt: 'DESC', id: 'DESC' },

@@ -3,13 +3,15 @@ import type { EntityManager } from 'typeorm';
 import { CustomRole, type CustomRoleGrants } from '../../../entities/custom-role.entity';
 import { Invitation } from '../../../entities/invitation.entity';
 import { Membership } from '../../../entities/membership.entity';
+import { ScimUser } from '../../../entities/scim-user.entity';
+import { Workspace } from '../../../entities/workspace.entity';
 import { type Access, assertRoleAccepted } from '../../../permissions/access';
 import { updateMembershipRole } from '../../db/membership-rows';
 import { withOrganizationLock } from '../../db/transaction';
 import { AuditAction, InvitationStatus, Role, ScopeKind } from '../../domain/enums';
 import { BadUserInputError, ForbiddenError, NotFoundError, RoleInUseError } from '../../domain/errors';
 import { organizationScope, type ScopeRef, scopeOfRow } from '../../domain/scope';
-import type { Context } from '../../graphql/context';
+import type { RequestScope } from '../../request/scope';
 import { auditActorOf, recordAudit } from '../audit.service';
 
 /**
@@ -59,7 +61,7 @@ function cleanDescription(description: string | null | undefined): string | null
 }
 
 /** The keys per kind, each a key the table knows at that kind; BAD_USER_INPUT on `grants` naming the first that is not. */
-function cleanGrants(ctx: Context, grants: GrantInput[]): CustomRoleGrants {
+function cleanGrants(ctx: RequestScope, grants: GrantInput[]): CustomRoleGrants {
   const result: CustomRoleGrants = {};
   for (const grant of grants) {
     for (const key of grant.keys) {
@@ -83,11 +85,11 @@ async function assertNameFree(em: EntityManager, organizationId: string, nameKey
 }
 
 /** `Organization.customRoles`, by name. */
-export function customRolesOf(ctx: Context, organizationId: string): Promise<CustomRole[]> {
+export function customRolesOf(ctx: RequestScope, organizationId: string): Promise<CustomRole[]> {
   return ctx.loaders.customRolesByOrganization.load(organizationId);
 }
 
-export async function createCustomRole(ctx: Context, input: CreateCustomRoleData): Promise<CustomRole> {
+export async function createCustomRole(ctx: RequestScope, input: CreateCustomRoleData): Promise<CustomRole> {
   const { name, nameKey } = cleanName(input.name);
   const description = cleanDescription(input.description);
   const baseRole = input.baseRole ?? Role.MEMBER;
@@ -129,7 +131,11 @@ export async function createCustomRole(ctx: Context, input: CreateCustomRoleData
   return role;
 }
 
-export async function updateCustomRole(ctx: Context, id: string, input: UpdateCustomRoleData): Promise<CustomRole> {
+export async function updateCustomRole(
+  ctx: RequestScope,
+  id: string,
+  input: UpdateCustomRoleData,
+): Promise<CustomRole> {
   const current = await ctx.loaders.customRole.load(id);
   if (!current) throw roleNotFound();
   const named = input.name === undefined || input.name === null ? null : cleanName(input.name);
@@ -168,7 +174,7 @@ export async function updateCustomRole(ctx: Context, id: string, input: UpdateCu
  * deleted role's base role. Every holder moves in the same transaction, under the lock.
  */
 export async function deleteCustomRole(
-  ctx: Context,
+  ctx: RequestScope,
   id: string,
   reassign: { customRoleId?: string | null } | null | undefined,
 ): Promise<string> {
@@ -209,6 +215,13 @@ export async function deleteCustomRole(
         assertRoleAccepted(invitation.scope, newRole);
         await em.update(Invitation, { id: invitation.id }, { role: newRole, customRoleId: target?.id ?? null });
       }
+      // A directory's word moves with them: its Users, and its Groups (a workspace holds MEMBER-based roles only).
+      await em.update(ScimUser, { customRoleId: id }, { role: newRole, customRoleId: target?.id ?? null });
+      await em.update(
+        Workspace,
+        { groupCustomRoleId: id },
+        { groupCustomRoleId: target?.baseRole === Role.MEMBER ? target.id : null },
+      );
       await em.delete(CustomRole, { id });
       await recordAudit(em, auditActorOf(ctx), {
         action: AuditAction.ROLE_DELETED,
@@ -231,13 +244,26 @@ export async function deleteCustomRole(
  * (a role of another organization is no different from none).
  */
 export async function customRoleFor(
-  ctx: Context,
+  ctx: RequestScope,
   customRoleId: string,
   organizationId: string,
   kind: ScopeKind,
   field = 'customRoleId',
 ): Promise<CustomRole> {
-  const role = await ctx.loaders.customRole.load(customRoleId);
+  return assertHeldAt(await ctx.loaders.customRole.load(customRoleId), organizationId, kind, field);
+}
+
+/**
+ * The rule every way of giving a custom role shares (GraphQL and a directory's SCIM): a role of the
+ * organization, whose base role a scope of `kind` accepts. BAD_USER_INPUT on `field` otherwise, the
+ * same for a role of another organization as for none.
+ */
+export function assertHeldAt(
+  role: CustomRole | null | undefined,
+  organizationId: string,
+  kind: ScopeKind,
+  field: string,
+): CustomRole {
   if (!role || role.organizationId !== organizationId) {
     throw new BadUserInputError(`${field} is not a role of this organization.`, field);
   }
@@ -253,7 +279,7 @@ export async function customRoleFor(
  * that nobody hands out a key they could not use themselves. Null when none is asked for.
  */
 export async function customRoleToGive(
-  ctx: Context,
+  ctx: RequestScope,
   customRoleId: string | null | undefined,
   scope: ScopeRef,
   access: Access,

@@ -32,6 +32,11 @@ const ENROLLMENT: Record<EnrollmentMode, { label: string; description: (domain: 
     description: (domain, org) =>
       `People signed in with a verified @${domain} address see ${org} on their homepage and may join as Member, seats permitting.`,
   },
+  REQUEST: {
+    label: 'Anyone at the domain may ask to join',
+    description: (domain, org) =>
+      `People signed in with a verified @${domain} address see ${org} on their homepage and may ask to join; its managers decide.`,
+  },
 };
 
 /**
@@ -96,7 +101,7 @@ function ClaimDomain(props: { onClaimed: () => void }) {
         name="enrollment"
         value={enrollment}
         onChange={setEnrollment}
-        choices={(['NONE', 'AUTO_JOIN'] as const).map((mode) => ({
+        choices={(['NONE', 'REQUEST', 'AUTO_JOIN'] as const).map((mode) => ({
           value: mode,
           label: ENROLLMENT[mode].label,
           description: ENROLLMENT[mode].description(domain.trim() || 'your-domain', organization.name),
@@ -127,7 +132,9 @@ function EmailDomainCard(props: { domain: WebEmailDomainFragment; onChanged: () 
     announce(
       enrollment === 'AUTO_JOIN'
         ? `People with a verified @${domain.domain} address may now join ${organization.name}.`
-        : `${domain.domain}: joining is by invitation only.`,
+        : enrollment === 'REQUEST'
+          ? `People with a verified @${domain.domain} address may now ask to join ${organization.name}.`
+          : `${domain.domain}: joining is by invitation only.`,
     );
     props.onChanged();
     return null;
@@ -187,13 +194,13 @@ function EmailDomainCard(props: { domain: WebEmailDomainFragment; onChanged: () 
             else void setEnrollment(next);
           }}
         >
-          {(['NONE', 'AUTO_JOIN'] as const).map((mode) => (
+          {(['NONE', 'REQUEST', 'AUTO_JOIN'] as const).map((mode) => (
             <option key={mode} value={mode}>
               {ENROLLMENT[mode].label}
             </option>
           ))}
         </SelectField>
-        {domain.enrollment === 'AUTO_JOIN' && !domain.verified && (
+        {domain.enrollment !== 'NONE' && !domain.verified && (
           <Callout tone="info">
             <p>Nobody can join by {domain.domain} until it is verified.</p>
           </Callout>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useMutation } from 'urql';
-import { ErrorMessage, fieldErrors } from '../errors';
+import { ErrorMessage, errorCodes, fieldErrors } from '../errors';
 import {
   type WebAcceptedMemberFragment,
   type WebMyInvitationFragment,
@@ -21,6 +21,7 @@ import { Empty, Loading } from '../ui/misc';
 import { Badge, HeldRoleBadge, RoleBadge } from '../ui/person';
 import { InlineForm } from '../ui/inline-form';
 import { organizationPath } from '../organization-context';
+import { AskToJoinItem, MyRequests } from './home-requests';
 
 /** "the workspace Web in Acme": where an invitation or a membership is. */
 export function placeOf(x: {
@@ -53,6 +54,9 @@ export function Home() {
   const organizations = me?.organizations?.nodes ?? [];
   const joinable = me?.joinableOrganizations ?? [];
   const invitations = me?.pendingInvitations ?? [];
+  const requests = me?.accessRequests ?? [];
+  // An organization whose sign-in policy this sign-in does not meet says so on its card, not as an error.
+  const blockedOnly = errorCodes(error).length > 0 && errorCodes(error).every((code) => code === 'SIGN_IN_POLICY');
   const createErrors = fieldErrors(created.error, { name: 'Name' });
 
   const submit = async () => {
@@ -70,7 +74,7 @@ export function Home() {
           {me && <p className="lede">Signed in as {me.displayName ? `${me.displayName} (${me.email})` : me.email}.</p>}
         </div>
       </div>
-      <ErrorMessage error={error} />
+      {!blockedOnly && <ErrorMessage error={error} />}
       {fetching && !data && <Loading />}
       {invitations.length > 0 && (
         <section aria-labelledby="invitations-heading" className="card">
@@ -86,15 +90,32 @@ export function Home() {
         <section aria-labelledby="joinable-heading" className="card">
           <h2 id="joinable-heading">Organizations you can join</h2>
           <p className="muted">
-            They let in anyone with a verified @{me.email.slice(me.email.lastIndexOf('@') + 1)} address.
+            {joinable.every((o) => o.viewerJoinMode === 'REQUEST')
+              ? `They let anyone with a verified @${me.email.slice(me.email.lastIndexOf('@') + 1)} address ask to join.`
+              : `They let in anyone with a verified @${me.email.slice(me.email.lastIndexOf('@') + 1)} address${joinable.some((o) => o.viewerJoinMode === 'REQUEST') ? ', or let them ask' : ''}.`}
           </p>
           <ul className="list-plain list-rows">
-            {joinable.map((organization) => (
-              <JoinItem key={organization.id} organization={organization} />
-            ))}
+            {joinable.map((organization) =>
+              organization.viewerJoinMode === 'REQUEST' ? (
+                <AskToJoinItem
+                  key={organization.id}
+                  organization={organization}
+                  pending={
+                    requests.find(
+                      (r) =>
+                        r.status === 'PENDING' && r.scope === 'ORGANIZATION' && r.organization.id === organization.id,
+                    ) ?? null
+                  }
+                  onAsked={refresh}
+                />
+              ) : (
+                <JoinItem key={organization.id} organization={organization} />
+              ),
+            )}
           </ul>
         </section>
       )}
+      <MyRequests requests={requests} onChanged={refresh} />
       <section aria-labelledby="organizations-heading">
         <h2 id="organizations-heading" className="visually-hidden">
           Organizations you belong to
@@ -117,7 +138,13 @@ export function Home() {
                     <Link to={organizationPath(organization.id, 'members')}>{organization.name}</Link>
                   </h3>
                   {organization.viewerRole && <RoleBadge role={organization.viewerRole} />}
+                  {organization.viewerSignInRequired && <Badge tone="warning">Sign in again to enter</Badge>}
                 </div>
+                {organization.viewerSignInRequired && (
+                  <p className="small muted">
+                    Its sign-in policy asks for more than this sign-in: open it to see what.
+                  </p>
+                )}
               </li>
             ))}
           </ul>

@@ -19,6 +19,8 @@ import { MembersSection } from './members';
 import { ProvisioningSection } from './provisioning';
 import { RolesSection } from './roles';
 import { SettingsSection } from './settings';
+import { SignInRequired, signInRequirement } from './sign-in-required';
+import { RequestsSection } from './requests';
 import { WorkspacesSection } from './workspaces';
 import { WebhooksSection } from './webhooks';
 
@@ -42,6 +44,12 @@ export const SECTIONS: readonly Section[] = [
     label: 'Members',
     visible: (c) => anywhere(c, 'READ_MEMBERS'),
     render: () => <MembersSection />,
+  },
+  {
+    id: 'requests',
+    label: 'Requests',
+    visible: (c) => anywhere(c, 'MANAGE_MEMBERS'),
+    render: () => <RequestsSection />,
   },
   {
     id: 'roles',
@@ -129,6 +137,8 @@ export function OrganizationScreen(props: { id: string; section: string | null }
     sectionHeading.current = props.section ?? '';
   }, [props.section]);
 
+  const blocked = signInRequirement(error);
+  if (blocked && !organization) return <SignInRequired id={props.id} requirement={blocked} />;
   if (!organization || !viewer) {
     return (
       <>

@@ -15,6 +15,7 @@ import { ConfirmDialog } from '../ui/dialog';
 import { SelectField, TextField } from '../ui/fields';
 import { Callout, Loading } from '../ui/misc';
 import { type Frame, SectionHeading, useOrganization } from '../organization-context';
+import { SignInPolicyPanel } from './sign-in-policy';
 
 /** The organization's name, leaving it, and deleting it: each for those the server lets. */
 export function SettingsSection() {
@@ -25,6 +26,7 @@ export function SettingsSection() {
     <section aria-labelledby="section-heading">
       <SectionHeading>Settings</SectionHeading>
       {can('UPDATE') && <RenameOrganization />}
+      {can('UPDATE') && <SignInPolicyPanel />}
       <div className="card narrow" role="group" aria-labelledby="leave-heading">
         <h3 id="leave-heading">Leave {organization.name}</h3>
         <p>

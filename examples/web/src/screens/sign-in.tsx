@@ -2,7 +2,14 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { ErrorMessage } from '../errors';
 import type { Role } from '../generated';
 import { ROLE_LABEL } from '../roles';
-import { type AppConfig, type DemoPerson, demoPeople, devSignIn } from '../session';
+import {
+  type AppConfig,
+  type DemoPerson,
+  demoPeople,
+  devSignIn,
+  type DevSignInInput,
+  type SignInHint,
+} from '../session';
 import { Button } from '../ui/button';
 import { Checkbox, TextField } from '../ui/fields';
 import { Callout } from '../ui/misc';
@@ -27,8 +34,14 @@ export function SignIn(props: {
   heading?: string;
   /** The accept page asks for one address: no demo list there. */
   showDemoPeople?: boolean;
+  /** An organization's sign-in policy sent the person back: what it asks for, filled in. */
+  hint?: SignInHint | null;
 }) {
-  const [email, setEmail] = useState(props.email ?? '');
+  const { hint } = props;
+  const [email, setEmail] = useState(props.email ?? hint?.email ?? '');
+  // How the person signs in, so that an organization's sign-in policy can be tried locally.
+  const [mfa, setMfa] = useState(hint?.mfa ?? false);
+  const [sso, setSso] = useState(hint?.sso ?? '');
   const [name, setName] = useState('');
   const [verified, setVerified] = useState(true);
   const [error, setError] = useState<string | null>(null);
@@ -48,10 +61,10 @@ export function SignIn(props: {
       </section>
     );
   }
-  const signIn = async (input: { email: string; name: string; emailVerified: boolean }) => {
+  const signIn = async (input: DevSignInInput) => {
     setError(null);
     try {
-      props.onSignIn(await devSignIn(input));
+      props.onSignIn(await devSignIn({ ...input, amr: mfa ? ['pwd', 'otp'] : ['pwd'], sso: sso.trim() || undefined }));
     } catch (failure) {
       setError((failure as Error).message);
     }
@@ -68,6 +81,7 @@ export function SignIn(props: {
       <Callout tone="warning">
         <p>Development sign-in: you can act as anyone. It does not exist in production.</p>
       </Callout>
+      {hint && <PolicyHint hint={hint} />}
       {showDemo && people.length > 0 && (
         <section aria-labelledby="demo-heading">
           <h2 id="demo-heading">Sign in as a demo person</h2>
@@ -111,6 +125,23 @@ export function SignIn(props: {
           checked={verified}
           onChange={(e) => setVerified(e.target.checked)}
         />
+        <fieldset className="stack-sm">
+          <legend className="field-label">How you sign in</legend>
+          <Checkbox
+            label="With a second factor (MFA)"
+            hint='The token says amr ["pwd", "otp"]; without it, ["pwd"]. Also for the demo people above.'
+            checked={mfa}
+            onChange={(e) => setMfa(e.target.checked)}
+          />
+          <TextField
+            label="Single sign-on connection (optional)"
+            hint="The connection the token names, as an organization requiring single sign-on expects it."
+            value={sso}
+            onChange={(e) => setSso(e.target.value)}
+            maxLength={255}
+            autoComplete="off"
+          />
+        </fieldset>
         <div className="form-actions">
           <Button type="submit" variant="primary">
             Sign in
@@ -119,5 +150,18 @@ export function SignIn(props: {
       </form>
       <ErrorMessage error={error} />
     </section>
+  );
+}
+
+/** Why the person is back here: what their organization's sign-in policy asks for. */
+function PolicyHint(props: { hint: SignInHint }) {
+  const { hint } = props;
+  const asks = [hint.sso && `its single sign-on connection (${hint.sso})`, hint.mfa && 'a second factor']
+    .filter(Boolean)
+    .join(' and ');
+  return (
+    <Callout tone="info" title={`${hint.organizationName ?? 'Your organization'} asks you to sign in again`}>
+      <p>Sign in with {asks}: the choices below are set for it.</p>
+    </Callout>
   );
 }
