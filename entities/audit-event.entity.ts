@@ -82,6 +82,21 @@ export class AuditEvent {
   @Column({ name: 'custom_role', type: 'varchar', length: 64, nullable: true })
   customRole!: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'What the setting was before the change, as text: the seat limit, the billing details changed, the day access ended, a token name. Null where it did not exist or the event names no setting.',
+  })
+  @Column({ name: 'before_value', type: 'varchar', length: 500, nullable: true })
+  before!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'What the setting became, as text (see before). Null where it was removed.',
+  })
+  @Column({ name: 'after_value', type: 'varchar', length: 500, nullable: true })
+  after!: string | null;
+
   @Field(() => String, { nullable: true, description: 'The x-request-id of the request that made the change.' })
   @Column({ name: 'request_id', type: 'varchar', length: 64, nullable: true })
   requestId!: string | null;

@@ -130,9 +130,19 @@ export function describeMember(member: ScreenMember): string {
   );
 }
 
+/**
+ * What became of the invitation email, in the web app's words: DELIVERED means handed over —
+ * to the SMTP server, or, without SMTP_URL, to the server's log — not that it reached an inbox.
+ */
+const EMAIL: Record<NonNullable<ScreenInvitation['delivery']>['status'], string> = {
+  PENDING: 'email queued',
+  DELIVERED: 'email sent (to SMTP, or to the server log without SMTP_URL)',
+  FAILED: 'email not sent',
+};
+
 /** One row of the pending-invitations tab. */
 export function describeInvitation(invitation: ScreenInvitation): string {
-  const delivery = invitation.delivery ? `email ${invitation.delivery.status.toLowerCase()}` : 'no email';
+  const delivery = invitation.delivery ? EMAIL[invitation.delivery.status] : 'no email';
   const actions = [invitation.viewerCan.resend ? 'resend' : null, invitation.viewerCan.revoke ? 'revoke' : null]
     .filter((action) => action !== null)
     .join(', ');

@@ -60,8 +60,22 @@ export function webAppHandler(config: Config, options: WebAppOptions): express.E
     next();
   });
   const devSignIn = !config.production && config.auth.usingDevelopmentSecret && config.auth.jwtSecret !== undefined;
+  // In development, what can be tried on this machine: webhooks to a receiver here (npm run dev
+  // allows private addresses) and email domains verified against `npm run dns` (a loopback DNS).
+  const tryHere = devSignIn
+    ? {
+        webhooks: config.webhooksAllowPrivate,
+        emailDomains: config.dnsServers.length > 0 && config.dnsServers.every((s) => /^(127\.|\[?::1\]?)/.test(s)),
+      }
+    : null;
   app.get('/config.json', (_req, res) => {
-    res.json({ graphqlUrl: options.graphqlUrl, devSignIn, tokenUrl: null, ssoClaim: config.auth.ssoClaim });
+    res.json({
+      graphqlUrl: options.graphqlUrl,
+      devSignIn,
+      tokenUrl: null,
+      ssoClaim: config.auth.ssoClaim,
+      ...(tryHere ? { tryHere } : {}),
+    });
   });
   app.all('/config.json', onlyMethods('GET'));
   if (devSignIn) {

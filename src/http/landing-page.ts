@@ -85,11 +85,38 @@ export function sandboxLandingPage(config: Config): ApolloServerPlugin {
               const listener = await page.serverWillStart?.(service);
               const rendered = await listener?.renderLandingPage?.();
               if (!rendered) throw new Error('the landing page plugin rendered nothing');
-              return typeof rendered.html === 'string' ? rendered.html : rendered.html();
+              const html = typeof rendered.html === 'string' ? rendered.html : await rendered.html();
+              return withOfflinePointer(html, config);
             },
           };
         },
       };
     },
   };
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
+
+/**
+ * Offline, Apollo's page says only that Sandbox "cannot be loaded": under that, the way to ask the
+ * API without it (docs/development.md, "Trying the API in Sandbox"). Online, Sandbox covers it.
+ */
+export function withOfflinePointer(html: string, config: Config): string {
+  const host = ['0.0.0.0', '::'].includes(config.host) ? '127.0.0.1' : config.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${config.port}/graphql`;
+  const commands = [
+    'TOKEN=$(npm run -s token -- --email ada@demo.example)',
+    `curl -s ${url} -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \\`,
+    `  -d '{"query":"{ me { email organizations { nodes { name viewerRole } } } }"}'`,
+  ].join('\n');
+  const pointer =
+    '<p>The API needs no connection: ask it with curl, or run <code>npm run client</code> (docs/development.md).</p>' +
+    `<pre>${escapeHtml(commands)}</pre>`;
+  const fallback = html.indexOf('class="fallback"');
+  const end = fallback < 0 ? -1 : html.indexOf('</div>', fallback);
+  return end < 0 ? html : `${html.slice(0, end)}${pointer}\n${html.slice(end)}`;
 }

@@ -45,6 +45,8 @@ export interface ExportedEvent {
   email: string | null;
   fromRole: string | null;
   toRole: string | null;
+  before: string | null;
+  after: string | null;
   requestId: string | null;
   source: string;
   provisioningTokenId: string | null;
@@ -119,7 +121,7 @@ export async function* exportedEvents(
     const params = conditions.flatMap(([, values]) => values);
     const rows: Record<string, unknown>[] = await db.query(
       `SELECT id, action, occurred_at, actor_id, scope, organization_id, workspace_id, domain_id, subject_id, email,
-              from_role, to_role, request_id, source, provisioning_token_id
+              from_role, to_role, before_value, after_value, request_id, source, provisioning_token_id
          FROM audit_events WHERE ${where.join(' AND ')} ORDER BY occurred_at DESC, id DESC LIMIT ${batchSize}`,
       params,
     );
@@ -140,6 +142,8 @@ export async function* exportedEvents(
       email: (row.email as string | null) ?? null,
       fromRole: (row.from_role as string | null) ?? null,
       toRole: (row.to_role as string | null) ?? null,
+      before: (row.before_value as string | null) ?? null,
+      after: (row.after_value as string | null) ?? null,
       requestId: (row.request_id as string | null) ?? null,
       source: row.source as string,
       provisioningTokenId: (row.provisioning_token_id as string | null) ?? null,
@@ -192,6 +196,8 @@ export const CSV_COLUMNS = [
   'email',
   'fromRole',
   'toRole',
+  'before',
+  'after',
   'requestId',
   'source',
   'provisioningTokenId',
@@ -227,6 +233,8 @@ export function csvRow(event: ExportedEvent): string {
     email: event.email,
     fromRole: event.fromRole,
     toRole: event.toRole,
+    before: event.before,
+    after: event.after,
     requestId: event.requestId,
     source: event.source,
     provisioningTokenId: event.provisioningTokenId,

@@ -65,6 +65,16 @@ export interface AuditFacts {
   toRole?: Role | null;
   /** The custom role the event is about, or given with `toRole` (docs/domain-rules.md §18), by name. */
   customRole?: string | null;
+  /** What the setting was and became, as text (a seat limit, billing details, an end of access, a token name). */
+  before?: string | number | Date | null;
+  after?: string | number | Date | null;
+}
+
+/** A value for `before`/`after`: null stays null, the rest as text cut to the column's 500 characters. */
+export function auditValue(value: string | number | Date | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  const text = value instanceof Date ? value.toISOString() : String(value);
+  return text.length > 500 ? `${text.slice(0, 499)}…` : text;
 }
 
 let lastMs = 0;
@@ -110,6 +120,8 @@ export async function recordAudit(em: EntityManager, actor: AuditActor, facts: A
     fromRole: facts.fromRole ?? null,
     toRole: facts.toRole ?? null,
     customRole: facts.customRole ?? null,
+    before: auditValue(facts.before),
+    after: auditValue(facts.after),
     requestId: actor.requestId,
     source: actor.source,
     provisioningTokenId: actor.provisioningTokenId ?? null,

@@ -96,6 +96,22 @@ function emptyWorkspaceBilling(workspaceId: string): WorkspaceBilling {
   });
 }
 
+/**
+ * The fields an update names, as the audit log's before/after text ("city: Lyon; vatNumber: —").
+ * An address is personal data the log keeps apart (docs/domain-rules.md §16): only whether it
+ * was set shows.
+ */
+function billingFields(record: object, patch: object): string | null {
+  const keys = Object.keys(patch);
+  if (keys.length === 0) return null;
+  const shown = (key: string) => {
+    const value = (record as Record<string, unknown>)[key];
+    if (value === null || value === undefined || value === '') return '—';
+    return /email/i.test(key) ? 'an address' : String(value);
+  };
+  return keys.map((key) => `${key}: ${shown(key)}`).join('; ');
+}
+
 /** The organization's invoicing profile; an empty one (all fields null) until first written. */
 export async function billingProfileOf(ctx: RequestScope, organizationId: string): Promise<BillingProfile> {
   return (await ctx.loaders.billingProfile.load(organizationId)) ?? emptyProfile(organizationId);
@@ -123,11 +139,14 @@ export async function updateBillingProfile(
     organizationId,
     async (em) => {
       const current = (await findLocked(em, BillingProfile, { organizationId })) ?? emptyProfile(organizationId);
+      const before = billingFields(current, patch);
       const next = Object.assign(current, patch, { organizationId, updatedAt: ctx.now });
       await em.save(BillingProfile, next);
       await recordAudit(em, auditActorOf(ctx), {
         action: AuditAction.BILLING_UPDATED,
         scope: organizationScope({ id: organizationId }),
+        before,
+        after: billingFields(next, patch),
       });
       return next;
     },
@@ -153,11 +172,14 @@ export async function updateWorkspaceBilling(
     async (em) => {
       await assertScopeExists(em, workspaceScope(workspace));
       const current = (await findLocked(em, WorkspaceBilling, { workspaceId })) ?? emptyWorkspaceBilling(workspaceId);
+      const before = billingFields(current, patch);
       const next = Object.assign(current, patch, { workspaceId, updatedAt: ctx.now });
       await em.save(WorkspaceBilling, next);
       await recordAudit(em, auditActorOf(ctx), {
         action: AuditAction.BILLING_UPDATED,
         scope: workspaceScope(workspace),
+        before,
+        after: billingFields(next, patch),
       });
       return next;
     },

@@ -85,10 +85,14 @@ export async function updateSeatLimit(
     ctx.db,
     organizationId,
     async (em) => {
+      const before = await em.findOneBy(Organization, { id: organizationId });
       await em.update(Organization, { id: organizationId }, { seatLimit, updatedAt: ctx.now });
       await recordAudit(em, auditActorOf(ctx), {
         action: AuditAction.SEAT_LIMIT_CHANGED,
         scope: organizationScope({ id: organizationId }),
+        // No limit is null on both sides.
+        before: before?.seatLimit ?? null,
+        after: seatLimit,
       });
       return em.findOneBy(Organization, { id: organizationId });
     },

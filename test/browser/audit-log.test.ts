@@ -42,6 +42,7 @@ describe('the web app in chromium: the audit log', () => {
     await api(admin, 'mutation($m: ID!) { changeMemberRole(input: { memberId: $m, role: ACCOUNTING }) { id } }', {
       m: member.organization.members.nodes[0].id,
     });
+    await api(admin, 'mutation($o: ID!) { updateSeatLimit(organizationId: $o, seatLimit: 7) { id } }', { o: id });
     for (let i = 1; i <= 26; i++) {
       await api(
         admin,
@@ -69,6 +70,9 @@ describe('the web app in chromium: the audit log', () => {
     await waitFor('only the role change', async () => (await log.getByRole('row').count()) === 2, 10_000);
     await log.getByText('Subject, Member → Accounting').waitFor();
     expect(new URL(page.url()).searchParams.get('action')).toBe('MEMBER_ROLE_CHANGED');
+    // A setting's event says what it was and became (issue 37, stumble 10).
+    await page.getByLabel('Action').selectOption({ label: 'Seat limit changed' });
+    await log.getByText('no limit → 7').waitFor();
     await page.getByLabel('Action').selectOption({ label: 'Any action' });
     await page.getByLabel('Done by').selectOption({ label: `Subject (${subject})` });
     // What the subject did themselves: accepting their invitation, nothing of the admin's.
@@ -142,7 +146,7 @@ describe('the web app in chromium: the audit log', () => {
       expect(csv.suggestedFilename()).toMatch(/^audit-organization-\d{4}-\d{2}-\d{2}\.csv$/);
       const text = readFileSync((await csv.path())!, 'utf8');
       expect(text.split('\r\n')[0]).toBe(
-        'id,action,occurredAt,actorId,actorEmail,actorName,scope,organizationId,workspaceId,domainId,subjectId,subjectEmail,subjectName,email,fromRole,toRole,requestId,source,provisioningTokenId',
+        'id,action,occurredAt,actorId,actorEmail,actorName,scope,organizationId,workspaceId,domainId,subjectId,subjectEmail,subjectName,email,fromRole,toRole,before,after,requestId,source,provisioningTokenId',
       );
       const rows = parseCsv(text, { columns: true }) as Record<string, string>[];
       expect(rows.map((r) => [r.id, r.action, r.actorEmail])).toEqual(

@@ -1,4 +1,5 @@
-import { dns, organizationOf, page, unique, useWebApp } from './support/server';
+import { loadConfig } from '../../src/config/config';
+import { dns, nameOf, organizationOf, page, sameOriginApp, unique, useWebApp } from './support/server';
 import {
   dialog,
   expectAccessible,
@@ -8,6 +9,8 @@ import {
   openSection,
   rowOf,
   screenshot,
+  signIn,
+  signOut,
 } from './support/page';
 
 /** The web app in chromium: email domains (test/browser/support has the setup). */
@@ -64,5 +67,34 @@ describe('the web app in chromium: email domains', () => {
     await page.getByRole('heading', { level: 1, name }).waitFor();
     await expectStatus(`You joined ${name} as a Member.`);
     await rowOf(joiner).waitFor();
+  });
+
+  it('under npm start (no private webhooks, public DNS) the two screens say what to run to try them here', async () => {
+    const { name, admin } = await organizationOf('TryHere');
+    // The app as npm start serves it: neither WEBHOOKS_ALLOW_PRIVATE nor a loopback DNS_SERVERS.
+    const started = await sameOriginApp(loadConfig({ NODE_ENV: 'development' }));
+    try {
+      await page.goto(started.url);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      if (await page.getByRole('button', { name: 'Sign out' }).isVisible()) await signOut();
+      await signIn(admin, { name: nameOf(admin) });
+      await openOrganization(name);
+      await openSection('Email domains');
+      const dnsNote = page.getByRole('note').filter({ hasText: 'Trying email domains on this machine' });
+      await dnsNote.getByText('npm run dns').waitFor();
+      await dnsNote.getByText('npm run dev').waitFor();
+      await expectAccessible('email domains under npm start');
+      await openSection('Webhooks');
+      const webhookNote = page.getByRole('note').filter({ hasText: 'Trying webhooks on this machine' });
+      await webhookNote.getByText('npm run dev').waitFor();
+    } finally {
+      await started.close();
+    }
+    // Where both can be tried (this test server's configuration, as npm run dev's), no note.
+    await home(admin);
+    await openOrganization(name);
+    await openSection('Webhooks');
+    await page.getByRole('heading', { name: 'Add an endpoint' }).waitFor();
+    expect(await page.getByRole('note').count()).toBe(0);
   });
 });

@@ -108,6 +108,24 @@ describe('the web app in chromium: directory provisioning', () => {
     await openSection('Members');
     await rowOf(known).getByText('Managed by your directory').waitFor();
     expect(await rowOf(plain).getByText('Managed by your directory').count()).toBe(0);
+    // The change-role dialog says so too: the directory may set the role back (issue 37, stumble 11).
+    await rowAction(rowOf(known), 'Change role…');
+    const changing = dialog(/^Change the role of/);
+    await changing.getByText('Managed by your directory').waitFor();
+    await page.keyboard.press('Escape');
+    await changing.waitFor({ state: 'detached' });
+    await rowAction(rowOf(plain), 'Change role…');
+    await dialog(/^Change the role of/)
+      .getByRole('radio')
+      .first()
+      .waitFor();
+    expect(
+      await dialog(/^Change the role of/)
+        .getByText('Managed by your directory')
+        .count(),
+    ).toBe(0);
+    await page.keyboard.press('Escape');
+    await dialog(/^Change the role of/).waitFor({ state: 'detached' });
     const pending = rowOf(waiting, pendingTable());
     await pending.getByText('Managed by your directory').waitFor();
     await pending.getByText('Waiting for the first sign-in').waitFor();

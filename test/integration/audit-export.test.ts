@@ -21,15 +21,20 @@ async function seedEvents(
   count: number,
   people: string[],
   startAt: Date,
-  extra: (i: number) => { email?: string | null; requestId?: string | null } = () => ({}),
+  extra: (i: number) => {
+    email?: string | null;
+    requestId?: string | null;
+    before?: string | null;
+    after?: string | null;
+  } = () => ({}),
 ): Promise<void> {
   const columns =
-    'id, action, occurred_at, actor_id, scope, organization_id, workspace_id, domain_id, subject_id, email, from_role, to_role, request_id, source';
+    'id, action, occurred_at, actor_id, scope, organization_id, workspace_id, domain_id, subject_id, email, from_role, to_role, request_id, source, before_value, after_value';
   for (let i = 0; i < count; i += 500) {
     const rows: unknown[][] = [];
     for (let j = i; j < Math.min(count, i + 500); j++) {
       const at = new Date(startAt.getTime() + j * 60_000);
-      const { email = `invitee-${j}@example.test`, requestId = `req-${j}` } = extra(j);
+      const { email = `invitee-${j}@example.test`, requestId = `req-${j}`, before = null, after = null } = extra(j);
       rows.push([
         auditEventId(at.getTime()),
         j % 2 ? 'MEMBER_ROLE_CHANGED' : 'INVITATION_CREATED',
@@ -45,6 +50,8 @@ async function seedEvents(
         'ACCOUNTING',
         requestId,
         'USER',
+        before,
+        after,
       ]);
     }
     await h.database.db.query(
@@ -143,6 +150,9 @@ describeOnEachDatabase('the audit export', (kind) => {
       (i) => ({
         email: i % 7 === 0 ? `-dash${i}@example.test` : i % 5 === 0 ? null : `x${i}@example.test`,
         requestId: i % 3 === 0 ? null : `r,${i}`,
+        // Before and after values, some awkward for CSV (issue 37, stumble 10).
+        before: i % 4 === 0 ? null : `city: "Lyon", ${i}`,
+        after: i % 4 === 1 ? null : `=${i}`,
       }),
     );
     const range = 'from=2026-03-01T01:00:00Z&to=2026-03-01T03:00:00Z';
@@ -159,7 +169,7 @@ describeOnEachDatabase('the audit export', (kind) => {
     // The same events and people as auditLog shows them.
     const graph = await h.run(
       `query($id: ID!, $since: DateTime, $until: DateTime) { organization(id: $id) { auditLog(first: 100, filter: { since: $since, until: $until }) {
-        nodes { id action occurredAt scope organizationId workspaceId domainId email fromRole toRole requestId source
+        nodes { id action occurredAt scope organizationId workspaceId domainId email fromRole toRole before after requestId source
           actor { id email displayName erased } subject { id email displayName erased } } } } }`,
       { id: organization.id, since: '2026-03-01T01:21:00Z', until: '2026-03-01T02:59:00Z' },
       admin,
@@ -181,6 +191,8 @@ describeOnEachDatabase('the audit export', (kind) => {
         value(record.actorName),
         value(record.subjectEmail),
         value(record.email),
+        value(record.before),
+        value(record.after),
         value(record.requestId),
       ]).toEqual([
         event.id,
@@ -188,6 +200,8 @@ describeOnEachDatabase('the audit export', (kind) => {
         event.actor.displayName,
         event.subject.email,
         event.email,
+        event.before,
+        event.after,
         event.requestId,
       ]);
     });

@@ -3,7 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { SignJWT } from 'jose';
-import { allMemberEmails, GraphQLRequestError, join, request } from '../../examples/client/client';
+import {
+  allMemberEmails,
+  describeInvitation,
+  GraphQLRequestError,
+  join,
+  request,
+  type ScreenInvitation,
+} from '../../examples/client/client';
 import { ClientOrganizationInvitationsDocument } from '../../examples/client/generated';
 import { createWorld, invite, scopeInput } from '../support/factories';
 import { createHarness, type Harness, TEST_JWT_SECRET } from '../support/harness';
@@ -70,11 +77,11 @@ describe('the typed client sample', () => {
     );
     // The last ADMIN's own row offers nothing that would take the ADMIN away.
     expect(admin.stdout).toContain(`member ${world.people.orgAdmin.email} ADMIN\n`);
-    expect(admin.stdout).toContain(`invited ${newcomer} as MEMBER (pending, email pending) [resend, revoke]`);
+    expect(admin.stdout).toContain(`invited ${newcomer} as MEMBER (pending, email queued) [resend, revoke]`);
     // The workspace ADMIN's organization row is a MEMBER one, which they cannot change there.
     const wsAdmin = await cli(world.people.wsAdmin.token);
     expect(wsAdmin.stdout).toContain(`member ${world.people.wsAdmin.email} MEMBER\n`);
-    expect(wsAdmin.stdout).toContain(`invited ${newcomer} as MEMBER (pending, email pending) [resend, revoke]`);
+    expect(wsAdmin.stdout).toContain(`invited ${newcomer} as MEMBER (pending, email queued) [resend, revoke]`);
     const expired = await new SignJWT({ email: 'x@example.test' })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('x')
@@ -83,5 +90,24 @@ describe('the typed client sample', () => {
     const refused = await cli(expired);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('UNAUTHENTICATED (TOKEN_EXPIRED)');
+  });
+
+  it('says an email handed to SMTP or to the log was sent, not delivered (issue 37, stumble 11)', () => {
+    const invitation = (status: 'PENDING' | 'DELIVERED' | 'FAILED' | null): ScreenInvitation => ({
+      id: 'i',
+      email: 'ann@example.test',
+      role: 'MEMBER',
+      scope: 'ORGANIZATION',
+      status: 'PENDING',
+      expiresAt: '2026-12-31T00:00:00.000Z',
+      invitedBy: null,
+      delivery: status ? { status, attempts: 1, lastAttemptAt: null } : null,
+      viewerCan: { resend: false, revoke: false },
+    });
+    expect(describeInvitation(invitation('DELIVERED'))).toBe(
+      'invited ann@example.test as MEMBER (pending, email sent (to SMTP, or to the server log without SMTP_URL))',
+    );
+    expect(describeInvitation(invitation('FAILED'))).toContain('email not sent');
+    expect(describeInvitation(invitation(null))).toContain('no email');
   });
 });

@@ -48,7 +48,25 @@ describe('the web app server', () => {
         devSignIn: true,
         tokenUrl: null,
         ssoClaim: 'sso_connection',
+        // As under npm start: webhooks only to public https, email domains in public DNS.
+        tryHere: { webhooks: false, emailDomains: false },
       });
+    });
+  });
+
+  it("says what npm run dev and npm run dns make tryable here: the screens' note (issue 37, stumble 8)", async () => {
+    // npm run dev's preset.
+    await serve(
+      { NODE_ENV: 'development', WEBHOOKS_ALLOW_PRIVATE: 'true', DNS_SERVERS: '127.0.0.1:5353' },
+      async (base) => {
+        const body = (await (await fetch(`${base}/config.json`)).json()) as { tryHere: unknown };
+        expect(body.tryHere).toEqual({ webhooks: true, emailDomains: true });
+      },
+    );
+    // A DNS server elsewhere is not npm run dns.
+    await serve({ NODE_ENV: 'development', DNS_SERVERS: '10.0.0.53' }, async (base) => {
+      const body = (await (await fetch(`${base}/config.json`)).json()) as { tryHere: unknown };
+      expect(body.tryHere).toEqual({ webhooks: false, emailDomains: false });
     });
   });
 
@@ -97,7 +115,9 @@ describe('the web app server', () => {
         const refused = await signIn(base, { email: 'ada@demo.example' });
         expect(refused.status).toBe(404);
         expect(await refused.text()).not.toMatch(/eyJ/);
-        expect(((await (await fetch(`${base}/config.json`)).json()) as { devSignIn: boolean }).devSignIn).toBe(false);
+        const body = (await (await fetch(`${base}/config.json`)).json()) as { devSignIn: boolean; tryHere?: unknown };
+        expect(body.devSignIn).toBe(false);
+        expect(body.tryHere).toBeUndefined();
       });
     }
   });

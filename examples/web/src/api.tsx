@@ -13,6 +13,8 @@ export interface Api {
   signInAgain: (hint: SignInHint) => void;
   /** The token claim naming the single sign-on connection (`/config.json`'s `ssoClaim`). */
   ssoClaim: string;
+  /** In development, what this machine's server lets be tried (from /config.json); null elsewhere. */
+  tryHere?: { webhooks: boolean; emailDomains: boolean } | null;
 }
 
 export const ApiContext = createContext<Api>({

@@ -11,7 +11,11 @@ export function formatDateTime(iso: string | Date): string {
   return DATE_TIME.format(new Date(iso));
 }
 
-/** "3 minutes ago", "in 2 days". */
+/**
+ * "3 minutes ago", "in 2 days": whole units only, counted down as a clock does — 36 hours is "1
+ * day", never rounded up to 2 — so that every list says the same of the same moment, and an
+ * access ending in 13 days is not "in 2 weeks".
+ */
 export function formatRelative(iso: string | Date, now = Date.now()): string {
   const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
   const steps: [Intl.RelativeTimeFormatUnit, number][] = [
@@ -23,7 +27,7 @@ export function formatRelative(iso: string | Date, now = Date.now()): string {
     ['minute', 60],
   ];
   for (const [unit, size] of steps) {
-    if (Math.abs(seconds) >= size) return RELATIVE.format(Math.round(seconds / size), unit);
+    if (Math.abs(seconds) >= size) return RELATIVE.format(Math.trunc(seconds / size), unit);
   }
   return RELATIVE.format(0, 'second');
 }

@@ -59,12 +59,18 @@ function App(props: { config: AppConfig }) {
           // A token the server refuses (expired, or signed by another key) ends the session.
           mapExchange({
             onError(error) {
-              const refused = error.graphQLErrors.some(
+              const refused = error.graphQLErrors.find(
                 (e) => e.extensions?.code === 'UNAUTHENTICATED' && e.extensions?.reason,
               );
               if (refused && token) {
                 signIn(null);
-                announce('Your session ended: sign in again.', 'error');
+                // An erased person's session did not just end: signing in again will not help.
+                announce(
+                  refused.extensions.reason === 'USER_ERASED'
+                    ? 'You were signed out: this account was erased from the membership service, with its memberships.'
+                    : 'Your session ended: sign in again.',
+                  'error',
+                );
               }
             },
           }),
@@ -88,12 +94,13 @@ function App(props: { config: AppConfig }) {
       graphqlUrl: config.graphqlUrl,
       token,
       ssoClaim: config.ssoClaim,
+      tryHere: config.tryHere,
       signInAgain: (next: SignInHint) => {
         setHint(next);
         signIn(null);
       },
     }),
-    [config.graphqlUrl, config.ssoClaim, token],
+    [config.graphqlUrl, config.ssoClaim, config.tryHere, token],
   );
   const route = routeOf(location);
   const claims = tokenClaims(token);

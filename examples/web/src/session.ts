@@ -13,6 +13,8 @@ export interface AppConfig {
   tokenUrl: string | null;
   /** The token claim naming the single sign-on connection (the server's AUTH_SSO_CLAIM). */
   ssoClaim: string;
+  /** In development: what can be tried on this machine (npm run dev and npm run dns make both so). */
+  tryHere: { webhooks: boolean; emailDomains: boolean } | null;
 }
 
 const TOKEN_KEY = 'membership.token';
@@ -26,6 +28,7 @@ export async function loadAppConfig(): Promise<AppConfig> {
     devSignIn: body.devSignIn === true,
     tokenUrl: body.tokenUrl ?? null,
     ssoClaim: typeof body.ssoClaim === 'string' && body.ssoClaim !== '' ? body.ssoClaim : 'sso_connection',
+    tryHere: body.tryHere ?? null,
   };
 }
 

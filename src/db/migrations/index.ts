@@ -21,6 +21,7 @@ import { CustomRoles1764490000000 } from './1764490000000-custom-roles';
 import { SignInPolicy1764500000000 } from './1764500000000-sign-in-policy';
 import { DirectoryCustomRoles1764510000000 } from './1764510000000-directory-custom-roles';
 import { AccessRequests1764600000000 } from './1764600000000-access-requests';
+import { AuditBeforeAfter1764700000000 } from './1764700000000-audit-before-after';
 
 /** Every migration, oldest first. Listed by hand so that the compiled server needs no glob. */
 export const migrations = [
@@ -47,4 +48,5 @@ export const migrations = [
   SignInPolicy1764500000000,
   DirectoryCustomRoles1764510000000,
   AccessRequests1764600000000,
+  AuditBeforeAfter1764700000000,
 ];

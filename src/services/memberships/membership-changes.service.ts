@@ -214,6 +214,9 @@ export async function setMemberExpiry(
         scope: scopeOfRow(membership),
         subjectId: membership.userId,
         toRole: membership.role,
+        // When access ended before and ends now; null is lasting access.
+        before: membership.expiresAt,
+        after: expiresAt,
       });
       return Object.assign(membership, { expiresAt, updatedAt: now });
     },

@@ -77,6 +77,8 @@ export async function createProvisioningToken(
       await recordAudit(em, auditActorOf(ctx), {
         action: AuditAction.PROVISIONING_TOKEN_CREATED,
         scope: organizationScope({ id: input.organizationId }),
+        // The token by its name (never the token itself).
+        after: description,
       });
     },
     () => new NotFoundError('Organization'),
@@ -99,6 +101,7 @@ export async function revokeProvisioningToken(ctx: RequestScope, id: string): Pr
     await recordAudit(em, auditActorOf(ctx), {
       action: AuditAction.PROVISIONING_TOKEN_REVOKED,
       scope: organizationScope({ id: token.organizationId }),
+      before: token.description,
     });
   });
   ctx.loaders.provisioningToken.clear(id);

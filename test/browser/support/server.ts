@@ -241,9 +241,10 @@ export async function identityEvent(event: unknown): Promise<number> {
 
 /**
  * The web app and the API behind one origin, as a reverse proxy in front of both serves them:
- * `/graphql` and `/audit/export` go to the API, everything else is the app's.
+ * `/graphql` and `/audit/export` go to the API, everything else is the app's — served with
+ * `appConfig` (by default the test server's own configuration).
  */
-export async function sameOriginApp(): Promise<{ url: string; close: () => Promise<void> }> {
+export async function sameOriginApp(appConfig: Config = config): Promise<{ url: string; close: () => Promise<void> }> {
   const upstream = new URL(apiUrl);
   let app: http.RequestListener = (_req, res) => res.end();
   const server = http.createServer((req, res) => {
@@ -260,7 +261,7 @@ export async function sameOriginApp(): Promise<{ url: string; close: () => Promi
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  app = webAppHandler(config, { dir: WEB_DIR, graphqlUrl: `${url}/graphql` });
+  app = webAppHandler(appConfig, { dir: WEB_DIR, graphqlUrl: `${url}/graphql` });
   return {
     url,
     close: async () => {

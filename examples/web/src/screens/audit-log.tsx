@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import { useQuery } from 'urql';
-import { apiUrl, useApi } from '../api';
 import { AUDIT_GROUPS, auditLabel } from '../audit';
 import { ErrorMessage } from '../errors';
 import {
@@ -12,16 +11,18 @@ import {
   WebAuditLogDocument,
   WebAuditPeopleDocument,
 } from '../generated';
-import { endOfDay, formatDateTime, formatRelative } from '../format';
+import { endOfDay, formatDate, formatDateTime, formatRelative } from '../format';
 import { useLiveQuery } from '../live';
 import { ROLE_LABEL } from '../roles';
-import { FIRST_PAGE, updateSearch, useKeysetPage, useLocation } from '../router';
+import { FIRST_PAGE, updateSearch, useLocation } from '../router';
 import { Button } from '../ui/button';
 import { SelectField, TextField } from '../ui/fields';
-import { Empty, Loading, Pager } from '../ui/misc';
-import { useAnnounce } from '../ui/announcer';
+import { type Column, DataTable } from '../ui/data-table';
+import { Empty, Loading } from '../ui/misc';
+import { usePagedConnection } from '../ui/paged';
+import { type ExportFormat, useExport } from './audit-export';
 import { Avatar } from '../ui/person';
-import { type ScopeView, SectionHeading, useOrganization } from '../organization-context';
+import { type Frame, SectionHeading, useOrganization } from '../organization-context';
 
 const PAGE_SIZE = 25;
 const FILTER_KEYS = ['action', 'actor', 'subject', 'since', 'until'] as const;
@@ -31,8 +32,6 @@ const startOfDay = (day: string, plusDays = 0) => {
   const [y, m, d] = day.split('-').map(Number);
   return new Date(y, m - 1, d + plusDays).toISOString();
 };
-
-type ExportFormat = 'csv' | 'ndjson';
 
 /**
  * The audit log: every change, newest first, filtered by action, by who did it, by whom it is
@@ -56,7 +55,7 @@ export function AuditLogSection() {
     until: value('until') ? endOfDay(value('until')) : null,
   };
   const filtered = FILTER_KEYS.some((key) => value(key) !== '');
-  const pages = useKeysetPage(`audit:${scope?.id}:${FILTER_KEYS.map(value).join('|')}`, location);
+  const paged = usePagedConnection(`audit:${scope?.id}:${FILTER_KEYS.map(value).join('|')}`, PAGE_SIZE);
   const [{ data, error, fetching }] = useLiveQuery({
     query: WebAuditLogDocument,
     variables: {
@@ -65,8 +64,7 @@ export function AuditLogSection() {
       isWorkspace: scope?.kind === 'WORKSPACE',
       isDomain: scope?.kind === 'DOMAIN',
       filter,
-      after: pages.after,
-      first: PAGE_SIZE,
+      ...paged.variables,
     },
     pause: !scope,
   });
@@ -208,34 +206,14 @@ export function AuditLogSection() {
         <Empty>{filtered ? 'No event matches these filters.' : 'Nothing happened yet.'}</Empty>
       )}
       {log && log.nodes.length > 0 && scope && (
-        <div className="table-wrap">
-          <table className="data-table">
-            <caption>Events{scope.kind === 'ORGANIZATION' ? '' : ` of ${scope.phrase}`}, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">What</th>
-                <th scope="col">Done by</th>
-                <th scope="col">Where</th>
-                <th scope="col">When</th>
-              </tr>
-            </thead>
-            <tbody>
-              {log.nodes.map((event) => (
-                <AuditRow key={event.id} event={event} scope={scope} />
-              ))}
-            </tbody>
-          </table>
-          <Pager
-            label="Audit log pages"
-            page={pages.page}
-            pageSize={PAGE_SIZE}
-            shown={log.nodes.length}
-            hasNext={log.pageInfo.hasNextPage}
-            onNext={() => pages.next(log.pageInfo.endCursor)}
-            onPrevious={pages.previous}
-            onFirst={pages.first}
-          />
-        </div>
+        <DataTable
+          caption={`Events${scope.kind === 'ORGANIZATION' ? '' : ` of ${scope.phrase}`}, newest first`}
+          columns={auditColumns(organization)}
+          rows={log.nodes}
+          rowKey={(event) => event.id}
+        >
+          {paged.pager(log, 'Audit log pages')}
+        </DataTable>
       )}
     </section>
   );
@@ -273,10 +251,13 @@ function PersonFilter(props: {
 // What an erasure leaves of an address: erased-<their id>@invalid (the id may itself hold an @).
 const ERASED_ADDRESS = /^erased-.*@invalid$/;
 
-/** Who acted when no person did: a directory, the identity provider, or the service itself. */
+/**
+ * Who acted when no person did: a directory, the identity provider, or the service itself — an
+ * operator's command (npm run erase-user, grant-admin) or its own jobs.
+ */
 const NOBODY: Record<ChangeSource, string> = {
   USER: 'The system',
-  SYSTEM: 'The system',
+  SYSTEM: 'The service (an operator or a scheduled job)',
   PROVISIONING: 'Your directory',
   IDENTITY_PROVIDER: 'The identity provider',
 };
@@ -297,107 +278,72 @@ function detailOf(event: WebAuditEventFragment): string {
         : event.fromRole
           ? `was ${ROLE_LABEL[event.fromRole]}`
           : null;
-  return [about, roles].filter(Boolean).join(', ');
+  return [about, roles, changeOf(event)].filter(Boolean).join(', ');
 }
 
-function AuditRow(props: { event: WebAuditEventFragment; scope: ScopeView }) {
-  const { event } = props;
-  const { organization } = useOrganization();
-  const workspace = organization.workspaces.find((w) => w.id === event.workspaceId);
-  const domain = workspace?.domains.find((d) => d.id === event.domainId);
-  const where =
-    event.scope === 'ORGANIZATION'
+/** What a setting was and became: "5 → 12", "was Okta", "now 31 Jan 2030"; day values shown as days. */
+function changeOf(event: WebAuditEventFragment): string | null {
+  const shown = (value: string | null | undefined) =>
+    value && /^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(value) ? formatDate(value) : value;
+  const [before, after] = [shown(event.before), shown(event.after)];
+  const none =
+    event.action === 'SEAT_LIMIT_CHANGED' ? 'no limit' : event.action === 'MEMBER_EXPIRY_CHANGED' ? 'lasting' : null;
+  if (before && after) return `${before} → ${after}`;
+  if (after) return none ? `${none} → ${after}` : `now ${after}`;
+  if (before) return none ? `${before} → ${none}` : `was ${before}`;
+  return null;
+}
+
+/** The log's columns: what happened (and to whom), who did it, where, when. */
+function auditColumns(organization: Frame): Column<WebAuditEventFragment>[] {
+  const where = (event: WebAuditEventFragment) => {
+    const workspace = organization.workspaces.find((w) => w.id === event.workspaceId);
+    const domain = workspace?.domains.find((d) => d.id === event.domainId);
+    return event.scope === 'ORGANIZATION'
       ? organization.name
       : event.scope === 'WORKSPACE'
         ? (workspace?.name ?? 'a deleted workspace')
         : (domain?.hostname ?? 'a deleted domain');
-  const detail = detailOf(event);
-  return (
-    <tr>
-      <td className="primary-cell">
-        <span className="stack-sm">
-          <strong>{auditLabel(event.action)}</strong>
-          {detail && <span className="small">{detail}</span>}
-        </span>
-      </td>
-      <td data-label="Done by">
-        {event.actor ? (
+  };
+  return [
+    {
+      header: 'What',
+      primary: true,
+      cell: (event) => {
+        const detail = detailOf(event);
+        return (
+          <span className="stack-sm">
+            <strong>{auditLabel(event.action)}</strong>
+            {detail && <span className="small">{detail}</span>}
+          </span>
+        );
+      },
+    },
+    {
+      header: 'Done by',
+      cell: (event) =>
+        event.actor ? (
           <span className="person">
             <Avatar name={who(event.actor)} email={event.actor.email} small />
             <span>{who(event.actor)}</span>
           </span>
         ) : (
           <span className="muted">{NOBODY[event.source]}</span>
-        )}
-      </td>
-      <td data-label="Where">{where}</td>
-      <td data-label="When">
-        <time dateTime={event.occurredAt} title={formatDateTime(event.occurredAt)}>
-          {formatRelative(event.occurredAt)}
-        </time>
-        <span className="small muted" style={{ display: 'block' }}>
-          {formatDateTime(event.occurredAt)}
-        </span>
-      </td>
-    </tr>
-  );
+        ),
+    },
+    { header: 'Where', cell: where },
+    {
+      header: 'When',
+      cell: (event) => (
+        <>
+          <time dateTime={event.occurredAt} title={formatDateTime(event.occurredAt)}>
+            {formatRelative(event.occurredAt)}
+          </time>
+          <span className="small muted" style={{ display: 'block' }}>
+            {formatDateTime(event.occurredAt)}
+          </span>
+        </>
+      ),
+    },
+  ];
 }
-
-/**
- * `GET /audit/export` with the scope and dates on screen. The endpoint wants the bearer token in
- * the Authorization header, which a plain link cannot carry: the app fetches the file and saves it
- * through a Blob URL. The result, or the server's refusal, goes to the status region.
- */
-function useExport() {
-  const api = useApi();
-  const announce = useAnnounce();
-  const [busy, setBusy] = useState(false);
-  const run = async (request: { scope: ScopeView; format: ExportFormat; from: string | null; to: string | null }) => {
-    const { scope, format } = request;
-    const url = new URL(apiUrl(api, '/audit/export'));
-    const scopeKey =
-      scope.kind === 'ORGANIZATION' ? 'organizationId' : scope.kind === 'WORKSPACE' ? 'workspaceId' : 'domainId';
-    url.searchParams.set(scopeKey, scope.id);
-    if (request.from) url.searchParams.set('from', request.from);
-    if (request.to) url.searchParams.set('to', request.to);
-    url.searchParams.set('format', format);
-    setBusy(true);
-    try {
-      const response = await fetch(url, { headers: api.token ? { authorization: `Bearer ${api.token}` } : {} });
-      if (!response.ok) {
-        const body = (await response.json().catch(() => null)) as { errors?: { message?: string }[] } | null;
-        const reason = body?.errors?.[0]?.message ?? `the server answered ${response.status}`;
-        announce(`The audit log was not exported: ${reason}`, 'error');
-        return;
-      }
-      const blob = await response.blob();
-      const named = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1];
-      const name = named ?? `audit-${scope.kind.toLowerCase()}-${new Date().toISOString().slice(0, 10)}.${format}`;
-      const href = URL.createObjectURL(blob);
-      const link = document.createElement('a');
-      link.href = href;
-      link.download = name;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(href), 60_000);
-      announce(`Audit log of ${scope.phrase} exported as ${name} (${formatSize(blob.size)}).`);
-    } catch {
-      // A refused CORS preflight looks the same to the page as a server that is down.
-      announce(
-        'The audit log was not exported: the server could not be reached, or does not let this page download from it.',
-        'error',
-      );
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, run };
-}
-
-const formatSize = (bytes: number) =>
-  bytes < 1024
-    ? `${bytes} bytes`
-    : bytes < 1024 * 1024
-      ? `${Math.round(bytes / 1024)} KB`
-      : `${(bytes / 1048576).toFixed(1)} MB`;

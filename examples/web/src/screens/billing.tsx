@@ -13,6 +13,7 @@ import { formatDateTime } from '../format';
 import { useLiveQuery } from '../live';
 import { useAnnounce } from '../ui/announcer';
 import { Button } from '../ui/button';
+import { InlineForm } from '../ui/inline-form';
 import { TextField } from '../ui/fields';
 import { Loading } from '../ui/misc';
 import { SeatMeter } from '../ui/person';
@@ -144,10 +145,7 @@ function SeatsCard(props: { used: number; limit: number | null | undefined; edit
       props.onSaved();
     }
   };
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    void apply(value.trim() === '' ? null : Number(value));
-  };
+  const submit = () => apply(value.trim() === '' ? null : Number(value));
   return (
     <div className="card" role="group" aria-labelledby="seats-heading">
       <div className="card-header">
@@ -158,30 +156,32 @@ function SeatsCard(props: { used: number; limit: number | null | undefined; edit
         Seats count the organization&apos;s members and the people invited who have not joined yet.
       </p>
       {props.editable && (
-        <form className="toolbar" onSubmit={submit} style={{ marginBottom: 0 }}>
-          <TextField
-            label="Seat limit"
-            hint="Empty for no limit. Lowering it removes nobody; new people are refused until seats free up."
-            type="number"
-            min={0}
-            step={1}
-            inputMode="numeric"
-            className="field-inline"
-            value={value}
-            onChange={(e) => setValue(e.target.value)}
-            error={errors.byField.seatLimit}
-          />
-          <Button type="submit" variant="primary" busy={result.fetching}>
-            Save seat limit
-          </Button>
+        <InlineForm
+          style={{ marginBottom: 0 }}
+          field={{
+            label: 'Seat limit',
+            hint: 'Empty for no limit. Lowering it removes nobody; new people are refused until seats free up.',
+            type: 'number',
+            min: 0,
+            step: 1,
+            inputMode: 'numeric',
+            error: errors.byField.seatLimit,
+          }}
+          value={value}
+          onChange={setValue}
+          submitLabel="Save seat limit"
+          primary
+          busy={result.fetching}
+          error={errors.others}
+          onSubmit={submit}
+        >
           {props.limit !== null && props.limit !== undefined && (
             <Button onClick={() => void apply(null)} disabled={result.fetching}>
               Remove the limit
             </Button>
           )}
-        </form>
+        </InlineForm>
       )}
-      <ErrorMessage error={errors.others} />
     </div>
   );
 }

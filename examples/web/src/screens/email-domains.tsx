@@ -19,6 +19,7 @@ import { RadioCards, SelectField, TextField } from '../ui/fields';
 import { RowMenu } from '../ui/menu';
 import { Callout, CopyField, Empty, Loading } from '../ui/misc';
 import { Badge } from '../ui/person';
+import { TryHereNote } from '../ui/try-here';
 import { SectionHeading, useOrganization } from '../organization-context';
 
 const ENROLLMENT: Record<EnrollmentMode, { label: string; description: (domain: string, org: string) => string }> = {
@@ -54,6 +55,7 @@ export function EmailDomainsSection() {
       <SectionHeading lede="Prove that an email domain is yours, then let people with an address there join without an invitation.">
         Email domains
       </SectionHeading>
+      <TryHereNote feature="emailDomains" />
       <ClaimDomain onClaimed={refresh} />
       <ErrorMessage error={error} />
       {!domains && !error && <Loading />}

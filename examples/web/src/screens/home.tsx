@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useMutation } from 'urql';
 import { ErrorMessage, errorCodes, fieldErrors } from '../errors';
 import {
@@ -17,9 +17,9 @@ import { Link, navigate } from '../router';
 import { useAnnounce } from '../ui/announcer';
 import { Button } from '../ui/button';
 import { ConfirmDialog } from '../ui/dialog';
-import { TextField } from '../ui/fields';
 import { Empty, Loading } from '../ui/misc';
 import { Badge, HeldRoleBadge, RoleBadge } from '../ui/person';
+import { InlineForm } from '../ui/inline-form';
 import { organizationPath } from '../organization-context';
 import { AskToJoinItem, MyRequests } from './home-requests';
 
@@ -59,8 +59,7 @@ export function Home() {
   const blockedOnly = errorCodes(error).length > 0 && errorCodes(error).every((code) => code === 'SIGN_IN_POLICY');
   const createErrors = fieldErrors(created.error, { name: 'Name' });
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = async () => {
     const result = await create({ name });
     if (result.data) {
       announce(`${result.data.createOrganization.name} created: you are its Admin.`);
@@ -151,22 +150,24 @@ export function Home() {
           </ul>
         )}
       </section>
-      <form onSubmit={submit} className="card toolbar" aria-label="Create an organization">
-        <TextField
-          label="New organization"
-          hint="You become its first Admin."
-          className="field-inline"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          required
-          maxLength={100}
-          error={createErrors.byField.name}
-        />
-        <Button type="submit" variant="primary" busy={created.fetching}>
-          Create organization
-        </Button>
-        <ErrorMessage error={createErrors.others} />
-      </form>
+      <InlineForm
+        className="card toolbar"
+        aria-label="Create an organization"
+        field={{
+          label: 'New organization',
+          hint: 'You become its first Admin.',
+          required: true,
+          maxLength: 100,
+          error: createErrors.byField.name,
+        }}
+        value={name}
+        onChange={setName}
+        submitLabel="Create organization"
+        primary
+        busy={created.fetching}
+        error={createErrors.others}
+        onSubmit={submit}
+      />
     </>
   );
 }

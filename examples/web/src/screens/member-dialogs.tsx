@@ -117,6 +117,14 @@ export function ChangeRoleDialog(props: {
       <p>
         In {scope.phrase}, {name} is now <HeldRoleBadge role={member.role} customRole={member.customRole} />.
       </p>
+      {member.provisioned && (
+        <Callout tone="info" title="Managed by your directory">
+          <p>
+            Your identity provider&apos;s directory added {name} and gave this role: a change here holds until the
+            directory next updates {name}, which may set the role it holds back.
+          </p>
+        </Callout>
+      )}
       <RadioCards<RoleChoice> legend="New role" name="role" value={choice} onChange={setChoice} choices={choices} />
       {promoting && (
         <Callout tone="warning" title="Admins have full control">

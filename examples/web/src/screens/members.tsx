@@ -12,11 +12,12 @@ import {
 import { formatDate, formatTotal } from '../format';
 import { useLiveQuery } from '../live';
 import { describeSource, ROLE_LABEL, sortRoles } from '../roles';
-import { FIRST_PAGE, Link, updateSearch, useKeysetPage, useLocation } from '../router';
+import { FIRST_PAGE, Link, updateSearch, useLocation } from '../router';
 import { Button } from '../ui/button';
 import { SelectField, TextField } from '../ui/fields';
 import { RowMenu } from '../ui/menu';
-import { Empty, Loading, Pager } from '../ui/misc';
+import { Empty, Loading } from '../ui/misc';
+import { usePagedConnection } from '../ui/paged';
 import { Badge, DirectoryBadge, HeldRoleBadge, Person, RoleBadge } from '../ui/person';
 import { TabPanel, Tabs } from '../ui/tabs';
 import { InviteDialog } from './invite';
@@ -137,7 +138,7 @@ function MembersPanel(props: { scope: ScopeView }) {
   const sortParam = params.get('sort') ?? '';
   const sort: SortId = sortParam in SORTS ? (sortParam as SortId) : 'joined-asc';
   const [field, direction] = SORTS[sort];
-  const pages = useKeysetPage(`members:${scope.id}:${query}:${role}:${sort}`, location);
+  const paged = usePagedConnection(`members:${scope.id}:${query}:${role}:${sort}`, PAGE_SIZE);
   const mayInvite = scope.invitableRoles.length > 0;
   const [inviting, setInviting] = useState(false);
   const [dialog, setDialog] = useState<DialogTarget | null>(null);
@@ -149,8 +150,7 @@ function MembersPanel(props: { scope: ScopeView }) {
       isOrganization: scope.kind === 'ORGANIZATION',
       isWorkspace: scope.kind === 'WORKSPACE',
       isDomain: scope.kind === 'DOMAIN',
-      first: PAGE_SIZE,
-      after: pages.after,
+      ...paged.variables,
       role,
       query: query.trim() === '' ? null : query.trim(),
       orderBy: { field, direction },
@@ -253,18 +253,7 @@ function MembersPanel(props: { scope: ScopeView }) {
           {page.nodes.length === 0 && (
             <Empty>{query || role ? 'No member matches.' : `Nobody is a direct member of ${scope.label} yet.`}</Empty>
           )}
-          <Pager
-            label="Members pages"
-            page={pages.page}
-            pageSize={PAGE_SIZE}
-            shown={page.nodes.length}
-            total={page.totalCount}
-            totalIsLowerBound={page.totalCountIsLowerBound}
-            hasNext={page.pageInfo.hasNextPage}
-            onNext={() => pages.next(page.pageInfo.endCursor)}
-            onPrevious={pages.previous}
-            onFirst={pages.first}
-          />
+          {paged.pager(page, 'Members pages')}
         </div>
       )}
       {scope.kind !== 'ORGANIZATION' && (

@@ -225,8 +225,8 @@ function NeedsAdmin(props: { id: string }) {
   return (
     <Callout tone="warning" role="alert" title="This organization has no Admin">
       <p>
-        Its last lasting Admin is gone (erased by the identity provider, or removed by the directory). Nobody can invite
-        or remove people, change roles, billing or settings until someone is made Admin.
+        Its last lasting Admin is gone (erased, or removed by the directory). Nobody can invite or remove people, change
+        roles or settings until someone is made Admin; Accounting can still keep the billing up to date.
       </p>
       <p>
         Ask the operator of the membership service to run{' '}

@@ -17,6 +17,7 @@ import { Button } from '../ui/button';
 import { ConfirmDialog, Dialog } from '../ui/dialog';
 import { TextField } from '../ui/fields';
 import { RowMenu } from '../ui/menu';
+import { type Column, DataTable } from '../ui/data-table';
 import { Callout, CopyField, Empty, Loading } from '../ui/misc';
 import { Badge } from '../ui/person';
 import { organizationPath, SectionHeading, useOrganization } from '../organization-context';
@@ -25,6 +26,35 @@ type Pending =
   { kind: 'secret'; token: string; description: string } | { kind: 'revoke'; token: WebProvisioningTokenFragment };
 
 const tokenName = (token: { description?: string | null }) => token.description ?? 'Unnamed token';
+
+const TOKEN_COLUMNS: Column<WebProvisioningTokenFragment>[] = [
+  { header: 'Token', primary: true, cell: tokenName },
+  { header: 'Status', cell: () => <Badge tone="success">Active</Badge> },
+  {
+    header: 'Created',
+    cell: (token) => (
+      <>
+        {formatDate(token.createdAt)}
+        {token.createdBy && (
+          <span className="small muted" style={{ display: 'block' }}>
+            by {token.createdBy.displayName ?? token.createdBy.email}
+          </span>
+        )}
+      </>
+    ),
+  },
+  {
+    header: 'Last used',
+    cell: (token) =>
+      token.lastUsedAt ? (
+        <time dateTime={token.lastUsedAt} title={formatDateTime(token.lastUsedAt)}>
+          {formatRelative(token.lastUsedAt)}
+        </time>
+      ) : (
+        <span className="muted">Never used</span>
+      ),
+  },
+];
 
 /**
  * Directory provisioning (SCIM 2.0): the organization's tokens — made here, the secret shown once,
@@ -60,60 +90,18 @@ export function ProvisioningSection() {
         <Empty>No provisioning token yet: no directory can reach {organization.name}.</Empty>
       )}
       {tokens && tokens.length > 0 && (
-        <div className="table-wrap">
-          <table className="data-table">
-            <caption>Provisioning tokens ({tokens.length})</caption>
-            <thead>
-              <tr>
-                <th scope="col">Token</th>
-                <th scope="col">Status</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col" className="actions">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {tokens.map((token) => (
-                <tr key={token.id}>
-                  <td className="primary-cell">{tokenName(token)}</td>
-                  <td data-label="Status">
-                    <Badge tone="success">Active</Badge>
-                  </td>
-                  <td data-label="Created">
-                    {formatDate(token.createdAt)}
-                    {token.createdBy && (
-                      <span className="small muted" style={{ display: 'block' }}>
-                        by {token.createdBy.displayName ?? token.createdBy.email}
-                      </span>
-                    )}
-                  </td>
-                  <td data-label="Last used">
-                    {token.lastUsedAt ? (
-                      <time dateTime={token.lastUsedAt} title={formatDateTime(token.lastUsedAt)}>
-                        {formatRelative(token.lastUsedAt)}
-                      </time>
-                    ) : (
-                      <span className="muted">Never used</span>
-                    )}
-                  </td>
-                  <td className="actions">
-                    <RowMenu
-                      label={`Actions for the token ${tokenName(token)}`}
-                      items={[
-                        {
-                          label: 'Revoke token…',
-                          danger: true,
-                          onSelect: () => setPending({ kind: 'revoke', token }),
-                        },
-                      ]}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        <DataTable
+          caption={`Provisioning tokens (${tokens.length})`}
+          columns={TOKEN_COLUMNS}
+          rows={tokens}
+          rowKey={(token) => token.id}
+          actions={(token) => (
+            <RowMenu
+              label={`Actions for the token ${tokenName(token)}`}
+              items={[{ label: 'Revoke token…', danger: true, onSelect: () => setPending({ kind: 'revoke', token }) }]}
+            />
+          )}
+        >
           <p className="table-footer muted">
             <span>
               A revoked token leaves this list and stops working at once; the{' '}
@@ -123,7 +111,7 @@ export function ProvisioningSection() {
               keeps who revoked it and when. “Last used” is to the minute.
             </span>
           </p>
-        </div>
+        </DataTable>
       )}
       <ConnectGuide scimUrl={scimUrl} />
       {pending?.kind === 'secret' && (

@@ -1,13 +1,11 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useMutation } from 'urql';
-import { ALL_AUDIT_ACTIONS, AUDIT_GROUPS, auditLabel } from '../audit';
-import { ErrorMessage, fieldErrors } from '../errors';
+import { auditLabel } from '../audit';
+import { ErrorMessage } from '../errors';
 import {
-  type AuditAction,
   type DeliveryStatus,
   type WebWebhookDeliveryFragment,
   type WebWebhookEndpointFragment,
-  WebCreateWebhookDocument,
   WebDeleteWebhookDocument,
   WebRedeliverWebhookDocument,
   WebRotateWebhookSecretDocument,
@@ -17,15 +15,18 @@ import {
 } from '../generated';
 import { formatDate, formatDateTime, formatRelative } from '../format';
 import { useLiveQuery } from '../live';
-import { updateSearch, useKeysetPage, useLocation } from '../router';
+import { updateSearch, useLocation } from '../router';
 import { useAnnounce } from '../ui/announcer';
 import { Button } from '../ui/button';
 import { ConfirmDialog, Dialog } from '../ui/dialog';
-import { Checkbox, RadioCards, TextField } from '../ui/fields';
 import { type MenuItem, RowMenu } from '../ui/menu';
-import { Callout, CopyField, Empty, Loading, Pager } from '../ui/misc';
+import { type Column, DataTable } from '../ui/data-table';
+import { Callout, CopyField, Empty, Loading } from '../ui/misc';
+import { usePagedConnection } from '../ui/paged';
 import { Badge } from '../ui/person';
 import { SectionHeading, useOrganization } from '../organization-context';
+import { NewWebhook } from './new-webhook';
+import { TryHereNote } from '../ui/try-here';
 
 /** A webhook delivery's state: here "Delivered" is true to the word, the receiver answered 2xx. */
 const DELIVERY: Record<DeliveryStatus, { label: string; tone: 'info' | 'success' | 'danger' }> = {
@@ -64,6 +65,7 @@ export function WebhooksSection() {
       <SectionHeading lede="Send every change to membership, access, settings and billing to your own systems, as signed HTTP POSTs.">
         Webhooks
       </SectionHeading>
+      <TryHereNote feature="webhooks" />
       <NewWebhook
         onCreated={(endpoint, secret) => {
           refresh();
@@ -75,73 +77,46 @@ export function WebhooksSection() {
       {!endpoints && !error && <Loading />}
       {endpoints && endpoints.length === 0 && <Empty>No webhook endpoint yet.</Empty>}
       {endpoints && endpoints.length > 0 && (
-        <div className="table-wrap">
-          <table className="data-table">
-            <caption>Endpoints ({endpoints.length})</caption>
-            <thead>
-              <tr>
-                <th scope="col">URL</th>
-                <th scope="col">Status</th>
-                <th scope="col">Events</th>
-                <th scope="col">Added</th>
-                <th scope="col" className="actions">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {endpoints.map((endpoint) => (
-                <tr key={endpoint.id} aria-current={endpoint.id === selected?.id ? 'true' : undefined}>
-                  <td className="primary-cell mono">{endpoint.url}</td>
-                  <td data-label="Status">
-                    {endpoint.enabled ? <Badge tone="success">Enabled</Badge> : <Badge>Disabled</Badge>}
-                  </td>
-                  <td data-label="Events">
-                    {endpoint.actions.length === 0
-                      ? 'All events'
-                      : endpoint.actions.length <= 3
-                        ? endpoint.actions.map(auditLabel).join(', ')
-                        : `${endpoint.actions.length} kinds of event`}
-                  </td>
-                  <td data-label="Added">{formatDate(endpoint.createdAt)}</td>
-                  <td className="actions">
-                    <RowMenu
-                      label={`Actions for ${endpoint.url}`}
-                      items={[
-                        {
-                          label: 'Show deliveries',
-                          onSelect: () => updateSearch({ endpoint: endpoint.id, page: null, after: null }),
-                        },
-                        {
-                          label: endpoint.enabled ? 'Disable' : 'Enable',
-                          onSelect: async () => {
-                            const done = await update({ id: endpoint.id, input: { enabled: !endpoint.enabled } });
-                            if (done.data) {
-                              announce(
-                                done.data.updateWebhookEndpoint.enabled
-                                  ? `${endpoint.url} is enabled: new events are delivered to it.`
-                                  : `${endpoint.url} is disabled: no new event is delivered to it.`,
-                              );
-                              refresh();
-                            } else if (done.error) {
-                              announce(done.error.graphQLErrors[0]?.message ?? 'The change failed.', 'error');
-                            }
-                          },
-                        },
-                        { label: 'Rotate secret…', onSelect: () => setPending({ kind: 'rotate', endpoint }) },
-                        {
-                          label: 'Delete endpoint…',
-                          danger: true,
-                          onSelect: () => setPending({ kind: 'delete', endpoint }),
-                        },
-                      ]}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={`Endpoints (${endpoints.length})`}
+          columns={ENDPOINT_COLUMNS}
+          rows={endpoints}
+          rowKey={(endpoint) => endpoint.id}
+          rowProps={(endpoint) => ({ 'aria-current': endpoint.id === selected?.id ? 'true' : undefined })}
+          actions={(endpoint) => (
+            <RowMenu
+              label={`Actions for ${endpoint.url}`}
+              items={[
+                {
+                  label: 'Show deliveries',
+                  onSelect: () => updateSearch({ endpoint: endpoint.id, page: null, after: null }),
+                },
+                {
+                  label: endpoint.enabled ? 'Disable' : 'Enable',
+                  onSelect: async () => {
+                    const done = await update({ id: endpoint.id, input: { enabled: !endpoint.enabled } });
+                    if (done.data) {
+                      announce(
+                        done.data.updateWebhookEndpoint.enabled
+                          ? `${endpoint.url} is enabled: new events are delivered to it.`
+                          : `${endpoint.url} is disabled: no new event is delivered to it.`,
+                      );
+                      refresh();
+                    } else if (done.error) {
+                      announce(done.error.graphQLErrors[0]?.message ?? 'The change failed.', 'error');
+                    }
+                  },
+                },
+                { label: 'Rotate secret…', onSelect: () => setPending({ kind: 'rotate', endpoint }) },
+                {
+                  label: 'Delete endpoint…',
+                  danger: true,
+                  onSelect: () => setPending({ kind: 'delete', endpoint }),
+                },
+              ]}
+            />
+          )}
+        />
       )}
       {selected && <Deliveries key={selected.id} endpoint={selected} />}
       {pending?.kind === 'secret' && (
@@ -208,89 +183,6 @@ export function WebhooksSection() {
   );
 }
 
-function NewWebhook(props: { onCreated: (endpoint: WebWebhookEndpointFragment, secret: string) => void }) {
-  const { organization } = useOrganization();
-  const announce = useAnnounce();
-  const [url, setUrl] = useState('');
-  const [which, setWhich] = useState<'all' | 'some'>('all');
-  const [actions, setActions] = useState<AuditAction[]>([]);
-  const [result, create] = useMutation(WebCreateWebhookDocument);
-  const errors = fieldErrors(result.error, { url: 'URL', actions: 'Events' });
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const done = await create({
-      input: { organizationId: organization.id, url, actions: which === 'all' ? [] : actions },
-    });
-    if (done.data) {
-      announce(`Endpoint ${done.data.createWebhookEndpoint.endpoint.url} added. Copy its secret now.`);
-      setUrl('');
-      setActions([]);
-      setWhich('all');
-      props.onCreated(done.data.createWebhookEndpoint.endpoint, done.data.createWebhookEndpoint.secret);
-    }
-  };
-  return (
-    <form className="card stack" onSubmit={submit} aria-labelledby="new-webhook-heading">
-      <h3 id="new-webhook-heading">Add an endpoint</h3>
-      <TextField
-        label="Endpoint URL"
-        hint="An https address of yours that answers 2xx."
-        type="url"
-        placeholder="https://hooks.example.com/membership"
-        value={url}
-        onChange={(e) => setUrl(e.target.value)}
-        required
-        error={errors.byField.url}
-      />
-      <RadioCards<'all' | 'some'>
-        legend="Events"
-        name="events"
-        value={which}
-        onChange={setWhich}
-        choices={[
-          { value: 'all', label: 'All events', description: 'Including the kinds added later.' },
-          { value: 'some', label: 'Only the events I pick' },
-        ]}
-      />
-      {which === 'some' && (
-        <div className="grid">
-          {AUDIT_GROUPS.map((group) => (
-            <fieldset key={group.label} className="stack-sm">
-              <legend className="field-label">{group.label}</legend>
-              {group.actions.map((action) => (
-                <Checkbox
-                  key={action}
-                  label={auditLabel(action)}
-                  checked={actions.includes(action)}
-                  onChange={(e) =>
-                    setActions(
-                      e.target.checked
-                        ? ALL_AUDIT_ACTIONS.filter((a) => a === action || actions.includes(a))
-                        : actions.filter((a) => a !== action),
-                    )
-                  }
-                />
-              ))}
-            </fieldset>
-          ))}
-        </div>
-      )}
-      {errors.byField.actions && <p className="field-error">{errors.byField.actions}</p>}
-      <ErrorMessage error={errors.others} />
-      <div className="form-actions">
-        <Button
-          type="submit"
-          variant="primary"
-          busy={result.fetching}
-          disabled={which === 'some' && actions.length === 0}
-        >
-          Add endpoint
-        </Button>
-      </div>
-    </form>
-  );
-}
-
 /**
  * What each delivery did, newest first. Each row has a menu for what can be done to one delivery:
  * redeliver a failed one (while its endpoint is enabled), copy its event id, which the receiver
@@ -298,12 +190,11 @@ function NewWebhook(props: { onCreated: (endpoint: WebWebhookEndpointFragment, s
  */
 function Deliveries(props: { endpoint: WebWebhookEndpointFragment }) {
   const { organization } = useOrganization();
-  const location = useLocation();
-  const pages = useKeysetPage(`deliveries:${props.endpoint.id}`, location);
+  const paged = usePagedConnection(`deliveries:${props.endpoint.id}`, DELIVERIES_PAGE);
   const [{ data, error }, refresh] = useLiveQuery(
     {
       query: WebWebhookDeliveriesDocument,
-      variables: { id: organization.id, after: pages.after, first: DELIVERIES_PAGE },
+      variables: { id: organization.id, ...paged.variables },
     },
     DELIVERIES_POLL_MS,
   );
@@ -346,73 +237,81 @@ function Deliveries(props: { endpoint: WebWebhookEndpointFragment }) {
         <Empty>Nothing was delivered yet. Each change in {organization.name} sends one event.</Empty>
       )}
       {connection && connection.nodes.length > 0 && (
-        <div className="table-wrap">
-          <table className="data-table">
-            <caption className="visually-hidden">Deliveries, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Event</th>
-                <th scope="col">Status</th>
-                <th scope="col">Answer</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">Last attempt</th>
-                <th scope="col" className="actions">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {connection.nodes.map((delivery) => (
-                <tr key={delivery.id}>
-                  <td className="primary-cell">
-                    <span className="stack-sm">
-                      <span>{auditLabel(delivery.action)}</span>
-                      <span className="small muted mono">{delivery.eventId}</span>
-                    </span>
-                  </td>
-                  <td data-label="Status">
-                    <span className="stack-sm">
-                      <Badge tone={DELIVERY[delivery.status].tone}>{DELIVERY[delivery.status].label}</Badge>
-                      {delivery.status === 'PENDING' && delivery.nextAttemptAt && delivery.attempts > 0 && (
-                        <span className="small muted">Next try {formatRelative(delivery.nextAttemptAt)}</span>
-                      )}
-                      {delivery.status === 'FAILED' &&
-                        delivery.lastError &&
-                        delivery.lastError !== `HTTP ${delivery.responseStatus}` && (
-                          <span className="small muted">{delivery.lastError}</span>
-                        )}
-                    </span>
-                  </td>
-                  <td data-label="Answer">
-                    {delivery.responseStatus !== null && delivery.responseStatus !== undefined
-                      ? `HTTP ${delivery.responseStatus}`
-                      : delivery.attempts > 0
-                        ? 'No answer'
-                        : '—'}
-                  </td>
-                  <td data-label="Attempts">{delivery.attempts}</td>
-                  <td data-label="Last attempt">
-                    {delivery.lastAttemptAt ? formatDateTime(delivery.lastAttemptAt) : 'Not yet'}
-                  </td>
-                  <td className="actions">
-                    <RowMenu label={`Actions for the delivery of ${delivery.eventId}`} items={actionsFor(delivery)} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <Pager
-            label="Deliveries pages"
-            page={pages.page}
-            pageSize={DELIVERIES_PAGE}
-            shown={connection.nodes.length}
-            hasNext={connection.pageInfo.hasNextPage}
-            onNext={() => pages.next(connection.pageInfo.endCursor)}
-            onPrevious={pages.previous}
-            onFirst={pages.first}
-          />
-        </div>
+        <DataTable
+          caption="Deliveries, newest first"
+          captionHidden
+          columns={DELIVERY_COLUMNS}
+          rows={connection.nodes}
+          rowKey={(delivery) => delivery.id}
+          actions={(delivery) => (
+            <RowMenu label={`Actions for the delivery of ${delivery.eventId}`} items={actionsFor(delivery)} />
+          )}
+        >
+          {paged.pager(connection, 'Deliveries pages')}
+        </DataTable>
       )}
     </section>
   );
 }
+
+const ENDPOINT_COLUMNS: Column<WebWebhookEndpointFragment>[] = [
+  { header: 'URL', primary: true, className: 'mono', cell: (endpoint) => endpoint.url },
+  {
+    header: 'Status',
+    cell: (endpoint) => (endpoint.enabled ? <Badge tone="success">Enabled</Badge> : <Badge>Disabled</Badge>),
+  },
+  {
+    header: 'Events',
+    cell: (endpoint) =>
+      endpoint.actions.length === 0
+        ? 'All events'
+        : endpoint.actions.length <= 3
+          ? endpoint.actions.map(auditLabel).join(', ')
+          : `${endpoint.actions.length} kinds of event`,
+  },
+  { header: 'Added', cell: (endpoint) => formatDate(endpoint.createdAt) },
+];
+
+const DELIVERY_COLUMNS: Column<WebWebhookDeliveryFragment>[] = [
+  {
+    header: 'Event',
+    primary: true,
+    cell: (delivery) => (
+      <span className="stack-sm">
+        <span>{auditLabel(delivery.action)}</span>
+        <span className="small muted mono">{delivery.eventId}</span>
+      </span>
+    ),
+  },
+  {
+    header: 'Status',
+    cell: (delivery) => (
+      <span className="stack-sm">
+        <Badge tone={DELIVERY[delivery.status].tone}>{DELIVERY[delivery.status].label}</Badge>
+        {delivery.status === 'PENDING' && delivery.nextAttemptAt && delivery.attempts > 0 && (
+          <span className="small muted">Next try {formatRelative(delivery.nextAttemptAt)}</span>
+        )}
+        {/* Why the last try failed: of a given-up delivery, and of one still being retried. */}
+        {(delivery.status === 'FAILED' || (delivery.status === 'PENDING' && delivery.attempts > 0)) &&
+          delivery.lastError &&
+          delivery.lastError !== `HTTP ${delivery.responseStatus}` && (
+            <span className="small muted">{delivery.lastError}</span>
+          )}
+      </span>
+    ),
+  },
+  {
+    header: 'Answer',
+    cell: (delivery) =>
+      delivery.responseStatus !== null && delivery.responseStatus !== undefined
+        ? `HTTP ${delivery.responseStatus}`
+        : delivery.attempts > 0
+          ? 'No answer'
+          : '—',
+  },
+  { header: 'Attempts', cell: (delivery) => delivery.attempts },
+  {
+    header: 'Last attempt',
+    cell: (delivery) => (delivery.lastAttemptAt ? formatDateTime(delivery.lastAttemptAt) : 'Not yet'),
+  },
+];

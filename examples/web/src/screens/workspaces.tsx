@@ -18,6 +18,7 @@ import { TextField } from '../ui/fields';
 import { RowMenu } from '../ui/menu';
 import { Empty } from '../ui/misc';
 import { RoleBadge } from '../ui/person';
+import { InlineForm } from '../ui/inline-form';
 import { organizationPath, type ScopeView, SectionHeading, useOrganization } from '../organization-context';
 
 type Edit = { kind: 'rename'; scope: ScopeView } | { kind: 'delete'; scope: ScopeView; domains: number };
@@ -116,8 +117,7 @@ function NewWorkspace() {
   const [name, setName] = useState('');
   const [result, create] = useMutation(WebCreateWorkspaceDocument);
   const errors = fieldErrors(result.error, { name: 'Name' });
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = async () => {
     const done = await create({ organizationId: organization.id, name });
     if (done.data) {
       announce(`Workspace ${done.data.createWorkspace.name} created.`);
@@ -126,22 +126,24 @@ function NewWorkspace() {
     }
   };
   return (
-    <form className="card toolbar" onSubmit={submit} aria-label="Create a workspace">
-      <TextField
-        label="New workspace"
-        hint="A team, a product or a client."
-        className="field-inline"
-        value={name}
-        onChange={(e) => setName(e.target.value)}
-        required
-        maxLength={100}
-        error={errors.byField.name}
-      />
-      <Button type="submit" variant="primary" busy={result.fetching}>
-        Create workspace
-      </Button>
-      <ErrorMessage error={errors.others} />
-    </form>
+    <InlineForm
+      className="card toolbar"
+      aria-label="Create a workspace"
+      field={{
+        label: 'New workspace',
+        hint: 'A team, a product or a client.',
+        required: true,
+        maxLength: 100,
+        error: errors.byField.name,
+      }}
+      value={name}
+      onChange={setName}
+      submitLabel="Create workspace"
+      primary
+      busy={result.fetching}
+      error={errors.others}
+      onSubmit={submit}
+    />
   );
 }
 
@@ -151,8 +153,7 @@ function NewDomain(props: { workspace: ScopeView }) {
   const [hostname, setHostname] = useState('');
   const [result, create] = useMutation(WebCreateDomainDocument);
   const errors = fieldErrors(result.error, { hostname: 'Hostname' });
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = async () => {
     const done = await create({ workspaceId: props.workspace.id, hostname });
     if (done.data) {
       announce(`Domain ${done.data.createDomain.hostname} added to ${props.workspace.label}.`);
@@ -161,21 +162,21 @@ function NewDomain(props: { workspace: ScopeView }) {
     }
   };
   return (
-    <form className="toolbar" style={{ marginTop: 'var(--space-3)', marginBottom: 0 }} onSubmit={submit}>
-      <TextField
-        label={`New domain in ${props.workspace.label}`}
-        placeholder="shop.example.com"
-        className="field-inline"
-        value={hostname}
-        onChange={(e) => setHostname(e.target.value)}
-        required
-        error={errors.byField.hostname}
-      />
-      <Button type="submit" busy={result.fetching}>
-        Add domain
-      </Button>
-      <ErrorMessage error={errors.others} />
-    </form>
+    <InlineForm
+      style={{ marginTop: 'var(--space-3)', marginBottom: 0 }}
+      field={{
+        label: `New domain in ${props.workspace.label}`,
+        placeholder: 'shop.example.com',
+        required: true,
+        error: errors.byField.hostname,
+      }}
+      value={hostname}
+      onChange={setHostname}
+      submitLabel="Add domain"
+      busy={result.fetching}
+      error={errors.others}
+      onSubmit={submit}
+    />
   );
 }
 
