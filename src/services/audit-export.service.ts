@@ -98,6 +98,17 @@ export async function openAuditExport(ctx: RequestScope, parameters: Record<stri
 /** Events per statement: the memory an export holds at once. */
 export const EXPORT_BATCH = 1000;
 
+/**
+ * MariaDB reads a deep keyset batch by the scope column alone (it counts every newer event of the
+ * scope before the first one it returns: an export of 100 000 events took 34 s instead of 1 s), so
+ * it is told to walk the scope's (occurred_at, id) index; SQLite already does.
+ */
+function timeIndexHint(db: DataSource, column: ReturnType<typeof scopeColumn>): string {
+  if (db.options.type !== 'mariadb' && db.options.type !== 'mysql') return '';
+  const index = { organization_id: 'organization', workspace_id: 'workspace', domain_id: 'domain' }[column];
+  return ` FORCE INDEX (IDX_audit_events_${index}_time)`;
+}
+
 /** The export's events, newest first, a batch at a time (one statement for the events, one for their people). */
 export async function* exportedEvents(
   db: DataSource,
@@ -122,7 +133,7 @@ export async function* exportedEvents(
     const rows: Record<string, unknown>[] = await db.query(
       `SELECT id, action, occurred_at, actor_id, scope, organization_id, workspace_id, domain_id, subject_id, email,
               from_role, to_role, before_value, after_value, request_id, source, provisioning_token_id
-         FROM audit_events WHERE ${where.join(' AND ')} ORDER BY occurred_at DESC, id DESC LIMIT ${batchSize}`,
+         FROM audit_events${timeIndexHint(db, column)} WHERE ${where.join(' AND ')} ORDER BY occurred_at DESC, id DESC LIMIT ${batchSize}`,
       params,
     );
     if (rows.length === 0) return;
