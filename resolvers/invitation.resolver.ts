@@ -8,6 +8,7 @@ import { Workspace } from '../entities/workspace.entity';
 import type { RequestScope } from '../src/request/scope';
 import * as answers from '../src/services/invitations/invitation-answers.service';
 import * as invitations from '../src/services/invitations/invitation-changes.service';
+import { inviteMembers } from '../src/services/invitations/invitation-bulk.service';
 import { InvitationStatus } from '../src/domain/enums';
 import { InviteMemberInput, InviteMembersInput, RespondToInvitationInput } from './types/inputs';
 import { InviteMembersPayload } from './types/bulk-invitations';
@@ -70,7 +71,7 @@ export class InvitationResolver {
       'Up to 100 invitations into one scope, each row judged on its own: the valid rows are invited, the others say why not. With dryRun nothing is written or sent.',
   })
   inviteMembers(@Arg('input', () => InviteMembersInput) input: InviteMembersInput, @Ctx() ctx: RequestScope) {
-    return invitations.inviteMembers(ctx, input);
+    return inviteMembers(ctx, input);
   }
 
   @Mutation(() => Invitation, {

@@ -1,4 +1,3 @@
-import { CustomRole } from '../../../entities/custom-role.entity';
 import { customRoleToGive } from '../roles/custom-roles.service';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
@@ -10,7 +9,6 @@ import { scopeId, type ScopeRef } from '../../domain/scope';
 import { type RequestScope, requireViewer } from '../../request/scope';
 import { findLocked, withOrganizationLock } from '../../db/transaction';
 import {
-  AppError,
   AlreadyMemberError,
   BadUserInputError,
   InvitationNotPendingError,
@@ -40,7 +38,7 @@ import { invitationNames } from './invitation-queries.service';
 
 const HOUR = 3600_000;
 
-async function emailFacts(ctx: RequestScope, invitation: Invitation): Promise<InvitationEmailFacts> {
+export async function emailFacts(ctx: RequestScope, invitation: Invitation): Promise<InvitationEmailFacts> {
   const viewer = requireViewer(ctx);
   const names = await invitationNames(ctx, invitation);
   return {
@@ -70,7 +68,7 @@ const pendingKeyOf = (scope: ScopeRef, email: string) => `${scopeId(scope)}:${em
  * inviter's own access to give that role there — a time-limited ADMIN's invitations end with
  * them (docs/domain-rules.md §13), also when they asked for none.
  */
-function accessEnd(kind: ScopeKind, role: Role, inviter: Access, asked: Date | null): Date | null {
+export function accessEnd(kind: ScopeKind, role: Role, inviter: Access, asked: Date | null): Date | null {
   return earlier(asked, grantableUntil(kind, role, inviter, Permission.INVITE_MEMBERS));
 }
 
@@ -109,7 +107,7 @@ async function assertInvitable(
 }
 
 /** A new PENDING invitation row (not yet written) and the token of its link. */
-function draftInvitation(
+export function draftInvitation(
   ctx: RequestScope,
   scope: ScopeRef,
   email: string,
@@ -143,7 +141,7 @@ function draftInvitation(
  * Inside the organization's lock: the checks of docs/domain-rules.md §4 that depend on what is stored, the hourly
  * limit, then the invitation, its audit event and its email, all in the caller's transaction.
  */
-async function createInvitation(
+export async function createInvitation(
   ctx: RequestScope,
   em: EntityManager,
   scope: ScopeRef,
@@ -173,14 +171,17 @@ async function createInvitation(
 }
 
 /** The scope a ScopeInput names; the shield rule has found it and checked INVITE_MEMBERS there. */
-async function invitationScope(ctx: RequestScope, input: Parameters<typeof scopeInputTarget>[0]): Promise<ScopeRef> {
+export async function invitationScope(
+  ctx: RequestScope,
+  input: Parameters<typeof scopeInputTarget>[0],
+): Promise<ScopeRef> {
   const target = scopeInputTarget(input);
   const scope = await findScope(ctx, target.kind, target.id);
   if (!scope) throw new NotFoundError('Scope');
   return scope;
 }
 
-const scopeNotFound = () => new NotFoundError('Scope');
+export const scopeNotFound = () => new NotFoundError('Scope');
 
 /** docs/domain-rules.md §4: creates a PENDING invitation and queues its email in the same transaction. */
 export async function inviteMember(
@@ -215,156 +216,6 @@ export async function inviteMember(
   );
   ctx.outbox?.nudge();
   return draft.invitation;
-}
-
-/** Most rows one `inviteMembers` takes (docs/domain-rules.md §11). */
-export const MAX_BULK_INVITATIONS = 100;
-
-/** Why one row of a bulk invitation was refused. */
-export interface RowErrorData {
-  code: string;
-  message: string;
-  field: string | null;
-  /** With INVITATION_PENDING: the pending invitation to resend instead. */
-  invitationId: string | null;
-}
-
-export interface InviteRowResultData {
-  email: string;
-  invitation: Invitation | null;
-  error: RowErrorData | null;
-}
-
-export interface InviteMembersResult {
-  dryRun: boolean;
-  invitedCount: number;
-  results: InviteRowResultData[];
-}
-
-/** Thrown inside a dry run's transaction once every row is judged, so that nothing it wrote stays. */
-class DryRunRollback extends Error {}
-
-function rowError(error: unknown, field: string | null = null): RowErrorData {
-  if (!(error instanceof AppError)) throw error;
-  const { field: named, invitationId } = error.extensions;
-  return {
-    code: error.code,
-    message: error.message,
-    field: typeof named === 'string' ? named : field,
-    invitationId: typeof invitationId === 'string' ? invitationId : null,
-  };
-}
-
-/**
- * docs/domain-rules.md §11: up to 100 invitations into one scope, each row judged alone with the rules of
- * `inviteMember` — the address, the role (accepted there, not above the caller's own), a repeat
- * of an earlier row, ALREADY_MEMBER, INVITATION_PENDING, the hourly limit — and the valid rows
- * invited and emailed. A refused row says why and stops nothing.
- *
- * The valid rows commit together, in one transaction under the organization's lock: each row is
- * judged inside it against what the rows before it wrote (the hourly limit runs out mid-batch as
- * it would one request at a time), and a failure of the database itself leaves no half-done
- * batch behind — the whole request fails and can be sent again as it was. A dry run judges the
- * same way inside the same transaction, then rolls it back: nothing is written or sent.
- */
-export async function inviteMembers(
-  ctx: RequestScope,
-  input: {
-    scope: Parameters<typeof scopeInputTarget>[0];
-    invitations: readonly { email: string; role?: Role | null; customRoleId?: string | null }[];
-    dryRun?: boolean | null;
-    accessExpiresAt?: Date | null;
-  },
-): Promise<InviteMembersResult> {
-  const rows = input.invitations;
-  if (rows.length === 0 || rows.length > MAX_BULK_INVITATIONS) {
-    throw new BadUserInputError(`invitations must hold 1 to ${MAX_BULK_INVITATIONS} rows.`, 'invitations');
-  }
-  const asked = input.accessExpiresAt ? validFutureMoment(input.accessExpiresAt, 'accessExpiresAt', ctx.now) : null;
-  const dryRun = input.dryRun === true;
-  const scope = await invitationScope(ctx, input.scope);
-  const access = await ctx.access.at(scope);
-  const now = ctx.now;
-  // The custom roles the rows name, each judged once (docs/domain-rules.md §18).
-  const customRoles = new Map<string, CustomRole | AppError>();
-  for (const id of new Set(rows.flatMap((row) => (row.customRoleId ? [row.customRoleId] : [])))) {
-    try {
-      customRoles.set(id, (await customRoleToGive(ctx, id, scope, access)) as CustomRole);
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      customRoles.set(id, error);
-    }
-  }
-
-  // What can be judged without the database: the address, the role, repeats within the request.
-  const seen = new Set<string>();
-  const judged = rows.map((row) => {
-    const given = row.email.trim();
-    try {
-      const email = validEmail(row.email);
-      const custom = row.customRoleId ? customRoles.get(row.customRoleId) : undefined;
-      if (custom instanceof AppError) return { email, draft: null, error: rowError(custom, 'customRoleId') };
-      const role = custom?.baseRole ?? row.role ?? Role.MEMBER;
-      if (seen.has(email)) {
-        throw new BadUserInputError('This address appears more than once in the request.', 'email');
-      }
-      seen.add(email);
-      try {
-        assertMayGrantRole(scope.kind, role, access);
-      } catch (error) {
-        return { email, draft: null, error: rowError(error, 'role') };
-      }
-      const accessExpiresAt = accessEnd(scope.kind, role, access, asked);
-      const draft = {
-        ...draftInvitation(ctx, scope, email, role, now, accessExpiresAt),
-        customRoleName: custom?.name ?? null,
-      };
-      draft.invitation.customRoleId = custom?.id ?? null;
-      return { email, draft, error: null };
-    } catch (error) {
-      return { email: given, draft: null, error: rowError(error) };
-    }
-  });
-  const first = judged.find((row) => row.draft)?.draft;
-  const facts = first ? await emailFacts(ctx, first.invitation) : null;
-
-  const results: InviteRowResultData[] = judged.map((row) => ({
-    email: row.email,
-    invitation: null,
-    error: row.error,
-  }));
-  const invitable = judged.flatMap((row, index) => (row.draft ? [{ index, draft: row.draft }] : []));
-  if (invitable.length > 0 && facts) {
-    try {
-      await withOrganizationLock(
-        ctx.db,
-        scope.organizationId,
-        async (em) => {
-          // Judged afresh on every attempt: a retried transaction must not keep an earlier verdict.
-          for (const { index } of invitable) results[index].error = null;
-          for (const { index, draft } of invitable) {
-            try {
-              await createInvitation(ctx, em, scope, draft, facts, now);
-            } catch (error) {
-              results[index].error = rowError(error);
-            }
-          }
-          if (dryRun) throw new DryRunRollback();
-        },
-        scopeNotFound,
-      );
-    } catch (error) {
-      if (!(error instanceof DryRunRollback)) throw error;
-    }
-  }
-  let invitedCount = 0;
-  for (const { index, draft } of invitable) {
-    if (results[index].error) continue;
-    invitedCount++;
-    if (!dryRun) results[index].invitation = draft.invitation;
-  }
-  if (!dryRun && invitedCount > 0) ctx.outbox?.nudge();
-  return { dryRun, invitedCount, results };
 }
 
 const invitationNotFound = () => new NotFoundError('Invitation');
