@@ -128,7 +128,14 @@ describe('a fresh clone with nothing beside it', () => {
         const page = await fetch(`http://127.0.0.1:${webPort}/invitations/accept?token=abc`);
         expect(await page.text()).toContain('<div id="root"></div>');
         const settings = await (await fetch(`http://127.0.0.1:${webPort}/config.json`)).json();
-        expect(settings).toEqual({ graphqlUrl: `http://127.0.0.1:${port}/graphql`, devSignIn: true, tokenUrl: null });
+        // Under npm start: https-only webhooks and no test DNS, so the app says those screens cannot be tried here.
+        expect(settings).toEqual({
+          graphqlUrl: `http://127.0.0.1:${port}/graphql`,
+          devSignIn: true,
+          tokenUrl: null,
+          ssoClaim: 'sso_connection',
+          tryHere: { emailDomains: false, webhooks: false },
+        });
         const signIn = await fetch(`http://127.0.0.1:${webPort}/dev/sign-in`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
