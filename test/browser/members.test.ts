@@ -69,6 +69,43 @@ describe('the web app in chromium: the members list', () => {
     );
   });
 
+  it('the role filter offers the custom roles by name: picking one lists only its holders, kept in the URL', async () => {
+    const auditor = address('holder');
+    const { id, name, admin } = await organizationOf('Custom', [[address('plainer'), 'MEMBER']]);
+    const made = await api(admin, 'mutation($i: CreateCustomRoleInput!) { createCustomRole(input: $i) { id } }', {
+      i: { organizationId: id, name: 'Auditor', grants: [{ scope: 'ORGANIZATION', keys: ['READ_AUDIT_LOG'] }] },
+    });
+    await api(admin, 'mutation($i: InviteMemberInput!) { inviteMember(input: $i) { id } }', {
+      i: { scope: { organizationId: id }, email: auditor, role: 'MEMBER', customRoleId: made.createCustomRole.id },
+    });
+    const token = new URL(await invitationLink(auditor)).searchParams.get('token');
+    await api(auditor, 'mutation($t: String!) { acceptInvitation(input: { token: $t }) { id } }', { t: token });
+    await home(admin);
+    await openOrganization(name);
+    await page.getByRole('table', { name: `Members of ${name} (3)` }).waitFor();
+    const filter = page.getByLabel('Role', { exact: true });
+    expect(await filter.locator('option').allTextContents()).toEqual([
+      'Any role',
+      'Admin',
+      'Accounting',
+      'Member',
+      'Auditor',
+    ]);
+    await filter.selectOption({ label: 'Auditor' });
+    await page.getByRole('table', { name: `Members of ${name} (1)` }).waitFor();
+    expect(await membersTable().locator('tbody tr .person-email').allTextContents()).toEqual([auditor]);
+    await rowOf(auditor).getByText('Auditor', { exact: true }).waitFor();
+    expect(new URL(page.url()).searchParams.get('customRole')).toBe(made.createCustomRole.id);
+    expect(new URL(page.url()).searchParams.get('role')).toBeNull();
+    await page.reload();
+    await page.getByRole('table', { name: `Members of ${name} (1)` }).waitFor();
+    expect(await page.getByLabel('Role', { exact: true }).inputValue()).toBe(`custom:${made.createCustomRole.id}`);
+    // A built-in role replaces it: Member lists both plain members and the Auditor (built on Member).
+    await page.getByLabel('Role', { exact: true }).selectOption({ label: 'Member' });
+    await page.getByRole('table', { name: `Members of ${name} (2)` }).waitFor();
+    expect(new URL(page.url()).searchParams.get('customRole')).toBeNull();
+  });
+
   it('a plain member sees the members but no invite, role or remove action, and only their sections', async () => {
     const plain = address('plain');
     const { name, admin } = await organizationOf('Plain', [[plain, 'MEMBER']]);

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useQuery } from 'urql';
 import { ErrorMessage } from '../errors';
 import {
   type MemberOrderField,
@@ -7,11 +8,12 @@ import {
   type WebInvitationRowFragment,
   type WebMemberPageFragment,
   type WebMemberRowFragment,
+  WebMemberFilterCustomRolesDocument,
   WebScopeMembersDocument,
 } from '../generated';
 import { formatDate, formatTotal } from '../format';
 import { useLiveQuery } from '../live';
-import { describeSource, ROLE_LABEL, sortRoles } from '../roles';
+import { acceptedAt, describeSource, ROLE_LABEL, sortRoles } from '../roles';
 import { FIRST_PAGE, Link, updateSearch, useLocation } from '../router';
 import { Button } from '../ui/button';
 import { SelectField, TextField } from '../ui/fields';
@@ -59,7 +61,14 @@ export function MembersSection() {
   const choices = tab === 'workspaces' ? workspaceChoices : tab === 'domains' ? domainChoices : [organizationScope];
   const scope = choices.find((s) => s.id === scopeId) ?? choices[0] ?? null;
   const selectTab = (next: TabId) =>
-    updateSearch({ tab: next === 'organization' ? null : next, scope: null, q: null, role: null, ...FIRST_PAGE });
+    updateSearch({
+      tab: next === 'organization' ? null : next,
+      scope: null,
+      q: null,
+      role: null,
+      customRole: null,
+      ...FIRST_PAGE,
+    });
 
   return (
     <section aria-labelledby="section-heading">
@@ -82,7 +91,9 @@ export function MembersSection() {
               label={tab === 'workspaces' ? 'Workspace' : 'Domain'}
               className="field-inline"
               value={scope?.id ?? ''}
-              onChange={(e) => updateSearch({ scope: e.target.value, q: null, role: null, ...FIRST_PAGE })}
+              onChange={(e) =>
+                updateSearch({ scope: e.target.value, q: null, role: null, customRole: null, ...FIRST_PAGE })
+              }
             >
               {tab === 'workspaces'
                 ? workspaceChoices.map((w) => (
@@ -125,7 +136,7 @@ export function MembersSection() {
  */
 function MembersPanel(props: { scope: ScopeView }) {
   const { scope } = props;
-  const { organization, viewer, refresh: refreshFrame } = useOrganization();
+  const { organization, organizationScope, viewer, refresh: refreshFrame } = useOrganization();
   const location = useLocation();
   const params = location.searchParams;
   const query = params.get('q') ?? '';
@@ -135,10 +146,12 @@ function MembersPanel(props: { scope: ScopeView }) {
     setTyped((current) => (current.trim() === query.trim() ? current : query));
   }, [query]);
   const role = sortRoles([params.get('role') as Role]).at(0) ?? null;
+  // A custom role picked in the role filter: its id in `customRole`, sent as `customRoleId`.
+  const customRoleId = params.get('customRole') || null;
   const sortParam = params.get('sort') ?? '';
   const sort: SortId = sortParam in SORTS ? (sortParam as SortId) : 'joined-asc';
   const [field, direction] = SORTS[sort];
-  const paged = usePagedConnection(`members:${scope.id}:${query}:${role}:${sort}`, PAGE_SIZE);
+  const paged = usePagedConnection(`members:${scope.id}:${query}:${role}:${customRoleId}:${sort}`, PAGE_SIZE);
   const mayInvite = scope.invitableRoles.length > 0;
   const [inviting, setInviting] = useState(false);
   const [dialog, setDialog] = useState<DialogTarget | null>(null);
@@ -152,6 +165,7 @@ function MembersPanel(props: { scope: ScopeView }) {
       isDomain: scope.kind === 'DOMAIN',
       ...paged.variables,
       role,
+      customRoleId,
       query: query.trim() === '' ? null : query.trim(),
       orderBy: { field, direction },
       withInvitations: mayInvite,
@@ -166,6 +180,19 @@ function MembersPanel(props: { scope: ScopeView }) {
   };
   const roleChoices =
     scope.kind === 'ORGANIZATION' ? sortRoles(['ADMIN', 'ACCOUNTING', 'MEMBER']) : sortRoles(['ADMIN', 'MEMBER']);
+  // The organization's custom roles this scope accepts, offered after the built-in ones (read with
+  // READ_MEMBERS on the organization; without it the filter offers the built-in roles only).
+  const [customResult] = useQuery({
+    query: WebMemberFilterCustomRolesDocument,
+    variables: { id: organization.id },
+    pause: !organizationScope.permissions.includes('READ_MEMBERS'),
+  });
+  const customChoices = acceptedAt(scope.kind, customResult.data?.organization?.customRoles ?? []);
+  const filterValue = customRoleId ? `custom:${customRoleId}` : (role ?? '');
+  const pickFilter = (value: string) =>
+    value.startsWith('custom:')
+      ? updateSearch({ role: null, customRole: value.slice('custom:'.length), ...FIRST_PAGE })
+      : updateSearch({ role: value, customRole: null, ...FIRST_PAGE });
   const caption = scope.kind === 'ORGANIZATION' ? `Members of ${scope.label}` : `Direct members of ${scope.label}`;
 
   return (
@@ -185,8 +212,8 @@ function MembersPanel(props: { scope: ScopeView }) {
         <SelectField
           label="Role"
           className="field-narrow"
-          value={role ?? ''}
-          onChange={(e) => updateSearch({ role: e.target.value, ...FIRST_PAGE })}
+          value={filterValue}
+          onChange={(e) => pickFilter(e.target.value)}
         >
           <option value="">Any role</option>
           {roleChoices.map((r) => (
@@ -194,6 +221,15 @@ function MembersPanel(props: { scope: ScopeView }) {
               {ROLE_LABEL[r]}
             </option>
           ))}
+          {customChoices.length > 0 && (
+            <optgroup label="Custom roles">
+              {customChoices.map((r) => (
+                <option key={r.id} value={`custom:${r.id}`}>
+                  {r.name}
+                </option>
+              ))}
+            </optgroup>
+          )}
         </SelectField>
         <SelectField
           label="Sort by"
@@ -251,12 +287,17 @@ function MembersPanel(props: { scope: ScopeView }) {
             </tbody>
           </table>
           {page.nodes.length === 0 && (
-            <Empty>{query || role ? 'No member matches.' : `Nobody is a direct member of ${scope.label} yet.`}</Empty>
+            <Empty>
+              {query || role || customRoleId
+                ? 'No member matches.'
+                : `Nobody is a direct member of ${scope.label} yet.`}
+            </Empty>
           )}
           {paged.pager(page, 'Members pages')}
         </div>
       )}
-      {scope.kind !== 'ORGANIZATION' && (
+      {/* Access from above is a built-in role, never a custom role held here: hidden while filtering by one. */}
+      {scope.kind !== 'ORGANIZATION' && !customRoleId && (
         <InheritedAccess scope={scope} query={query} role={role} onAction={setDialog} />
       )}
       {mayInvite && <PendingInvitations scope={scope} invitations={invitations} onChanged={changed} />}
