@@ -31,6 +31,16 @@ export class InvitationResolver {
     return invitation.effectiveStatus(ctx.now);
   }
 
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      "For a provisioned invitation, the name the organization's directory (SCIM displayName) gave this person; otherwise null.",
+  })
+  directoryName(@Root() invitation: Invitation, @Ctx() ctx: RequestScope) {
+    if (!invitation.provisioned) return null;
+    return ctx.loaders.directoryName.load({ organizationId: invitation.organizationId, email: invitation.email });
+  }
+
   @FieldResolver(() => Organization)
   organization(@Root() invitation: Invitation, @Ctx() ctx: RequestScope) {
     return ctx.loaders.organization.load(invitation.organizationId);

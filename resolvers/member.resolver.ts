@@ -22,6 +22,15 @@ export class MemberResolver {
     return member.user ?? ctx.loaders.user.load(member.userId);
   }
 
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      "The name the organization's directory (SCIM displayName) gave this person; null when it gave none or the person is not provisioned.",
+  })
+  directoryName(@Root() member: Membership, @Ctx() ctx: RequestScope) {
+    return ctx.loaders.directoryName.load({ organizationId: member.organizationId, userId: member.userId });
+  }
+
   @FieldResolver(() => Organization)
   organization(@Root() member: Membership, @Ctx() ctx: RequestScope) {
     return ctx.loaders.organization.load(member.organizationId);

@@ -18,6 +18,7 @@ import { seatsUsed } from '../db/seats';
 import { EnrollmentMode, Role } from '../domain/enums';
 import { EmailDomain } from '../../entities/email-domain.entity';
 import { memberLoaders, type MemberLoaders } from './member-page';
+import { directoryNames, type DirectoryNameKey } from './directory-names';
 
 /**
  * Every relation and list the schema walks goes through one of these, created fresh for each
@@ -62,6 +63,8 @@ export interface Loaders extends MemberLoaders {
   provisioningToken: DataLoader<string, ProvisioningToken | null>;
   /** The newest email queued for an invitation (without its bodies), or null. */
   invitationEmail: DataLoader<string, OutboxEmail | null>;
+  /** The name an organization's directory gave a person, by user id or (not signed in yet) address. */
+  directoryName: DataLoader<DirectoryNameKey, string | null, string>;
 }
 
 /**
@@ -246,6 +249,7 @@ export function createLoaders(db: DataSource, now: Date): Loaders {
       }
       return invitationIds.map((id) => newest.get(id) ?? null);
     }),
+    directoryName: directoryNames(db),
     billingProfile: byKey(db, BillingProfile, 'organizationId'),
     workspaceBilling: byKey(db, WorkspaceBilling, 'workspaceId'),
   };

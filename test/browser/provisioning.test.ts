@@ -128,6 +128,8 @@ describe('the web app in chromium: directory provisioning', () => {
     await dialog(/^Change the role of/).waitFor({ state: 'detached' });
     const pending = rowOf(waiting, pendingTable());
     await pending.getByText('Managed by your directory').waitFor();
+    // The name the directory sent, over the address (issue 37, stumble 2).
+    await pending.getByText('Waiting Person', { exact: true }).waitFor();
     await pending.getByText('Waiting for the first sign-in').waitFor();
     await pending.getByText('No link').waitFor();
     expect(await pending.getByText(/^(Queued|Sent|Not sent)$/).count()).toBe(0);

@@ -61,9 +61,10 @@ export function PendingInvitations(props: {
                 <tr key={invitation.id}>
                   <td className="primary-cell">
                     <div className="person">
-                      <Avatar email={invitation.email} />
+                      <Avatar name={invitation.directoryName} email={invitation.email} />
                       <div className="person-text">
-                        <span className="person-name">{invitation.email}</span>
+                        <span className="person-name">{invitation.directoryName ?? invitation.email}</span>
+                        {invitation.directoryName && <span className="person-email">{invitation.email}</span>}
                         <span className="person-email">
                           {invitation.provisioned ? 'Provisioned' : 'Invited'} {formatRelative(invitation.createdAt)}
                           {invitation.invitedBy &&

@@ -331,13 +331,15 @@ function MemberRow(props: {
   onAction: (target: DialogTarget) => void;
 }) {
   const { member, scope, isYou } = props;
-  const name = member.user.displayName ?? member.user.email;
+  // The person's own name, else the one their organization's directory gave them.
+  const user = { ...member.user, displayName: member.user.displayName || member.directoryName };
+  const name = user.displayName ?? user.email;
   const { others } = roleChoicesOf(member);
   const inherited = member.accessSources.filter((s) => !s.direct);
   return (
     <tr>
       <td className="primary-cell">
-        <Person user={member.user} isYou={isYou} extra={member.provisioned && <DirectoryBadge />} />
+        <Person user={user} isYou={isYou} extra={member.provisioned && <DirectoryBadge />} />
       </td>
       <td data-label="Role">
         <span className="cluster">
