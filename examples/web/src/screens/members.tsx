@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'react';
-import { useQuery } from 'urql';
 import { ErrorMessage } from '../errors';
 import {
   type MemberOrderField,
@@ -8,12 +7,11 @@ import {
   type WebInvitationRowFragment,
   type WebMemberPageFragment,
   type WebMemberRowFragment,
-  WebMemberFilterCustomRolesDocument,
   WebScopeMembersDocument,
 } from '../generated';
 import { formatDate, formatTotal } from '../format';
 import { useLiveQuery } from '../live';
-import { acceptedAt, describeSource, ROLE_LABEL, sortRoles } from '../roles';
+import { describeSource, sortRoles } from '../roles';
 import { FIRST_PAGE, Link, updateSearch, useLocation } from '../router';
 import { Button } from '../ui/button';
 import { SelectField, TextField } from '../ui/fields';
@@ -26,6 +24,7 @@ import { InviteDialog } from './invite';
 import { PendingInvitations } from './invitations';
 import { ExplainAccessDialog } from './explain-access';
 import { InheritedAccess } from './inherited-access';
+import { RoleFilter } from './member-role-filter';
 import { ChangeRoleDialog, ExpiryDialog, RemoveMemberDialog, roleChoicesOf, type DialogTarget } from './member-dialogs';
 import { LeaveDialog } from './settings';
 import { organizationPath, type ScopeView, SectionHeading, useOrganization } from '../organization-context';
@@ -178,21 +177,6 @@ function MembersPanel(props: { scope: ScopeView }) {
     refresh();
     refreshFrame();
   };
-  const roleChoices =
-    scope.kind === 'ORGANIZATION' ? sortRoles(['ADMIN', 'ACCOUNTING', 'MEMBER']) : sortRoles(['ADMIN', 'MEMBER']);
-  // The organization's custom roles this scope accepts, offered after the built-in ones (read with
-  // READ_MEMBERS on the organization; without it the filter offers the built-in roles only).
-  const [customResult] = useQuery({
-    query: WebMemberFilterCustomRolesDocument,
-    variables: { id: organization.id },
-    pause: !organizationScope.permissions.includes('READ_MEMBERS'),
-  });
-  const customChoices = acceptedAt(scope.kind, customResult.data?.organization?.customRoles ?? []);
-  const filterValue = customRoleId ? `custom:${customRoleId}` : (role ?? '');
-  const pickFilter = (value: string) =>
-    value.startsWith('custom:')
-      ? updateSearch({ role: null, customRole: value.slice('custom:'.length), ...FIRST_PAGE })
-      : updateSearch({ role: value, customRole: null, ...FIRST_PAGE });
   const caption = scope.kind === 'ORGANIZATION' ? `Members of ${scope.label}` : `Direct members of ${scope.label}`;
 
   return (
@@ -209,28 +193,13 @@ function MembersPanel(props: { scope: ScopeView }) {
             updateSearch({ q: e.target.value, ...FIRST_PAGE }, { replace: true });
           }}
         />
-        <SelectField
-          label="Role"
-          className="field-narrow"
-          value={filterValue}
-          onChange={(e) => pickFilter(e.target.value)}
-        >
-          <option value="">Any role</option>
-          {roleChoices.map((r) => (
-            <option key={r} value={r}>
-              {ROLE_LABEL[r]}
-            </option>
-          ))}
-          {customChoices.length > 0 && (
-            <optgroup label="Custom roles">
-              {customChoices.map((r) => (
-                <option key={r.id} value={`custom:${r.id}`}>
-                  {r.name}
-                </option>
-              ))}
-            </optgroup>
-          )}
-        </SelectField>
+        <RoleFilter
+          scopeKind={scope.kind}
+          organizationId={organization.id}
+          mayReadMembers={organizationScope.permissions.includes('READ_MEMBERS')}
+          role={role}
+          customRoleId={customRoleId}
+        />
         <SelectField
           label="Sort by"
           className="field-narrow"
