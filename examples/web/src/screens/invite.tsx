@@ -1,32 +1,17 @@
 import { type FormEvent, useState } from 'react';
-import { useMutation, useQuery } from 'urql';
+import { useMutation } from 'urql';
 import { ErrorMessage } from '../errors';
-import {
-  type WebInvitationRowFragment,
-  WebInvitableCustomRolesDocument,
-  WebInviteMembersDocument,
-  WebResendInvitationDocument,
-} from '../generated';
-import { endOfDay, formatDate, todayInput } from '../format';
-import {
-  acceptedAt,
-  choiceOf,
-  customRoleDescription,
-  heldRoleName,
-  ROLE_LABEL,
-  type RoleChoice,
-  roleDescription,
-  roleInput,
-  sortRoles,
-} from '../roles';
+import { type WebInvitationRowFragment, WebInviteMembersDocument, WebResendInvitationDocument } from '../generated';
+import { endOfDay, formatDate } from '../format';
 import { sameAddress } from '../session';
 import { useAnnounce } from '../ui/announcer';
 import { Button } from '../ui/button';
-import { Checkbox, RadioCards, TextareaField, TextField } from '../ui/fields';
+import { TextareaField } from '../ui/fields';
 import { Dialog } from '../ui/dialog';
 import { Callout } from '../ui/misc';
 import { Badge } from '../ui/person';
 import { scopeInput, type ScopeView, useOrganization } from '../organization-context';
+import { GrantFields, useGrantChoice } from './grant-fields';
 
 type RowResult = {
   email: string;
@@ -51,24 +36,9 @@ export function InviteDialog(props: {
   const { scope } = props;
   const { organization, seats } = useOrganization();
   const announce = useAnnounce();
-  const roles = sortRoles(scope.invitableRoles);
-  // Custom roles are given by an Admin of the scope only (docs/domain-rules.md §18).
-  const givesCustom = scope.viewerRole === 'ADMIN' && roles.length > 0;
-  const [customResult] = useQuery({
-    query: WebInvitableCustomRolesDocument,
-    variables: { id: organization.id },
-    pause: !givesCustom,
-  });
-  const customRoles = givesCustom ? acceptedAt(scope.kind, customResult.data?.organization?.customRoles ?? []) : [];
   const [addresses, setAddresses] = useState('');
-  const [choice, setChoice] = useState<RoleChoice>(roles.includes('MEMBER') ? 'MEMBER' : roles[0]);
-  const { role, customRoleId } = roleInput(choice, customRoles);
-  const roleName = heldRoleName(
-    role,
-    customRoles.find((r) => r.id === customRoleId),
-  );
-  const [limited, setLimited] = useState(false);
-  const [until, setUntil] = useState(todayInput(30));
+  const grant = useGrantChoice(scope);
+  const { role, customRoleId, roleName, limited, until } = grant;
   const [rows, setRows] = useState<RowResult[] | null>(null);
   const [result, invite] = useMutation(WebInviteMembersDocument);
   const [, resend] = useMutation(WebResendInvitationDocument);
@@ -89,7 +59,7 @@ export function InviteDialog(props: {
       input: {
         scope: scopeInput(scope),
         invitations: emails.map((email) => ({ email, role, customRoleId })),
-        accessExpiresAt: limited ? endOfDay(until) : null,
+        accessExpiresAt: grant.accessExpiresAt,
       },
     });
     if (!sent.data) return;
@@ -164,37 +134,7 @@ export function InviteDialog(props: {
           required
           autoComplete="off"
         />
-        <RadioCards<RoleChoice>
-          legend="Role"
-          name="invite-role"
-          value={choice}
-          onChange={setChoice}
-          choices={[
-            ...roles.map((r) => ({ value: r, label: ROLE_LABEL[r], description: roleDescription(r, scope.kind) })),
-            ...customRoles.map((r) => ({
-              value: choiceOf(r.baseRole, r),
-              label: r.name,
-              description: customRoleDescription(r),
-            })),
-          ]}
-        />
-        <Checkbox
-          label="Access ends on a set day"
-          hint="For a contractor or a guest: the membership ends by itself."
-          checked={limited}
-          onChange={(e) => setLimited(e.target.checked)}
-        />
-        {limited && (
-          <TextField
-            label="Access until (the last day included)"
-            type="date"
-            required
-            min={todayInput()}
-            value={until}
-            onChange={(e) => setUntil(e.target.value)}
-            className="field-inline"
-          />
-        )}
+        <GrantFields grant={grant} name="invite-role" />
       </div>
       <ErrorMessage error={result.error} />
       {rows && (

@@ -1,29 +1,18 @@
 import { useState } from 'react';
-import { useMutation, useQuery } from 'urql';
+import { useMutation } from 'urql';
 import {
   type WebAccessRequestFragment,
   WebApproveAccessRequestDocument,
   WebDenyAccessRequestDocument,
-  WebInvitableCustomRolesDocument,
 } from '../generated';
-import { endOfDay, formatDate, todayInput } from '../format';
-import {
-  acceptedAt,
-  choiceOf,
-  customRoleDescription,
-  heldRoleName,
-  ROLE_LABEL,
-  type RoleChoice,
-  roleDescription,
-  roleInput,
-  sortRoles,
-} from '../roles';
+import { endOfDay, formatDate } from '../format';
 import { useAnnounce } from '../ui/announcer';
 import { ConfirmDialog } from '../ui/dialog';
-import { Checkbox, RadioCards, TextareaField, TextField } from '../ui/fields';
+import { TextareaField } from '../ui/fields';
 import { Callout } from '../ui/misc';
 import { type ScopeView, useOrganization } from '../organization-context';
 import { requestPlace } from '../access-requests';
+import { GrantFields, useGrantChoice } from './grant-fields';
 
 const MAX_REASON = 500;
 
@@ -48,26 +37,11 @@ export function ApproveRequestDialog(props: {
   onClose: () => void;
 }) {
   const { request } = props;
-  const { organization, seats } = useOrganization();
+  const { seats } = useOrganization();
   const scope = useRequestScope(request);
   const announce = useAnnounce();
-  const roles = sortRoles(scope?.invitableRoles ?? []);
-  const givesCustom = scope?.viewerRole === 'ADMIN' && roles.length > 0;
-  const [customResult] = useQuery({
-    query: WebInvitableCustomRolesDocument,
-    variables: { id: organization.id },
-    pause: !givesCustom,
-  });
-  const customRoles =
-    givesCustom && scope ? acceptedAt(scope.kind, customResult.data?.organization?.customRoles ?? []) : [];
-  const [choice, setChoice] = useState<RoleChoice>(roles.includes('MEMBER') ? 'MEMBER' : (roles[0] ?? 'MEMBER'));
-  const { role, customRoleId } = roleInput(choice, customRoles);
-  const roleName = heldRoleName(
-    role,
-    customRoles.find((r) => r.id === customRoleId),
-  );
-  const [limited, setLimited] = useState(false);
-  const [until, setUntil] = useState(todayInput(30));
+  const grant = useGrantChoice(scope);
+  const { roles, role, customRoleId, roleName, limited, until } = grant;
   const [, approve] = useMutation(WebApproveAccessRequestDocument);
   const who = nameOf(request);
   const place = requestPlace(request);
@@ -82,7 +56,7 @@ export function ApproveRequestDialog(props: {
       onClose={props.onClose}
       onConfirm={async () => {
         const done = await approve({
-          input: { id: request.id, role, customRoleId, accessExpiresAt: limited ? endOfDay(until) : null },
+          input: { id: request.id, role, customRoleId, accessExpiresAt: grant.accessExpiresAt },
         });
         if (done.error) return done.error;
         announce(`${who} joined ${place} as ${roleName}${limited ? `, until ${formatDate(endOfDay(until))}` : ''}.`);
@@ -111,41 +85,7 @@ export function ApproveRequestDialog(props: {
         </Callout>
       ) : (
         <div className="stack">
-          <RadioCards<RoleChoice>
-            legend="Role"
-            name="approve-role"
-            value={choice}
-            onChange={setChoice}
-            choices={[
-              ...roles.map((r) => ({
-                value: r,
-                label: ROLE_LABEL[r],
-                description: roleDescription(r, scope!.kind),
-              })),
-              ...customRoles.map((r) => ({
-                value: choiceOf(r.baseRole, r),
-                label: r.name,
-                description: customRoleDescription(r),
-              })),
-            ]}
-          />
-          <Checkbox
-            label="Access ends on a set day"
-            hint="For a contractor or a guest: the membership ends by itself."
-            checked={limited}
-            onChange={(e) => setLimited(e.target.checked)}
-          />
-          {limited && (
-            <TextField
-              label="Access until (the last day included)"
-              type="date"
-              required
-              min={todayInput()}
-              value={until}
-              onChange={(e) => setUntil(e.target.value)}
-              className="field-inline"
-            />
-          )}
+          <GrantFields grant={grant} name="approve-role" />
         </div>
       )}
     </ConfirmDialog>
