@@ -18,6 +18,7 @@ import {
   home,
   invite,
   membersTable,
+  sectionNavigation,
   menuItems,
   openOrganization,
   openSection,
@@ -115,9 +116,11 @@ describe('the web app in chromium: the members list', () => {
     expect(await page.getByRole('button', { name: 'Invite people' }).count()).toBe(0);
     expect(await menuItems(rowOf(admin))).toEqual(['Why this access?']);
     expect(await menuItems(rowOf(plain))).toEqual(['Why this access?', 'Leave organization…']);
-    expect(
-      await page.getByRole('navigation', { name: 'Organization sections' }).getByRole('link').allTextContents(),
-    ).toEqual(['Members', 'Workspaces', 'Settings']);
+    expect(await sectionNavigation().getByRole('link').allTextContents()).toEqual([
+      'Members',
+      'Workspaces',
+      'Settings',
+    ]);
     await expectAccessible('members as a plain member');
     await screenshot('members-as-plain-member');
   });

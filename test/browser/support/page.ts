@@ -78,9 +78,18 @@ export async function openOrganization(name: string): Promise<void> {
   await page.getByRole('heading', { level: 1, name }).waitFor();
 }
 
+/** The open organization's navigation between its sections. */
+export const sectionNavigation = () => page.getByRole('navigation', { name: 'Organization sections' });
+
 export async function openSection(name: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Organization sections' }).getByRole('link', { name }).click();
+  await sectionNavigation().getByRole('link', { name }).click();
   await page.getByRole('heading', { level: 2, name }).waitFor();
+}
+
+/** The open organization offers the viewer no link to this section (its navigation drawn first). */
+export async function expectNoSection(name: string): Promise<void> {
+  await sectionNavigation().getByRole('link', { name: 'Members' }).waitFor();
+  expect(await sectionNavigation().getByRole('link', { name }).count()).toBe(0);
 }
 
 export const status = () => page.getByRole('status');
