@@ -3,6 +3,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { signDevelopmentToken } from '../auth/jwt';
 import type { Config } from '../config/config';
 import { DEMO_PEOPLE, demoEmail, developmentSubject } from '../dev/demo-people';
+import { escapeHtml } from '../domain/text';
 
 /** The operation Sandbox opens with in development. */
 export const EXAMPLE_OPERATION = `# The membership subgraph. The Authorization header (Headers tab) signs you in as
@@ -94,12 +95,6 @@ export function sandboxLandingPage(config: Config): ApolloServerPlugin {
     },
   };
 }
-
-const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  );
 
 /**
  * Offline, Apollo's page says only that Sandbox "cannot be loaded": under that, the way to ask the

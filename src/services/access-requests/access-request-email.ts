@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { OutboxEmail, OutboxStatus } from '../../../entities/outbox-email.entity';
 import type { Config } from '../../config/config';
 import { ScopeKind } from '../../domain/enums';
+import { escapeHtml, oneLine } from '../../domain/text';
 
 /**
  * The emails of requests to join (docs/domain-rules.md §20), written to the outbox in the
@@ -10,19 +11,6 @@ import { ScopeKind } from '../../domain/enums';
  * the scope's managers get a digest of what came in (at most one an hour per scope, so per
  * manager and scope). They carry no token; the dispatcher sends them as long as it takes.
  */
-
-function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  );
-}
-
-/** Keeps names from breaking the subject line (header injection) or running on forever. */
-function oneLine(text: string, max = 80): string {
-  const flat = text.replace(/[\r\n\t]+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
 
 /** "Acme", "the Web workspace of Acme", "shop.example.com (Acme)", read inside the transaction. */
 export async function scopeLabelOf(

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { Invitation } from '../../../entities/invitation.entity';
 import { OutboxEmail, OutboxStatus } from '../../../entities/outbox-email.entity';
 import type { Config } from '../../config/config';
+import { escapeHtml, oneLine } from '../../domain/text';
 
 export interface InvitationEmailFacts {
   organizationName: string;
@@ -13,19 +14,6 @@ export interface InvitationEmailFacts {
   expiresAt: Date;
   /** When the access that accepting gives ends by itself; absent or null for lasting access. */
   accessExpiresAt?: Date | null;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  );
-}
-
-/** Keeps names from breaking the subject line (header injection) or running on forever. */
-function oneLine(text: string, max = 80): string {
-  const flat = text.replace(/[\r\n\t]+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 export function invitationLink(config: Config, token: string): string {
