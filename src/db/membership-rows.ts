@@ -81,7 +81,7 @@ export async function insertMemberships(em: EntityManager, memberships: readonly
 export async function updateMembershipRole(
   em: EntityManager,
   membership: Pick<Membership, 'id' | 'organizationId' | 'scopeId' | 'role'>,
-  changes: Partial<Pick<Membership, 'expiresAt' | 'updatedAt'>> & { role: Role },
+  changes: Partial<Pick<Membership, 'expiresAt' | 'updatedAt' | 'customRoleId'>> & { role: Role },
 ): Promise<void> {
   await em.update(Membership, { id: membership.id }, changes);
   if (changes.role === membership.role) return;

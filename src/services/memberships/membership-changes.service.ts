@@ -63,9 +63,7 @@ export async function changeMemberRole(
         await assertAnotherAdmin(em, membership.organizationId, membership.userId);
       }
       const now = ctx.now;
-      await updateMembershipRole(em, membership, { role: input.role, updatedAt: now });
-      if (membership.customRoleId !== customRoleId)
-        await em.update(Membership, { id: membership.id }, { customRoleId });
+      await updateMembershipRole(em, membership, { role: input.role, updatedAt: now, customRoleId });
       await recordAudit(em, auditActorOf(ctx), {
         action: AuditAction.MEMBER_ROLE_CHANGED,
         scope: scopeOfRow(membership),

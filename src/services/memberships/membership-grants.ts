@@ -99,8 +99,7 @@ export async function grantMembership(
     const addsCustom = customRole !== null && held.customRoleId !== customRole.id && role === held.role;
     if (!grantsMore(scope.kind, role, held.role) && !addsCustom) return held;
     // The stronger role comes with the invitation's terms: time-limited if it was.
-    await updateMembershipRole(em, held, { role, expiresAt, updatedAt: now });
-    await em.update(Membership, { id: held.id }, { customRoleId: customRole?.id ?? null });
+    await updateMembershipRole(em, held, { role, expiresAt, updatedAt: now, customRoleId: customRole?.id ?? null });
     await recordAudit(em, actor, {
       action: AuditAction.MEMBER_ROLE_CHANGED,
       scope,

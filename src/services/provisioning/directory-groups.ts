@@ -63,8 +63,7 @@ export async function applyGroups(em: EntityManager, actor: AuditActor, scim: Sc
     }
     const customRoleId = customRole?.id ?? null;
     if (!held.provisioned || (held.role === role && held.customRoleId === customRoleId)) continue;
-    await updateMembershipRole(em, held, { role, updatedAt: actor.at });
-    await em.update(Membership, { id: held.id }, { customRoleId });
+    await updateMembershipRole(em, held, { role, updatedAt: actor.at, customRoleId });
     await recordAudit(em, actor, {
       action: AuditAction.MEMBER_ROLE_CHANGED,
       scope,

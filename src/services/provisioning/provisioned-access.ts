@@ -236,8 +236,7 @@ export async function applyDirectory(
   } else {
     if (held.role !== scim.role || held.expiresAt !== null || held.customRoleId !== customRoleId) {
       if (held.role === Role.ADMIN) await assertAnotherAdmin(em, organizationId, userId);
-      await updateMembershipRole(em, held, { role: scim.role, expiresAt: null, updatedAt: actor.at });
-      if (held.customRoleId !== customRoleId) await em.update(Membership, { id: held.id }, { customRoleId });
+      await updateMembershipRole(em, held, { role: scim.role, expiresAt: null, updatedAt: actor.at, customRoleId });
       await recordAudit(em, actor, {
         action: AuditAction.MEMBER_ROLE_CHANGED,
         scope: organization,

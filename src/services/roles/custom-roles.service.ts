@@ -200,8 +200,11 @@ export async function deleteCustomRole(
       const newRole = target?.baseRole ?? role.baseRole;
       for (const membership of memberships) {
         assertRoleAccepted(membership.scope, newRole);
-        await updateMembershipRole(em, membership, { role: newRole, updatedAt: ctx.now });
-        await em.update(Membership, { id: membership.id }, { customRoleId: target?.id ?? null });
+        await updateMembershipRole(em, membership, {
+          role: newRole,
+          updatedAt: ctx.now,
+          customRoleId: target?.id ?? null,
+        });
         await recordAudit(em, auditActorOf(ctx), {
           action: AuditAction.MEMBER_ROLE_CHANGED,
           scope: scopeOfRow(membership),
