@@ -16,6 +16,11 @@ export interface Identity {
    */
   amr: string[];
   ssoConnection: string | null;
+  /**
+   * When the token was issued (`iat`), or null without it: the claims are what the identity
+   * provider knew then, and never overwrite what a later identity event said (§16).
+   */
+  issuedAt?: Date | null;
 }
 
 /** The claim AUTH_SSO_CLAIM defaults to. */
@@ -48,6 +53,7 @@ function identityFrom(payload: JWTPayload, ssoClaim: string): Identity | null {
     name,
     amr: amrOf(payload.amr),
     ssoConnection: ssoConnectionOf(payload[ssoClaim]),
+    issuedAt: typeof payload.iat === 'number' && Number.isFinite(payload.iat) ? new Date(payload.iat * 1000) : null,
   };
 }
 

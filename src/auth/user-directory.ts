@@ -15,6 +15,16 @@ export function userFromIdentity(identity: Identity): User {
   });
 }
 
+/**
+ * Whether a token's claims may be written over the stored person: always, unless an identity event
+ * was applied to them (docs/domain-rules.md §16) after the token was issued — or the token does
+ * not say when it was (no `iat`), which cannot be known to be newer.
+ */
+function claimsAreCurrent(identity: Identity, stored: User): boolean {
+  if (!stored.identityEventAt) return true;
+  return identity.issuedAt != null && identity.issuedAt.getTime() > stored.identityEventAt.getTime();
+}
+
 /** How long a person's row is taken as written without reading it again. */
 const REMEMBER_MS = 60_000;
 
@@ -65,6 +75,7 @@ export class UserDirectory {
       return 'remembered';
     }
 
+    let stale = false;
     const repo = this.db.getRepository(User);
     const existing = await repo.findOneBy({ id: identity.sub });
     if (!existing) {
@@ -90,6 +101,10 @@ export class UserDirectory {
       // The identity provider had this person erased (docs/domain-rules.md §16): a token issued
       // before that is refused, and nothing of theirs is written back.
       throw new RejectedTokenError('USER_ERASED');
+    } else if (!claimsAreCurrent(identity, existing)) {
+      // The identity provider has told us since, by an event (§16), what this token's claims
+      // still say otherwise: the event's name and address stay.
+      stale = true;
     } else if (
       existing.email !== identity.email ||
       existing.emailVerified !== identity.emailVerified ||
@@ -107,7 +122,7 @@ export class UserDirectory {
     }
     const before = existing && { email: existing.email, verified: existing.emailVerified };
     const nowVerified = identity.emailVerified && identity.email !== '';
-    if (nowVerified && (!before || !before.verified || before.email !== identity.email)) {
+    if (!stale && nowVerified && (!before || !before.verified || before.email !== identity.email)) {
       await this.options.onVerifiedAddress?.(identity.sub, identity.email, now);
     }
     if (this.lastWritten.size >= (this.options.maxRemembered ?? 10_000)) this.lastWritten.clear();

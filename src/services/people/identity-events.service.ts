@@ -20,9 +20,12 @@ import { claimProvisionedAccess } from '../provisioning/provisioned-access';
  * they first sign in). Any other type is refused: the endpoint should be subscribed to these.
  *
  * Applied once and in order: a message id already applied is answered (`replayed: true`) and
- * changes nothing, and a `user.updated` sent (by its `webhook-timestamp`) before the newest one
- * applied to that person is recorded but not applied (`stale: true`), so that retries arriving out
- * of order leave the newest name and address in place.
+ * changes nothing, and a `user.updated` older than the newest one applied to that person is
+ * recorded but not applied (`stale: true`), so that retries arriving out of order leave the newest
+ * name and address in place. An event's age is its own, not its delivery's: the user's
+ * `updated_at`, else the event's `timestamp` (Clerk sends both, in milliseconds), and only without
+ * either the `webhook-timestamp` — which Svix stamps on each attempt, so that a retry of an old
+ * event carries a newer time than the event that overtook it.
  */
 
 export type IdentityEventOutcome =
@@ -47,6 +50,7 @@ interface ClerkEmailAddress {
 
 interface ClerkUser {
   id: string;
+  updated_at?: unknown;
   first_name?: unknown;
   last_name?: unknown;
   primary_email_address_id?: unknown;
@@ -54,6 +58,17 @@ interface ClerkUser {
 }
 
 const HANDLED = ['user.created', 'user.updated', 'user.deleted'];
+
+/** A time in milliseconds since 1970 as the provider writes it, or null. */
+function millisecondsOf(value: unknown): Date | null {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 && value < 8.64e15 ? new Date(value) : null;
+}
+
+/** When the event happened: the user's `updated_at`, the event's `timestamp`, or when the message was sent. */
+function eventTimeOf(body: unknown, user: ClerkUser, message: IdentityMessage): Date {
+  const timestamp = (body as { timestamp?: unknown }).timestamp;
+  return millisecondsOf(user.updated_at) ?? millisecondsOf(timestamp) ?? message.sentAt;
+}
 
 /** The event's type and its user, or BAD_USER_INPUT naming what is wrong. */
 function parseEvent(body: unknown): { type: string; user: ClerkUser } {
@@ -163,11 +178,12 @@ export async function applyIdentityEvent(
     const current = await findLocked(em, User, { id: user.id });
     // Someone who has never signed in is not stored; an erased person stays erased.
     if (!current || current.erasedAt) return false;
-    if (current.identityEventAt && message.sentAt < current.identityEventAt) {
+    const happenedAt = eventTimeOf(body, user, message);
+    if (current.identityEventAt && happenedAt < current.identityEventAt) {
       stale = true;
       return false;
     }
-    await em.update(User, { id: user.id }, { identityEventAt: message.sentAt });
+    await em.update(User, { id: user.id }, { identityEventAt: happenedAt });
     const next = factsOf(user, current);
     if (
       next.email === current.email &&
