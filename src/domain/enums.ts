@@ -121,11 +121,15 @@ export enum AuditAction {
   SIGN_IN_POLICY_CHANGED = 'SIGN_IN_POLICY_CHANGED',
   /** A break-glass member acted without satisfying the sign-in policy: at most one an hour per person and organization. */
   SIGN_IN_POLICY_BYPASSED = 'SIGN_IN_POLICY_BYPASSED',
-  /** Someone asked to join a scope; approved, denied, or left unanswered for 30 days (docs/domain-rules.md §20). */
+  /**
+   * Someone asked to join a scope; approved, denied, left unanswered for 30 days, or withdrawn —
+   * by the requester, or by their leaving the organization (docs/domain-rules.md §20).
+   */
   ACCESS_REQUESTED = 'ACCESS_REQUESTED',
   ACCESS_REQUEST_APPROVED = 'ACCESS_REQUEST_APPROVED',
   ACCESS_REQUEST_DENIED = 'ACCESS_REQUEST_DENIED',
   ACCESS_REQUEST_EXPIRED = 'ACCESS_REQUEST_EXPIRED',
+  ACCESS_REQUEST_WITHDRAWN = 'ACCESS_REQUEST_WITHDRAWN',
 }
 
 registerEnumType(AuditAction, {

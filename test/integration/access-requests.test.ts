@@ -321,6 +321,12 @@ describeOnEachDatabase('requests to join', (kind) => {
     expect(code(await t.run(WITHDRAW, { id: 'not-an-id' }, asker))).toBe('NOT_FOUND');
     const withdrawn = await t.run(WITHDRAW, { id: request.id }, asker);
     expect((withdrawn.data as any).withdrawAccessRequest.status).toBe('WITHDRAWN');
+    expect(
+      await rows(
+        "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'ACCESS_REQUEST_WITHDRAWN' AND organization_id = ? AND actor_id = ? AND subject_id = ?",
+        [org.id, asker.sub, asker.sub],
+      ),
+    ).toBe(1);
     expect(code(await t.run(WITHDRAW, { id: request.id }, asker))).toBe('ACCESS_REQUEST_NOT_PENDING');
     expect(code(await t.run(APPROVE, { input: { id: request.id } }, org.admin))).toBe('ACCESS_REQUEST_NOT_PENDING');
     const listed = await t.run(ORGANIZATION_REQUESTS, { id: org.id, status: 'WITHDRAWN' }, org.admin);
@@ -339,6 +345,12 @@ describeOnEachDatabase('requests to join', (kind) => {
     expect(left.errors).toBeUndefined();
     expect(
       await rows("SELECT COUNT(*) AS n FROM access_requests WHERE id = ? AND status = 'WITHDRAWN'", [request.id]),
+    ).toBe(1);
+    expect(
+      await rows(
+        "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'ACCESS_REQUEST_WITHDRAWN' AND workspace_id = ? AND subject_id = ?",
+        [fresh.w1.id, fresh.people.domainMember.sub],
+      ),
     ).toBe(1);
     expect(code(await t.run(APPROVE, { input: { id: request.id } }, fresh.people.orgAdmin))).toBe(
       'ACCESS_REQUEST_NOT_PENDING',

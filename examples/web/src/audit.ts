@@ -27,6 +27,7 @@ const ACTIONS: Record<AuditAction, [Group, string]> = {
   ACCESS_REQUEST_APPROVED: ['Members', 'Request to join approved'],
   ACCESS_REQUEST_DENIED: ['Members', 'Request to join denied'],
   ACCESS_REQUEST_EXPIRED: ['Members', 'Request to join expired'],
+  ACCESS_REQUEST_WITHDRAWN: ['Members', 'Request to join withdrawn'],
   USER_ERASED: ['Members', 'Person erased'],
   INVITATION_CREATED: ['Invitations', 'Invitation sent'],
   INVITATION_RESENT: ['Invitations', 'Invitation resent'],

@@ -20,7 +20,7 @@ import type { RequestScope } from '../../request/scope';
 import { requireViewer } from '../../request/scope';
 import { findScope } from '../../loaders/find-scope';
 import { auditActorOf, recordAudit } from '../audit.service';
-import { expireRequest, notPending, settle } from './access-request-rows';
+import { expireRequest, notPending, recordWithdrawal, settle } from './access-request-rows';
 import { assertScopeExists, grantMembership } from '../memberships/membership-grants';
 import { customRoleToGive } from '../roles/custom-roles.service';
 import { assertSeatFor } from '../seats.service';
@@ -287,6 +287,7 @@ export async function withdrawAccessRequest(ctx: RequestScope, id: string): Prom
     request.organizationId,
     async (em) => {
       if (!(await settle(em, id, AccessRequestStatus.WITHDRAWN, now))) throw await notPending(em, id, now);
+      await recordWithdrawal(em, auditActorOf(ctx), request);
     },
     requestNotFound,
   );

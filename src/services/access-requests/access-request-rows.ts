@@ -68,18 +68,26 @@ export async function expireRequest(em: EntityManager, request: AccessRequest, a
  */
 export async function withdrawRequestsOf(
   em: EntityManager,
-  actor: Pick<AuditActor, 'at'>,
+  actor: AuditActor,
   organizationId: string,
   userId: string,
 ): Promise<void> {
-  await em
-    .createQueryBuilder()
-    .update(AccessRequest)
-    .set({ status: AccessRequestStatus.WITHDRAWN, pendingKey: null, updatedAt: actor.at })
-    .where('organization_id = :organizationId AND requester_id = :userId AND status = :pending', {
-      organizationId,
-      userId,
-      pending: AccessRequestStatus.PENDING,
-    })
-    .execute();
+  const pending = await em.findBy(AccessRequest, {
+    organizationId,
+    requesterId: userId,
+    status: AccessRequestStatus.PENDING,
+  });
+  for (const request of pending) {
+    if (await settle(em, request.id, AccessRequestStatus.WITHDRAWN, actor.at))
+      await recordWithdrawal(em, actor, request);
+  }
+}
+
+/** `ACCESS_REQUEST_WITHDRAWN` in the request's scope, the requester as its subject. */
+export async function recordWithdrawal(em: EntityManager, actor: AuditActor, request: AccessRequest): Promise<void> {
+  await recordAudit(em, actor, {
+    action: AuditAction.ACCESS_REQUEST_WITHDRAWN,
+    scope: scopeOfRow(request),
+    subjectId: request.requesterId,
+  });
 }
