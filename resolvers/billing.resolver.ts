@@ -1,7 +1,7 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { BillingProfile, WorkspaceBilling } from '../entities/billing.entity';
 import type { RequestScope } from '../src/request/scope';
-import * as billing from '../src/services/billing.service';
+import * as billing from '../src/services/billing/billing.service';
 import { BillingProfileInput, WorkspaceBillingInput } from './types/inputs';
 
 @Resolver()

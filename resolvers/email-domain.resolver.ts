@@ -3,7 +3,7 @@ import { EmailDomain } from '../entities/email-domain.entity';
 import { Membership } from '../entities/membership.entity';
 import { Organization } from '../entities/organization.entity';
 import type { RequestScope } from '../src/request/scope';
-import * as emailDomains from '../src/services/email-domain.service';
+import * as emailDomains from '../src/services/email-domains/email-domain.service';
 import { AddEmailDomainInput, UpdateEmailDomainInput } from './types/inputs';
 
 @Resolver(() => Organization)

@@ -14,7 +14,7 @@ import { InviteMemberInput, InviteMembersInput, RespondToInvitationInput } from 
 import { InviteMembersPayload } from './types/bulk-invitations';
 import { InvitationPreview } from './types/invitation-preview';
 import { EmailDelivery, InvitationCapabilities } from './types/member-access';
-import * as memberAccess from '../src/services/member-access.service';
+import * as memberAccess from '../src/services/memberships/member-access.service';
 
 @Resolver(() => Invitation)
 export class InvitationResolver {

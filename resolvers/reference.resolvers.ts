@@ -4,7 +4,7 @@ import type { User } from '../entities/user.entity';
 import type { Workspace } from '../entities/workspace.entity';
 import { Permission } from '../src/domain/enums';
 import type { RequestScope } from '../src/request/scope';
-import { findDomain, findOrganization, findWorkspace } from '../src/services/scope.service';
+import { findDomain, findOrganization, findWorkspace } from '../src/services/organizations/scope.service';
 import { domainScope, organizationScope, workspaceScope } from '../src/domain/scope';
 import { NotFoundError } from '../src/domain/errors';
 

@@ -6,7 +6,7 @@ import { type Permission as PermissionValue } from '../src/domain/enums';
 import { invitableRoles } from '../permissions/capabilities';
 import type { RequestScope } from '../src/request/scope';
 import type { ScopeRef } from '../src/domain/scope';
-import { auditLog } from '../src/services/audit.service';
+import { auditLog } from '../src/services/audit/audit.service';
 import { invitationsAt } from '../src/services/invitations/invitation-queries.service';
 import { memberConnection } from '../src/services/memberships/membership-queries.service';
 import { MembersFieldArgs } from './member-list-args';

@@ -3,7 +3,7 @@ import { Membership } from '../entities/membership.entity';
 import { Organization } from '../entities/organization.entity';
 import { ScopeKind } from '../src/domain/enums';
 import type { RequestScope } from '../src/request/scope';
-import { setSignInPolicy } from '../src/services/sign-in-policy.service';
+import { setSignInPolicy } from '../src/services/sign-in-policy/sign-in-policy.service';
 import { SignInPolicy, SignInPolicyInput } from './types/sign-in-policy';
 
 /** An organization's sign-in policy (docs/domain-rules.md §20). */

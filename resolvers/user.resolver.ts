@@ -6,7 +6,7 @@ import type { RequestScope } from '../src/request/scope';
 import { organizationsOfViewer } from '../src/services/memberships/membership-queries.service';
 import { OrganizationConnection } from './types/connections';
 import { Organization } from '../entities/organization.entity';
-import * as emailDomains from '../src/services/email-domain.service';
+import * as emailDomains from '../src/services/email-domains/email-domain.service';
 import { dataExportOf } from '../src/services/people/data-export.service';
 import { JSONScalar } from './types/json.scalar';
 

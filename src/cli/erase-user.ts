@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { runCommand } from './run';
 import { loadConfig } from '../config/config';
 import { openDatabase } from '../db/data-source';
-import { systemActor } from '../services/audit.service';
+import { systemActor } from '../services/audit/audit.service';
 import { erasePerson } from '../services/people/erasure.service';
 
 /**

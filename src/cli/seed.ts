@@ -8,7 +8,7 @@ import { openDatabase } from '../db/data-source';
 import { readmitErasedPeople } from '../db/people';
 import { withOrganizationLock } from '../db/transaction';
 import { createLogger } from '../observability/logger';
-import { systemActor } from '../services/audit.service';
+import { systemActor } from '../services/audit/audit.service';
 import { grantMembership } from '../services/memberships/membership-grants';
 import { Role, ScopeKind } from '../domain/enums';
 import { type ScopeRef } from '../domain/scope';

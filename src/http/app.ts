@@ -15,7 +15,7 @@ import { createTokenVerifier } from '../auth/jwt';
 import type { Config } from '../config/config';
 import { type Context, createContext } from '../graphql/context';
 import type { ScopeDependencies } from '../request/factory';
-import { BypassAudit } from '../services/sign-in-policy.service';
+import { BypassAudit } from '../services/sign-in-policy/sign-in-policy.service';
 import { availabilityPlugin, createErrorFormatter, errorForTrace, requestLogPlugin } from '../graphql/format-error';
 import { outageOf } from '../db/availability';
 import { costLimitPlugin, limitValidationRules } from '../graphql/query-limits';

@@ -5,7 +5,7 @@ import type { Actor } from '../request/scope';
 import { verifyWebhook } from '../domain/standard-webhooks';
 import { BadUserInputError } from '../domain/errors';
 import type { Logger } from '../observability/logger';
-import { CSV_HEADER, csvRow, exportedEvents, openAuditExport } from '../services/audit-export.service';
+import { CSV_HEADER, csvRow, exportedEvents, openAuditExport } from '../services/audit/audit-export.service';
 import { applyIdentityEvent } from '../services/people/identity-events.service';
 import { sendError } from './json-errors';
 

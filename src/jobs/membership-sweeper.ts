@@ -6,7 +6,7 @@ import { findLocked, withOrganizationLock } from '../db/transaction';
 import { AuditAction } from '../domain/enums';
 import type { Logger } from '../observability/logger';
 import { PeriodicJob } from './periodic-job';
-import { auditActorOf } from '../services/audit.service';
+import { auditActorOf } from '../services/audit/audit.service';
 import { scopeOf } from '../request/factory';
 import { SYSTEM } from '../request/scope';
 import { removeWithin } from '../services/memberships/membership-grants';

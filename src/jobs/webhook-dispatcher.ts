@@ -8,7 +8,7 @@ import { AuditAction, DeliveryStatus } from '../domain/enums';
 import { organizationScope } from '../domain/scope';
 import type { Logger } from '../observability/logger';
 import { type DispatcherOptions, PollingDispatcher } from './polling-dispatcher';
-import { auditActorOf, recordAudit } from '../services/audit.service';
+import { auditActorOf, recordAudit } from '../services/audit/audit.service';
 import { scopeOf } from '../request/factory';
 import { SYSTEM } from '../request/scope';
 import { type Answer, post } from '../outbound/webhook-call';

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { ProvisioningToken } from '../../entities/provisioning-token.entity';
 import { withOrganizationLock } from '../db/transaction';
 import type { RequestScope } from '../request/scope';
-import { type AuditActor, auditActorOf } from '../services/audit.service';
+import { type AuditActor, auditActorOf } from '../services/audit/audit.service';
 import { asScimError, ScimError } from './protocol';
 
 /**

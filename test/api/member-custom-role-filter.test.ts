@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { withOrganizationLock } from '../../src/db/transaction';
 import { Role, ScopeKind } from '../../src/domain/enums';
 import type { ScopeRef } from '../../src/domain/scope';
-import { systemActor } from '../../src/services/audit.service';
+import { systemActor } from '../../src/services/audit/audit.service';
 import { grantMembership } from '../../src/services/memberships/membership-grants';
 import { describeOnEachDatabase, useHarness } from '../support/each-database';
 import { createOrganization, createWorkspace, signIn } from '../support/factories';

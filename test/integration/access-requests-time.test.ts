@@ -1,4 +1,4 @@
-import { systemActor } from '../../src/services/audit.service';
+import { systemActor } from '../../src/services/audit/audit.service';
 import { erasePerson } from '../../src/services/people/erasure.service';
 import { createWorld, type World } from '../support/factories';
 import type { Person } from '../support/harness';

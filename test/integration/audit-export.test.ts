@@ -5,7 +5,7 @@ import { signDevelopmentToken } from '../../src/auth/jwt';
 import { ManualClock } from '../../src/config/clock';
 import { toSqlDateTime } from '../../src/db/sql';
 import { Role, ScopeKind } from '../../src/domain/enums';
-import { auditEventId } from '../../src/services/audit.service';
+import { auditEventId } from '../../src/services/audit/audit.service';
 import { describeOnEachDatabase, useHarness } from '../support/each-database';
 import { addMember, createOrganization, createWorkspace, signIn } from '../support/factories';
 import { type Harness, type Person, TEST_JWT_SECRET } from '../support/harness';

@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config/config';
 import { toSqlDateTime } from '../../src/db/sql';
 import { AuditRetention } from '../../src/jobs/audit-retention';
 import { createLogger } from '../../src/observability/logger';
-import { auditEventId } from '../../src/services/audit.service';
+import { auditEventId } from '../../src/services/audit/audit.service';
 import { describeOnEachDatabase, useHarness } from '../support/each-database';
 import { createOrganization } from '../support/factories';
 

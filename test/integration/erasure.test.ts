@@ -9,7 +9,7 @@ import { DEMO_ORGANIZATION, demoEmail, developmentSubject } from '../../src/dev/
 import { ManualClock } from '../../src/config/clock';
 import { Role, ScopeKind } from '../../src/domain/enums';
 import { erasedAddress } from '../../src/db/people';
-import { systemActor } from '../../src/services/audit.service';
+import { systemActor } from '../../src/services/audit/audit.service';
 import { erasePerson } from '../../src/services/people/erasure.service';
 import { grantAdminAsOperator } from '../../src/services/people/operator.service';
 import {

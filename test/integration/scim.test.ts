@@ -5,7 +5,7 @@ import { memberCountDrift } from '../../src/db/membership-rows';
 import { withOrganizationLock } from '../../src/db/transaction';
 import { DnsResponder } from '../../src/dev/dns-responder';
 import { Role, ScopeKind } from '../../src/domain/enums';
-import { systemActor } from '../../src/services/audit.service';
+import { systemActor } from '../../src/services/audit/audit.service';
 import { grantMembership } from '../../src/services/memberships/membership-grants';
 import {
   AcceptInvitationDocument,

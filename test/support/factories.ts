@@ -1,7 +1,7 @@
 import { Role, ScopeKind } from '../../src/domain/enums';
 import { type ScopeRef } from '../../src/domain/scope';
 import { withOrganizationLock } from '../../src/db/transaction';
-import { systemActor } from '../../src/services/audit.service';
+import { systemActor } from '../../src/services/audit/audit.service';
 import { grantMembership } from '../../src/services/memberships/membership-grants';
 import {
   CreateDomainDocument,

@@ -19,11 +19,11 @@ import { validFutureMoment, validNote } from '../../domain/validation';
 import type { RequestScope } from '../../request/scope';
 import { requireViewer } from '../../request/scope';
 import { findScope } from '../../loaders/find-scope';
-import { auditActorOf, recordAudit } from '../audit.service';
+import { auditActorOf, recordAudit } from '../audit/audit.service';
 import { expireRequest, notPending, recordWithdrawal, settle } from './access-request-rows';
 import { assertScopeExists, grantMembership } from '../memberships/membership-grants';
 import { customRoleToGive } from '../roles/custom-roles.service';
-import { assertSeatFor } from '../seats.service';
+import { assertSeatFor } from '../billing/seats.service';
 import { queueDecisionEmail, scopeLabelOf } from './access-request-email';
 
 /**

@@ -4,7 +4,7 @@ import { toSqlDateTime } from '../../db/sql';
 import { AccessRequestStatus, AuditAction } from '../../domain/enums';
 import { AccessRequestNotPendingError } from '../../domain/errors';
 import { scopeOfRow } from '../../domain/scope';
-import { type AuditActor, recordAudit, systemActor } from '../audit.service';
+import { type AuditActor, recordAudit, systemActor } from '../audit/audit.service';
 
 /**
  * Ending requests to join (docs/domain-rules.md §20), shared by the request service, the

@@ -13,9 +13,9 @@ import {
   InvitationNotPendingError,
   NotFoundError,
 } from '../../domain/errors';
-import { auditActorOf, recordAudit } from '../audit.service';
+import { auditActorOf, recordAudit } from '../audit/audit.service';
 import { cancelQueuedEmails, settle } from './invitation-settlement';
-import { assertSeatFor } from '../seats.service';
+import { assertSeatFor } from '../billing/seats.service';
 import { scopeOfRow } from '../../domain/scope';
 import { grantMembership } from '../memberships/membership-grants';
 import { AuditAction } from '../../domain/enums';

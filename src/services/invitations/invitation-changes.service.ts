@@ -16,10 +16,10 @@ import {
   NotFoundError,
 } from '../../domain/errors';
 import { type InvitationEmailFacts, queueInvitationEmail } from './invitation-email';
-import { auditActorOf, recordAudit } from '../audit.service';
+import { auditActorOf, recordAudit } from '../audit/audit.service';
 import { cancelQueuedEmails, countInvitationEmail, settle } from './invitation-settlement';
 import { validEmail, validFutureMoment } from '../../domain/validation';
-import { assertSeatFor } from '../seats.service';
+import { assertSeatFor } from '../billing/seats.service';
 import { isMemberByEmail } from '../../db/seats';
 import { scopeOfRow } from '../../domain/scope';
 import { assertScopeExists } from '../memberships/membership-grants';

@@ -6,7 +6,7 @@ import { toSqlDateTime } from '../../db/sql';
 import { redactTokens } from './invitation-email';
 import { AuditAction } from '../../domain/enums';
 import { scopeOfRow } from '../../domain/scope';
-import { type AuditActor, recordAudit } from '../audit.service';
+import { type AuditActor, recordAudit } from '../audit/audit.service';
 import { InvitationCounter } from '../../../entities/invitation-counter.entity';
 import { RateLimitedError } from '../../domain/errors';
 import { findLocked } from '../../db/transaction';

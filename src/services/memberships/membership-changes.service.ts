@@ -10,7 +10,7 @@ import { BadUserInputError, ForbiddenError, NotFoundError } from '../../domain/e
 import { scopeOfRow } from '../../domain/scope';
 import { isUuid, validFutureMoment } from '../../domain/validation';
 import { type RequestScope, requireViewer } from '../../request/scope';
-import { type AuditActor, auditActorOf, recordAudit } from '../audit.service';
+import { type AuditActor, auditActorOf, recordAudit } from '../audit/audit.service';
 import { assertAnotherAdmin, removeWithin } from './membership-grants';
 
 /**

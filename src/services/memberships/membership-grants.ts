@@ -9,7 +9,7 @@ import { AuditAction, Role, ScopeKind } from '../../domain/enums';
 import { AlreadyMemberError, LastAdminError, NotFoundError, RejectedTokenError } from '../../domain/errors';
 import { assertRoleAccepted } from '../../../permissions/access';
 import { scopeColumns, scopeId, scopeOfRow, type ScopeRef } from '../../domain/scope';
-import { type AuditActor, recordAudit } from '../audit.service';
+import { type AuditActor, recordAudit } from '../audit/audit.service';
 import { revokePendingInvitations } from '../invitations/invitation-settlement';
 import { withdrawRequestsOf } from '../access-requests/access-request-rows';
 

@@ -7,7 +7,7 @@ import { inTransaction, withOrganizationLock } from '../../db/transaction';
 import { AuditAction, InvitationStatus, Role, ScopeKind } from '../../domain/enums';
 import { OutboxStatus } from '../../../entities/outbox-email.entity';
 import { organizationScope } from '../../domain/scope';
-import { type AuditActor, recordAudit } from '../audit.service';
+import { type AuditActor, recordAudit } from '../audit/audit.service';
 import { hasLastingAdmin, removeWithin } from '../memberships/membership-grants';
 import { revokePendingInvitations } from '../invitations/invitation-settlement';
 

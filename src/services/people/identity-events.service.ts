@@ -7,7 +7,7 @@ import { isUniqueViolation, toSqlDateTime } from '../../db/sql';
 import { findLocked, inTransaction } from '../../db/transaction';
 import { BadUserInputError } from '../../domain/errors';
 import { cleanClaimName } from '../../domain/validation';
-import { type AuditActor, auditActorOf } from '../audit.service';
+import { type AuditActor, auditActorOf } from '../audit/audit.service';
 import type { RequestScope } from '../../request/scope';
 import { type Erasure, erasePerson } from './erasure.service';
 import { claimProvisionedAccess } from '../provisioning/provisioned-access';

@@ -6,7 +6,7 @@ import { AuditAction, Role, ScopeKind } from '../../domain/enums';
 import { BadUserInputError, NotFoundError } from '../../domain/errors';
 import { organizationScope } from '../../domain/scope';
 import { isUuid } from '../../domain/validation';
-import { recordAudit, systemActor } from '../audit.service';
+import { recordAudit, systemActor } from '../audit/audit.service';
 import { grantMembership } from '../memberships/membership-grants';
 
 export type AdminGrant = 'granted' | 'promoted' | 'already';

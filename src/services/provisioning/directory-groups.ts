@@ -6,7 +6,7 @@ import { updateMembershipRole } from '../../db/membership-rows';
 import { findLocked } from '../../db/transaction';
 import { AuditAction, Role, ScopeKind } from '../../domain/enums';
 import type { ScopeRef } from '../../domain/scope';
-import { type AuditActor, recordAudit } from '../audit.service';
+import { type AuditActor, recordAudit } from '../audit/audit.service';
 import { grantMembership, removeWithin } from '../memberships/membership-grants';
 
 /**

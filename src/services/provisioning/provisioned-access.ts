@@ -10,11 +10,11 @@ import { findLocked, lockForUpdate, withOrganizationLock } from '../../db/transa
 import { AuditAction, ChangeSource, InvitationStatus, Role, ScopeKind } from '../../domain/enums';
 import { organizationScope } from '../../domain/scope';
 import { AppError } from '../../domain/errors';
-import { type AuditActor, recordAudit } from '../audit.service';
+import { type AuditActor, recordAudit } from '../audit/audit.service';
 import { newInvitationToken } from '../invitations/invitation-tokens';
 import { queueInvitationEmail } from '../invitations/invitation-email';
 import { cancelQueuedEmails, countInvitationEmail, settle } from '../invitations/invitation-settlement';
-import { assertSeatFor } from '../seats.service';
+import { assertSeatFor } from '../billing/seats.service';
 import { assertAnotherAdmin, grantMembership, removeWithin } from '../memberships/membership-grants';
 import { applyGroups, markProvisioned } from './directory-groups';
 

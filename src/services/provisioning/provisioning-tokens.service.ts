@@ -10,7 +10,7 @@ import { AuditAction } from '../../domain/enums';
 import { BadUserInputError, NotFoundError } from '../../domain/errors';
 import { organizationScope } from '../../domain/scope';
 import { isUuid } from '../../domain/validation';
-import { auditActorOf, recordAudit } from '../audit.service';
+import { auditActorOf, recordAudit } from '../audit/audit.service';
 
 /**
  * Provisioning tokens (docs/domain-rules.md §15): the bearer tokens an organization's directory

@@ -12,7 +12,7 @@ import { AuditAction, InvitationStatus, Role, ScopeKind } from '../../domain/enu
 import { BadUserInputError, ForbiddenError, NotFoundError, RoleInUseError } from '../../domain/errors';
 import { organizationScope, type ScopeRef, scopeOfRow } from '../../domain/scope';
 import type { RequestScope } from '../../request/scope';
-import { auditActorOf, recordAudit } from '../audit.service';
+import { auditActorOf, recordAudit } from '../audit/audit.service';
 
 /**
  * Custom roles (docs/domain-rules.md §18): an organization ADMIN (MANAGE_ROLES, checked by the

@@ -1,13 +1,13 @@
-import { BillingProfile, WorkspaceBilling } from '../../entities/billing.entity';
-import type { RequestScope } from '../request/scope';
-import { ISO_COUNTRY_CODES } from '../domain/countries';
-import { AuditAction } from '../domain/enums';
-import { organizationScope, workspaceScope } from '../domain/scope';
-import { auditActorOf, recordAudit } from './audit.service';
-import { findLocked, withOrganizationLock } from '../db/transaction';
-import { assertScopeExists } from './memberships/membership-grants';
-import { BadUserInputError, NotFoundError } from '../domain/errors';
-import { validEmail } from '../domain/validation';
+import { BillingProfile, WorkspaceBilling } from '../../../entities/billing.entity';
+import type { RequestScope } from '../../request/scope';
+import { ISO_COUNTRY_CODES } from '../../domain/countries';
+import { AuditAction } from '../../domain/enums';
+import { organizationScope, workspaceScope } from '../../domain/scope';
+import { auditActorOf, recordAudit } from '../audit/audit.service';
+import { findLocked, withOrganizationLock } from '../../db/transaction';
+import { assertScopeExists } from '../memberships/membership-grants';
+import { BadUserInputError, NotFoundError } from '../../domain/errors';
+import { validEmail } from '../../domain/validation';
 
 /**
  * Invoicing information of organizations and workspaces (docs/domain-rules.md §2: organization ADMIN and

@@ -1,10 +1,10 @@
 import type { DataSource } from 'typeorm';
-import type { RequestScope } from '../request/scope';
-import { findScope } from '../loaders/find-scope';
-import { fromSqlDateTime, placeholders, toSqlDateTime } from '../db/sql';
-import { Permission, ScopeKind } from '../domain/enums';
-import { BadUserInputError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../domain/errors';
-import { scopeColumn, scopeColumns, type ScopeRef } from '../domain/scope';
+import type { RequestScope } from '../../request/scope';
+import { findScope } from '../../loaders/find-scope';
+import { fromSqlDateTime, placeholders, toSqlDateTime } from '../../db/sql';
+import { Permission, ScopeKind } from '../../domain/enums';
+import { BadUserInputError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../../domain/errors';
+import { scopeColumn, scopeColumns, type ScopeRef } from '../../domain/scope';
 
 /**
  * The audit log taken out of the service (docs/domain-rules.md §16): every event of a scope and

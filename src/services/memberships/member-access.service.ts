@@ -1,22 +1,22 @@
-import { keysAt } from '../../permissions/decisions';
-import type { Membership } from '../../entities/membership.entity';
-import { User } from '../../entities/user.entity';
-import { accessAt, sortedPermissions, sourcesAt } from '../../permissions/access';
-import { Permission, Role, ScopeKind } from '../domain/enums';
+import { keysAt } from '../../../permissions/decisions';
+import type { Membership } from '../../../entities/membership.entity';
+import { User } from '../../../entities/user.entity';
+import { accessAt, sortedPermissions, sourcesAt } from '../../../permissions/access';
+import { Permission, Role, ScopeKind } from '../../domain/enums';
 import {
   isLastLastingAdmin,
   type MemberCapabilities,
   memberCapabilities,
   invitationCapabilities,
   type InvitationCapabilities,
-} from '../../permissions/capabilities';
-import type { Invitation } from '../../entities/invitation.entity';
-import { OutboxStatus } from '../../entities/outbox-email.entity';
-import { DeliveryStatus } from '../domain/enums';
-import type { RequestScope } from '../request/scope';
-import { scopeInputTarget, scopeOfRow, type ScopeRef } from '../domain/scope';
-import { findScope } from '../loaders/find-scope';
-import { NotFoundError } from '../domain/errors';
+} from '../../../permissions/capabilities';
+import type { Invitation } from '../../../entities/invitation.entity';
+import { OutboxStatus } from '../../../entities/outbox-email.entity';
+import { DeliveryStatus } from '../../domain/enums';
+import type { RequestScope } from '../../request/scope';
+import { scopeInputTarget, scopeOfRow, type ScopeRef } from '../../domain/scope';
+import { findScope } from '../../loaders/find-scope';
+import { NotFoundError } from '../../domain/errors';
 
 /**
  * The members screen's "why" and "what may I do" (docs/domain-rules.md §10), read through loaders so that a page

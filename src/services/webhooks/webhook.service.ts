@@ -1,14 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { WebhookDelivery, WebhookEndpoint } from '../../entities/webhook.entity';
-import type { RequestScope } from '../request/scope';
-import { findLocked, inTransaction, withOrganizationLock } from '../db/transaction';
-import { AuditAction, DeliveryStatus } from '../domain/enums';
-import { organizationScope } from '../domain/scope';
-import { BadUserInputError, NotFoundError } from '../domain/errors';
-import { checkWebhookUrl, WebhookUrlError } from '../outbound/addresses';
-import { auditActorOf, recordAudit } from './audit.service';
-import type { Page } from '../db/pagination';
-import { newestFirstPage } from '../db/pagination';
+import { WebhookDelivery, WebhookEndpoint } from '../../../entities/webhook.entity';
+import type { RequestScope } from '../../request/scope';
+import { findLocked, inTransaction, withOrganizationLock } from '../../db/transaction';
+import { AuditAction, DeliveryStatus } from '../../domain/enums';
+import { organizationScope } from '../../domain/scope';
+import { BadUserInputError, NotFoundError } from '../../domain/errors';
+import { checkWebhookUrl, WebhookUrlError } from '../../outbound/addresses';
+import { auditActorOf, recordAudit } from '../audit/audit.service';
+import type { Page } from '../../db/pagination';
+import { newestFirstPage } from '../../db/pagination';
 
 /**
  * Webhook endpoints (docs/domain-rules.md §12): an organization ADMIN (MANAGE_WEBHOOKS, checked by the rules)

@@ -1,15 +1,15 @@
 import type { DataSource } from 'typeorm';
-import { Organization } from '../../entities/organization.entity';
-import { type RequestScope, requireViewer } from '../request/scope';
-import { detachedFromTransaction, inTransaction, withOrganizationLock } from '../db/transaction';
-import { fromSqlDateTime, placeholders, toSqlDateTime } from '../db/sql';
-import { AuditAction, ChangeSource, ScopeKind } from '../domain/enums';
-import { organizationScope } from '../domain/scope';
-import { BadUserInputError, NotFoundError, SignInPolicyLockoutError } from '../domain/errors';
-import { isUuid } from '../domain/validation';
-import type { Logger } from '../observability/logger';
-import { MAX_BREAK_GLASS, type SignInPolicyFact, signInStanding } from '../../permissions/sign-in';
-import { auditActorOf, recordAudit } from './audit.service';
+import { Organization } from '../../../entities/organization.entity';
+import { type RequestScope, requireViewer } from '../../request/scope';
+import { detachedFromTransaction, inTransaction, withOrganizationLock } from '../../db/transaction';
+import { fromSqlDateTime, placeholders, toSqlDateTime } from '../../db/sql';
+import { AuditAction, ChangeSource, ScopeKind } from '../../domain/enums';
+import { organizationScope } from '../../domain/scope';
+import { BadUserInputError, NotFoundError, SignInPolicyLockoutError } from '../../domain/errors';
+import { isUuid } from '../../domain/validation';
+import type { Logger } from '../../observability/logger';
+import { MAX_BREAK_GLASS, type SignInPolicyFact, signInStanding } from '../../../permissions/sign-in';
+import { auditActorOf, recordAudit } from '../audit/audit.service';
 
 /**
  * An organization's sign-in policy (docs/domain-rules.md §20): setting it, and auditing the

@@ -1,13 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { AuditEvent } from '../../entities/audit-event.entity';
-import { WebhookDelivery, WebhookEndpoint } from '../../entities/webhook.entity';
-import type { RequestScope } from '../request/scope';
-import { AuditAction, ChangeSource, DeliveryStatus, type Role } from '../domain/enums';
-import { scopeColumn, type ScopeRef, scopeColumns } from '../domain/scope';
-import { toSqlDateTime } from '../db/sql';
-import type { Page } from '../db/pagination';
-import { newestFirstPage } from '../db/pagination';
+import { AuditEvent } from '../../../entities/audit-event.entity';
+import { WebhookDelivery, WebhookEndpoint } from '../../../entities/webhook.entity';
+import type { RequestScope } from '../../request/scope';
+import { AuditAction, ChangeSource, DeliveryStatus, type Role } from '../../domain/enums';
+import { scopeColumn, type ScopeRef, scopeColumns } from '../../domain/scope';
+import { toSqlDateTime } from '../../db/sql';
+import type { Page } from '../../db/pagination';
+import { newestFirstPage } from '../../db/pagination';
 
 /**
  * The audit log (docs/domain-rules.md §12): every service transaction that changes membership, access, settings

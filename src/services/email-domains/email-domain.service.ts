@@ -1,19 +1,19 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { EmailDomain } from '../../entities/email-domain.entity';
-import type { Membership } from '../../entities/membership.entity';
-import type { Organization } from '../../entities/organization.entity';
-import { type RequestScope, requireViewer } from '../request/scope';
-import { isUniqueViolation } from '../db/sql';
-import { findLocked, withOrganizationLock } from '../db/transaction';
-import { AuditAction, EnrollmentMode, Role } from '../domain/enums';
-import { claimRefusal } from '../domain/email-domain-claims';
-import { organizationScope } from '../domain/scope';
-import { AlreadyMemberError, BadUserInputError, NotFoundError, VerificationFailedError } from '../domain/errors';
-import { validHostname } from '../domain/validation';
-import { txtRecords } from '../outbound/dns';
-import { auditActorOf, recordAudit } from './audit.service';
-import { grantMembership } from './memberships/membership-grants';
-import { assertSeatFor } from './seats.service';
+import { EmailDomain } from '../../../entities/email-domain.entity';
+import type { Membership } from '../../../entities/membership.entity';
+import type { Organization } from '../../../entities/organization.entity';
+import { type RequestScope, requireViewer } from '../../request/scope';
+import { isUniqueViolation } from '../../db/sql';
+import { findLocked, withOrganizationLock } from '../../db/transaction';
+import { AuditAction, EnrollmentMode, Role } from '../../domain/enums';
+import { claimRefusal } from '../../domain/email-domain-claims';
+import { organizationScope } from '../../domain/scope';
+import { AlreadyMemberError, BadUserInputError, NotFoundError, VerificationFailedError } from '../../domain/errors';
+import { validHostname } from '../../domain/validation';
+import { txtRecords } from '../../outbound/dns';
+import { auditActorOf, recordAudit } from '../audit/audit.service';
+import { grantMembership } from '../memberships/membership-grants';
+import { assertSeatFor } from '../billing/seats.service';
 
 /**
  * Verified email domains (docs/domain-rules.md §13): an organization claims `acme.com`, proves it by a TXT record,

@@ -1,13 +1,13 @@
 import type { EntityManager } from 'typeorm';
-import { Organization } from '../../entities/organization.entity';
-import type { RequestScope } from '../request/scope';
-import { isMemberByEmail, seatCounts } from '../db/seats';
-import { toSqlDateTime } from '../db/sql';
-import { withOrganizationLock } from '../db/transaction';
-import { AuditAction } from '../domain/enums';
-import { organizationScope } from '../domain/scope';
-import { BadUserInputError, NotFoundError, SeatLimitReachedError } from '../domain/errors';
-import { auditActorOf, recordAudit } from './audit.service';
+import { Organization } from '../../../entities/organization.entity';
+import type { RequestScope } from '../../request/scope';
+import { isMemberByEmail, seatCounts } from '../../db/seats';
+import { toSqlDateTime } from '../../db/sql';
+import { withOrganizationLock } from '../../db/transaction';
+import { AuditAction } from '../../domain/enums';
+import { organizationScope } from '../../domain/scope';
+import { BadUserInputError, NotFoundError, SeatLimitReachedError } from '../../domain/errors';
+import { auditActorOf, recordAudit } from '../audit/audit.service';
 
 /**
  * Seats (docs/domain-rules.md §13): an organization's members plus the people it has invited (PENDING, unexpired
