@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import '../domain/enums';
-import { AuthorizationResolver } from '../../resolvers/authorization.resolver';
+import { AuthorizationResolver } from '../../resolvers/authorization/authorization.resolver';
 import {
   AccessSourceCustomRoleResolver,
   CustomRoleResolver,
@@ -8,7 +8,7 @@ import {
   MemberCapabilitiesCustomRolesResolver,
   MemberCustomRoleResolver,
   OrganizationCustomRolesResolver,
-} from '../../resolvers/custom-role.resolver';
+} from '../../resolvers/roles/custom-role.resolver';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { type GraphQLSchema, isObjectType, parse } from 'graphql';
@@ -19,32 +19,38 @@ import { Organization } from '../../entities/organization.entity';
 import { User } from '../../entities/user.entity';
 import { Workspace } from '../../entities/workspace.entity';
 import { OPEN_TYPES, permissions } from '../../permissions';
-import { DomainResolver } from '../../resolvers/domain.resolver';
-import { AuditEventResolver } from '../../resolvers/audit-event.resolver';
-import { BillingResolver } from '../../resolvers/billing.resolver';
-import { InvitationResolver } from '../../resolvers/invitation.resolver';
-import { EmailDomainResolver, OrganizationEmailDomainsResolver } from '../../resolvers/email-domain.resolver';
+import { DomainResolver } from '../../resolvers/organizations/domain.resolver';
+import { AuditEventResolver } from '../../resolvers/audit/audit-event.resolver';
+import { BillingResolver } from '../../resolvers/billing/billing.resolver';
+import { InvitationResolver } from '../../resolvers/invitations/invitation.resolver';
+import {
+  EmailDomainResolver,
+  OrganizationEmailDomainsResolver,
+} from '../../resolvers/email-domains/email-domain.resolver';
 import {
   AccessSourceResolver,
   ExplainAccessResolver,
   MemberConnectionResolver,
   MemberMutationResolver,
   MemberResolver,
-} from '../../resolvers/member.resolver';
-import { OrganizationResolver } from '../../resolvers/organization.resolver';
+} from '../../resolvers/memberships/member.resolver';
+import { OrganizationResolver } from '../../resolvers/organizations/organization.resolver';
 import { referenceResolvers } from '../../resolvers/reference.resolvers';
 import { DateTimeScalar } from '../../resolvers/types/date-time.scalar';
-import { UserResolver } from '../../resolvers/user.resolver';
-import { WebhookResolver } from '../../resolvers/webhook.resolver';
-import { ProvisioningTokenResolver } from '../../resolvers/provisioning.resolver';
-import { WorkspaceResolver } from '../../resolvers/workspace.resolver';
+import { UserResolver } from '../../resolvers/people/user.resolver';
+import { WebhookResolver } from '../../resolvers/webhooks/webhook.resolver';
+import { ProvisioningTokenResolver } from '../../resolvers/provisioning/provisioning.resolver';
+import { WorkspaceResolver } from '../../resolvers/organizations/workspace.resolver';
 import { BadUserInputError } from '../domain/errors';
-import { OrganizationSignInPolicyResolver, SignInPolicyResolver } from '../../resolvers/sign-in-policy.resolver';
+import {
+  OrganizationSignInPolicyResolver,
+  SignInPolicyResolver,
+} from '../../resolvers/sign-in-policy/sign-in-policy.resolver';
 import {
   AccessRequestResolver,
   OrganizationAccessRequestsResolver,
   UserAccessRequestsResolver,
-} from '../../resolvers/access-request.resolver';
+} from '../../resolvers/access-requests/access-request.resolver';
 
 export const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])';

@@ -1,6 +1,6 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { AuditEvent } from '../../entities/audit-event.entity';
-import { Connection } from './connections';
+import { Connection } from '../types/connections';
 import { AuditAction } from '../../src/domain/enums';
 
 @InputType()

@@ -1,6 +1,6 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { WebhookDelivery, WebhookEndpoint } from '../../entities/webhook.entity';
-import { Connection } from './connections';
+import { Connection } from '../types/connections';
 import { AuditAction } from '../../src/domain/enums';
 
 @InputType()

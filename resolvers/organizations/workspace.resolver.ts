@@ -1,13 +1,13 @@
-import { WorkspaceBilling } from '../entities/billing.entity';
-import { workspaceBillingOf } from '../src/services/billing/billing.service';
+import { WorkspaceBilling } from '../../entities/billing.entity';
+import { workspaceBillingOf } from '../../src/services/billing/billing.service';
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Domain } from '../entities/domain.entity';
-import { Organization } from '../entities/organization.entity';
-import { Workspace } from '../entities/workspace.entity';
-import type { RequestScope } from '../src/request/scope';
-import * as scopes from '../src/services/organizations/scope.service';
-import { workspaceScope } from '../src/domain/scope';
-import { CreateWorkspaceInput, UpdateWorkspaceInput } from './types/inputs';
+import { Domain } from '../../entities/domain.entity';
+import { Organization } from '../../entities/organization.entity';
+import { Workspace } from '../../entities/workspace.entity';
+import type { RequestScope } from '../../src/request/scope';
+import * as scopes from '../../src/services/organizations/scope.service';
+import { workspaceScope } from '../../src/domain/scope';
+import { CreateWorkspaceInput, UpdateWorkspaceInput } from '../types/inputs';
 import { ScopeFieldsResolver } from './scope-fields.resolver';
 
 @Resolver(() => Workspace)

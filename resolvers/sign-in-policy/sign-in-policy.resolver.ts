@@ -1,10 +1,10 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
-import { Membership } from '../entities/membership.entity';
-import { Organization } from '../entities/organization.entity';
-import { ScopeKind } from '../src/domain/enums';
-import type { RequestScope } from '../src/request/scope';
-import { setSignInPolicy } from '../src/services/sign-in-policy/sign-in-policy.service';
-import { SignInPolicy, SignInPolicyInput } from './types/sign-in-policy';
+import { Membership } from '../../entities/membership.entity';
+import { Organization } from '../../entities/organization.entity';
+import { ScopeKind } from '../../src/domain/enums';
+import type { RequestScope } from '../../src/request/scope';
+import { setSignInPolicy } from '../../src/services/sign-in-policy/sign-in-policy.service';
+import { SignInPolicy, SignInPolicyInput } from './sign-in-policy.types';
 
 /** An organization's sign-in policy (docs/domain-rules.md §20). */
 @Resolver(() => Organization)

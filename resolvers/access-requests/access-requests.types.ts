@@ -1,8 +1,8 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { AccessRequest } from '../../entities/access-request.entity';
 import { Role } from '../../src/domain/enums';
-import { Connection } from './connections';
-import { ScopeInput } from './inputs';
+import { Connection } from '../types/connections';
+import { ScopeInput } from '../types/inputs';
 
 /** docs/domain-rules.md §20. No `nodes`: the contract's list has edges only. */
 @ObjectType()

@@ -1,8 +1,8 @@
 import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
-import { ScopeKind } from '../src/domain/enums';
-import type { RequestScope } from '../src/request/scope';
-import { accessibleScopes } from '../src/services/authorization/accessible-scopes.service';
-import { PermissionDefinition, ScopeConnection } from './types/authorization';
+import { ScopeKind } from '../../src/domain/enums';
+import type { RequestScope } from '../../src/request/scope';
+import { accessibleScopes } from '../../src/services/authorization/accessible-scopes.service';
+import { PermissionDefinition, ScopeConnection } from './authorization.types';
 
 /** The supergraph's permission keys and where the caller holds them (docs/domain-rules.md §18, §19). */
 @Resolver()

@@ -1,8 +1,8 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
-import { BillingProfile, WorkspaceBilling } from '../entities/billing.entity';
-import type { RequestScope } from '../src/request/scope';
-import * as billing from '../src/services/billing/billing.service';
-import { BillingProfileInput, WorkspaceBillingInput } from './types/inputs';
+import { BillingProfile, WorkspaceBilling } from '../../entities/billing.entity';
+import type { RequestScope } from '../../src/request/scope';
+import * as billing from '../../src/services/billing/billing.service';
+import { BillingProfileInput, WorkspaceBillingInput } from '../types/inputs';
 
 @Resolver()
 export class BillingResolver {

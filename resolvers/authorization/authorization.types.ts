@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { ScopeKind } from '../../src/domain/enums';
-import { Connection } from './connections';
+import { Connection } from '../types/connections';
 
 @ObjectType({
   description: 'A permission key: built-in (the Permission enum’s values) or declared by the supergraph’s operator.',

@@ -1,10 +1,10 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Domain } from '../entities/domain.entity';
-import { Workspace } from '../entities/workspace.entity';
-import type { RequestScope } from '../src/request/scope';
-import * as scopes from '../src/services/organizations/scope.service';
-import { domainScope } from '../src/domain/scope';
-import { CreateDomainInput, UpdateDomainInput } from './types/inputs';
+import { Domain } from '../../entities/domain.entity';
+import { Workspace } from '../../entities/workspace.entity';
+import type { RequestScope } from '../../src/request/scope';
+import * as scopes from '../../src/services/organizations/scope.service';
+import { domainScope } from '../../src/domain/scope';
+import { CreateDomainInput, UpdateDomainInput } from '../types/inputs';
 import { ScopeFieldsResolver } from './scope-fields.resolver';
 
 @Resolver(() => Domain)

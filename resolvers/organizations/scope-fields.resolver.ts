@@ -1,19 +1,19 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, type ClassType, Ctx, FieldResolver, Info, Int, Resolver, Root } from 'type-graphql';
-import { Invitation } from '../entities/invitation.entity';
-import { sortedPermissions } from '../permissions/access';
-import { type Permission as PermissionValue } from '../src/domain/enums';
-import { invitableRoles } from '../permissions/capabilities';
-import type { RequestScope } from '../src/request/scope';
-import type { ScopeRef } from '../src/domain/scope';
-import { auditLog } from '../src/services/audit/audit.service';
-import { invitationsAt } from '../src/services/invitations/invitation-queries.service';
-import { memberConnection } from '../src/services/memberships/membership-queries.service';
-import { MembersFieldArgs } from './member-list-args';
+import { Invitation } from '../../entities/invitation.entity';
+import { sortedPermissions } from '../../permissions/access';
+import { type Permission as PermissionValue } from '../../src/domain/enums';
+import { invitableRoles } from '../../permissions/capabilities';
+import type { RequestScope } from '../../src/request/scope';
+import type { ScopeRef } from '../../src/domain/scope';
+import { auditLog } from '../../src/services/audit/audit.service';
+import { invitationsAt } from '../../src/services/invitations/invitation-queries.service';
+import { memberConnection } from '../../src/services/memberships/membership-queries.service';
+import { MembersFieldArgs } from '../memberships/member-list-args';
 import { selects } from './selection';
-import { AuditEventConnection, AuditLogFilter } from './types/audit';
-import { MemberConnection } from './types/connections';
-import { InvitationStatus, Permission, Role } from '../src/domain/enums';
+import { AuditEventConnection, AuditLogFilter } from '../audit/audit.types';
+import { MemberConnection } from '../types/connections';
+import { InvitationStatus, Permission, Role } from '../../src/domain/enums';
 
 /**
  * The fields every scope type has — `viewerRole`, `viewerPermissions`, `members`, `invitations` —

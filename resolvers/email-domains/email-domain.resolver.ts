@@ -1,10 +1,10 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
-import { EmailDomain } from '../entities/email-domain.entity';
-import { Membership } from '../entities/membership.entity';
-import { Organization } from '../entities/organization.entity';
-import type { RequestScope } from '../src/request/scope';
-import * as emailDomains from '../src/services/email-domains/email-domain.service';
-import { AddEmailDomainInput, UpdateEmailDomainInput } from './types/inputs';
+import { EmailDomain } from '../../entities/email-domain.entity';
+import { Membership } from '../../entities/membership.entity';
+import { Organization } from '../../entities/organization.entity';
+import type { RequestScope } from '../../src/request/scope';
+import * as emailDomains from '../../src/services/email-domains/email-domain.service';
+import { AddEmailDomainInput, UpdateEmailDomainInput } from '../types/inputs';
 
 @Resolver(() => Organization)
 export class OrganizationEmailDomainsResolver {

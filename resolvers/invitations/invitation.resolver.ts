@@ -1,20 +1,20 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Domain } from '../entities/domain.entity';
-import { Invitation } from '../entities/invitation.entity';
-import { Membership } from '../entities/membership.entity';
-import { Organization } from '../entities/organization.entity';
-import { User } from '../entities/user.entity';
-import { Workspace } from '../entities/workspace.entity';
-import type { RequestScope } from '../src/request/scope';
-import * as answers from '../src/services/invitations/invitation-answers.service';
-import * as invitations from '../src/services/invitations/invitation-changes.service';
-import { inviteMembers } from '../src/services/invitations/invitation-bulk.service';
-import { InvitationStatus } from '../src/domain/enums';
-import { InviteMemberInput, InviteMembersInput, RespondToInvitationInput } from './types/inputs';
-import { InviteMembersPayload } from './types/bulk-invitations';
-import { InvitationPreview } from './types/invitation-preview';
-import { EmailDelivery, InvitationCapabilities } from './types/member-access';
-import * as memberAccess from '../src/services/memberships/member-access.service';
+import { Domain } from '../../entities/domain.entity';
+import { Invitation } from '../../entities/invitation.entity';
+import { Membership } from '../../entities/membership.entity';
+import { Organization } from '../../entities/organization.entity';
+import { User } from '../../entities/user.entity';
+import { Workspace } from '../../entities/workspace.entity';
+import type { RequestScope } from '../../src/request/scope';
+import * as answers from '../../src/services/invitations/invitation-answers.service';
+import * as invitations from '../../src/services/invitations/invitation-changes.service';
+import { inviteMembers } from '../../src/services/invitations/invitation-bulk.service';
+import { InvitationStatus } from '../../src/domain/enums';
+import { InviteMemberInput, InviteMembersInput, RespondToInvitationInput } from '../types/inputs';
+import { InviteMembersPayload } from './bulk-invitations.types';
+import { InvitationPreview } from './invitation-preview.types';
+import { EmailDelivery, InvitationCapabilities } from '../memberships/member-access.types';
+import * as memberAccess from '../../src/services/memberships/member-access.service';
 
 @Resolver(() => Invitation)
 export class InvitationResolver {

@@ -1,7 +1,7 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { AuditEvent } from '../entities/audit-event.entity';
-import { User } from '../entities/user.entity';
-import type { RequestScope } from '../src/request/scope';
+import { AuditEvent } from '../../entities/audit-event.entity';
+import { User } from '../../entities/user.entity';
+import type { RequestScope } from '../../src/request/scope';
 
 /** `actor` and `subject` as users, through the request's loader (a page of events: one statement). */
 @Resolver(() => AuditEvent)

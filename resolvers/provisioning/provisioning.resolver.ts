@@ -1,9 +1,9 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
-import { ProvisioningToken } from '../entities/provisioning-token.entity';
-import { User } from '../entities/user.entity';
-import type { RequestScope } from '../src/request/scope';
-import * as tokens from '../src/services/provisioning/provisioning-tokens.service';
-import { CreateProvisioningTokenInput, ProvisioningTokenCreated } from './types/provisioning';
+import { ProvisioningToken } from '../../entities/provisioning-token.entity';
+import { User } from '../../entities/user.entity';
+import type { RequestScope } from '../../src/request/scope';
+import * as tokens from '../../src/services/provisioning/provisioning-tokens.service';
+import { CreateProvisioningTokenInput, ProvisioningTokenCreated } from './provisioning.types';
 
 /** SCIM provisioning tokens (docs/domain-rules.md §15); MANAGE_PROVISIONING, checked by the rules. */
 @Resolver(() => ProvisioningToken)

@@ -1,18 +1,18 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Domain } from '../entities/domain.entity';
-import { Membership } from '../entities/membership.entity';
-import { Organization } from '../entities/organization.entity';
-import { User } from '../entities/user.entity';
-import { Workspace } from '../entities/workspace.entity';
-import type { RequestScope } from '../src/request/scope';
-import * as memberships from '../src/services/memberships/membership-changes.service';
-import { memberTotalCount } from '../src/services/memberships/membership-queries.service';
-import * as memberAccess from '../src/services/memberships/member-access.service';
-import type { AccessSourceData } from '../src/services/memberships/member-access.service';
-import { Role } from '../src/domain/enums';
-import { ChangeMemberRoleInput, ScopeInput } from './types/inputs';
-import { AccessExplanation, AccessSource, MemberCapabilities } from './types/member-access';
-import { MemberConnection } from './types/connections';
+import { Domain } from '../../entities/domain.entity';
+import { Membership } from '../../entities/membership.entity';
+import { Organization } from '../../entities/organization.entity';
+import { User } from '../../entities/user.entity';
+import { Workspace } from '../../entities/workspace.entity';
+import type { RequestScope } from '../../src/request/scope';
+import * as memberships from '../../src/services/memberships/membership-changes.service';
+import { memberTotalCount } from '../../src/services/memberships/membership-queries.service';
+import * as memberAccess from '../../src/services/memberships/member-access.service';
+import type { AccessSourceData } from '../../src/services/memberships/member-access.service';
+import { Role } from '../../src/domain/enums';
+import { ChangeMemberRoleInput, ScopeInput } from '../types/inputs';
+import { AccessExplanation, AccessSource, MemberCapabilities } from './member-access.types';
+import { MemberConnection } from '../types/connections';
 
 @Resolver(() => Membership)
 export class MemberResolver {

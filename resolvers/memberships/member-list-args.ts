@@ -1,6 +1,6 @@
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
-import { MemberOrderField, OrderDirection, Role } from '../src/domain/enums';
-import type { MemberListArgs } from '../src/services/memberships/membership-queries.service';
+import { MemberOrderField, OrderDirection, Role } from '../../src/domain/enums';
+import type { MemberListArgs } from '../../src/services/memberships/membership-queries.service';
 
 /** The GraphQL input `MemberOrder` (the service's own is `MemberOrder` of the members page). */
 @InputType('MemberOrder')

@@ -1,20 +1,20 @@
-import { BillingProfile } from '../entities/billing.entity';
-import { billingProfileOf } from '../src/services/billing/billing.service';
+import { BillingProfile } from '../../entities/billing.entity';
+import { billingProfileOf } from '../../src/services/billing/billing.service';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Organization } from '../entities/organization.entity';
-import { WebhookEndpoint } from '../entities/webhook.entity';
-import { ProvisioningToken } from '../entities/provisioning-token.entity';
-import { provisioningTokensOf } from '../src/services/provisioning/provisioning-tokens.service';
-import { allInvitationsOf } from '../src/services/invitations/invitation-queries.service';
-import { webhookEndpointsOf } from '../src/services/webhooks/webhook.service';
-import { InvitationConnection } from './types/connections';
-import { InvitationStatus } from '../src/domain/enums';
-import { Workspace } from '../entities/workspace.entity';
-import type { RequestScope } from '../src/request/scope';
-import * as scopes from '../src/services/organizations/scope.service';
-import * as seats from '../src/services/billing/seats.service';
-import { organizationScope } from '../src/domain/scope';
-import { CreateOrganizationInput, UpdateOrganizationInput } from './types/inputs';
+import { Organization } from '../../entities/organization.entity';
+import { WebhookEndpoint } from '../../entities/webhook.entity';
+import { ProvisioningToken } from '../../entities/provisioning-token.entity';
+import { provisioningTokensOf } from '../../src/services/provisioning/provisioning-tokens.service';
+import { allInvitationsOf } from '../../src/services/invitations/invitation-queries.service';
+import { webhookEndpointsOf } from '../../src/services/webhooks/webhook.service';
+import { InvitationConnection } from '../types/connections';
+import { InvitationStatus } from '../../src/domain/enums';
+import { Workspace } from '../../entities/workspace.entity';
+import type { RequestScope } from '../../src/request/scope';
+import * as scopes from '../../src/services/organizations/scope.service';
+import * as seats from '../../src/services/billing/seats.service';
+import { organizationScope } from '../../src/domain/scope';
+import { CreateOrganizationInput, UpdateOrganizationInput } from '../types/inputs';
 import { ScopeFieldsResolver } from './scope-fields.resolver';
 
 @Resolver(() => Organization)

@@ -1,14 +1,14 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
-import { WebhookDelivery, WebhookEndpoint } from '../entities/webhook.entity';
-import type { RequestScope } from '../src/request/scope';
-import * as webhooks from '../src/services/webhooks/webhook.service';
-import { AuditAction } from '../src/domain/enums';
+import { WebhookDelivery, WebhookEndpoint } from '../../entities/webhook.entity';
+import type { RequestScope } from '../../src/request/scope';
+import * as webhooks from '../../src/services/webhooks/webhook.service';
+import { AuditAction } from '../../src/domain/enums';
 import {
   CreateWebhookEndpointInput,
   UpdateWebhookEndpointInput,
   WebhookDeliveryConnection,
   WebhookEndpointWithSecret,
-} from './types/webhooks';
+} from './webhooks.types';
 
 @Resolver(() => WebhookEndpoint)
 export class WebhookResolver {

@@ -1,14 +1,14 @@
-import { Invitation } from '../entities/invitation.entity';
-import { pendingInvitationsOfViewer } from '../src/services/invitations/invitation-queries.service';
+import { Invitation } from '../../entities/invitation.entity';
+import { pendingInvitationsOfViewer } from '../../src/services/invitations/invitation-queries.service';
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import { User } from '../entities/user.entity';
-import type { RequestScope } from '../src/request/scope';
-import { organizationsOfViewer } from '../src/services/memberships/membership-queries.service';
-import { OrganizationConnection } from './types/connections';
-import { Organization } from '../entities/organization.entity';
-import * as emailDomains from '../src/services/email-domains/email-domain.service';
-import { dataExportOf } from '../src/services/people/data-export.service';
-import { JSONScalar } from './types/json.scalar';
+import { User } from '../../entities/user.entity';
+import type { RequestScope } from '../../src/request/scope';
+import { organizationsOfViewer } from '../../src/services/memberships/membership-queries.service';
+import { OrganizationConnection } from '../types/connections';
+import { Organization } from '../../entities/organization.entity';
+import * as emailDomains from '../../src/services/email-domains/email-domain.service';
+import { dataExportOf } from '../../src/services/people/data-export.service';
+import { JSONScalar } from '../types/json.scalar';
 
 @Resolver(() => User)
 export class UserResolver {

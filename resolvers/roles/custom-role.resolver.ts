@@ -1,18 +1,18 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
-import { CustomRole } from '../entities/custom-role.entity';
-import { Invitation } from '../entities/invitation.entity';
-import { Membership } from '../entities/membership.entity';
-import { Organization } from '../entities/organization.entity';
-import { ScopeKind } from '../src/domain/enums';
-import type { RequestScope } from '../src/request/scope';
-import * as roles from '../src/services/roles/custom-roles.service';
+import { CustomRole } from '../../entities/custom-role.entity';
+import { Invitation } from '../../entities/invitation.entity';
+import { Membership } from '../../entities/membership.entity';
+import { Organization } from '../../entities/organization.entity';
+import { ScopeKind } from '../../src/domain/enums';
+import type { RequestScope } from '../../src/request/scope';
+import * as roles from '../../src/services/roles/custom-roles.service';
 import {
   CreateCustomRoleInput,
   PermissionGrant,
   ReassignCustomRoleInput,
   UpdateCustomRoleInput,
-} from './types/custom-roles';
-import { AccessSource, MemberCapabilities } from './types/member-access';
+} from './custom-roles.types';
+import { AccessSource, MemberCapabilities } from '../memberships/member-access.types';
 
 /** Custom roles (docs/domain-rules.md §18): their fields and mutations. */
 @Resolver(() => CustomRole)

@@ -1,15 +1,15 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
-import { AccessRequest } from '../entities/access-request.entity';
-import { Domain } from '../entities/domain.entity';
-import { Membership } from '../entities/membership.entity';
-import { Organization } from '../entities/organization.entity';
-import { User } from '../entities/user.entity';
-import { Workspace } from '../entities/workspace.entity';
-import { AccessRequestStatus, EnrollmentMode } from '../src/domain/enums';
-import type { RequestScope } from '../src/request/scope';
-import * as changes from '../src/services/access-requests/access-request-changes.service';
-import * as queries from '../src/services/access-requests/access-request-queries.service';
-import { AccessRequestConnection, ApproveAccessRequestInput, RequestAccessInput } from './types/access-requests';
+import { AccessRequest } from '../../entities/access-request.entity';
+import { Domain } from '../../entities/domain.entity';
+import { Membership } from '../../entities/membership.entity';
+import { Organization } from '../../entities/organization.entity';
+import { User } from '../../entities/user.entity';
+import { Workspace } from '../../entities/workspace.entity';
+import { AccessRequestStatus, EnrollmentMode } from '../../src/domain/enums';
+import type { RequestScope } from '../../src/request/scope';
+import * as changes from '../../src/services/access-requests/access-request-changes.service';
+import * as queries from '../../src/services/access-requests/access-request-queries.service';
+import { AccessRequestConnection, ApproveAccessRequestInput, RequestAccessInput } from './access-requests.types';
 
 /** Requests to join (docs/domain-rules.md §20). */
 @Resolver(() => AccessRequest)
