@@ -1,12 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Role, ScopeKind } from '../../src/domain/enums';
-import { withOrganizationLock } from '../../src/db/transaction';
-import { Membership } from '../../entities/membership.entity';
-import { describeOnEachDatabase, useHarness } from '../support/each-database';
-import { createWorld, signIn, PERSONAS, type Persona, type World } from '../support/factories';
-import type { Harness, OperationResult, Person } from '../support/harness';
+import { Role, ScopeKind } from '../../../src/domain/enums';
+import { withOrganizationLock } from '../../../src/db/transaction';
+import { Membership } from '../../../entities/membership.entity';
+import { describeOnEachDatabase, useHarness } from '../../support/each-database';
+import { createWorld, signIn, PERSONAS, type Persona, type World } from '../../support/factories';
+import type { Harness, OperationResult, Person } from '../../support/harness';
 
 /**
  * The permission matrix of custom roles and declared keys (docs/domain-rules.md §18), written out
@@ -49,8 +49,8 @@ async function holdCustomRole(h: Harness, w: World, person: Person, scope: 'orga
     h.database.db,
     w.organization.id,
     async (em) => {
-      const { newMembership } = await import('../../src/services/memberships/membership-grants');
-      const { insertMemberships } = await import('../../src/db/membership-rows');
+      const { newMembership } = await import('../../../src/services/memberships/membership-grants');
+      const { insertMemberships } = await import('../../../src/db/membership-rows');
       const ref =
         scope === 'organization'
           ? ({ kind: ScopeKind.ORGANIZATION, organizationId: w.organization.id } as const)

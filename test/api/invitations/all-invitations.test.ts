@@ -1,7 +1,7 @@
-import { RevokeInvitationDocument } from '../generated/graphql';
-import { createWorld, invite, type World } from '../support/factories';
-import { createHarness, errorCodes, type Harness, type Person } from '../support/harness';
-import { describeOnEachDatabase } from '../support/each-database';
+import { RevokeInvitationDocument } from '../../generated/graphql';
+import { createWorld, invite, type World } from '../../support/factories';
+import { createHarness, errorCodes, type Harness, type Person } from '../../support/harness';
+import { describeOnEachDatabase } from '../../support/each-database';
 
 const ALL = `query($id: ID!, $first: Int, $after: String, $status: [InvitationStatus!], $query: String) {
   organization(id: $id) { allInvitations(first: $first, after: $after, status: $status, query: $query) {

@@ -1,4 +1,4 @@
-import { Membership } from '../../entities/membership.entity';
+import { Membership } from '../../../entities/membership.entity';
 import {
   ChangeMemberRoleDocument,
   LeaveOrganizationDocument,
@@ -9,10 +9,10 @@ import {
   UpdateWorkspaceBillingDocument,
   WorkspaceBillingQueryDocument,
   WorkspaceDocument,
-} from '../generated/graphql';
-import { createWorld, type World } from '../support/factories';
-import { errorCodes, type Person } from '../support/harness';
-import { describeOnEachDatabase, useHarness } from '../support/each-database';
+} from '../../generated/graphql';
+import { createWorld, type World } from '../../support/factories';
+import { errorCodes, type Person } from '../../support/harness';
+import { describeOnEachDatabase, useHarness } from '../../support/each-database';
 
 describeOnEachDatabase('member management and billing', (kind) => {
   const h = useHarness(kind);

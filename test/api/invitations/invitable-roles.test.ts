@@ -1,8 +1,8 @@
-import { ROLES_BY_SCOPE } from '../../permissions/access';
-import { Role, ScopeKind } from '../../src/domain/enums';
-import { PERSONAS, scopeInput } from '../support/factories';
-import { errorCodes } from '../support/harness';
-import { describeOnEachDatabase, useHarness, useWorld } from '../support/each-database';
+import { ROLES_BY_SCOPE } from '../../../permissions/access';
+import { Role, ScopeKind } from '../../../src/domain/enums';
+import { PERSONAS, scopeInput } from '../../support/factories';
+import { errorCodes } from '../../support/harness';
+import { describeOnEachDatabase, useHarness, useWorld } from '../../support/each-database';
 
 /**
  * `viewerInvitableRoles` is what an invite form offers. For every persona at every scope of a

@@ -1,10 +1,10 @@
-import { signDevelopmentToken } from '../../src/auth/jwt';
-import { Role, ScopeKind } from '../../src/domain/enums';
-import { addLargeMembership } from '../../src/dev/large-organization';
-import { searchIndexDrift } from '../../src/db/membership-rows';
-import { describeOnEachDatabase, useHarness } from '../support/each-database';
-import { addMember, createOrganization } from '../support/factories';
-import { errorCodes, type Harness, type Person, TEST_JWT_SECRET } from '../support/harness';
+import { signDevelopmentToken } from '../../../src/auth/jwt';
+import { Role, ScopeKind } from '../../../src/domain/enums';
+import { addLargeMembership } from '../../../src/dev/large-organization';
+import { searchIndexDrift } from '../../../src/db/membership-rows';
+import { describeOnEachDatabase, useHarness } from '../../support/each-database';
+import { addMember, createOrganization } from '../../support/factories';
+import { errorCodes, type Harness, type Person, TEST_JWT_SECRET } from '../../support/harness';
 
 const SEARCH = `query($id: ID!, $q: String, $first: Int, $after: String, $role: Role, $order: MemberOrder) {
   organization(id: $id) { members(query: $q, first: $first, after: $after, role: $role, orderBy: $order) {

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { withOrganizationLock } from '../../src/db/transaction';
-import { Role, ScopeKind } from '../../src/domain/enums';
-import type { ScopeRef } from '../../src/domain/scope';
-import { systemActor } from '../../src/services/audit/audit.service';
-import { grantMembership } from '../../src/services/memberships/membership-grants';
-import { describeOnEachDatabase, useHarness } from '../support/each-database';
-import { createOrganization, createWorkspace, signIn } from '../support/factories';
-import type { Harness, Person } from '../support/harness';
+import { withOrganizationLock } from '../../../src/db/transaction';
+import { Role, ScopeKind } from '../../../src/domain/enums';
+import type { ScopeRef } from '../../../src/domain/scope';
+import { systemActor } from '../../../src/services/audit/audit.service';
+import { grantMembership } from '../../../src/services/memberships/membership-grants';
+import { describeOnEachDatabase, useHarness } from '../../support/each-database';
+import { createOrganization, createWorkspace, signIn } from '../../support/factories';
+import type { Harness, Person } from '../../support/harness';
 
 /**
  * The members lists filter by custom role (docs/domain-rules.md §3, §18): `customRoleId` beside

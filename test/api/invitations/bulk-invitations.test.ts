@@ -1,7 +1,7 @@
-import { InviteMembersDocument, type InviteMembersMutationVariables } from '../generated/graphql';
-import { createWorld, invite, type World } from '../support/factories';
-import { createHarness, errorCodes, type Harness } from '../support/harness';
-import { describeOnEachDatabase } from '../support/each-database';
+import { InviteMembersDocument, type InviteMembersMutationVariables } from '../../generated/graphql';
+import { createWorld, invite, type World } from '../../support/factories';
+import { createHarness, errorCodes, type Harness } from '../../support/harness';
+import { describeOnEachDatabase } from '../../support/each-database';
 
 type Rows = InviteMembersMutationVariables['input']['invitations'];
 

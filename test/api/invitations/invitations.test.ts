@@ -1,6 +1,6 @@
-import { Invitation } from '../../entities/invitation.entity';
-import { signDevelopmentToken } from '../../src/auth/jwt';
-import { OutboxEmail } from '../../entities/outbox-email.entity';
+import { Invitation } from '../../../entities/invitation.entity';
+import { signDevelopmentToken } from '../../../src/auth/jwt';
+import { OutboxEmail } from '../../../entities/outbox-email.entity';
 import {
   AcceptInvitationDocument,
   DeclineInvitationDocument,
@@ -14,10 +14,10 @@ import {
   RevokeInvitationDocument,
   WorkspaceInvitationsDocument,
   WorkspaceMembersDocument,
-} from '../generated/graphql';
-import { createWorld, invite, queuedToken, scopeInput, signIn, type World } from '../support/factories';
-import { createHarness, errorCodes, TEST_JWT_SECRET, type Harness, type Person } from '../support/harness';
-import { describeOnEachDatabase } from '../support/each-database';
+} from '../../generated/graphql';
+import { createWorld, invite, queuedToken, scopeInput, signIn, type World } from '../../support/factories';
+import { createHarness, errorCodes, TEST_JWT_SECRET, type Harness, type Person } from '../../support/harness';
+import { describeOnEachDatabase } from '../../support/each-database';
 
 describeOnEachDatabase('invitations', (kind) => {
   let h: Harness;

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Membership } from '../../entities/membership.entity';
-import { ROLES_BY_SCOPE } from '../../permissions/access';
-import { Role, ScopeKind } from '../../src/domain/enums';
-import { type ScopeRef } from '../../src/domain/scope';
-import { signDevelopmentToken } from '../../src/auth/jwt';
+import { Membership } from '../../../entities/membership.entity';
+import { ROLES_BY_SCOPE } from '../../../permissions/access';
+import { Role, ScopeKind } from '../../../src/domain/enums';
+import { type ScopeRef } from '../../../src/domain/scope';
+import { signDevelopmentToken } from '../../../src/auth/jwt';
 import {
   ChangeMemberRoleDocument,
   DomainMembersScreenDocument,
@@ -14,10 +14,10 @@ import {
   type OrganizationMembersScreenQuery,
   RemoveMemberDocument,
   WorkspaceMembersScreenDocument,
-} from '../generated/graphql';
-import { addMember, createOrganization, createWorld, PERSONAS, type World } from '../support/factories';
-import { errorCodes, type Harness, type OperationResult, type Person, TEST_JWT_SECRET } from '../support/harness';
-import { describeOnEachDatabase, useHarness } from '../support/each-database';
+} from '../../generated/graphql';
+import { addMember, createOrganization, createWorld, PERSONAS, type World } from '../../support/factories';
+import { errorCodes, type Harness, type OperationResult, type Person, TEST_JWT_SECRET } from '../../support/harness';
+import { describeOnEachDatabase, useHarness } from '../../support/each-database';
 
 type Capabilities = MemberScreenRowFragment['viewerCan'];
 

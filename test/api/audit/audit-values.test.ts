@@ -1,7 +1,7 @@
-import { Role, ScopeKind } from '../../src/domain/enums';
-import { addMember, createOrganization } from '../support/factories';
-import { describeOnEachDatabase, useHarness } from '../support/each-database';
-import type { Person } from '../support/harness';
+import { Role, ScopeKind } from '../../../src/domain/enums';
+import { addMember, createOrganization } from '../../support/factories';
+import { describeOnEachDatabase, useHarness } from '../../support/each-database';
+import type { Person } from '../../support/harness';
 
 /**
  * docs/domain-rules.md §12: an event about a setting says what it was and what it became — the

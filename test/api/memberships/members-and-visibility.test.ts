@@ -1,4 +1,4 @@
-import { Role, ScopeKind } from '../../src/domain/enums';
+import { Role, ScopeKind } from '../../../src/domain/enums';
 import {
   MeDocument,
   MyOrganizationsDocument,
@@ -6,10 +6,10 @@ import {
   OrganizationWorkspacesDocument,
   WorkspaceDomainsDocument,
   WorkspaceMembersDocument,
-} from '../generated/graphql';
-import { addMember, createOrganization, createWorld, type World } from '../support/factories';
-import { errorCodes, type Person } from '../support/harness';
-import { describeOnEachDatabase, useHarness } from '../support/each-database';
+} from '../../generated/graphql';
+import { addMember, createOrganization, createWorld, type World } from '../../support/factories';
+import { errorCodes, type Person } from '../../support/harness';
+import { describeOnEachDatabase, useHarness } from '../../support/each-database';
 
 describeOnEachDatabase('members lists and visibility', (kind) => {
   const h = useHarness(kind);

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { AuditEvent } from '../../entities/audit-event.entity';
+import { AuditEvent } from '../../../entities/audit-event.entity';
 import {
   AcceptInvitationDocument,
   ChangeMemberRoleDocument,
@@ -18,12 +18,12 @@ import {
   UpdateDomainDocument,
   UpdateOrganizationDocument,
   UpdateWorkspaceDocument,
-} from '../generated/graphql';
-import { addMember, createWorld, invite, queuedToken, type World } from '../support/factories';
-import { Role, ScopeKind } from '../../src/domain/enums';
-import { toSqlDateTime } from '../../src/db/sql';
-import { errorCodes, type Harness, type Person } from '../support/harness';
-import { describeOnEachDatabase, useHarness } from '../support/each-database';
+} from '../../generated/graphql';
+import { addMember, createWorld, invite, queuedToken, type World } from '../../support/factories';
+import { Role, ScopeKind } from '../../../src/domain/enums';
+import { toSqlDateTime } from '../../../src/db/sql';
+import { errorCodes, type Harness, type Person } from '../../support/harness';
+import { describeOnEachDatabase, useHarness } from '../../support/each-database';
 
 const EVENT_FIELDS = `action occurredAt scope organizationId workspaceId domainId email fromRole toRole requestId
   actor { id } subject { id }`;

@@ -1,6 +1,6 @@
-import { DomainDocument, OrganizationDocument, WorkspaceDocument } from '../generated/graphql';
-import { type Persona } from '../support/factories';
-import { describeOnEachDatabase, useHarness, useWorld } from '../support/each-database';
+import { DomainDocument, OrganizationDocument, WorkspaceDocument } from '../../generated/graphql';
+import { type Persona } from '../../support/factories';
+import { describeOnEachDatabase, useHarness, useWorld } from '../../support/each-database';
 
 /**
  * `viewerRole` and `viewerPermissions` of each kind of member at each scope, as docs/domain-rules.md §2 gives
