@@ -1,17 +1,17 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { billingTypeDefs, invoicesOf } from '../../examples/billing/billing';
-import { type BillingServer, startBilling } from '../../examples/billing/server';
-import { createHiveGateway } from '../../examples/hive-gateway/gateway';
-import { composeWithMembership } from '../../examples/supergraph/compose';
-import { Role, ScopeKind } from '../../src/domain/enums';
-import { describeOnEachDatabase, useHarness, useWorld } from '../support/each-database';
-import { addMember } from '../support/factories';
-import type { Person } from '../support/harness';
-import { listen } from '../support/http';
+import { billingTypeDefs, invoicesOf } from '../../../examples/billing/billing';
+import { type BillingServer, startBilling } from '../../../examples/billing/server';
+import { createHiveGateway } from '../../../examples/hive-gateway/gateway';
+import { composeWithMembership } from '../../../examples/supergraph/compose';
+import { Role, ScopeKind } from '../../../src/domain/enums';
+import { describeOnEachDatabase, useHarness, useWorld } from '../../support/each-database';
+import { addMember } from '../../support/factories';
+import type { Person } from '../../support/harness';
+import { listen } from '../../support/http';
 
-const PERMISSIONS_FILE = join(__dirname, '../../examples/permissions.json');
+const PERMISSIONS_FILE = join(__dirname, '../../../examples/permissions.json');
 
 const INVOICES = `query Invoices($workspaceId: ID!) {
   workspace(id: $workspaceId) { name }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { signDevelopmentToken } from '../../src/auth/jwt';
+import { signDevelopmentToken } from '../../../src/auth/jwt';
 import {
   AddEmailDomainDocument,
   JoinableOrganizationsDocument,
@@ -10,11 +10,11 @@ import {
   UpdateEmailDomainDocument,
   UpdateSeatLimitDocument,
   VerifyEmailDomainDocument,
-} from '../generated/graphql';
-import { createOrganization, createWorld, type World } from '../support/factories';
-import { createHarness, errorCodes, type Harness, type Person, TEST_JWT_SECRET } from '../support/harness';
-import { DnsResponder } from '../../src/dev/dns-responder';
-import { describeOnEachDatabase } from '../support/each-database';
+} from '../../generated/graphql';
+import { createOrganization, createWorld, type World } from '../../support/factories';
+import { createHarness, errorCodes, type Harness, type Person, TEST_JWT_SECRET } from '../../support/harness';
+import { DnsResponder } from '../../../src/dev/dns-responder';
+import { describeOnEachDatabase } from '../../support/each-database';
 
 /**
  * Verified email domains and joining by them (docs/domain-rules.md §13), verified against a real DNS server on

@@ -1,18 +1,18 @@
-import { ManualClock } from '../../src/config/clock';
+import { ManualClock } from '../../../src/config/clock';
 import { DataSource } from 'typeorm';
-import { Membership } from '../../entities/membership.entity';
-import { OutboxEmail } from '../../entities/outbox-email.entity';
-import { dataSourceOptions } from '../../src/db/data-source';
-import { createApp } from '../../src/http/app';
-import { createLogger } from '../../src/observability/logger';
-import { OutboxDispatcher } from '../../src/jobs/email-dispatcher';
-import { createMailTransport } from '../../src/outbound/mail-transport';
-import { AcceptInvitationDocument, InviteMemberDocument } from '../generated/graphql';
-import { createWorld, scopeInput, type World } from '../support/factories';
-import { createHarness, type Harness, type Person } from '../support/harness';
-import { freeTcpPort } from '../support/processes';
-import { TestSmtpServer, tokenFromEmail } from '../support/smtp';
-import { describeOnEachDatabase } from '../support/each-database';
+import { Membership } from '../../../entities/membership.entity';
+import { OutboxEmail } from '../../../entities/outbox-email.entity';
+import { dataSourceOptions } from '../../../src/db/data-source';
+import { createApp } from '../../../src/http/app';
+import { createLogger } from '../../../src/observability/logger';
+import { OutboxDispatcher } from '../../../src/jobs/email-dispatcher';
+import { createMailTransport } from '../../../src/outbound/mail-transport';
+import { AcceptInvitationDocument, InviteMemberDocument } from '../../generated/graphql';
+import { createWorld, scopeInput, type World } from '../../support/factories';
+import { createHarness, type Harness, type Person } from '../../support/harness';
+import { freeTcpPort } from '../../support/processes';
+import { TestSmtpServer, tokenFromEmail } from '../../support/smtp';
+import { describeOnEachDatabase } from '../../support/each-database';
 
 const APP_URL = 'https://app.example.test';
 const settings = (smtpUrl: string) => ({

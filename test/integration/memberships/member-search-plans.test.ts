@@ -1,9 +1,9 @@
-import { MemberOrderField, OrderDirection } from '../../src/domain/enums';
-import { StatementCounter } from '../../src/db/statement-counter';
-import { loadMemberPages, type MemberFilter } from '../../src/db/member-page';
-import { seedFlatOrganization } from '../../bench/dataset';
-import { openTestDatabase, type OpenedDatabase } from '../support/databases';
-import { describeOnEachDatabase } from '../support/each-database';
+import { MemberOrderField, OrderDirection } from '../../../src/domain/enums';
+import { StatementCounter } from '../../../src/db/statement-counter';
+import { loadMemberPages, type MemberFilter } from '../../../src/db/member-page';
+import { seedFlatOrganization } from '../../../bench/dataset';
+import { openTestDatabase, type OpenedDatabase } from '../../support/databases';
+import { describeOnEachDatabase } from '../../support/each-database';
 
 /**
  * Large enough that half the members are more than a capped count (10 000), and that both

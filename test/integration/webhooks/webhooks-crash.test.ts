@@ -4,11 +4,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { signDevelopmentToken } from '../../src/auth/jwt';
-import { TEST_JWT_SECRET } from '../support/harness';
-import { exited, freeTcpPort, start, waitFor } from '../support/processes';
+import { signDevelopmentToken } from '../../../src/auth/jwt';
+import { TEST_JWT_SECRET } from '../../support/harness';
+import { exited, freeTcpPort, start, waitFor } from '../../support/processes';
 
-const MAIN = resolve(__dirname, '../../dist/src/http/main.js');
+const MAIN = resolve(__dirname, '../../../dist/src/http/main.js');
 
 /**
  * The real server process is killed (SIGKILL) while a webhook call is in flight: the event is

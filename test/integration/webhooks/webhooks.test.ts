@@ -1,14 +1,14 @@
 import { createHmac } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { WebhookDelivery } from '../../entities/webhook.entity';
-import { dataSourceOptions } from '../../src/db/data-source';
-import { createLogger } from '../../src/observability/logger';
-import { WebhookDispatcher } from '../../src/jobs/webhook-dispatcher';
-import { CreateWorkspaceDocument, DeleteOrganizationDocument } from '../generated/graphql';
-import { createOrganization, createWorld } from '../support/factories';
-import { createHarness, errorCodes, type Harness, type Person } from '../support/harness';
-import { describeOnEachDatabase, useHarness } from '../support/each-database';
-import { type ReceivedCall, webhookReceiver } from '../support/http';
+import { WebhookDelivery } from '../../../entities/webhook.entity';
+import { dataSourceOptions } from '../../../src/db/data-source';
+import { createLogger } from '../../../src/observability/logger';
+import { WebhookDispatcher } from '../../../src/jobs/webhook-dispatcher';
+import { CreateWorkspaceDocument, DeleteOrganizationDocument } from '../../generated/graphql';
+import { createOrganization, createWorld } from '../../support/factories';
+import { createHarness, errorCodes, type Harness, type Person } from '../../support/harness';
+import { describeOnEachDatabase, useHarness } from '../../support/each-database';
+import { type ReceivedCall, webhookReceiver } from '../../support/http';
 
 const CREATE = `mutation($input: CreateWebhookEndpointInput!) {
   createWebhookEndpoint(input: $input) { secret endpoint { id url actions enabled createdAt } } }`;

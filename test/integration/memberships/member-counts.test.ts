@@ -3,14 +3,14 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { Membership } from '../../entities/membership.entity';
-import { Role } from '../../src/domain/enums';
-import { memberCountDrift, searchIndexDrift } from '../../src/db/membership-rows';
-import { toCount } from '../../src/db/sql';
-import { ManualClock } from '../../src/config/clock';
-import { createWorld, invite, type World } from '../support/factories';
-import { createHarness, errorCodes, type Harness, type Person } from '../support/harness';
-import { describeOnEachDatabase } from '../support/each-database';
+import { Membership } from '../../../entities/membership.entity';
+import { Role } from '../../../src/domain/enums';
+import { memberCountDrift, searchIndexDrift } from '../../../src/db/membership-rows';
+import { toCount } from '../../../src/db/sql';
+import { ManualClock } from '../../../src/config/clock';
+import { createWorld, invite, type World } from '../../support/factories';
+import { createHarness, errorCodes, type Harness, type Person } from '../../support/harness';
+import { describeOnEachDatabase } from '../../support/each-database';
 
 /**
  * Members lists' `totalCount` and the seat check read counts kept per scope and role in the
@@ -172,7 +172,7 @@ describeOnEachDatabase('maintained member counts', (kind) => {
 
 describe('writes of membership rows', () => {
   it('happen only in src/db/membership-rows.ts (each must keep the counts), migrations aside', () => {
-    const root = join(__dirname, '../..');
+    const root = join(__dirname, '../../..');
     const files: string[] = [];
     const walk = (dir: string) => {
       for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -197,11 +197,11 @@ describe('npm run check:counts', () => {
   it('reports a drift with exit code 1, repairs it with --repair, and then finds none', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'counts-'));
     const env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`, NODE_ENV: 'development' };
-    const script = join(__dirname, '../../dist/src/cli/check-counts.js');
+    const script = join(__dirname, '../../../dist/src/cli/check-counts.js');
     const first = await run('node', [script], { env });
     expect(first.stdout).toContain('member counts and the search index match');
     // An organization whose ADMIN count says 3 while it has no memberships.
-    const { openDatabase } = await import('../../src/db/data-source');
+    const { openDatabase } = await import('../../../src/db/data-source');
     const db = await openDatabase(env.DATABASE_URL);
     await db.query(
       "INSERT INTO organizations (id, name, created_at, updated_at, version) VALUES ('o1', 'O', '2026-01-01 00:00:00.000', '2026-01-01 00:00:00.000', 0)",

@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { CreateProvisioningTokenDocument, OrganizationProvisioningDocument } from '../generated/graphql';
-import { describeOnEachDatabase, useHarness } from '../support/each-database';
-import { createOrganization } from '../support/factories';
-import type { Harness } from '../support/harness';
-import { listen } from '../support/http';
+import { CreateProvisioningTokenDocument, OrganizationProvisioningDocument } from '../../generated/graphql';
+import { describeOnEachDatabase, useHarness } from '../../support/each-database';
+import { createOrganization } from '../../support/factories';
+import type { Harness } from '../../support/harness';
+import { listen } from '../../support/http';
 
 /**
  * What an RFC 7643/7644 conformance suite walks (docs/domain-rules.md §15), over real HTTP on each

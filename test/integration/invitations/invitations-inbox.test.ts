@@ -1,15 +1,15 @@
-import { Invitation } from '../../entities/invitation.entity';
+import { Invitation } from '../../../entities/invitation.entity';
 import {
   InvitationsInboxDocument,
   type InvitationsInboxQuery,
   InviterEmailDocument,
   MyInvitationsWithInviterDocument,
   RevokeInvitationDocument,
-} from '../generated/graphql';
-import { createWorld, invite, type World } from '../support/factories';
-import { createHarness, errorCodes, type Harness, type Person } from '../support/harness';
-import { TestSmtpServer } from '../support/smtp';
-import { describeOnEachDatabase } from '../support/each-database';
+} from '../../generated/graphql';
+import { createWorld, invite, type World } from '../../support/factories';
+import { createHarness, errorCodes, type Harness, type Person } from '../../support/harness';
+import { TestSmtpServer } from '../../support/smtp';
+import { describeOnEachDatabase } from '../../support/each-database';
 
 type Row = NonNullable<NonNullable<InvitationsInboxQuery['organization']>['allInvitations']>['nodes'][number];
 

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { ManualClock } from '../../src/config/clock';
-import { loadConfig } from '../../src/config/config';
-import { toSqlDateTime } from '../../src/db/sql';
-import { AuditRetention } from '../../src/jobs/audit-retention';
-import { createLogger } from '../../src/observability/logger';
-import { auditEventId } from '../../src/services/audit/audit.service';
-import { describeOnEachDatabase, useHarness } from '../support/each-database';
-import { createOrganization } from '../support/factories';
+import { ManualClock } from '../../../src/config/clock';
+import { loadConfig } from '../../../src/config/config';
+import { toSqlDateTime } from '../../../src/db/sql';
+import { AuditRetention } from '../../../src/jobs/audit-retention';
+import { createLogger } from '../../../src/observability/logger';
+import { auditEventId } from '../../../src/services/audit/audit.service';
+import { describeOnEachDatabase, useHarness } from '../../support/each-database';
+import { createOrganization } from '../../support/factories';
 
 const DAY = 86_400_000;
 

@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { signDevelopmentToken } from '../../src/auth/jwt';
-import { DnsResponder } from '../../src/dev/dns-responder';
+import { signDevelopmentToken } from '../../../src/auth/jwt';
+import { DnsResponder } from '../../../src/dev/dns-responder';
 import {
   AddEmailDomainDocument,
   CreateProvisioningTokenDocument,
   VerifyEmailDomainDocument,
-} from '../generated/graphql';
-import { describeOnEachDatabase, useHarness } from '../support/each-database';
-import { Role, ScopeKind } from '../../src/domain/enums';
-import { addMember, createOrganization, signIn } from '../support/factories';
-import { errorCodes, type Harness, type Person, TEST_JWT_SECRET } from '../support/harness';
-import { listen } from '../support/http';
+} from '../../generated/graphql';
+import { describeOnEachDatabase, useHarness } from '../../support/each-database';
+import { Role, ScopeKind } from '../../../src/domain/enums';
+import { addMember, createOrganization, signIn } from '../../support/factories';
+import { errorCodes, type Harness, type Person, TEST_JWT_SECRET } from '../../support/harness';
+import { listen } from '../../support/http';
 
 /**
  * A directory names custom roles (docs/domain-rules.md §15, §18): in a User's `roles`, and in the

@@ -1,7 +1,7 @@
-import { AuditAction } from '../../src/domain/enums';
-import { describeOnEachDatabase, useHarness, useWorld } from '../support/each-database';
-import { queuedToken } from '../support/factories';
-import { errorCodes, type Harness, type Person } from '../support/harness';
+import { AuditAction } from '../../../src/domain/enums';
+import { describeOnEachDatabase, useHarness, useWorld } from '../../support/each-database';
+import { queuedToken } from '../../support/factories';
+import { errorCodes, type Harness, type Person } from '../../support/harness';
 
 /**
  * Custom roles (docs/domain-rules.md §18): defined by an organization ADMIN, given by an effective

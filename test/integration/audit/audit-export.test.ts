@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { signDevelopmentToken } from '../../src/auth/jwt';
-import { ManualClock } from '../../src/config/clock';
-import { toSqlDateTime } from '../../src/db/sql';
-import { Role, ScopeKind } from '../../src/domain/enums';
-import { auditEventId } from '../../src/services/audit/audit.service';
-import { describeOnEachDatabase, useHarness } from '../support/each-database';
-import { addMember, createOrganization, createWorkspace, signIn } from '../support/factories';
-import { type Harness, type Person, TEST_JWT_SECRET } from '../support/harness';
-import { listen } from '../support/http';
-import { exited, freeTcpPort, start, waitFor } from '../support/processes';
+import { signDevelopmentToken } from '../../../src/auth/jwt';
+import { ManualClock } from '../../../src/config/clock';
+import { toSqlDateTime } from '../../../src/db/sql';
+import { Role, ScopeKind } from '../../../src/domain/enums';
+import { auditEventId } from '../../../src/services/audit/audit.service';
+import { describeOnEachDatabase, useHarness } from '../../support/each-database';
+import { addMember, createOrganization, createWorkspace, signIn } from '../../support/factories';
+import { type Harness, type Person, TEST_JWT_SECRET } from '../../support/harness';
+import { listen } from '../../support/http';
+import { exited, freeTcpPort, start, waitFor } from '../../support/processes';
 
-const MAIN = resolve(__dirname, '../../dist/src/http/main.js');
+const MAIN = resolve(__dirname, '../../../dist/src/http/main.js');
 
 /** Writes `count` events of an organization straight into the log, a minute apart, newest last. */
 async function seedEvents(

@@ -1,7 +1,7 @@
-import { signDevelopmentToken } from '../../src/auth/jwt';
-import { createWorld, type World } from '../support/factories';
-import { type Person, TEST_JWT_SECRET } from '../support/harness';
-import { describeOnEachDatabase } from '../support/each-database';
+import { signDevelopmentToken } from '../../../src/auth/jwt';
+import { createWorld, type World } from '../../support/factories';
+import { type Person, TEST_JWT_SECRET } from '../../support/harness';
+import { describeOnEachDatabase } from '../../support/each-database';
 import {
   APPROVE,
   DENY,
@@ -11,7 +11,7 @@ import {
   requestsHarness,
   type RequestsHarness,
   WITHDRAW,
-} from '../support/access-requests';
+} from '../../support/access-requests';
 
 /**
  * Requests to join (docs/domain-rules.md §20): who may ask and where, who decides, what a

@@ -1,15 +1,15 @@
-import { seedOrganization } from '../../bench/dataset';
-import { MemberOrderField, OrderDirection, Role } from '../../src/domain/enums';
+import { seedOrganization } from '../../../bench/dataset';
+import { MemberOrderField, OrderDirection, Role } from '../../../src/domain/enums';
 import {
   encodeMemberCursor,
   type MemberFilter,
   type MemberOrder,
   loadMemberPages,
   memberPageStatement,
-} from '../../src/db/member-page';
-import { StatementCounter } from '../../src/db/statement-counter';
-import { openTestDatabase, type OpenedDatabase } from '../support/databases';
-import { describeOnEachDatabase } from '../support/each-database';
+} from '../../../src/db/member-page';
+import { StatementCounter } from '../../../src/db/statement-counter';
+import { openTestDatabase, type OpenedDatabase } from '../../support/databases';
+import { describeOnEachDatabase } from '../../support/each-database';
 
 const ORDERS: MemberOrder[] = Object.values(MemberOrderField).flatMap((field) =>
   Object.values(OrderDirection).map((direction) => ({ field, direction })),

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { signDevelopmentToken } from '../../src/auth/jwt';
-import { ManualClock } from '../../src/config/clock';
-import { memberCountDrift } from '../../src/db/membership-rows';
-import { withOrganizationLock } from '../../src/db/transaction';
-import { DnsResponder } from '../../src/dev/dns-responder';
-import { Role, ScopeKind } from '../../src/domain/enums';
-import { systemActor } from '../../src/services/audit/audit.service';
-import { grantMembership } from '../../src/services/memberships/membership-grants';
+import { signDevelopmentToken } from '../../../src/auth/jwt';
+import { ManualClock } from '../../../src/config/clock';
+import { memberCountDrift } from '../../../src/db/membership-rows';
+import { withOrganizationLock } from '../../../src/db/transaction';
+import { DnsResponder } from '../../../src/dev/dns-responder';
+import { Role, ScopeKind } from '../../../src/domain/enums';
+import { systemActor } from '../../../src/services/audit/audit.service';
+import { grantMembership } from '../../../src/services/memberships/membership-grants';
 import {
   AcceptInvitationDocument,
   AddEmailDomainDocument,
@@ -19,12 +19,12 @@ import {
   UpdateSeatLimitDocument,
   VerifyEmailDomainDocument,
   WorkspaceProvisionedMembersDocument,
-} from '../generated/graphql';
-import { describeOnEachDatabase, useHarness } from '../support/each-database';
-import { addMember, createDomain, createOrganization, createWorkspace, signIn } from '../support/factories';
-import { errorCodes, type Harness, type Person, TEST_JWT_SECRET } from '../support/harness';
-import { listen } from '../support/http';
-import { TestSmtpServer, tokenFromEmail } from '../support/smtp';
+} from '../../generated/graphql';
+import { describeOnEachDatabase, useHarness } from '../../support/each-database';
+import { addMember, createDomain, createOrganization, createWorkspace, signIn } from '../../support/factories';
+import { errorCodes, type Harness, type Person, TEST_JWT_SECRET } from '../../support/harness';
+import { listen } from '../../support/http';
+import { TestSmtpServer, tokenFromEmail } from '../../support/smtp';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';

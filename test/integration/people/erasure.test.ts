@@ -5,13 +5,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Webhook } from 'standardwebhooks';
-import { DEMO_ORGANIZATION, demoEmail, developmentSubject } from '../../src/dev/demo-people';
-import { ManualClock } from '../../src/config/clock';
-import { Role, ScopeKind } from '../../src/domain/enums';
-import { erasedAddress } from '../../src/db/people';
-import { systemActor } from '../../src/services/audit/audit.service';
-import { erasePerson } from '../../src/services/people/erasure.service';
-import { grantAdminAsOperator } from '../../src/services/people/operator.service';
+import { DEMO_ORGANIZATION, demoEmail, developmentSubject } from '../../../src/dev/demo-people';
+import { ManualClock } from '../../../src/config/clock';
+import { Role, ScopeKind } from '../../../src/domain/enums';
+import { erasedAddress } from '../../../src/db/people';
+import { systemActor } from '../../../src/services/audit/audit.service';
+import { erasePerson } from '../../../src/services/people/erasure.service';
+import { grantAdminAsOperator } from '../../../src/services/people/operator.service';
 import {
   AcceptInvitationDocument,
   AuditLogPeopleDocument,
@@ -20,13 +20,13 @@ import {
   MyDataExportDocument,
   OrganizationMembersDocument,
   OrganizationNeedsAdminDocument,
-} from '../generated/graphql';
-import { describeOnEachDatabase, useHarness } from '../support/each-database';
-import { addMember, createDomain, createOrganization, createWorkspace, invite } from '../support/factories';
-import { errorCodes, type Harness, TEST_JWT_SECRET } from '../support/harness';
-import { signDevelopmentToken } from '../../src/auth/jwt';
-import { listen, type Post } from '../support/http';
-import { exited, start } from '../support/processes';
+} from '../../generated/graphql';
+import { describeOnEachDatabase, useHarness } from '../../support/each-database';
+import { addMember, createDomain, createOrganization, createWorkspace, invite } from '../../support/factories';
+import { errorCodes, type Harness, TEST_JWT_SECRET } from '../../support/harness';
+import { signDevelopmentToken } from '../../../src/auth/jwt';
+import { listen, type Post } from '../../support/http';
+import { exited, start } from '../../support/processes';
 
 const SECRET = `whsec_${Buffer.alloc(32, 'identity-provider-secret').toString('base64')}`;
 

@@ -1,22 +1,22 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { DataSource } from 'typeorm';
-import { Membership } from '../../entities/membership.entity';
-import { type App, createApp } from '../../src/http/app';
-import { dataSourceOptions } from '../../src/db/data-source';
-import { createLogger } from '../../src/observability/logger';
-import { MembershipSweeper } from '../../src/jobs/membership-sweeper';
+import { Membership } from '../../../entities/membership.entity';
+import { type App, createApp } from '../../../src/http/app';
+import { dataSourceOptions } from '../../../src/db/data-source';
+import { createLogger } from '../../../src/observability/logger';
+import { MembershipSweeper } from '../../../src/jobs/membership-sweeper';
 import {
   AcceptInvitationDocument,
   InviteMemberDocument,
   OrganizationSeatsDocument,
   SetMemberExpiryDocument,
   UpdateSeatLimitDocument,
-} from '../generated/graphql';
-import { ManualClock } from '../../src/config/clock';
-import { addMember, createOrganization, invite } from '../support/factories';
-import { createHarness, errorCodes, type Harness, type Person } from '../support/harness';
-import { Role, ScopeKind } from '../../src/domain/enums';
-import { describeOnEachDatabase } from '../support/each-database';
+} from '../../generated/graphql';
+import { ManualClock } from '../../../src/config/clock';
+import { addMember, createOrganization, invite } from '../../support/factories';
+import { createHarness, errorCodes, type Harness, type Person } from '../../support/harness';
+import { Role, ScopeKind } from '../../../src/domain/enums';
+import { describeOnEachDatabase } from '../../support/each-database';
 
 /**
  * docs/domain-rules.md §13 and §14: the seat limit and the expiry sweep hold with two server instances on one

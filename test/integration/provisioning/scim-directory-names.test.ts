@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { signDevelopmentToken } from '../../src/auth/jwt';
-import { DnsResponder } from '../../src/dev/dns-responder';
+import { signDevelopmentToken } from '../../../src/auth/jwt';
+import { DnsResponder } from '../../../src/dev/dns-responder';
 import {
   AddEmailDomainDocument,
   CreateProvisioningTokenDocument,
   VerifyEmailDomainDocument,
-} from '../generated/graphql';
-import { describeOnEachDatabase, useHarness } from '../support/each-database';
-import { createOrganization, signIn } from '../support/factories';
-import { errorCodes, type Harness, type Person, TEST_JWT_SECRET } from '../support/harness';
-import { listen } from '../support/http';
+} from '../../generated/graphql';
+import { describeOnEachDatabase, useHarness } from '../../support/each-database';
+import { createOrganization, signIn } from '../../support/factories';
+import { errorCodes, type Harness, type Person, TEST_JWT_SECRET } from '../../support/harness';
+import { listen } from '../../support/http';
 
 /**
  * The name a directory sends (SCIM `displayName`, docs/domain-rules.md §15) shows as

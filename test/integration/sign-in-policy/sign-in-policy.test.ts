@@ -1,7 +1,7 @@
-import { signDevelopmentToken } from '../../src/auth/jwt';
-import { describeOnEachDatabase, useHarness, useWorld } from '../support/each-database';
-import { type Person, TEST_JWT_SECRET } from '../support/harness';
-import { listen } from '../support/http';
+import { signDevelopmentToken } from '../../../src/auth/jwt';
+import { describeOnEachDatabase, useHarness, useWorld } from '../../support/each-database';
+import { type Person, TEST_JWT_SECRET } from '../../support/harness';
+import { listen } from '../../support/http';
 
 const SERVICE_TOKEN = 'service-token-0123456789abcdef';
 const CONNECTION = 'acme-okta';

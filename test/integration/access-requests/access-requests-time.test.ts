@@ -1,8 +1,8 @@
-import { systemActor } from '../../src/services/audit/audit.service';
-import { erasePerson } from '../../src/services/people/erasure.service';
-import { createWorld, type World } from '../support/factories';
-import type { Person } from '../support/harness';
-import { describeOnEachDatabase } from '../support/each-database';
+import { systemActor } from '../../../src/services/audit/audit.service';
+import { erasePerson } from '../../../src/services/people/erasure.service';
+import { createWorld, type World } from '../../support/factories';
+import type { Person } from '../../support/harness';
+import { describeOnEachDatabase } from '../../support/each-database';
 import {
   APPROVE,
   MY_REQUESTS,
@@ -10,7 +10,7 @@ import {
   requestsHarness,
   type RequestsHarness,
   WITHDRAW,
-} from '../support/access-requests';
+} from '../../support/access-requests';
 
 const HOUR = 3600_000;
 

@@ -1,12 +1,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { signDevelopmentToken } from '../../src/auth/jwt';
-import { Role, ScopeKind } from '../../src/domain/enums';
-import { describeOnEachDatabase, useHarness, useWorld } from '../support/each-database';
-import { addMember } from '../support/factories';
-import { type Harness, type Person, TEST_JWT_SECRET } from '../support/harness';
-import { listen } from '../support/http';
+import { signDevelopmentToken } from '../../../src/auth/jwt';
+import { Role, ScopeKind } from '../../../src/domain/enums';
+import { describeOnEachDatabase, useHarness, useWorld } from '../../support/each-database';
+import { addMember } from '../../support/factories';
+import { type Harness, type Person, TEST_JWT_SECRET } from '../../support/harness';
+import { listen } from '../../support/http';
 
 /** The declarations a billing and a sites subgraph would make (docs/authorization.md's example). */
 const DECLARATIONS = [
@@ -238,7 +238,7 @@ describeOnEachDatabase('authorization for the supergraph', (kind) => {
 
   it('answers the routers’ documented request bodies (test/fixtures/coprocessor) with their documented answers', async () => {
     const fixture = (name: string) =>
-      JSON.parse(readFileSync(join(__dirname, '../fixtures/coprocessor', name), 'utf8'));
+      JSON.parse(readFileSync(join(__dirname, '../../fixtures/coprocessor', name), 'utf8'));
     const token = world.people.orgAccounting.token;
     const apollo = fixture('apollo-supergraph-request.json');
     apollo.headers.authorization = [`Bearer ${token}`];
@@ -436,7 +436,7 @@ describeOnEachDatabase('authorization for the supergraph', (kind) => {
 describe('without AUTHZ_SERVICE_TOKENS', () => {
   let h: Harness;
   beforeAll(async () => {
-    const { createHarness } = await import('../support/harness');
+    const { createHarness } = await import('../../support/harness');
     h = await createHarness('sqlite');
   });
   afterAll(() => h.close());
