@@ -1,12 +1,8 @@
-import { createHash } from 'node:crypto';
-import { decodeJwt } from 'jose';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Webhook } from 'standardwebhooks';
 import { DEMO_ORGANIZATION, demoEmail, developmentSubject } from '../../../src/dev/demo-people';
-import { ManualClock } from '../../../src/config/clock';
 import { Role, ScopeKind } from '../../../src/domain/enums';
 import { erasedAddress } from '../../../src/db/people';
 import { systemActor } from '../../../src/services/audit/audit.service';
@@ -21,116 +17,20 @@ import {
   OrganizationMembersDocument,
   OrganizationNeedsAdminDocument,
 } from '../../generated/graphql';
-import { describeOnEachDatabase, useHarness } from '../../support/each-database';
+import { describeOnEachDatabase } from '../../support/each-database';
 import { addMember, createDomain, createOrganization, createWorkspace, invite } from '../../support/factories';
-import { errorCodes, type Harness, TEST_JWT_SECRET } from '../../support/harness';
+import { errorCodes, TEST_JWT_SECRET } from '../../support/harness';
 import { signDevelopmentToken } from '../../../src/auth/jwt';
-import { listen, type Post } from '../../support/http';
 import { exited, start } from '../../support/processes';
-
-const SECRET = `whsec_${Buffer.alloc(32, 'identity-provider-secret').toString('base64')}`;
-
-/** Every table of the database, asked of the database itself (so that a new table is dumped too). */
-async function tables(h: Harness, kind: 'sqlite' | 'mysql'): Promise<string[]> {
-  const rows: { name: string }[] = await h.database.db.query(
-    kind === 'sqlite'
-      ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-      : "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'",
-  );
-  return rows.map((row) => row.name).sort();
-}
-
-/** Every row of every table, each value as text (bytes decoded), one line per row: the whole database. */
-async function dump(h: Harness, kind: 'sqlite' | 'mysql'): Promise<Map<string, string[]>> {
-  const quote = (name: string) => (kind === 'sqlite' ? `"${name}"` : `\`${name}\``);
-  const text = (value: unknown): string =>
-    Buffer.isBuffer(value) || value instanceof Uint8Array
-      ? Buffer.from(value).toString('utf8')
-      : value instanceof Date
-        ? value.toISOString()
-        : String(value);
-  const all = new Map<string, string[]>();
-  for (const table of await tables(h, kind)) {
-    const rows: Record<string, unknown>[] = await h.database.db.query(`SELECT * FROM ${quote(table)}`);
-    all.set(
-      table,
-      rows.map((row) =>
-        Object.entries(row)
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([column, value]) => `${column}=${text(value)}`)
-          .join('\u0000'),
-      ),
-    );
-  }
-  return all;
-}
-
-/** Where `needle` appears (case-insensitive) in the whole database: "table" per row found. */
-async function occurrences(h: Harness, kind: 'sqlite' | 'mysql', needle: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const [table, rows] of await dump(h, kind)) {
-    for (const row of rows) if (row.toLowerCase().includes(needle.toLowerCase())) found.push(table);
-  }
-  return found;
-}
-
-/** A fingerprint of every row of every table: equal fingerprints, nothing changed. */
-async function snapshot(h: Harness, kind: 'sqlite' | 'mysql'): Promise<string> {
-  const hash = createHash('sha256');
-  for (const [table, rows] of await dump(h, kind)) hash.update(`${table}\n${[...rows].sort().join('\n')}\n`);
-  return hash.digest('hex');
-}
+import { countOf, occurrences, snapshot, updatedEvent, useIdentityProvider } from './people-support';
 
 /**
  * docs/domain-rules.md §16: the identity provider's `user.deleted` erases a person — as member,
  * last ADMIN, inviter, invitee, actor and subject of events — and nothing of their name or address
- * stays in any row; replays and refused events change nothing; `user.updated` refreshes them.
+ * stays in any row; an erased person's token is refused; the commands work after it.
  */
 describeOnEachDatabase('erasure by the identity provider', (kind) => {
-  const clock = new ManualClock(new Date('2026-12-01T09:00:00Z'), { running: true });
-  const h = useHarness(
-    kind,
-    { IDENTITY_WEBHOOK_SECRET: SECRET, WEBHOOKS_ALLOW_PRIVATE: 'true' },
-    {
-      nudgeOutbox: false,
-      clock,
-    },
-  );
-  let base = '';
-  let post: Post;
-  beforeAll(async () => {
-    const server = await listen(h.app);
-    base = server.url.replace(/\/graphql$/, '');
-    post = server.post;
-  });
-
-  /** Sends an event signed as the provider would, under Clerk's svix-* headers unless told otherwise. */
-  async function send(
-    event: unknown,
-    options: { id?: string; at?: Date; secret?: string; headers?: 'svix' | 'webhook'; signed?: string } = {},
-  ) {
-    const body = JSON.stringify(event);
-    const id = options.id ?? `msg_${Math.random().toString(36).slice(2)}`;
-    const at = options.at ?? clock.now();
-    const prefix = options.headers ?? 'svix';
-    const response = await fetch(`${base}/identity/events`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        [`${prefix}-id`]: id,
-        [`${prefix}-timestamp`]: String(Math.floor(at.getTime() / 1000)),
-        [`${prefix}-signature`]: new Webhook(options.secret ?? SECRET).sign(id, at, options.signed ?? body),
-      },
-      body,
-    });
-    return { status: response.status, body: (await response.json()) as any };
-  }
-
-  const deleted = (sub: string) => ({
-    data: { deleted: true, id: sub, object: 'user' },
-    object: 'event',
-    type: 'user.deleted',
-  });
+  const { clock, h, server, send, deleted } = useIdentityProvider(kind);
 
   it('erases a member, last ADMIN, inviter, invitee, actor and subject: no row keeps their name or address', async () => {
     const pat = await h.person('erasable');
@@ -276,100 +176,6 @@ describeOnEachDatabase('erasure by the identity provider', (kind) => {
     expect(granted).toEqual({ source: 'SYSTEM', to_role: 'ADMIN' });
   });
 
-  it('refreshes a renamed person from user.updated: every list finds the new name, an unverified address is not taken', async () => {
-    const admin = await h.person('renamer');
-    const renamed = await h.person('renamed');
-    const organization = await createOrganization(h, admin, 'Renames');
-    await addMember(h, renamed, { kind: ScopeKind.ORGANIZATION, organizationId: organization.id }, Role.MEMBER);
-    const updated = (address: string, status: string) => ({
-      type: 'user.updated',
-      object: 'event',
-      data: {
-        id: renamed.sub,
-        object: 'user',
-        first_name: 'Ziggy',
-        last_name: 'Stardust',
-        primary_email_address_id: 'idn_primary',
-        email_addresses: [
-          { id: 'idn_other', email_address: 'other@example.test', verification: { status: 'verified' } },
-          { id: 'idn_primary', email_address: address, verification: { status } },
-        ],
-      },
-    });
-    const first = await send(updated('Ziggy@Mars.Example', 'unverified'), { headers: 'webhook' });
-    expect([first.status, first.body.updated]).toEqual([200, true]);
-    const found = async (query: string) =>
-      (
-        await h.run(OrganizationMembersDocument, { id: organization.id, query }, admin)
-      ).data?.organization?.members?.edges.map((e) => [e.node.user.displayName, e.node.user.email]);
-    expect(await found('ziggy star')).toEqual([['Ziggy Stardust', renamed.email]]);
-    const second = await send(updated('Ziggy@Mars.Example', 'verified'));
-    expect([second.status, second.body.updated]).toEqual([200, true]);
-    expect(await found('mars')).toEqual([['Ziggy Stardust', 'ziggy@mars.example']]);
-    // The same facts again: nothing to change.
-    expect((await send(updated('ziggy@mars.example', 'verified'))).body.updated).toBe(false);
-    // Someone who never signed in is not recorded.
-    const stranger = {
-      ...updated('s@example.test', 'verified'),
-      data: { ...updated('s@example.test', 'verified').data, id: 'user_never_seen' },
-    };
-    expect((await send(stranger)).body.updated).toBe(false);
-    expect(await h.database.db.query("SELECT id FROM users WHERE id = 'user_never_seen'")).toEqual([]);
-  });
-
-  it('gives a person everything stored about them in me.dataExport, and nobody else', async () => {
-    const admin = await h.person('exporter');
-    const organization = await createOrganization(h, admin, 'Exports');
-    const invited = await invite(h, admin, { organizationId: organization.id }, 'friend@example.test');
-    const result = await h.run(MyDataExportDocument, {}, admin);
-    const exported = result.data?.me?.dataExport as Record<string, any>;
-    expect(exported.user).toMatchObject({
-      id: admin.sub,
-      email: admin.email,
-      displayName: admin.name,
-      emailVerified: true,
-    });
-    expect(exported.memberships).toEqual([
-      expect.objectContaining({
-        scope: 'ORGANIZATION',
-        role: 'ADMIN',
-        organization: { id: organization.id, name: 'Exports' },
-      }),
-    ]);
-    expect(exported.invitationsSent.map((i: { id: string }) => i.id)).toEqual([invited.invitation.id]);
-    expect(exported.auditEvents.map((e: { action: string }) => e.action)).toEqual([
-      'INVITATION_CREATED',
-      'MEMBER_ADDED',
-      'ORGANIZATION_CREATED',
-    ]);
-    expect(exported.auditEventsTruncated).toBe(false);
-    // Another person's export is not reachable, not even for a colleague who sees their name.
-    const stranger = await h.person('coworker');
-    await addMember(h, stranger, { kind: ScopeKind.ORGANIZATION, organizationId: organization.id }, Role.MEMBER);
-    const other = await h.run(
-      `query($id: ID!) { _entities(representations: [{ __typename: "User", id: $id }]) { ... on User { id dataExport } } }`,
-      { id: admin.sub },
-      stranger,
-    );
-    expect(errorCodes(other)).toEqual(['FORBIDDEN']);
-    expect((other.data as { _entities?: unknown } | null)?._entities).toEqual([{ id: admin.sub, dataExport: null }]);
-    expect(JSON.stringify(other.data)).not.toContain(admin.email);
-  });
-
-  /** A `user.updated` event as Clerk sends it: the name, and the primary address with its status. */
-  const updatedEvent = (sub: string, name: [string, string], address: string, status = 'verified') => ({
-    type: 'user.updated',
-    object: 'event',
-    data: {
-      id: sub,
-      object: 'user',
-      first_name: name[0],
-      last_name: name[1],
-      primary_email_address_id: 'idn_primary',
-      email_addresses: [{ id: 'idn_primary', email_address: address, verification: { status } }],
-    },
-  });
-
   it('forgets every address a person ever had here, and every name, in every organization', async () => {
     const pat = await h.person('moving');
     const acmeAdmin = await h.person('acmeadmin');
@@ -413,7 +219,7 @@ describeOnEachDatabase('erasure by the identity provider', (kind) => {
       ...pat,
       token: await signDevelopmentToken(TEST_JWT_SECRET, { sub: pat.sub, email: third, name: thirdName }),
     };
-    expect((await post({ query: '{ me { email displayName } }' }, patLast.token)).body.data.me).toEqual({
+    expect((await server.post({ query: '{ me { email displayName } }' }, patLast.token)).body.data.me).toEqual({
       email: third,
       displayName: thirdName,
     });
@@ -429,42 +235,12 @@ describeOnEachDatabase('erasure by the identity provider', (kind) => {
     for (const needle of [first, second, third, ...names])
       expect([needle, await occurrences(h, kind, needle)]).toEqual([needle, []]);
     const csv = await (
-      await fetch(`${base}/audit/export?organizationId=${acme.id}&format=csv`, {
+      await fetch(`${server.base}/audit/export?organizationId=${acme.id}&format=csv`, {
         headers: { authorization: `Bearer ${acmeAdmin.token}` },
       })
     ).text();
     expect(csv).toContain(erasedAddress(pat.sub));
     for (const needle of [first, second, third]) expect(csv).not.toContain(needle);
-  });
-
-  it('applies an identity event once, and never an older one over a newer one', async () => {
-    const person = await h.person('ordered');
-    const admin = await h.person('orderadmin');
-    const organization = await createOrganization(h, admin, 'Ordered');
-    await addMember(h, person, { kind: ScopeKind.ORGANIZATION, organizationId: organization.id }, Role.MEMBER);
-    const facts = async () =>
-      (await h.database.db.query('SELECT email, display_name FROM users WHERE id = ?', [person.sub]))[0];
-    const older = updatedEvent(person.sub, ['Old', 'Name'], 'old-ordered@example.test');
-    const newer = updatedEvent(person.sub, ['New', 'Name'], 'new-ordered@example.test');
-    const t = clock.now().getTime();
-    expect((await send(older, { id: 'msg_older', at: new Date(t - 120_000) })).body.updated).toBe(true);
-    expect((await send(newer, { id: 'msg_newer', at: new Date(t - 60_000) })).body.updated).toBe(true);
-    const newest = { email: 'new-ordered@example.test', display_name: 'New Name' };
-    expect(await facts()).toEqual(newest);
-    const before = await snapshot(h, kind);
-
-    // The provider re-sends the applied older message (its retry is signed afresh): 200, nothing changes.
-    const replay = await send(older, { id: 'msg_older' });
-    expect([replay.status, replay.body.replayed, replay.body.updated]).toEqual([200, true, false]);
-    expect(await snapshot(h, kind)).toBe(before);
-    // Another message sent before the newest applied one, arriving late: recorded, not applied.
-    const late = await send(older, { id: 'msg_late', at: new Date(t - 90_000) });
-    expect([late.status, late.body.updated, late.body.stale]).toEqual([200, false, true]);
-    expect(await facts()).toEqual(newest);
-    // And a newer one still applies.
-    const latest = await send(updatedEvent(person.sub, ['Newest', 'Name'], 'new-ordered@example.test'));
-    expect(latest.body.updated).toBe(true);
-    expect((await facts()).display_name).toBe('Newest Name');
   });
 
   it('refuses an erased person’s token on the very next request, every way in, however the erasure was made', async () => {
@@ -476,41 +252,23 @@ describeOnEachDatabase('erasure by the identity provider', (kind) => {
     const me = { query: '{ me { id } }' };
     // Both have been seen moments ago: this instance remembers their rows as written.
     for (const person of [member, loner]) {
-      expect((await post(me, person.token)).body.data.me.id).toBe(person.sub);
-      expect((await post(me, person.token)).body.data.me.id).toBe(person.sub);
+      expect((await server.post(me, person.token)).body.data.me.id).toBe(person.sub);
+      expect((await server.post(me, person.token)).body.data.me.id).toBe(person.sub);
     }
     // The erasure is made as `npm run erase-user` makes it: the service on the database, past this
     // server (another process), with no word to its memory.
     for (const person of [member, loner]) {
       expect((await erasePerson(h.database.db, systemActor(clock.now()), person.sub)).erased).toBe(true);
-      const refused = await post(me, person.token);
+      const refused = await server.post(me, person.token);
       expect([refused.status, refused.body.errors?.[0]?.extensions?.reason]).toEqual([401, 'USER_ERASED']);
-      const exported = await fetch(`${base}/audit/export?organizationId=${organization.id}`, {
+      const exported = await fetch(`${server.base}/audit/export?organizationId=${organization.id}`, {
         headers: { authorization: `Bearer ${person.token}` },
       });
       expect(exported.status).toBe(401);
       expect(((await exported.json()) as any).errors[0].extensions.reason).toBe('USER_ERASED');
     }
     // The one who stays is not bothered.
-    expect((await post(me, admin.token)).body.data.me.id).toBe(admin.sub);
-  });
-
-  it('judges a token’s expiry by the configured clock, also for a token it has verified before', async () => {
-    const person = await h.person('expiring');
-    const token = await signDevelopmentToken(TEST_JWT_SECRET, {
-      sub: person.sub,
-      email: person.email,
-      ttlSeconds: 3600,
-    });
-    expect((await post({ query: '{ me { id } }' }, token)).body.data.me.id).toBe(person.sub);
-    const moment = clock.now();
-    clock.set(new Date(((decodeJwt(token).exp as number) + 10) * 1000));
-    try {
-      const expired = await post({ query: '{ me { id } }' }, token);
-      expect([expired.status, expired.body.errors?.[0]?.extensions?.reason]).toEqual([401, 'TOKEN_EXPIRED']);
-    } finally {
-      clock.set(moment);
-    }
+    expect((await server.post(me, admin.token)).body.data.me.id).toBe(admin.sub);
   });
 
   it('npm run seed works again after a demo person was erased', async () => {
@@ -568,10 +326,3 @@ describeOnEachDatabase('erasure by the identity provider', (kind) => {
     expect(event.source).toBe('SYSTEM');
   });
 });
-
-async function countOf(h: Harness, organizationId: string): Promise<number> {
-  const [row] = await h.database.db.query('SELECT COUNT(*) AS n FROM audit_events WHERE organization_id = ?', [
-    organizationId,
-  ]);
-  return Number(row.n);
-}
