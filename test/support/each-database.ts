@@ -55,3 +55,21 @@ export function useHarness(
 export function useWorld(h: Harness): World {
   return later(() => createWorld(h));
 }
+
+/**
+ * A fresh world (`createWorld`) before each test of the describe, so that no test shares another's
+ * organization or its hourly budgets: the tests use it as the current test's world.
+ */
+export function useWorldPerTest(h: Harness): World {
+  let current: World | null = null;
+  beforeEach(async () => {
+    current = await createWorld(h);
+  });
+  return new Proxy({} as World, {
+    get(_target, property) {
+      if (!current) throw new Error('the world is made in beforeEach: use it inside a test');
+      const found = Reflect.get(current, property, current);
+      return typeof found === 'function' ? found.bind(current) : found;
+    },
+  });
+}
