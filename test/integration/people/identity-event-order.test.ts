@@ -1,9 +1,9 @@
 import { Webhook } from 'standardwebhooks';
-import { signDevelopmentToken } from '../../src/auth/jwt';
-import { ManualClock } from '../../src/config/clock';
-import { describeOnEachDatabase, useHarness } from '../support/each-database';
-import { type Harness, TEST_JWT_SECRET } from '../support/harness';
-import { listen } from '../support/http';
+import { signDevelopmentToken } from '../../../src/auth/jwt';
+import { ManualClock } from '../../../src/config/clock';
+import { describeOnEachDatabase, useHarness } from '../../support/each-database';
+import { type Harness, TEST_JWT_SECRET } from '../../support/harness';
+import { listen } from '../../support/http';
 
 const SECRET = `whsec_${Buffer.alloc(32, 'identity-order-secret').toString('base64')}`;
 
