@@ -97,6 +97,39 @@ describeOnEachDatabase('directory names', (kind) => {
     });
   });
 
+  it("names people in the audit log by the directory's name, and finds them by it", async () => {
+    const domain = `log-${randomUUID().slice(0, 8)}.example`;
+    const acme = await directory('log', domain);
+    const newHire = await person('log.hire', domain);
+    await acme.provision(newHire.email, 'Katherine Johnson');
+    await signIn(h, newHire); // the token names nobody
+    const read = await h.run(
+      `query($id: ID!) { organization(id: $id) {
+        auditLog(first: 50) { nodes { action email actor { id } subject { id } actorDirectoryName subjectDirectoryName } }
+        auditLogPeople(search: "johnson") { id displayName } } }`,
+      { id: acme.organization.id },
+      acme.admin,
+    );
+    expect(read.errors).toBeUndefined();
+    const nodes = (read.data as any).organization.auditLog.nodes as any[];
+    // Invited by address before they signed in: named through the address the directory gave.
+    expect(nodes.find((e) => e.action === 'INVITATION_CREATED')).toMatchObject({
+      email: newHire.email,
+      subject: null,
+      subjectDirectoryName: 'Katherine Johnson',
+    });
+    // Joined on the directory's word at their sign-in: actor and subject, both named.
+    expect(nodes.find((e) => e.action === 'MEMBER_ADDED' && e.subject?.id === newHire.sub)).toMatchObject({
+      actor: { id: newHire.sub },
+      actorDirectoryName: 'Katherine Johnson',
+      subjectDirectoryName: 'Katherine Johnson',
+    });
+    // The admin's own events name no directory name.
+    expect(nodes.find((e) => e.action === 'ORGANIZATION_CREATED')).toMatchObject({ actorDirectoryName: null });
+    // Found by the name only their directory gave.
+    expect((read.data as any).organization.auditLogPeople).toEqual([{ id: newHire.sub, displayName: null }]);
+  });
+
   it("never shows another organization's directory name, nor anything to who may not read the members", async () => {
     const domain = `two-${randomUUID().slice(0, 8)}.example`;
     const first = await directory('first', domain);
