@@ -4,6 +4,7 @@ import { DnsResponder } from '../../src/dev/dns-responder';
 import {
   AddEmailDomainDocument,
   CreateProvisioningTokenDocument,
+  CreateWorkspaceDocument,
   VerifyEmailDomainDocument,
 } from '../generated/graphql';
 import { describeOnEachDatabase, useHarness } from '../support/each-database';
@@ -68,9 +69,23 @@ describeOnEachDatabase('directory names', (kind) => {
         }),
       });
       expect(response.status).toBe(201);
+      return ((await response.json()) as { id: string }).id;
+    };
+    /** A directory group (a workspace) with these SCIM users as its members. */
+    const group = async (displayName: string, members: string[]) => {
+      const response = await fetch(`${base}/scim/v2/Groups`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+        body: JSON.stringify({
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+          displayName,
+          members: members.map((value) => ({ value })),
+        }),
+      });
+      expect(response.status).toBe(201);
     };
     const people = async (viewer: Person = admin) => h.run(PEOPLE, { id: organization.id }, viewer);
-    return { admin, organization, provision, people };
+    return { admin, organization, provision, group, people };
   }
 
   it("shows the directory's name on the pending invitation, then on the membership after a nameless first sign-in", async () => {
@@ -101,11 +116,29 @@ describeOnEachDatabase('directory names', (kind) => {
     const domain = `log-${randomUUID().slice(0, 8)}.example`;
     const acme = await directory('log', domain);
     const newHire = await person('log.hire', domain);
-    await acme.provision(newHire.email, 'Katherine Johnson');
+    const scimId = await acme.provision(newHire.email, 'Katherine Johnson');
     await signIn(h, newHire); // the token names nobody
+    // A group of the directory is marked as one; a workspace made by a person is not.
+    await acme.group('Flight research', [scimId]);
+    await h.run(
+      CreateWorkspaceDocument,
+      { input: { organizationId: acme.organization.id, name: 'By hand' } },
+      acme.admin,
+    );
+    const workspaces = await h.run(
+      'query($id: ID!) { organization(id: $id) { workspaces { name directoryGroup } } }',
+      { id: acme.organization.id },
+      acme.admin,
+    );
+    expect((workspaces.data as any).organization.workspaces).toEqual(
+      expect.arrayContaining([
+        { name: 'Flight research', directoryGroup: true },
+        { name: 'By hand', directoryGroup: false },
+      ]),
+    );
     const read = await h.run(
       `query($id: ID!) { organization(id: $id) {
-        auditLog(first: 50) { nodes { action email actor { id } subject { id } actorDirectoryName subjectDirectoryName } }
+        auditLog(first: 50) { nodes { action scope email actor { id } subject { id } actorDirectoryName subjectDirectoryName } }
         auditLogPeople(search: "johnson") { id displayName } } }`,
       { id: acme.organization.id },
       acme.admin,
@@ -119,7 +152,9 @@ describeOnEachDatabase('directory names', (kind) => {
       subjectDirectoryName: 'Katherine Johnson',
     });
     // Joined on the directory's word at their sign-in: actor and subject, both named.
-    expect(nodes.find((e) => e.action === 'MEMBER_ADDED' && e.subject?.id === newHire.sub)).toMatchObject({
+    expect(
+      nodes.find((e) => e.action === 'MEMBER_ADDED' && e.scope === 'ORGANIZATION' && e.subject?.id === newHire.sub),
+    ).toMatchObject({
       actor: { id: newHire.sub },
       actorDirectoryName: 'Katherine Johnson',
       subjectDirectoryName: 'Katherine Johnson',
