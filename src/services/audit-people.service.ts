@@ -1,5 +1,5 @@
 import type { User } from '../../entities/user.entity';
-import { foldForSearch } from '../db/sql';
+import { foldForSearch, placeholders } from '../db/sql';
 import { BadUserInputError } from '../domain/errors';
 import { scopeColumn, scopeColumns, type ScopeRef } from '../domain/scope';
 import type { RequestScope } from '../request/scope';
@@ -36,13 +36,28 @@ export async function auditLogPeople(
   }
   const column = scopeColumn(scope.kind);
   const { scopeId } = scopeColumns(scope);
-  const rows: NamedRow[] = await ctx.db.query(
-    `SELECT u.id, u.email, u.display_name, u.erased_at, s.display_name AS directory_name
-       FROM users u LEFT JOIN scim_users s ON s.user_id = u.id AND s.organization_id = ?
-      WHERE u.id IN (SELECT actor_id FROM audit_events WHERE ${column} = ? AND actor_id IS NOT NULL
-                     UNION SELECT subject_id FROM audit_events WHERE ${column} = ? AND subject_id IS NOT NULL)`,
-    [scope.organizationId, scopeId, scopeId],
-  );
+  // Each read walks an index alone at organization scope (organization_id with actor_id, with
+  // subject_id): the people, not the events, then their rows a chunk at a time.
+  const named = async (who: 'actor_id' | 'subject_id'): Promise<string[]> =>
+    (
+      (await ctx.db.query(
+        `SELECT ${who} AS id FROM audit_events WHERE ${column} = ? AND ${who} IS NOT NULL GROUP BY ${who}`,
+        [scopeId],
+      )) as { id: string }[]
+    ).map((row) => row.id);
+  const ids = [...new Set([...(await named('actor_id')), ...(await named('subject_id'))])];
+  const rows: NamedRow[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    rows.push(
+      ...((await ctx.db.query(
+        `SELECT u.id, u.email, u.display_name, u.erased_at, s.display_name AS directory_name
+           FROM users u LEFT JOIN scim_users s ON s.user_id = u.id AND s.organization_id = ?
+          WHERE u.id IN (${placeholders(chunk.length)})`,
+        [scope.organizationId, ...chunk],
+      )) as NamedRow[]),
+    );
+  }
   const shown = (row: NamedRow) => row.display_name?.trim() || row.directory_name?.trim() || '';
   const matching = rows.filter(
     (row) =>
