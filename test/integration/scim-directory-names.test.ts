@@ -163,6 +163,22 @@ describeOnEachDatabase('directory names', (kind) => {
     expect(nodes.find((e) => e.action === 'ORGANIZATION_CREATED')).toMatchObject({ actorDirectoryName: null });
     // Found by the name only their directory gave.
     expect((read.data as any).organization.auditLogPeople).toEqual([{ id: newHire.sub, displayName: null }]);
+    // The export names them the same way, and its CSV puts the name where the person gave none.
+    const exported = async (format: string) =>
+      (
+        await fetch(`${base}/audit/export?organizationId=${acme.organization.id}&format=${format}`, {
+          headers: { authorization: `Bearer ${acme.admin.token}` },
+        })
+      ).text();
+    const lines = (await exported('ndjson'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.find((e) => e.action === 'INVITATION_CREATED')).toMatchObject({
+      subject: null,
+      subjectDirectoryName: 'Katherine Johnson',
+    });
+    expect(await exported('csv')).toContain(`${newHire.sub},${newHire.email},Katherine Johnson,`);
   });
 
   it("never shows another organization's directory name, nor anything to who may not read the members", async () => {
