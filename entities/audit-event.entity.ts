@@ -17,6 +17,8 @@ import { Organization } from './organization.entity';
 @Index('IDX_audit_events_domain_time', ['domainId', 'occurredAt', 'id'])
 @Index('IDX_audit_events_actor_time', ['actorId', 'occurredAt'])
 @Index('IDX_audit_events_subject_time', ['subjectId', 'occurredAt'])
+@Index('IDX_audit_events_organization_actor', ['organizationId', 'actorId'])
+@Index('IDX_audit_events_organization_subject', ['organizationId', 'subjectId'])
 @Index('IDX_audit_events_action_time', ['action', 'occurredAt'])
 @Index('IDX_audit_events_time', ['occurredAt'])
 // An erasure finds the events that name a person's address (docs/domain-rules.md §16).

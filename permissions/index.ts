@@ -187,6 +187,7 @@ export const permissions = shield(
     Organization: {
       '*': canOnParent(P.READ),
       auditLog: canOnParent(P.READ_AUDIT_LOG),
+      auditLogPeople: canOnParent(P.READ_AUDIT_LOG),
       id: canReadOrIsInvited,
       name: canReadOrIsInvited,
       members: canOnParent(P.READ_MEMBERS),
@@ -208,6 +209,7 @@ export const permissions = shield(
     Workspace: {
       '*': canOnParent(P.READ),
       auditLog: canOnParent(P.READ_AUDIT_LOG),
+      auditLogPeople: canOnParent(P.READ_AUDIT_LOG),
       id: canReadOrIsInvited,
       name: canReadOrIsInvited,
       createdAt: seesWholeScopeOfParent,
@@ -218,6 +220,7 @@ export const permissions = shield(
     Domain: {
       '*': canOnParent(P.READ),
       auditLog: canOnParent(P.READ_AUDIT_LOG),
+      auditLogPeople: canOnParent(P.READ_AUDIT_LOG),
       id: canReadOrIsInvited,
       hostname: canReadOrIsInvited,
       members: canOnParent(P.READ_MEMBERS),

@@ -70,6 +70,12 @@ export class AccessExplanation {
 
   @Field(() => [AccessSource])
   sources!: AccessSource[];
+
+  @Field(() => [AccessSource], {
+    description:
+      'The roles the person holds in scopes below this one (workspaces and domains of an organization, domains of a workspace), which give no access here: access passes down, never up. Only those whose members the caller may read; each is held at its own scope (direct).',
+  })
+  heldBelow!: AccessSource[];
 }
 
 @ObjectType({ description: "Whether an invitation's email went out." })

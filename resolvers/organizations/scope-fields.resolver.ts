@@ -7,6 +7,8 @@ import { invitableRoles } from '../../permissions/capabilities';
 import type { RequestScope } from '../../src/request/scope';
 import type { ScopeRef } from '../../src/domain/scope';
 import { auditLog } from '../../src/services/audit/audit.service';
+import { auditLogPeople } from '../../src/services/audit/audit-people.service';
+import { User } from '../../entities/user.entity';
 import { invitationsAt } from '../../src/services/invitations/invitation-queries.service';
 import { memberConnection } from '../../src/services/memberships/membership-queries.service';
 import { MembersFieldArgs } from '../memberships/member-list-args';
@@ -83,6 +85,20 @@ export function ScopeFieldsResolver<T extends { id: string }>(
       @Ctx() ctx: RequestScope,
     ): Promise<AuditEventConnection> {
       return Object.assign(new AuditEventConnection(), await auditLog(ctx, scopeOf(root), { first, after, filter }));
+    }
+
+    @FieldResolver(() => [User], {
+      nullable: true,
+      description:
+        "Needs READ_AUDIT_LOG here. The people this scope's audit log names (who acted, whom a change was about), members or not any more, whose name, address or directory name contains `search`; named people first. At most `first` (1–100).",
+    })
+    auditLogPeople(
+      @Root() root: T,
+      @Arg('search', () => String, { nullable: true }) search: string | null,
+      @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
+      @Ctx() ctx: RequestScope,
+    ): Promise<User[]> {
+      return auditLogPeople(ctx, scopeOf(root), { search, first });
     }
 
     @FieldResolver(() => [Invitation], { nullable: true })

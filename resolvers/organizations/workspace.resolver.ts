@@ -26,6 +26,15 @@ export class WorkspaceResolver extends ScopeFieldsResolver(
     return ctx.loaders.organization.load(workspace.organizationId);
   }
 
+  @FieldResolver(() => Boolean, {
+    description:
+      "True when the organization's directory (SCIM) manages the workspace as one of its groups: it gave it an externalId or a role, or provisions members into it. Those memberships follow the group.",
+  })
+  async directoryGroup(@Root() workspace: Workspace, @Ctx() ctx: RequestScope): Promise<boolean> {
+    if (workspace.externalId || workspace.groupCustomRoleId) return true;
+    return ctx.loaders.groupMembersIn.load(workspace.id);
+  }
+
   @FieldResolver(() => [Domain], { description: 'The domains the caller may see.' })
   domains(@Root() workspace: Workspace, @Ctx() ctx: RequestScope) {
     return scopes.visibleDomains(ctx, workspace);

@@ -44,7 +44,7 @@ export class UserResolver {
 
   @FieldResolver(() => Boolean, {
     description:
-      'True once the identity provider has had this person erased: displayName is null and email a placeholder.',
+      'True once this person was erased (at the identity provider’s request or by an operator): displayName is null and email a placeholder.',
   })
   erased(@Root() user: User) {
     return Boolean(user.erasedAt);

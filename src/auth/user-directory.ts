@@ -50,7 +50,7 @@ export class UserDirectory {
        * A person now holds this verified address (first sign-in, or a new one): what waits for
        * it — a directory's provisioning (docs/domain-rules.md §15) — is theirs.
        */
-      onVerifiedAddress?: (userId: string, email: string, at: Date) => Promise<unknown>;
+      onVerifiedAddress?: (identity: Identity, now: Date, requestId: string | undefined) => Promise<unknown>;
     } = {},
   ) {}
 
@@ -68,7 +68,8 @@ export class UserDirectory {
     }
   }
 
-  async ensure(identity: Identity, now: Date): Promise<EnsureOutcome> {
+  /** Records the person of a verified token; `requestId` is the request's, for what their sign-in changes. */
+  async ensure(identity: Identity, now: Date, requestId?: string): Promise<EnsureOutcome> {
     const fingerprint = JSON.stringify([identity.email, identity.emailVerified, identity.name]);
     const remembered = this.lastWritten.get(identity.sub);
     if (remembered?.fingerprint === fingerprint && Math.abs(now.getTime() - remembered.at) < REMEMBER_MS) {
@@ -123,7 +124,7 @@ export class UserDirectory {
     const before = existing && { email: existing.email, verified: existing.emailVerified };
     const nowVerified = identity.emailVerified && identity.email !== '';
     if (!stale && nowVerified && (!before || !before.verified || before.email !== identity.email)) {
-      await this.options.onVerifiedAddress?.(identity.sub, identity.email, now);
+      await this.options.onVerifiedAddress?.(identity, now, requestId);
     }
     if (this.lastWritten.size >= (this.options.maxRemembered ?? 10_000)) this.lastWritten.clear();
     this.lastWritten.set(identity.sub, { fingerprint, at: now.getTime() });

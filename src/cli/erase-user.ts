@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { runCommand } from './run';
 import { loadConfig } from '../config/config';
 import { openDatabase } from '../db/data-source';
-import { systemActor } from '../services/audit/audit.service';
+import { scopeOf } from '../request/factory';
+import { SYSTEM } from '../request/scope';
 import { erasePerson } from '../services/people/erasure.service';
 
 /**
@@ -19,7 +20,7 @@ async function main(): Promise<number> {
   const config = loadConfig();
   const db = await openDatabase(config.databaseUrl);
   try {
-    const erasure = await erasePerson(db, systemActor(config.clock.now()), sub);
+    const erasure = await erasePerson(scopeOf({ db, config }, SYSTEM), sub);
     console.log(JSON.stringify(erasure));
     if (!erasure.erased) console.error('nothing to erase: nobody with that id, or already erased');
     for (const organizationId of erasure.withoutAdmin) {

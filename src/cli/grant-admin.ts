@@ -4,6 +4,8 @@ import { loadConfig } from '../config/config';
 import { openDatabase } from '../db/data-source';
 import { AppError } from '../domain/errors';
 import { grantAdminAsOperator } from '../services/people/operator.service';
+import { scopeOf } from '../request/factory';
+import { SYSTEM } from '../request/scope';
 
 /**
  * `npm run grant-admin -- ORGANIZATION_ID EMAIL`: makes the person who signed in with that
@@ -19,7 +21,7 @@ async function main(): Promise<number> {
   const config = loadConfig();
   const db = await openDatabase(config.databaseUrl);
   try {
-    const { userId, outcome } = await grantAdminAsOperator(db, organizationId, email, config.clock.now());
+    const { userId, outcome } = await grantAdminAsOperator(scopeOf({ db, config }, SYSTEM), organizationId, email);
     console.log(
       outcome === 'already'
         ? `${email} (${userId}) is already an ADMIN of ${organizationId}`

@@ -111,7 +111,7 @@ export enum AuditAction {
   PROVISIONING_TOKEN_REVOKED = 'PROVISIONING_TOKEN_REVOKED',
   /** An erasure or a deprovisioning left the organization without an ADMIN (docs/domain-rules.md §16). */
   ORGANIZATION_WITHOUT_ADMIN = 'ORGANIZATION_WITHOUT_ADMIN',
-  /** A person was erased at the identity provider's request (docs/domain-rules.md §16). */
+  /** A person was erased, at the identity provider's request or by an operator (docs/domain-rules.md §16). */
   USER_ERASED = 'USER_ERASED',
   /** A custom role was defined, edited or deleted (docs/domain-rules.md §18). */
   ROLE_CREATED = 'ROLE_CREATED',
@@ -139,7 +139,10 @@ registerEnumType(AuditAction, {
     ORGANIZATION_WITHOUT_ADMIN: {
       description: 'An erasure or a deprovisioning left the organization without an ADMIN.',
     },
-    USER_ERASED: { description: "A person was erased at the identity provider's request." },
+    USER_ERASED: {
+      description:
+        "A person was erased: at the identity provider's request (source IDENTITY_PROVIDER) or by an operator's command (SYSTEM).",
+    },
   },
 });
 

@@ -69,7 +69,7 @@ export class RejectedTokenError extends AppError {
       reason === 'TOKEN_EXPIRED'
         ? 'The bearer token has expired: sign in again.'
         : reason === 'USER_ERASED'
-          ? 'This person was erased at the identity provider’s request.'
+          ? 'This person was erased, at the identity provider’s request or by an operator.'
           : 'The bearer token is not valid.',
       'UNAUTHENTICATED',
       { reason, http: { status: 401 } },

@@ -14,7 +14,7 @@ import type { DataSource } from 'typeorm';
 import { createTokenVerifier } from '../auth/jwt';
 import type { Config } from '../config/config';
 import { type Context, createContext } from '../graphql/context';
-import type { ScopeDependencies } from '../request/factory';
+import { actorOf, type ScopeDependencies, scopeOf } from '../request/factory';
 import { BypassAudit } from '../services/sign-in-policy/sign-in-policy.service';
 import { availabilityPlugin, createErrorFormatter, errorForTrace, requestLogPlugin } from '../graphql/format-error';
 import { outageOf } from '../db/availability';
@@ -132,7 +132,9 @@ export async function createApp(
     db,
     verifyToken: createTokenVerifier(config.auth, config.clock),
     users: new UserDirectory(db, {
-      onVerifiedAddress: (userId, email, at) => claimProvisionedAccess(db, userId, email, at),
+      // The person's sign-in claims what a directory provisioned for the address, in their scope.
+      onVerifiedAddress: (identity, at, requestId) =>
+        claimProvisionedAccess(scopeOf({ db, config }, actorOf(identity), requestId, at), identity.sub, identity.email),
     }),
     outbox: options.nudgeOutbox === false ? null : outbox,
     outage: outageOf(db, logger),

@@ -19,6 +19,7 @@ import { EnrollmentMode, Role } from '../domain/enums';
 import { EmailDomain } from '../../entities/email-domain.entity';
 import { memberLoaders, type MemberLoaders } from './member-page';
 import { directoryNames, type DirectoryNameKey } from './directory-names';
+import { workspacesWithGroupMembers } from './directory-groups';
 
 /**
  * Every relation and list the schema walks goes through one of these, created fresh for each
@@ -65,6 +66,8 @@ export interface Loaders extends MemberLoaders {
   invitationEmail: DataLoader<string, OutboxEmail | null>;
   /** The name an organization's directory gave a person, by user id or (not signed in yet) address. */
   directoryName: DataLoader<DirectoryNameKey, string | null, string>;
+  /** Whether a directory's group holds members in a workspace. */
+  groupMembersIn: DataLoader<string, boolean>;
 }
 
 /**
@@ -250,6 +253,7 @@ export function createLoaders(db: DataSource, now: Date): Loaders {
       return invitationIds.map((id) => newest.get(id) ?? null);
     }),
     directoryName: directoryNames(db),
+    groupMembersIn: workspacesWithGroupMembers(db),
     billingProfile: byKey(db, BillingProfile, 'organizationId'),
     workspaceBilling: byKey(db, WorkspaceBilling, 'workspaceId'),
   };

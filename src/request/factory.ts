@@ -108,7 +108,7 @@ async function personScope(
     identity = check.identity;
   }
   const now = deps.config.clock.now();
-  const ensured = identity ? await deps.users.ensure(identity, now) : null;
+  const ensured = identity ? await deps.users.ensure(identity, now, requestId) : null;
   const scope = scopeOf(deps, actorOf(identity), requestId, now);
   if (identity) {
     const { loaders } = scope;

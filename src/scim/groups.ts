@@ -145,7 +145,6 @@ async function setMembers(em: EntityManager, req: ScimRequest, workspaceId: stri
     wanted.filter((id) => !held.includes(id)),
   );
   const leaving = held.filter((id) => !wanted.includes(id));
-  const actor = actorOf(req);
   for (const scim of joining) {
     await em.insert(ScimGroupMember, {
       workspaceId,
@@ -154,10 +153,10 @@ async function setMembers(em: EntityManager, req: ScimRequest, workspaceId: stri
       createdAt: req.now,
     });
     // A signed-in, active person gets the workspace membership now; others when they sign in.
-    if (scim.userId && scim.active) await applyDirectory(em, actor, scim);
+    if (scim.userId && scim.active) await applyDirectory(req, em, scim);
   }
   for (const scim of await em.findBy(ScimUser, { id: In(leaving.length > 0 ? leaving : ['-']) })) {
-    await leaveGroup(em, actor, scim, workspaceId);
+    await leaveGroup(req, em, scim, workspaceId);
   }
 }
 
@@ -275,7 +274,7 @@ async function writeGroup(
     await em.update(Workspace, { id: workspace.id }, { groupCustomRoleId: workspace.groupCustomRoleId });
   }
   if (facts.members) await setMembers(em, req, workspace.id, facts.members);
-  if (roleChanged) await followGroupRole(em, actorOf(req), workspace.id);
+  if (roleChanged) await followGroupRole(req, em, workspace.id);
   const members = (await membersOf(em, [workspace.id])).get(workspace.id) ?? [];
   return groupResource(workspace, members, req.base, customRole?.name ?? null);
 }

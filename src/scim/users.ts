@@ -8,7 +8,7 @@ import { ScopeKind } from '../domain/enums';
 import type { PatchOperation } from './patch-op';
 import { applyPatch } from './patch-op';
 import { type Resource, SCIM, ScimError } from './protocol';
-import { actorOf, inDirectory, organizationOf, type ScimRequest } from './request';
+import { inDirectory, organizationOf, type ScimRequest } from './request';
 import { metaOf, notFound, type ResourceType } from './resource-type';
 import { attribute, type Attribute } from './schema';
 import { type UserFacts, userFactsOf } from './user-facts';
@@ -149,7 +149,7 @@ async function createUser(req: ScimRequest, body: unknown): Promise<Resource> {
         updatedAt: req.now,
       });
       await em.insert(ScimUser, scim);
-      await applyDirectory(em, actorOf(req), scim, { config: req.config });
+      await applyDirectory(req, em, scim);
       return userResource(scim, req.base, given.customRole?.name ?? null);
     });
   } catch (error) {
@@ -197,7 +197,7 @@ async function write(
   // A person known under another address is someone else: they are linked again by the new one.
   if (previousEmail !== facts.email) next.userId = null;
   await em.update(ScimUser, { id }, { ...columns, userId: next.userId, updatedAt: req.now });
-  await applyDirectory(em, actorOf(req), next, { previousEmail, config: req.config });
+  await applyDirectory(req, em, next, { previousEmail });
   return userResource(next, req.base, given.customRole?.name ?? null);
 }
 
@@ -206,7 +206,7 @@ async function deleteUser(req: ScimRequest, id: string): Promise<void> {
   await inDirectory(req, async (em) => {
     const current = await find(em, req, id);
     if (!current) throw notFound(Users);
-    await applyDirectory(em, actorOf(req), current, { remove: true, config: req.config });
+    await applyDirectory(req, em, current, { remove: true });
     await em.delete(ScimUser, { id });
   });
 }

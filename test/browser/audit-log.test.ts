@@ -33,7 +33,12 @@ useWebApp();
 describe('the web app in chromium: the audit log', () => {
   it('the audit log: newest first, a page at a time, filtered by action, actor, subject and time', async () => {
     const subject = address('subject');
-    const { id, name, admin } = await organizationOf('Audit', [[subject, 'MEMBER']]);
+    const leaver = address('leaver');
+    const { id, name, admin } = await organizationOf('Audit', [
+      [subject, 'MEMBER'],
+      [leaver, 'MEMBER'],
+    ]);
+    await api(leaver, 'mutation($o: ID!) { leaveOrganization(organizationId: $o) }', { o: id });
     const member = await api(
       admin,
       'query($o: ID!) { organization(id: $o) { members(role: MEMBER) { nodes { id } } } }',
@@ -68,6 +73,17 @@ describe('the web app in chromium: the audit log', () => {
 
     await page.getByLabel('Action').selectOption({ label: 'Role changed' });
     await waitFor('only the role change', async () => (await log.getByRole('row').count()) === 2, 10_000);
+    // The chosen action is shown whole, not cut short (issue 37, stumble 11).
+    expect(
+      await page.getByLabel('Action').evaluate((el: any) => {
+        const style = getComputedStyle(el);
+        const context = (globalThis as any).document.createElement('canvas').getContext('2d');
+        context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        const text = el.options[el.selectedIndex].text as string;
+        const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        return context.measureText(text).width <= room;
+      }),
+    ).toBe(true);
     await log.getByText('Subject, Member → Accounting').waitFor();
     expect(new URL(page.url()).searchParams.get('action')).toBe('MEMBER_ROLE_CHANGED');
     // A setting's event says what it was and became (issue 37, stumble 10).
@@ -91,6 +107,23 @@ describe('the web app in chromium: the audit log', () => {
         (await log.locator('tbody tr').count()) > 0 && (await log.getByText('Workspace created').count()) === 0,
       10_000,
     );
+    // Someone who left is found by a part of their address, though no members list shows them.
+    await page.getByLabel('About').selectOption({ label: 'Anyone' });
+    await page.getByLabel('Find a person').fill(leaver.slice(0, 12));
+    await waitFor(
+      'the leaver offered',
+      async () =>
+        (await page.getByLabel('Done by').locator('option').allTextContents()).some((t) => t.includes(leaver)),
+      10_000,
+    );
+    const leaverOption = (await page.getByLabel('Done by').locator('option').allTextContents()).find((t) =>
+      t.includes(leaver),
+    )!;
+    await page.getByLabel('Done by').selectOption({ label: leaverOption });
+    await log.getByText('Member left').waitFor();
+    await page.getByLabel('Done by').selectOption({ label: 'Anyone' });
+    await page.getByLabel('Find a person').fill('');
+    await page.getByLabel('About').selectOption({ label: `Subject (${subject})` });
     await page.reload();
     await waitFor(
       'the filter read back from the URL',
@@ -221,6 +254,13 @@ describe('the web app in chromium: the audit log', () => {
     await log.getByRole('row').filter({ hasText: 'Invitation accepted' }).getByText('Erased person').first().waitFor();
     await log.getByRole('row').filter({ hasText: 'Member removed' }).getByText('Erased person').first().waitFor();
     await log.getByRole('row').filter({ hasText: 'Member removed' }).getByText('The identity provider').waitFor();
+    // Who asked for the erasure, from the event's source: here the identity provider.
+    await log
+      .getByRole('row')
+      .filter({ hasText: 'Person erased' })
+      .getByText("at the identity provider's request", { exact: false })
+      .first()
+      .waitFor();
     const text = await log.textContent();
     expect(text).not.toContain(orphaned.admin);
     expect(text).not.toContain(nameOf(orphaned.admin));

@@ -158,4 +158,71 @@ describe('the web app in chromium: directory provisioning', () => {
     await page.getByText('No provisioning token yet').waitFor();
     expect((await scim(`${scimUrl}/Users`, token)).status).toBe(401);
   });
+
+  it("a directory's group: its workspace marked, its members' role dialog says the group gave it, and why-this-access at organization level names it", async () => {
+    const { id, name, admin } = await organizationOf('Groups');
+    const directoryDomain = `grp-${unique}.example`;
+    const claimed = await api(
+      admin,
+      'mutation($i: AddEmailDomainInput!) { addEmailDomain(input: $i) { id verificationRecordName verificationRecordValue } }',
+      { i: { organizationId: id, domain: directoryDomain } },
+    );
+    dns.txt.set(claimed.addEmailDomain.verificationRecordName, [claimed.addEmailDomain.verificationRecordValue]);
+    await api(admin, 'mutation($d: ID!) { verifyEmailDomain(id: $d) { verified } }', { d: claimed.addEmailDomain.id });
+    const made = await api(
+      admin,
+      'mutation($o: ID!) { createProvisioningToken(input: { organizationId: $o, description: "Entra" }) { token } }',
+      { o: id },
+    );
+    const token = made.createProvisioningToken.token as string;
+    const scimUrl = apiUrl.replace(/\/graphql$/, '/scim/v2');
+    const engineer = `grpengineer-${unique}@${directoryDomain}`;
+    await api(engineer, '{ me { id } }');
+    const user = await scim(`${scimUrl}/Users`, token, {
+      method: 'POST',
+      body: scimUser(engineer, 'Grace', 'Engineer'),
+    });
+    expect(user.status).toBe(201);
+    const group = await scim(`${scimUrl}/Groups`, token, {
+      method: 'POST',
+      body: {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+        displayName: 'Research group',
+        members: [{ value: user.body.id }],
+      },
+    });
+    expect(group.status).toBe(201);
+
+    await home(admin);
+    await openOrganization(name);
+    await openSection('Workspaces');
+    const card = page.getByRole('article').filter({ has: page.getByRole('heading', { name: 'Research group' }) });
+    await card.getByText('Managed by your directory').waitFor();
+    const web = page.getByRole('article').filter({ has: page.getByRole('heading', { name: 'Web' }) });
+    expect(await web.getByText('Managed by your directory').count()).toBe(0);
+
+    // At organization level, "why this access" names the workspace role held below it.
+    await openSection('Members');
+    await rowAction(rowOf(engineer), 'Why this access?');
+    const why = dialog(/^Why .+ has access$/);
+    await why.getByText('They also hold, below the organization').waitFor();
+    await why
+      .getByRole('list', { name: 'Roles held below' })
+      .getByText('Member of the workspace Research group')
+      .waitFor();
+    await expectAccessible('why this access, with roles held below');
+    await page.keyboard.press('Escape');
+    await why.waitFor({ state: 'detached' });
+
+    // In the group's workspace, the role dialog says the directory's group gave the role.
+    const url = new URL(page.url());
+    url.searchParams.set('tab', 'workspaces');
+    url.searchParams.set('scope', group.body.id);
+    await page.goto(url.toString());
+    await rowAction(rowOf(engineer), 'Change role…');
+    await dialog(/^Change the role of/)
+      .getByText('as a member of its group Research group', { exact: false })
+      .waitFor();
+    await page.keyboard.press('Escape');
+  });
 });

@@ -2,6 +2,8 @@ import { Role, ScopeKind } from '../../src/domain/enums';
 import { type ScopeRef } from '../../src/domain/scope';
 import { withOrganizationLock } from '../../src/db/transaction';
 import { systemActor } from '../../src/services/audit/audit.service';
+import { scopeOf } from '../../src/request/factory';
+import { type RequestScope, SYSTEM } from '../../src/request/scope';
 import { grantMembership } from '../../src/services/memberships/membership-grants';
 import {
   CreateDomainDocument,
@@ -34,6 +36,11 @@ export async function createWorkspace(h: Harness, admin: Person, organizationId:
 export async function createDomain(h: Harness, admin: Person, workspaceId: string, hostname: string) {
   const result = await h.run(CreateDomainDocument, { input: { workspaceId, hostname } }, admin);
   return must(result.data?.createDomain, `domain (${JSON.stringify(result.errors)})`);
+}
+
+/** The scope of a command run by an operator (`npm run erase-user`, `npm run grant-admin`), at the harness's clock. */
+export function systemScope(h: Harness): RequestScope {
+  return scopeOf({ db: h.database.db, config: h.config }, SYSTEM);
 }
 
 /** Gives a person a role directly (the invitation flow is tested on its own). */

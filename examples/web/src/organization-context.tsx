@@ -22,6 +22,8 @@ export interface ScopeView {
   permissions: readonly Permission[];
   invitableRoles: readonly Role[];
   workspaceId?: string;
+  /** A workspace the organization's directory manages as one of its groups (SCIM). */
+  directoryGroup?: boolean;
 }
 
 export interface OrganizationContextValue {
@@ -71,6 +73,7 @@ export function scopesOf(organization: Frame) {
     viewerRole: w.viewerRole,
     permissions: w.viewerPermissions,
     invitableRoles: w.viewerInvitableRoles,
+    directoryGroup: w.directoryGroup,
   }));
   const domainScopes: ScopeView[] = organization.workspaces.flatMap((w) =>
     w.domains.map((d) => ({

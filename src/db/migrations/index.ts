@@ -22,6 +22,7 @@ import { SignInPolicy1764500000000 } from './1764500000000-sign-in-policy';
 import { DirectoryCustomRoles1764510000000 } from './1764510000000-directory-custom-roles';
 import { AccessRequests1764600000000 } from './1764600000000-access-requests';
 import { AuditBeforeAfter1764700000000 } from './1764700000000-audit-before-after';
+import { AuditPeople1764800000000 } from './1764800000000-audit-people';
 
 /** Every migration, oldest first. Listed by hand so that the compiled server needs no glob. */
 export const migrations = [
@@ -49,4 +50,5 @@ export const migrations = [
   DirectoryCustomRoles1764510000000,
   AccessRequests1764600000000,
   AuditBeforeAfter1764700000000,
+  AuditPeople1764800000000,
 ];

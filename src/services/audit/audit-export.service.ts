@@ -43,6 +43,9 @@ export interface ExportedEvent {
   domainId: string | null;
   subject: NamedPerson | null;
   email: string | null;
+  /** The names the organization's directory sent for the actor and the subject (as `AuditEvent` has them). */
+  actorDirectoryName: string | null;
+  subjectDirectoryName: string | null;
   fromRole: string | null;
   toRole: string | null;
   before: string | null;
@@ -138,6 +141,8 @@ export async function* exportedEvents(
     );
     if (rows.length === 0) return;
     const people = await namedPeople(db, rows);
+    const directory = await directoryNamesOf(db, request.scope.organizationId, rows);
+    const byUser = (id: unknown) => (id ? (directory.get(`u:${id as string}`) ?? null) : null);
     yield rows.map((row) => ({
       id: row.id as string,
       action: row.action as string,
@@ -151,6 +156,12 @@ export async function* exportedEvents(
         ? (people.get(row.subject_id as string) ?? unknownPerson(row.subject_id as string))
         : null,
       email: (row.email as string | null) ?? null,
+      actorDirectoryName: byUser(row.actor_id),
+      subjectDirectoryName: row.subject_id
+        ? byUser(row.subject_id)
+        : row.email
+          ? (directory.get(`e:${row.email as string}`) ?? null)
+          : null,
       fromRole: (row.from_role as string | null) ?? null,
       toRole: (row.to_role as string | null) ?? null,
       before: (row.before_value as string | null) ?? null,
@@ -187,6 +198,36 @@ async function namedPeople(db: DataSource, rows: Record<string, unknown>[]): Pro
       },
     ]),
   );
+}
+
+/**
+ * The names the organization's directory sent (docs/domain-rules.md §15) for a batch's people, as
+ * `u:<user id>`, and for the invited addresses of events without a subject, as `e:<address>`.
+ */
+async function directoryNamesOf(
+  db: DataSource,
+  organizationId: string,
+  rows: Record<string, unknown>[],
+): Promise<Map<string, string>> {
+  const ids = [...new Set(rows.flatMap((row) => [row.actor_id, row.subject_id]).filter(Boolean))] as string[];
+  const emails = [...new Set(rows.filter((row) => !row.subject_id && row.email).map((row) => row.email))] as string[];
+  if (ids.length + emails.length === 0) return new Map();
+  const which = [
+    ...(ids.length ? [`user_id IN (${placeholders(ids.length)})`] : []),
+    ...(emails.length ? [`email IN (${placeholders(emails.length)})`] : []),
+  ].join(' OR ');
+  const found: { user_id: string | null; email: string; display_name: string | null }[] = await db.query(
+    `SELECT user_id, email, display_name FROM scim_users WHERE organization_id = ? AND (${which})`,
+    [organizationId, ...ids, ...emails],
+  );
+  const names = new Map<string, string>();
+  for (const row of found) {
+    const name = row.display_name?.trim();
+    if (!name) continue;
+    if (row.user_id) names.set(`u:${row.user_id}`, name);
+    names.set(`e:${row.email}`, name);
+  }
+  return names;
 }
 
 /** The CSV's columns, in order: the event's fields with its people flattened. */
@@ -233,14 +274,14 @@ export function csvRow(event: ExportedEvent): string {
     occurredAt: event.occurredAt,
     actorId: event.actor?.id ?? null,
     actorEmail: event.actor?.email ?? null,
-    actorName: event.actor?.displayName ?? null,
+    actorName: event.actor?.displayName ?? event.actorDirectoryName,
     scope: event.scope,
     organizationId: event.organizationId,
     workspaceId: event.workspaceId,
     domainId: event.domainId,
     subjectId: event.subject?.id ?? null,
     subjectEmail: event.subject?.email ?? null,
-    subjectName: event.subject?.displayName ?? null,
+    subjectName: event.subject?.displayName ?? event.subjectDirectoryName,
     email: event.email,
     fromRole: event.fromRole,
     toRole: event.toRole,

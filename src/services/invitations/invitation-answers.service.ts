@@ -78,7 +78,7 @@ export async function acceptInvitation(
   const invitation = await invitationToAnswer(ctx, input);
   if (invitation.provisioned) {
     // A directory's invitation: joining links the person to what the directory provisioned (§15).
-    await claimProvisionedAccess(ctx.db, viewer.id, invitation.email, ctx.now, {
+    await claimProvisionedAccess(ctx, viewer.id, invitation.email, {
       refusals: 'throw',
       accepted: { organizationId: invitation.organizationId },
     });

@@ -159,6 +159,8 @@ export async function createInvitation(
     email: invitation.email,
     toRole: invitation.role,
     customRole: draft.customRoleName ?? null,
+    // When the access accepting gives ends (null: lasting).
+    after: invitation.accessExpiresAt,
   });
   await queueInvitationEmail(
     em,
@@ -281,6 +283,10 @@ export async function resendInvitation(ctx: RequestScope, id: string): Promise<I
         scope,
         email: fresh.email,
         toRole: fresh.role,
+        // The end of the access it gives, when the resend moved it.
+        ...(fresh.accessExpiresAt?.getTime() !== accessExpiresAt?.getTime()
+          ? { before: fresh.accessExpiresAt, after: accessExpiresAt }
+          : {}),
       });
       await cancelQueuedEmails(em, id, now);
       await queueInvitationEmail(em, ctx.config, fresh, { ...facts, accessExpiresAt }, token, now);

@@ -1,7 +1,7 @@
 import { keysAt } from '../../../permissions/decisions';
 import type { Membership } from '../../../entities/membership.entity';
 import { User } from '../../../entities/user.entity';
-import { accessAt, sortedPermissions, sourcesAt } from '../../../permissions/access';
+import { accessAt, isInForce, sortedPermissions, sourcesAt } from '../../../permissions/access';
 import { Permission, Role, ScopeKind } from '../../domain/enums';
 import {
   isLastLastingAdmin,
@@ -42,6 +42,8 @@ export interface AccessExplanationData {
   /** Every key, built-in and declared (docs/domain-rules.md §18). */
   permissionKeys: string[];
   sources: AccessSourceData[];
+  /** The memberships held below the scope that the caller may read (docs/domain-rules.md §10). */
+  heldBelow: AccessSourceData[];
 }
 
 function memberships(ctx: RequestScope, userId: string, organizationId: string): Promise<Membership[]> {
@@ -127,7 +129,36 @@ export async function explainAccess(
     permissions: sortedPermissions(access.permissions),
     permissionKeys: ctx.permissions.sorted(keysAt(scope, held, ctx.now, ctx.permissions)),
     sources: toSources(scope, held, ctx.now),
+    heldBelow: await heldBelow(ctx, scope, held),
   };
+}
+
+/** Whether a membership is held in a scope below `scope`: the organization's workspaces and domains, a workspace's domains. */
+function isBelow(m: Membership, scope: ScopeRef): boolean {
+  if (m.organizationId !== scope.organizationId) return false;
+  if (scope.kind === ScopeKind.ORGANIZATION) return m.scope !== ScopeKind.ORGANIZATION;
+  return scope.kind === ScopeKind.WORKSPACE && m.scope === ScopeKind.DOMAIN && m.workspaceId === scope.workspaceId;
+}
+
+/**
+ * The roles a person holds below the scope explained (they give nothing there: access passes down,
+ * never up), workspaces before domains: an explanation at organization level names the person's
+ * workspace roles too. Only those whose scope the caller may read the members of (deny by default):
+ * the list tells nothing the members lists would not.
+ */
+async function heldBelow(ctx: RequestScope, scope: ScopeRef, held: readonly Membership[]): Promise<AccessSourceData[]> {
+  const below = held.filter((m) => isInForce(m, ctx.now) && isBelow(m, scope));
+  const readable = await Promise.all(below.map((m) => ctx.access.allows(scopeOfRow(m), Permission.READ_MEMBERS)));
+  return below
+    .filter((_, i) => readable[i])
+    .sort((a, b) => (a.scope === b.scope ? 0 : a.scope === ScopeKind.WORKSPACE ? -1 : 1))
+    .map((membership) => ({
+      membership,
+      role: membership.role,
+      scope: membership.scope,
+      direct: true,
+      customRoleId: membership.customRoleId ?? null,
+    }));
 }
 
 /** `Invitation.viewerCan`. */

@@ -107,6 +107,8 @@ export async function grantMembership(
       fromRole: held.role,
       toRole: role,
       customRole: customRole?.name ?? null,
+      // The end of access changes with it: what it was and became (null: lasting).
+      ...(held.expiresAt?.getTime() !== expiresAt?.getTime() ? { before: held.expiresAt, after: expiresAt } : {}),
     });
     return Object.assign(held, { role, expiresAt, updatedAt: now, customRoleId: customRole?.id ?? null });
   }
@@ -126,6 +128,7 @@ export async function grantMembership(
       scope: organization,
       subjectId: userId,
       toRole: Role.MEMBER,
+      after: expiresAt,
     });
   }
   const membership = newMembership(user, scope, role, now, expiresAt);
@@ -137,6 +140,8 @@ export async function grantMembership(
     subjectId: userId,
     toRole: role,
     customRole: customRole?.name ?? null,
+    // When the access given ends by itself (null: lasting).
+    after: expiresAt,
   });
   return membership;
 }

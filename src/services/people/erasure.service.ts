@@ -1,4 +1,3 @@
-import type { DataSource } from 'typeorm';
 import { Membership } from '../../../entities/membership.entity';
 import { User } from '../../../entities/user.entity';
 import { addressesOf, erasedAddress } from '../../db/people';
@@ -7,7 +6,8 @@ import { inTransaction, withOrganizationLock } from '../../db/transaction';
 import { AuditAction, InvitationStatus, Role, ScopeKind } from '../../domain/enums';
 import { OutboxStatus } from '../../../entities/outbox-email.entity';
 import { organizationScope } from '../../domain/scope';
-import { type AuditActor, recordAudit } from '../audit/audit.service';
+import type { RequestScope } from '../../request/scope';
+import { auditActorOf, recordAudit } from '../audit/audit.service';
 import { hasLastingAdmin, removeWithin } from '../memberships/membership-grants';
 import { revokePendingInvitations } from '../invitations/invitation-settlement';
 
@@ -35,9 +35,12 @@ const ERASED_TEXT = '(erased)';
  * invitations to them, audit events naming one of their addresses and the webhook bodies queued
  * for those, emails to them or naming them as the inviter — and the remembered addresses are
  * forgotten, so that no row holds any of them. Replaying it changes nothing: an erased or unknown
- * person is left as they are.
+ * person is left as they are. The scope's actor is the events' actor: the identity provider for its
+ * `user.deleted`, the system for `npm run erase-user`.
  */
-export async function erasePerson(db: DataSource, actor: AuditActor, userId: string): Promise<Erasure> {
+export async function erasePerson(scope: RequestScope, userId: string): Promise<Erasure> {
+  const { db } = scope;
+  const actor = auditActorOf(scope);
   const user = await db.getRepository(User).findOneBy({ id: userId });
   if (!user || user.erasedAt) return { userId, erased: false, organizations: [], withoutAdmin: [] };
   const addresses = await addressesOf(db.manager, userId, user.email);

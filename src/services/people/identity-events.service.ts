@@ -7,7 +7,6 @@ import { isUniqueViolation, toSqlDateTime } from '../../db/sql';
 import { findLocked, inTransaction } from '../../db/transaction';
 import { BadUserInputError } from '../../domain/errors';
 import { cleanClaimName } from '../../domain/validation';
-import { type AuditActor, auditActorOf } from '../audit/audit.service';
 import type { RequestScope } from '../../request/scope';
 import { type Erasure, erasePerson } from './erasure.service';
 import { claimProvisionedAccess } from '../provisioning/provisioned-access';
@@ -143,7 +142,7 @@ async function recordOnce(db: DataSource, message: IdentityMessage, type: string
 }
 
 export async function applyIdentityEvent(
-  scope: Pick<RequestScope, 'db' | 'now' | 'actor' | 'requestId'>,
+  scope: RequestScope,
   body: unknown,
   message: IdentityMessage,
 ): Promise<IdentityEventOutcome> {
@@ -165,9 +164,9 @@ export async function applyIdentityEvent(
   }
   if (type === 'user.deleted') {
     // The audit events name the provider's message, which the provider's logs know.
-    const actor: AuditActor = { ...auditActorOf(scope), requestId: message.id.slice(0, 64) };
+    const erasing: RequestScope = { ...scope, requestId: message.id.slice(0, 64) };
     // Recorded once the erasure is done: a retry after a crash midway finishes it (erasing is itself idempotent).
-    const erasure = await erasePerson(db, actor, user.id);
+    const erasure = await erasePerson(erasing, user.id);
     await recordOnce(db, message, type, user.id, at);
     return { type, erasure };
   }
@@ -200,6 +199,6 @@ export async function applyIdentityEvent(
   });
   if (updated === 'replayed') return { type: 'user.updated', updated: false, replayed: true };
   // A new verified address: what a directory provisioned for it is theirs now (§15).
-  if (typeof updated === 'string') await claimProvisionedAccess(db, user.id, updated, at);
+  if (typeof updated === 'string') await claimProvisionedAccess(scope, user.id, updated);
   return { type: 'user.updated', updated: updated !== false, ...(stale ? { stale: true as const } : {}) };
 }

@@ -1,4 +1,3 @@
-import type { DataSource } from 'typeorm';
 import { Membership } from '../../../entities/membership.entity';
 import { updateMembershipRole } from '../../db/membership-rows';
 import { findLocked, withOrganizationLock } from '../../db/transaction';
@@ -6,7 +5,8 @@ import { AuditAction, Role, ScopeKind } from '../../domain/enums';
 import { BadUserInputError, NotFoundError } from '../../domain/errors';
 import { organizationScope } from '../../domain/scope';
 import { isUuid } from '../../domain/validation';
-import { recordAudit, systemActor } from '../audit/audit.service';
+import type { RequestScope } from '../../request/scope';
+import { auditActorOf, recordAudit } from '../audit/audit.service';
 import { grantMembership } from '../memberships/membership-grants';
 
 export type AdminGrant = 'granted' | 'promoted' | 'already';
@@ -15,16 +15,17 @@ export type AdminGrant = 'granted' | 'promoted' | 'already';
  * An operator names an organization's ADMIN (`npm run grant-admin`, docs/domain-rules.md §16):
  * how an organization an erasure left without one gets one back. The person must have signed in
  * once with that verified address; they become a lasting ADMIN of the organization, as a new
- * member or from the role they hold, under the organization's lock, audited with `source: SYSTEM`.
+ * member or from the role they hold, under the organization's lock, audited as the scope's actor
+ * (the system, for the command: `source: SYSTEM`).
  */
 export async function grantAdminAsOperator(
-  db: DataSource,
+  scope: RequestScope,
   organizationId: string,
   email: string,
-  at: Date,
 ): Promise<{ userId: string; outcome: AdminGrant }> {
   if (!isUuid(organizationId)) throw new NotFoundError('Organization');
   const address = email.normalize('NFC').trim().toLowerCase();
+  const { db, now: at } = scope;
   const people: { id: string }[] = await db.query(
     'SELECT id FROM users WHERE email = ? AND email_verified = ? AND erased_at IS NULL ORDER BY created_at',
     [address, true],
@@ -38,7 +39,7 @@ export async function grantAdminAsOperator(
     );
   }
   const userId = people[0].id;
-  const actor = systemActor(at);
+  const actor = auditActorOf(scope);
   const outcome = await withOrganizationLock(
     db,
     organizationId,

@@ -6,7 +6,8 @@ import { updateMembershipRole } from '../../db/membership-rows';
 import { findLocked } from '../../db/transaction';
 import { AuditAction, Role, ScopeKind } from '../../domain/enums';
 import type { ScopeRef } from '../../domain/scope';
-import { type AuditActor, recordAudit } from '../audit/audit.service';
+import type { RequestScope } from '../../request/scope';
+import { type AuditActor, auditActorOf, recordAudit } from '../audit/audit.service';
 import { grantMembership, removeWithin } from '../memberships/membership-grants';
 
 /**
@@ -77,25 +78,30 @@ export async function applyGroups(em: EntityManager, actor: AuditActor, scim: Sc
 
 /**
  * A group's role changed: every membership it gave takes the new one, for each of its members who
- * is linked and active (those given by a person stay as they are).
+ * is linked and active (those given by a person stay as they are). Inside the organization's lock
+ * (`em`), on the directory's word (the scope's actor).
  */
-export async function followGroupRole(em: EntityManager, actor: AuditActor, workspaceId: string): Promise<void> {
+export async function followGroupRole(scope: RequestScope, em: EntityManager, workspaceId: string): Promise<void> {
   const held = (await em.findBy(ScimGroupMember, { workspaceId })).map((m) => m.scimUserId);
   if (held.length === 0) return;
+  const actor = auditActorOf(scope);
   for (const scim of await em.findBy(ScimUser, { id: In(held) })) {
     if (scim.userId && scim.active) await applyGroups(em, actor, scim, scim.userId);
   }
 }
 
-/** A group's member leaves it: their provisioned workspace membership goes (one given by a person stays). */
+/**
+ * A group's member leaves it: their provisioned workspace membership goes (one given by a person
+ * stays). Inside the organization's lock (`em`), on the directory's word (the scope's actor).
+ */
 export async function leaveGroup(
+  scope: RequestScope,
   em: EntityManager,
-  actor: AuditActor,
   scim: ScimUser,
   workspaceId: string,
 ): Promise<void> {
   await em.delete(ScimGroupMember, { workspaceId, scimUserId: scim.id });
   if (!scim.userId) return;
   const held = await findLocked(em, Membership, { userId: scim.userId, scopeId: workspaceId });
-  if (held?.provisioned) await removeWithin(em, actor, held, AuditAction.MEMBER_REMOVED);
+  if (held?.provisioned) await removeWithin(em, auditActorOf(scope), held, AuditAction.MEMBER_REMOVED);
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { Config } from '../../config/config';
 import { CustomRole } from '../../../entities/custom-role.entity';
 import { Invitation } from '../../../entities/invitation.entity';
@@ -10,7 +10,8 @@ import { findLocked, lockForUpdate, withOrganizationLock } from '../../db/transa
 import { AuditAction, ChangeSource, InvitationStatus, Role, ScopeKind } from '../../domain/enums';
 import { organizationScope } from '../../domain/scope';
 import { AppError } from '../../domain/errors';
-import { type AuditActor, recordAudit } from '../audit/audit.service';
+import type { RequestScope } from '../../request/scope';
+import { type AuditActor, auditActorOf, recordAudit } from '../audit/audit.service';
 import { newInvitationToken } from '../invitations/invitation-tokens';
 import { queueInvitationEmail } from '../invitations/invitation-email';
 import { cancelQueuedEmails, countInvitationEmail, settle } from '../invitations/invitation-settlement';
@@ -34,7 +35,7 @@ import { applyGroups, markProvisioned } from './directory-groups';
  */
 
 /** The actor of a directory's change: no person, the token that made it. */
-export function provisioningActor(at: Date, tokenId: string | null, requestId: string | null = null): AuditActor {
+function provisioningActor(at: Date, tokenId: string | null, requestId: string | null = null): AuditActor {
   return { at, actorId: null, requestId, source: ChangeSource.PROVISIONING, provisioningTokenId: tokenId };
 }
 
@@ -161,13 +162,13 @@ export interface DirectoryChange {
   previousEmail?: string | null;
   /** DELETE: the membership ends, the invitation is revoked. */
   remove?: boolean;
-  /** Needed to email an invitation to an address the organization does not own (a SCIM write). */
-  config?: Config;
 }
 
 /**
  * Makes the organization match what the directory says of one person (`scim`, already written):
- * call inside `withOrganizationLock` of its organization.
+ * call inside `withOrganizationLock` of its organization, with its transaction (`em`); the scope's
+ * actor (the directory's token) is the audit events' actor, its configuration the invitation
+ * emails'.
  *
  * Active: a person linked to `scim` gets (or keeps) the organization membership with the
  * directory's role, or custom role (§18) — demoting the last lasting ADMIN is LAST_ADMIN — and their groups' workspace
@@ -177,11 +178,22 @@ export interface DirectoryChange {
  * (or deleted, `remove`): the membership is removed as `removeMember` would (the last ADMIN
  * refused), the invitation revoked.
  */
-export async function applyDirectory(
+export function applyDirectory(
+  scope: RequestScope,
   em: EntityManager,
-  actor: AuditActor,
   scim: ScimUser,
   options: DirectoryChange = {},
+): Promise<void> {
+  return applyDirectoryAs(em, auditActorOf(scope), scope.config, scim, options);
+}
+
+/** `applyDirectory` with the audit events' actor given (a person's sign-in on the directory's word). */
+async function applyDirectoryAs(
+  em: EntityManager,
+  actor: AuditActor,
+  config: Config,
+  scim: ScimUser,
+  options: DirectoryChange,
 ): Promise<void> {
   const organizationId = scim.organizationId;
   const organization = organizationScope({ id: organizationId });
@@ -222,8 +234,7 @@ export async function applyDirectory(
       // An invitation sent by a person (or one with another role, or lapsed) gives way to the directory's.
       await endInvitation(em, actor, invitation, InvitationStatus.REVOKED);
     }
-    if (!owned && !options.config) throw new Error('An invitation to ask someone needs the configuration.');
-    await inviteProvisioned(em, actor, scim, customRole, owned ? null : { config: options.config as Config });
+    await inviteProvisioned(em, actor, scim, customRole, owned ? null : { config });
     return;
   }
 
@@ -260,12 +271,12 @@ export async function applyDirectory(
  * organizations joined.
  */
 export async function claimProvisionedAccess(
-  db: DataSource,
+  scope: RequestScope,
   userId: string,
   email: string,
-  at: Date,
   options: { refusals?: 'skip' | 'throw'; accepted?: { organizationId: string } } = {},
 ): Promise<string[]> {
+  const { db, now: at } = scope;
   const accepted = options.accepted ?? null;
   const waiting: { id: string; organization_id: string }[] = accepted
     ? await db.query(
@@ -297,8 +308,11 @@ export async function claimProvisionedAccess(
         await em.update(ScimUser, { id: scim.id }, { userId });
         scim.userId = userId;
         // The person's sign-in does it, on the directory's word (and its token's).
-        const actor = { ...provisioningActor(at, invitation?.provisioningTokenId ?? null), actorId: userId };
-        await applyDirectory(em, actor, scim);
+        const actor = {
+          ...provisioningActor(at, invitation?.provisioningTokenId ?? null, scope.requestId),
+          actorId: userId,
+        };
+        await applyDirectoryAs(em, actor, scope.config, scim, {});
         return true;
       },
       () => new Error('gone'),

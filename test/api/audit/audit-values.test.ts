@@ -76,4 +76,36 @@ describeOnEachDatabase('the audit log: before and after', (kind) => {
       ['PROVISIONING_TOKEN_REVOKED', 'Okta', null],
     ]);
   });
+
+  it('holds the end of the access an invitation gives, and of the membership its acceptance makes', async () => {
+    const admin = await h.person('endsadmin');
+    const guest = await h.person('endsguest');
+    const organization = await createOrganization(h, admin, 'Ending');
+    const ends = '2031-06-30T00:00:00.000Z';
+    const invited = await run(
+      'mutation($i: InviteMemberInput!) { inviteMember(input: $i) { id } }',
+      { i: { scope: { organizationId: organization.id }, email: guest.email, accessExpiresAt: ends } },
+      admin,
+    );
+    await run(
+      'mutation($id: ID!) { acceptInvitation(input: { invitationId: $id }) { id } }',
+      { id: invited.inviteMember.id },
+      guest,
+    );
+    const log = await run(
+      'query($o: ID!) { organization(id: $o) { auditLog(first: 50) { nodes { action before after subject { id } } } } }',
+      { o: organization.id },
+      admin,
+    );
+    const nodes = log.organization.auditLog.nodes as any[];
+    expect(nodes.find((e) => e.action === 'INVITATION_CREATED')).toMatchObject({ before: null, after: ends });
+    expect(nodes.find((e) => e.action === 'MEMBER_ADDED' && e.subject?.id === guest.sub)).toMatchObject({
+      before: null,
+      after: ends,
+    });
+    // The creator's own membership is lasting: no end.
+    expect(nodes.find((e) => e.action === 'MEMBER_ADDED' && e.subject?.id === admin.sub)).toMatchObject({
+      after: null,
+    });
+  });
 });

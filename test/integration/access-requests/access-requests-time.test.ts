@@ -1,6 +1,5 @@
-import { systemActor } from '../../../src/services/audit/audit.service';
 import { erasePerson } from '../../../src/services/people/erasure.service';
-import { createWorld, type World } from '../../support/factories';
+import { createWorld, systemScope, type World } from '../../support/factories';
 import type { Person } from '../../support/harness';
 import { describeOnEachDatabase } from '../../support/each-database';
 import {
@@ -205,7 +204,7 @@ describeOnEachDatabase('requests to join over time', (kind) => {
     expect((exported.data as any).me.dataExport.accessRequests).toEqual([
       expect.objectContaining({ organizationId: org.id, status: 'PENDING', message: 'Please let me in' }),
     ]);
-    await erasePerson(t.h.database.db, systemActor(t.clock.now()), asker.sub);
+    await erasePerson(systemScope(t.h), asker.sub);
     expect(await t.count('SELECT COUNT(*) AS n FROM access_requests WHERE requester_id = ?', [asker.sub])).toBe(0);
   });
 });

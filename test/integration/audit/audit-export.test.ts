@@ -169,7 +169,7 @@ describeOnEachDatabase('the audit export', (kind) => {
     // The same events and people as auditLog shows them.
     const graph = await h.run(
       `query($id: ID!, $since: DateTime, $until: DateTime) { organization(id: $id) { auditLog(first: 100, filter: { since: $since, until: $until }) {
-        nodes { id action occurredAt scope organizationId workspaceId domainId email fromRole toRole before after requestId source
+        nodes { id action occurredAt scope organizationId workspaceId domainId email actorDirectoryName subjectDirectoryName fromRole toRole before after requestId source
           actor { id email displayName erased } subject { id email displayName erased } } } } }`,
       { id: organization.id, since: '2026-03-01T01:21:00Z', until: '2026-03-01T02:59:00Z' },
       admin,

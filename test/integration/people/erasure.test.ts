@@ -5,7 +5,6 @@ import { join, resolve } from 'node:path';
 import { DEMO_ORGANIZATION, demoEmail, developmentSubject } from '../../../src/dev/demo-people';
 import { Role, ScopeKind } from '../../../src/domain/enums';
 import { erasedAddress } from '../../../src/db/people';
-import { systemActor } from '../../../src/services/audit/audit.service';
 import { erasePerson } from '../../../src/services/people/erasure.service';
 import { grantAdminAsOperator } from '../../../src/services/people/operator.service';
 import {
@@ -18,7 +17,14 @@ import {
   OrganizationNeedsAdminDocument,
 } from '../../generated/graphql';
 import { describeOnEachDatabase } from '../../support/each-database';
-import { addMember, createDomain, createOrganization, createWorkspace, invite } from '../../support/factories';
+import {
+  addMember,
+  createDomain,
+  createOrganization,
+  createWorkspace,
+  invite,
+  systemScope,
+} from '../../support/factories';
 import { errorCodes, TEST_JWT_SECRET } from '../../support/harness';
 import { signDevelopmentToken } from '../../../src/auth/jwt';
 import { exited, start } from '../../support/processes';
@@ -159,10 +165,10 @@ describeOnEachDatabase('erasure by the identity provider', (kind) => {
     expect(await snapshot(h, kind)).toBe(after);
 
     // An operator names a new ADMIN: audited as the system's doing.
-    await expect(grantAdminAsOperator(h.database.db, acme.id, 'nobody@example.test', clock.now())).rejects.toThrow(
+    await expect(grantAdminAsOperator(systemScope(h), acme.id, 'nobody@example.test')).rejects.toThrow(
       /Nobody has signed in/,
     );
-    expect(await grantAdminAsOperator(h.database.db, acme.id, colleague.email, clock.now())).toEqual({
+    expect(await grantAdminAsOperator(systemScope(h), acme.id, colleague.email)).toEqual({
       userId: colleague.sub,
       outcome: 'promoted',
     });
@@ -258,7 +264,7 @@ describeOnEachDatabase('erasure by the identity provider', (kind) => {
     // The erasure is made as `npm run erase-user` makes it: the service on the database, past this
     // server (another process), with no word to its memory.
     for (const person of [member, loner]) {
-      expect((await erasePerson(h.database.db, systemActor(clock.now()), person.sub)).erased).toBe(true);
+      expect((await erasePerson(systemScope(h), person.sub)).erased).toBe(true);
       const refused = await server.post(me, person.token);
       expect([refused.status, refused.body.errors?.[0]?.extensions?.reason]).toEqual([401, 'USER_ERASED']);
       const exported = await fetch(`${server.base}/audit/export?organizationId=${organization.id}`, {
@@ -288,7 +294,7 @@ describeOnEachDatabase('erasure by the identity provider', (kind) => {
     try {
       expect((await seed())[0]).toBe(0);
       const ada = developmentSubject(demoEmail('ada'));
-      expect((await erasePerson(h.database.db, systemActor(clock.now()), ada)).erased).toBe(true);
+      expect((await erasePerson(systemScope(h), ada)).erased).toBe(true);
       const [code, output] = await seed();
       expect([code, output]).toEqual([0, expect.stringContaining('1 erased demo people signed in again')]);
       const [row] = await h.database.db.query('SELECT email, display_name, erased_at FROM users WHERE id = ?', [ada]);

@@ -4,6 +4,7 @@ import { DnsResponder } from '../../../src/dev/dns-responder';
 import {
   AddEmailDomainDocument,
   CreateProvisioningTokenDocument,
+  CreateWorkspaceDocument,
   VerifyEmailDomainDocument,
 } from '../../generated/graphql';
 import { describeOnEachDatabase, useHarness } from '../../support/each-database';
@@ -68,9 +69,23 @@ describeOnEachDatabase('directory names', (kind) => {
         }),
       });
       expect(response.status).toBe(201);
+      return ((await response.json()) as { id: string }).id;
+    };
+    /** A directory group (a workspace) with these SCIM users as its members. */
+    const group = async (displayName: string, members: string[]) => {
+      const response = await fetch(`${base}/scim/v2/Groups`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+        body: JSON.stringify({
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+          displayName,
+          members: members.map((value) => ({ value })),
+        }),
+      });
+      expect(response.status).toBe(201);
     };
     const people = async (viewer: Person = admin) => h.run(PEOPLE, { id: organization.id }, viewer);
-    return { admin, organization, provision, people };
+    return { admin, organization, provision, group, people };
   }
 
   it("shows the directory's name on the pending invitation, then on the membership after a nameless first sign-in", async () => {
@@ -95,6 +110,75 @@ describeOnEachDatabase('directory names', (kind) => {
       directoryName: 'Ada Lovelace',
       user: { id: newHire.sub, displayName: null },
     });
+  });
+
+  it("names people in the audit log by the directory's name, and finds them by it", async () => {
+    const domain = `log-${randomUUID().slice(0, 8)}.example`;
+    const acme = await directory('log', domain);
+    const newHire = await person('log.hire', domain);
+    const scimId = await acme.provision(newHire.email, 'Katherine Johnson');
+    await signIn(h, newHire); // the token names nobody
+    // A group of the directory is marked as one; a workspace made by a person is not.
+    await acme.group('Flight research', [scimId]);
+    await h.run(
+      CreateWorkspaceDocument,
+      { input: { organizationId: acme.organization.id, name: 'By hand' } },
+      acme.admin,
+    );
+    const workspaces = await h.run(
+      'query($id: ID!) { organization(id: $id) { workspaces { name directoryGroup } } }',
+      { id: acme.organization.id },
+      acme.admin,
+    );
+    expect((workspaces.data as any).organization.workspaces).toEqual(
+      expect.arrayContaining([
+        { name: 'Flight research', directoryGroup: true },
+        { name: 'By hand', directoryGroup: false },
+      ]),
+    );
+    const read = await h.run(
+      `query($id: ID!) { organization(id: $id) {
+        auditLog(first: 50) { nodes { action scope email actor { id } subject { id } actorDirectoryName subjectDirectoryName } }
+        auditLogPeople(search: "johnson") { id displayName } } }`,
+      { id: acme.organization.id },
+      acme.admin,
+    );
+    expect(read.errors).toBeUndefined();
+    const nodes = (read.data as any).organization.auditLog.nodes as any[];
+    // Invited by address before they signed in: named through the address the directory gave.
+    expect(nodes.find((e) => e.action === 'INVITATION_CREATED')).toMatchObject({
+      email: newHire.email,
+      subject: null,
+      subjectDirectoryName: 'Katherine Johnson',
+    });
+    // Joined on the directory's word at their sign-in: actor and subject, both named.
+    expect(
+      nodes.find((e) => e.action === 'MEMBER_ADDED' && e.scope === 'ORGANIZATION' && e.subject?.id === newHire.sub),
+    ).toMatchObject({
+      actor: { id: newHire.sub },
+      actorDirectoryName: 'Katherine Johnson',
+      subjectDirectoryName: 'Katherine Johnson',
+    });
+    // The admin's own events name no directory name.
+    expect(nodes.find((e) => e.action === 'ORGANIZATION_CREATED')).toMatchObject({ actorDirectoryName: null });
+    // Found by the name only their directory gave.
+    expect((read.data as any).organization.auditLogPeople).toEqual([{ id: newHire.sub, displayName: null }]);
+    // The export names them the same way, and its CSV puts the name where the person gave none.
+    const exported = async (format: string) =>
+      (
+        await fetch(`${base}/audit/export?organizationId=${acme.organization.id}&format=${format}`, {
+          headers: { authorization: `Bearer ${acme.admin.token}` },
+        })
+      ).text();
+    const lines = (await exported('ndjson'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.find((e) => e.action === 'INVITATION_CREATED')).toMatchObject({
+      subject: null,
+      subjectDirectoryName: 'Katherine Johnson',
+    });
+    expect(await exported('csv')).toContain(`${newHire.sub},${newHire.email},Katherine Johnson,`);
   });
 
   it("never shows another organization's directory name, nor anything to who may not read the members", async () => {

@@ -1,5 +1,4 @@
 import { useState } from 'react';
-import { useQuery } from 'urql';
 import { AUDIT_GROUPS, auditLabel } from '../audit';
 import { ErrorMessage } from '../errors';
 import {
@@ -9,7 +8,6 @@ import {
   type WebAuditEventFragment,
   type WebUserFragment,
   WebAuditLogDocument,
-  WebAuditPeopleDocument,
 } from '../generated';
 import { endOfDay, formatDate, formatDateTime, formatRelative } from '../format';
 import { useLiveQuery } from '../live';
@@ -23,6 +21,7 @@ import { usePagedConnection } from '../ui/paged';
 import { type ExportFormat, useExport } from './audit-export';
 import { Avatar } from '../ui/person';
 import { type Frame, SectionHeading, useOrganization } from '../organization-context';
+import { PersonFilter, useAuditPeople } from './audit-person-filter';
 
 const PAGE_SIZE = 25;
 const FILTER_KEYS = ['action', 'actor', 'subject', 'since', 'until'] as const;
@@ -68,15 +67,14 @@ export function AuditLogSection() {
     },
     pause: !scope,
   });
-  const [people] = useQuery({ query: WebAuditPeopleDocument, variables: { id: organization.id } });
   const log = data?.organization?.auditLog ?? data?.workspace?.auditLog ?? data?.domain?.auditLog;
-  // The members, and anyone named on this page who is no longer one.
-  const known = new Map<string, WebUserFragment>();
-  for (const m of people.data?.organization?.members?.nodes ?? []) known.set(m.user.id, m.user);
-  for (const e of log?.nodes ?? []) {
-    for (const u of [e.actor, e.subject]) if (u && !known.has(u.id)) known.set(u.id, u);
-  }
-  const everyone = [...known.values()].sort((a, b) => who(a)!.localeCompare(who(b)!));
+  // The people the log names, found on the server: members and those who have left alike.
+  const [personSearch, setPersonSearch] = useState('');
+  const everyone = useAuditPeople(
+    scope,
+    personSearch,
+    (log?.nodes ?? []).flatMap((e) => [e.actor, e.subject]),
+  );
   const setFilter = (key: string, next: string) => updateSearch({ [key]: next, ...FIRST_PAGE });
   const exported = useExport();
   const [format, setFormat] = useState<ExportFormat>('csv');
@@ -125,6 +123,14 @@ export function AuditLogSection() {
             </optgroup>
           ))}
         </SelectField>
+        <TextField
+          label="Find a person"
+          type="search"
+          className="field-narrow"
+          placeholder="Name or address"
+          value={personSearch}
+          onChange={(e) => setPersonSearch(e.target.value)}
+        />
         <PersonFilter
           label="Done by"
           value={value('actor')}
@@ -219,35 +225,6 @@ export function AuditLogSection() {
   );
 }
 
-function PersonFilter(props: {
-  label: string;
-  value: string;
-  people: WebUserFragment[];
-  onChange: (value: string) => void;
-}) {
-  // Erased people have nothing left to tell them apart by: they are numbered.
-  const erased = props.people.filter((user) => user.erased);
-  return (
-    <SelectField
-      label={props.label}
-      className="field-narrow"
-      value={props.value}
-      onChange={(e) => props.onChange(e.target.value)}
-    >
-      <option value="">Anyone</option>
-      {props.people.map((user) => (
-        <option key={user.id} value={user.id}>
-          {user.erased
-            ? `Erased person${erased.length > 1 ? ` ${erased.indexOf(user) + 1}` : ''}`
-            : user.displayName
-              ? `${user.displayName} (${user.email})`
-              : user.email}
-        </option>
-      ))}
-    </SelectField>
-  );
-}
-
 // What an erasure leaves of an address: erased-<their id>@invalid (the id may itself hold an @).
 const ERASED_ADDRESS = /^erased-.*@invalid$/;
 
@@ -262,14 +239,19 @@ const NOBODY: Record<ChangeSource, string> = {
   IDENTITY_PROVIDER: 'The identity provider',
 };
 
-/** How the log names a person: an erased one has no name or address left to show. */
-const who = (user: WebUserFragment | null | undefined) =>
-  user ? (user.erased ? 'Erased person' : (user.displayName ?? user.email)) : null;
+/**
+ * How the log names a person: their own name, else the one their directory sent (SCIM), else their
+ * address; an erased one has no name or address left to show.
+ */
+const who = (user: WebUserFragment | null | undefined, directoryName?: string | null) =>
+  user ? (user.erased ? 'Erased person' : (user.displayName ?? directoryName ?? user.email)) : null;
 
 /** The event as a sentence's worth of detail: about whom, and the roles before and after. */
 function detailOf(event: WebAuditEventFragment): string {
   // An erasure replaces the invited address in the log too (erased-<id>@invalid).
-  const about = who(event.subject) ?? (event.email && ERASED_ADDRESS.test(event.email) ? 'Erased person' : event.email);
+  const about =
+    who(event.subject, event.subjectDirectoryName) ??
+    (event.email && ERASED_ADDRESS.test(event.email) ? 'Erased person' : (event.subjectDirectoryName ?? event.email));
   const roles =
     event.fromRole && event.toRole
       ? `${ROLE_LABEL[event.fromRole]} → ${ROLE_LABEL[event.toRole]}`
@@ -278,8 +260,22 @@ function detailOf(event: WebAuditEventFragment): string {
         : event.fromRole
           ? `was ${ROLE_LABEL[event.fromRole]}`
           : null;
-  return [about, roles, changeOf(event)].filter(Boolean).join(', ');
+  // Who asked for an erasure: the identity provider's event, or an operator's command.
+  const erasedBy =
+    event.action === 'USER_ERASED'
+      ? event.source === 'IDENTITY_PROVIDER'
+        ? "at the identity provider's request"
+        : event.source === 'SYSTEM'
+          ? 'by an operator (npm run erase-user)'
+          : null
+      : null;
+  return [about, roles, changeOf(event), erasedBy].filter(Boolean).join(', ');
 }
+
+/** The events whose before/after are an end of access (null: lasting). */
+const ACCESS_END: AuditAction[] = ['MEMBER_EXPIRY_CHANGED', 'MEMBER_ROLE_CHANGED', 'INVITATION_RESENT'];
+/** The events that give access, whose `after` is when it ends. */
+const GIVES_ACCESS: AuditAction[] = ['MEMBER_ADDED', 'INVITATION_CREATED'];
 
 /** What a setting was and became: "5 → 12", "was Okta", "now 31 Jan 2030"; day values shown as days. */
 function changeOf(event: WebAuditEventFragment): string | null {
@@ -287,8 +283,10 @@ function changeOf(event: WebAuditEventFragment): string | null {
     value && /^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(value) ? formatDate(value) : value;
   const [before, after] = [shown(event.before), shown(event.after)];
   const none =
-    event.action === 'SEAT_LIMIT_CHANGED' ? 'no limit' : event.action === 'MEMBER_EXPIRY_CHANGED' ? 'lasting' : null;
+    event.action === 'SEAT_LIMIT_CHANGED' ? 'no limit' : ACCESS_END.includes(event.action) ? 'lasting' : null;
   if (before && after) return `${before} → ${after}`;
+  // Access given with an end: until when.
+  if (after && GIVES_ACCESS.includes(event.action)) return `until ${after}`;
   if (after) return none ? `${none} → ${after}` : `now ${after}`;
   if (before) return none ? `${before} → ${none}` : `was ${before}`;
   return null;
@@ -324,8 +322,8 @@ function auditColumns(organization: Frame): Column<WebAuditEventFragment>[] {
       cell: (event) =>
         event.actor ? (
           <span className="person">
-            <Avatar name={who(event.actor)} email={event.actor.email} small />
-            <span>{who(event.actor)}</span>
+            <Avatar name={who(event.actor, event.actorDirectoryName)} email={event.actor.email} small />
+            <span>{who(event.actor, event.actorDirectoryName)}</span>
           </span>
         ) : (
           <span className="muted">{NOBODY[event.source]}</span>

@@ -82,6 +82,26 @@ export function ExplainAccessDialog(props: { user: WebUserFragment; scope: Scope
               </ul>
             </>
           )}
+          {explanation.heldBelow.length > 0 && (
+            <>
+              <h3 className="small">
+                They also hold, below {props.scope.kind === 'ORGANIZATION' ? 'the organization' : 'it'}
+              </h3>
+              <ul aria-label="Roles held below">
+                {explanation.heldBelow.map((source) => (
+                  <li key={source.member?.id ?? `${source.scope}:${source.role}`}>
+                    {heldRoleName(source.role, source.customRole)} of{' '}
+                    {source.scope === 'WORKSPACE'
+                      ? `the workspace ${source.member?.workspace?.name ?? ''}`
+                      : `the domain ${source.member?.domain?.hostname ?? ''}`}
+                  </li>
+                ))}
+              </ul>
+              <p className="small muted">
+                Access passes down, never up: these give nothing in {props.scope.phrase} itself.
+              </p>
+            </>
+          )}
           {explanation.permissionKeys.length > 0 && (
             <>
               <h3 className="small">So they may</h3>

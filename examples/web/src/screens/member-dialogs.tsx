@@ -117,13 +117,24 @@ export function ChangeRoleDialog(props: {
       <p>
         In {scope.phrase}, {name} is now <HeldRoleBadge role={member.role} customRole={member.customRole} />.
       </p>
-      {member.provisioned && (
+      {member.provisioned ? (
         <Callout tone="info" title="Managed by your directory">
           <p>
-            Your identity provider&apos;s directory added {name} and gave this role: a change here holds until the
-            directory next updates {name}, which may set the role it holds back.
+            Your identity provider&apos;s directory added {name} and gave this role
+            {scope.kind === 'WORKSPACE' ? `, as a member of its group ${scope.label}` : ''}: a change here holds until
+            the directory next updates {name}
+            {scope.kind === 'WORKSPACE' ? ' or the group' : ''}, which may set the role it holds back.
           </p>
         </Callout>
+      ) : (
+        scope.directoryGroup && (
+          <Callout tone="info" title="A group of your directory">
+            <p>
+              Your identity provider&apos;s directory manages {scope.phrase} as one of its groups. A person added {name}{' '}
+              here, so the directory leaves this role as you set it.
+            </p>
+          </Callout>
+        )
       )}
       <RadioCards<RoleChoice> legend="New role" name="role" value={choice} onChange={setChoice} choices={choices} />
       {promoting && (

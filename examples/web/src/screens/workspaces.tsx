@@ -17,7 +17,7 @@ import { ConfirmDialog, Dialog } from '../ui/dialog';
 import { TextField } from '../ui/fields';
 import { RowMenu } from '../ui/menu';
 import { Empty } from '../ui/misc';
-import { RoleBadge } from '../ui/person';
+import { DirectoryBadge, RoleBadge } from '../ui/person';
 import { InlineForm } from '../ui/inline-form';
 import { organizationPath, type ScopeView, SectionHeading, useOrganization } from '../organization-context';
 
@@ -44,6 +44,7 @@ export function WorkspacesSection() {
               <div className="card-header">
                 <h3 id={`ws-${workspace.id}`}>{workspace.label}</h3>
                 <span className="cluster">
+                  {workspace.directoryGroup && <DirectoryBadge />}
                   {workspace.viewerRole && <RoleBadge role={workspace.viewerRole} />}
                   <RowMenu
                     label={`Actions for the workspace ${workspace.label}`}
