@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { MemberCount } from '../../entities/member-count.entity';
 import { Membership } from '../../entities/membership.entity';
 import type { Role } from '../domain/enums';
+import { NotFoundError } from '../domain/errors';
 import { inTransaction, isSqlite } from './transaction';
 import { searchWords } from '../domain/search';
 import { memberOrderKeys, placeholders, toCount } from './sql';
@@ -66,9 +67,32 @@ async function insertWords(em: EntityManager, rows: { scopeId: string; word: str
   }
 }
 
-/** Inserts new memberships, counts them and indexes their words. */
+/**
+ * docs/domain-rules.md §16: nobody erased is given a membership. The people's rows are read with a
+ * shared lock, so that a grant and an erasure's first step (marking the person erased) take turns:
+ * either the grant sees the mark and gives nothing, or the erasure's mark waits for the grant's
+ * commit and its sweep of memberships, made after the mark, finds and removes what was given.
+ * (SQLite runs one write transaction at a time: the read alone decides.)
+ */
+async function assertNoneErased(em: EntityManager, memberships: readonly Membership[]): Promise<void> {
+  const people = [...new Set(memberships.map((m) => m.userId))];
+  for (let i = 0; i < people.length; i += 500) {
+    const chunk = people.slice(i, i + 500);
+    const erased: unknown[] = await em.query(
+      `SELECT id FROM users WHERE id IN (${placeholders(chunk.length)}) AND erased_at IS NOT NULL${
+        isSqlite(em.connection) ? '' : ' LOCK IN SHARE MODE'
+      }`,
+      chunk,
+    );
+    // To everyone else an erased person is nobody; their own request in flight is refused as their next one will be.
+    if (erased.length > 0) throw new NotFoundError('Person');
+  }
+}
+
+/** Inserts new memberships, counts them and indexes their words; never for an erased person. */
 export async function insertMemberships(em: EntityManager, memberships: readonly Membership[]): Promise<void> {
   if (memberships.length === 0) return;
+  await assertNoneErased(em, memberships);
   for (let i = 0; i < memberships.length; i += 500) await em.insert(Membership, memberships.slice(i, i + 500));
   await insertWords(em, wordRows(memberships));
   await adjustCounts(

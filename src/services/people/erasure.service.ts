@@ -37,12 +37,26 @@ const ERASED_TEXT = '(erased)';
  * forgotten, so that no row holds any of them. Replaying it changes nothing: an erased or unknown
  * person is left as they are. The scope's actor is the events' actor: the identity provider for its
  * `user.deleted`, the system for `npm run erase-user`.
+ *
+ * The person is marked erased first, before anything of theirs is looked for: from that moment
+ * their tokens are refused and no membership can be given to them (src/db/membership-rows.ts
+ * takes turns with the mark), so that nothing they were doing at that moment outlives the
+ * erasure. An erasure cut short (a crash after the mark) is finished by the next one: a person is
+ * erased completely once their address is the placeholder.
  */
 export async function erasePerson(scope: RequestScope, userId: string): Promise<Erasure> {
   const { db } = scope;
   const actor = auditActorOf(scope);
-  const user = await db.getRepository(User).findOneBy({ id: userId });
-  if (!user || user.erasedAt) return { userId, erased: false, organizations: [], withoutAdmin: [] };
+  const found = await db.getRepository(User).findOneBy({ id: userId });
+  if (!found || (found.erasedAt && found.email === erasedAddress(userId))) {
+    return { userId, erased: false, organizations: [], withoutAdmin: [] };
+  }
+  await db.query('UPDATE users SET erased_at = ? WHERE id = ? AND erased_at IS NULL', [
+    toSqlDateTime(actor.at),
+    userId,
+  ]);
+  // Read again after the mark: an identity event or a sign-in may have changed the address before it.
+  const user = (await db.getRepository(User).findOneBy({ id: userId })) ?? found;
   const addresses = await addressesOf(db.manager, userId, user.email);
   const inAddresses = addresses.length > 0 ? `IN (${placeholders(addresses.length)})` : 'IS NULL';
   const organizations: string[] = (
