@@ -29,7 +29,11 @@ describeOnEachDatabase('the two ways into the decisions', (kind) => {
 
   /** The status, the JSON, and the headers that matter of one answer. */
   async function send(path: string, body: string | Buffer, headers: Record<string, string>) {
-    const response = await fetch(`${base}${path}`, { method: 'POST', headers, body });
+    const response = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers,
+      body: typeof body === 'string' ? body : new Uint8Array(body),
+    });
     return {
       status: response.status,
       body: await response.json(),

@@ -1,4 +1,4 @@
-import { accessAt } from '../../../permissions/access';
+import { displayedRole, standingAt } from '../../../permissions/access';
 import { decidePolicy, idsOf } from '../../../permissions/decisions';
 import { readAccessFacts } from '../../db/access-facts';
 import { parsePolicyName, type PolicyName } from '../../domain/permission-keys';
@@ -8,6 +8,7 @@ import {
   grantingMemberships,
   NO_SIGN_IN,
   type SignInFact,
+  type SignInStanding,
   standingsByOrganization,
 } from '../../../permissions/sign-in';
 
@@ -84,7 +85,12 @@ export interface CheckResult {
   signInRequired?: ('SSO' | 'MFA')[];
 }
 
-/** Each check in order, in one round trip. A key nobody declared, or an id naming no scope, is not allowed. */
+/**
+ * Each check in order, in one round trip. A key nobody declared, or an id naming no scope, is not
+ * allowed. After the one read everything is synchronous; what several checks share is worked out
+ * once: a person's standing under their organizations' sign-in policies (for the checks that carry
+ * no sign-in of their own), and a person's grants at a scope.
+ */
 export async function runChecks(request: Decider, checks: readonly Check[]): Promise<CheckResult[]> {
   const table = request.permissions;
   if (checks.length === 0) return [];
@@ -93,25 +99,34 @@ export async function runChecks(request: Decider, checks: readonly Check[]): Pro
     checks.map((c) => c.userId),
     checks.map((c) => c.scopeId),
   );
+  const standingsOf = new Map<string, Map<string, SignInStanding>>();
+  const grantsOf = new Map<string, ReturnType<typeof standingAt>>();
   return checks.map((check) => {
     const scope = facts.scopes.get(check.scopeId);
     const held = facts.membershipsByUser.get(check.userId) ?? [];
     if (!scope || scope.kind !== check.scopeKind) return { allowed: false, role: null, customRole: null };
-    const standing = standingsByOrganization(held, check.signIn ?? NO_SIGN_IN).get(scope.organizationId);
+    let standings = check.signIn ? undefined : standingsOf.get(check.userId);
+    if (!standings) {
+      standings = standingsByOrganization(held, check.signIn ?? NO_SIGN_IN);
+      if (!check.signIn) standingsOf.set(check.userId, standings);
+    }
+    const standing = standings.get(scope.organizationId);
     if (standing?.kind === 'blocked') {
       return { allowed: false, role: null, customRole: null, signInRequired: standing.missing };
     }
-    const memberships = held;
-    const access = accessAt(scope, memberships, request.now);
-    // The keys from the access already worked out: the standing at a scope is read once per tuple.
+    // The person's grants there, and the keys custom roles add there: by person and scope (the
+    // ids are bounded by the read: at most MAX_IDS people and scopes).
+    const at = `${check.userId}\u0000${check.scopeId}`;
+    let grants = grantsOf.get(at);
+    if (!grants) grantsOf.set(at, (grants = standingAt(scope, held, request.now)));
     const allowed =
-      table.knows(check.permission) && table.keysOf(scope.kind, access.grants, access.customKeys).has(check.permission);
+      table.knows(check.permission) && table.holds(scope.kind, grants.grants, grants.custom, check.permission);
     // The custom role of the membership held at the scope itself (one per person and scope).
     const custom =
-      memberships.find(
+      held.find(
         (m) =>
           m.customRole && m.scope === scope.kind && (m.domainId ?? m.workspaceId ?? m.organizationId) === check.scopeId,
       )?.customRole ?? null;
-    return { allowed, role: access.role, customRole: custom?.name ?? null };
+    return { allowed, role: displayedRole(grants.grants), customRole: custom?.name ?? null };
   });
 }
