@@ -9,6 +9,7 @@ import { actorOf, decisionScopeOf, type ScopeDependencies } from '../request/fac
 import type { Logger } from '../observability/logger';
 import { isPermissionKey } from '../domain/permission-keys';
 import { type Check, decidePolicies, runChecks } from '../services/authorization/decisions.service';
+import type { SignInFact } from '../../permissions/sign-in';
 import { errorAnswer, type JsonAnswer, sendJson } from './json-errors';
 
 /**
@@ -214,30 +215,30 @@ function checksOf(body: unknown): Check[] {
   }
   if (body.checks.length > MAX_CHECKS) throw new BadUserInputError(`At most ${MAX_CHECKS} checks a call.`, 'checks');
   return body.checks.map((entry: unknown, index) => {
-    const field = `checks[${index}]`;
-    if (!isObject(entry)) throw new BadUserInputError(`${field} must be an object.`, field);
+    // The field's name is spelled out only for a refusal.
+    const refuse = (what: string, message: string): never => {
+      const field = `checks[${index}]${what}`;
+      throw new BadUserInputError(`${field} ${message}`, field);
+    };
+    if (!isObject(entry)) return refuse('', 'must be an object.');
     const { userId, permission, scope } = entry;
     if (typeof userId !== 'string' || userId.length === 0 || userId.length > 255) {
-      throw new BadUserInputError(`${field}.userId must be a user id.`, `${field}.userId`);
+      return refuse('.userId', 'must be a user id.');
     }
     if (typeof permission !== 'string' || !isPermissionKey(permission)) {
-      throw new BadUserInputError(`${field}.permission must be a permission key.`, `${field}.permission`);
+      return refuse('.permission', 'must be a permission key.');
     }
-    const named = isObject(scope) ? Object.entries(scope) : [];
-    const [key, id] = named[0] ?? [];
-    if (named.length !== 1 || !(key in SCOPE_FIELDS) || typeof id !== 'string' || id.length === 0) {
-      throw new BadUserInputError(
-        `${field}.scope must name exactly one of organizationId, workspaceId, domainId.`,
-        `${field}.scope`,
-      );
+    const named = isObject(scope) ? Object.keys(scope) : [];
+    const key = named[0];
+    const id = named.length === 1 ? (scope as Json)[key] : undefined;
+    if (named.length !== 1 || !Object.hasOwn(SCOPE_FIELDS, key) || typeof id !== 'string' || id.length === 0) {
+      return refuse('.scope', 'must name exactly one of organizationId, workspaceId, domainId.');
     }
-    return {
-      userId,
-      permission,
-      scopeKind: SCOPE_FIELDS[key as keyof typeof SCOPE_FIELDS],
-      scopeId: id,
-      ...signInOf(entry.signIn, `${field}.signIn`),
-    };
+    const check: Check = { userId, permission, scopeKind: SCOPE_FIELDS[key as keyof typeof SCOPE_FIELDS], scopeId: id };
+    if (entry.signIn !== undefined && entry.signIn !== null) {
+      check.signIn = signInOf(entry.signIn, `checks[${index}].signIn`);
+    }
+    return check;
   });
 }
 
@@ -245,8 +246,7 @@ function checksOf(body: unknown): Check[] {
  * A check's optional `signIn`: `{ "amr": [...], "ssoConnection": "..." }`, the claims of the
  * person's token as the calling service verified it (docs/domain-rules.md §20).
  */
-function signInOf(value: unknown, field: string): Pick<Check, 'signIn'> {
-  if (value === undefined || value === null) return {};
+function signInOf(value: unknown, field: string): SignInFact {
   const amr = isObject(value) ? (value.amr ?? []) : null;
   const connection = isObject(value) ? (value.ssoConnection ?? null) : null;
   if (
@@ -258,7 +258,7 @@ function signInOf(value: unknown, field: string): Pick<Check, 'signIn'> {
   ) {
     throw new BadUserInputError(`${field} must be { "amr": [strings], "ssoConnection": string or null }.`, field);
   }
-  return { signIn: { amr: amr as string[], ssoConnection: connection as string | null } };
+  return { amr: amr as string[], ssoConnection: connection as string | null };
 }
 
 const CHECKING_SERVICE: Actor = { kind: 'service', service: 'authorization-check' };

@@ -100,8 +100,33 @@ describeOnEachDatabase('the two ways into the decisions', (kind) => {
       Array(3).fill([401, 'UNAUTHENTICATED']),
     );
     const malformed = await eachWay('/authorization/check', { checks: [{ userId: 'u' }] }, `Bearer ${SERVICE_TOKEN}`);
-    expect(malformed.map((a) => [a.status, a.body.errors[0].extensions])).toEqual(
-      Array(3).fill([400, { code: 'BAD_USER_INPUT', field: 'checks[0].permission' }]),
+    expect(malformed.map((a) => [a.status, a.body.errors[0]])).toEqual(
+      Array(3).fill([
+        400,
+        {
+          message: 'checks[0].permission must be a permission key.',
+          extensions: { code: 'BAD_USER_INPUT', field: 'checks[0].permission' },
+        },
+      ]),
+    );
+    // A scope named by anything but the three fields, an inherited name included, is refused.
+    for (const scope of [{ toString: world.w1.id }, { constructor: world.w1.id }, { workspaceId: 7 }]) {
+      const refused = await eachWay(
+        '/authorization/check',
+        { checks: [{ ...checks[0], scope }] },
+        `Bearer ${SERVICE_TOKEN}`,
+      );
+      expect(refused.map((a) => [a.status, a.body.errors[0].extensions.field])).toEqual(
+        Array(3).fill([400, 'checks[0].scope']),
+      );
+    }
+    const signIn = await eachWay(
+      '/authorization/check',
+      { checks: [checks[0], { ...checks[0], signIn: { amr: 'pwd' } }] },
+      `Bearer ${SERVICE_TOKEN}`,
+    );
+    expect(signIn.map((a) => [a.status, a.body.errors[0].extensions.field])).toEqual(
+      Array(3).fill([400, 'checks[1].signIn']),
     );
   });
 
