@@ -130,6 +130,63 @@ describeOnEachDatabase('the two ways into the decisions', (kind) => {
     );
   });
 
+  it('checks custom roles: the keys they add, and the one held at the scope by name, once per person and scope', async () => {
+    const { orgAdmin, wsAdmin, wsMember } = world.people;
+    const created = await h.run(
+      `mutation($input: CreateCustomRoleInput!) { createCustomRole(input: $input) { id } }`,
+      {
+        input: {
+          organizationId: world.organization.id,
+          name: 'Invoice reader',
+          grants: [{ scope: 'WORKSPACE', keys: ['invoices:read'] }],
+        },
+      },
+      orgAdmin,
+    );
+    const roleId = (created.data as any).createCustomRole.id;
+    const members = await h.run(
+      `query($id: ID!) { workspace(id: $id) { members(first: 50) { nodes { id user { id } } } } }`,
+      { id: world.w1.id },
+      wsAdmin,
+    );
+    const memberId = (members.data as any).workspace.members.nodes.find((m: any) => m.user.id === wsMember.sub).id;
+    const given = await h.run(
+      `mutation($input: ChangeMemberRoleInput!) { changeMemberRole(input: $input) { customRole { name } } }`,
+      { input: { memberId, role: 'MEMBER', customRoleId: roleId } },
+      wsAdmin,
+    );
+    expect(given.errors).toBeUndefined();
+    const at = (scope: Record<string, string>, permission = 'invoices:read') => ({
+      userId: wsMember.sub,
+      permission,
+      scope,
+    });
+    // The same person and scope asked again, among others: each answer as if asked alone.
+    const checks = [
+      at({ workspaceId: world.w1.id }),
+      at({ workspaceId: world.w1.id }, 'READ'),
+      at({ domainId: world.d1b.id }, 'READ'),
+      at({ organizationId: world.organization.id }),
+      at({ workspaceId: world.w1.id }, 'MANAGE_MEMBERS'),
+    ];
+    const [door, ...express] = await eachWay('/authorization/check', { checks }, `Bearer ${SERVICE_TOKEN}`);
+    expect(door.body.results).toEqual([
+      { allowed: true, role: Role.MEMBER, customRole: 'Invoice reader' },
+      { allowed: true, role: Role.MEMBER, customRole: 'Invoice reader' },
+      { allowed: true, role: Role.MEMBER, customRole: null },
+      { allowed: false, role: Role.MEMBER, customRole: null },
+      { allowed: false, role: Role.MEMBER, customRole: 'Invoice reader' },
+    ]);
+    for (const other of express) expect(other).toEqual(door);
+    for (const [i, check] of checks.entries()) {
+      const alone = await send('/authorization/check', JSON.stringify({ checks: [check] }), {
+        'content-type': 'application/json',
+        authorization: `Bearer ${SERVICE_TOKEN}`,
+      });
+      expect([i, alone.body.results[0]]).toEqual([i, door.body.results[i]]);
+    }
+  });
+
   it('refuses a body that is not JSON, or over the limit, with JSON (400, 413)', async () => {
     const plain = await send('/authorization/policies', '{"stage":', { 'content-type': 'application/json' });
     const gzipped = await send('/authorization/policies', gzipSync('{"stage":'), {

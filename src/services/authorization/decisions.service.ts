@@ -1,6 +1,7 @@
 import { displayedRole, standingAt } from '../../../permissions/access';
 import { decidePolicy, idsOf } from '../../../permissions/decisions';
-import { readAccessFacts } from '../../db/access-facts';
+import { type MembershipRow, readAccessFacts } from '../../db/access-facts';
+import type { ScopeRef } from '../../domain/scope';
 import { parsePolicyName, type PolicyName } from '../../domain/permission-keys';
 import type { Role, ScopeKind } from '../../domain/enums';
 import type { RequestScope } from '../../request/scope';
@@ -99,34 +100,45 @@ export async function runChecks(request: Decider, checks: readonly Check[]): Pro
     checks.map((c) => c.userId),
     checks.map((c) => c.scopeId),
   );
-  const standingsOf = new Map<string, Map<string, SignInStanding>>();
-  const grantsOf = new Map<string, ReturnType<typeof standingAt>>();
+  // What a person's checks share, worked out at their first check: their sign-in standings (without
+  // a sign-in of the check's own), and, by scope, their grants there, the keys custom roles add
+  // there, the role shown and the custom role held there.
+  const people = new Map<string, Person>();
   return checks.map((check) => {
     const scope = facts.scopes.get(check.scopeId);
-    const held = facts.membershipsByUser.get(check.userId) ?? [];
     if (!scope || scope.kind !== check.scopeKind) return { allowed: false, role: null, customRole: null };
-    let standings = check.signIn ? undefined : standingsOf.get(check.userId);
-    if (!standings) {
-      standings = standingsByOrganization(held, check.signIn ?? NO_SIGN_IN);
-      if (!check.signIn) standingsOf.set(check.userId, standings);
+    let person = people.get(check.userId);
+    if (!person) {
+      const held = facts.membershipsByUser.get(check.userId) ?? [];
+      people.set(check.userId, (person = { held, standings: null, at: new Map() }));
     }
+    const standings = check.signIn
+      ? standingsByOrganization(person.held, check.signIn)
+      : (person.standings ??= standingsByOrganization(person.held, NO_SIGN_IN));
     const standing = standings.get(scope.organizationId);
     if (standing?.kind === 'blocked') {
       return { allowed: false, role: null, customRole: null, signInRequired: standing.missing };
     }
-    // The person's grants there, and the keys custom roles add there: by person and scope (the
-    // ids are bounded by the read: at most MAX_IDS people and scopes).
-    const at = `${check.userId}\u0000${check.scopeId}`;
-    let grants = grantsOf.get(at);
-    if (!grants) grantsOf.set(at, (grants = standingAt(scope, held, request.now)));
+    let there = person.at.get(check.scopeId);
+    if (!there) person.at.set(check.scopeId, (there = standingThere(scope, check.scopeId, person.held, request.now)));
     const allowed =
-      table.knows(check.permission) && table.holds(scope.kind, grants.grants, grants.custom, check.permission);
-    // The custom role of the membership held at the scope itself (one per person and scope).
-    const custom =
-      held.find(
-        (m) =>
-          m.customRole && m.scope === scope.kind && (m.domainId ?? m.workspaceId ?? m.organizationId) === check.scopeId,
-      )?.customRole ?? null;
-    return { allowed, role: displayedRole(grants.grants), customRole: custom?.name ?? null };
+      table.knows(check.permission) && table.holds(scope.kind, there.grants, there.custom, check.permission);
+    return { allowed, role: there.role, customRole: there.customRole };
   });
+}
+
+/** One person's memberships, and what their checks share (see runChecks). */
+interface Person {
+  held: MembershipRow[];
+  standings: Map<string, SignInStanding> | null;
+  at: Map<string, ReturnType<typeof standingThere>>;
+}
+
+function standingThere(scope: ScopeRef, scopeId: string, held: readonly MembershipRow[], now: Date) {
+  const { grants, custom } = standingAt(scope, held, now);
+  // The custom role of the membership held at the scope itself (one per person and scope).
+  const own = held.find(
+    (m) => m.customRole && m.scope === scope.kind && (m.domainId ?? m.workspaceId ?? m.organizationId) === scopeId,
+  );
+  return { grants, custom, role: displayedRole(grants), customRole: own?.customRole?.name ?? null };
 }
