@@ -45,11 +45,14 @@ export async function startProcess(
   port: number,
   statsPort: number,
 ): Promise<Server> {
-  // BENCH_CPU_PROF=<dir>: the membership servers write a CPU profile there when they stop (node --cpu-prof).
-  const profile =
-    process.env.BENCH_CPU_PROF && script === 'server.js'
-      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
-      : [];
+  // BENCH_CPU_PROF=<dir>: the membership servers write a CPU profile there when they stop (node
+  // --cpu-prof), the ceilings in <dir>/bare, so that the two can be compared layer by layer.
+  const profile = process.env.BENCH_CPU_PROF
+    ? [
+        '--cpu-prof',
+        `--cpu-prof-dir=${script === 'server.js' ? process.env.BENCH_CPU_PROF : join(process.env.BENCH_CPU_PROF, 'bare')}`,
+      ]
+    : [];
   const child: ChildProcess = spawn(process.execPath, [...profile, resolve(__dirname, script)], {
     env: { ...process.env, ...env, PORT: String(port), STATS_PORT: String(statsPort) },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -254,7 +254,7 @@ export function permissionsFor(kind: ScopeKind, grants: readonly Grant[]): Set<P
 }
 
 /** The role shown for a set of grants: ADMIN first, then ACCOUNTING, then MEMBER; none for a bare domain member. */
-function displayedRole(grants: readonly Grant[]): Role | null {
+export function displayedRole(grants: readonly Grant[]): Role | null {
   if (grants.includes(Grant.ADMIN)) return Role.ADMIN;
   if (grants.includes(Grant.ACCOUNTING)) return Role.ACCOUNTING;
   if (grants.includes(Grant.MEMBER)) return Role.MEMBER;

@@ -73,7 +73,9 @@ export function decidePolicy(
   if (ids.length === 0) return false;
   return ids.every((id) => {
     const scope = scopes.get(id);
-    return scope !== undefined && keysAt(scope, memberships, now, table).has(policy.key);
+    if (scope === undefined) return false;
+    const { grants, custom } = standingAt(scope, memberships, now);
+    return table.holds(scope.kind, grants, custom, policy.key);
   });
 }
 

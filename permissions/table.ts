@@ -106,6 +106,13 @@ export class PermissionTable {
     return keys;
   }
 
+  /** `keysOf(kind, grants, customKeys).has(key)`, without making the set (a check's one question). */
+  holds(kind: ScopeKind, grants: readonly Grant[], customKeys: ReadonlyMap<string, unknown>, key: string): boolean {
+    const cells = this.cells.get(kind);
+    if (grants.some((grant) => cells?.get(grant)?.has(key))) return true;
+    return customKeys.has(key) && this.knows(key);
+  }
+
   /** Whether the key is built-in or declared. */
   knows(key: string): boolean {
     return this.definitionsByKey.has(key);

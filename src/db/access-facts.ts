@@ -54,6 +54,38 @@ interface Row {
   break_glass: string | null;
 }
 
+/** The statement for so many people and so many ids, written once per pair of counts (at most 1001²). */
+const STATEMENTS = new Map<number, string>();
+
+function statementFor(userCount: number, idCount: number): string {
+  const at = userCount * (MAX_IDS + 1) + idCount;
+  let statement = STATEMENTS.get(at);
+  if (statement !== undefined) return statement;
+  const parts: string[] = [];
+  if (userCount > 0) {
+    parts.push(
+      `SELECT 'm' AS source, m.id AS membership_id, m.user_id, m.scope, m.role, m.organization_id, m.workspace_id,
+              m.domain_id, m.expires_at, r.id AS custom_role_id, r.name AS custom_role_name, r.keys AS custom_role_keys,
+              o.require_sso, o.sso_connection, o.require_mfa, o.break_glass
+         FROM memberships m JOIN organizations o ON o.id = m.organization_id
+         LEFT JOIN custom_roles r ON r.id = m.custom_role_id
+        WHERE m.user_id IN (${placeholders(userCount)})`,
+    );
+  }
+  if (idCount > 0) {
+    const list = placeholders(idCount);
+    parts.push(
+      `SELECT 's', NULL, NULL, '${ScopeKind.ORGANIZATION}', NULL, id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM organizations WHERE id IN (${list})`,
+      `SELECT 's', NULL, NULL, '${ScopeKind.WORKSPACE}', NULL, organization_id, id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM workspaces WHERE id IN (${list})`,
+      `SELECT 's', NULL, NULL, '${ScopeKind.DOMAIN}', NULL, organization_id, workspace_id, id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM domains WHERE id IN (${list})`,
+    );
+  }
+  statement = parts.join(' UNION ALL ');
+  // The usual calls (a router's few ids, a check of up to 100) come back; a bounded memory of the rest.
+  if (STATEMENTS.size < 2000) STATEMENTS.set(at, statement);
+  return statement;
+}
+
 /** The memberships of `userIds` and the scopes `scopeIds` name, in one round trip. */
 export async function readAccessFacts(
   db: DataSource,
@@ -62,31 +94,10 @@ export async function readAccessFacts(
 ): Promise<AccessFacts> {
   const users = [...new Set(userIds)].filter((id) => id.length <= 255).slice(0, MAX_IDS);
   const ids = [...new Set(scopeIds)].filter((id) => id.length <= 36).slice(0, MAX_IDS);
-  const parts: string[] = [];
-  const parameters: string[] = [];
-  if (users.length > 0) {
-    parts.push(
-      `SELECT 'm' AS source, m.id AS membership_id, m.user_id, m.scope, m.role, m.organization_id, m.workspace_id,
-              m.domain_id, m.expires_at, r.id AS custom_role_id, r.name AS custom_role_name, r.keys AS custom_role_keys,
-              o.require_sso, o.sso_connection, o.require_mfa, o.break_glass
-         FROM memberships m JOIN organizations o ON o.id = m.organization_id
-         LEFT JOIN custom_roles r ON r.id = m.custom_role_id
-        WHERE m.user_id IN (${placeholders(users.length)})`,
-    );
-    parameters.push(...users);
-  }
-  if (ids.length > 0) {
-    const list = placeholders(ids.length);
-    parts.push(
-      `SELECT 's', NULL, NULL, '${ScopeKind.ORGANIZATION}', NULL, id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM organizations WHERE id IN (${list})`,
-      `SELECT 's', NULL, NULL, '${ScopeKind.WORKSPACE}', NULL, organization_id, id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM workspaces WHERE id IN (${list})`,
-      `SELECT 's', NULL, NULL, '${ScopeKind.DOMAIN}', NULL, organization_id, workspace_id, id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM domains WHERE id IN (${list})`,
-    );
-    parameters.push(...ids, ...ids, ...ids);
-  }
   const facts: AccessFacts = { membershipsByUser: new Map(users.map((id) => [id, []])), scopes: new Map() };
-  if (parts.length === 0) return facts;
-  const rows: Row[] = await db.query(parts.join(' UNION ALL '), parameters);
+  if (users.length === 0 && ids.length === 0) return facts;
+  const parameters = ids.length === 0 ? users : [...users, ...ids, ...ids, ...ids];
+  const rows: Row[] = await db.query(statementFor(users.length, ids.length), parameters);
   for (const row of rows) {
     if (row.source === 'm') {
       facts.membershipsByUser.get(row.user_id as string)?.push({

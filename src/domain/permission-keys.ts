@@ -31,8 +31,10 @@ export function isDeclaredKey(key: string): boolean {
   return key.length <= MAX_KEY_LENGTH && DECLARED_KEY.test(key);
 }
 
+const BUILT_IN_KEYS: ReadonlySet<string> = new Set(Object.values(Permission));
+
 export function isBuiltInKey(key: string): key is Permission {
-  return (Object.values(Permission) as string[]).includes(key);
+  return BUILT_IN_KEYS.has(key);
 }
 
 /** Whether a string can be a permission key at all: built-in, or `namespace:action`. */

@@ -31,7 +31,7 @@ import { MembershipSweeper } from '../jobs/membership-sweeper';
 import { AuditRetention } from '../jobs/audit-retention';
 import { auditExportRoute, identityEventsRoute } from './people-routes';
 import { noSniffing, onlyMethods, refusalErrors, unknownRoute } from './refusals';
-import { checkRoute, policiesRoute } from './authorization-routes';
+import { decisionRoutes, expressRoute } from './authorization-routes';
 import { claimProvisionedAccess } from '../services/provisioning/provisioned-access';
 import { knownScimOrganization, SCIM_BUSY, scimRouter } from '../scim/routes';
 import { admitExportRequest, admitOrganizationRequest, graphqlAdmission } from './organization-admission';
@@ -223,8 +223,10 @@ export async function createApp(
   );
   app.all('/identity/events', onlyMethods('POST'));
   // Authorization for the whole supergraph (docs/domain-rules.md §19): a router's policies, a service's checks.
-  app.use('/authorization/policies', policiesRoute(deps, logger, config.limits.maxBodyBytes));
-  app.use('/authorization/check', checkRoute(deps, logger, config.limits.maxBodyBytes));
+  // A plain JSON body is answered by the front door; any other comes here.
+  const decisions = decisionRoutes(deps, logger);
+  app.use('/authorization/policies', expressRoute(decisions.policies, config.limits.maxBodyBytes));
+  app.use('/authorization/check', expressRoute(decisions.check, config.limits.maxBodyBytes));
   const graphql = graphqlAdmission(db, config, logger, deps.outage);
   app.use(
     '/graphql',
@@ -255,6 +257,10 @@ export async function createApp(
       fromRouter: routerCheck(config.routerSecret),
       cors: corsOf(config.corsOrigins),
       graphql,
+      decisions: new Map([
+        ['/authorization/policies', decisions.policies],
+        ['/authorization/check', decisions.check],
+      ]),
       scim: {
         organizationOf: (req) => knownScimOrganization(db, req),
         admission: admissionOf(db, config.organizations),

@@ -1,14 +1,16 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type http from 'node:http';
 import express from 'express';
 import { bearerToken } from '../auth/jwt';
 import { BadUserInputError, UnauthenticatedError } from '../domain/errors';
 import { ScopeKind } from '../domain/enums';
 import type { Actor } from '../request/scope';
-import { actorOf, type ScopeDependencies, scopeOf } from '../request/factory';
+import { actorOf, decisionScopeOf, type ScopeDependencies } from '../request/factory';
 import type { Logger } from '../observability/logger';
 import { isPermissionKey } from '../domain/permission-keys';
 import { type Check, decidePolicies, runChecks } from '../services/authorization/decisions.service';
-import { sendError } from './json-errors';
+import type { SignInFact } from '../../permissions/sign-in';
+import { errorAnswer, type JsonAnswer, sendJson } from './json-errors';
 
 /**
  * Authorization for the whole supergraph (docs/domain-rules.md §19), over plain HTTP:
@@ -125,21 +127,57 @@ function exchangeOf(body: unknown, requestAuthorization: string | undefined): Ex
   );
 }
 
+/** The answer to a body that is not JSON. */
+export const NOT_JSON: JsonAnswer = {
+  status: 400,
+  body: { errors: [{ message: 'The body is not valid JSON.', extensions: { code: 'BAD_USER_INPUT', field: 'body' } }] },
+};
+
 /** A body over the limit or not JSON: the route's JSON error, never Express's HTML page. */
 const bodyRefusals: express.ErrorRequestHandler = (error: { type?: string }, _req, res, next) => {
-  if (error?.type === 'entity.too.large' || error?.type === 'entity.parse.failed') {
-    const message = error.type === 'entity.too.large' ? 'The body is too large.' : 'The body is not valid JSON.';
-    res.status(error.type === 'entity.too.large' ? 413 : 400).json({
-      errors: [{ message, extensions: { code: 'BAD_USER_INPUT', field: 'body' } }],
+  if (error?.type === 'entity.parse.failed') return sendJson(res, NOT_JSON);
+  if (error?.type === 'entity.too.large') {
+    return sendJson(res, {
+      status: 413,
+      body: { errors: [{ message: 'The body is too large.', extensions: { code: 'BAD_USER_INPUT', field: 'body' } }] },
     });
-    return;
   }
   next(error);
 };
 
-/** POST /authorization/policies. */
-export function policiesRoute(deps: ScopeDependencies, logger: Logger, maxBodyBytes: number): express.Router {
+/**
+ * One of the two routes: the answer to a parsed JSON body with the request's headers. It never
+ * rejects (an error is its JSON answer). The front door (./front-door.ts) calls it for a POST with
+ * a plain JSON body, before Express; `expressRoute` for any other body.
+ */
+export type DecisionRoute = (
+  body: unknown,
+  headers: http.IncomingHttpHeaders,
+  requestId: string,
+) => Promise<JsonAnswer>;
+
+export interface DecisionRoutes {
+  /** POST /authorization/policies. */
+  policies: DecisionRoute;
+  /** POST /authorization/check; 404 while AUTHZ_SERVICE_TOKENS is unset. */
+  check: DecisionRoute;
+}
+
+export function decisionRoutes(deps: ScopeDependencies, logger: Logger): DecisionRoutes {
+  return { policies: policiesRoute(deps, logger), check: checkRoute(deps, logger) };
+}
+
+/** A route through Express, for the bodies the front door leaves to it (another type, encoding, length). */
+export function expressRoute(route: DecisionRoute, maxBodyBytes: number): express.Router {
   const router = express.Router();
+  router.post('/', express.json({ limit: maxBodyBytes }), (req, res) => {
+    void route(req.body, req.headers, res.locals.requestId as string).then((answer) => sendJson(res, answer));
+  });
+  router.use(bodyRefusals);
+  return router;
+}
+
+function policiesRoute(deps: ScopeDependencies, logger: Logger): DecisionRoute {
   // A name that does not parse decides false, and is logged once (a bounded memory of names).
   const reported = new Set<string>();
   const onUnparsable = (name: string) => {
@@ -147,24 +185,22 @@ export function policiesRoute(deps: ScopeDependencies, logger: Logger, maxBodyBy
     reported.add(name);
     logger.warn({ policy: name }, 'policy name is not KEY or KEY@variable: decided false');
   };
-  router.post('/', express.json({ limit: maxBodyBytes }), async (req, res) => {
+  return async (body, headers, requestId) => {
     try {
-      const exchange = exchangeOf(req.body, req.headers.authorization);
+      const exchange = exchangeOf(body, headers.authorization);
       const token = bearerToken(exchange.authorization);
       const check = token ? await deps.verifyToken(token) : null;
       // No credentials, or refused ones (expired, wrong signature): every policy is false.
       const identity = check && 'identity' in check ? check.identity : null;
       // The decisions are the bearer's (their sign-in against their organizations' sign-in
       // policies, docs/domain-rules.md §20); no user record is made for them here.
-      const scope = scopeOf(deps, actorOf(identity), res.locals.requestId as string | undefined);
+      const scope = decisionScopeOf(deps, actorOf(identity), requestId);
       const decisions = await decidePolicies(scope, exchange.names, exchange.variables, onUnparsable);
-      res.json(exchange.answer(decisions));
+      return { status: 200, body: exchange.answer(decisions) };
     } catch (error) {
-      sendError(res, error, logger, deps.outage);
+      return errorAnswer(error, logger, requestId, deps.outage);
     }
-  });
-  router.use(bodyRefusals);
-  return router;
+  };
 }
 
 const SCOPE_FIELDS = {
@@ -179,30 +215,30 @@ function checksOf(body: unknown): Check[] {
   }
   if (body.checks.length > MAX_CHECKS) throw new BadUserInputError(`At most ${MAX_CHECKS} checks a call.`, 'checks');
   return body.checks.map((entry: unknown, index) => {
-    const field = `checks[${index}]`;
-    if (!isObject(entry)) throw new BadUserInputError(`${field} must be an object.`, field);
+    // The field's name is spelled out only for a refusal.
+    const refuse = (what: string, message: string): never => {
+      const field = `checks[${index}]${what}`;
+      throw new BadUserInputError(`${field} ${message}`, field);
+    };
+    if (!isObject(entry)) return refuse('', 'must be an object.');
     const { userId, permission, scope } = entry;
     if (typeof userId !== 'string' || userId.length === 0 || userId.length > 255) {
-      throw new BadUserInputError(`${field}.userId must be a user id.`, `${field}.userId`);
+      return refuse('.userId', 'must be a user id.');
     }
     if (typeof permission !== 'string' || !isPermissionKey(permission)) {
-      throw new BadUserInputError(`${field}.permission must be a permission key.`, `${field}.permission`);
+      return refuse('.permission', 'must be a permission key.');
     }
-    const named = isObject(scope) ? Object.entries(scope) : [];
-    const [key, id] = named[0] ?? [];
-    if (named.length !== 1 || !(key in SCOPE_FIELDS) || typeof id !== 'string' || id.length === 0) {
-      throw new BadUserInputError(
-        `${field}.scope must name exactly one of organizationId, workspaceId, domainId.`,
-        `${field}.scope`,
-      );
+    const named = isObject(scope) ? Object.keys(scope) : [];
+    const key = named[0];
+    const id = named.length === 1 ? (scope as Json)[key] : undefined;
+    if (named.length !== 1 || !Object.hasOwn(SCOPE_FIELDS, key) || typeof id !== 'string' || id.length === 0) {
+      return refuse('.scope', 'must name exactly one of organizationId, workspaceId, domainId.');
     }
-    return {
-      userId,
-      permission,
-      scopeKind: SCOPE_FIELDS[key as keyof typeof SCOPE_FIELDS],
-      scopeId: id,
-      ...signInOf(entry.signIn, `${field}.signIn`),
-    };
+    const check: Check = { userId, permission, scopeKind: SCOPE_FIELDS[key as keyof typeof SCOPE_FIELDS], scopeId: id };
+    if (entry.signIn !== undefined && entry.signIn !== null) {
+      check.signIn = signInOf(entry.signIn, `checks[${index}].signIn`);
+    }
+    return check;
   });
 }
 
@@ -210,8 +246,7 @@ function checksOf(body: unknown): Check[] {
  * A check's optional `signIn`: `{ "amr": [...], "ssoConnection": "..." }`, the claims of the
  * person's token as the calling service verified it (docs/domain-rules.md §20).
  */
-function signInOf(value: unknown, field: string): Pick<Check, 'signIn'> {
-  if (value === undefined || value === null) return {};
+function signInOf(value: unknown, field: string): SignInFact {
   const amr = isObject(value) ? (value.amr ?? []) : null;
   const connection = isObject(value) ? (value.ssoConnection ?? null) : null;
   if (
@@ -223,14 +258,12 @@ function signInOf(value: unknown, field: string): Pick<Check, 'signIn'> {
   ) {
     throw new BadUserInputError(`${field} must be { "amr": [strings], "ssoConnection": string or null }.`, field);
   }
-  return { signIn: { amr: amr as string[], ssoConnection: connection as string | null } };
+  return { amr: amr as string[], ssoConnection: connection as string | null };
 }
 
 const CHECKING_SERVICE: Actor = { kind: 'service', service: 'authorization-check' };
 
-/** POST /authorization/check; 404 while AUTHZ_SERVICE_TOKENS is unset. */
-export function checkRoute(deps: ScopeDependencies, logger: Logger, maxBodyBytes: number): express.Router {
-  const router = express.Router();
+function checkRoute(deps: ScopeDependencies, logger: Logger): DecisionRoute {
   const digests = deps.config.authzServiceTokens.map((token) => createHash('sha256').update(token).digest());
   const isServiceToken = (token: string | null) => {
     if (!token) return false;
@@ -238,25 +271,24 @@ export function checkRoute(deps: ScopeDependencies, logger: Logger, maxBodyBytes
     // Every token is compared, in constant time, so that the answer's timing tells nothing.
     return digests.reduce((found, expected) => timingSafeEqual(digest, expected) || found, false);
   };
-  router.post('/', express.json({ limit: maxBodyBytes }), async (req, res) => {
+  return async (body, headers, requestId) => {
     try {
       if (digests.length === 0) {
-        res.status(404).json({
-          errors: [{ message: 'Authorization checks are not configured.', extensions: { code: 'NOT_FOUND' } }],
-        });
-        return;
+        return {
+          status: 404,
+          body: {
+            errors: [{ message: 'Authorization checks are not configured.', extensions: { code: 'NOT_FOUND' } }],
+          },
+        };
       }
-      if (!isServiceToken(bearerToken(req.headers.authorization))) {
+      if (!isServiceToken(bearerToken(headers.authorization))) {
         throw new UnauthenticatedError();
       }
-      const checks = checksOf(req.body);
-      const scope = scopeOf(deps, CHECKING_SERVICE, res.locals.requestId as string | undefined);
-      const results = await runChecks(scope, checks);
-      res.json({ results });
+      const checks = checksOf(body);
+      const scope = decisionScopeOf(deps, CHECKING_SERVICE, requestId);
+      return { status: 200, body: { results: await runChecks(scope, checks) } };
     } catch (error) {
-      sendError(res, error, logger, deps.outage);
+      return errorAnswer(error, logger, requestId, deps.outage);
     }
-  });
-  router.use(bodyRefusals);
-  return router;
+  };
 }

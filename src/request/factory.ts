@@ -40,9 +40,9 @@ export function scopeOf<A extends Actor>(
   requestId: string = randomUUID(),
   now: Date = ground.config.clock.now(),
 ): RequestScope & { actor: A } {
+  const decision = decisionScopeOf(ground, actor, requestId, now);
+  const { permissions, viewer } = decision;
   const loaders = createLoaders(ground.db, now);
-  const permissions = PermissionTable.of(ground.config.declaredPermissions);
-  const viewer = actor.kind === 'person' ? actor.viewer : null;
   const bypasses = ground.signInBypasses;
   const access = new ViewerAccess(
     viewer && {
@@ -55,17 +55,34 @@ export function scopeOf<A extends Actor>(
     permissions,
     viewer && bypasses ? (organizationId) => bypasses.record(organizationId, viewer.id, requestId, now) : null,
   );
+  return { ...decision, loaders, access, outbox: ground.outbox ?? null };
+}
+
+/** What a supergraph decision reads of a scope (docs/domain-rules.md §19): no loaders, no access of its own. */
+export type DecisionScope = Pick<
+  RequestScope,
+  'requestId' | 'now' | 'actor' | 'viewer' | 'config' | 'db' | 'permissions'
+>;
+
+/**
+ * The part of `scopeOf`'s scope a decision reads: a decision makes its one read itself
+ * (src/db/access-facts.ts), so the loaders and the viewer's access, which it never uses, are not
+ * made for it.
+ */
+export function decisionScopeOf<A extends Actor>(
+  ground: ScopeGround,
+  actor: A,
+  requestId: string = randomUUID(),
+  now: Date = ground.config.clock.now(),
+): DecisionScope & { actor: A } {
   return {
     requestId,
     now,
     actor,
-    viewer,
+    viewer: actor.kind === 'person' ? actor.viewer : null,
     config: ground.config,
     db: ground.db,
-    loaders,
-    access,
-    permissions,
-    outbox: ground.outbox ?? null,
+    permissions: PermissionTable.of(ground.config.declaredPermissions),
   };
 }
 

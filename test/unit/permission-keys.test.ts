@@ -6,6 +6,7 @@ import { parsePermissionDeclarations, parsePolicyName } from '../../src/domain/p
 import { PermissionTable } from '../../permissions/table';
 import { holdsAnywhere, keysAt } from '../../permissions/decisions';
 import { Role, ScopeKind } from '../../src/domain/enums';
+import { Grant } from '../../permissions/access';
 
 const NOW = new Date('2026-12-07T12:00:00Z');
 const valid = { key: 'invoices:read', scopes: ['WORKSPACE'], roles: ['ACCOUNTING'] };
@@ -89,6 +90,38 @@ describe('declared keys in the one table', () => {
     const expired = [at(ScopeKind.ORGANIZATION, Role.ACCOUNTING, new Date(NOW.getTime() - 1))];
     expect(keysAt(workspace, expired, NOW, table).size).toBe(0);
     expect(holdsAnywhere('invoices:read', expired, NOW, table)).toBe(false);
+  });
+
+  it('answers one key as the whole set does (holds, the checks’ question)', () => {
+    const grantSets = Object.values(Grant).flatMap((g, i, all) => [[g], [g, all[(i + 1) % all.length]]]);
+    const customs = [
+      new Map(),
+      new Map([['invoices:read', null]]),
+      new Map([
+        ['gone:key', null],
+        ['READ', null],
+      ]),
+    ];
+    const keys = [...table.definitions().map((d) => d.key), 'gone:key', 'nothing:here'];
+    let held = 0;
+    for (const kind of Object.values(ScopeKind)) {
+      for (const grants of [[], ...grantSets]) {
+        for (const custom of customs) {
+          const all = table.keysOf(kind, grants, custom.keys());
+          for (const key of keys) {
+            expect([kind, grants, [...custom.keys()], key, table.holds(kind, grants, custom, key)]).toEqual([
+              kind,
+              grants,
+              [...custom.keys()],
+              key,
+              all.has(key),
+            ]);
+            if (all.has(key)) held++;
+          }
+        }
+      }
+    }
+    expect(held).toBeGreaterThan(100);
   });
 
   it('lists built-in keys first, then the declared ones in the file’s order', () => {

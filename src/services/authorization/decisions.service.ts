@@ -1,6 +1,7 @@
-import { accessAt } from '../../../permissions/access';
+import { displayedRole, standingAt } from '../../../permissions/access';
 import { decidePolicy, idsOf } from '../../../permissions/decisions';
-import { readAccessFacts } from '../../db/access-facts';
+import { type MembershipRow, readAccessFacts } from '../../db/access-facts';
+import type { ScopeRef } from '../../domain/scope';
 import { parsePolicyName, type PolicyName } from '../../domain/permission-keys';
 import type { Role, ScopeKind } from '../../domain/enums';
 import type { RequestScope } from '../../request/scope';
@@ -8,6 +9,7 @@ import {
   grantingMemberships,
   NO_SIGN_IN,
   type SignInFact,
+  type SignInStanding,
   standingsByOrganization,
 } from '../../../permissions/sign-in';
 
@@ -84,7 +86,12 @@ export interface CheckResult {
   signInRequired?: ('SSO' | 'MFA')[];
 }
 
-/** Each check in order, in one round trip. A key nobody declared, or an id naming no scope, is not allowed. */
+/**
+ * Each check in order, in one round trip. A key nobody declared, or an id naming no scope, is not
+ * allowed. After the one read everything is synchronous; what several checks share is worked out
+ * once: a person's standing under their organizations' sign-in policies (for the checks that carry
+ * no sign-in of their own), and a person's grants at a scope.
+ */
 export async function runChecks(request: Decider, checks: readonly Check[]): Promise<CheckResult[]> {
   const table = request.permissions;
   if (checks.length === 0) return [];
@@ -93,25 +100,45 @@ export async function runChecks(request: Decider, checks: readonly Check[]): Pro
     checks.map((c) => c.userId),
     checks.map((c) => c.scopeId),
   );
+  // What a person's checks share, worked out at their first check: their sign-in standings (without
+  // a sign-in of the check's own), and, by scope, their grants there, the keys custom roles add
+  // there, the role shown and the custom role held there.
+  const people = new Map<string, Person>();
   return checks.map((check) => {
     const scope = facts.scopes.get(check.scopeId);
-    const held = facts.membershipsByUser.get(check.userId) ?? [];
     if (!scope || scope.kind !== check.scopeKind) return { allowed: false, role: null, customRole: null };
-    const standing = standingsByOrganization(held, check.signIn ?? NO_SIGN_IN).get(scope.organizationId);
+    let person = people.get(check.userId);
+    if (!person) {
+      const held = facts.membershipsByUser.get(check.userId) ?? [];
+      people.set(check.userId, (person = { held, standings: null, at: new Map() }));
+    }
+    const standings = check.signIn
+      ? standingsByOrganization(person.held, check.signIn)
+      : (person.standings ??= standingsByOrganization(person.held, NO_SIGN_IN));
+    const standing = standings.get(scope.organizationId);
     if (standing?.kind === 'blocked') {
       return { allowed: false, role: null, customRole: null, signInRequired: standing.missing };
     }
-    const memberships = held;
-    const access = accessAt(scope, memberships, request.now);
-    // The keys from the access already worked out: the standing at a scope is read once per tuple.
+    let there = person.at.get(check.scopeId);
+    if (!there) person.at.set(check.scopeId, (there = standingThere(scope, check.scopeId, person.held, request.now)));
     const allowed =
-      table.knows(check.permission) && table.keysOf(scope.kind, access.grants, access.customKeys).has(check.permission);
-    // The custom role of the membership held at the scope itself (one per person and scope).
-    const custom =
-      memberships.find(
-        (m) =>
-          m.customRole && m.scope === scope.kind && (m.domainId ?? m.workspaceId ?? m.organizationId) === check.scopeId,
-      )?.customRole ?? null;
-    return { allowed, role: access.role, customRole: custom?.name ?? null };
+      table.knows(check.permission) && table.holds(scope.kind, there.grants, there.custom, check.permission);
+    return { allowed, role: there.role, customRole: there.customRole };
   });
+}
+
+/** One person's memberships, and what their checks share (see runChecks). */
+interface Person {
+  held: MembershipRow[];
+  standings: Map<string, SignInStanding> | null;
+  at: Map<string, ReturnType<typeof standingThere>>;
+}
+
+function standingThere(scope: ScopeRef, scopeId: string, held: readonly MembershipRow[], now: Date) {
+  const { grants, custom } = standingAt(scope, held, now);
+  // The custom role of the membership held at the scope itself (one per person and scope).
+  const own = held.find(
+    (m) => m.customRole && m.scope === scope.kind && (m.domainId ?? m.workspaceId ?? m.organizationId) === scopeId,
+  );
+  return { grants, custom, role: displayedRole(grants), customRole: own?.customRole?.name ?? null };
 }

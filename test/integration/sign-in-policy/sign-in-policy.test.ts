@@ -321,6 +321,20 @@ describeOnEachDatabase('the sign-in policy', (kind) => {
       { allowed: true, role: 'MEMBER', customRole: null },
     ]);
     expect((await check({ amr: 'otp' })).status).toBe(400);
+    // In one call, each check stands by its own sign-in (what checks share is worked out per sign-in).
+    const mixed = await post(
+      '/authorization/check',
+      {
+        checks: [undefined, { amr: ['pwd', 'otp'] }, undefined, { amr: ['pwd'] }].map((signIn) => ({
+          userId: member.sub,
+          permission: 'READ',
+          scope: { workspaceId: world.w1.id },
+          signIn,
+        })),
+      },
+      { authorization: `Bearer ${SERVICE_TOKEN}` },
+    );
+    expect(mixed.body.results.map((r: { allowed: boolean }) => r.allowed)).toEqual([false, true, false, false]);
     await reset();
     expect((await decide(member)).body.policies).toEqual({ 'READ@workspaceId': true, READ_MEMBERS: true });
   });
