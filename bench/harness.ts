@@ -17,7 +17,7 @@ export const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 export const useSqlite = process.argv.includes('--sqlite');
 /** The scenarios `--only` may name: each runs alone and writes its own results file. */
-export const SCENARIOS = ['noisy-neighbour', 'decisions'] as const;
+export const SCENARIOS = ['noisy-neighbour', 'decisions', 'tree'] as const;
 export const only = ((at) => (at >= 0 ? (process.argv[at + 1] ?? '') : undefined))(process.argv.indexOf('--only'));
 /** The size axis: a 10-member organization against one of BENCH_MILLION (default 1 000 000; 0 skips it). */
 export const MILLION = Number(process.env.BENCH_MILLION ?? 1_000_000);
