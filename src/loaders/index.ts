@@ -19,6 +19,7 @@ import { EnrollmentMode, Role } from '../domain/enums';
 import { EmailDomain } from '../../entities/email-domain.entity';
 import { memberLoaders, type MemberLoaders } from './member-page';
 import { directoryNames, type DirectoryNameKey } from './directory-names';
+import { membershipsOfPeople } from './held-memberships';
 
 /**
  * Every relation and list the schema walks goes through one of these, created fresh for each
@@ -145,23 +146,9 @@ export function createLoaders(db: DataSource, now: Date): Loaders {
     domain: byKey(db, Domain, 'id'),
     workspacesByOrganization: groupedBy(db, Workspace, 'organizationId'),
     domainsByWorkspace: groupedBy(db, Domain, 'workspaceId'),
-    // With each membership comes its organization (one join): the viewer's organizations are then
-    // in the organization loader's cache before any field asks for them.
-    membershipsByUser: new DataLoader(async (userIds) => {
-      const rows = await db.getRepository(Membership).find({
-        where: { userId: In([...userIds]) },
-        relations: { organizationRelation: true, customRoleRelation: true },
-        order: { createdAt: 'ASC', id: 'ASC' },
-      });
-      const groups = new Map<string, Membership[]>(userIds.map((id) => [id, []]));
-      for (const row of rows) {
-        if (row.organizationRelation) loaders.organization.prime(row.organizationId, row.organizationRelation);
-        delete row.organizationRelation;
-        withCustomRole(row, loaders);
-        groups.get(row.userId)?.push(row);
-      }
-      return userIds.map((id) => groups.get(id) ?? []);
-    }),
+    // With each membership come its organization and custom role (one statement, plain rows): the
+    // viewer's organizations are then in the organization loader's cache before any field asks.
+    membershipsByUser: new DataLoader(membershipsOfPeople(db, () => loaders)),
     membership: byKey(db, Membership, 'id'),
     customRole: byKey(db, CustomRole, 'id'),
     customRolesByOrganization: new DataLoader(async (organizationIds) => {
