@@ -14,6 +14,7 @@ import { User } from '../../entities/user.entity';
 import { WebhookDelivery, WebhookEndpoint } from '../../entities/webhook.entity';
 import { Workspace } from '../../entities/workspace.entity';
 import { placeholders } from '../db/sql';
+import { readWorkspaceTrees } from '../db/workspace-tree';
 import { seatsUsed } from '../db/seats';
 import { EnrollmentMode, Role } from '../domain/enums';
 import { EmailDomain } from '../../entities/email-domain.entity';
@@ -32,6 +33,11 @@ export interface Loaders extends MemberLoaders {
   domain: DataLoader<string, Domain | null>;
   workspacesByOrganization: DataLoader<string, Workspace[]>;
   domainsByWorkspace: DataLoader<string, Domain[]>;
+  /**
+   * An organization's workspaces read with their domains in the same statement (what a tree
+   * walks); each workspace's domains go to `domainsByWorkspace`.
+   */
+  workspaceTree: DataLoader<string, Workspace[]>;
   /** All memberships of a person, in every scope. */
   membershipsByUser: DataLoader<string, Membership[]>;
   membership: DataLoader<string, Membership | null>;
@@ -146,6 +152,18 @@ export function createLoaders(db: DataSource, now: Date): Loaders {
     domain: byKey(db, Domain, 'id'),
     workspacesByOrganization: groupedBy(db, Workspace, 'organizationId'),
     domainsByWorkspace: groupedBy(db, Domain, 'workspaceId'),
+    workspaceTree: new DataLoader(async (organizationIds) => {
+      const trees = await readWorkspaceTrees(db, organizationIds);
+      return trees.map((tree, i) => {
+        loaders.workspacesByOrganization.prime(organizationIds[i], tree.workspaces);
+        for (const workspace of tree.workspaces) loaders.workspace.prime(workspace.id, workspace);
+        for (const [workspaceId, domains] of tree.domains) {
+          loaders.domainsByWorkspace.prime(workspaceId, domains);
+          for (const domain of domains) loaders.domain.prime(domain.id, domain);
+        }
+        return tree.workspaces;
+      });
+    }),
     // With each membership come its organization and custom role (one statement, plain rows): the
     // viewer's organizations are then in the organization loader's cache before any field asks.
     membershipsByUser: new DataLoader(membershipsOfPeople(db, () => loaders)),

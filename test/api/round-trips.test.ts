@@ -114,11 +114,12 @@ describeOnEachDatabase('round trips', (kind) => {
     const largeCost = await statements(large, () => h.run(MeTreeDocument, {}, large));
     const tree = (await h.run(MeTreeDocument, {}, large)).data!.me!.organizations!.nodes;
     expect(tree.flatMap((o) => o.workspaces.flatMap((w) => w.domains))).toHaveLength(27);
-    // Up to 8 scopes the members lists cost one statement; past that two (their sizes, then the
-    // small ones ranked together), whatever the number of scopes.
-    expect(mediumCost.statements).toBe(smallCost.statements + 1);
+    // The viewer's memberships (with their organizations); the workspaces with their domains; the
+    // members lists — up to 8 scopes a branch each, past that their sizes and the small ones
+    // ranked together in one statement — whatever the number of scopes.
+    expect(mediumCost.statements).toBe(smallCost.statements);
     expect(largeCost.statements).toBe(mediumCost.statements);
-    expect(largeCost.statements).toBeLessThanOrEqual(8);
+    expect(largeCost.statements).toBe(3);
   });
 
   it('a members page costs the same for 3 members and for 60, and on page 2', async () => {
