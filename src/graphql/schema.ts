@@ -19,6 +19,7 @@ import { Organization } from '../../entities/organization.entity';
 import { User } from '../../entities/user.entity';
 import { Workspace } from '../../entities/workspace.entity';
 import { OPEN_TYPES, permissions } from '../../permissions';
+import { withQuickAllowances } from './quick-allow';
 import { DomainResolver } from '../../resolvers/domain.resolver';
 import { AuditEventResolver } from '../../resolvers/audit-event.resolver';
 import { BillingResolver } from '../../resolvers/billing.resolver';
@@ -134,7 +135,7 @@ function withCheckedRepresentations(schema: GraphQLSchema): GraphQLSchema {
  */
 export function buildMembershipSchema(): Promise<GraphQLSchema> {
   guarded ??= (unguarded ??= buildUnguarded()).then((schema) =>
-    withOpenTypesUnwrapped(applyMiddleware(schema, permissions), schema),
+    withQuickAllowances(withOpenTypesUnwrapped(applyMiddleware(schema, permissions), schema), schema),
   );
   return guarded;
 }
