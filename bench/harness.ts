@@ -112,6 +112,11 @@ export interface Measurement {
   statementsPerRequest: number;
   peakRssMb: number;
   errors: number;
+  /**
+   * The server process's CPU time per request under the load (user + system): on a shared,
+   * CPU-bound machine a steadier figure than throughput, which follows whatever else runs.
+   */
+  cpuMsPerRequest?: number;
 }
 
 export interface Goal {
@@ -149,9 +154,14 @@ export async function measure(server: Server, op: Operation, size: number | null
   await new Promise((resolve) => setTimeout(resolve, 500));
   await server.stats(true);
   await post(urlOf(server, op), op);
-  const statementsPerRequest = (await server.stats()).statements;
+  const before = await server.stats();
+  const statementsPerRequest = before.statements;
   const result = await autocannon({ ...load, duration: DURATION });
   const stats = await server.stats();
+  const cpuMsPerRequest =
+    stats.cpuMs === undefined
+      ? undefined
+      : Math.round(((stats.cpuMs - before.cpuMs) / result.requests.total) * 100) / 100;
   return {
     query: op.name,
     size,
@@ -162,6 +172,7 @@ export async function measure(server: Server, op: Operation, size: number | null
     statementsPerRequest,
     peakRssMb: Math.round(stats.maxRssBytes / 1e6),
     errors: result.errors + result.non2xx + result.timeouts,
+    ...(cpuMsPerRequest === undefined ? {} : { cpuMsPerRequest }),
   };
 }
 

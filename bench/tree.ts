@@ -32,7 +32,8 @@ export async function measureTreeAndPage(
     const [ours, ceiling] = [results[i], results[i + 1]];
     process.stdout.write(
       `  ${ours.query} @ ${ours.size}: ${ours.requestsPerSecond} vs ${ceiling.requestsPerSecond} req/s = ` +
-        `${(ours.requestsPerSecond / ceiling.requestsPerSecond).toFixed(2)}×, ${ours.statementsPerRequest} statements\n`,
+        `${(ours.requestsPerSecond / ceiling.requestsPerSecond).toFixed(2)}×, ${ours.statementsPerRequest} statements; ` +
+        `CPU ${ours.cpuMsPerRequest} vs ${ceiling.cpuMsPerRequest} ms a request\n`,
     );
   }
   process.stdout.write(

@@ -110,20 +110,28 @@ export function smallScopesStatement(
   const allParams: unknown[] = [];
   for (let i = 0; i < scopeIds.length; i += 100) {
     const chunk = scopeIds.slice(i, i + 100);
-    // Only the scopes whose maintained count is at most `atMost` (the others are read by branches).
-    const small =
+    const list = placeholders(chunk.length);
+    // Only the scopes whose maintained count is at most `atMost` (the others are read by branches):
+    // chosen first, in a derived table, and their memberships reached from it by the scope index,
+    // so that a large scope's rows are never read here.
+    const from =
       atMost === null
-        ? ''
-        : ` AND m.scope_id IN (SELECT c.scope_id FROM member_counts c WHERE c.scope_id IN (${placeholders(chunk.length)})` +
-          `${filter.role ? ' AND c.role = ?' : ''} GROUP BY c.scope_id HAVING SUM(c.n) <= ${atMost})`;
+        ? `memberships m JOIN users u ON u.id = m.user_id WHERE m.scope_id IN (${list})`
+        : `(SELECT c.scope_id FROM member_counts c WHERE c.scope_id IN (${list})${filter.role ? ' AND c.role = ?' : ''}` +
+          ` GROUP BY c.scope_id HAVING SUM(c.n) <= ${atMost}) AS small_scopes` +
+          ` JOIN memberships m ON m.scope_id = small_scopes.scope_id JOIN users u ON u.id = m.user_id WHERE 1 = 1`;
     parts.push(
       `SELECT * FROM (SELECT ${COLUMNS}, ${USER_COLUMNS}, ROW_NUMBER() OVER (PARTITION BY m.scope_id ORDER BY ${rank}) AS rank_in_scope` +
-        ` FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.scope_id IN (${placeholders(chunk.length)})` +
-        ` AND (${branches.map((b) => `(1 = 1${b.where})`).join(' OR ')})${where}${small}) AS ranked${parts.length}` +
+        ` FROM ${from}` +
+        ` AND (${branches.map((b) => `(1 = 1${b.where})`).join(' OR ')})${where}) AS ranked${parts.length}` +
         ` WHERE rank_in_scope <= ${filter.first + 1}`,
     );
-    allParams.push(...chunk, ...branches.flatMap((b) => b.params), ...params);
-    if (atMost !== null) allParams.push(...chunk, ...(filter.role ? [filter.role] : []));
+    allParams.push(
+      ...chunk,
+      ...(atMost !== null && filter.role ? [filter.role] : []),
+      ...branches.flatMap((b) => b.params),
+      ...params,
+    );
   }
   return { sql: parts.join(' UNION ALL '), params: allParams };
 }
