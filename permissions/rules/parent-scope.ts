@@ -15,6 +15,12 @@ export function onParentScope(
   name: string,
   decide: (scope: ScopeRef, ctx: RequestScope) => Promise<boolean>,
   permission: Permission,
+  /**
+   * A permission whose holding at the scope makes `decide` true (where `decide` is "holds it, or
+   * …"): where that access is already decided in this request, the rule is known to allow
+   * without its promise. Omitted for a rule that asks more of the access than a permission.
+   */
+  allowedBy?: Permission,
 ): Rule {
   const found = rule(name, { cache: 'no_cache' })(async (parent, _args, ctx: RequestScope) => {
     const scope = scopeOfEntity(parent);
@@ -23,12 +29,12 @@ export function onParentScope(
     // SIGN_IN_POLICY when only the organization's sign-in policy stands in the way (docs/domain-rules.md §20).
     return ctx.access.refusal(scope, permission, new ForbiddenError({ permission }));
   });
-  // `decide` is true wherever the viewer holds `permission` at the scope: where that access is
-  // already decided in this request, the answer is known without the rule's promise.
-  allowsAlready.set(found, (parent, ctx) => {
-    const scope = scopeOfEntity(parent);
-    return scope !== null && ctx.access.decidedAt(scope)?.permissions.has(permission) === true;
-  });
+  if (allowedBy !== undefined) {
+    allowsAlready.set(found, (parent, ctx) => {
+      const scope = scopeOfEntity(parent);
+      return scope !== null && ctx.access.decidedAt(scope)?.permissions.has(allowedBy) === true;
+    });
+  }
   return found;
 }
 
