@@ -150,8 +150,10 @@ export async function measure(server: Server, op: Operation, size: number | null
   };
   // One second of the same load first, so that every server is measured warm (JIT, pools); then
   // a pause, so that none of its requests is still running when one request is counted alone.
-  await autocannon({ ...load, duration: 1 });
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  const warm = await autocannon({ ...load, duration: 1 });
+  // Long enough for the slowest warm-up request to finish: a late one counted with the probe's
+  // statements made the tree look like 5 on a loaded machine (its slowest took over a second).
+  await new Promise((resolve) => setTimeout(resolve, Math.max(500, 2 * warm.latency.max)));
   await server.stats(true);
   await post(urlOf(server, op), op);
   const before = await server.stats();

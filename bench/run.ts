@@ -25,7 +25,7 @@ import { measureMix } from './mix';
 import { measureNoisyNeighbour, noisyNeighbourText } from './noisy-neighbour';
 import { writeResults } from './report';
 import { measureSizeAxis } from './size-axis';
-import { measureTreeAndPage } from './tree';
+import { measureTreeAndPage, treeGoals } from './tree';
 
 /**
  * `npm run bench` (MariaDB at 127.0.0.1:3306, or BENCH_DATABASE_URL) or `npm run bench -- --sqlite`.
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     if (only === 'tree') {
       const results = await measureTreeAndPage(db, env, target.url, servers);
       await db.destroy();
-      writeResults(version, results, []);
+      writeResults(version, results, treeGoals(results));
       return;
     }
     if (only === 'decisions') {

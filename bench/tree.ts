@@ -1,7 +1,7 @@
 import { loadavg } from 'node:os';
 import { DataSource } from 'typeorm';
 import { type BenchOrganization, seedOrganization } from './dataset';
-import { measure, type Measurement, type Operation, type Server, startProcess } from './harness';
+import { type Goal, measure, type Measurement, type Operation, type Server, startProcess } from './harness';
 import { againstCeiling, operationsFor } from './mix';
 
 /**
@@ -60,4 +60,31 @@ async function profiles(env: Record<string, string>, operations: Operation[], se
   }
   process.env.BENCH_CPU_PROF = dir;
   return results;
+}
+
+/** Issue 38's goals on what `--only tree` measured: the ratios, the statements, the peak RSS. */
+export function treeGoals(results: Measurement[]): Goal[] {
+  const goals: Goal[] = [];
+  for (let i = 0; i + 1 < results.length; i += 2) {
+    const [ours, ceiling] = [results[i], results[i + 1]];
+    if (ceiling.server !== 'bare Apollo + SQL') continue;
+    const ratio = Math.round((ours.requestsPerSecond / ceiling.requestsPerSecond) * 100) / 100;
+    const most = ours.query === 'members page' ? 1 : 3;
+    goals.push(
+      { goal: `${ours.query} ≥ 0.8× bare Apollo + SQL (${ours.size})`, value: `${ratio}×`, pass: ratio >= 0.8 },
+      {
+        goal: `${ours.query} CPU a request, ours against bare Apollo + SQL's (${ours.size})`,
+        value: `${ours.cpuMsPerRequest} vs ${ceiling.cpuMsPerRequest} ms`,
+        pass: (ours.cpuMsPerRequest ?? Infinity) <= (ceiling.cpuMsPerRequest ?? 0) / 0.8,
+      },
+      {
+        goal: `${ours.query} in ≤ ${most} round trip${most > 1 ? 's' : ''} (${ours.size})`,
+        value: `${ours.statementsPerRequest} statements`,
+        pass: ours.statementsPerRequest <= most,
+      },
+    );
+  }
+  const rss = Math.max(...results.filter((r) => r.server.startsWith('membership')).map((r) => r.peakRssMb));
+  goals.push({ goal: 'peak RSS under the tree load ≤ 380 MB', value: `${rss} MB`, pass: rss <= 380 });
+  return goals;
 }
