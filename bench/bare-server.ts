@@ -218,6 +218,7 @@ function statsServer(): void {
           statements: 0,
           maxRssBytes: process.resourceUsage().maxRSS * 1024,
           eventLoopMaxMs: loop.max / 1e6,
+          cpuMs: ((usage) => (usage.user + usage.system) / 1000)(process.cpuUsage()),
         }),
       );
     })

@@ -17,7 +17,7 @@ export const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 export const useSqlite = process.argv.includes('--sqlite');
 /** The scenarios `--only` may name: each runs alone and writes its own results file. */
-export const SCENARIOS = ['noisy-neighbour', 'decisions'] as const;
+export const SCENARIOS = ['noisy-neighbour', 'decisions', 'tree'] as const;
 export const only = ((at) => (at >= 0 ? (process.argv[at + 1] ?? '') : undefined))(process.argv.indexOf('--only'));
 /** The size axis: a 10-member organization against one of BENCH_MILLION (default 1 000 000; 0 skips it). */
 export const MILLION = Number(process.env.BENCH_MILLION ?? 1_000_000);
@@ -115,6 +115,11 @@ export interface Measurement {
   statementsPerRequest: number;
   peakRssMb: number;
   errors: number;
+  /**
+   * The server process's CPU time per request under the load (user + system): on a shared,
+   * CPU-bound machine a steadier figure than throughput, which follows whatever else runs.
+   */
+  cpuMsPerRequest?: number;
 }
 
 export interface Goal {
@@ -148,13 +153,20 @@ export async function measure(server: Server, op: Operation, size: number | null
   };
   // One second of the same load first, so that every server is measured warm (JIT, pools); then
   // a pause, so that none of its requests is still running when one request is counted alone.
-  await autocannon({ ...load, duration: 1 });
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  const warm = await autocannon({ ...load, duration: 1 });
+  // Long enough for the slowest warm-up request to finish: a late one counted with the probe's
+  // statements made the tree look like 5 on a loaded machine (its slowest took over a second).
+  await new Promise((resolve) => setTimeout(resolve, Math.max(500, 2 * warm.latency.max)));
   await server.stats(true);
   await post(urlOf(server, op), op);
-  const statementsPerRequest = (await server.stats()).statements;
+  const before = await server.stats();
+  const statementsPerRequest = before.statements;
   const result = await autocannon({ ...load, duration: DURATION });
   const stats = await server.stats();
+  const cpuMsPerRequest =
+    stats.cpuMs === undefined
+      ? undefined
+      : Math.round(((stats.cpuMs - before.cpuMs) / result.requests.total) * 100) / 100;
   return {
     query: op.name,
     size,
@@ -165,6 +177,7 @@ export async function measure(server: Server, op: Operation, size: number | null
     statementsPerRequest,
     peakRssMb: Math.round(stats.maxRssBytes / 1e6),
     errors: result.errors + result.non2xx + result.timeouts,
+    ...(cpuMsPerRequest === undefined ? {} : { cpuMsPerRequest }),
   };
 }
 

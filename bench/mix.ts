@@ -44,29 +44,7 @@ export async function measureMix(
   servers.push(membership);
   await membership.stats(true);
 
-  const tokens = new Map<number, string>();
-  for (const org of orgs)
-    tokens.set(
-      org.size,
-      await signDevelopmentToken(SECRET, {
-        sub: org.adminSub,
-        email: `m0-s${org.size}@bench.example`,
-        name: 'Admin',
-      }),
-    );
-  const ops = (org: BenchOrganization): Operation[] => {
-    const token = tokens.get(org.size)!;
-    return [
-      { name: 'members page', token, body: body(MEMBERS_PAGE, { id: org.organizationId }) },
-      { name: 'me tree', token, body: body(ME_TREE) },
-      { name: 'workspace + domains + members', token, body: body(WORKSPACE, { id: org.workspaceId }) },
-      {
-        name: '_entities ×100',
-        token,
-        body: body(ENTITIES, { r: org.domainIds.slice(0, 100).map((id) => ({ __typename: 'Domain', id })) }),
-      },
-    ];
-  };
+  const { tokens, ops } = await operationsFor(orgs);
   for (const org of orgs) {
     for (const op of ops(org)) {
       results.push(await measure(membership, op, org.size, 'membership'));
@@ -105,53 +83,7 @@ export async function measureMix(
   );
   const loopStall = (await membership.stats()).eventLoopMaxMs;
 
-  // The fair ceiling, "bare Apollo + SQL": a bare server that sends exactly the statements the
-  // membership server sends for the same request (captured now, from a probe request, so the
-  // ceiling follows our SQL as it changes). Measured alternately with the membership server,
-  // three times each, the median kept: the machine is noisy.
-  for (const org of [orgs[0], large]) {
-    const captured: Record<string, { queries: string[]; parameters: unknown[][] }> = {};
-    for (const op of ops(org).slice(0, 2)) {
-      await post(membership.url, op);
-      await membership.stats(true);
-      await post(membership.url, op);
-      captured[op.name] = await membership.recent();
-    }
-    const file = join(tmpdir(), `membership-bench-sql-${process.pid}-${org.size}.json`);
-    writeFileSync(file, JSON.stringify(captured));
-    const bareSql = await startProcess(
-      'bare-server.js',
-      {
-        NODE_ENV: 'production',
-        BARE_MEMBERS: String(org.size),
-        AUTH_JWT_SECRET: SECRET,
-        BARE_SQL: file,
-        DATABASE_URL: databaseUrl,
-      },
-      4106,
-      4206,
-    );
-    servers.push(bareSql);
-    for (const op of ops(org).slice(0, 2)) {
-      const bareOp = op.name === 'members page' ? { ...op, body: body(MEMBERS_PAGE, { id: 'bench' }) } : op;
-      const ours: Measurement[] = [];
-      const ceiling: Measurement[] = [];
-      for (let round = 0; round < 3; round++) {
-        ours.push(await measure(membership, op, org.size, 'membership, alternating'));
-        ceiling.push({
-          ...(await measure(bareSql, bareOp, org.size, 'bare Apollo + SQL')),
-          statementsPerRequest: captured[op.name].queries.length,
-        });
-      }
-      results.push(median(ours), median(ceiling));
-      process.stdout.write(
-        `  ${op.name} @ ${org.size}: ${median(ours).requestsPerSecond} vs bare+SQL ${median(ceiling).requestsPerSecond} req/s\n`,
-      );
-    }
-    await bareSql.stop();
-    servers.pop();
-    rmSync(file, { force: true });
-  }
+  results.push(...(await againstCeiling(membership, [orgs[0], large], ops, databaseUrl, servers)));
   await membership.stop();
   servers.pop();
 
@@ -194,4 +126,92 @@ export async function measureMix(
     servers.pop();
   }
   return { results, large, loopStall };
+}
+
+/**
+ * The fair ceiling, "bare Apollo + SQL": a bare server that sends exactly the statements the
+ * membership server sends for the same request (captured now, from a probe request, so the
+ * ceiling follows our SQL as it changes). Measured alternately with the membership server,
+ * three times each, the median kept: the machine is noisy. The members page and the tree.
+ */
+export async function againstCeiling(
+  membership: Server,
+  orgs: BenchOrganization[],
+  ops: (org: BenchOrganization) => Operation[],
+  databaseUrl: string,
+  servers: Server[],
+): Promise<Measurement[]> {
+  const results: Measurement[] = [];
+  for (const org of orgs) {
+    const captured: Record<string, { queries: string[]; parameters: unknown[][] }> = {};
+    for (const op of ops(org).slice(0, 2)) {
+      await post(membership.url, op);
+      await membership.stats(true);
+      await post(membership.url, op);
+      captured[op.name] = await membership.recent();
+    }
+    const file = join(tmpdir(), `membership-bench-sql-${process.pid}-${org.size}.json`);
+    writeFileSync(file, JSON.stringify(captured));
+    const bareSql = await startProcess(
+      'bare-server.js',
+      {
+        NODE_ENV: 'production',
+        BARE_MEMBERS: String(org.size),
+        AUTH_JWT_SECRET: SECRET,
+        BARE_SQL: file,
+        DATABASE_URL: databaseUrl,
+      },
+      4106,
+      4206,
+    );
+    servers.push(bareSql);
+    for (const op of ops(org).slice(0, 2)) {
+      const bareOp = op.name === 'members page' ? { ...op, body: body(MEMBERS_PAGE, { id: 'bench' }) } : op;
+      const ours: Measurement[] = [];
+      const ceiling: Measurement[] = [];
+      for (let round = 0; round < 3; round++) {
+        ours.push(await measure(membership, op, org.size, 'membership, alternating'));
+        ceiling.push({
+          ...(await measure(bareSql, bareOp, org.size, 'bare Apollo + SQL')),
+          statementsPerRequest: captured[op.name].queries.length,
+        });
+      }
+      results.push(median(ours), median(ceiling));
+      process.stdout.write(
+        `  ${op.name} @ ${org.size}: ${median(ours).requestsPerSecond} vs bare+SQL ${median(ceiling).requestsPerSecond} req/s\n`,
+      );
+    }
+    await bareSql.stop();
+    servers.pop();
+    rmSync(file, { force: true });
+  }
+  return results;
+}
+
+/** The admin's token of each organization, and the mix's operations on one of them. */
+export async function operationsFor(orgs: BenchOrganization[]) {
+  const tokens = new Map<number, string>();
+  for (const org of orgs)
+    tokens.set(
+      org.size,
+      await signDevelopmentToken(SECRET, {
+        sub: org.adminSub,
+        email: `m0-s${org.size}@bench.example`,
+        name: 'Admin',
+      }),
+    );
+  const ops = (org: BenchOrganization): Operation[] => {
+    const token = tokens.get(org.size)!;
+    return [
+      { name: 'members page', token, body: body(MEMBERS_PAGE, { id: org.organizationId }) },
+      { name: 'me tree', token, body: body(ME_TREE) },
+      { name: 'workspace + domains + members', token, body: body(WORKSPACE, { id: org.workspaceId }) },
+      {
+        name: '_entities ×100',
+        token,
+        body: body(ENTITIES, { r: org.domainIds.slice(0, 100).map((id) => ({ __typename: 'Domain', id })) }),
+      },
+    ];
+  };
+  return { tokens, ops };
 }

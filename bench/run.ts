@@ -25,6 +25,7 @@ import { measureMix } from './mix';
 import { measureNoisyNeighbour, noisyNeighbourText } from './noisy-neighbour';
 import { writeResults } from './report';
 import { measureSizeAxis } from './size-axis';
+import { measureTreeAndPage, treeGoals } from './tree';
 
 /**
  * `npm run bench` (MariaDB at 127.0.0.1:3306, or BENCH_DATABASE_URL) or `npm run bench -- --sqlite`.
@@ -38,7 +39,8 @@ import { measureSizeAxis } from './size-axis';
  * `-- --only <scenario>` runs one scenario alone, with its own results file:
  * `noisy-neighbour` — one organization's burst against another's reads (noisy-neighbour-<database>.json);
  * `decisions` — the supergraph's authorization decisions at 10 and BENCH_MILLION members
- * (latest-<database>-decisions.json). BENCH_DATABASE=<name> uses (and keeps) that database instead
+ * (latest-<database>-decisions.json); `tree` — the members page and the tree at 10 and 10 000 members
+ * against their bare+SQL ceilings (latest-<database>-tree.json). BENCH_DATABASE=<name> uses (and keeps) that database instead
  * of a throwaway one, so that a later run finds the large organizations written already.
  */
 
@@ -94,6 +96,12 @@ async function main(): Promise<void> {
     const db = await openDatabase(target.url);
     const version = await databaseVersion(db);
     const env = serverEnv(target.url);
+    if (only === 'tree') {
+      const results = await measureTreeAndPage(db, env, target.url, servers);
+      await db.destroy();
+      writeResults(version, results, treeGoals(results));
+      return;
+    }
     if (only === 'decisions') {
       const axis = await flatOrganizations(db);
       const results = await measureDecisions(env, axis, servers);

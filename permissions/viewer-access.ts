@@ -35,6 +35,8 @@ const OK: SignInStanding = Object.freeze({ kind: 'ok' });
  */
 export class ViewerAccess {
   private readonly memo = new Map<string, Promise<Access>>();
+  /** The accesses of `memo` once decided: what a field may read without waiting (see {@link decidedAt}). */
+  private readonly decided = new Map<string, Access>();
   /** People known to share an organization with the viewer (seen in a members list the viewer may read). */
   private readonly coMembers = new Set<string>();
   /** People named by events of an audit log the viewer may read (its actors and subjects). */
@@ -89,12 +91,40 @@ export class ViewerAccess {
     const key = `${scope.kind}:${scopeId(scope)}`;
     let access = this.memo.get(key);
     if (!access) {
-      access = this.signInStandingIn(scope.organizationId).then((standing) =>
-        standing.kind === 'blocked' ? NO_ACCESS : this.heldAt(scope),
-      );
+      const memo = this.memo;
+      access = this.signInStandingIn(scope.organizationId)
+        .then((standing) => (standing.kind === 'blocked' ? NO_ACCESS : this.heldAt(scope)))
+        .then((decided) => {
+          // Only if it is still this request's answer (a write of the viewer's may have cleared it).
+          if (memo.get(key) === access) this.decided.set(key, decided);
+          return decided;
+        });
       this.memo.set(key, access);
     }
     return access;
+  }
+
+  /**
+   * The viewer's access at a scope if `at` has already decided it in this request, else undefined:
+   * the same answer, without a promise — a tree's hundreds of fields read it synchronously.
+   */
+  decidedAt(scope: ScopeRef): Access | undefined {
+    if (!this.viewerId) return NO_ACCESS;
+    return this.decided.get(`${scope.kind}:${scopeId(scope)}`);
+  }
+
+  /**
+   * Whether the viewer is known, without a read, to see a person's email and name: themself,
+   * someone listed with them in a members list they may read, or named by a log or a request of
+   * theirs (what {@link knowsPerson} answers first). False means "not known yet", not "no".
+   */
+  knowsPersonAlready(userId: string): boolean {
+    return (
+      this.viewerId === userId ||
+      this.coMembers.has(userId) ||
+      this.namedInReadableLogs.has(userId) ||
+      this.knownThroughRequests.has(userId)
+    );
   }
 
   /** What the viewer's memberships give at a scope, whatever the organization's sign-in policy says. */
@@ -273,6 +303,7 @@ export class ViewerAccess {
   /** After a write that changes the viewer's memberships, later reads must see it. */
   invalidate(): void {
     this.memo.clear();
+    this.decided.clear();
     this.standings.clear();
     this.inForce = null;
     this.coMembers.clear();

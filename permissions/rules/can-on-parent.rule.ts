@@ -12,6 +12,7 @@ export function canOnParent(permission: Permission): Rule {
       `canOnParent_${permission}`,
       (scope, ctx) => ctx.access.allows(scope, permission),
       permission,
+      permission,
     );
     rules.set(permission, found);
   }

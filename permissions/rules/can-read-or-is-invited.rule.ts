@@ -21,4 +21,5 @@ export const canReadOrIsInvited = onParentScope(
         // A member whom the sign-in policy blocks still sees which organization asks them to sign in again.
         (await ctx.access.heldAt(scope)).permissions.has(Permission.READ))),
   Permission.READ,
+  Permission.READ,
 );

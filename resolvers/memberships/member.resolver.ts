@@ -143,14 +143,15 @@ export class MemberConnectionResolver {
     description:
       'How many members match the filter (the cursor does not narrow it). Exact; with a search, capped at 10,000 (then totalCountIsLowerBound is true).',
   })
-  async totalCount(@Root() connection: MemberConnection, @Ctx() ctx: RequestScope) {
-    return (await memberTotalCount(ctx, connection)).total;
+  totalCount(@Root() connection: MemberConnection, @Ctx() ctx: RequestScope): number | Promise<number> {
+    // Read with the page when selected: returned as is, without a promise.
+    return connection.total ? connection.total.total : memberTotalCount(ctx, connection).then((t) => t.total);
   }
 
   @FieldResolver(() => Boolean, {
     description: 'True when a search matches more members than it counts: totalCount then reads "10,000+".',
   })
-  async totalCountIsLowerBound(@Root() connection: MemberConnection, @Ctx() ctx: RequestScope) {
-    return (await memberTotalCount(ctx, connection)).lowerBound;
+  totalCountIsLowerBound(@Root() connection: MemberConnection, @Ctx() ctx: RequestScope): boolean | Promise<boolean> {
+    return connection.total ? connection.total.lowerBound : memberTotalCount(ctx, connection).then((t) => t.lowerBound);
   }
 }

@@ -1,6 +1,8 @@
 import { BillingProfile } from '../../entities/billing.entity';
 import { billingProfileOf } from '../../src/services/billing/billing.service';
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { selects } from './selection';
 import { Organization } from '../../entities/organization.entity';
 import { WebhookEndpoint } from '../../entities/webhook.entity';
 import { ProvisioningToken } from '../../entities/provisioning-token.entity';
@@ -34,8 +36,8 @@ export class OrganizationResolver extends ScopeFieldsResolver(
   @FieldResolver(() => [Workspace], {
     description: 'ADMIN and ACCOUNTING see every workspace; others, those they belong to or hold a domain in.',
   })
-  workspaces(@Root() organization: Organization, @Ctx() ctx: RequestScope) {
-    return scopes.visibleWorkspaces(ctx, organization);
+  workspaces(@Root() organization: Organization, @Ctx() ctx: RequestScope, @Info() info: GraphQLResolveInfo) {
+    return scopes.visibleWorkspaces(ctx, organization, selects(info, 'domains'));
   }
 
   @FieldResolver(() => BillingProfile, {

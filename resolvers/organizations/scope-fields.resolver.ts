@@ -30,8 +30,11 @@ export function ScopeFieldsResolver<T extends { id: string }>(
   @Resolver(() => scopeType)
   abstract class ScopeFields {
     @FieldResolver(() => Role, { nullable: true, description: viewerRoleDescription })
-    async viewerRole(@Root() root: T, @Ctx() ctx: RequestScope): Promise<Role | null> {
-      return (await ctx.access.at(scopeOf(root))).role;
+    viewerRole(@Root() root: T, @Ctx() ctx: RequestScope): Role | null | Promise<Role | null> {
+      // Decided already in this request (a tree's lists are filtered by it): no promise.
+      const scope = scopeOf(root);
+      const decided = ctx.access.decidedAt(scope);
+      return decided ? decided.role : ctx.access.at(scope).then((access) => access.role);
     }
 
     @FieldResolver(() => [Permission])
@@ -69,6 +72,7 @@ export function ScopeFieldsResolver<T extends { id: string }>(
           root.id,
           args,
           selects(info, 'totalCount') || selects(info, 'totalCountIsLowerBound'),
+          selects(info, 'edges'),
         ),
       );
     }

@@ -1,5 +1,7 @@
 import type { RequestScope } from '../request/scope';
 import { type ScopeDependencies, scopeForBearer } from '../request/factory';
+import { firstNeedReader } from './first-need';
+import type { OperationRequest } from './operation-scopes';
 
 /**
  * What every resolver and rule receives: the request scope (src/request/scope.ts), made by the one
@@ -11,7 +13,17 @@ export type Context = RequestScope;
 
 export type ContextDependencies = ScopeDependencies;
 
-/** The context of one GraphQL request: the scope of its bearer (see `scopeForBearer`). */
+/**
+ * The context of one GraphQL request: the scope of its bearer (see `scopeForBearer`), told what
+ * the operation will read first (`firstNeed`) so that the viewer's memberships come with it.
+ */
+export function contextMaker(deps: ContextDependencies, maxTokens: number) {
+  const firstNeed = firstNeedReader(maxTokens);
+  return (authorization: string | undefined, requestId?: string, operation?: OperationRequest) =>
+    scopeForBearer(deps, authorization, requestId, operation ? firstNeed(operation) : null);
+}
+
+/** The context of a request whose operation is not known: the scope of its bearer. */
 export const createContext = scopeForBearer;
 
 // Kept for code written against the context before the request scope existed; new code imports

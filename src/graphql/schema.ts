@@ -19,6 +19,7 @@ import { Organization } from '../../entities/organization.entity';
 import { User } from '../../entities/user.entity';
 import { Workspace } from '../../entities/workspace.entity';
 import { OPEN_TYPES, permissions } from '../../permissions';
+import { withQuickAllowances } from './quick-allow';
 import { DomainResolver } from '../../resolvers/organizations/domain.resolver';
 import { AuditEventResolver } from '../../resolvers/audit/audit-event.resolver';
 import { BillingResolver } from '../../resolvers/billing/billing.resolver';
@@ -140,7 +141,7 @@ function withCheckedRepresentations(schema: GraphQLSchema): GraphQLSchema {
  */
 export function buildMembershipSchema(): Promise<GraphQLSchema> {
   guarded ??= (unguarded ??= buildUnguarded()).then((schema) =>
-    withOpenTypesUnwrapped(applyMiddleware(schema, permissions), schema),
+    withQuickAllowances(withOpenTypesUnwrapped(applyMiddleware(schema, permissions), schema), schema),
   );
   return guarded;
 }

@@ -13,7 +13,8 @@ import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { createTokenVerifier } from '../auth/jwt';
 import type { Config } from '../config/config';
-import { type Context, createContext } from '../graphql/context';
+import { type Context, contextMaker } from '../graphql/context';
+import type { OperationRequest } from '../graphql/operation-scopes';
 import { actorOf, type ScopeDependencies, scopeOf } from '../request/factory';
 import { BypassAudit } from '../services/sign-in-policy/sign-in-policy.service';
 import { availabilityPlugin, createErrorFormatter, errorForTrace, requestLogPlugin } from '../graphql/format-error';
@@ -55,8 +56,11 @@ export interface App {
   metrics: Metrics | null;
   /** Audits break-glass bypasses of sign-in policies after the requests that make them (tests await `settled`). */
   signInBypasses: BypassAudit;
-  /** Builds the context for a request with this Authorization header (tests use it with executeOperation). */
-  contextFor(authorization?: string): Promise<Context>;
+  /**
+   * Builds the context for a request with this Authorization header and, if given, its operation
+   * (what it reads first; tests use it with executeOperation).
+   */
+  contextFor(authorization?: string, operation?: OperationRequest): Promise<Context>;
 }
 
 export interface AppOptions {
@@ -228,6 +232,7 @@ export async function createApp(
   app.use('/authorization/policies', expressRoute(decisions.policies, config.limits.maxBodyBytes));
   app.use('/authorization/check', expressRoute(decisions.check, config.limits.maxBodyBytes));
   const graphql = graphqlAdmission(db, config, logger, deps.outage);
+  const graphqlContext = contextMaker(deps, config.limits.maxTokens);
   app.use(
     '/graphql',
     corsFor(config.corsOrigins),
@@ -239,7 +244,8 @@ export async function createApp(
     // runs anything (429 past its share, at the cost of a remembered parse).
     graphql.middleware,
     expressMiddleware(apollo, {
-      context: async ({ req, res }) => createContext(deps, req.headers.authorization, res.locals.requestId as string),
+      context: async ({ req, res }) =>
+        graphqlContext(req.headers.authorization, res.locals.requestId as string, req.body as OperationRequest),
     }),
     bodyErrors(config.limits.maxBodyBytes),
   );
@@ -278,6 +284,6 @@ export async function createApp(
     retention,
     metrics,
     signInBypasses,
-    contextFor: (authorization) => createContext(deps, authorization),
+    contextFor: (authorization, operation) => graphqlContext(authorization, undefined, operation),
   };
 }

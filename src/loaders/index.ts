@@ -14,12 +14,14 @@ import { User } from '../../entities/user.entity';
 import { WebhookDelivery, WebhookEndpoint } from '../../entities/webhook.entity';
 import { Workspace } from '../../entities/workspace.entity';
 import { placeholders } from '../db/sql';
+import { readWorkspaceTrees } from '../db/workspace-tree';
 import { seatsUsed } from '../db/seats';
 import { EnrollmentMode, Role } from '../domain/enums';
 import { EmailDomain } from '../../entities/email-domain.entity';
 import { memberLoaders, type MemberLoaders } from './member-page';
 import { directoryNames, type DirectoryNameKey } from './directory-names';
 import { workspacesWithGroupMembers } from './directory-groups';
+import { membershipsOfPeople } from './held-memberships';
 
 /**
  * Every relation and list the schema walks goes through one of these, created fresh for each
@@ -32,6 +34,11 @@ export interface Loaders extends MemberLoaders {
   domain: DataLoader<string, Domain | null>;
   workspacesByOrganization: DataLoader<string, Workspace[]>;
   domainsByWorkspace: DataLoader<string, Domain[]>;
+  /**
+   * An organization's workspaces read with their domains in the same statement (what a tree
+   * walks); each workspace's domains go to `domainsByWorkspace`.
+   */
+  workspaceTree: DataLoader<string, Workspace[]>;
   /** All memberships of a person, in every scope. */
   membershipsByUser: DataLoader<string, Membership[]>;
   membership: DataLoader<string, Membership | null>;
@@ -148,23 +155,21 @@ export function createLoaders(db: DataSource, now: Date): Loaders {
     domain: byKey(db, Domain, 'id'),
     workspacesByOrganization: groupedBy(db, Workspace, 'organizationId'),
     domainsByWorkspace: groupedBy(db, Domain, 'workspaceId'),
-    // With each membership comes its organization (one join): the viewer's organizations are then
-    // in the organization loader's cache before any field asks for them.
-    membershipsByUser: new DataLoader(async (userIds) => {
-      const rows = await db.getRepository(Membership).find({
-        where: { userId: In([...userIds]) },
-        relations: { organizationRelation: true, customRoleRelation: true },
-        order: { createdAt: 'ASC', id: 'ASC' },
+    workspaceTree: new DataLoader(async (organizationIds) => {
+      const trees = await readWorkspaceTrees(db, organizationIds);
+      return trees.map((tree, i) => {
+        loaders.workspacesByOrganization.prime(organizationIds[i], tree.workspaces);
+        for (const workspace of tree.workspaces) loaders.workspace.prime(workspace.id, workspace);
+        for (const [workspaceId, domains] of tree.domains) {
+          loaders.domainsByWorkspace.prime(workspaceId, domains);
+          for (const domain of domains) loaders.domain.prime(domain.id, domain);
+        }
+        return tree.workspaces;
       });
-      const groups = new Map<string, Membership[]>(userIds.map((id) => [id, []]));
-      for (const row of rows) {
-        if (row.organizationRelation) loaders.organization.prime(row.organizationId, row.organizationRelation);
-        delete row.organizationRelation;
-        withCustomRole(row, loaders);
-        groups.get(row.userId)?.push(row);
-      }
-      return userIds.map((id) => groups.get(id) ?? []);
     }),
+    // With each membership come its organization and custom role (one statement, plain rows): the
+    // viewer's organizations are then in the organization loader's cache before any field asks.
+    membershipsByUser: new DataLoader(membershipsOfPeople(db, () => loaders)),
     membership: byKey(db, Membership, 'id'),
     customRole: byKey(db, CustomRole, 'id'),
     customRolesByOrganization: new DataLoader(async (organizationIds) => {

@@ -6,6 +6,8 @@ import type { Config } from '../config/config';
 import { type DatabaseOutage, isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../db/availability';
 import { RejectedTokenError, ServiceUnavailableError } from '../domain/errors';
 import { createLoaders } from '../loaders';
+import { prefetchMembershipsWithPage } from '../loaders/held-memberships';
+import type { MemberPageKey } from '../db/member-page';
 import { ViewerAccess } from '../../permissions/viewer-access';
 import { PermissionTable } from '../../permissions/table';
 import { ANONYMOUS, type Actor, type Nudge, type RequestScope, type SignInBypasses } from './scope';
@@ -86,6 +88,15 @@ export function decisionScopeOf<A extends Actor>(
   };
 }
 
+/**
+ * What a request will read first, when its way in can tell before anything runs (GraphQL reads it
+ * from the operation, src/graphql/first-need.ts): a members page, read with the person's
+ * memberships in one statement. Only read ahead, never decided or answered here.
+ */
+export interface FirstNeed {
+  memberPage: MemberPageKey;
+}
+
 /** The actor of an identity: a person, or no one. */
 export const actorOf = (identity: Identity | null): Actor =>
   identity ? { kind: 'person', viewer: { id: identity.sub, identity } } : ANONYMOUS;
@@ -101,9 +112,10 @@ export async function scopeForBearer(
   deps: ScopeDependencies,
   authorization: string | undefined,
   requestId: string = randomUUID(),
+  firstNeed: FirstNeed | null = null,
 ): Promise<RequestScope> {
   try {
-    return await personScope(deps, authorization, requestId);
+    return await personScope(deps, authorization, requestId, firstNeed);
   } catch (error) {
     // docs/domain-rules.md §17: the whole request answers 503 SERVICE_UNAVAILABLE, retryably.
     if (!isDatabaseUnavailable(error)) throw error;
@@ -116,6 +128,7 @@ async function personScope(
   deps: ScopeDependencies,
   authorization: string | undefined,
   requestId: string,
+  firstNeed: FirstNeed | null,
 ): Promise<RequestScope> {
   let identity: Identity | null = null;
   if (authorization !== undefined && authorization.trim() !== '') {
@@ -132,8 +145,11 @@ async function personScope(
     // The user record was just made to match the claims: `me` needs no read of it.
     loaders.user.prime(identity.sub, userFromIdentity(identity));
     // Nearly every operation checks permissions: the viewer's memberships start loading now, in
-    // parallel with whatever the operation reads first.
-    const memberships = loaders.membershipsByUser.load(identity.sub);
+    // parallel with whatever the operation reads first — or, where that is known to be a members
+    // page, in the same statement as that page.
+    const memberships = firstNeed
+      ? prefetchMembershipsWithPage(deps.db, loaders, identity.sub, firstNeed.memberPage)
+      : loaders.membershipsByUser.load(identity.sub);
     if (ensured === 'remembered') {
       // The person's row was not read, yet an erasure by any instance or `npm run erase-user` must
       // bite on the next request (docs/domain-rules.md §16). An erased person holds no membership

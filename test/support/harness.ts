@@ -89,7 +89,10 @@ export async function createHarness(
       return { ...person, token };
     },
     async run(document, variables, who) {
-      const contextValue = await app.contextFor(who ? `Bearer ${who.token}` : undefined);
+      const contextValue = await app.contextFor(who ? `Bearer ${who.token}` : undefined, {
+        query: document,
+        variables,
+      });
       const response = await app.apollo.executeOperation({ query: document as never, variables }, { contextValue });
       if (response.body.kind !== 'single') throw new Error('expected a single result');
       const { data, errors } = response.body.singleResult;

@@ -4,7 +4,7 @@ import { countedMembers } from '../membership-rows';
 import { pagesFrom } from './rows';
 import { countSearches, planSearches, searchPages } from './search';
 import { placeholders, toCount } from '../sql';
-import { memberPageStatement, roleSql, smallScopesStatement } from './statements';
+import { countedSmallScopesStatement, memberPageStatement, roleSql, smallScopesStatement } from './statements';
 import type { MemberFilter, MemberPage } from './types';
 
 /**
@@ -37,10 +37,11 @@ const BRANCHES_AT_MOST = 8;
 /**
  * The pages of many scopes that share one filter, in the order of `scopeIds`. A few scopes: one
  * statement of one index-range branch per scope (`memberPageStatement`), totals included. Many
- * scopes (a whole organization's tree): their filtered sizes first (one grouped count, which is
- * also every `totalCount`), then the small ones ranked in one statement and the large ones, if
+ * scopes (a whole organization's tree): their filtered sizes (one grouped count, which is also
+ * every `totalCount`) and the small ones' pages ranked, in one statement; then the large ones, if
  * any, by branches — planning hundreds of branches cost MariaDB about 45 ms for the 250 domains
- * of the benchmark's tree, the count and the ranking a few.
+ * of the benchmark's tree, the count and the ranking a few. (A custom role's holders are counted
+ * first, in a statement of their own.)
  */
 export async function loadMemberPages(
   db: DataSource,
@@ -59,17 +60,34 @@ export async function loadMemberPages(
     const pages = pagesFrom(await db.query(sql, params), scopeIds, filter, null);
     return scopeIds.map((id) => pages.get(id) as MemberPage);
   }
-  const counts = await filteredCounts(db, scopeIds, filter);
-  const totals = new Map(scopeIds.map((id, i) => [id, counts[i]]));
+  let totals: Map<string, number>;
+  let counted: Record<string, unknown>[] | null = null;
+  if (filter.customRoleId) {
+    const counts = await filteredCounts(db, scopeIds, filter);
+    totals = new Map(scopeIds.map((id, i) => [id, counts[i]]));
+  } else {
+    // The maintained counts and the small scopes' pages in one statement (the small ones chosen
+    // by their counts in SQL); only scopes found larger need a second.
+    const { sql, params } = countedSmallScopesStatement(scopeIds, filter, SMALL_SCOPE);
+    const rows: Record<string, unknown>[] = await db.query(sql, params);
+    totals = new Map(scopeIds.map((id) => [id, 0]));
+    counted = [];
+    for (const row of rows) {
+      if (row.row_kind === 'c') totals.set(row.scope_id as string, toCount(row.scope_total));
+      else counted.push(row);
+    }
+  }
   const small = scopeIds.filter((id) => (totals.get(id) ?? 0) <= SMALL_SCOPE && (totals.get(id) ?? 0) > 0);
   const large = scopeIds.filter((id) => (totals.get(id) ?? 0) > SMALL_SCOPE);
   const [smallRows, largeRows] = await Promise.all([
-    small.length > 0
-      ? (() => {
-          const { sql, params } = smallScopesStatement(small, filter);
-          return db.query(sql, params) as Promise<Record<string, unknown>[]>;
-        })()
-      : Promise.resolve([]),
+    counted !== null
+      ? Promise.resolve(counted)
+      : small.length > 0
+        ? (() => {
+            const { sql, params } = smallScopesStatement(small, filter);
+            return db.query(sql, params) as Promise<Record<string, unknown>[]>;
+          })()
+        : Promise.resolve([]),
     // Large scopes keep a branch each, 100 scopes a statement (SQLite takes 500 terms at most).
     Promise.all(
       Array.from({ length: Math.ceil(large.length / 100) }, (_, i) => {

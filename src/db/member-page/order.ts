@@ -59,7 +59,14 @@ function compareText(a: string, b: string): number {
 
 /** Sorts a page's rows in the asked order (the database returns UNION ALL branches in no set order). */
 export function inOrder(rows: MemberPageRow[], order: MemberOrder): MemberPageRow[] {
+  if (rows.length < 2) return rows;
   const sign = order.direction === 'ASC' ? 1 : -1;
+  if (order.field === MemberOrderField.JOINED_AT) {
+    // The stored timestamp's text orders as its time does; ids are UUIDs (ASCII), ordered by code unit.
+    return [...rows].sort(
+      (a, b) => sign * (a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    );
+  }
   const keyed = rows.map((row) => ({ row, position: positionOf(row, order) }));
   keyed.sort(
     (a, b) =>

@@ -94,6 +94,7 @@ export function memberPageStatement(
 export function smallScopesStatement(
   scopeIds: readonly string[],
   filter: MemberFilter,
+  atMost: number | null = null,
 ): { sql: string; params: unknown[] } {
   const { where, params } = roleSql(filter, 'm');
   const cursor = filter.after === null ? null : decodeMemberCursor(filter.after, filter.order);
@@ -109,13 +110,51 @@ export function smallScopesStatement(
   const allParams: unknown[] = [];
   for (let i = 0; i < scopeIds.length; i += 100) {
     const chunk = scopeIds.slice(i, i + 100);
+    const list = placeholders(chunk.length);
+    // Only the scopes whose maintained count is at most `atMost` (the others are read by branches):
+    // chosen first, in a derived table, and their memberships reached from it by the scope index,
+    // so that a large scope's rows are never read here.
+    const from =
+      atMost === null
+        ? `memberships m JOIN users u ON u.id = m.user_id WHERE m.scope_id IN (${list})`
+        : `(SELECT c.scope_id FROM member_counts c WHERE c.scope_id IN (${list})${filter.role ? ' AND c.role = ?' : ''}` +
+          ` GROUP BY c.scope_id HAVING SUM(c.n) <= ${atMost}) AS small_scopes` +
+          ` JOIN memberships m ON m.scope_id = small_scopes.scope_id JOIN users u ON u.id = m.user_id WHERE 1 = 1`;
     parts.push(
       `SELECT * FROM (SELECT ${COLUMNS}, ${USER_COLUMNS}, ROW_NUMBER() OVER (PARTITION BY m.scope_id ORDER BY ${rank}) AS rank_in_scope` +
-        ` FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.scope_id IN (${placeholders(chunk.length)})` +
+        ` FROM ${from}` +
         ` AND (${branches.map((b) => `(1 = 1${b.where})`).join(' OR ')})${where}) AS ranked${parts.length}` +
         ` WHERE rank_in_scope <= ${filter.first + 1}`,
     );
-    allParams.push(...chunk, ...branches.flatMap((b) => b.params), ...params);
+    allParams.push(
+      ...chunk,
+      ...(atMost !== null && filter.role ? [filter.role] : []),
+      ...branches.flatMap((b) => b.params),
+      ...params,
+    );
   }
   return { sql: parts.join(' UNION ALL '), params: allParams };
+}
+
+/**
+ * The pages of many scopes' small ones and every scope's filtered total, in one statement: the
+ * ranked rows of the scopes of at most `atMost` members (`row_kind` 'r') UNION ALL the maintained
+ * counts of all of them (`row_kind` 'c', the total in `scope_total`, NULL in every row column but
+ * `scope_id`). The built-in role filter only: a custom role's holders are counted apart.
+ */
+export function countedSmallScopesStatement(
+  scopeIds: readonly string[],
+  filter: MemberFilter,
+  atMost: number,
+): { sql: string; params: unknown[] } {
+  const ranked = smallScopesStatement(scopeIds, filter, atMost);
+  const columns = [...COLUMNS.split(', '), ...USER_COLUMNS.split(', '), 'rank_in_scope'];
+  const counted = columns.map((c) => (c === 'm.scope_id' ? 'c.scope_id' : 'NULL')).join(', ');
+  return {
+    sql:
+      `SELECT 'r' AS row_kind, s.*, NULL AS scope_total FROM (${ranked.sql}) AS s UNION ALL ` +
+      `SELECT 'c', ${counted}, SUM(c.n) FROM member_counts c WHERE c.scope_id IN (${placeholders(scopeIds.length)})` +
+      `${filter.role ? ' AND c.role = ?' : ''} GROUP BY c.scope_id`,
+    params: [...ranked.params, ...scopeIds, ...(filter.role ? [filter.role] : [])],
+  };
 }

@@ -65,6 +65,7 @@ export async function memberConnection(
   scopeId: string,
   args: MemberListArgs,
   withCount = true,
+  withEdges = true,
 ): Promise<MemberPageResult> {
   const key = memberPageKey(scopeId, args, withCount);
   const page = await ctx.loaders.memberPage.load(key);
@@ -73,7 +74,8 @@ export async function memberConnection(
   return {
     key,
     total: page.total === null ? null : { total: page.total, lowerBound: page.totalIsLowerBound },
-    edges: page.rows.map((node) => ({ cursor: encodeMemberCursor(node, key.order), node })),
+    // Each row's cursor only where `edges` is selected (a tree's lists ask for `nodes`).
+    edges: withEdges ? page.rows.map((node) => ({ cursor: encodeMemberCursor(node, key.order), node })) : [],
     nodes: page.rows,
     pageInfo: {
       hasNextPage: page.hasNextPage,

@@ -39,9 +39,18 @@ async function mustFind<T>(found: Promise<T | null>, what: string): Promise<T> {
   return value;
 }
 
-/** Workspaces of an organization that the caller may READ (all of them for ADMIN and ACCOUNTING). */
-export async function visibleWorkspaces(ctx: RequestScope, organization: Organization): Promise<Workspace[]> {
-  const workspaces = await ctx.loaders.workspacesByOrganization.load(organization.id);
+/**
+ * Workspaces of an organization that the caller may READ (all of them for ADMIN and ACCOUNTING);
+ * `withDomains` when their domains will be asked for too: read in the same statement.
+ */
+export async function visibleWorkspaces(
+  ctx: RequestScope,
+  organization: Organization,
+  withDomains = false,
+): Promise<Workspace[]> {
+  const workspaces = await (withDomains ? ctx.loaders.workspaceTree : ctx.loaders.workspacesByOrganization).load(
+    organization.id,
+  );
   const readable = await Promise.all(workspaces.map((w) => ctx.access.allows(workspaceScope(w), Permission.READ)));
   return workspaces.filter((_, i) => readable[i]);
 }
