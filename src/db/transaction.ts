@@ -55,6 +55,20 @@ async function withRetry<T>(db: DataSource, work: (em: EntityManager) => Promise
 /** The databases whose transaction the running code is inside (its async chain's). */
 const inside = new AsyncLocalStorage<readonly DataSource[]>();
 
+/** Whether `inTransaction` checks for nesting: yes, except where `checkTransactionNesting(false)` said not. */
+let nestingChecked = true;
+
+/**
+ * The nesting check keeps each transaction's databases in an AsyncLocalStorage, and from its first
+ * use Node tracks every promise of the process for it — a cost on every request, transaction or
+ * not (a tree of 800 objects makes thousands of promises). The check finds a programming error
+ * that the tests and development, which run with it, show at once: production (createApp) turns
+ * it off.
+ */
+export function checkTransactionNesting(on: boolean): void {
+  nestingChecked = on;
+}
+
 /**
  * A transaction started inside another of the same database: a programming error. On SQLite the
  * inner one would wait in the queue for the outer, which waits for it — for ever; on MySQL/MariaDB
@@ -75,13 +89,13 @@ export class NestedTransactionError extends Error {
  * (an audit written in the background), which takes its own turn after the transaction's.
  */
 export function detachedFromTransaction<T>(task: () => T): T {
-  return inside.exit(task);
+  return nestingChecked ? inside.exit(task) : task();
 }
 
 export function inTransaction<T>(db: DataSource, work: (em: EntityManager) => Promise<T>): Promise<T> {
-  const outer = inside.getStore() ?? [];
+  const outer = (nestingChecked && inside.getStore()) || [];
   if (outer.includes(db)) return Promise.reject(new NestedTransactionError());
-  const within = (em: EntityManager) => inside.run([...outer, db], () => work(em));
+  const within = nestingChecked ? (em: EntityManager) => inside.run([...outer, db], () => work(em)) : work;
   if (!isSqlite(db)) return withRetry(db, within);
   const previous = queues.get(db) ?? Promise.resolve();
   const run = previous.then(

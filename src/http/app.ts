@@ -37,6 +37,7 @@ import { claimProvisionedAccess } from '../services/provisioning/provisioned-acc
 import { knownScimOrganization, SCIM_BUSY, scimRouter } from '../scim/routes';
 import { admitExportRequest, admitOrganizationRequest, graphqlAdmission } from './organization-admission';
 import { admissionOf } from '../db/organization-admission';
+import { checkTransactionNesting } from '../db/transaction';
 import { corsFor, corsOf, requestLogging, routerCheck, routerGate } from './request-gates';
 import { bodyReadAtTheDoor, frontDoor } from './front-door';
 import { sendError } from './json-errors';
@@ -118,6 +119,8 @@ export async function createApp(
   logger: Logger,
   options: AppOptions = {},
 ): Promise<App> {
+  // src/db/transaction.ts: the nesting check's cost is paid on every request; development and the tests keep it.
+  checkTransactionNesting(!config.production);
   const schema = options.schema ?? (await buildMembershipSchema());
   const lease = options.dispatcherLeaseMs ? { leaseMs: options.dispatcherLeaseMs } : {};
   const outbox = new OutboxDispatcher(

@@ -1,7 +1,12 @@
 import type { DataSource } from 'typeorm';
 import { Organization } from '../../entities/organization.entity';
 import { openDatabase } from '../../src/db/data-source';
-import { detachedFromTransaction, inTransaction, NestedTransactionError } from '../../src/db/transaction';
+import {
+  checkTransactionNesting,
+  detachedFromTransaction,
+  inTransaction,
+  NestedTransactionError,
+} from '../../src/db/transaction';
 
 /** On SQLite a transaction nested in another of the same database would wait on itself: it is refused at once. */
 describe('inTransaction (embedded SQLite in memory)', () => {
@@ -55,5 +60,34 @@ describe('inTransaction (embedded SQLite in memory)', () => {
     });
     await background;
     expect(await db.getRepository(Organization).countBy({ name: '6' })).toBe(1);
+  });
+
+  it('without the nesting check (production), runs transactions, nested ones of another database and detached work alike', async () => {
+    checkTransactionNesting(false);
+    try {
+      const result = await inTransaction(db, async (em) => {
+        await em.insert(Organization, organization('7'));
+        return inTransaction(other, async (em2) => {
+          await em2.insert(Organization, organization('8'));
+          return 'both';
+        });
+      });
+      expect(result).toBe('both');
+      let background: Promise<unknown> = Promise.resolve();
+      await inTransaction(db, async (em) => {
+        await em.insert(Organization, organization('9'));
+        background = detachedFromTransaction(() =>
+          inTransaction(db, (em2) => em2.insert(Organization, organization('10'))),
+        );
+      });
+      await background;
+      expect(await db.getRepository(Organization).countBy({ name: '10' })).toBe(1);
+    } finally {
+      checkTransactionNesting(true);
+    }
+    // And on again, the check refuses a nested transaction as before.
+    await expect(inTransaction(db, () => inTransaction(db, async () => 'never'))).rejects.toThrow(
+      NestedTransactionError,
+    );
   });
 });
