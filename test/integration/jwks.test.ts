@@ -55,6 +55,8 @@ describe('tokens from a JWKS endpoint', () => {
         name: 'Ada',
         amr: [],
         ssoConnection: null,
+        // When it was issued: a later identity event's name and address win over its claims.
+        issuedAt: expect.any(Date),
       },
     });
     expect(await verify(await sign('ES256', 'ec-1', ec.privateKey))).toMatchObject({ identity: { sub: 'idp|ada' } });
