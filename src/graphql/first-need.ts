@@ -1,17 +1,15 @@
-import {
-  type DocumentNode,
-  type FieldNode,
-  Kind,
-  type OperationDefinitionNode,
-  parse,
-  type SelectionSetNode,
-  valueFromASTUntyped,
-} from 'graphql';
+import { type DocumentNode, type FieldNode, Kind, type SelectionSetNode, valueFromASTUntyped } from 'graphql';
 import type { MemberPageKey } from '../db/member-page';
 import { isUuid } from '../domain/validation';
 import type { FirstNeed } from '../request/factory';
 import { type MemberListArgs, memberPageKey } from '../services/memberships/membership-queries.service';
-import type { OperationRequest } from './operation-scopes';
+import {
+  operationOf,
+  type OperationRequest,
+  REMEMBERED_QUERY_LENGTH,
+  rememberingParser,
+  variablesOf,
+} from './operation-scopes';
 
 /**
  * What a GraphQL request will read first, guessed from its operation before anything runs, so that
@@ -33,11 +31,7 @@ const fieldsOf = (set: SelectionSetNode | undefined): FieldNode[] =>
   (set?.selections ?? []).filter((s): s is FieldNode => s.kind === Kind.FIELD && !s.directives?.length);
 
 function shapeOf(document: DocumentNode | null, operationName: unknown): Shape | null {
-  const operations = (document?.definitions ?? []).filter(
-    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
-  );
-  const operation =
-    typeof operationName === 'string' ? operations.find((o) => o.name?.value === operationName) : operations[0];
+  const operation = operationOf(document, operationName);
   if (operation?.operation !== 'query') return null;
   const root = operation.selectionSet.selections[0];
   if (root?.kind !== Kind.FIELD || root.name.value !== 'organization' || root.directives?.length) return null;
@@ -49,40 +43,32 @@ function shapeOf(document: DocumentNode | null, operationName: unknown): Shape |
   return { organizationId: root.arguments, members, withCount: counted };
 }
 
-const REMEMBERED = 256;
-const LONGEST = 8192;
-
 /**
- * The first need of a request's operation, with the shape of each query text remembered (the
- * last 256 of at most 8 KiB: a client sends the same few operations), read afresh from each
- * request's variables. Null for anything else, or anything malformed: Apollo answers that itself.
+ * The first need of a request's operation, with the shape of each document remembered (the parse
+ * is the admission's, ./operation-scopes.ts: the same text is the same document, at most 8 KiB),
+ * read afresh from each request's variables. Null for anything else, or anything malformed: Apollo
+ * answers that itself.
  */
 export function firstNeedReader(maxTokens: number): (request: OperationRequest | undefined) => FirstNeed | null {
-  const shapes = new Map<string, Shape | null>();
-  const documents = new WeakMap<DocumentNode, Shape | null>();
+  const parse = rememberingParser(maxTokens);
+  const shapes = new WeakMap<DocumentNode, Map<string, Shape | null>>();
+  const shapeIn = (document: DocumentNode, operationName: unknown): Shape | null => {
+    let byName = shapes.get(document);
+    if (!byName) shapes.set(document, (byName = new Map()));
+    const name = String(operationName ?? '');
+    let shape = byName.get(name);
+    if (shape === undefined) byName.set(name, (shape = shapeOf(document, operationName)));
+    return shape;
+  };
   return (request) => {
     const query = request?.query;
-    // A parsed document (an in-process executeOperation): its shape, remembered by the document.
-    if (isDocument(query)) {
-      let shape = documents.get(query);
-      if (shape === undefined) documents.set(query, (shape = shapeOf(query, request?.operationName)));
-      return shape && needOf(shape, request?.variables);
-    }
-    if (typeof query !== 'string' || query.length > LONGEST) return null;
-    const cacheKey = `${String(request?.operationName ?? '')}\n${query}`;
-    let shape = shapes.get(cacheKey);
-    if (shape === undefined) {
-      let document: DocumentNode | null;
-      try {
-        document = parse(query, { maxTokens, noLocation: true });
-      } catch {
-        document = null;
-      }
-      shape = shapeOf(document, request?.operationName);
-      if (shapes.size >= REMEMBERED) shapes.delete(shapes.keys().next().value as string);
-      shapes.set(cacheKey, shape);
-    }
-    return shape && needOf(shape, request?.variables);
+    // A parsed document (an in-process executeOperation) is its own.
+    let document: DocumentNode | null;
+    if (isDocument(query)) document = query;
+    else if (typeof query === 'string' && query.length <= REMEMBERED_QUERY_LENGTH) document = parse(query);
+    else return null;
+    const shape = document && shapeIn(document, request?.operationName);
+    return shape ? needOf(shape, request?.variables) : null;
   };
 }
 
@@ -90,10 +76,7 @@ const isDocument = (value: unknown): value is DocumentNode =>
   typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === Kind.DOCUMENT;
 
 function needOf(shape: Shape, variables: unknown): FirstNeed | null {
-  const vars =
-    variables && typeof variables === 'object' && !Array.isArray(variables)
-      ? (variables as Record<string, unknown>)
-      : undefined;
+  const vars = variablesOf(variables);
   const argument = (node: { arguments?: FieldNode['arguments'] }, name: string): unknown => {
     const found = node.arguments?.find((a) => a.name.value === name);
     return found ? valueFromASTUntyped(found.value, vars) : undefined;

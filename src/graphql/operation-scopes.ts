@@ -104,16 +104,33 @@ function rootFields(document: DocumentNode, operation: OperationDefinitionNode):
   return fields;
 }
 
+/** The operation a request names (`operationName`), or the document's first without a name given. */
+export function operationOf(
+  document: DocumentNode | null,
+  operationName: unknown,
+): OperationDefinitionNode | undefined {
+  const operations = (document?.definitions ?? []).filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
+  return typeof operationName === 'string' && operationName
+    ? operations.find((o) => o.name?.value === operationName)
+    : operations[0];
+}
+
+/** A request's `variables` when they are an object of named values; undefined otherwise. */
+export function variablesOf(variables: unknown): Record<string, unknown> | undefined {
+  return variables && typeof variables === 'object' && !Array.isArray(variables)
+    ? (variables as Record<string, unknown>)
+    : undefined;
+}
+
 /** The rows the operation's root fields name (at most a few), in the order they appear. */
 export function rowsNamedBy(
   document: DocumentNode,
   operationName: string | null | undefined,
   variables: Record<string, unknown> | null | undefined,
 ): NamedRow[] {
-  const operations = document.definitions.filter(
-    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
-  );
-  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
+  const operation = operationOf(document, operationName);
   if (!operation) return [];
   const found: NamedRow[] = [];
   for (const field of rootFields(document, operation)) {
@@ -146,13 +163,7 @@ function parsedOrNull(query: string, maxTokens: number): DocumentNode | null {
 function rowsOf(document: DocumentNode | null, request: OperationRequest): NamedRow[] {
   if (!document) return [];
   const { operationName, variables } = request;
-  return rowsNamedBy(
-    document,
-    typeof operationName === 'string' ? operationName : null,
-    variables && typeof variables === 'object' && !Array.isArray(variables)
-      ? (variables as Record<string, unknown>)
-      : null,
-  );
+  return rowsNamedBy(document, typeof operationName === 'string' ? operationName : null, variablesOf(variables));
 }
 
 /**
@@ -166,27 +177,44 @@ export function rowsNamedByRequest(request: OperationRequest, maxTokens: number)
 
 /** Query texts whose parse is remembered, and the longest remembered. */
 const REMEMBERED_QUERIES = 256;
-const REMEMBERED_QUERY_LENGTH = 8192;
+export const REMEMBERED_QUERY_LENGTH = 8192;
+
+/** The parse of a query text, within a token limit: null for what does not parse. */
+export type Parser = (query: string) => DocumentNode | null;
+
+const parsers = new Map<number, Parser>();
 
 /**
- * rowsNamedByRequest with the parse of each query text remembered (the last 256 texts of at most
- * 8 KiB): a client sends the same few operations again and again, and a burst of one
- * organization's requests should cost its admission no parse at all (the parse was a third of a
- * refused request's time). What the document names is still read from each request's variables.
- * One per token limit (an app's), since a text over the limit names nothing.
+ * Parses with the parse of each query text remembered (the last 256 texts of at most 8 KiB): a
+ * client sends the same few operations again and again, and a burst of one organization's requests
+ * should cost its admission no parse at all (the parse was a third of a refused request's time).
+ * One per token limit, shared by whatever reads operations before Apollo does — the admission
+ * (`rememberingRowsNamer`) and the first-need guess (./first-need.ts) — so that a new text is
+ * parsed once, and the same text is the same document to both.
  */
-export function rememberingRowsNamer(maxTokens: number): (request: OperationRequest) => NamedRow[] {
+export function rememberingParser(maxTokens: number): Parser {
+  const known = parsers.get(maxTokens);
+  if (known) return known;
   const parsed = new Map<string, DocumentNode | null>();
-  return (request) => {
-    const { query } = request;
-    if (typeof query !== 'string') return [];
-    if (query.length > REMEMBERED_QUERY_LENGTH) return rowsOf(parsedOrNull(query, maxTokens), request);
+  const parser: Parser = (query) => {
+    if (query.length > REMEMBERED_QUERY_LENGTH) return parsedOrNull(query, maxTokens);
     let document = parsed.get(query);
     if (document === undefined) {
       document = parsedOrNull(query, maxTokens);
       if (parsed.size >= REMEMBERED_QUERIES) parsed.delete(parsed.keys().next().value as string);
       parsed.set(query, document);
     }
-    return rowsOf(document, request);
+    return document;
   };
+  parsers.set(maxTokens, parser);
+  return parser;
+}
+
+/**
+ * rowsNamedByRequest through the remembering parser: what the document names is still read from
+ * each request's variables. A text over the token limit names nothing.
+ */
+export function rememberingRowsNamer(maxTokens: number): (request: OperationRequest) => NamedRow[] {
+  const parse = rememberingParser(maxTokens);
+  return (request) => (typeof request.query === 'string' ? rowsOf(parse(request.query), request) : []);
 }
