@@ -1,11 +1,7 @@
-import { Webhook } from 'standardwebhooks';
 import { signDevelopmentToken } from '../../../src/auth/jwt';
-import { ManualClock } from '../../../src/config/clock';
-import { describeOnEachDatabase, useHarness } from '../../support/each-database';
-import { type Harness, TEST_JWT_SECRET } from '../../support/harness';
-import { listen } from '../../support/http';
-
-const SECRET = `whsec_${Buffer.alloc(32, 'identity-order-secret').toString('base64')}`;
+import { describeOnEachDatabase } from '../../support/each-database';
+import { TEST_JWT_SECRET } from '../../support/harness';
+import { useIdentityProvider } from './people-support';
 
 /**
  * docs/domain-rules.md §16: the newest thing the identity provider said about a person stays. An
@@ -15,28 +11,9 @@ const SECRET = `whsec_${Buffer.alloc(32, 'identity-order-secret').toString('base
  * claims the provider has since replaced: they are not written back.
  */
 describeOnEachDatabase('identity events in the order they happened', (kind) => {
-  const clock = new ManualClock(new Date('2026-12-01T09:00:00Z'), { running: true });
-  const h: Harness = useHarness(kind, { IDENTITY_WEBHOOK_SECRET: SECRET }, { nudgeOutbox: false, clock });
-  let base = '';
-  beforeAll(async () => {
-    base = (await listen(h.app)).url.replace(/\/graphql$/, '');
-  });
-
+  const { clock, h, send } = useIdentityProvider(kind);
   /** One delivery attempt, signed by the provider at `attemptAt` (its `svix-timestamp`). */
-  async function deliver(event: unknown, id: string, attemptAt: Date) {
-    const body = JSON.stringify(event);
-    const response = await fetch(`${base}/identity/events`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'svix-id': id,
-        'svix-timestamp': String(Math.floor(attemptAt.getTime() / 1000)),
-        'svix-signature': new Webhook(SECRET).sign(id, attemptAt, body),
-      },
-      body,
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  }
+  const deliver = (event: unknown, id: string, attemptAt: Date) => send(event, { id, at: attemptAt });
 
   /** `user.updated` as Clerk sends it, the change made at `changedAt`. */
   const updated = (sub: string, name: string, address: string, changedAt: Date) => ({
