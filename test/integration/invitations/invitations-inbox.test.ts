@@ -1,4 +1,5 @@
 import { Invitation } from '../../../entities/invitation.entity';
+import { ManualClock } from '../../../src/config/clock';
 import {
   InvitationsInboxDocument,
   type InvitationsInboxQuery,
@@ -21,9 +22,16 @@ describeOnEachDatabase('the invitations inbox', (kind) => {
   let smtp: TestSmtpServer;
   let h: Harness;
   let world: World;
+  // Retries fall due when the test moves this clock, never while a run is still going: runs with
+  // the wall clock (rows keep their order) and retries wait a minute or two of it.
+  const clock = new ManualClock(Date.now(), { running: true });
   beforeAll(async () => {
     smtp = await new TestSmtpServer().start();
-    h = await createHarness(kind, { SMTP_URL: smtp.url, MAIL_RETRY_BASE_MS: '10', MAIL_RETRY_MAX_MS: '20' });
+    h = await createHarness(
+      kind,
+      { SMTP_URL: smtp.url, MAIL_RETRY_BASE_MS: '60000', MAIL_RETRY_MAX_MS: '120000' },
+      { nudgeOutbox: false, clock },
+    );
   });
   afterAll(async () => {
     await h.close();
@@ -70,12 +78,12 @@ describeOnEachDatabase('the invitations inbox', (kind) => {
     smtp.refusing = false;
     smtp.rejecting = true;
     const refused = await invite(h, admin, { domainId: world.d1.id }, `refused-${tag}@example.test`);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    clock.advance(121_000);
     await h.app.outbox.runOnce();
     const failed = (await inbox(admin)).get(refused.invitation.id)!.delivery!;
     expect(failed).toMatchObject({ status: 'FAILED', attempts: 1 });
     const attempts = smtp.attempts;
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    clock.advance(121_000);
     await h.app.outbox.runOnce();
     expect((await inbox(admin)).get(refused.invitation.id)?.delivery?.attempts).toBe(1);
     expect(smtp.attempts - attempts).toBeLessThanOrEqual(1); // only the retried one may try again
