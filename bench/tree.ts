@@ -9,7 +9,8 @@ import { againstCeiling, operationsFor } from './mix';
  * each against its bare+SQL ceiling (alternately, median of three), with the peak RSS of the
  * membership server under that load and the machine's load average beside the figures. For
  * iterating on issue 38's goals without the whole mix; writes latest-<database>-tree.json.
- * BENCH_CPU_PROF=<dir> makes the membership server write its CPU profile there.
+ * BENCH_CPU_PROF=<dir> makes the membership server write its CPU profile there, BENCH_HEAP_PROF=<dir>
+ * a sampled profile of what it allocates (the garbage included).
  */
 export async function measureTreeAndPage(
   db: DataSource,
@@ -20,7 +21,7 @@ export async function measureTreeAndPage(
   const orgs: BenchOrganization[] = [];
   for (const size of [10, 10_000]) orgs.push(await seedOrganization(db, size, `t${size}`));
   const { ops } = await operationsFor(orgs);
-  if (process.env.BENCH_CPU_PROF) return profiles(env, [ops(orgs[0])[0], ops(orgs[1])[1]], servers);
+  if (process.env.BENCH_CPU_PROF || process.env.BENCH_HEAP_PROF) return profiles(env, [ops(orgs[0])[0], ops(orgs[1])[1]], servers);
   const membership = await startProcess('server.js', env, 4101, 4201);
   servers.push(membership);
   const before = loadavg()[0];
@@ -43,15 +44,19 @@ export async function measureTreeAndPage(
 }
 
 /**
- * With BENCH_CPU_PROF=<dir>: one fresh server per operation (the 10-member page, the tree at
- * 10 000), under its load alone, so that each CPU profile (<dir>/<n>-*.cpuprofile) is of one query.
+ * With BENCH_CPU_PROF=<dir> or BENCH_HEAP_PROF=<dir>: one fresh server per operation (the 10-member
+ * page, the tree at 10 000), under its load alone, so that each profile (<dir>/<n>-*.cpuprofile,
+ * <dir>/<n>-*.heapprofile) is of one query.
  */
 async function profiles(env: Record<string, string>, operations: Operation[], servers: Server[]) {
   const results: Measurement[] = [];
-  const dir = process.env.BENCH_CPU_PROF as string;
+  const dir = process.env.BENCH_CPU_PROF;
+  const heapDir = process.env.BENCH_HEAP_PROF;
   for (const [i, op] of operations.entries()) {
-    process.env.BENCH_CPU_PROF = `${dir}/${i}-${op.name.replace(/\W+/g, '-')}`;
-    const server = await startProcess('server.js', env, 4101, 4201);
+    const name = `${i}-${op.name.replace(/\W+/g, '-')}`;
+    if (dir) process.env.BENCH_CPU_PROF = `${dir}/${name}`;
+    const heap: Record<string, string> = heapDir ? { BENCH_HEAP_PROF: `${heapDir}/${name}.heapprofile` } : {};
+    const server = await startProcess('server.js', { ...env, ...heap }, 4101, 4201);
     servers.push(server);
     results.push(await measure(server, op, null, 'membership, profiled'));
     process.stdout.write(`  ${op.name}: ${results.at(-1)!.requestsPerSecond} req/s (profiled)\n`);

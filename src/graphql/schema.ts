@@ -13,13 +13,14 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { type GraphQLSchema, isObjectType, parse } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
-import { buildSchema, createResolversMap } from 'type-graphql';
+import { buildSchema, type BuildSchemaOptions, createResolversMap } from 'type-graphql';
 import { Domain } from '../../entities/domain.entity';
 import { Organization } from '../../entities/organization.entity';
 import { User } from '../../entities/user.entity';
 import { Workspace } from '../../entities/workspace.entity';
 import { OPEN_TYPES, permissions } from '../../permissions';
 import { withQuickAllowances } from './quick-allow';
+import { type ResolversMap, withDirectResolvers } from './direct-resolvers';
 import { DomainResolver } from '../../resolvers/organizations/domain.resolver';
 import { AuditEventResolver } from '../../resolvers/audit/audit-event.resolver';
 import { BillingResolver } from '../../resolvers/billing/billing.resolver';
@@ -59,44 +60,47 @@ export const FEDERATION_LINK =
 let unguarded: Promise<GraphQLSchema> | null = null;
 let guarded: Promise<GraphQLSchema> | null = null;
 
+const RESOLVER_CLASSES = [
+  UserResolver,
+  OrganizationResolver,
+  WorkspaceResolver,
+  DomainResolver,
+  MemberResolver,
+  MemberConnectionResolver,
+  MemberMutationResolver,
+  AccessSourceResolver,
+  ExplainAccessResolver,
+  InvitationResolver,
+  BillingResolver,
+  AuditEventResolver,
+  WebhookResolver,
+  ProvisioningTokenResolver,
+  OrganizationEmailDomainsResolver,
+  EmailDomainResolver,
+  AuthorizationResolver,
+  CustomRoleResolver,
+  OrganizationCustomRolesResolver,
+  MemberCustomRoleResolver,
+  InvitationCustomRoleResolver,
+  MemberCapabilitiesCustomRolesResolver,
+  AccessSourceCustomRoleResolver,
+  OrganizationSignInPolicyResolver,
+  SignInPolicyResolver,
+  AccessRequestResolver,
+  OrganizationAccessRequestsResolver,
+  UserAccessRequestsResolver,
+] as const;
+
 async function buildUnguarded(): Promise<GraphQLSchema> {
-  const typeGraphqlSchema = await buildSchema({
-    resolvers: [
-      UserResolver,
-      OrganizationResolver,
-      WorkspaceResolver,
-      DomainResolver,
-      MemberResolver,
-      MemberConnectionResolver,
-      MemberMutationResolver,
-      AccessSourceResolver,
-      ExplainAccessResolver,
-      InvitationResolver,
-      BillingResolver,
-      AuditEventResolver,
-      WebhookResolver,
-      ProvisioningTokenResolver,
-      OrganizationEmailDomainsResolver,
-      EmailDomainResolver,
-      AuthorizationResolver,
-      CustomRoleResolver,
-      OrganizationCustomRolesResolver,
-      MemberCustomRoleResolver,
-      InvitationCustomRoleResolver,
-      MemberCapabilitiesCustomRolesResolver,
-      AccessSourceCustomRoleResolver,
-      OrganizationSignInPolicyResolver,
-      SignInPolicyResolver,
-      AccessRequestResolver,
-      OrganizationAccessRequestsResolver,
-      UserAccessRequestsResolver,
-    ],
+  const options: BuildSchemaOptions = {
+    resolvers: RESOLVER_CLASSES,
     orphanedTypes: [User, Organization, Workspace, Domain],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,
     skipCheck: true,
-  });
-  const resolvers = createResolversMap(typeGraphqlSchema) as Record<string, Record<string, unknown>>;
+  };
+  const typeGraphqlSchema = await buildSchema(options);
+  const resolvers = withDirectResolvers(createResolversMap(typeGraphqlSchema) as ResolversMap, options);
   for (const [typeName, resolver] of Object.entries(referenceResolvers)) {
     resolvers[typeName] = { ...resolvers[typeName], ...resolver };
   }
