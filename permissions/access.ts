@@ -296,6 +296,46 @@ function permissionsUntil(
  * its expiry counts for nothing). Fails closed: no membership, no permission.
  */
 export function accessAt(scope: ScopeRef, memberships: readonly MembershipFact[], now: Date): Access {
+  return accessFrom(scope, bearingOn(scope, memberships), now);
+}
+
+/**
+ * The memberships that can matter at a scope: those held there or above it in its tree, and for a
+ * workspace those held at its domains (they let their holders see it). Everything {@link accessAt}
+ * decides is decided from these and the scope's kind alone — it reads nothing else — so two scopes
+ * of one kind with the same memberships bearing on them have the same access: an organization
+ * ADMIN's hundreds of workspaces and domains are one decision each (see {@link accessByBearing}).
+ */
+export function bearingOn<M extends MembershipFact>(scope: ScopeRef, memberships: readonly M[]): M[] {
+  return memberships.filter(
+    (m) =>
+      isAt(m, scope) ||
+      isAbove(m, scope) ||
+      (scope.kind === ScopeKind.WORKSPACE &&
+        m.scope === ScopeKind.DOMAIN &&
+        m.organizationId === scope.organizationId &&
+        m.workspaceId === scope.workspaceId),
+  );
+}
+
+/**
+ * {@link accessAt} remembered by what it is decided from (the scope's kind and the ids of the
+ * memberships bearing on it), for one caller at one moment: give each request its own.
+ */
+export function accessByBearing<M extends MembershipFact & { id: string }>(now: Date) {
+  const decided = new Map<string, Access>();
+  return (scope: ScopeRef, memberships: readonly M[]): Access => {
+    const bearing = bearingOn(scope, memberships);
+    let key: string = scope.kind;
+    for (const m of bearing) key += `:${m.id}`;
+    let access = decided.get(key);
+    if (!access) decided.set(key, (access = accessFrom(scope, bearing, now)));
+    return access;
+  };
+}
+
+/** {@link accessAt} from the memberships bearing on the scope. */
+function accessFrom(scope: ScopeRef, memberships: readonly MembershipFact[], now: Date): Access {
   const { grants, custom } = standingAt(scope, memberships, now);
   const permissions = permissionsFor(scope.kind, grants);
   const until = permissionsUntil(scope, memberships, now);

@@ -1,7 +1,7 @@
 import type { Membership } from '../entities/membership.entity';
 import { rowIsIn, type ScopeRef, scopeId, scopeOfRow } from '../src/domain/scope';
 import type { Loaders } from '../src/loaders';
-import { accessAt, type Access, isInForce } from './access';
+import { accessByBearing, type Access, isInForce } from './access';
 import { type EnrollmentMode, type Permission, ScopeKind } from '../src/domain/enums';
 import { PermissionTable } from './table';
 import { NO_SIGN_IN, type SignInFact, type SignInStanding, signInStanding } from './sign-in';
@@ -46,7 +46,13 @@ export class ViewerAccess {
 
   private readonly viewerId: string | null;
   private inForce: Promise<Membership[]> | null = null;
+  /** What `inForce` resolved to, once it has: decisions without a promise (see {@link accessNow}). */
+  private inForceNow: Membership[] | null = null;
   private readonly standings = new Map<string, Promise<SignInStanding>>();
+  /** The standings of `standings` once decided. */
+  private readonly standingsNow = new Map<string, SignInStanding>();
+  /** Accesses remembered by the memberships they are decided from: one per kind for an organization ADMIN. */
+  private byBearing: ReturnType<typeof accessByBearing<Membership>>;
 
   constructor(
     private readonly viewer: AccessViewer | null,
@@ -59,15 +65,21 @@ export class ViewerAccess {
     private readonly onBypass: BypassListener | null = null,
   ) {
     this.viewerId = viewer?.id ?? null;
+    this.byBearing = accessByBearing<Membership>(now);
   }
 
   /** The viewer's memberships in force (an expired one counts for nothing), or none for an anonymous caller. */
   memberships(): Promise<Membership[]> {
     if (!this.viewerId) return Promise.resolve([]);
     // Filtered once per request (every permission decision reads these), not on each call.
-    this.inForce ??= this.loaders.membershipsByUser
-      .load(this.viewerId)
-      .then((all) => all.filter((m) => isInForce(m, this.now)));
+    if (!this.inForce) {
+      const loading: Promise<Membership[]> = this.loaders.membershipsByUser.load(this.viewerId).then((all) => {
+        const held = all.filter((m) => isInForce(m, this.now));
+        if (this.inForce === loading) this.inForceNow = held;
+        return held;
+      });
+      this.inForce = loading;
+    }
     return this.inForce;
   }
 
@@ -88,6 +100,8 @@ export class ViewerAccess {
    */
   at(scope: ScopeRef): Promise<Access> {
     if (!this.viewerId) return Promise.resolve(NO_ACCESS);
+    const known = this.accessNow(scope);
+    if (known) return Promise.resolve(known);
     const key = `${scope.kind}:${scopeId(scope)}`;
     let access = this.memo.get(key);
     if (!access) {
@@ -105,12 +119,31 @@ export class ViewerAccess {
   }
 
   /**
-   * The viewer's access at a scope if `at` has already decided it in this request, else undefined:
-   * the same answer, without a promise — a tree's hundreds of fields read it synchronously.
+   * The viewer's access at a scope when it can be known without a read: decided already in this
+   * request, or decidable now because the viewer's memberships and their sign-in standing in the
+   * scope's organization are in hand. Else undefined. The same answer as {@link at}, without a
+   * promise — a tree's hundreds of fields and lists read it synchronously.
    */
-  decidedAt(scope: ScopeRef): Access | undefined {
+  accessNow(scope: ScopeRef): Access | undefined {
     if (!this.viewerId) return NO_ACCESS;
-    return this.decided.get(`${scope.kind}:${scopeId(scope)}`);
+    const key = `${scope.kind}:${scopeId(scope)}`;
+    const decided = this.decided.get(key);
+    if (decided || !this.inForceNow) return decided;
+    const standing = this.standingsNow.get(scope.organizationId);
+    if (!standing) return undefined;
+    const access = standing.kind === 'blocked' ? NO_ACCESS : this.byBearing(scope, this.inForceNow);
+    this.decided.set(key, access);
+    return access;
+  }
+
+  /** {@link accessNow}: kept for the rules' "already known" checks. */
+  decidedAt(scope: ScopeRef): Access | undefined {
+    return this.accessNow(scope);
+  }
+
+  /** Whether the viewer has `permission` at the scope, when {@link accessNow} knows; else undefined. */
+  allowsNow(scope: ScopeRef, permission: Permission): boolean | undefined {
+    return this.accessNow(scope)?.permissions.has(permission);
   }
 
   /**
@@ -130,7 +163,7 @@ export class ViewerAccess {
   /** What the viewer's memberships give at a scope, whatever the organization's sign-in policy says. */
   heldAt(scope: ScopeRef): Promise<Access> {
     if (!this.viewerId) return Promise.resolve(NO_ACCESS);
-    return this.memberships().then((memberships) => accessAt(scope, memberships, this.now));
+    return this.memberships().then((memberships) => this.byBearing(scope, memberships));
   }
 
   /**
@@ -144,8 +177,11 @@ export class ViewerAccess {
     if (!this.viewerId) return Promise.resolve(OK);
     let standing = this.standings.get(organizationId);
     if (!standing) {
-      standing = this.decideStanding(organizationId);
-      this.standings.set(organizationId, standing);
+      const deciding: Promise<SignInStanding> = this.decideStanding(organizationId).then((decided) => {
+        if (this.standings.get(organizationId) === deciding) this.standingsNow.set(organizationId, decided);
+        return decided;
+      });
+      this.standings.set(organizationId, (standing = deciding));
     }
     return standing;
   }
@@ -305,7 +341,10 @@ export class ViewerAccess {
     this.memo.clear();
     this.decided.clear();
     this.standings.clear();
+    this.standingsNow.clear();
     this.inForce = null;
+    this.inForceNow = null;
+    this.byBearing = accessByBearing<Membership>(this.now);
     this.coMembers.clear();
     this.namedInReadableLogs.clear();
     this.knownThroughRequests.clear();

@@ -1,4 +1,11 @@
-import { accessAt, mayGrantRole, sortedPermissions, type MembershipFact } from '../../permissions/access';
+import {
+  accessAt,
+  accessByBearing,
+  bearingOn,
+  mayGrantRole,
+  sortedPermissions,
+  type MembershipFact,
+} from '../../permissions/access';
 import { Permission as P, Role, ScopeKind } from '../../src/domain/enums';
 import { type ScopeRef } from '../../src/domain/scope';
 
@@ -215,5 +222,47 @@ describe('time-limited memberships', () => {
     expect(access.until.get(P.READ)).toEqual(until(5000));
     // A lasting membership that gives it: it lasts.
     expect(accessAt(ws, [held[0], atWs(Role.MEMBER)], NOW).until.get(P.READ)).toBeNull();
+  });
+});
+
+describe('one decision per kind of scope and bearing memberships (accessByBearing)', () => {
+  const scopes = [org, ws, otherWs, dom, sibling];
+  const expiring = (m: MembershipFact, at: string): MembershipFact => ({ ...m, expiresAt: new Date(at) });
+  const withIds = (memberships: MembershipFact[]) => memberships.map((m, i) => ({ ...m, id: `m${i}` }));
+  const combinations: MembershipFact[][] = [
+    [],
+    [atOrg(Role.ADMIN)],
+    [atOrg(Role.ACCOUNTING), atDomain(Role.MEMBER)],
+    [atOrg(Role.MEMBER), atWs(Role.ADMIN)],
+    [atWs(Role.MEMBER), expiring(atDomain(Role.ADMIN), '2026-12-02T00:00:00Z')],
+    [expiring(atOrg(Role.ADMIN), '2026-11-30T00:00:00Z'), atDomain(Role.ADMIN)],
+    [{ ...atOrg(Role.ADMIN), organizationId: 'org-2' }, atDomain(Role.MEMBER)],
+  ];
+
+  it('decides every scope exactly as accessAt does', () => {
+    for (const memberships of combinations) {
+      const decide = accessByBearing(NOW);
+      for (const scope of scopes) {
+        const remembered = decide(scope, withIds(memberships));
+        const fresh = accessAt(scope, memberships, NOW);
+        expect({
+          ...remembered,
+          permissions: [...remembered.permissions],
+          customKeys: [...remembered.customKeys],
+        }).toEqual({ ...fresh, permissions: [...fresh.permissions], customKeys: [...fresh.customKeys] });
+      }
+    }
+  });
+
+  it('answers two scopes of one kind with the same memberships bearing on them with one decision', () => {
+    const decide = accessByBearing(NOW);
+    const admin = withIds([atOrg(Role.ADMIN)]);
+    expect(decide(ws, admin)).toBe(decide(otherWs, admin));
+    expect(decide(dom, admin)).toBe(decide(sibling, admin));
+    // A membership held at one of them makes that one a decision of its own.
+    const more = withIds([atOrg(Role.ACCOUNTING), atDomain(Role.ADMIN)]);
+    expect(decide(dom, more)).not.toBe(decide(sibling, more));
+    expect(bearingOn(sibling, more).map((m) => m.id)).toEqual(['m0']);
+    expect(bearingOn(ws, more).map((m) => m.id)).toEqual(['m0', 'm1']);
   });
 });

@@ -21,7 +21,7 @@ import { BadUserInputError, NotFoundError } from '../../domain/errors';
 import { findDomain, findOrganization, findScope, findWorkspace } from '../../loaders/find-scope';
 import { validHostname, validName } from '../../domain/validation';
 import { AuditAction } from '../../domain/enums';
-import { domainScope, organizationScope, workspaceScope } from '../../domain/scope';
+import { domainScope, organizationScope, type ScopeRef, workspaceScope } from '../../domain/scope';
 import { type AuditActor, auditActorOf, recordAudit } from '../audit/audit.service';
 import { newMembership } from '../memberships/membership-grants';
 
@@ -51,15 +51,22 @@ export async function visibleWorkspaces(
   const workspaces = await (withDomains ? ctx.loaders.workspaceTree : ctx.loaders.workspacesByOrganization).load(
     organization.id,
   );
-  const readable = await Promise.all(workspaces.map((w) => ctx.access.allows(workspaceScope(w), Permission.READ)));
-  return workspaces.filter((_, i) => readable[i]);
+  return readableOf(ctx, workspaces, workspaceScope);
 }
 
 /** Domains of a workspace that the caller may READ (a bare domain member sees only their own). */
 export async function visibleDomains(ctx: RequestScope, workspace: Workspace): Promise<Domain[]> {
   const domains = await ctx.loaders.domainsByWorkspace.load(workspace.id);
-  const readable = await Promise.all(domains.map((d) => ctx.access.allows(domainScope(d), Permission.READ)));
-  return domains.filter((_, i) => readable[i]);
+  return readableOf(ctx, domains, domainScope);
+}
+
+/** The ones the caller may READ: decided without a promise where the caller's access is in hand (a tree's lists). */
+function readableOf<T>(ctx: RequestScope, list: T[], scopeOf: (item: T) => ScopeRef): T[] | Promise<T[]> {
+  const known = list.map((item) => ctx.access.allowsNow(scopeOf(item), Permission.READ));
+  if (!known.includes(undefined)) return list.filter((_, i) => known[i]);
+  return Promise.all(list.map((item) => ctx.access.allows(scopeOf(item), Permission.READ))).then((readable) =>
+    list.filter((_, i) => readable[i]),
+  );
 }
 
 /** The caller creates an organization and becomes its first ADMIN, in one transaction. */
