@@ -2,7 +2,7 @@ import { BillingProfile } from '../../entities/billing.entity';
 import { billingProfileOf } from '../../src/services/billing/billing.service';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { selects } from './selection';
+import { membersAskedOf, selects } from './selection';
 import { Organization } from '../../entities/organization.entity';
 import { WebhookEndpoint } from '../../entities/webhook.entity';
 import { ProvisioningToken } from '../../entities/provisioning-token.entity';
@@ -14,6 +14,7 @@ import { InvitationStatus } from '../../src/domain/enums';
 import { Workspace } from '../../entities/workspace.entity';
 import type { RequestScope } from '../../src/request/scope';
 import * as scopes from '../../src/services/organizations/scope.service';
+import { readMemberPagesAhead } from '../../src/services/memberships/membership-queries.service';
 import * as seats from '../../src/services/billing/seats.service';
 import { organizationScope } from '../../src/domain/scope';
 import { CreateOrganizationInput, UpdateOrganizationInput } from '../types/inputs';
@@ -36,8 +37,16 @@ export class OrganizationResolver extends ScopeFieldsResolver(
   @FieldResolver(() => [Workspace], {
     description: 'ADMIN and ACCOUNTING see every workspace; others, those they belong to or hold a domain in.',
   })
-  workspaces(@Root() organization: Organization, @Ctx() ctx: RequestScope, @Info() info: GraphQLResolveInfo) {
-    return scopes.visibleWorkspaces(ctx, organization, selects(info, 'domains'));
+  async workspaces(@Root() organization: Organization, @Ctx() ctx: RequestScope, @Info() info: GraphQLResolveInfo) {
+    const withDomains = selects(info, 'domains');
+    const workspaces = await scopes.visibleWorkspaces(ctx, organization, withDomains);
+    // A tree (`workspaces { domains { members(…) } }`): every domain's page in one statement now,
+    // so that the hundreds of fields below answer without waiting.
+    const ahead = withDomains ? membersAskedOf(info, 'domains', 'Domain') : null;
+    if (ahead) {
+      await readMemberPagesAhead(ctx, scopes.domainsKnownVisible(ctx, workspaces), ahead.args, ahead.withCount);
+    }
+    return workspaces;
   }
 
   @FieldResolver(() => BillingProfile, {

@@ -12,7 +12,7 @@ import { User } from '../../entities/user.entity';
 import { invitationsAt } from '../../src/services/invitations/invitation-queries.service';
 import { memberConnection } from '../../src/services/memberships/membership-queries.service';
 import { MembersFieldArgs } from '../memberships/member-list-args';
-import { selects } from './selection';
+import { selects, selectsTotal } from './selection';
 import { AuditEventConnection, AuditLogFilter } from '../audit/audit.types';
 import { MemberConnection } from '../types/connections';
 import { InvitationStatus, Permission, Role } from '../../src/domain/enums';
@@ -59,22 +59,17 @@ export function ScopeFieldsResolver<T extends { id: string }>(
     }
 
     @FieldResolver(() => MemberConnection, { nullable: true })
-    async members(
+    members(
       @Root() root: T,
       @Args(() => MembersFieldArgs) args: MembersFieldArgs,
       @Ctx() ctx: RequestScope,
       @Info() info: GraphQLResolveInfo,
-    ): Promise<MemberConnection> {
-      return Object.assign(
-        new MemberConnection(),
-        await memberConnection(
-          ctx,
-          root.id,
-          args,
-          selects(info, 'totalCount') || selects(info, 'totalCountIsLowerBound'),
-          selects(info, 'edges'),
-        ),
-      );
+    ): MemberConnection | Promise<MemberConnection> {
+      const page = memberConnection(ctx, root.id, args, selectsTotal(info), selects(info, 'edges'));
+      // A page read ahead (a tree's) answers at once, without a promise.
+      return page instanceof Promise
+        ? page.then((read) => Object.assign(new MemberConnection(), read))
+        : Object.assign(new MemberConnection(), page);
     }
 
     @FieldResolver(() => AuditEventConnection, {

@@ -19,6 +19,7 @@ import { seatsUsed } from '../db/seats';
 import { EnrollmentMode, Role } from '../domain/enums';
 import { EmailDomain } from '../../entities/email-domain.entity';
 import { memberLoaders, type MemberLoaders } from './member-page';
+import { settlingLoader, type SettlingLoader } from './settling';
 import { directoryNames, type DirectoryNameKey } from './directory-names';
 import { workspacesWithGroupMembers } from './directory-groups';
 import { membershipsOfPeople } from './held-memberships';
@@ -33,7 +34,8 @@ export interface Loaders extends MemberLoaders {
   workspace: DataLoader<string, Workspace | null>;
   domain: DataLoader<string, Domain | null>;
   workspacesByOrganization: DataLoader<string, Workspace[]>;
-  domainsByWorkspace: DataLoader<string, Domain[]>;
+  /** Answers `now` for the workspaces a tree has read (`workspaceTree` primes it). */
+  domainsByWorkspace: SettlingLoader<string, Domain[]>;
   /**
    * An organization's workspaces read with their domains in the same statement (what a tree
    * walks); each workspace's domains go to `domainsByWorkspace`.
@@ -132,7 +134,7 @@ function groupedBy<T extends ObjectLiteral, K extends keyof T & string>(
   entity: EntityTarget<T>,
   column: K,
 ) {
-  return new DataLoader<string, T[]>(async (keys) => {
+  return settlingLoader<string, T[]>(async (keys) => {
     const rows = await db.getRepository(entity).find({
       where: { [column]: In([...keys]) } as never,
       order: { createdAt: 'ASC', id: 'ASC' } as never,

@@ -8,6 +8,7 @@ import {
   type MemberPage,
   type MemberPageKey,
 } from '../db/member-page';
+import { settlingLoader, type SettlingLoader } from './settling';
 
 /**
  * The members lists' DataLoaders: the keys of one request that share a filter are answered by one
@@ -61,7 +62,8 @@ const pageKey = (key: MemberPageKey) =>
 const countKey = (key: MemberPageKey) => JSON.stringify([key.scopeId, key.role, key.customRoleId ?? null, key.query]);
 
 export interface MemberLoaders {
-  memberPage: DataLoader<MemberPageKey, MemberPage, string>;
+  /** Answers `now` for pages read already (a tree's, read ahead; the first need's). */
+  memberPage: SettlingLoader<MemberPageKey, MemberPage, string>;
   /** A members list's total, and whether it is a search's lower bound (docs/domain-rules.md §3). */
   memberCount: DataLoader<MemberPageKey, { total: number; lowerBound: boolean }, string>;
 }
@@ -69,13 +71,13 @@ export interface MemberLoaders {
 /** The members loaders of one request; `primeUser` hands on each member's user, read with the page. */
 export function memberLoaders(db: DataSource, primeUser: (user: User) => void): MemberLoaders {
   return {
-    memberPage: new DataLoader(
+    memberPage: settlingLoader(
       pageBatches(async (scopeIds, filter) => {
         const pages = await loadMemberPages(db, scopeIds, filter);
         for (const page of pages) for (const row of page.rows) primeUser(row.user);
         return pages;
       }),
-      { cacheKeyFn: pageKey },
+      pageKey,
     ),
     memberCount: new DataLoader(
       pageBatches((scopeIds, filter) =>

@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Role, ScopeKind } from '../../src/domain/enums';
 import {
+  DomainMembersDocument,
   EntitiesDocument,
   MeTreeDocument,
   OrganizationMembersDocument,
   OrganizationMembersScreenDocument,
+  OrganizationTreeMembersDocument,
   WorkspaceMembersScreenDocument,
   WorkspaceWithMembersDocument,
 } from '../generated/graphql';
 import { addMember, createDomain, createOrganization, createWorkspace, type World } from '../support/factories';
-import { TEST_JWT_SECRET, type Person } from '../support/harness';
+import { errorCodes, TEST_JWT_SECRET, type Person } from '../support/harness';
 import { seedOrganization } from '../../bench/dataset';
 import { signDevelopmentToken } from '../../src/auth/jwt';
 import { describeOnEachDatabase, useHarness, useWorld } from '../support/each-database';
@@ -120,6 +122,57 @@ describeOnEachDatabase('round trips', (kind) => {
     expect(mediumCost.statements).toBe(smallCost.statements);
     expect(largeCost.statements).toBe(mediumCost.statements);
     expect(largeCost.statements).toBe(3);
+  });
+
+  it('a tree reads its domains’ members pages ahead, as each domain would answer alone', async () => {
+    const domainIds = [world.d1.id, world.d1b.id, world.d2.id];
+    for (const [i, id] of domainIds.entries()) {
+      const scope = {
+        kind: ScopeKind.DOMAIN,
+        organizationId: world.organization.id,
+        workspaceId: i < 2 ? world.w1.id : world.w2.id,
+        domainId: id,
+      } as const;
+      await addMember(h, await h.person('ahead-admin'), scope, Role.ADMIN);
+      await addMember(h, await h.person('ahead-member'), scope, Role.MEMBER);
+    }
+    const alone = async (who: Person, id: string, first: number, role: Role | null) => {
+      const result = await h.run(DomainMembersDocument, { id, first, role }, who);
+      const members = result.data?.domain?.members;
+      return members ? { totalCount: members.totalCount, ids: members.nodes.map((n) => n.user.id) } : null;
+    };
+    for (const who of [world.people.orgAdmin, world.people.wsMember, world.people.domainAdmin]) {
+      for (const [first, role] of [
+        [1, null],
+        [3, null],
+        [2, Role.ADMIN],
+      ] as const) {
+        const run = () => h.run(OrganizationTreeMembersDocument, { id: world.organization.id, first, role }, who);
+        const { statements: n } = await statements(who, run);
+        const tree = (await run()).data!.organization!.workspaces.flatMap((w) => w.domains);
+        expect(tree.length).toBeGreaterThan(0);
+        for (const domain of tree) {
+          const members = domain.members && {
+            totalCount: domain.members.totalCount,
+            ids: domain.members.nodes.map((m) => m.user.id),
+          };
+          expect(members).toEqual(await alone(who, domain.id, first, role));
+        }
+        // The viewer's memberships, the workspaces with their domains, every members page.
+        expect(n).toBeLessThanOrEqual(3);
+      }
+    }
+    // Arguments the field refuses: each members field says so; the tree above it is answered.
+    const refused = await h.run(
+      OrganizationTreeMembersDocument,
+      { id: world.organization.id, first: 0 },
+      world.people.orgAdmin,
+    );
+    const domains = refused.data!.organization!.workspaces.flatMap((w) => w.domains);
+    expect(domains.length).toBeGreaterThanOrEqual(3);
+    expect(domains.every((d) => d.members === null)).toBe(true);
+    expect(errorCodes(refused)).toEqual(domains.map(() => 'BAD_USER_INPUT'));
+    expect(refused.errors!.every((e) => e.path?.at(-1) === 'members')).toBe(true);
   });
 
   it('a members page costs the same for 3 members and for 60, and on page 2', async () => {

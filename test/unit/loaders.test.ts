@@ -4,6 +4,7 @@ import { Organization } from '../../entities/organization.entity';
 import { User } from '../../entities/user.entity';
 import { openDatabase } from '../../src/db/data-source';
 import { createLoaders } from '../../src/loaders';
+import { settlingLoader } from '../../src/loaders/settling';
 
 /** The loaders answer in the order of their keys, with null for a key that matches nothing, in one batch. */
 describe('loaders (embedded SQLite in memory)', () => {
@@ -58,5 +59,32 @@ describe('loaders (embedded SQLite in memory)', () => {
     const loaders = createLoaders(db, new Date());
     const users = await loaders.user.loadMany(['idp|a', 'idp|zz', 'idp|b']);
     expect(users.map((u) => (u instanceof User ? u.email : u))).toEqual(['a@x.test', null, 'b@x.test']);
+  });
+});
+
+/** What a settling loader answers without a promise: exactly what its cache holds, settled. */
+describe('settlingLoader', () => {
+  it('answers now what it has loaded or been primed with, and forgets with its cache', async () => {
+    const batches: string[][] = [];
+    const loader = settlingLoader<string, string>(async (keys) => {
+      batches.push([...keys]);
+      return keys.map((key) => (key === 'bad' ? new Error('no') : key.toUpperCase()));
+    });
+    expect(loader.now('a')).toBeUndefined();
+    const pending = loader.load('a');
+    expect(loader.now('a')).toBeUndefined(); // loading is not loaded
+    expect(await pending).toBe('A');
+    expect(loader.now('a')).toBe('A');
+    await expect(loader.load('bad')).rejects.toThrow('no');
+    expect(loader.now('bad')).toBeUndefined();
+    loader.prime('b', 'primed');
+    loader.prime('b', 'again'); // as DataLoader: the first value stays
+    expect([loader.now('b'), await loader.load('b')]).toEqual(['primed', 'primed']);
+    loader.clear('a');
+    expect(loader.now('a')).toBeUndefined();
+    loader.clearAll();
+    expect(loader.now('b')).toBeUndefined();
+    expect(await loader.load('b')).toBe('B');
+    expect(batches).toEqual([['a'], ['bad'], ['b']]);
   });
 });

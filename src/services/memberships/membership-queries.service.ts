@@ -10,6 +10,7 @@ import type { RequestScope } from '../../request/scope';
 import {
   decodeMemberCursor,
   encodeMemberCursor,
+  type MemberPage,
   JOINED_FIRST,
   type MemberOrder,
   type MemberPageKey,
@@ -59,16 +60,48 @@ export interface MemberTotal {
   lowerBound: boolean;
 }
 
-/** One page of a scope's members; many scopes in one request share one statement. */
-export async function memberConnection(
+/**
+ * One page of a scope's members; many scopes in one request share one statement. A page read
+ * already (ahead, see {@link readMemberPagesAhead}) is answered without a promise.
+ */
+export function memberConnection(
   ctx: RequestScope,
   scopeId: string,
   args: MemberListArgs,
   withCount = true,
   withEdges = true,
-): Promise<MemberPageResult> {
+): MemberPageResult | Promise<MemberPageResult> {
   const key = memberPageKey(scopeId, args, withCount);
-  const page = await ctx.loaders.memberPage.load(key);
+  const read = ctx.loaders.memberPage.now(key);
+  if (read) return pageResult(ctx, key, read, withEdges);
+  return ctx.loaders.memberPage.load(key).then((page) => pageResult(ctx, key, page, withEdges));
+}
+
+/**
+ * Reads the members pages of many scopes in one statement before their fields ask (a tree's
+ * domains, each with `members(…)`): the fields then answer without waiting. Only reads: what is
+ * shown is still decided by each field's rule. Arguments the field will refuse, or a read that
+ * fails, leave the fields to ask and report it themselves.
+ */
+export async function readMemberPagesAhead(
+  ctx: RequestScope,
+  scopeIds: readonly string[],
+  args: MemberListArgs,
+  withCount: boolean,
+): Promise<void> {
+  if (scopeIds.length === 0) return;
+  let keys: MemberPageKey[];
+  try {
+    keys = scopeIds.map((scopeId) => memberPageKey(scopeId, args, withCount));
+  } catch {
+    return;
+  }
+  // A search's pages have statements of their own (src/db/member-page/search.ts): not read ahead.
+  if (keys[0].query !== null) return;
+  await ctx.loaders.memberPage.loadMany(keys);
+}
+
+function pageResult(ctx: RequestScope, key: MemberPageKey, page: MemberPage, withEdges: boolean): MemberPageResult {
   // The shield rule on `members` let the viewer read this scope's members: they share its organization.
   ctx.access.noteCoMembers(page.rows.map((m) => m.userId));
   return {

@@ -54,10 +54,25 @@ export async function visibleWorkspaces(
   return readableOf(ctx, workspaces, workspaceScope);
 }
 
-/** Domains of a workspace that the caller may READ (a bare domain member sees only their own). */
-export async function visibleDomains(ctx: RequestScope, workspace: Workspace): Promise<Domain[]> {
-  const domains = await ctx.loaders.domainsByWorkspace.load(workspace.id);
-  return readableOf(ctx, domains, domainScope);
+/**
+ * Domains of a workspace that the caller may READ (a bare domain member sees only their own):
+ * without a promise when the workspace came with a tree and the caller's access is in hand.
+ */
+export function visibleDomains(ctx: RequestScope, workspace: Workspace): Domain[] | Promise<Domain[]> {
+  const read = ctx.loaders.domainsByWorkspace.now(workspace.id);
+  if (read) return readableOf(ctx, read, domainScope);
+  return ctx.loaders.domainsByWorkspace.load(workspace.id).then((domains) => readableOf(ctx, domains, domainScope));
+}
+
+/** The ids of the domains of these workspaces that the caller is known, without a read, to see. */
+export function domainsKnownVisible(ctx: RequestScope, workspaces: readonly Workspace[]): string[] {
+  const ids: string[] = [];
+  for (const workspace of workspaces) {
+    for (const domain of ctx.loaders.domainsByWorkspace.now(workspace.id) ?? []) {
+      if (ctx.access.allowsNow(domainScope(domain), Permission.READ)) ids.push(domain.id);
+    }
+  }
+  return ids;
 }
 
 /** The ones the caller may READ: decided without a promise where the caller's access is in hand (a tree's lists). */
