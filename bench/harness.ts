@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/db/data-source';
+import { SERVER_NODE_FLAGS } from '../src/http/node-flags';
 
 /**
  * What every scenario of `npm run bench` measures with: the settings, the servers in their own
@@ -53,7 +54,8 @@ export async function startProcess(
         `--cpu-prof-dir=${script === 'server.js' ? process.env.BENCH_CPU_PROF : join(process.env.BENCH_CPU_PROF, 'bare')}`,
       ]
     : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, resolve(__dirname, script)], {
+  // Both servers run with the V8 settings `npm start` gives ours: the same runtime on both sides.
+  const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...profile, resolve(__dirname, script)], {
     env: { ...process.env, ...env, PORT: String(port), STATS_PORT: String(statsPort) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
