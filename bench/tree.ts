@@ -21,7 +21,8 @@ export async function measureTreeAndPage(
   const orgs: BenchOrganization[] = [];
   for (const size of [10, 10_000]) orgs.push(await seedOrganization(db, size, `t${size}`));
   const { ops } = await operationsFor(orgs);
-  if (process.env.BENCH_CPU_PROF || process.env.BENCH_HEAP_PROF) return profiles(env, [ops(orgs[0])[0], ops(orgs[1])[1]], servers);
+  if (process.env.BENCH_CPU_PROF || process.env.BENCH_HEAP_PROF)
+    return profiles(env, [ops(orgs[0])[0], ops(orgs[1])[1]], servers);
   const membership = await startProcess('server.js', env, 4101, 4201);
   servers.push(membership);
   const before = loadavg()[0];
