@@ -28,8 +28,8 @@ export type ResolversMap = Record<string, Record<string, unknown>>;
  * as type-graphql does; arguments arrive as GraphQL coerced them, as plain objects — which is why
  * every `@ArgsType`/`@InputType` class must be plain data (no methods, no initial values), checked
  * here when the schema is built. A field with middlewares or a parameter kind not listed keeps
- * type-graphql's resolver; no `authChecker` is configured, so `@Authorized` roles would decide
- * nothing and are refused at build.
+ * type-graphql's resolver. Permissions are the shield's (permissions/): an `authChecker`, which
+ * these resolvers would not run, is refused here.
  *
  * The metadata is read as `buildSchema` reads it: a copy of type-graphql's store, built with the
  * same options (that is where an inherited field resolver gets its concrete resolver class).
