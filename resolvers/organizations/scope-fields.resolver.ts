@@ -13,6 +13,7 @@ import { invitationsAt } from '../../src/services/invitations/invitation-queries
 import { memberConnection } from '../../src/services/memberships/membership-queries.service';
 import { MembersFieldArgs } from '../memberships/member-list-args';
 import { selects, selectsTotal } from './selection';
+import { whenReady } from '../../src/domain/maybe-promise';
 import { AuditEventConnection, AuditLogFilter } from '../audit/audit.types';
 import { MemberConnection } from '../types/connections';
 import { InvitationStatus, Permission, Role } from '../../src/domain/enums';
@@ -67,9 +68,7 @@ export function ScopeFieldsResolver<T extends { id: string }>(
     ): MemberConnection | Promise<MemberConnection> {
       const page = memberConnection(ctx, root.id, args, selectsTotal(info), selects(info, 'edges'));
       // A page read ahead (a tree's) answers at once, without a promise.
-      return page instanceof Promise
-        ? page.then((read) => Object.assign(new MemberConnection(), read))
-        : Object.assign(new MemberConnection(), page);
+      return whenReady(page, (read) => Object.assign(new MemberConnection(), read));
     }
 
     @FieldResolver(() => AuditEventConnection, {

@@ -40,24 +40,38 @@ export function withDirectResolvers(resolvers: ResolversMap, options: BuildOptio
   storage.build({ ...options, resolvers: [...options.resolvers] });
   assertPlainInputClasses(storage);
   const resolverClasses: readonly ClassRef[] = options.resolvers;
-  const candidates = storage.fieldResolvers.filter(
-    (it) => it.kind === 'internal' || resolverClasses.includes(it.target),
-  );
+  const nameOf = (cls: ClassRef | undefined) => (cls ? storage.objectTypesCache.get(cls)?.name : undefined);
   const instances = new Map<ClassRef, object>();
+  // The field resolvers of this build's resolver classes, by the GraphQL type they resolve.
+  const resolved = new Set<string>();
+  for (const metadata of storage.fieldResolvers) {
+    if (metadata.kind !== 'external' || !resolverClasses.includes(metadata.target)) continue;
+    const typeName = nameOf(metadata.getObjectType?.());
+    const typeResolvers = typeName ? resolvers[typeName] : undefined;
+    if (!typeResolvers || !(metadata.schemaName in typeResolvers)) continue;
+    resolved.add(`${typeName}.${metadata.schemaName}`);
+    const direct = directResolver(metadata, instances);
+    if (direct) typeResolvers[metadata.schemaName] = direct;
+  }
+  // Plain properties: GraphQL's default resolver reads them. Decided by name, over every class
+  // registered under a type's name — a process that loads the classes twice (a test runner's fresh
+  // modules for each file, sharing type-graphql's store) has several — and kept as type-graphql
+  // made it wherever any of them has a getter resolver or middlewares there.
+  const plain = new Set<string>();
+  const kept = new Set<string>();
   for (const objectType of storage.objectTypes) {
-    const typeResolvers = resolvers[objectType.name];
-    if (!typeResolvers) continue;
     for (const field of fieldsOf(storage, objectType.target)) {
-      if (!(field.schemaName in typeResolvers) || field.middlewares?.length) continue;
-      const metadata = candidates.find((it) => it.getObjectType?.() === field.target && it.methodName === field.name);
-      if (!metadata) {
-        // A plain property: GraphQL's default resolver reads it.
-        delete typeResolvers[field.schemaName];
-        continue;
-      }
-      const direct = directResolver(metadata, instances);
-      if (direct) typeResolvers[field.schemaName] = direct;
+      const key = `${objectType.name}.${field.schemaName}`;
+      const getter = storage.fieldResolvers.some(
+        (it) => it.kind === 'internal' && it.getObjectType?.() === field.target && it.methodName === field.name,
+      );
+      (getter || field.middlewares?.length ? kept : plain).add(key);
     }
+  }
+  for (const key of plain) {
+    if (kept.has(key) || resolved.has(key)) continue;
+    const [typeName, fieldName] = key.split('.');
+    if (resolvers[typeName] && fieldName in resolvers[typeName]) delete resolvers[typeName][fieldName];
   }
   return resolvers;
 }

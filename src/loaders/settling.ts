@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { isPromiseLike } from '../domain/maybe-promise';
 
 /** A DataLoader that also tells, without a promise, what it has already loaded or been primed with. */
 export type SettlingLoader<K, V, C = K> = DataLoader<K, V, C> & {
@@ -49,6 +50,3 @@ export function settlingLoader<K, V, C = K>(
     },
   });
 }
-
-const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
-  typeof (value as { then?: unknown } | null)?.then === 'function';
