@@ -35,7 +35,7 @@ const OK: SignInStanding = Object.freeze({ kind: 'ok' });
  */
 export class ViewerAccess {
   private readonly memo = new Map<string, Promise<Access>>();
-  /** The accesses of `memo` once decided: what a field may read without waiting (see {@link decidedAt}). */
+  /** The accesses of `memo` once decided: what a field may read without waiting (see {@link accessNow}). */
   private readonly decided = new Map<string, Access>();
   /** People known to share an organization with the viewer (seen in a members list the viewer may read). */
   private readonly coMembers = new Set<string>();
@@ -134,11 +134,6 @@ export class ViewerAccess {
     const access = standing.kind === 'blocked' ? NO_ACCESS : this.byBearing(scope, this.inForceNow);
     this.decided.set(key, access);
     return access;
-  }
-
-  /** {@link accessNow}: kept for the rules' "already known" checks. */
-  decidedAt(scope: ScopeRef): Access | undefined {
-    return this.accessNow(scope);
   }
 
   /** Whether the viewer has `permission` at the scope, when {@link accessNow} knows; else undefined. */

@@ -32,7 +32,7 @@ export function onParentScope(
   if (allowedBy !== undefined) {
     allowsAlready.set(found, (parent, ctx) => {
       const scope = scopeOfEntity(parent);
-      return scope !== null && ctx.access.decidedAt(scope)?.permissions.has(allowedBy) === true;
+      return scope !== null && ctx.access.allowsNow(scope, allowedBy) === true;
     });
   }
   return found;

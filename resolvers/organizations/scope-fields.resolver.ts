@@ -34,7 +34,7 @@ export function ScopeFieldsResolver<T extends { id: string }>(
     viewerRole(@Root() root: T, @Ctx() ctx: RequestScope): Role | null | Promise<Role | null> {
       // Decided already in this request (a tree's lists are filtered by it): no promise.
       const scope = scopeOf(root);
-      const decided = ctx.access.decidedAt(scope);
+      const decided = ctx.access.accessNow(scope);
       return decided ? decided.role : ctx.access.at(scope).then((access) => access.role);
     }
 

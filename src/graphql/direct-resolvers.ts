@@ -88,7 +88,7 @@ function fieldsOf(storage: Storage, target: ClassRef): FieldMetadata[] {
 }
 
 function directResolver(metadata: FieldResolverMetadata, instances: Map<ClassRef, object>): Resolver | null {
-  if (metadata.kind !== 'external' || metadata.middlewares?.length) return null;
+  if (metadata.middlewares?.length) return null;
   const getters = [...(metadata.params ?? [])].sort((a, b) => a.index - b.index).map(getterOf);
   if (getters.some((getter) => !getter)) return null;
   const Target = metadata.target as new () => Record<string, (...values: unknown[]) => unknown>;
